@@ -1,0 +1,256 @@
+package mirage.platform.solo5.internal;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import mirage.core.ArgumentException;
+import mirage.core.ArgumentException.Problem;
+import mirage.core.Console;
+import mirage.core.Entropy;
+import mirage.core.spi.Device;
+import mirage.core.spi.DeviceKind;
+import mirage.core.spi.Manifest;
+import mirage.core.spi.ManifestException;
+import mirage.core.spi.Platform;
+import mirage.platform.solo5.Solo5;
+
+/**
+ * Solo5 as a Linux process: console on standard output, the host's clocks, the kernel's
+ * random source, and {@code yield} as a timed park of the loop thread.
+ *
+ * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do;
+ * binding a net or block device to a host resource is not implemented yet, so an image whose
+ * manifest lists devices refuses to boot with a message saying so.
+ */
+public final class Solo5Platform implements Platform {
+    private final Manifest manifest;
+    private final long origin = System.nanoTime();
+    private final Clock wall = Clock.systemUTC();
+    private final Console console;
+    private final Entropy entropy;
+    private final AtomicBoolean woken = new AtomicBoolean();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile Thread yielder;
+    private final Map<String, Device> devices = new LinkedHashMap<>();
+
+    public Solo5Platform(Manifest manifest) {
+        this.manifest = Objects.requireNonNull(manifest, "manifest");
+        this.console = new StdoutConsole(System.out);
+        this.entropy = new HostEntropy();
+    }
+
+    /** The platform of the running image, its manifest read from under {@code java.home}. */
+    public static Solo5Platform fromImage() {
+        Path file = Path.of(System.getProperty("java.home"), Solo5.IMAGE_MANIFEST);
+        String text;
+        try {
+            text = Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the device manifest " + file + ": " + e.getMessage(), e);
+        }
+        try {
+            return new Solo5Platform(Manifest.parse(text));
+        } catch (ManifestException e) {
+            throw new IllegalStateException("malformed device manifest " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String name() {
+        return Solo5.TARGET;
+    }
+
+    @Override
+    public Console console() {
+        return console;
+    }
+
+    @Override
+    public Entropy entropy() {
+        return entropy;
+    }
+
+    @Override
+    public long monotonicNanos() {
+        return System.nanoTime() - origin;
+    }
+
+    @Override
+    public long wallClockNanos() {
+        Instant now = wall.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    @Override
+    public Manifest manifest() {
+        return manifest;
+    }
+
+    @Override
+    public List<String> bind(List<String> argv) throws ArgumentException {
+        Map<String, String> bound = new LinkedHashMap<>();
+        List<String> rest = new ArrayList<>();
+        boolean ended = false;
+        for (String element : argv) {
+            if (ended || !isBinding(element)) {
+                ended |= element.equals("--");
+                rest.add(element);
+                continue;
+            }
+            Binding b = Binding.parse(element);
+            Manifest.Entry entry = manifest.device(b.device())
+                    .orElseThrow(() -> new ArgumentException(Problem.DEVICE, b.option(),
+                            "unknown device '" + b.device() + "' in " + b.option() + ": " + listed()));
+            if (entry.kind() != b.kind()) {
+                throw new ArgumentException(Problem.DEVICE, b.option(),
+                        "device '" + b.device() + "' is " + entry.kind() + ", not " + b.kind() + " as " + b.option() + " says");
+            }
+            if (bound.putIfAbsent(b.option(), b.value()) != null) {
+                throw new ArgumentException(Problem.REPEATED, b.option(), b.option() + " given more than once");
+            }
+        }
+        for (Manifest.Entry entry : manifest.devices()) {
+            String option = "--" + entry.kind().option() + ":" + entry.name();
+            if (!bound.containsKey(option)) {
+                throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
+                        + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
+            }
+            throw new ArgumentException(Problem.DEVICE, option,
+                    "binding " + entry.kind() + " devices is not supported by this platform yet");
+        }
+        return rest;
+    }
+
+    private String listed() {
+        if (manifest.devices().isEmpty()) {
+            return "this unikernel has no devices";
+        }
+        StringBuilder b = new StringBuilder("the manifest lists");
+        for (Manifest.Entry e : manifest.devices()) {
+            b.append(' ').append(e.name()).append(" (").append(e.kind()).append(')');
+        }
+        return b.toString();
+    }
+
+    static boolean isBinding(String element) {
+        return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--net-mac:");
+    }
+
+    @Override
+    public Optional<Device> device(String name) {
+        return Optional.ofNullable(devices.get(name));
+    }
+
+    @Override
+    public long yield(long deadlineNanos) {
+        yielder = Thread.currentThread();
+        try {
+            while (!woken.getAndSet(false)) {
+                long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - monotonicNanos();
+                if (remaining <= 0) {
+                    break;
+                }
+                LockSupport.parkNanos(this, remaining);
+            }
+            return 0L;
+        } finally {
+            yielder = null;
+        }
+    }
+
+    @Override
+    public void wake() {
+        woken.set(true);
+        Thread t = yielder;
+        if (t != null) {
+            LockSupport.unpark(t);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed.compareAndSet(false, true)) {
+            devices.values().forEach(Device::close);
+            devices.clear();
+            System.out.flush();
+        }
+    }
+
+    /** A device-binding option, {@code --KIND:NAME=VALUE}. */
+    record Binding(String option, DeviceKind kind, String device, String value) {
+        static Binding parse(String element) throws ArgumentException {
+            int colon = element.indexOf(':');
+            String word = element.substring(2, colon);
+            DeviceKind kind = word.equals("block") ? DeviceKind.BLOCK_BASIC : DeviceKind.NET_BASIC;
+            int eq = element.indexOf('=', colon);
+            String option = eq < 0 ? element : element.substring(0, eq);
+            String name = element.substring(colon + 1, eq < 0 ? element.length() : eq);
+            if (eq < 0 || eq == element.length() - 1 || name.isEmpty()) {
+                throw new ArgumentException(Problem.MALFORMED, printable(option),
+                        "malformed device binding '" + printable(element) + "': expected --" + word + ":NAME=VALUE");
+            }
+            return new Binding(printable(option), kind, name, element.substring(eq + 1));
+        }
+
+        private static String printable(String s) {
+            StringBuilder b = new StringBuilder();
+            s.codePoints().limit(80).forEach(c -> {
+                if (c < 0x20 || c == 0x7f) {
+                    b.append(String.format("\\x%02x", c));
+                } else {
+                    b.appendCodePoint(c);
+                }
+            });
+            return b.toString();
+        }
+    }
+
+    private static final class StdoutConsole implements Console {
+        private final PrintStream out;
+
+        StdoutConsole(PrintStream out) {
+            this.out = out;
+        }
+
+        @Override
+        public void println(String line) {
+            synchronized (out) {
+                out.println(line);
+                out.flush();
+            }
+        }
+    }
+
+    private static final class HostEntropy implements Entropy {
+        private final SecureRandom random;
+
+        HostEntropy() {
+            SecureRandom r;
+            try {
+                r = SecureRandom.getInstance("NativePRNGNonBlocking");
+            } catch (NoSuchAlgorithmException e) {
+                r = new SecureRandom();
+            }
+            this.random = r;
+        }
+
+        @Override
+        public void nextBytes(byte[] dst) {
+            random.nextBytes(dst);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** Entry points to the Solo5 platform. Signatures only. */
+package mirage.platform.solo5;

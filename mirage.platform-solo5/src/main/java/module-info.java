@@ -1,0 +1,11 @@
+/**
+ * The Solo5 platform: Solo5's device model (a manifest of named devices bound on the command
+ * line), clocks, console, entropy and {@code yield}, for a unikernel running as a process or in
+ * a microVM. Exports one interface of static factories, used by generated boot classes and by
+ * tests; everything else is internal.
+ */
+module mirage.platform.solo5 {
+    requires transitive mirage.core;
+
+    exports mirage.platform.solo5;
+}

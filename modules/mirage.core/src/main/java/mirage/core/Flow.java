@@ -1,0 +1,86 @@
+package mirage.core;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A reliable, ordered, bidirectional byte stream: a TCP connection, a TLS session, a pipe.
+ *
+ * <h2>Threading</h2>
+ * A flow is used by application code on virtual threads. Its operations block the calling
+ * (virtual) thread, never the event loop. One thread may read while another writes; two
+ * concurrent readers (or two concurrent writers) are not supported and their interleaving
+ * is unspecified. {@link #close()} and {@link #shutdown} may be called from any thread and
+ * wake a blocked reader or writer, which then sees end of stream or a
+ * {@link FlowException.Reason#CLOSED} error.
+ *
+ * <h2>Buffer ownership</h2>
+ * A buffer passed to {@link #read}, {@link #write} or {@link #writev} is borrowed for the
+ * duration of the call only: the flow never keeps a reference to it after returning, and the
+ * caller may reuse it at once. Only the bytes between position and limit are used, and
+ * positions move by the number of bytes consumed or produced; limits are never changed.
+ *
+ * <h2>Errors</h2>
+ * A failed flow stays failed: once an operation has thrown a {@link FlowException} with a
+ * reason other than {@link FlowException.Reason#TIMEOUT}, every later operation throws an
+ * exception with the same reason.
+ */
+public interface Flow extends AutoCloseable {
+
+    /** Returned by {@link #read} at end of stream: the peer will send no more bytes. */
+    int EOF = -1;
+
+    /**
+     * Reads at least one byte into {@code dst}, blocking until some are available.
+     *
+     * @param dst where to put the bytes; it must have space remaining
+     * @return the number of bytes read (at least 1), or {@link #EOF} at end of stream
+     * @throws FlowException if the flow failed or was closed
+     * @throws IllegalArgumentException if {@code dst} has no space remaining
+     */
+    int read(ByteBuffer dst) throws FlowException;
+
+    /**
+     * Writes every remaining byte of {@code src}, blocking while the flow applies
+     * back-pressure.
+     *
+     * @throws FlowException if the flow failed, was closed, or was shut down for writing
+     */
+    void write(ByteBuffer src) throws FlowException;
+
+    /**
+     * Writes every remaining byte of each buffer, in order, as one contiguous stream.
+     * Implementations may gather the buffers into fewer segments on the wire; the default
+     * writes them one at a time.
+     *
+     * @throws FlowException as {@link #write}
+     */
+    default void writev(ByteBuffer... srcs) throws FlowException {
+        for (ByteBuffer src : srcs) {
+            write(src);
+        }
+    }
+
+    /**
+     * Closes one or both directions. Shutting down {@link Direction#WRITE} sends end of stream
+     * to the peer once buffered bytes are delivered; shutting down {@link Direction#READ}
+     * discards what arrives from now on and makes {@link #read} return {@link #EOF}.
+     * Shutting down a direction twice has no further effect.
+     *
+     * @throws FlowException if the flow had already failed
+     */
+    void shutdown(Direction direction) throws FlowException;
+
+    /**
+     * Releases the flow and everything it holds. Idempotent; never throws. Bytes not yet
+     * delivered may be lost: use {@code shutdown(Direction.WRITE)} first for an orderly end.
+     */
+    @Override
+    void close();
+
+    /** Which half of a flow an operation applies to. */
+    enum Direction {
+        READ,
+        WRITE,
+        READ_WRITE
+    }
+}

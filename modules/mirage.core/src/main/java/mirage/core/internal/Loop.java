@@ -1,0 +1,146 @@
+package mirage.core.internal;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import mirage.core.spi.EventLoop;
+import mirage.core.spi.Platform;
+
+/**
+ * The event loop: one thread runs submitted actions and due timers, then blocks in
+ * {@link Platform#yield} until the earliest deadline, device input, or a wake from another
+ * thread.
+ */
+public final class Loop implements EventLoop {
+    private final Platform platform;
+    /** Actions handed in from any thread; drained by the loop. */
+    private final ConcurrentLinkedQueue<Runnable> inbox = new ConcurrentLinkedQueue<>();
+    /** Owned by the loop thread. */
+    private final PriorityQueue<Task> timers = new PriorityQueue<>();
+    private long sequence;
+    private volatile Thread owner;
+    private volatile boolean stopping;
+    private final AtomicInteger failures = new AtomicInteger();
+
+    public Loop(Platform platform) {
+        this.platform = platform;
+    }
+
+    @Override
+    public long now() {
+        return platform.monotonicNanos();
+    }
+
+    @Override
+    public boolean inLoop() {
+        return Thread.currentThread() == owner;
+    }
+
+    @Override
+    public void execute(Runnable action) {
+        inbox.add(action);
+        if (!inLoop()) {
+            platform.wake();
+        }
+    }
+
+    @Override
+    public Timer schedule(long deadlineNanos, Runnable action) {
+        Task task = new Task(deadlineNanos, action);
+        if (inLoop()) {
+            task.sequence = sequence++;
+            timers.add(task);
+        } else {
+            execute(() -> {
+                task.sequence = sequence++;
+                timers.add(task);
+            });
+        }
+        return task;
+    }
+
+    /** Asks {@link #run} to return after the current turn. Any thread. */
+    public void stop() {
+        stopping = true;
+        platform.wake();
+    }
+
+    /** How many actions have thrown so far. */
+    public int failures() {
+        return failures.get();
+    }
+
+    /** Runs the loop on the calling thread until {@link #stop()}. */
+    public void run() {
+        owner = Thread.currentThread();
+        try {
+            while (!stopping) {
+                turn();
+                if (stopping || !inbox.isEmpty()) {
+                    continue;
+                }
+                Task next = timers.peek();
+                platform.yield(next == null ? Long.MAX_VALUE : next.deadline);
+            }
+        } finally {
+            owner = null;
+        }
+    }
+
+    /** One turn: the inbox as it stands, then every timer due now. */
+    private void turn() {
+        for (Runnable r; (r = inbox.poll()) != null; ) {
+            runAction(r);
+        }
+        long now = now();
+        for (Task t; (t = timers.peek()) != null && t.deadline <= now; ) {
+            timers.poll();
+            if (t.claim()) {
+                runAction(t.action);
+            }
+        }
+    }
+
+    private void runAction(Runnable r) {
+        try {
+            r.run();
+        } catch (Throwable e) {
+            failures.incrementAndGet();
+            platform.console().println("mirage: loop action failed: " + e);
+        }
+    }
+
+    private static final class Task implements Timer, Comparable<Task> {
+        private static final int PENDING = 0;
+        private static final int DONE = 1;
+        final long deadline;
+        final Runnable action;
+        long sequence;
+        private final AtomicInteger state = new AtomicInteger(PENDING);
+
+        Task(long deadline, Runnable action) {
+            this.deadline = deadline;
+            this.action = action;
+        }
+
+        boolean claim() {
+            return state.compareAndSet(PENDING, DONE);
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
+        }
+
+        @Override
+        public boolean cancel() {
+            return claim();
+        }
+
+        @Override
+        public int compareTo(Task o) {
+            int c = Long.compare(deadline, o.deadline);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+}

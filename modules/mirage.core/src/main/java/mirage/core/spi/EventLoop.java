@@ -1,0 +1,44 @@
+package mirage.core.spi;
+
+/**
+ * The unikernel's one event loop (DESIGN.md section 4): it owns the protocol engines, runs
+ * timers, and blocks in {@link Platform#yield} between events. OS-service modules use it to run
+ * code on the loop's thread and to be called back at a deadline.
+ *
+ * <p>All methods are thread-safe. Actions given to the loop run on the loop's thread, one at a
+ * time, in the order of their deadlines (then of submission); they must not block. An action
+ * that throws is reported on the console and does not stop the loop.
+ */
+public interface EventLoop {
+
+    /** The loop's clock: the platform's monotonic nanoseconds. */
+    long now();
+
+    /** Runs {@code action} on the loop's thread as soon as possible. */
+    void execute(Runnable action);
+
+    /**
+     * Runs {@code action} on the loop's thread once {@link #now()} reaches {@code deadlineNanos}
+     * (at once if it already has).
+     *
+     * @return a handle that can cancel the timer before it runs
+     */
+    Timer schedule(long deadlineNanos, Runnable action);
+
+    /** Whether the calling thread is the loop's thread. */
+    boolean inLoop();
+
+    /** A scheduled action. */
+    interface Timer {
+        /** When the action is due, in {@link EventLoop#now()} nanoseconds. */
+        long deadline();
+
+        /**
+         * Stops the action from running.
+         *
+         * @return {@code true} if it had not run and now will not; {@code false} if it already
+         *     ran, is running, or was cancelled before
+         */
+        boolean cancel();
+    }
+}

@@ -1,0 +1,11 @@
+/**
+ * The core of the library OS: the {@link mirage.core.Flow} signature, the
+ * {@link mirage.core.Unikernel} contract, typed runtime arguments, and the platform SPI
+ * ({@code mirage.core.spi}) that platforms implement and the generated boot class drives.
+ *
+ * <p>The event loop lives in {@code mirage.core.internal}, which is not exported.
+ */
+module mirage.core {
+    exports mirage.core;
+    exports mirage.core.spi;
+}
