@@ -8,7 +8,7 @@ import mirage.platform.solo5.internal.Solo5Platform;
 public interface Solo5 {
 
     /** Where in a linked image the device manifest is, relative to the image's root. */
-    String IMAGE_MANIFEST = "mirage/manifest";
+    String IMAGE_MANIFEST = "mirage-manifest";
 
     /** The target name, as in {@code mirage configure -t solo5}. */
     String TARGET = "solo5";

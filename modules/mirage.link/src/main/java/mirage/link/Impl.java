@@ -1,0 +1,81 @@
+package mirage.link;
+
+import java.util.List;
+import java.util.Objects;
+import mirage.core.RuntimeArg;
+
+/**
+ * How to obtain one value the unikernel's {@code start} is called with: the device graph's
+ * nodes. The boot class the link step generates evaluates them in order, with no reflection.
+ * {@link Devices} makes the usual ones.
+ */
+public sealed interface Impl {
+
+    /** The binary name of the Java type this implementation yields. */
+    String type();
+
+    /** The platform itself ({@code mirage.core.spi.Platform}). */
+    record PlatformValue() implements Impl {
+        @Override
+        public String type() {
+            return "mirage.core.spi.Platform";
+        }
+    }
+
+    /** The unikernel's event loop ({@code mirage.core.spi.EventLoop}). */
+    record LoopValue() implements Impl {
+        @Override
+        public String type() {
+            return "mirage.core.spi.EventLoop";
+        }
+    }
+
+    /** The value of a runtime argument, delivered as its type's Java type (or its primitive). */
+    record Arg(RuntimeArg<?> arg) implements Impl {
+        public Arg {
+            Objects.requireNonNull(arg, "arg");
+        }
+
+        @Override
+        public String type() {
+            return arg.type().javaType().getName();
+        }
+    }
+
+    /**
+     * The result of calling a method: a static method of {@code owner}, or, for {@link
+     * Dispatch#INSTANCE}, an instance method of {@code owner} on the first input.
+     *
+     * @param module the module that holds {@code owner}; it is linked into the image
+     * @param owner binary name of the class or interface declaring the method
+     * @param method the method's name
+     * @param type binary name of the method's declared return type
+     * @param dispatch how the method is invoked
+     * @param inputs the receiver (for {@code INSTANCE}) and the arguments, whose {@link #type()}s
+     *     are the method's declared parameter types
+     */
+    record Call(String module, String owner, String method, String type, Dispatch dispatch, List<Impl> inputs)
+            implements Impl {
+        public Call {
+            Objects.requireNonNull(module, "module");
+            Objects.requireNonNull(owner, "owner");
+            Objects.requireNonNull(method, "method");
+            Objects.requireNonNull(type, "type");
+            Objects.requireNonNull(dispatch, "dispatch");
+            inputs = List.copyOf(inputs);
+            if (dispatch == Dispatch.INSTANCE && inputs.isEmpty()) {
+                throw new IllegalArgumentException("an instance call of " + owner + "." + method + " needs a receiver");
+            }
+        }
+    }
+
+    /** How a {@link Call} invokes its method. */
+    enum Dispatch {
+        /** A static method of an interface. */
+        STATIC_INTERFACE,
+        /** A static method of a class. */
+        STATIC_CLASS,
+        /** An abstract or default method of an interface, on the first input. */
+        INSTANCE
+    }
+}

@@ -1,0 +1,190 @@
+package mirage.link.internal;
+
+import static java.lang.constant.ConstantDescs.CD_Object;
+import static java.lang.constant.ConstantDescs.CD_String;
+import static java.lang.constant.ConstantDescs.CD_int;
+import static java.lang.constant.ConstantDescs.CD_void;
+import static java.lang.constant.ConstantDescs.INIT_NAME;
+import static java.lang.constant.ConstantDescs.MTD_void;
+
+import java.lang.classfile.ClassBuilder;
+import java.lang.classfile.ClassElement;
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.ClassTransform;
+import java.lang.classfile.CodeBuilder;
+import java.lang.classfile.attribute.ModuleAttribute;
+import java.lang.classfile.attribute.ModuleMainClassAttribute;
+import java.lang.classfile.attribute.ModuleRequireInfo;
+import java.lang.constant.ClassDesc;
+import java.lang.constant.MethodTypeDesc;
+import java.lang.constant.ModuleDesc;
+import java.lang.reflect.AccessFlag;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.SortedSet;
+import mirage.core.RuntimeArg;
+import mirage.link.Impl;
+
+/**
+ * Generates, with {@code java.lang.classfile}, the unikernel's boot class and its rewritten
+ * module descriptor. The boot class does at run time only what the plan fixed at link time:
+ *
+ * <pre>{@code
+ * public final class MirageBoot implements Boot.Entry, Supplier<Platform> {
+ *     public static void main(String[] argv) {
+ *         MirageBoot boot = new MirageBoot();
+ *         System.exit(Boot.run(NAME, boot, List.of(RuntimeArg.of(...), ...), argv, boot));
+ *     }
+ *     public Object get() { return Solo5.imagePlatform(); }
+ *     public void start(Boot.Context c) throws Exception {
+ *         new Main().start(<each start parameter's implementation, evaluated in order>);
+ *     }
+ * }
+ * }</pre>
+ *
+ * No reflection and no service lookup: every call is a constant-pool reference, checked by
+ * configure and again by the JVM's verifier.
+ */
+public final class BootClass {
+    private static final ClassDesc CD_BOOT = ClassDesc.of("mirage.core.spi.Boot");
+    private static final ClassDesc CD_ENTRY = ClassDesc.of("mirage.core.spi.Boot$Entry");
+    private static final ClassDesc CD_CONTEXT = ClassDesc.of("mirage.core.spi.Boot$Context");
+    private static final ClassDesc CD_PLATFORM = ClassDesc.of("mirage.core.spi.Platform");
+    private static final ClassDesc CD_LOOP = ClassDesc.of("mirage.core.spi.EventLoop");
+    private static final ClassDesc CD_ARGUMENTS = ClassDesc.of("mirage.core.Arguments");
+    private static final ClassDesc CD_RUNTIME_ARG = ClassDesc.of("mirage.core.RuntimeArg");
+    private static final ClassDesc CD_ARG_TYPE = ClassDesc.of("mirage.core.ArgType");
+    private static final ClassDesc CD_SUPPLIER = ClassDesc.of("java.util.function.Supplier");
+    private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
+    private static final ClassDesc CD_SYSTEM = ClassDesc.of("java.lang.System");
+
+    private BootClass() {}
+
+    /** The boot class's bytes. Deterministic: the same plan gives the same bytes. */
+    public static byte[] generate(Plan plan) {
+        ClassDesc self = ClassDesc.of(plan.bootClass());
+        return ClassFile.of().build(self, cb -> {
+            cb.withFlags(AccessFlag.PUBLIC, AccessFlag.FINAL, AccessFlag.SUPER);
+            cb.withSuperclass(CD_Object);
+            cb.withInterfaceSymbols(CD_ENTRY, CD_SUPPLIER);
+            cb.withMethodBody(INIT_NAME, MTD_void, ClassFile.ACC_PUBLIC, code -> code
+                    .aload(0)
+                    .invokespecial(CD_Object, INIT_NAME, MTD_void)
+                    .return_());
+            cb.withMethodBody("main", MethodTypeDesc.of(CD_void, CD_String.arrayType()),
+                    ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, code -> main(code, self, plan));
+            cb.withMethodBody("get", MethodTypeDesc.of(CD_Object), ClassFile.ACC_PUBLIC, code -> code
+                    .invokestatic(ClassDesc.of(plan.target().factoryOwner()), plan.target().factoryMethod(),
+                            MethodTypeDesc.of(CD_PLATFORM), true)
+                    .areturn());
+            cb.withMethodBody("start", MethodTypeDesc.of(CD_void, CD_CONTEXT), ClassFile.ACC_PUBLIC,
+                    code -> start(code, plan));
+        });
+    }
+
+    private static void main(CodeBuilder code, ClassDesc self, Plan plan) {
+        code.new_(self).dup().invokespecial(self, INIT_NAME, MTD_void).astore(1);
+        code.ldc(plan.name());
+        code.aload(1);
+        List<RuntimeArg<?>> args = plan.args();
+        code.loadConstant(args.size()).anewarray(CD_Object);
+        for (int i = 0; i < args.size(); i++) {
+            RuntimeArg<?> a = args.get(i);
+            code.dup().loadConstant(i);
+            code.ldc(a.name());
+            code.getstatic(CD_ARG_TYPE, a.type().name(), CD_ARG_TYPE);
+            if (a.defaultText().isPresent()) {
+                code.ldc(a.defaultText().get());
+            } else {
+                code.aconst_null();
+            }
+            code.ldc(a.doc());
+            code.invokestatic(CD_RUNTIME_ARG, "of",
+                    MethodTypeDesc.of(CD_RUNTIME_ARG, CD_String, CD_ARG_TYPE, CD_String, CD_String), false);
+            code.aastore();
+        }
+        code.invokestatic(CD_LIST, "of", MethodTypeDesc.of(CD_LIST, CD_Object.arrayType()), true);
+        code.aload(0);
+        code.aload(1);
+        code.invokestatic(CD_BOOT, "run",
+                MethodTypeDesc.of(CD_int, CD_String, CD_SUPPLIER, CD_LIST, CD_String.arrayType(), CD_ENTRY), true);
+        code.invokestatic(CD_SYSTEM, "exit", MethodTypeDesc.of(CD_void, CD_int), false);
+        code.return_();
+    }
+
+    private static void start(CodeBuilder code, Plan plan) {
+        ClassDesc main = ClassDesc.of(plan.mainClass());
+        code.new_(main).dup().invokespecial(main, INIT_NAME, MTD_void);
+        MethodTypeDesc startType = MethodTypeDesc.ofDescriptor(plan.startDescriptor());
+        for (int i = 0; i < plan.start().size(); i++) {
+            push(code, plan, plan.start().get(i), startType.parameterType(i));
+        }
+        code.invokevirtual(main, "start", startType);
+        code.return_();
+    }
+
+    /** Pushes the value of {@code impl}, converted to {@code as}. The context is local 1. */
+    private static void push(CodeBuilder code, Plan plan, Impl impl, ClassDesc as) {
+        switch (impl) {
+            case Impl.PlatformValue p -> code.aload(1).invokeinterface(CD_CONTEXT, "platform", MethodTypeDesc.of(CD_PLATFORM));
+            case Impl.LoopValue l -> code.aload(1).invokeinterface(CD_CONTEXT, "loop", MethodTypeDesc.of(CD_LOOP));
+            case Impl.Arg a -> {
+                code.aload(1).invokeinterface(CD_CONTEXT, "arguments", MethodTypeDesc.of(CD_ARGUMENTS));
+                code.loadConstant(plan.argIndex(a.arg()));
+                code.invokeinterface(CD_ARGUMENTS, "valueAt", MethodTypeDesc.of(CD_Object, CD_int));
+                ClassDesc boxed = ClassDesc.of(a.arg().type().javaType().getName());
+                code.checkcast(boxed);
+                if (as.isPrimitive()) {
+                    code.invokevirtual(boxed, as.displayName() + "Value", MethodTypeDesc.of(as));
+                }
+            }
+            case Impl.Call c -> {
+                List<ClassDesc> params = new ArrayList<>();
+                for (Impl input : c.inputs()) {
+                    ClassDesc type = ClassDesc.of(input.type());
+                    push(code, plan, input, type);
+                    params.add(type);
+                }
+                ClassDesc owner = ClassDesc.of(c.owner());
+                ClassDesc result = ClassDesc.of(c.type());
+                switch (c.dispatch()) {
+                    case STATIC_INTERFACE -> code.invokestatic(owner, c.method(), MethodTypeDesc.of(result, params), true);
+                    case STATIC_CLASS -> code.invokestatic(owner, c.method(), MethodTypeDesc.of(result, params), false);
+                    case INSTANCE -> code.invokeinterface(owner, c.method(),
+                            MethodTypeDesc.of(result, params.subList(1, params.size())));
+                }
+            }
+        }
+    }
+
+    /**
+     * The unikernel's module descriptor as linked: it requires every module in {@code needed}
+     * it did not already, and names the boot class as its main class. Everything else is kept.
+     */
+    public static byte[] rewriteModuleInfo(byte[] moduleInfo, Plan plan, Set<String> needed) {
+        ClassFile cf = ClassFile.of();
+        ClassModel model = cf.parse(moduleInfo);
+        ModuleAttribute old = model.findAttribute(java.lang.classfile.Attributes.module())
+                .orElseThrow(() -> new IllegalArgumentException("not a module-info class"));
+        List<ModuleRequireInfo> requires = new ArrayList<>(old.requires());
+        SortedSet<String> missing = new java.util.TreeSet<>(needed);
+        missing.remove(plan.appModule());
+        old.requires().forEach(r -> missing.remove(r.requires().name().stringValue()));
+        for (String m : missing) {
+            requires.add(ModuleRequireInfo.of(ModuleDesc.of(m), 0, null));
+        }
+        ModuleAttribute updated = ModuleAttribute.of(old.moduleName(), old.moduleFlagsMask(),
+                old.moduleVersion().orElse(null), requires, old.exports(), old.opens(), old.uses(), old.provides());
+        ClassTransform transform = (ClassBuilder cb, ClassElement e) -> {
+            if (!(e instanceof ModuleAttribute) && !(e instanceof ModuleMainClassAttribute)) {
+                cb.with(e);
+            }
+        };
+        return cf.transformClass(model, transform.andThen(ClassTransform.endHandler(cb -> {
+            cb.with(updated);
+            cb.with(ModuleMainClassAttribute.of(ClassDesc.of(plan.bootClass())));
+        })));
+    }
+}

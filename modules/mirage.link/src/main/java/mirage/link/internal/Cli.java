@@ -1,0 +1,170 @@
+package mirage.link.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import mirage.link.Target;
+
+/**
+ * The {@code mirage} command's Java half: {@code configure}, {@code build}, {@code clean}. The
+ * {@code ./mirage} script finds JDK 25, keeps the tool's jars built, and does {@code run}
+ * itself (it boots the image without a JVM of the tool's).
+ *
+ * <p>Exit status: 0 done, 1 the unikernel or its description is wrong (one message), 2 the
+ * command line is wrong.
+ */
+public final class Cli {
+    static final String USAGE = """
+            usage: mirage COMMAND DIR [OPTION...]
+              configure DIR [-t TARGET]   check DIR's unikernel and description for TARGET (default solo5)
+              build DIR [-t TARGET]       configure, generate the boot class and link the image;
+                                          prints the image directory as the last line
+              clean DIR                   delete DIR/_build
+            options:
+              -t, --target TARGET         solo5 (xen is declared but not implemented yet)
+              --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
+              --lib PATH[:PATH...]        module path of the mirage libraries (the script sets it)
+              -q, --quiet                 no progress lines
+            """;
+
+    private Cli() {}
+
+    public static void main(String[] argv) {
+        System.exit(run(argv, System.out, System.err));
+    }
+
+    static int run(String[] argv, PrintStream out, PrintStream err) {
+        List<String> a = new ArrayList<>(Arrays.asList(argv));
+        if (a.isEmpty() || a.contains("--help") || a.contains("-h")) {
+            (a.isEmpty() ? err : out).print(USAGE);
+            return a.isEmpty() ? 2 : 0;
+        }
+        String command = a.removeFirst();
+        Target target = null;
+        String profileName = Profile.DEFAULT;
+        List<Path> libs = new ArrayList<>();
+        boolean quiet = false;
+        Path dir = null;
+        try {
+            for (int i = 0; i < a.size(); i++) {
+                String opt = a.get(i);
+                switch (opt) {
+                    case "-t", "--target" -> target = target(value(a, ++i, opt));
+                    case "--profile" -> profileName = value(a, ++i, opt);
+                    case "--lib" -> {
+                        for (String p : value(a, ++i, opt).split(File.pathSeparator)) {
+                            if (!p.isEmpty()) {
+                                libs.add(Path.of(p).toAbsolutePath());
+                            }
+                        }
+                    }
+                    case "-q", "--quiet" -> quiet = true;
+                    default -> {
+                        if (opt.startsWith("-") || dir != null) {
+                            throw new UsageException("unexpected argument '" + opt + "'");
+                        }
+                        dir = Path.of(opt);
+                    }
+                }
+            }
+            if (dir == null) {
+                throw new UsageException(command + " needs a unikernel directory");
+            }
+        } catch (UsageException e) {
+            err.println("mirage: " + e.getMessage() + " (mirage --help)");
+            return 2;
+        }
+        Layout layout = new Layout(dir);
+        Progress progress = new Progress(err, quiet);
+        try {
+            switch (command) {
+                case "configure" -> {
+                    Target t = target != null ? target : savedTarget(layout);
+                    Plan plan = Configure.run(layout, libraries(libs), t, profileName, progress);
+                    Link.writePlan(layout, plan);
+                    saveTarget(layout, t);
+                    out.print(plan.encode());
+                }
+                case "build" -> {
+                    Target t = target != null ? target : savedTarget(layout);
+                    Profile profile = profileName.contains("/") || profileName.endsWith(".profile")
+                            ? Profile.file(Path.of(profileName)) : Profile.builtIn(profileName);
+                    Path image = Link.build(layout, libraries(libs), t, profile, progress);
+                    saveTarget(layout, t);
+                    out.println(image);
+                }
+                case "clean" -> Files2.deleteTree(layout.build());
+                default -> {
+                    err.println("mirage: unknown command '" + command + "' (mirage --help)");
+                    return 2;
+                }
+            }
+            return 0;
+        } catch (LinkException e) {
+            err.println("mirage: " + e.getMessage());
+            return 1;
+        }
+    }
+
+    private static List<Path> libraries(List<Path> libs) throws LinkException {
+        if (libs.isEmpty()) {
+            throw new LinkException("no mirage libraries given: pass --lib (./mirage does this)");
+        }
+        for (Path p : libs) {
+            if (!Files.exists(p)) {
+                throw new LinkException("library " + p + " does not exist");
+            }
+        }
+        return libs;
+    }
+
+    private static Target target(String word) throws UsageException {
+        for (Target t : Target.values()) {
+            if (t.word().equals(word)) {
+                return t;
+            }
+        }
+        throw new UsageException("unknown target '" + word + "': one of solo5, xen");
+    }
+
+    private static Target savedTarget(Layout layout) throws LinkException {
+        Path file = layout.build().resolve("target");
+        if (!Files.isRegularFile(file)) {
+            return Target.SOLO5;
+        }
+        try {
+            return target(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException | UsageException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        }
+    }
+
+    private static void saveTarget(Layout layout, Target target) throws LinkException {
+        try {
+            Files.writeString(layout.build().resolve("target"), target.word() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String value(List<String> a, int i, String opt) throws UsageException {
+        if (i >= a.size()) {
+            throw new UsageException(opt + " needs a value");
+        }
+        return a.get(i);
+    }
+
+    private static final class UsageException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UsageException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,293 @@
+package mirage.link.internal;
+
+import java.io.IOException;
+import java.lang.module.Configuration;
+import java.lang.module.FindException;
+import java.lang.module.ModuleDescriptor;
+import java.lang.module.ModuleFinder;
+import java.lang.module.ResolutionException;
+import java.lang.module.ResolvedModule;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.SortedSet;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import mirage.core.RuntimeArg;
+import mirage.core.Unikernel;
+import mirage.core.spi.Manifest;
+import mirage.link.Description;
+import mirage.link.Impl;
+import mirage.link.Job;
+import mirage.link.Target;
+
+/**
+ * {@code mirage configure}: compiles the unikernel and its description, runs the description,
+ * checks it against the unikernel's {@code start} method and the target, and computes the
+ * module set and device manifest.
+ */
+public final class Configure {
+    /** Where a unikernel's sources are, under its directory. */
+    static final String SOURCES = "src/main/java";
+    /** The description's file, in the unikernel's directory. */
+    static final String DESCRIPTION = "Config.java";
+
+    private Configure() {}
+
+    /**
+     * Configures the unikernel in {@code dir}; compiled classes go to {@code layout.classes()}.
+     *
+     * @param libraries the module path: jars or exploded modules of mirage and its dependencies
+     */
+    public static Plan run(Layout layout, List<Path> libraries, Target target, String profile, Progress progress)
+            throws LinkException {
+        if (target != Target.SOLO5) {
+            throw new LinkException("target " + target.word() + " cannot be linked yet: module "
+                    + target.module() + " has no implementation; use -t solo5");
+        }
+        Path sources = layout.dir().resolve(SOURCES);
+        Path description = layout.dir().resolve(DESCRIPTION);
+        if (!Files.isDirectory(sources)) {
+            throw new LinkException(layout.dir() + " is not a unikernel: it has no " + SOURCES + "/");
+        }
+        if (!Files.isRegularFile(description)) {
+            throw new LinkException(layout.dir() + " is not a unikernel: it has no " + DESCRIPTION);
+        }
+        String modulePath = pathList(libraries);
+
+        progress.step("compiling the unikernel");
+        Javac.compile("the unikernel", Javac.sourcesUnder(sources), layout.classes(),
+                List.of("--module-path", modulePath));
+        ModuleDescriptor app = appDescriptor(layout.classes());
+
+        progress.step("running the description " + DESCRIPTION);
+        List<Path> withApp = new ArrayList<>(libraries);
+        withApp.add(layout.classes());
+        Javac.compile(DESCRIPTION, List.of(description), layout.config(),
+                List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
+        ModuleLayer layer = appLayer(withApp, app.name());
+        Job job = describe(layout.config(), layer, app.name());
+
+        Class<? extends Unikernel> main = job.main().orElseThrow(() ->
+                new LinkException(DESCRIPTION + ": the job names no main class: call .main(YourUnikernel.class)"));
+        if (!app.name().equals(main.getModule().getName())) {
+            throw new LinkException(DESCRIPTION + ": main class " + main.getName() + " is not in the unikernel's module "
+                    + app.name());
+        }
+        Method start = checkMain(main, layout);
+        List<RuntimeArg<?>> args = checkStart(start, job.start(), layer);
+
+        Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
+                new TreeSet<>(), Manifest.EMPTY, profile);
+        SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
+        return new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(), args,
+                modules, Manifest.EMPTY, profile);
+    }
+
+    static String pathList(List<Path> paths) {
+        return paths.stream().map(Path::toString).collect(Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    private static ModuleDescriptor appDescriptor(Path classes) throws LinkException {
+        Path info = classes.resolve("module-info.class");
+        if (!Files.isRegularFile(info)) {
+            throw new LinkException("the unikernel has no module-info.java: a unikernel is a named module");
+        }
+        try (var in = Files.newInputStream(info)) {
+            return ModuleDescriptor.read(in);
+        } catch (IOException e) {
+            throw new LinkException("cannot read " + info + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A layer with the unikernel's module and what it needs beyond the tool's own modules. */
+    private static ModuleLayer appLayer(List<Path> modulePath, String app) throws LinkException {
+        ModuleLayer boot = ModuleLayer.boot();
+        try {
+            Configuration cf = Configuration.resolve(ModuleFinder.of(), List.of(boot.configuration()),
+                    ModuleFinder.of(modulePath.toArray(Path[]::new)), Set.of(app));
+            return ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader()).layer();
+        } catch (FindException | ResolutionException e) {
+            throw new LinkException("cannot resolve module " + app + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Job describe(Path configClasses, ModuleLayer layer, String app) throws LinkException {
+        URL url;
+        try {
+            url = configClasses.toUri().toURL();
+        } catch (MalformedURLException e) {
+            throw new LinkException("bad path " + configClasses, e);
+        }
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {url}, layer.findLoader(app))) {
+            Class<?> cls = loader.loadClass("Config");
+            if (!Description.class.isAssignableFrom(cls)) {
+                throw new LinkException(DESCRIPTION + ": class Config must implement mirage.link.Description");
+            }
+            Constructor<?> ctor;
+            try {
+                ctor = cls.getConstructor();
+            } catch (NoSuchMethodException e) {
+                throw new LinkException(DESCRIPTION + ": class Config needs a public constructor without parameters");
+            }
+            Job job = ((Description) ctor.newInstance()).describe();
+            if (job == null) {
+                throw new LinkException(DESCRIPTION + ": describe() returned null");
+            }
+            return job;
+        } catch (ClassNotFoundException e) {
+            throw new LinkException(DESCRIPTION + " must declare a public class Config in the unnamed package");
+        } catch (InvocationTargetException e) {
+            throw new LinkException(DESCRIPTION + ": Config's constructor threw " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | IOException e) {
+            throw new LinkException(DESCRIPTION + ": cannot run Config: " + e, e);
+        } catch (RuntimeException | LinkageError e) {
+            throw new LinkException(DESCRIPTION + ": describe() failed: " + e, e);
+        }
+    }
+
+    private static Method checkMain(Class<? extends Unikernel> main, Layout layout) throws LinkException {
+        String where = "main class " + main.getName();
+        int mods = main.getModifiers();
+        if (!Modifier.isPublic(mods) || Modifier.isAbstract(mods) || main.isInterface() || main.getEnclosingClass() != null) {
+            throw new LinkException(where + " must be a public, top-level, concrete class");
+        }
+        try {
+            if (!Modifier.isPublic(main.getConstructor().getModifiers())) {
+                throw new NoSuchMethodException();
+            }
+        } catch (NoSuchMethodException e) {
+            throw new LinkException(where + " needs a public constructor without parameters");
+        }
+        List<Method> starts = Arrays.stream(main.getMethods()).filter(m -> m.getName().equals("start")).toList();
+        if (starts.size() != 1) {
+            throw new LinkException(where + " must have exactly one public method named start, not " + starts.size());
+        }
+        Method start = starts.getFirst();
+        if (Modifier.isStatic(start.getModifiers()) || start.getReturnType() != void.class) {
+            throw new LinkException(where + ": start must be an instance method returning void");
+        }
+        String boot = new Plan("x", Target.SOLO5, "x", main.getName(), "", List.of(), List.of(), new TreeSet<>(),
+                Manifest.EMPTY, "x").bootClass();
+        if (Files.exists(layout.classes().resolve(boot.replace('.', '/') + ".class"))) {
+            throw new LinkException("the unikernel already has a class " + boot + ": that name is the generated boot class's");
+        }
+        return start;
+    }
+
+    /** Checks each start parameter against its implementation; returns the runtime arguments. */
+    private static List<RuntimeArg<?>> checkStart(Method start, List<Impl> impls, ModuleLayer layer) throws LinkException {
+        Class<?>[] params = start.getParameterTypes();
+        if (params.length != impls.size()) {
+            throw new LinkException(DESCRIPTION + ": " + start.getDeclaringClass().getSimpleName() + ".start takes "
+                    + params.length + " parameters but the job gives " + impls.size());
+        }
+        Map<String, RuntimeArg<?>> args = new LinkedHashMap<>();
+        for (int i = 0; i < params.length; i++) {
+            Impl impl = impls.get(i);
+            String what = "parameter " + (i + 1) + " of start (" + params[i].getName() + ")";
+            checkImpl(impl, layer, args, what);
+            Class<?> given = load(impl.type(), layer, what);
+            boolean fits = params[i].isAssignableFrom(given)
+                    || (impl instanceof Impl.Arg a && Plan.primitive(a.arg().type()).orElse(null) == params[i]);
+            if (!fits) {
+                throw new LinkException(DESCRIPTION + ": " + what + " is given " + Plan.describe(impl) + ", a " + impl.type());
+            }
+        }
+        return List.copyOf(args.values());
+    }
+
+    private static void checkImpl(Impl impl, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
+            throws LinkException {
+        switch (impl) {
+            case Impl.PlatformValue p -> { }
+            case Impl.LoopValue l -> { }
+            case Impl.Arg a -> {
+                RuntimeArg<?> seen = args.putIfAbsent(a.arg().name(), a.arg());
+                if (seen != null && !seen.equals(a.arg())) {
+                    throw new LinkException(DESCRIPTION + ": two different runtime arguments are named --" + a.arg().name());
+                }
+            }
+            case Impl.Call c -> {
+                for (Impl input : c.inputs()) {
+                    checkImpl(input, layer, args, what);
+                }
+                Class<?> owner = load(c.owner(), layer, what);
+                List<Class<?>> types = new ArrayList<>();
+                for (Impl input : c.inputs()) {
+                    types.add(load(input.type(), layer, what));
+                }
+                boolean instance = c.dispatch() == Impl.Dispatch.INSTANCE;
+                if (instance && !types.getFirst().equals(owner)) {
+                    throw new LinkException(DESCRIPTION + ": " + what + ": the receiver of " + c.owner() + "." + c.method()
+                            + " is a " + types.getFirst().getName());
+                }
+                Method m;
+                try {
+                    m = owner.getMethod(c.method(), (instance ? types.subList(1, types.size()) : types).toArray(Class<?>[]::new));
+                } catch (NoSuchMethodException e) {
+                    throw new LinkException(DESCRIPTION + ": " + what + ": no public method " + c.owner() + "." + c.method()
+                            + " taking " + types.subList(instance ? 1 : 0, types.size()));
+                }
+                boolean isStatic = Modifier.isStatic(m.getModifiers());
+                boolean dispatchFits = switch (c.dispatch()) {
+                    case STATIC_INTERFACE -> isStatic && owner.isInterface();
+                    case STATIC_CLASS -> isStatic && !owner.isInterface();
+                    case INSTANCE -> !isStatic && owner.isInterface();
+                };
+                if (!dispatchFits || !m.getReturnType().getName().equals(c.type())
+                        || !owner.getModule().getName().equals(c.module())) {
+                    throw new LinkException(DESCRIPTION + ": " + what + ": " + c.owner() + "." + c.method()
+                            + " is not a " + c.dispatch() + " method of module " + c.module() + " returning " + c.type());
+                }
+            }
+        }
+    }
+
+    private static Class<?> load(String binaryName, ModuleLayer layer, String what) throws LinkException {
+        for (Module m : layer.modules()) {
+            // try each module's loader: they all share one, which delegates to the boot layer
+            try {
+                return Class.forName(binaryName, false, m.getClassLoader());
+            } catch (ClassNotFoundException e) {
+                break;
+            }
+        }
+        try {
+            return Class.forName(binaryName, false, Configure.class.getClassLoader());
+        } catch (ClassNotFoundException e) {
+            throw new LinkException(DESCRIPTION + ": " + what + ": type " + binaryName + " not found on the module path");
+        }
+    }
+
+    /** The image's modules: the closure of the roots over the module path and the JDK. */
+    static SortedSet<String> moduleSet(List<Path> modulePath, Set<String> roots, Target target) throws LinkException {
+        ModuleFinder finder = ModuleFinder.compose(ModuleFinder.of(modulePath.toArray(Path[]::new)), ModuleFinder.ofSystem());
+        if (finder.find(target.module()).isEmpty()) {
+            throw new LinkException("target " + target.word() + " needs module " + target.module()
+                    + ", which is not on the module path");
+        }
+        try {
+            Configuration cf = Configuration.empty().resolve(finder, ModuleFinder.of(), roots);
+            return cf.modules().stream().map(ResolvedModule::name).collect(Collectors.toCollection(TreeSet::new));
+        } catch (FindException | ResolutionException e) {
+            throw new LinkException("cannot compute the module set: " + e.getMessage(), e);
+        }
+    }
+
+    private static String descriptor(Method m) {
+        return java.lang.invoke.MethodType.methodType(m.getReturnType(), m.getParameterTypes()).toMethodDescriptorString();
+    }
+}

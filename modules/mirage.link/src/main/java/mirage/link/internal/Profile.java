@@ -1,0 +1,85 @@
+package mirage.link.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A jlink profile: jlink options and JVM options baked into the image. The text has one
+ * setting a line, {@code jlink: OPTION} or {@code jvm: OPTION}; {@code #} starts a comment.
+ *
+ * @param name the profile's name (its file name without {@code .profile})
+ * @param jlinkOptions options given to jlink, one argument each
+ * @param jvmOptions JVM options added to the image with {@code --add-options}
+ */
+public record Profile(String name, List<String> jlinkOptions, List<String> jvmOptions) {
+    /** The profile used when none is named. */
+    public static final String DEFAULT = "minimal";
+
+    public Profile {
+        jlinkOptions = List.copyOf(jlinkOptions);
+        jvmOptions = List.copyOf(jvmOptions);
+    }
+
+    /** A profile shipped with the tool, by name. */
+    public static Profile builtIn(String name) throws LinkException {
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new LinkException("profile name '" + name + "' must be of a-z, 0-9 and '-'");
+        }
+        try (InputStream in = Profile.class.getResourceAsStream("profiles/" + name + ".profile")) {
+            if (in == null) {
+                throw new LinkException("no jlink profile named '" + name + "' (see jlink-profiles/)");
+            }
+            return parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new LinkException("cannot read jlink profile '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    /** A profile from a file. */
+    public static Profile file(Path file) throws LinkException {
+        String fileName = file.getFileName().toString();
+        String name = fileName.endsWith(".profile") ? fileName.substring(0, fileName.length() - 8) : fileName;
+        try {
+            return parse(name, Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            throw new LinkException("cannot read jlink profile " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Reads the text form; errors name the line. */
+    public static Profile parse(String name, String text) throws LinkException {
+        List<String> jlink = new ArrayList<>();
+        List<String> jvm = new ArrayList<>();
+        int lineNo = 0;
+        for (String raw : text.split("\n", -1)) {
+            lineNo++;
+            int hash = raw.indexOf('#');
+            String line = (hash >= 0 ? raw.substring(0, hash) : raw).strip();
+            if (line.isEmpty()) {
+                continue;
+            }
+            int colon = line.indexOf(':');
+            String key = colon < 0 ? line : line.substring(0, colon).strip();
+            String value = colon < 0 ? "" : line.substring(colon + 1).strip();
+            if (value.isEmpty() || !value.startsWith("-")) {
+                throw new LinkException("profile " + name + " line " + lineNo + ": expected 'jlink: -OPTION' or 'jvm: -OPTION'");
+            }
+            switch (key) {
+                case "jlink" -> jlink.add(value);
+                case "jvm" -> {
+                    if (value.indexOf(' ') >= 0) {
+                        throw new LinkException("profile " + name + " line " + lineNo + ": a JVM option cannot contain a space");
+                    }
+                    jvm.add(value);
+                }
+                default -> throw new LinkException("profile " + name + " line " + lineNo + ": unknown setting '" + key + "'");
+            }
+        }
+        return new Profile(name, jlink, jvm);
+    }
+}
