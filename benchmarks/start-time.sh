@@ -17,7 +17,7 @@
 # where start_ratio = mirage/floor of the medians and size_ratio = mirage/floor of du -sb.
 set -euo pipefail
 
-usage() { sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,13p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=20
