@@ -235,22 +235,31 @@ public final class Solo5Platform implements Platform {
         }
     }
 
+    /** The kernel's random source, opened on first use: most unikernels never draw from it at boot. */
     private static final class HostEntropy implements Entropy {
-        private final SecureRandom random;
+        private volatile SecureRandom random;
 
-        HostEntropy() {
-            SecureRandom r;
-            try {
-                r = SecureRandom.getInstance("NativePRNGNonBlocking");
-            } catch (NoSuchAlgorithmException e) {
-                r = new SecureRandom();
+        private SecureRandom random() {
+            SecureRandom r = random;
+            if (r == null) {
+                synchronized (this) {
+                    r = random;
+                    if (r == null) {
+                        try {
+                            r = SecureRandom.getInstance("NativePRNGNonBlocking");
+                        } catch (NoSuchAlgorithmException e) {
+                            r = new SecureRandom();
+                        }
+                        random = r;
+                    }
+                }
             }
-            this.random = r;
+            return r;
         }
 
         @Override
         public void nextBytes(byte[] dst) {
-            random.nextBytes(dst);
+            random().nextBytes(dst);
         }
     }
 }
