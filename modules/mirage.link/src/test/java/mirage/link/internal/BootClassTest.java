@@ -1,0 +1,128 @@
+package mirage.link.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.classfile.ClassFile;
+import java.lang.classfile.ClassModel;
+import java.lang.classfile.attribute.ModuleAttribute;
+import java.lang.constant.ModuleDesc;
+import java.lang.invoke.MethodHandles;
+import java.lang.module.ModuleDescriptor;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import mirage.core.Arguments;
+import mirage.core.Console;
+import mirage.core.RuntimeArg;
+import mirage.core.spi.Boot;
+import mirage.core.spi.EventLoop;
+import mirage.core.spi.Manifest;
+import mirage.core.spi.Platform;
+import mirage.link.Devices;
+import mirage.link.Impl;
+import mirage.link.Target;
+import org.junit.jupiter.api.Test;
+
+class BootClassTest {
+    static final RuntimeArg<String> TEXT = RuntimeArg.string("text", "a b\tc", "Some text.");
+    static final RuntimeArg<Integer> COUNT = RuntimeArg.integer("count", 4, "A count.");
+    static final RuntimeArg<Long> BIG = RuntimeArg.longInteger("big", 1L << 40, "A big one.");
+    static final RuntimeArg<Boolean> FLAG = RuntimeArg.flag("flag", "A flag.");
+    static final RuntimeArg<java.time.Duration> PAUSE = RuntimeArg.duration("pause", Duration.ofMillis(250), "A pause.");
+
+    static Plan plan() {
+        List<Impl> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
+                Devices.arg(BIG), Devices.arg(FLAG), Devices.arg(PAUSE), Devices.arg(COUNT));
+        String descriptor = "(Lmirage/core/Console;Lmirage/core/spi/EventLoop;Ljava/lang/String;IJZLjava/time/Duration;"
+                + "Ljava/lang/Integer;)V";
+        return new Plan("fake", Target.SOLO5, "fake", FakeUnikernel.class.getName(), descriptor, start,
+                List.of(TEXT, COUNT, BIG, FLAG, PAUSE), new TreeSet<>(Set.of("fake", "java.base", "mirage.core")),
+                Manifest.EMPTY, "minimal");
+    }
+
+    @Test
+    void generated_start_passes_each_implementation_in_parameter_order() throws Throwable {
+        Plan plan = plan();
+        byte[] bytes = BootClass.generate(plan);
+        ClassModel model = ClassFile.of().parse(bytes);
+        assertEquals("mirage/link/internal/MirageBoot", model.thisClass().asInternalName());
+        assertEquals(List.of(), ClassFile.of().verify(model).stream().filter(e -> !e.getMessage().contains("load"))
+                .collect(Collectors.toList()), "the verifier finds nothing wrong");
+
+        Class<?> boot = MethodHandles.lookup().defineClass(bytes);
+        Boot.Entry entry = (Boot.Entry) boot.getConstructor().newInstance();
+        Console console = line -> { };
+        EventLoop loop = new EventLoop() {
+            @Override public long now() { return 0; }
+            @Override public void execute(Runnable action) { }
+            @Override public Timer schedule(long deadlineNanos, Runnable action) { throw new UnsupportedOperationException(); }
+            @Override public boolean inLoop() { return false; }
+        };
+        Arguments arguments = Arguments.parse(plan.args(), List.of("--count=7", "--flag", "--pause=2s"));
+        entry.start(new Boot.Context() {
+            @Override
+            public Platform platform() {
+                return new FakePlatform(console);
+            }
+
+            @Override
+            public EventLoop loop() {
+                return loop;
+            }
+
+            @Override
+            public Arguments arguments() {
+                return arguments;
+            }
+        });
+        Object[] got = FakeUnikernel.received;
+        assertSame(console, got[0]);
+        assertSame(loop, got[1]);
+        assertArrayEquals(new Object[] {"a b\tc", 7, 1L << 40, true, Duration.ofSeconds(2), 7},
+                java.util.Arrays.copyOfRange(got, 2, got.length));
+    }
+
+    @Test
+    void the_same_plan_generates_the_same_bytes() {
+        assertArrayEquals(BootClass.generate(plan()), BootClass.generate(plan()));
+    }
+
+    @Test
+    void rewritten_descriptor_requires_the_platform_and_names_the_boot_class() throws Exception {
+        byte[] original = ClassFile.of().buildModule(ModuleAttribute.of(ModuleDesc.of("fake"), m -> m
+                .requires(ModuleDesc.of("java.base"), ClassFile.ACC_MANDATED, null)
+                .requires(ModuleDesc.of("mirage.core"), 0, null)
+                .exports(java.lang.constant.PackageDesc.of("mirage.link.internal"), 0)));
+        byte[] rewritten = BootClass.rewriteModuleInfo(original, plan(), Set.of("fake", "mirage.core", "mirage.platform.solo5"));
+        ModuleDescriptor d = ModuleDescriptor.read(ByteBuffer.wrap(rewritten), () -> Set.of("mirage.link.internal"));
+        assertEquals("fake", d.name());
+        assertEquals(Set.of("java.base", "mirage.core", "mirage.platform.solo5"),
+                d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
+        assertEquals(Optional.of("mirage.link.internal.MirageBoot"), d.mainClass());
+        assertEquals(Set.of("mirage.link.internal"),
+                d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
+        assertTrue(d.requires().stream().filter(r -> r.name().equals("java.base"))
+                .allMatch(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.MANDATED)));
+    }
+
+    /** Only {@code console()} is called by the boot class in this test. */
+    private record FakePlatform(Console console) implements Platform {
+        @Override public String name() { return "fake"; }
+        @Override public mirage.core.Entropy entropy() { throw new UnsupportedOperationException(); }
+        @Override public long monotonicNanos() { return 0; }
+        @Override public long wallClockNanos() { return 0; }
+        @Override public Manifest manifest() { return Manifest.EMPTY; }
+        @Override public List<String> bind(List<String> argv) { return argv; }
+        @Override public Optional<mirage.core.spi.Device> device(String name) { return Optional.empty(); }
+        @Override public long yield(long deadlineNanos) { return 0; }
+        @Override public void wake() { }
+        @Override public void close() { }
+    }
+}
