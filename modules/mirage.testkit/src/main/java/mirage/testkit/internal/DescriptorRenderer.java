@@ -11,14 +11,15 @@ import java.lang.classfile.attribute.ModuleRequireInfo;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.ModuleEntry;
 import java.lang.reflect.AccessFlag;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * Renders a {@code module-info.class} as stable text: one line per directive, in the fixed
  * section order header, requires, exports, opens, uses, provides, main-class; lines sorted
- * within a section, {@code to} targets sorted; {@code with} providers kept in declared order,
+ * by module, package or service name within a section, {@code to} targets sorted; {@code with} providers kept in declared order,
  * since {@link java.util.ServiceLoader} iterates them in that order. Versions (of the module
  * and of required modules) are left out: they change with the build, not with the surface.
  */
@@ -32,38 +33,50 @@ public final class DescriptorRenderer {
         StringBuilder out = new StringBuilder();
         out.append(modifiers(module.moduleFlags(), true))
                 .append("module ").append(module.moduleName().name().stringValue()).append('\n');
-        List<String> requires = new ArrayList<>();
+        Section requires = new Section();
         for (ModuleRequireInfo r : module.requires()) {
-            requires.add("requires " + modifiers(r.requiresFlags(), false)
-                    + r.requires().name().stringValue());
+            String name = r.requires().name().stringValue();
+            requires.add(name, "requires " + modifiers(r.requiresFlags(), false) + name);
         }
-        List<String> exports = new ArrayList<>();
+        Section exports = new Section();
         for (ModuleExportInfo e : module.exports()) {
-            exports.add("exports " + modifiers(e.exportsFlags(), false)
-                    + dotted(e.exportedPackage().name().stringValue()) + targets(e.exportsTo()));
+            String name = dotted(e.exportedPackage().name().stringValue());
+            exports.add(name, "exports " + modifiers(e.exportsFlags(), false) + name + targets(e.exportsTo()));
         }
-        List<String> opens = new ArrayList<>();
+        Section opens = new Section();
         for (ModuleOpenInfo o : module.opens()) {
-            opens.add("opens " + modifiers(o.opensFlags(), false)
-                    + dotted(o.openedPackage().name().stringValue()) + targets(o.opensTo()));
+            String name = dotted(o.openedPackage().name().stringValue());
+            opens.add(name, "opens " + modifiers(o.opensFlags(), false) + name + targets(o.opensTo()));
         }
-        List<String> uses = new ArrayList<>();
+        Section uses = new Section();
         for (ClassEntry u : module.uses()) {
-            uses.add("uses " + dotted(u.asInternalName()));
+            uses.add(dotted(u.asInternalName()), "uses " + dotted(u.asInternalName()));
         }
-        List<String> provides = new ArrayList<>();
+        Section provides = new Section();
         for (ModuleProvideInfo p : module.provides()) {
-            provides.add("provides " + dotted(p.provides().asInternalName()) + " with "
+            String service = dotted(p.provides().asInternalName());
+            provides.add(service, "provides " + service + " with "
                     + String.join(", ", p.providesWith().stream()
                             .map(c -> dotted(c.asInternalName())).toList()));
         }
-        List<String> main = new ArrayList<>();
-        model.findAttribute(Attributes.moduleMainClass())
-                .ifPresent(m -> main.add("main-class " + dotted(m.mainClass().asInternalName())));
-        for (List<String> section : List.of(requires, exports, opens, uses, provides, main)) {
-            section.stream().sorted().forEach(line -> out.append(line).append('\n'));
+        Section main = new Section();
+        model.findAttribute(Attributes.moduleMainClass()).ifPresent(m -> main.add("",
+                "main-class " + dotted(m.mainClass().asInternalName())));
+        for (Section section : List.of(requires, exports, opens, uses, provides, main)) {
+            section.lines.entrySet().stream()
+                    .sorted(Map.Entry.comparingByKey())
+                    .forEach(line -> out.append(line.getValue()).append('\n'));
         }
         return out.toString();
+    }
+
+    /** The lines of one section, keyed by the name they are sorted by (then by the line). */
+    private static final class Section {
+        final Map<String, String> lines = new HashMap<>();
+
+        void add(String name, String line) {
+            lines.put(name + '\u0000' + line, line);
+        }
     }
 
     private static String targets(List<ModuleEntry> to) {
