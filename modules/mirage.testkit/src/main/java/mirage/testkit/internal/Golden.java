@@ -43,7 +43,7 @@ public final class Golden {
         Path moduleDir = golden.toAbsolutePath().normalize().getParent();
         for (Path dir = moduleDir == null ? null : moduleDir.getParent(); dir != null; dir = dir.getParent()) {
             if (Files.isRegularFile(dir.resolve("mvnw"))) {
-                return " (./mvnw -B verify -pl " + dir.relativize(moduleDir) + " -D" + property + "=true)";
+                return " (./mvnw -B verify -pl " + dir.relativize(moduleDir) + " -am -D" + property + "=true)";
             }
         }
         return "";
