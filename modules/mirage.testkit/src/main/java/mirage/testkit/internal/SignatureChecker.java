@@ -18,7 +18,8 @@ import mirage.testkit.Violation;
 
 /**
  * Checks the unqualified exported packages of a compiled module against the signature-only
- * rule stated in {@code mirage.testkit.ModuleSurface}. Reads class files; loads no class.
+ * rule, stated in full in {@link mirage.testkit.ModuleSurface} and in
+ * {@code docs/decisions/0003-signature-only-exports.md}. Reads class files; loads no class.
  */
 public final class SignatureChecker {
     private static final String THROWABLE = "java/lang/Throwable";
