@@ -40,8 +40,16 @@ final class Mirage {
     }
 
     static Result exec(List<String> command, Duration limit) {
+        return exec(command, java.util.Map.of(), limit);
+    }
+
+    /** Runs {@code command} from the repository root with {@code env} added to the environment. */
+    static Result exec(List<String> command, java.util.Map<String, String> env, Duration limit) {
         try {
-            Process p = new ProcessBuilder(command).directory(ROOT.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            ProcessBuilder pb = new ProcessBuilder(command).directory(ROOT.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.environment().putAll(env);
+            Process p = pb.start();
             CompletableFuture<String> out = CompletableFuture.supplyAsync(() -> read(p.getInputStream()));
             CompletableFuture<String> err = CompletableFuture.supplyAsync(() -> read(p.getErrorStream()));
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
