@@ -125,18 +125,24 @@ public final class ArgValues {
         while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
             digits++;
         }
-        if (digits == 0 || digits > 18) {
+        if (digits == 0) {
             throw malformed(argument, text, "a duration such as 250ms, 2s or PT1.5S");
         }
-        long count = Long.parseLong(text.substring(0, digits));
         String unit = text.substring(digits);
         for (int i = 0; i < UNITS.length; i++) {
             if (UNITS[i].equals(unit)) {
+                // format() writes up to 19 digits (any long of nanoseconds); more than a long
+                // of a unit, or more than a Duration holds, is refused, never thrown.
                 try {
-                    return Duration.ofSeconds(0, Math.multiplyExact(count, UNIT_NANOS[i]));
-                } catch (ArithmeticException e) {
-                    // beyond 292 years in nanoseconds: go through seconds
-                    return Duration.ofNanos(UNIT_NANOS[i]).multipliedBy(count);
+                    long count = Long.parseLong(text.substring(0, digits));
+                    try {
+                        return Duration.ofSeconds(0, Math.multiplyExact(count, UNIT_NANOS[i]));
+                    } catch (ArithmeticException e) {
+                        // beyond 292 years in nanoseconds: go through seconds
+                        return Duration.ofNanos(UNIT_NANOS[i]).multipliedBy(count);
+                    }
+                } catch (NumberFormatException | ArithmeticException e) {
+                    throw malformed(argument, text, "a duration of at most " + Long.MAX_VALUE + "s");
                 }
             }
         }
