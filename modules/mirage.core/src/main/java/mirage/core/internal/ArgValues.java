@@ -173,10 +173,23 @@ public final class ArgValues {
                 "malformed value for " + argument + ": '" + printable(text) + "' is not " + expected);
     }
 
-    /** {@code s} with control characters escaped and cut to 80 characters, fit for one line. */
+    /**
+     * {@code s} with control characters escaped and cut to about 80 characters, fit for one
+     * line; {@code ...} marks a cut.
+     */
     public static String printable(String s) {
+        return escape(s, 80);
+    }
+
+    /** {@code s} with control characters escaped, fit for one line, however long. */
+    public static String escape(String s) {
+        return escape(s, Integer.MAX_VALUE);
+    }
+
+    private static String escape(String s, int limit) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+        int i = 0;
+        for (; i < s.length() && b.length() < limit; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 b.append(String.format("\\x%02x", (int) c));
@@ -184,7 +197,7 @@ public final class ArgValues {
                 b.append(c);
             }
         }
-        if (b.length() >= 80 && s.length() > 80) {
+        if (i < s.length()) {
             b.append("...");
         }
         return b.toString();
