@@ -114,7 +114,7 @@ public final class Solo5Platform implements Platform {
             Binding b = Binding.parse(element);
             Manifest.Entry entry = manifest.device(b.device())
                     .orElseThrow(() -> new ArgumentException(Problem.DEVICE, b.option(),
-                            "unknown device '" + b.device() + "' in " + b.option() + ": " + listed()));
+                            "unknown device '" + Binding.printable(b.device()) + "' in " + b.option() + ": " + listed()));
             if (entry.kind() != b.kind()) {
                 throw new ArgumentException(Problem.DEVICE, b.option(),
                         "device '" + b.device() + "' is " + entry.kind() + ", not " + b.kind() + " as " + b.option() + " says");
