@@ -129,6 +129,10 @@ public final class Solo5Platform implements Platform {
                 throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
                         + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
             }
+        }
+        // Every device is bound as the manifest asks; attaching them is not implemented yet.
+        for (Manifest.Entry entry : manifest.devices()) {
+            String option = "--" + entry.kind().option() + ":" + entry.name();
             throw new ArgumentException(Problem.DEVICE, option,
                     "binding " + entry.kind() + " devices is not supported by this platform yet");
         }
