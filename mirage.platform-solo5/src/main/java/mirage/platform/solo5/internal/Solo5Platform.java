@@ -164,9 +164,14 @@ public final class Solo5Platform implements Platform {
         yielder = Thread.currentThread();
         try {
             while (!woken.getAndSet(false)) {
-                long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - monotonicNanos();
-                if (remaining <= 0) {
-                    break;
+                long remaining = Long.MAX_VALUE;
+                if (deadlineNanos != Long.MAX_VALUE) {
+                    // compare, not subtract: deadline - now wraps for deadlines far in the past
+                    long now = monotonicNanos();
+                    if (deadlineNanos <= now) {
+                        break;
+                    }
+                    remaining = deadlineNanos - now;
                 }
                 LockSupport.parkNanos(this, remaining);
             }
