@@ -74,7 +74,10 @@ public record RuntimeArg<T>(String name, ArgType type, Optional<T> defaultValue,
      *     that does not parse
      */
     public static RuntimeArg<?> of(String name, ArgType type, String defaultText, String doc) {
+        Objects.requireNonNull(name, "name");
         Objects.requireNonNull(type, "type");
+        // the name first: the default's message quotes it as --name
+        ArgValues.checkName(name);
         Optional<Object> def;
         if (defaultText == null) {
             def = Optional.empty();

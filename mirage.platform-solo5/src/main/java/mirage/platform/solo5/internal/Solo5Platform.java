@@ -114,7 +114,7 @@ public final class Solo5Platform implements Platform {
             Binding b = Binding.parse(element);
             Manifest.Entry entry = manifest.device(b.device())
                     .orElseThrow(() -> new ArgumentException(Problem.DEVICE, b.option(),
-                            "unknown device '" + b.device() + "' in " + b.option() + ": " + listed()));
+                            "unknown device '" + Binding.printable(b.device()) + "' in " + b.option() + ": " + listed()));
             if (entry.kind() != b.kind()) {
                 throw new ArgumentException(Problem.DEVICE, b.option(),
                         "device '" + b.device() + "' is " + entry.kind() + ", not " + b.kind() + " as " + b.option() + " says");
@@ -129,6 +129,10 @@ public final class Solo5Platform implements Platform {
                 throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
                         + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
             }
+        }
+        // Every device is bound as the manifest asks; attaching them is not implemented yet.
+        for (Manifest.Entry entry : manifest.devices()) {
+            String option = "--" + entry.kind().option() + ":" + entry.name();
             throw new ArgumentException(Problem.DEVICE, option,
                     "binding " + entry.kind() + " devices is not supported by this platform yet");
         }
@@ -160,9 +164,14 @@ public final class Solo5Platform implements Platform {
         yielder = Thread.currentThread();
         try {
             while (!woken.getAndSet(false)) {
-                long remaining = deadlineNanos == Long.MAX_VALUE ? Long.MAX_VALUE : deadlineNanos - monotonicNanos();
-                if (remaining <= 0) {
-                    break;
+                long remaining = Long.MAX_VALUE;
+                if (deadlineNanos != Long.MAX_VALUE) {
+                    // compare, not subtract: deadline - now wraps for deadlines far in the past
+                    long now = monotonicNanos();
+                    if (deadlineNanos <= now) {
+                        break;
+                    }
+                    remaining = deadlineNanos - now;
                 }
                 LockSupport.parkNanos(this, remaining);
             }

@@ -85,7 +85,7 @@ public final class ArgParser {
         for (int i = 0; i < declared.size(); i++) {
             RuntimeArg<?> arg = declared.get(i);
             b.append("  ").append(heads.get(i)).append(" ".repeat(width - heads.get(i).length() + 2)).append(arg.doc());
-            b.append(arg.defaultText().map(d -> " (default: " + d + ")").orElse(" (required)")).append('\n');
+            b.append(arg.defaultText().map(d -> " (default: " + ArgValues.escape(d) + ")").orElse(" (required)")).append('\n');
         }
         b.append("  --help").append(" ".repeat(Math.max(2, width - 4))).append("Show this help and exit.\n");
         return b.toString();

@@ -125,18 +125,24 @@ public final class ArgValues {
         while (digits < text.length() && text.charAt(digits) >= '0' && text.charAt(digits) <= '9') {
             digits++;
         }
-        if (digits == 0 || digits > 18) {
+        if (digits == 0) {
             throw malformed(argument, text, "a duration such as 250ms, 2s or PT1.5S");
         }
-        long count = Long.parseLong(text.substring(0, digits));
         String unit = text.substring(digits);
         for (int i = 0; i < UNITS.length; i++) {
             if (UNITS[i].equals(unit)) {
+                // format() writes up to 19 digits (any long of nanoseconds); more than a long
+                // of a unit, or more than a Duration holds, is refused, never thrown.
                 try {
-                    return Duration.ofSeconds(0, Math.multiplyExact(count, UNIT_NANOS[i]));
-                } catch (ArithmeticException e) {
-                    // beyond 292 years in nanoseconds: go through seconds
-                    return Duration.ofNanos(UNIT_NANOS[i]).multipliedBy(count);
+                    long count = Long.parseLong(text.substring(0, digits));
+                    try {
+                        return Duration.ofSeconds(0, Math.multiplyExact(count, UNIT_NANOS[i]));
+                    } catch (ArithmeticException e) {
+                        // beyond 292 years in nanoseconds: go through seconds
+                        return Duration.ofNanos(UNIT_NANOS[i]).multipliedBy(count);
+                    }
+                } catch (NumberFormatException | ArithmeticException e) {
+                    throw malformed(argument, text, "a duration of at most " + Long.MAX_VALUE + "s");
                 }
             }
         }
@@ -167,10 +173,23 @@ public final class ArgValues {
                 "malformed value for " + argument + ": '" + printable(text) + "' is not " + expected);
     }
 
-    /** {@code s} with control characters escaped and cut to 80 characters, fit for one line. */
+    /**
+     * {@code s} with control characters escaped and cut to about 80 characters, fit for one
+     * line; {@code ...} marks a cut.
+     */
     public static String printable(String s) {
+        return escape(s, 80);
+    }
+
+    /** {@code s} with control characters escaped, fit for one line, however long. */
+    public static String escape(String s) {
+        return escape(s, Integer.MAX_VALUE);
+    }
+
+    private static String escape(String s, int limit) {
         StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+        int i = 0;
+        for (; i < s.length() && b.length() < limit; i++) {
             char c = s.charAt(i);
             if (c < 0x20 || c == 0x7f) {
                 b.append(String.format("\\x%02x", (int) c));
@@ -178,7 +197,7 @@ public final class ArgValues {
                 b.append(c);
             }
         }
-        if (b.length() >= 80 && s.length() > 80) {
+        if (i < s.length()) {
             b.append("...");
         }
         return b.toString();

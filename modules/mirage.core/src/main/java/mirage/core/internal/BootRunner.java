@@ -21,7 +21,8 @@ public final class BootRunner {
         try {
             made = platforms.get();
         } catch (RuntimeException e) {
-            System.err.println(program + ": cannot boot: " + e.getMessage());
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            System.err.println(program + ": cannot boot: " + ArgValues.escape(why));
             return Unikernel.EXIT_FAILURE;
         }
         try (Platform platform = made) {
@@ -53,7 +54,7 @@ public final class BootRunner {
             });
             loop.run();
             if (failure[0] != null) {
-                platform.console().println(program + ": start failed: " + failure[0]);
+                platform.console().println(program + ": start failed: " + ArgValues.escape(failure[0].toString()));
                 return Unikernel.EXIT_FAILURE;
             }
             return Unikernel.EXIT_OK;

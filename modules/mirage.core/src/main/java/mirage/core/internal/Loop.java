@@ -89,7 +89,13 @@ public final class Loop implements EventLoop {
 
     /** One turn: the inbox as it stands, then every timer due now. */
     private void turn() {
-        for (Runnable r; (r = inbox.poll()) != null; ) {
+        // Only what is there now: an action that executes another (or itself) must not keep
+        // due timers and the yield from ever being reached.
+        for (int n = inbox.size(); n > 0; n--) {
+            Runnable r = inbox.poll();
+            if (r == null) {
+                break;
+            }
             runAction(r);
         }
         long now = now();

@@ -1,0 +1,111 @@
+package mirage.platform.solo5.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import mirage.core.ArgumentException;
+import mirage.core.ArgumentException.Problem;
+import mirage.core.spi.DeviceKind;
+import mirage.core.spi.Manifest;
+import org.junit.jupiter.api.Test;
+
+class Solo5BindTest {
+    static final Manifest TWO = new Manifest(List.of(
+            new Manifest.Entry("service", DeviceKind.NET_BASIC), new Manifest.Entry("storage", DeviceKind.BLOCK_BASIC)));
+
+    static ArgumentException refused(Manifest m, String... argv) {
+        try (Solo5Platform p = new Solo5Platform(m)) {
+            return assertThrows(ArgumentException.class, () -> p.bind(List.of(argv)));
+        }
+    }
+
+    static void assertRefused(Problem problem, String argument, String message, ArgumentException e) {
+        assertEquals(message, e.getMessage());
+        assertEquals(problem, e.problem());
+        assertEquals(argument, e.argument());
+    }
+
+    @Test
+    void withoutDevicesEverythingElseIsReturnedInOrder() throws ArgumentException {
+        try (Solo5Platform p = new Solo5Platform(Manifest.EMPTY)) {
+            List<String> argv = List.of("--count=1", "x", "--net", "--netx:a=b", "--", "--net:foo=bar", "--block:x");
+            assertEquals(argv, p.bind(argv));
+            assertEquals(List.of(), p.bind(List.of()));
+        }
+    }
+
+    @Test
+    void unknownDeviceNamesItAndWhatTheManifestLists() {
+        assertRefused(Problem.DEVICE, "--net:other",
+                "unknown device 'other' in --net:other: the manifest lists service (NET_BASIC) storage (BLOCK_BASIC)",
+                refused(TWO, "--net:other=tap0"));
+        assertRefused(Problem.DEVICE, "--block:x",
+                "unknown device 'x' in --block:x: this unikernel has no devices",
+                refused(Manifest.EMPTY, "--count=1", "--block:x=/dev/sda"));
+        assertRefused(Problem.DEVICE, "--net-mac:x",
+                "unknown device 'x' in --net-mac:x: this unikernel has no devices",
+                refused(Manifest.EMPTY, "--net-mac:x=02:00:00:00:00:01"));
+    }
+
+    @Test
+    void unknownDeviceWithControlCharactersIsOneLine() {
+        ArgumentException e = refused(TWO, "--net:a\nb=tap0");
+        assertEquals(Problem.DEVICE, e.problem());
+        assertEquals("unknown device 'a\\x0ab' in --net:a\\x0ab: the manifest lists service (NET_BASIC) storage (BLOCK_BASIC)",
+                e.getMessage());
+    }
+
+    @Test
+    void kindMismatchIsRefused() {
+        assertRefused(Problem.DEVICE, "--block:service",
+                "device 'service' is NET_BASIC, not BLOCK_BASIC as --block:service says",
+                refused(TWO, "--block:service=/tmp/disk"));
+        assertRefused(Problem.DEVICE, "--net:storage",
+                "device 'storage' is BLOCK_BASIC, not NET_BASIC as --net:storage says",
+                refused(TWO, "--net:storage=tap0"));
+    }
+
+    @Test
+    void malformedBindingIsRefused() {
+        assertRefused(Problem.MALFORMED, "--net:service",
+                "malformed device binding '--net:service': expected --net:NAME=VALUE", refused(TWO, "--net:service"));
+        assertRefused(Problem.MALFORMED, "--block:storage",
+                "malformed device binding '--block:storage=': expected --block:NAME=VALUE", refused(TWO, "--block:storage="));
+        assertRefused(Problem.MALFORMED, "--net:",
+                "malformed device binding '--net:=tap0': expected --net:NAME=VALUE", refused(TWO, "--net:=tap0"));
+        assertRefused(Problem.MALFORMED, "--net-mac:",
+                "malformed device binding '--net-mac:': expected --net-mac:NAME=VALUE", refused(TWO, "--net-mac:"));
+    }
+
+    @Test
+    void repeatedBindingIsRefused() {
+        assertRefused(Problem.REPEATED, "--net:service", "--net:service given more than once",
+                refused(TWO, "--net:service=tap0", "--block:storage=/d", "--net:service=tap1"));
+    }
+
+    @Test
+    void unboundDeviceNamesTheOptionToGive() {
+        assertRefused(Problem.DEVICE, "--net:service",
+                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE", refused(TWO));
+        assertRefused(Problem.DEVICE, "--block:storage",
+                "device 'storage' (BLOCK_BASIC) is not bound: give --block:storage=PATH",
+                refused(TWO, "--net:service=tap0"));
+        // a MAC alone does not bind the interface
+        assertRefused(Problem.DEVICE, "--net:service",
+                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE",
+                refused(TWO, "--net-mac:service=02:00:00:00:00:01"));
+        // bindings after "--" are the unikernel's, not the platform's
+        assertRefused(Problem.DEVICE, "--net:service",
+                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE",
+                refused(TWO, "--", "--net:service=tap0"));
+    }
+
+    @Test
+    void boundDevicesAreRefusedUntilBindingIsImplemented() {
+        // documents the current limit (see the class comment): every binding checks, then boot stops
+        assertRefused(Problem.DEVICE, "--net:service",
+                "binding NET_BASIC devices is not supported by this platform yet",
+                refused(TWO, "--net:service=tap0", "--block:storage=/d"));
+    }
+}

@@ -1,0 +1,229 @@
+package mirage.core.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.lists;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import mirage.core.spi.EventLoop;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** The loop on a virtual clock: every test runs the loop on the test thread unless it says otherwise. */
+@Timeout(value = 20, unit = TimeUnit.SECONDS)
+class LoopTest {
+
+    record Ran(int index, long at) {}
+
+    static List<Integer> stableOrder(List<Long> deadlines) {
+        return IntStream.range(0, deadlines.size()).boxed()
+                .sorted(Comparator.comparing(deadlines::get)).toList();
+    }
+
+    static List<Ran> runTimers(List<Long> deadlines, boolean fromLoop) {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Ran> ran = new ArrayList<>();
+        Runnable scheduleAll = () -> {
+            for (int i = 0; i < deadlines.size(); i++) {
+                int index = i;
+                loop.schedule(deadlines.get(i), () -> ran.add(new Ran(index, loop.now())));
+            }
+            loop.schedule(1_000, loop::stop);
+        };
+        if (fromLoop) {
+            loop.execute(scheduleAll);
+        } else {
+            scheduleAll.run();
+        }
+        loop.run();
+        return ran;
+    }
+
+    @Test
+    void timersRunInDeadlineThenSubmissionOrderAtTheirDeadline() {
+        qt().forAll(lists().of(longs().between(0, 20)).ofSizeBetween(0, 40)).checkAssert(deadlines -> {
+            for (boolean fromLoop : new boolean[] {true, false}) {
+                List<Ran> ran = runTimers(deadlines, fromLoop);
+                assertEquals(stableOrder(deadlines), ran.stream().map(Ran::index).toList(), "from loop: " + fromLoop);
+                for (Ran r : ran) {
+                    assertEquals(deadlines.get(r.index()), r.at(), "virtual time when timer " + r.index() + " ran");
+                }
+            }
+        });
+    }
+
+    @Test
+    void aPastDeadlineRunsWithoutYielding() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Long> at = new ArrayList<>();
+        loop.schedule(10, () -> {
+            int yields = p.yields().size();
+            loop.schedule(3, () -> {
+                at.add(loop.now());
+                assertEquals(yields, p.yields().size(), "no yield before a due timer");
+                loop.stop();
+            });
+        });
+        loop.run();
+        assertEquals(List.of(10L), at);
+    }
+
+    @Test
+    void cancelBeforeDuePreventsTheRun() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        AtomicBoolean ran = new AtomicBoolean();
+        List<Boolean> cancels = new ArrayList<>();
+        EventLoop.Timer t = loop.schedule(10, () -> ran.set(true));
+        assertEquals(10, t.deadline());
+        loop.schedule(5, () -> {
+            cancels.add(t.cancel());
+            cancels.add(t.cancel());
+        });
+        loop.schedule(20, loop::stop);
+        loop.run();
+        assertFalse(ran.get());
+        assertEquals(List.of(true, false), cancels);
+        assertEquals(20, loop.now());
+    }
+
+    @Test
+    void cancelFromOutsideBeforeTheLoopSeesTheTimer() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        AtomicBoolean ran = new AtomicBoolean();
+        EventLoop.Timer t = loop.schedule(0, () -> ran.set(true));
+        assertTrue(t.cancel());
+        loop.schedule(1, loop::stop);
+        loop.run();
+        assertFalse(ran.get());
+    }
+
+    @Test
+    void cancelAfterRunningReturnsFalse() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        AtomicInteger runs = new AtomicInteger();
+        List<Boolean> cancels = new ArrayList<>();
+        EventLoop.Timer t = loop.schedule(5, runs::incrementAndGet);
+        loop.schedule(10, () -> cancels.add(t.cancel()));
+        loop.schedule(20, loop::stop);
+        loop.run();
+        assertEquals(1, runs.get());
+        assertEquals(List.of(false), cancels);
+        assertFalse(t.cancel());
+    }
+
+    @Test
+    void aThrowingActionIsCountedAndTheLoopGoesOn() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<String> ran = new ArrayList<>();
+        loop.execute(() -> {
+            throw new IllegalStateException("boom");
+        });
+        loop.execute(() -> ran.add("after execute"));
+        loop.schedule(5, () -> {
+            throw new AssertionError("timer boom");
+        });
+        loop.schedule(5, () -> ran.add("after timer"));
+        loop.schedule(6, loop::stop);
+        loop.run();
+        assertEquals(List.of("after execute", "after timer"), ran);
+        assertEquals(2, loop.failures());
+        assertEquals(List.of("mirage: loop action failed: java.lang.IllegalStateException: boom",
+                "mirage: loop action failed: java.lang.AssertionError: timer boom"), p.console_());
+    }
+
+    @Test
+    void actionsThatResubmitThemselvesDoNotStarveTimers() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        AtomicInteger spins = new AtomicInteger();
+        AtomicInteger spinsWhenTimerRan = new AtomicInteger(-1);
+        loop.execute(new Runnable() {
+            @Override
+            public void run() {
+                if (spins.incrementAndGet() < 10_000 && spinsWhenTimerRan.get() < 0) {
+                    loop.execute(this);
+                }
+            }
+        });
+        loop.schedule(0, () -> {
+            spinsWhenTimerRan.set(spins.get());
+            loop.stop();
+        });
+        loop.run();
+        // the timer is due from the first turn: it runs after the inbox as it stood, not after 10,000 spins
+        assertTrue(spinsWhenTimerRan.get() <= 2, "timer ran after " + spinsWhenTimerRan.get() + " spins");
+    }
+
+    @Test
+    void inLoopIsTrueOnlyOnTheLoopThread() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Boolean> seen = new ArrayList<>();
+        assertFalse(loop.inLoop());
+        loop.execute(() -> {
+            seen.add(loop.inLoop());
+            loop.stop();
+        });
+        loop.run();
+        assertEquals(List.of(true), seen);
+        assertFalse(loop.inLoop());
+    }
+
+    @Test
+    void executeFromAnotherThreadWakesABlockedYield() throws Exception {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        AtomicBoolean onLoop = new AtomicBoolean();
+        Thread runner = Thread.ofPlatform().start(loop::run);
+        // the loop has nothing to do: it blocks in a yield without deadline
+        p.awaitYields(1);
+        assertEquals(Long.MAX_VALUE, p.yields().getFirst());
+        loop.execute(() -> {
+            onLoop.set(loop.inLoop());
+            loop.stop();
+        });
+        runner.join();
+        assertTrue(onLoop.get());
+    }
+
+    @Test
+    void scheduleFromAnotherThreadWakesTheLoopAndRunsAtTheDeadline() throws Exception {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Long> at = new ArrayList<>();
+        Thread runner = Thread.ofPlatform().start(loop::run);
+        p.awaitYields(1);
+        loop.schedule(1_234, () -> {
+            at.add(loop.now());
+            loop.stop();
+        });
+        runner.join();
+        assertEquals(List.of(1_234L), at);
+    }
+
+    @Test
+    void stopFromAnotherThreadEndsRun() throws Exception {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        Thread runner = Thread.ofPlatform().start(loop::run);
+        p.awaitYields(1);
+        loop.stop();
+        runner.join();
+        assertFalse(runner.isAlive());
+    }
+}
