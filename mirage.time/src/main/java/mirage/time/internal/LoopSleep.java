@@ -32,7 +32,7 @@ public final class LoopSleep implements Sleep {
         long now = loop.now();
         long deadline = nanos > Long.MAX_VALUE - now ? Long.MAX_VALUE : now + nanos;
         CompletableFuture<Void> done = new CompletableFuture<>();
-        EventLoop.Timer timer = loop.schedule(deadline, () -> done.complete(null));
+        EventLoop.Timer timer = loop.schedule(deadline, new Wake(done));
         try {
             done.get();
         } catch (InterruptedException e) {
@@ -40,6 +40,14 @@ public final class LoopSleep implements Sleep {
             throw e;
         } catch (ExecutionException e) {
             throw new AssertionError("the timer completes normally", e);
+        }
+    }
+
+    /** Completes the sleeper's future on the loop. A class rather than a lambda, for start-up. */
+    private record Wake(CompletableFuture<Void> done) implements Runnable {
+        @Override
+        public void run() {
+            done.complete(null);
         }
     }
 }

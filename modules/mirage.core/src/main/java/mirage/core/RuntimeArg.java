@@ -33,7 +33,9 @@ public record RuntimeArg<T>(String name, ArgType type, Optional<T> defaultValue,
         if (doc.indexOf('\n') >= 0 || doc.indexOf('\r') >= 0) {
             throw new IllegalArgumentException("doc of runtime argument '" + name + "' must be one line");
         }
-        defaultValue.ifPresent(v -> ArgValues.checkValue(name, type, v));
+        if (defaultValue.isPresent()) {
+            ArgValues.checkValue(name, type, defaultValue.get());
+        }
     }
 
     /** A text argument with a default. */

@@ -193,7 +193,9 @@ public final class Solo5Platform implements Platform {
     @Override
     public void close() {
         if (closed.compareAndSet(false, true)) {
-            devices.values().forEach(Device::close);
+            for (Device d : devices.values()) {
+                d.close();
+            }
             devices.clear();
             System.out.flush();
         }

@@ -42,22 +42,43 @@ public final class BootRunner {
             }
             Loop loop = new Loop(platform);
             Context context = new Context(platform, loop, arguments);
-            Throwable[] failure = new Throwable[1];
-            Thread.ofVirtual().name(program).start(() -> {
-                try {
-                    entry.start(context);
-                } catch (Throwable e) {
-                    failure[0] = e;
-                } finally {
-                    loop.stop();
-                }
-            });
+            Starter starter = new Starter(entry, context, loop);
+            Thread.ofVirtual().name(program).start(starter);
             loop.run();
-            if (failure[0] != null) {
-                platform.console().println(program + ": start failed: " + ArgValues.escape(failure[0].toString()));
+            if (starter.failure != null) {
+                platform.console().println(program + ": start failed: " + ArgValues.escape(starter.failure.toString()));
                 return Unikernel.EXIT_FAILURE;
             }
             return Unikernel.EXIT_OK;
+        }
+    }
+
+    /**
+     * Runs the unikernel's start on its virtual thread and stops the loop when it ends. A named
+     * class, not a lambda: the first lambda of a process costs milliseconds of start-up.
+     */
+    private static final class Starter implements Runnable {
+        private final Boot.Entry entry;
+        private final Boot.Context context;
+        private final Loop loop;
+        /** Written before {@link Loop#stop()}, read after {@link Loop#run()} returns. */
+        Throwable failure;
+
+        Starter(Boot.Entry entry, Boot.Context context, Loop loop) {
+            this.entry = entry;
+            this.context = context;
+            this.loop = loop;
+        }
+
+        @Override
+        public void run() {
+            try {
+                entry.start(context);
+            } catch (Throwable e) {
+                failure = e;
+            } finally {
+                loop.stop();
+            }
         }
     }
 

@@ -28,7 +28,8 @@ final class Javac {
         } catch (IOException e) {
             throw new LinkException("cannot create " + out + ": " + e.getMessage(), e);
         }
-        List<String> all = new ArrayList<>(List.of("--release", "25", "-d", out.toString(), "-Xlint:all,-module,-exports,-missing-explicit-ctor"));
+        List<String> all = new ArrayList<>(List.of("--release", "25", "-d", out.toString(), "-Xlint:all,-module,-exports,-missing-explicit-ctor",
+                "-XDstringConcat=inline"));
         all.addAll(options);
         StringWriter log = new StringWriter();
         try (StandardJavaFileManager files = javac.getStandardFileManager(null, null, null)) {
