@@ -135,6 +135,21 @@ class HelloImageTest {
     }
 
     @Test
+    void run_boots_a_built_image_inside_a_network_namespace_with_no_network() throws IOException {
+        org.junit.jupiter.api.Assumptions.assumeTrue("root".equals(System.getProperty("user.name")),
+                "a new network namespace needs root (CI runs as root)");
+        Path uk = Mirage.copyExample("hello", work.resolve("netns/hello"));
+        assertEquals(0, mirage("build", uk.toString()).exit());
+        // unshare(1) gives the command a network namespace of its own with only a loopback, down.
+        Mirage.Result r = exec(List.of("unshare", "--net", "--", Mirage.ROOT.resolve("mirage").toString(), "run",
+                uk.toString(), "--count=1", "--hello=isolated"), BOOT_LIMIT);
+        assertEquals(new Mirage.Result(0, "isolated\n", ""), r);
+        Mirage.Result links = exec(List.of("unshare", "--net", "--", "ip", "-o", "link"), BOOT_LIMIT);
+        org.junit.jupiter.api.Assumptions.assumeTrue(links.exit() == 0, "ip(8) not installed");
+        assertEquals(1, links.out().lines().count(), "the namespace has only its loopback: " + links.out());
+    }
+
+    @Test
     void run_boots_an_up_to_date_image_without_rebuilding_and_rebuilds_after_a_change() throws IOException {
         Path uk = Mirage.copyExample("hello", work.resolve("run/hello"));
         Mirage.Result first = mirage("run", uk.toString(), "--count=1", "--hello=one");
