@@ -11,11 +11,13 @@ import mirage.time.internal.LoopSleep;
 public interface Sleep {
 
     /**
-     * Returns once at least {@code duration} has passed on the monotonic clock; at once for a
-     * zero or negative duration.
+     * Returns once at least {@code duration} has passed on the loop's monotonic clock; at once
+     * for a zero duration (a simulation may let other ready tasks run first).
      *
      * @throws InterruptedException if the thread is interrupted while sleeping; the timer is
      *     cancelled
+     * @throws IllegalArgumentException if the duration is negative, or longer than
+     *     {@link Long#MAX_VALUE} nanoseconds (about 292 years)
      * @throws IllegalStateException if called on the event loop's thread
      */
     void sleep(Duration duration) throws InterruptedException;

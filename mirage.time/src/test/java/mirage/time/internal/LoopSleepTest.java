@@ -23,35 +23,10 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class LoopSleepTest {
 
-    /** A loop whose timers the test fires by hand. */
-    static final class ManualLoop implements EventLoop {
-        volatile long now;
-        volatile boolean inLoop;
-        final List<ManualTimer> timers = new ArrayList<>();
-        final CountDownLatch scheduled = new CountDownLatch(1);
-
-        final class ManualTimer implements Timer {
-            final long deadline;
-            final Runnable action;
-            volatile boolean cancelled;
-
-            ManualTimer(long deadline, Runnable action) {
-                this.deadline = deadline;
-                this.action = action;
-            }
-
-            @Override
-            public long deadline() {
-                return deadline;
-            }
-
-            @Override
-            public boolean cancel() {
-                boolean was = cancelled;
-                cancelled = true;
-                return !was;
-            }
-        }
+    /** A loop that records the deadlines sleepers ask it to block until. */
+    static final class RecordingLoop implements EventLoop {
+        long now;
+        final List<Long> blockedUntil = new ArrayList<>();
 
         @Override
         public long now() {
@@ -64,21 +39,18 @@ class LoopSleepTest {
         }
 
         @Override
-        public synchronized Timer schedule(long deadlineNanos, Runnable action) {
-            ManualTimer t = new ManualTimer(deadlineNanos, action);
-            timers.add(t);
-            scheduled.countDown();
-            return t;
-        }
-
-        synchronized ManualTimer only() {
-            assertEquals(1, timers.size());
-            return timers.getFirst();
+        public Timer schedule(long deadlineNanos, Runnable action) {
+            throw new AssertionError("sleep blocks through sleepUntil");
         }
 
         @Override
         public boolean inLoop() {
-            return inLoop;
+            return false;
+        }
+
+        @Override
+        public void sleepUntil(long deadlineNanos) {
+            blockedUntil.add(deadlineNanos);
         }
     }
 
@@ -106,83 +78,43 @@ class LoopSleepTest {
     }
 
     @Test
-    void zeroAndNegativeReturnAtOnce() throws InterruptedException {
-        ManualLoop loop = new ManualLoop();
-        Sleep sleep = new LoopSleep(loop);
-        sleep.sleep(Duration.ZERO);
-        sleep.sleep(Duration.ofNanos(-1));
-        sleep.sleep(Duration.ofSeconds(Long.MIN_VALUE));
-        assertEquals(List.of(), loop.timers);
-    }
-
-    @Test
-    void theTimerIsAtNowPlusTheDurationAndEndsTheSleep() throws Exception {
-        ManualLoop loop = new ManualLoop();
+    void theDeadlineIsNowPlusTheDurationAndZeroIsNow() throws InterruptedException {
+        RecordingLoop loop = new RecordingLoop();
         loop.now = 1_000;
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread sleeper = Thread.ofVirtual().start(() -> {
-            try {
-                new LoopSleep(loop).sleep(Duration.ofMillis(5));
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        });
-        loop.scheduled.await();
-        assertEquals(1_000 + 5_000_000, loop.only().deadline());
-        loop.only().action.run();
-        sleeper.join();
-        assertNull(outcome.get());
+        Sleep sleep = new LoopSleep(loop);
+        sleep.sleep(Duration.ofMillis(5));
+        sleep.sleep(Duration.ZERO);
+        sleep.sleep(Duration.ofNanos(1));
+        assertEquals(List.of(1_000L + 5_000_000L, 1_000L, 1_001L), loop.blockedUntil);
     }
 
     @Test
-    void durationsBeyondTheClockSaturate() throws Exception {
+    void negativeAndAbsurdDurationsAreRefusedWithAClearMessage() {
+        RecordingLoop loop = new RecordingLoop();
+        Sleep sleep = new LoopSleep(loop);
+        assertEquals("negative duration PT-0.000000001S",
+                assertThrows(IllegalArgumentException.class, () -> sleep.sleep(Duration.ofNanos(-1))).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> sleep.sleep(Duration.ofSeconds(Long.MIN_VALUE)));
+        IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
+                () -> sleep.sleep(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)));
+        assertTrue(tooLong.getMessage().endsWith("is longer than 292 years in nanoseconds"), tooLong.getMessage());
+        assertEquals(List.of(), loop.blockedUntil, "nothing blocked");
+    }
+
+    @Test
+    void deadlinesBeyondTheClockSaturateAtNever() throws InterruptedException {
         for (long now : new long[] {0, 5, Long.MAX_VALUE - 10}) {
-            for (Duration d : List.of(Duration.ofSeconds(1), Duration.ofNanos(Long.MAX_VALUE), Duration.ofSeconds(Long.MAX_VALUE, 999_999_999))) {
-                ManualLoop loop = new ManualLoop();
-                loop.now = now;
-                Thread sleeper = Thread.ofVirtual().start(() -> {
-                    try {
-                        new LoopSleep(loop).sleep(d);
-                    } catch (InterruptedException expected) {
-                        // ended by the test
-                    }
-                });
-                loop.scheduled.await();
-                long expected = d.toSeconds() == 1 && now < Long.MAX_VALUE - 2_000_000_000L ? now + 1_000_000_000L : Long.MAX_VALUE;
-                assertEquals(expected, loop.only().deadline(), now + " + " + d);
-                sleeper.interrupt();
-                sleeper.join();
-            }
+            RecordingLoop loop = new RecordingLoop();
+            loop.now = now;
+            new LoopSleep(loop).sleep(Duration.ofNanos(Long.MAX_VALUE));
+            new LoopSleep(loop).sleep(Duration.ofSeconds(1));
+            long oneSecond = now < Long.MAX_VALUE - 2_000_000_000L ? now + 1_000_000_000L : Long.MAX_VALUE;
+            assertEquals(List.of(now == 0 ? Long.MAX_VALUE : Long.MAX_VALUE, oneSecond), loop.blockedUntil, "from " + now);
         }
     }
 
     @Test
-    void interruptCancelsTheTimerAndThrows() throws Exception {
-        ManualLoop loop = new ManualLoop();
-        AtomicReference<Throwable> outcome = new AtomicReference<>();
-        Thread sleeper = Thread.ofVirtual().start(() -> {
-            try {
-                new LoopSleep(loop).sleep(Duration.ofSeconds(10));
-            } catch (Throwable e) {
-                outcome.set(e);
-            }
-        });
-        loop.scheduled.await();
-        sleeper.interrupt();
-        sleeper.join();
-        assertInstanceOf(InterruptedException.class, outcome.get());
-        assertTrue(loop.only().cancelled, "the timer is cancelled");
-    }
-
-    @Test
     void onTheLoopThreadItRefuses() throws Exception {
-        ManualLoop manual = new ManualLoop();
-        manual.inLoop = true;
-        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new LoopSleep(manual).sleep(Duration.ofSeconds(1)));
-        assertEquals("sleep on the event loop's thread would stall it", e.getMessage());
-        // also for zero: the mistake is where it is called from
-        assertThrows(IllegalStateException.class, () -> new LoopSleep(manual).sleep(Duration.ZERO));
-
         VirtualPlatform p = new VirtualPlatform();
         AtomicReference<Throwable> seen = new AtomicReference<>();
         int status = boot(p, c -> {
@@ -199,6 +131,7 @@ class LoopSleepTest {
         });
         assertEquals(Unikernel.EXIT_OK, status);
         assertInstanceOf(IllegalStateException.class, seen.get());
+        assertEquals("blocking on the event loop's thread would stall it", seen.get().getMessage());
         assertEquals(0, p.monotonicNanos(), "no time passed");
     }
 }

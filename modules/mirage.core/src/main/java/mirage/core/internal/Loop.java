@@ -59,6 +59,34 @@ public final class Loop implements EventLoop {
         return task;
     }
 
+    @Override
+    public void sleepUntil(long deadlineNanos) throws InterruptedException {
+        if (inLoop()) {
+            throw new IllegalStateException("blocking on the event loop's thread would stall it");
+        }
+        if (deadlineNanos <= now()) {
+            return;
+        }
+        java.util.concurrent.CompletableFuture<Void> done = new java.util.concurrent.CompletableFuture<>();
+        Timer timer = schedule(deadlineNanos, new Complete(done));
+        try {
+            done.get();
+        } catch (InterruptedException e) {
+            timer.cancel();
+            throw e;
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new AssertionError("the timer completes normally", e);
+        }
+    }
+
+    /** Completes a sleeper's future on the loop. A class rather than a lambda, for start-up. */
+    private record Complete(java.util.concurrent.CompletableFuture<Void> done) implements Runnable {
+        @Override
+        public void run() {
+            done.complete(null);
+        }
+    }
+
     /** Asks {@link #run} to return after the current turn. Any thread. */
     public void stop() {
         stopping = true;

@@ -28,6 +28,19 @@ public interface EventLoop {
     /** Whether the calling thread is the loop's thread. */
     boolean inLoop();
 
+    /**
+     * Blocks the calling application task until {@link #now()} reaches {@code deadlineNanos};
+     * returns at once (or, in a simulation, after letting other ready tasks run) if it already
+     * has. The loop decides how a task blocks: a virtual thread parks until a loop timer wakes
+     * it; a simulated task yields to the simulator. This is the one blocking primitive time
+     * services are built on.
+     *
+     * @throws InterruptedException if the thread is interrupted while blocked; the timer is
+     *     cancelled
+     * @throws IllegalStateException if called on the loop's own thread, which it would stall
+     */
+    void sleepUntil(long deadlineNanos) throws InterruptedException;
+
     /** A scheduled action. */
     interface Timer {
         /** When the action is due, in {@link EventLoop#now()} nanoseconds. */

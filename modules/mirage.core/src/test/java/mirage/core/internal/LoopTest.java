@@ -226,4 +226,72 @@ class LoopTest {
         runner.join();
         assertFalse(runner.isAlive());
     }
+
+    /** A platform whose yields never move the clock: only wakes end them. */
+    static final class StillPlatform extends FakePlatform {
+        @Override
+        public synchronized long yield(long deadlineNanos) {
+            return super.yield(Long.MAX_VALUE);
+        }
+    }
+
+    @Test
+    void sleepUntilBlocksAVirtualThreadUntilTheDeadlineTimerRuns() throws Exception {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Long> wokeAt = new ArrayList<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                loop.sleepUntil(5_000);
+                wokeAt.add(loop.now());
+                loop.sleepUntil(1_000); // already past: returns at once
+                wokeAt.add(loop.now());
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            } finally {
+                loop.stop();
+            }
+        });
+        loop.run();
+        assertEquals(List.of(5_000L, 5_000L), wokeAt);
+    }
+
+    @Test
+    void sleepUntilIsInterruptibleAndCancelsItsTimer() throws Exception {
+        StillPlatform p = new StillPlatform();
+        Loop loop = new Loop(p);
+        Thread runner = Thread.ofPlatform().start(loop::run);
+        java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread sleeper = Thread.ofVirtual().start(() -> {
+            try {
+                loop.sleepUntil(10_000_000_000L);
+            } catch (Throwable e) {
+                outcome.set(e);
+            }
+        });
+        p.awaitYields(2); // the loop has taken the sleeper's timer and blocks again
+        sleeper.interrupt();
+        sleeper.join();
+        assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
+        loop.stop();
+        runner.join();
+    }
+
+    @Test
+    void sleepUntilOnTheLoopThreadIsRefused() {
+        FakePlatform p = new FakePlatform();
+        Loop loop = new Loop(p);
+        List<Throwable> seen = new ArrayList<>();
+        loop.execute(() -> {
+            try {
+                loop.sleepUntil(0);
+            } catch (Throwable e) {
+                seen.add(e);
+            }
+            loop.stop();
+        });
+        loop.run();
+        assertEquals(1, seen.size());
+        assertEquals("blocking on the event loop's thread would stall it", seen.getFirst().getMessage());
+    }
 }

@@ -64,6 +64,7 @@ class BootClassTest {
             @Override public void execute(Runnable action) { }
             @Override public Timer schedule(long deadlineNanos, Runnable action) { throw new UnsupportedOperationException(); }
             @Override public boolean inLoop() { return false; }
+            @Override public void sleepUntil(long deadlineNanos) { }
         };
         Arguments arguments = Arguments.parse(plan.args(), List.of("--count=7", "--flag", "--pause=2s"));
         entry.start(new Boot.Context() {

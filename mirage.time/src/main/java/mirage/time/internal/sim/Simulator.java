@@ -1,0 +1,451 @@
+package mirage.time.internal.sim;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.SplittableRandom;
+import jdk.internal.vm.Continuation;
+import jdk.internal.vm.ContinuationScope;
+import mirage.core.ArgumentException;
+import mirage.core.ArgumentException.Problem;
+import mirage.core.Arguments;
+import mirage.core.Console;
+import mirage.core.Entropy;
+import mirage.core.RuntimeArg;
+import mirage.core.spi.Boot;
+import mirage.core.spi.Device;
+import mirage.core.spi.EventLoop;
+import mirage.core.spi.Manifest;
+import mirage.core.spi.Platform;
+import mirage.time.MonotonicClock;
+import mirage.time.Simulation;
+import mirage.time.Sleep;
+import mirage.time.WallClock;
+import mirage.time.internal.Durations;
+import mirage.time.internal.PlatformClocks;
+
+/**
+ * The simulator behind {@link Simulation}: a ready list at the current instant, a timer queue
+ * ordered by (deadline, arming sequence), and tasks as JDK continuations. Each step takes one
+ * ready item chosen by the seeded generator; when none is ready, the clock jumps to the
+ * earliest timer and every timer due then becomes ready.
+ */
+public final class Simulator implements Simulation {
+    private static final ContinuationScope SCOPE = new ContinuationScope("mirage-simulation");
+
+    private final long seed;
+    private final SplittableRandom random;
+    private final long epochNanos;
+    private final Thread owner;
+    private final List<Runnable> ready = new ArrayList<>();
+    private final PriorityQueue<SimTimer> timers = new PriorityQueue<>();
+    private final List<String> trace = new ArrayList<>();
+    private final List<SimTask> tasks = new ArrayList<>();
+    private final SimLoop loop = new SimLoop();
+    private long now;
+    private long sequence;
+    private long stepLimit = 100_000_000L;
+    private SimTask current;
+
+    public Simulator(long seed, Instant epoch) {
+        Module self = Simulator.class.getModule();
+        if (!Object.class.getModule().isExported("jdk.internal.vm", self)) {
+            throw new IllegalStateException("a Simulation needs the JVM option --add-exports java.base/jdk.internal.vm="
+                    + (self.isNamed() ? self.getName() : "ALL-UNNAMED"));
+        }
+        this.seed = seed;
+        this.random = new SplittableRandom(seed);
+        this.epochNanos = Math.addExact(Math.multiplyExact(epoch.getEpochSecond(), 1_000_000_000L), epoch.getNano());
+        this.owner = Thread.currentThread();
+    }
+
+    private void confined() {
+        if (Thread.currentThread() != owner) {
+            throw new IllegalStateException("a simulation is confined to the thread that created it");
+        }
+    }
+
+    @Override
+    public long seed() {
+        return seed;
+    }
+
+    @Override
+    public long now() {
+        return now;
+    }
+
+    @Override
+    public EventLoop loop() {
+        return loop;
+    }
+
+    @Override
+    public Sleep sleep() {
+        return Sleep.on(loop);
+    }
+
+    @Override
+    public MonotonicClock monotonicClock() {
+        return new VirtualMonotonic();
+    }
+
+    @Override
+    public WallClock wallClock() {
+        return new VirtualWall();
+    }
+
+    @Override
+    public Platform platform(String name) {
+        confined();
+        return new SimPlatform(name, new SplittableRandom(random.nextLong()));
+    }
+
+    @Override
+    public Task spawn(String name, Body body) {
+        confined();
+        Objects.requireNonNull(body, "body");
+        SimTask task = new SimTask(name, body);
+        tasks.add(task);
+        ready.add(task);
+        trace(name, "spawned");
+        return task;
+    }
+
+    @Override
+    public Task boot(String name, Boot.Entry entry, List<RuntimeArg<?>> args, String... argv) throws ArgumentException {
+        Platform platform = platform(name);
+        Arguments arguments = Arguments.parse(args, platform.bind(Arrays.asList(argv)));
+        Boot.Context context = new Context(platform, loop, arguments);
+        return spawn(name, () -> entry.start(context));
+    }
+
+    @Override
+    public void trace(String source, String event) {
+        confined();
+        trace.add(String.format(Locale.ROOT, "%d.%09d %s: %s", now / 1_000_000_000L, now % 1_000_000_000L, source, event));
+    }
+
+    @Override
+    public List<String> trace() {
+        return List.copyOf(trace);
+    }
+
+    @Override
+    public void stepLimit(long steps) {
+        if (steps <= 0) {
+            throw new IllegalArgumentException("step limit must be positive, not " + steps);
+        }
+        stepLimit = steps;
+    }
+
+    @Override
+    public Outcome run() {
+        return runUntil(Long.MAX_VALUE);
+    }
+
+    @Override
+    public Outcome runFor(Duration duration) {
+        return runUntil(Durations.deadline(now, duration));
+    }
+
+    @Override
+    public Outcome runUntil(long deadlineNanos) {
+        confined();
+        if (current != null) {
+            throw new IllegalStateException("a task cannot run the simulation");
+        }
+        long steps = 0;
+        while (true) {
+            if (!ready.isEmpty()) {
+                if (steps == stepLimit) {
+                    throw new IllegalStateException("step limit " + stepLimit + " reached at " + now
+                            + " ns with " + ready.size() + " ready: a task may be yielding for ever");
+                }
+                steps++;
+                int pick = ready.size() == 1 ? 0 : random.nextInt(ready.size());
+                Runnable next = ready.get(pick);
+                ready.set(pick, ready.getLast());
+                ready.removeLast();
+                runItem(next);
+                continue;
+            }
+            SimTimer first = timers.peek();
+            if (first == null || first.deadline > deadlineNanos) {
+                if (deadlineNanos != Long.MAX_VALUE && deadlineNanos > now) {
+                    now = deadlineNanos;
+                }
+                break;
+            }
+            now = first.deadline;
+            for (SimTimer t; (t = timers.peek()) != null && t.deadline == now; ) {
+                timers.poll();
+                if (t.claim()) {
+                    ready.add(t.action);
+                }
+            }
+        }
+        int running = 0;
+        int failed = 0;
+        for (SimTask t : tasks) {
+            if (!t.done) {
+                running++;
+            } else if (t.failure != null) {
+                failed++;
+            }
+        }
+        return new Outcome(steps, now, running, failed);
+    }
+
+    private void runItem(Runnable item) {
+        if (item instanceof SimTask task) {
+            task.resume();
+            return;
+        }
+        try {
+            item.run();
+        } catch (RuntimeException | Error e) {
+            trace("loop", "action failed: " + e);
+        }
+    }
+
+    private SimTimer arm(long deadline, Runnable action) {
+        SimTimer t = new SimTimer(Math.max(deadline, now), sequence++, action);
+        timers.add(t);
+        return t;
+    }
+
+    /** A task: a continuation that yields whenever its code blocks on the simulation's loop. */
+    private final class SimTask implements Task, Runnable {
+        private final String name;
+        private final Continuation continuation;
+        private boolean done;
+        private Throwable failure;
+
+        SimTask(String name, Body body) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.continuation = new Continuation(SCOPE, () -> {
+                try {
+                    body.run();
+                } catch (Throwable e) {
+                    failure = e;
+                }
+            });
+        }
+
+        void resume() {
+            current = this;
+            try {
+                continuation.run();
+            } finally {
+                current = null;
+            }
+            if (continuation.isDone()) {
+                done = true;
+                trace(name, failure == null ? "ended" : "failed: " + failure);
+            }
+        }
+
+        @Override
+        public void run() {
+            resume();
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public boolean done() {
+            return done;
+        }
+
+        @Override
+        public Optional<Throwable> failure() {
+            return Optional.ofNullable(failure);
+        }
+    }
+
+    private static final class SimTimer implements EventLoop.Timer, Comparable<SimTimer> {
+        final long deadline;
+        final long sequence;
+        final Runnable action;
+        private boolean pending = true;
+
+        SimTimer(long deadline, long sequence, Runnable action) {
+            this.deadline = deadline;
+            this.sequence = sequence;
+            this.action = action;
+        }
+
+        boolean claim() {
+            boolean was = pending;
+            pending = false;
+            return was;
+        }
+
+        @Override
+        public long deadline() {
+            return deadline;
+        }
+
+        @Override
+        public boolean cancel() {
+            return claim();
+        }
+
+        @Override
+        public int compareTo(SimTimer o) {
+            int c = Long.compare(deadline, o.deadline);
+            return c != 0 ? c : Long.compare(sequence, o.sequence);
+        }
+    }
+
+    /** The simulation's event loop. */
+    private final class SimLoop implements EventLoop {
+        @Override
+        public long now() {
+            return now;
+        }
+
+        @Override
+        public void execute(Runnable action) {
+            confined();
+            ready.add(Objects.requireNonNull(action, "action"));
+        }
+
+        @Override
+        public Timer schedule(long deadlineNanos, Runnable action) {
+            confined();
+            return arm(deadlineNanos, Objects.requireNonNull(action, "action"));
+        }
+
+        @Override
+        public boolean inLoop() {
+            return Thread.currentThread() == owner && current == null;
+        }
+
+        @Override
+        public void sleepUntil(long deadlineNanos) {
+            confined();
+            SimTask task = current;
+            if (task == null) {
+                throw new IllegalStateException("blocking on the event loop's thread would stall it");
+            }
+            if (deadlineNanos <= now) {
+                ready.add(task);
+            } else {
+                arm(deadlineNanos, task);
+            }
+            Continuation.yield(SCOPE);
+        }
+    }
+
+    private final class VirtualMonotonic implements MonotonicClock {
+        @Override
+        public long elapsedNanos() {
+            return now;
+        }
+
+        @Override
+        public Optional<Duration> period() {
+            return Optional.of(Duration.ofNanos(1));
+        }
+    }
+
+    private final class VirtualWall implements WallClock {
+        @Override
+        public Instant now() {
+            return PlatformClocks.instant(epochNanos + Simulator.this.now);
+        }
+
+        @Override
+        public Optional<Duration> period() {
+            return Optional.of(Duration.ofNanos(1));
+        }
+    }
+
+    private record Context(Platform platform, EventLoop loop, Arguments arguments) implements Boot.Context {}
+
+    /** A simulated unikernel's platform. */
+    private final class SimPlatform implements Platform {
+        private final String name;
+        private final SplittableRandom entropy;
+
+        SimPlatform(String name, SplittableRandom entropy) {
+            this.name = Objects.requireNonNull(name, "name");
+            this.entropy = entropy;
+        }
+
+        @Override
+        public String name() {
+            return "simulation";
+        }
+
+        @Override
+        public Console console() {
+            return line -> trace(name, line);
+        }
+
+        @Override
+        public Entropy entropy() {
+            return entropy::nextBytes;
+        }
+
+        @Override
+        public long monotonicNanos() {
+            return now;
+        }
+
+        @Override
+        public long wallClockNanos() {
+            return epochNanos + now;
+        }
+
+        @Override
+        public Manifest manifest() {
+            return Manifest.EMPTY;
+        }
+
+        @Override
+        public List<String> bind(List<String> argv) throws ArgumentException {
+            List<String> rest = new ArrayList<>();
+            boolean ended = false;
+            for (String a : argv) {
+                ended |= a.equals("--");
+                if (!ended && (a.startsWith("--net:") || a.startsWith("--block:") || a.startsWith("--net-mac:"))) {
+                    throw new ArgumentException(Problem.DEVICE, a, "simulated unikernels have no devices yet");
+                }
+                rest.add(a);
+            }
+            return rest;
+        }
+
+        @Override
+        public Optional<Device> device(String deviceName) {
+            return Optional.empty();
+        }
+
+        @Override
+        public long yield(long deadlineNanos) {
+            throw new IllegalStateException("the simulation drives the loop: nothing yields to a simulated platform");
+        }
+
+        @Override
+        public void wake() {
+            // the simulation never blocks
+        }
+
+        @Override
+        public void close() {
+            // nothing held
+        }
+    }
+}
