@@ -3,8 +3,9 @@ package mirage.core;
 /**
  * A source of cryptographically strong random bytes provided by the platform.
  *
- * <p>Thread-safe. Engines never create their own; they take an {@code Entropy} (or bytes
- * drawn from one) as a parameter, so simulations can substitute a seeded source.
+ * <p>Thread-safe. Engines never create their own; they take an {@link Rng} (usually
+ * {@link Rng#drbg(Entropy)} over the platform's {@code Entropy}) or an {@code Entropy} as a
+ * parameter, so simulations can substitute a seeded source.
  */
 public interface Entropy {
 

@@ -30,6 +30,16 @@ public interface Devices {
                 Dispatch.INSTANCE, List.of(platform()));
     }
 
+    /**
+     * A cryptographically secure random number generator, as {@code mirage.core.Rng}: {@code
+     * Rng.drbg(platform.entropy())}, an HMAC_DRBG seeded from the platform's entropy on first use
+     * (nothing is read at boot) and reseeded from it.
+     */
+    static Impl random() {
+        return new Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+                Dispatch.STATIC_INTERFACE, List.of(entropy()));
+    }
+
     /** Sleeping on the event loop's timers, as {@code mirage.time.Sleep}. */
     static Impl sleep() {
         return new Call("mirage.time", "mirage.time.Sleep", "on", "mirage.time.Sleep",

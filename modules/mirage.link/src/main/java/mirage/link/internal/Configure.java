@@ -209,7 +209,7 @@ public final class Configure {
         return List.copyOf(args.values());
     }
 
-    private static void checkImpl(Impl impl, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
+    static void checkImpl(Impl impl, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
             throws LinkException {
         switch (impl) {
             case Impl.PlatformValue p -> { }
