@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.PriorityQueue;
-import java.util.SplittableRandom;
 import jdk.internal.vm.Continuation;
 import jdk.internal.vm.ContinuationScope;
 import mirage.core.ArgumentException;
@@ -17,6 +16,7 @@ import mirage.core.ArgumentException.Problem;
 import mirage.core.Arguments;
 import mirage.core.Console;
 import mirage.core.Entropy;
+import mirage.core.Rng;
 import mirage.core.RuntimeArg;
 import mirage.core.spi.Boot;
 import mirage.core.spi.Device;
@@ -40,7 +40,10 @@ public final class Simulator implements Simulation {
     private static final ContinuationScope SCOPE = new ContinuationScope("mirage-simulation");
 
     private final long seed;
-    private final SplittableRandom random;
+    /** Picks among ready items. */
+    private final Rng random;
+    /** Streams handed out to simulated platforms, numbered from 1. */
+    private long streams;
     private final long epochNanos;
     private final Thread owner;
     private final List<Runnable> ready = new ArrayList<>();
@@ -60,7 +63,7 @@ public final class Simulator implements Simulation {
                     + (self.isNamed() ? self.getName() : "ALL-UNNAMED"));
         }
         this.seed = seed;
-        this.random = new SplittableRandom(seed);
+        this.random = Rng.seeded(seed);
         this.epochNanos = Math.addExact(Math.multiplyExact(epoch.getEpochSecond(), 1_000_000_000L), epoch.getNano());
         this.owner = Thread.currentThread();
     }
@@ -104,7 +107,7 @@ public final class Simulator implements Simulation {
     @Override
     public Platform platform(String name) {
         confined();
-        return new SimPlatform(name, new SplittableRandom(random.nextLong()));
+        return new SimPlatform(name, Rng.seeded(seed, ++streams));
     }
 
     @Override
@@ -377,9 +380,9 @@ public final class Simulator implements Simulation {
     /** A simulated unikernel's platform. */
     private final class SimPlatform implements Platform {
         private final String name;
-        private final SplittableRandom entropy;
+        private final Rng entropy;
 
-        SimPlatform(String name, SplittableRandom entropy) {
+        SimPlatform(String name, Rng entropy) {
             this.name = Objects.requireNonNull(name, "name");
             this.entropy = entropy;
         }
