@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.List;
 import mirage.block.internal.CheckedBlock;
+import mirage.block.internal.FaultyDevice;
 import mirage.block.internal.FileBlock;
 import mirage.block.internal.MemoryBlock;
 import mirage.block.internal.ReadOnlyBlock;
@@ -37,7 +38,7 @@ import mirage.block.internal.SubRangeBlock;
  * until a later {@link #flush} returns.
  *
  * <h2>Views</h2>
- * {@link #readOnly}, {@link #subRange}, {@link #checked} and the partitions that
+ * {@link #readOnly}, {@link #subRange}, {@link #checked}, {@link #faulty} and the partitions that
  * {@link Partitions} opens are views: they share the device they wrap and never close it, and
  * closing the device disconnects them. Whoever created a device closes it.
  *
@@ -173,5 +174,14 @@ public interface Block extends AutoCloseable {
      */
     static Block checked(Block device) {
         return new CheckedBlock(device);
+    }
+
+    /**
+     * A view that passes every call to {@code device} except that it injects {@code fault} into
+     * the writes, for crash-consistency tests: after a {@link Fault.TearWrite}, reopen whatever
+     * was stored on {@code device} itself (which stays open) and check what survived.
+     */
+    static FaultyBlock faulty(Block device, Fault fault) {
+        return new FaultyDevice(device, fault);
     }
 }
