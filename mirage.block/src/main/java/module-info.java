@@ -5,6 +5,7 @@
  */
 module mirage.block {
     requires transitive mirage.core;
+    requires transitive mirage.kv;
 
     exports mirage.block;
 }
