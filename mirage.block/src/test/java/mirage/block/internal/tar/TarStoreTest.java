@@ -225,4 +225,42 @@ class TarStoreTest {
         assertArrayEquals(b("x"), ro.get(k("/x/y")));
         assertEquals(3, ro.skippedEntries(), "a/b below a value, ../evil, ./");
     }
+
+    static byte[] pax(String... records) {
+        StringBuilder b = new StringBuilder();
+        for (String rec : records) {
+            int body = rec.getBytes(UTF_8).length + 2; // the space and the newline
+            int len = body + Integer.toString(body).length();
+            len = body + Integer.toString(len).length();
+            b.append(len).append(' ').append(rec).append('\n');
+        }
+        return b.toString().getBytes(UTF_8);
+    }
+
+    @Test
+    void paxPathSizeMtimeAndLinkpath() throws Exception {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        byte[] data = pax("path=renamed/ünï", "size=3", "mtime=1.5");
+        out.writeBytes(TarHeader.encode(b("PaxHeader"), TarHeader.PAX_EXTENDED, data.length, 0));
+        out.writeBytes(java.util.Arrays.copyOf(data, 512));
+        out.writeBytes(TarHeader.encode(b("orig"), TarHeader.REGULAR, 0, 9));
+        out.writeBytes(java.util.Arrays.copyOf(b("abc"), 512));
+        byte[] link = pax("linkpath=renamed/ünï", "path=" + "p".repeat(200));
+        out.writeBytes(TarHeader.encode(b("PaxHeader"), TarHeader.PAX_EXTENDED, link.length, 0));
+        out.writeBytes(java.util.Arrays.copyOf(link, 512));
+        out.writeBytes(TarHeader.encode(b("x"), TarHeader.HARD_LINK, 0, 9));
+        KvRo ro = TarStore.readOnly(device(out.toByteArray(), 1024));
+        assertArrayEquals(b("abc"), ro.get(k("/renamed/ünï")));
+        assertEquals(Optional.empty(), ro.exists(k("/orig")));
+        assertEquals(Instant.ofEpochSecond(1, 500_000_000), ro.lastModified(k("/renamed/ünï")));
+        assertArrayEquals(b("abc"), ro.get(Key.of("p".repeat(200))));
+        assertEquals(Instant.ofEpochSecond(9), ro.lastModified(Key.of("p".repeat(200))));
+
+        byte[] bad = TarHeader.encode(b("PaxHeader"), TarHeader.PAX_EXTENDED, 5, 0);
+        byte[] badData = java.util.Arrays.copyOf(b("9 a=b\n"), 512);
+        byte[] both = java.util.Arrays.copyOf(bad, 1024);
+        System.arraycopy(badData, 0, both, 512, 512);
+        KvException e = fails(Reason.STORAGE, Key.ROOT, () -> TarStore.readOnly(device(both, 1024)));
+        assertTrue(e.getMessage().contains("pax record"), e.getMessage());
+    }
 }
