@@ -1,4 +1,11 @@
-/** Block devices, partitions and block-backed stores. Not written yet: only the module exists. */
+/**
+ * Block devices: the {@link mirage.block.Block} signature, memory and file devices, views
+ * (read-only, sub-range, precondition-checking). Implementations live in
+ * {@code mirage.block.internal}, which is not exported.
+ */
 module mirage.block {
-    requires mirage.core;
+    requires transitive mirage.core;
+    requires transitive mirage.kv;
+
+    exports mirage.block;
 }

@@ -1,7 +1,6 @@
 /**
- * Key-value signatures (mirage-kv 6 semantics) and Key; see the mirage.kv issue.
- *
- * <p>Empty so far: the package exists so that the layout, the build and the surface checks
- * cover this module from the start.
+ * Key-value store signatures (mirage-kv 6): structured {@link mirage.kv.Key}s, the read-only
+ * {@link mirage.kv.KvRo} and read-write {@link mirage.kv.KvRw} stores, and
+ * {@link mirage.kv.KvException}. See docs/decisions/0010-kv-and-tar.md.
  */
 package mirage.kv;
