@@ -12,20 +12,20 @@ import mirage.net.Ipv6Address;
  */
 public final class AddressText {
     private static final char[] HEX = "0123456789abcdef".toCharArray();
-    /** Inputs longer than this are cut in messages, so a huge string cannot flood a log. */
+    /** Quoted inputs are cut at about this many characters in messages, so a huge string cannot flood a log. */
     private static final int QUOTE_LIMIT = 64;
 
     private AddressText() {}
 
     /**
      * The input in double quotes, with control and non-ASCII characters, quotes and backslashes
-     * escaped as in Java source, cut after {@value #QUOTE_LIMIT} characters with a note of the
-     * full length.
+     * escaped as in Java source, cut once the quoted text reaches {@value #QUOTE_LIMIT}
+     * characters (escapes included), with a note of the input's full length.
      */
     public static String quote(String text) {
-        StringBuilder b = new StringBuilder(Math.min(text.length(), QUOTE_LIMIT) + 16).append('"');
-        int n = Math.min(text.length(), QUOTE_LIMIT);
-        for (int i = 0; i < n; i++) {
+        StringBuilder b = new StringBuilder(QUOTE_LIMIT + 40).append('"');
+        int i = 0;
+        for (; i < text.length() && b.length() <= QUOTE_LIMIT; i++) {
             char c = text.charAt(i);
             if (c == '"' || c == '\\') {
                 b.append('\\').append(c);
@@ -36,7 +36,7 @@ public final class AddressText {
             }
         }
         b.append('"');
-        if (text.length() > QUOTE_LIMIT) {
+        if (i < text.length()) {
             b.insert(b.length() - 1, "...").append(" (").append(text.length()).append(" characters)");
         }
         return b.toString();
