@@ -1,0 +1,114 @@
+package mirage.net;
+
+import java.nio.ByteBuffer;
+
+/**
+ * A network interface: a device that sends and receives whole Ethernet frames (mirage-net's
+ * {@code Mirage_net.S}). Implementations are bindings (DESIGN.md §3): a TAP device, a
+ * framed-stream socket, a Xen netfront, a port of a simulated switch, or a wrapper such as a
+ * pcap tap. The protocol layers above never see the device, only this interface.
+ *
+ * <h2>Frames</h2>
+ * A frame is a destination MAC, a source MAC, an EtherType (or an 802.1Q tag and then one) and
+ * the payload: no preamble, no frame check sequence. Its length is at least
+ * {@value #HEADER_LENGTH} and at most {@link #mtu()} + {@value #HEADER_LENGTH}, or + 18 with
+ * one VLAN tag. The interface pads short frames to the medium's minimum if the medium needs it.
+ *
+ * <h2>Receiving</h2>
+ * Received frames are pushed, on the event loop's thread, to the one {@link FrameReceiver}
+ * given to {@link #listen}; before that, frames are dropped and counted in
+ * {@link Stats#rxDropped()}. The interface decides when to read its device (when the loop
+ * reports it ready, or when a simulated link delivers) and delivers a bounded number of frames
+ * per loop turn, so that timers and other devices are not starved.
+ *
+ * <h2>Buffer ownership</h2>
+ * The frame passed to {@link #send} is borrowed for the call: the bytes between its position
+ * and limit are the frame; they are copied or transmitted before the call returns; position and
+ * limit are not changed and no reference is kept. The frame passed to a {@link FrameReceiver}
+ * is a read-only view lent for the duration of the call: the interface reuses its memory
+ * afterwards, so a receiver that keeps bytes copies them.
+ *
+ * <h2>Threading</h2>
+ * As every object of {@code mirage.net} (see the package comment): methods may be called from
+ * any thread (on the loop thread they run at once; from another thread they are handed to the
+ * loop and the caller blocks until the loop has run them); receivers run on the loop thread and
+ * must not block.
+ *
+ * <h2>Errors</h2>
+ * {@link #send} throws {@link NetException} with {@link NetException.Reason#DISCONNECTED} once
+ * the interface is closed or its device failed for good, and
+ * {@link NetException.Reason#MESSAGE_TOO_LONG} for a frame longer than the MTU allows. A frame
+ * the device cannot take now (a full transmit ring) is dropped and counted in
+ * {@link Stats#txDropped()}, as a NIC drops it: frames are datagrams. Frames received malformed
+ * (shorter than {@value #HEADER_LENGTH} bytes, longer than the MTU allows) are dropped and
+ * counted in {@link Stats#rxErrors()}, never thrown.
+ */
+public interface Netif extends AutoCloseable {
+
+    /** Length of an Ethernet II header without VLAN tag: two MAC addresses and the type. */
+    int HEADER_LENGTH = 14;
+
+    /** The interface's own MAC address, the source of the frames the stack sends. */
+    MacAddress mac();
+
+    /**
+     * The largest payload of a frame this interface carries, header excluded (mirage's
+     * {@code mtu}); 1500 on most Ethernet media.
+     */
+    int mtu();
+
+    /**
+     * Sends one frame (see the class comment for its layout, ownership and errors).
+     *
+     * @throws NetException if the interface is closed or failed ({@code DISCONNECTED}), or the
+     *     frame is longer than the MTU allows ({@code MESSAGE_TOO_LONG})
+     * @throws IllegalArgumentException if fewer than {@value #HEADER_LENGTH} bytes remain
+     */
+    void send(ByteBuffer frame) throws NetException;
+
+    /**
+     * Makes {@code receiver} the one receiver of incoming frames, replacing any previous one.
+     * The stack's Ethernet layer calls this once; a user of a bare interface calls it to see
+     * frames.
+     */
+    void listen(FrameReceiver receiver);
+
+    /** The counters since the interface was opened; a consistent snapshot. */
+    Stats stats();
+
+    /**
+     * Stops receiving and releases the device. Idempotent; never throws. Later sends throw
+     * {@code DISCONNECTED}; a receiver running on the loop finishes its call.
+     */
+    @Override
+    void close();
+
+    /** Where an interface delivers received frames. */
+    @FunctionalInterface
+    interface FrameReceiver {
+        /**
+         * Called on the event loop's thread with one received frame, a read-only view of
+         * position to limit valid only during the call. Must not block. An exception thrown here
+         * is counted in {@link Stats#rxDropped()} and reported by the loop; the interface goes on.
+         */
+        void receive(ByteBuffer frame);
+    }
+
+    /**
+     * Counters of an interface since it was opened (mirage-net's {@code stats}, with drops and
+     * errors). All are monotonic and non-negative; bytes count whole frames without FCS.
+     *
+     * @param rxFrames frames received and handed to the receiver
+     * @param rxBytes bytes of those frames
+     * @param rxDropped well-formed frames not handed on: no receiver yet, the receiver threw, or
+     *     the interface's receive queue overflowed
+     * @param rxErrors malformed frames dropped (too short, too long) and device receive errors
+     * @param txFrames frames handed to the device
+     * @param txBytes bytes of those frames
+     * @param txDropped frames dropped because the device could not take them (queue full)
+     * @param txErrors frames the device reported failing to send
+     */
+    record Stats(
+            long rxFrames, long rxBytes, long rxDropped, long rxErrors,
+            long txFrames, long txBytes, long txDropped, long txErrors) {}
+}
