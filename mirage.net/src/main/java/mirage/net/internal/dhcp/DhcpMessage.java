@@ -3,6 +3,9 @@ package mirage.net.internal.dhcp;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
+import java.util.Optional;
+import mirage.net.Ipv4Address;
+import mirage.net.MacAddress;
 
 /**
  * A validated DHCP message (RFC 2131 section 2, options RFC 2132, long options RFC 3396).
@@ -36,7 +39,7 @@ import java.util.LinkedHashMap;
  */
 public record DhcpMessage(
         Op op, int htype, int hops, int xid, int secs, int flags,
-        int ciaddr, int yiaddr, int siaddr, int giaddr, Octets chaddr,
+        Ipv4Address ciaddr, Ipv4Address yiaddr, Ipv4Address siaddr, Ipv4Address giaddr, Octets chaddr,
         String serverName, String bootFile, DhcpOptions options) {
 
     /** RFC 1542 section 2.1: a BOOTP message is at least 300 bytes; some relays drop shorter ones. */
@@ -58,7 +61,7 @@ public record DhcpMessage(
     }
 
     public DhcpMessage {
-        if (op == null || chaddr == null || serverName == null || bootFile == null || options == null) {
+        if (op == null || ciaddr == null || yiaddr == null || siaddr == null || giaddr == null || chaddr == null || serverName == null || bootFile == null || options == null) {
             throw new IllegalArgumentException("a field is null");
         }
         requireRange("htype", htype, 0xff);
@@ -75,6 +78,11 @@ public record DhcpMessage(
     /** Whether the client asks for broadcast replies (RFC 2131 section 4.1). */
     public boolean broadcast() {
         return (flags & DhcpPacket.FLAG_BROADCAST) != 0;
+    }
+
+    /** The client's Ethernet address: {@code chaddr} when {@code htype} is 1 (Ethernet) and it is 6 bytes long. */
+    public Optional<MacAddress> clientMac() {
+        return htype == 1 && chaddr.length() == MacAddress.LENGTH ? Optional.of(MacAddress.of(chaddr.toByteArray())) : Optional.empty();
     }
 
     /** Parses {@code bytes}: a message or why not. Never throws. */
@@ -120,8 +128,9 @@ public record DhcpMessage(
         int overload = p.overload();
         String sname = (overload & DhcpPacket.OVERLOAD_SNAME) != 0 ? "" : text(p, DhcpPacket.SNAME, DhcpPacket.SNAME_LEN);
         String file = (overload & DhcpPacket.OVERLOAD_FILE) != 0 ? "" : text(p, DhcpPacket.FILE, DhcpPacket.FILE_LEN);
-        return new Parsed.Ok<>(new DhcpMessage(op, p.htype(), p.hops(), p.xid(), p.secs(), p.flags(), p.ciaddr(),
-                p.yiaddr(), p.siaddr(), p.giaddr(), Octets.of(chaddr), sname, file, options));
+        return new Parsed.Ok<>(new DhcpMessage(op, p.htype(), p.hops(), p.xid(), p.secs(), p.flags(),
+                new Ipv4Address(p.ciaddr()), new Ipv4Address(p.yiaddr()), new Ipv4Address(p.siaddr()),
+                new Ipv4Address(p.giaddr()), Octets.of(chaddr), sname, file, options));
     }
 
     private static String text(DhcpPacket p, int field, int size) {
@@ -163,10 +172,10 @@ public record DhcpMessage(
         p.setXid(xid);
         p.setSecs(secs);
         p.setFlags(flags);
-        p.setCiaddr(ciaddr);
-        p.setYiaddr(yiaddr);
-        p.setSiaddr(siaddr);
-        p.setGiaddr(giaddr);
+        p.setCiaddr(ciaddr.bits());
+        p.setYiaddr(yiaddr.bits());
+        p.setSiaddr(siaddr.bits());
+        p.setGiaddr(giaddr.bits());
         for (int i = 0; i < chaddr.length(); i++) {
             p.setChaddr(i, chaddr.get(i));
         }

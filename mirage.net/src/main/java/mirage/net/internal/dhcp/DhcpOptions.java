@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
+import mirage.net.Ipv4Address;
 
 /**
  * The options of a DHCP message, each known option decoded (RFC 2132), every other one kept
@@ -45,15 +46,15 @@ import java.util.Set;
  */
 public record DhcpOptions(
         Optional<MessageType> messageType,
-        OptionalInt subnetMask,
-        List<Integer> routers,
-        List<Integer> domainNameServers,
+        Optional<Ipv4Address> subnetMask,
+        List<Ipv4Address> routers,
+        List<Ipv4Address> domainNameServers,
         Optional<String> hostName,
         Optional<String> domainName,
-        OptionalInt broadcastAddress,
-        OptionalInt requestedIpAddress,
+        Optional<Ipv4Address> broadcastAddress,
+        Optional<Ipv4Address> requestedIpAddress,
         OptionalLong leaseTime,
-        OptionalInt serverIdentifier,
+        Optional<Ipv4Address> serverIdentifier,
         List<Integer> parameterRequestList,
         Optional<String> message,
         OptionalInt maximumMessageSize,
@@ -74,7 +75,7 @@ public record DhcpOptions(
         requireNonNull(messageType, subnetMask, routers, domainNameServers, hostName, domainName, broadcastAddress,
                 requestedIpAddress, leaseTime, serverIdentifier, parameterRequestList, message, maximumMessageSize,
                 renewalTime, rebindingTime, clientIdentifier, others);
-        routers = List.copyOf(routers);
+        routers = List.copyOf(routers);  // List.copyOf also refuses null elements
         domainNameServers = List.copyOf(domainNameServers);
         parameterRequestList = List.copyOf(parameterRequestList);
         others = List.copyOf(others);
@@ -145,15 +146,15 @@ public record DhcpOptions(
     /** Hands every present option to {@code sink}, encoded, in the order described above. */
     public void encode(Sink sink) {
         messageType.ifPresent(t -> sink.option(DhcpOption.DHCP_MESSAGE_TYPE, new byte[] {(byte) t.code()}));
-        subnetMask.ifPresent(v -> sink.option(DhcpOption.SUBNET_MASK, u32(v)));
+        subnetMask.ifPresent(v -> sink.option(DhcpOption.SUBNET_MASK, u32(v.bits())));
         addresses(sink, DhcpOption.ROUTER, routers);
         addresses(sink, DhcpOption.DOMAIN_NAME_SERVER, domainNameServers);
         hostName.ifPresent(s -> sink.option(DhcpOption.HOST_NAME, s.getBytes(StandardCharsets.ISO_8859_1)));
         domainName.ifPresent(s -> sink.option(DhcpOption.DOMAIN_NAME, s.getBytes(StandardCharsets.ISO_8859_1)));
-        broadcastAddress.ifPresent(v -> sink.option(DhcpOption.BROADCAST_ADDRESS, u32(v)));
-        requestedIpAddress.ifPresent(v -> sink.option(DhcpOption.REQUESTED_IP_ADDRESS, u32(v)));
+        broadcastAddress.ifPresent(v -> sink.option(DhcpOption.BROADCAST_ADDRESS, u32(v.bits())));
+        requestedIpAddress.ifPresent(v -> sink.option(DhcpOption.REQUESTED_IP_ADDRESS, u32(v.bits())));
         leaseTime.ifPresent(v -> sink.option(DhcpOption.IP_ADDRESS_LEASE_TIME, u32((int) v)));
-        serverIdentifier.ifPresent(v -> sink.option(DhcpOption.SERVER_IDENTIFIER, u32(v)));
+        serverIdentifier.ifPresent(v -> sink.option(DhcpOption.SERVER_IDENTIFIER, u32(v.bits())));
         if (!parameterRequestList.isEmpty()) {
             byte[] codes = new byte[parameterRequestList.size()];
             for (int i = 0; i < codes.length; i++) {
@@ -251,11 +252,11 @@ public record DhcpOptions(
         void set(T value);
     }
 
-    private static DhcpError address(byte[] v, Setter<OptionalInt> set) {
+    private static DhcpError address(byte[] v, Setter<Optional<Ipv4Address>> set) {
         if (v.length != 4) {
             return DhcpError.BAD_OPTION_LENGTH;
         }
-        set.set(OptionalInt.of(readInt(v, 0)));
+        set.set(Optional.of(new Ipv4Address(readInt(v, 0))));
         return null;
     }
 
@@ -267,13 +268,13 @@ public record DhcpOptions(
         return null;
     }
 
-    private static DhcpError addressList(byte[] v, Setter<List<Integer>> set) {
+    private static DhcpError addressList(byte[] v, Setter<List<Ipv4Address>> set) {
         if (v.length < 4 || v.length % 4 != 0) {
             return DhcpError.BAD_OPTION_LENGTH;
         }
-        List<Integer> list = new ArrayList<>(v.length / 4);
+        List<Ipv4Address> list = new ArrayList<>(v.length / 4);
         for (int i = 0; i < v.length; i += 4) {
-            list.add(readInt(v, i));
+            list.add(new Ipv4Address(readInt(v, i)));
         }
         set.set(list);
         return null;
@@ -295,13 +296,13 @@ public record DhcpOptions(
         return new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v};
     }
 
-    private static void addresses(Sink sink, int code, List<Integer> addresses) {
+    private static void addresses(Sink sink, int code, List<Ipv4Address> addresses) {
         if (addresses.isEmpty()) {
             return;
         }
         byte[] out = new byte[addresses.size() * 4];
         for (int i = 0; i < addresses.size(); i++) {
-            int a = addresses.get(i);
+            int a = addresses.get(i).bits();
             out[i * 4] = (byte) (a >>> 24);
             out[i * 4 + 1] = (byte) (a >>> 16);
             out[i * 4 + 2] = (byte) (a >>> 8);
@@ -338,15 +339,15 @@ public record DhcpOptions(
     /** Builds {@link DhcpOptions}; every option starts absent. Not thread-safe. */
     public static final class Builder {
         private Optional<MessageType> messageType = Optional.empty();
-        private OptionalInt subnetMask = OptionalInt.empty();
-        private List<Integer> routers = List.of();
-        private List<Integer> domainNameServers = List.of();
+        private Optional<Ipv4Address> subnetMask = Optional.empty();
+        private List<Ipv4Address> routers = List.of();
+        private List<Ipv4Address> domainNameServers = List.of();
         private Optional<String> hostName = Optional.empty();
         private Optional<String> domainName = Optional.empty();
-        private OptionalInt broadcastAddress = OptionalInt.empty();
-        private OptionalInt requestedIpAddress = OptionalInt.empty();
+        private Optional<Ipv4Address> broadcastAddress = Optional.empty();
+        private Optional<Ipv4Address> requestedIpAddress = Optional.empty();
         private OptionalLong leaseTime = OptionalLong.empty();
-        private OptionalInt serverIdentifier = OptionalInt.empty();
+        private Optional<Ipv4Address> serverIdentifier = Optional.empty();
         private List<Integer> parameterRequestList = List.of();
         private Optional<String> message = Optional.empty();
         private OptionalInt maximumMessageSize = OptionalInt.empty();
@@ -358,15 +359,15 @@ public record DhcpOptions(
         private Builder() {}
 
         public Builder messageType(MessageType v) { messageType = Optional.of(v); return this; }
-        public Builder subnetMask(int v) { subnetMask = OptionalInt.of(v); return this; }
-        public Builder routers(List<Integer> v) { routers = v; return this; }
-        public Builder domainNameServers(List<Integer> v) { domainNameServers = v; return this; }
+        public Builder subnetMask(Ipv4Address v) { subnetMask = Optional.of(v); return this; }
+        public Builder routers(List<Ipv4Address> v) { routers = v; return this; }
+        public Builder domainNameServers(List<Ipv4Address> v) { domainNameServers = v; return this; }
         public Builder hostName(String v) { hostName = Optional.of(v); return this; }
         public Builder domainName(String v) { domainName = Optional.of(v); return this; }
-        public Builder broadcastAddress(int v) { broadcastAddress = OptionalInt.of(v); return this; }
-        public Builder requestedIpAddress(int v) { requestedIpAddress = OptionalInt.of(v); return this; }
+        public Builder broadcastAddress(Ipv4Address v) { broadcastAddress = Optional.of(v); return this; }
+        public Builder requestedIpAddress(Ipv4Address v) { requestedIpAddress = Optional.of(v); return this; }
         public Builder leaseTime(long seconds) { leaseTime = OptionalLong.of(seconds); return this; }
-        public Builder serverIdentifier(int v) { serverIdentifier = OptionalInt.of(v); return this; }
+        public Builder serverIdentifier(Ipv4Address v) { serverIdentifier = Optional.of(v); return this; }
         public Builder parameterRequestList(List<Integer> v) { parameterRequestList = v; return this; }
         public Builder message(String v) { message = Optional.of(v); return this; }
         public Builder maximumMessageSize(int v) { maximumMessageSize = OptionalInt.of(v); return this; }

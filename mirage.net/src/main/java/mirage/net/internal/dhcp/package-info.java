@@ -20,8 +20,8 @@
  *       {@code m} for every message {@code m}.
  *   <li>Constructing a value that the wire cannot carry (an option too short, a field out of
  *       range) is a programming error and throws {@link IllegalArgumentException} at once.
- *   <li>IPv4 addresses are {@code int}s, most significant byte first on the wire
- *       (the {@code mirage.net} address records replace them once the signatures land).
+ *   <li>Records hold addresses as {@link mirage.net.Ipv4Address} and {@link mirage.net.MacAddress};
+ *       the view, being zero-copy, gives them as {@code int}s (most significant byte first on the wire).
  *   <li>Nothing here keeps state, reads a clock or does I/O.
  * </ul>
  */

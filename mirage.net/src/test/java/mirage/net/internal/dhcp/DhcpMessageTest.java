@@ -7,19 +7,23 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
+import mirage.net.Ipv4Address;
+import mirage.net.MacAddress;
 import mirage.net.internal.dhcp.DhcpMessage.Op;
 import org.junit.jupiter.api.Test;
 
 /** Golden vectors: a dnsmasq exchange (see {@link Seeds}) and messages laid out by hand from RFC 2131, 2132 and 3396. */
 class DhcpMessageTest {
-    private static final int SERVER = ip(10, 77, 0, 1);
-    private static final int LEASED = ip(10, 77, 0, 64);
+    private static final Ipv4Address SERVER = ip(10, 77, 0, 1);
+    private static final Ipv4Address LEASED = ip(10, 77, 0, 64);
+    private static final Ipv4Address NONE = Ipv4Address.UNSPECIFIED;
     private static final Octets MAC = Octets.ofHex("020000000002");
     private static final int XID = 0xf8a00b51;
     private static final List<Integer> DHCLIENT_REQUESTS = List.of(1, 28, 3, 15, 6, 12, 51, 58, 59);
 
-    static int ip(int a, int b, int c, int d) {
-        return (a << 24) | (b << 16) | (c << 8) | d;
+    static Ipv4Address ip(int a, int b, int c, int d) {
+        return Ipv4Address.of(a, b, c, d);
     }
 
     static DhcpMessage parsed(byte[] bytes) {
@@ -27,11 +31,11 @@ class DhcpMessageTest {
     }
 
     static DhcpMessage request(int xid, DhcpOptions options) {
-        return new DhcpMessage(Op.BOOTREQUEST, 1, 0, xid, 0, 0, 0, 0, 0, 0, MAC, "", "", options);
+        return new DhcpMessage(Op.BOOTREQUEST, 1, 0, xid, 0, 0, NONE, NONE, NONE, NONE, MAC, "", "", options);
     }
 
     static DhcpMessage reply(int xid, DhcpOptions options) {
-        return new DhcpMessage(Op.BOOTREPLY, 1, 0, xid, 0, 0, 0, LEASED, SERVER, 0, MAC, "", "", options);
+        return new DhcpMessage(Op.BOOTREPLY, 1, 0, xid, 0, 0, NONE, LEASED, SERVER, NONE, MAC, "", "", options);
     }
 
     static DhcpOptions.Builder dnsmasqLease(MessageType type) {
@@ -106,6 +110,7 @@ class DhcpMessageTest {
         assertArrayEquals(expected, m.toBytes());
         assertEquals(m, parsed(expected));
         assertEquals(true, m.broadcast());
+        assertEquals(Optional.of(MacAddress.parse("02:00:00:00:00:02")), m.clientMac());
     }
 
     /** RFC 3396 section 6: a value over 255 bytes goes out as consecutive instances of 255 and the rest. */
@@ -206,9 +211,9 @@ class DhcpMessageTest {
                 .others(List.of(new RawOption(60, Octets.EMPTY), new RawOption(60, Octets.EMPTY))).build());
         assertThrows(IllegalArgumentException.class, () -> new RawOption(53, Octets.EMPTY));
         assertThrows(IllegalArgumentException.class, () -> new RawOption(0, Octets.EMPTY));
-        assertThrows(IllegalArgumentException.class, () -> new DhcpMessage(Op.BOOTREQUEST, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+        assertThrows(IllegalArgumentException.class, () -> new DhcpMessage(Op.BOOTREQUEST, 1, 0, 0, 0, 0, NONE, NONE, NONE, NONE,
                 MAC, "a\0b", "", DhcpOptions.NONE));
-        assertThrows(IllegalArgumentException.class, () -> new DhcpMessage(Op.BOOTREQUEST, 1, 0, 0, 0, 0, 0, 0, 0, 0,
+        assertThrows(IllegalArgumentException.class, () -> new DhcpMessage(Op.BOOTREQUEST, 1, 0, 0, 0, 0, NONE, NONE, NONE, NONE,
                 Octets.of(new byte[17]), "", "", DhcpOptions.NONE));
         assertThrows(IllegalArgumentException.class, () -> request(0, DhcpOptions.NONE).emit(ByteBuffer.allocate(299)));
     }

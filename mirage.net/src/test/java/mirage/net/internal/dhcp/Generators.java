@@ -6,6 +6,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import mirage.net.Ipv4Address;
 import mirage.net.internal.dhcp.DhcpMessage.Op;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.RandomnessSource;
@@ -17,7 +18,7 @@ final class Generators {
     static Gen<DhcpMessage> messages() {
         return in -> new DhcpMessage(
                 bool(in) ? Op.BOOTREQUEST : Op.BOOTREPLY, between(in, 0, 255), between(in, 0, 255), anyInt(in),
-                between(in, 0, 0xffff), between(in, 0, 0xffff), anyInt(in), anyInt(in), anyInt(in), anyInt(in),
+                between(in, 0, 0xffff), between(in, 0, 0xffff), address(in), address(in), address(in), address(in),
                 octets(in, 0, 16), text(in, 0, 64, false), text(in, 0, 128, false), options().generate(in));
     }
 
@@ -26,15 +27,15 @@ final class Generators {
             DhcpOptions.Builder b = DhcpOptions.builder();
             MessageType[] types = MessageType.values();
             maybe(in, () -> b.messageType(types[between(in, 0, types.length - 1)]));
-            maybe(in, () -> b.subnetMask(anyInt(in)));
-            maybe(in, () -> b.routers(list(in, 1, 70, Generators::anyInt)));
-            maybe(in, () -> b.domainNameServers(list(in, 1, 5, Generators::anyInt)));
+            maybe(in, () -> b.subnetMask(address(in)));
+            maybe(in, () -> b.routers(list(in, 1, 70, Generators::address)));
+            maybe(in, () -> b.domainNameServers(list(in, 1, 5, Generators::address)));
             maybe(in, () -> b.hostName(text(in, 1, 300, true)));
             maybe(in, () -> b.domainName(text(in, 1, 40, true)));
-            maybe(in, () -> b.broadcastAddress(anyInt(in)));
-            maybe(in, () -> b.requestedIpAddress(anyInt(in)));
+            maybe(in, () -> b.broadcastAddress(address(in)));
+            maybe(in, () -> b.requestedIpAddress(address(in)));
             maybe(in, () -> b.leaseTime(u32(in)));
-            maybe(in, () -> b.serverIdentifier(anyInt(in)));
+            maybe(in, () -> b.serverIdentifier(address(in)));
             maybe(in, () -> b.parameterRequestList(list(in, 1, 20, r -> between(r, 0, 255))));
             maybe(in, () -> b.message(text(in, 1, 40, true)));
             maybe(in, () -> b.maximumMessageSize(between(in, 576, 0xffff)));
@@ -69,6 +70,10 @@ final class Generators {
 
     private static int anyInt(RandomnessSource in) {
         return integers().all().generate(in);
+    }
+
+    private static Ipv4Address address(RandomnessSource in) {
+        return new Ipv4Address(anyInt(in));
     }
 
     private static long u32(RandomnessSource in) {

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import mirage.net.Ipv4Address;
 import mirage.net.internal.dhcp.DhcpMessage;
 import mirage.net.internal.dhcp.DhcpMessage.Op;
 import mirage.net.internal.dhcp.DhcpOptions;
@@ -52,15 +53,17 @@ class PcapTsharkTest {
     }
 
     static DhcpMessage dhcp(Op op, int yiaddr, DhcpOptions options) {
-        return new DhcpMessage(op, 1, 0, 0x3903f326, 0, op == Op.BOOTREQUEST ? 0x8000 : 0, 0, yiaddr, 0, 0,
+        Ipv4Address none = Ipv4Address.UNSPECIFIED;
+        return new DhcpMessage(op, 1, 0, 0x3903f326, 0, op == Op.BOOTREQUEST ? 0x8000 : 0, none, new Ipv4Address(yiaddr), none, none,
                 Octets.of(CLIENT_MAC), "", "", options);
     }
 
     static List<byte[]> exchange() {
         List<Integer> asks = List.of(1, 3, 6, 12, 15, 28, 51, 58, 59);
-        DhcpOptions.Builder lease = DhcpOptions.builder().serverIdentifier(SERVER).leaseTime(3600).renewalTime(1800)
-                .rebindingTime(3150).subnetMask(ip(255, 255, 255, 0)).broadcastAddress(ip(10, 77, 0, 255))
-                .routers(List.of(SERVER)).domainNameServers(List.of(SERVER, ip(9, 9, 9, 9))).domainName("example.test");
+        Ipv4Address server = new Ipv4Address(SERVER);
+        DhcpOptions.Builder lease = DhcpOptions.builder().serverIdentifier(server).leaseTime(3600).renewalTime(1800)
+                .rebindingTime(3150).subnetMask(Ipv4Address.of(255, 255, 255, 0)).broadcastAddress(Ipv4Address.of(10, 77, 0, 255))
+                .routers(List.of(server)).domainNameServers(List.of(server, Ipv4Address.of(9, 9, 9, 9))).domainName("example.test");
         Octets clientId = Octets.ofHex("01020000000002");
         List<byte[]> frames = new ArrayList<>();
         frames.add(Frames.ethernet(BROADCAST, CLIENT_MAC, Frames.ETHERTYPE_ARP, Frames.arp(1, CLIENT_MAC, CLIENT, new byte[6], SERVER)));
@@ -69,7 +72,7 @@ class PcapTsharkTest {
                 .clientIdentifier(clientId).hostName("mirage").parameterRequestList(asks).maximumMessageSize(1500).build())));
         frames.add(dhcpFrame(false, dhcp(Op.BOOTREPLY, CLIENT, lease.messageType(MessageType.OFFER).build())));
         frames.add(dhcpFrame(true, dhcp(Op.BOOTREQUEST, 0, DhcpOptions.builder().messageType(MessageType.REQUEST)
-                .clientIdentifier(clientId).requestedIpAddress(CLIENT).serverIdentifier(SERVER).hostName("mirage")
+                .clientIdentifier(clientId).requestedIpAddress(new Ipv4Address(CLIENT)).serverIdentifier(server).hostName("mirage")
                 .parameterRequestList(asks).others(List.of(new RawOption(60, Octets.of("mirage-java".getBytes())))).build())));
         frames.add(dhcpFrame(false, dhcp(Op.BOOTREPLY, CLIENT, lease.messageType(MessageType.ACK).message("welcome").build())));
         byte[] ping = "0123456789abcdefghijklmnopqrstuvwxyz".getBytes();
