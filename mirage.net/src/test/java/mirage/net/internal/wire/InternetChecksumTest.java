@@ -71,4 +71,22 @@ class InternetChecksumTest {
             assertTrue(InternetChecksum.verifies(InternetChecksum.add(0, b, 0, data.length)));
         });
     }
+
+    /** The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and in either buffer byte order. */
+    @Test
+    void sumEqualsTheDefinition() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] data = new byte[r.nextInt(0, 200)];
+            r.nextBytes(data);
+            int off = data.length == 0 ? 0 : r.nextInt(data.length);
+            int len = r.nextInt(data.length - off + 1);
+            long reference = 0;
+            for (int i = 0; i < len; i += 2) {
+                reference += (data[off + i] & 0xff) << 8 | (i + 1 < len ? data[off + i + 1] & 0xff : 0);
+            }
+            ByteBuffer b = ByteBuffer.wrap(data).order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(InternetChecksum.add(0, b, off, len)));
+        });
+    }
 }
