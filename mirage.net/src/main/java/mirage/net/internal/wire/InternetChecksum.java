@@ -1,0 +1,112 @@
+package mirage.net.internal.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+
+/**
+ * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of
+ * the data taken as big-endian 16-bit words, an odd last byte padded with a zero byte on the
+ * right (RFC 1071 section 1, step (1)-(3)). Plus the incremental update of RFC 1624.
+ *
+ * <p>Sums are carried in a {@code long} accumulator and folded once at the end (RFC 1071
+ * section 2 (B), "deferred carries"); an accumulator of {@code 0} is the empty sum. Nothing here
+ * allocates, and nothing moves a buffer's position or limit. Methods taking a buffer region
+ * throw {@link IndexOutOfBoundsException} only if the region lies outside the buffer, which the
+ * views of this package never let happen.
+ */
+public final class InternetChecksum {
+    private InternetChecksum() {}
+
+    /**
+     * Adds the bytes {@code [offset, offset + length)} of {@code buffer} to {@code sum}, as
+     * 16-bit big-endian words starting at {@code offset}; an odd last byte counts as the high
+     * byte of a word whose low byte is zero (RFC 1071 section 1, step (1)).
+     */
+    public static long add(long sum, ByteBuffer buffer, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        long s = sum;
+        // Eight bytes at a time as two 32-bit halves: one's complement addition is associative,
+        // so summing 32-bit words and folding later gives the same 16-bit sum (RFC 1071
+        // section 2 (C), "Parallel Summation"). A long holds 2^30 such additions without overflow.
+        boolean bigEndian = buffer.order() == ByteOrder.BIG_ENDIAN;
+        for (; i + 8 <= end; i += 8) {
+            long w = buffer.getLong(i);
+            if (!bigEndian) {
+                w = Long.reverseBytes(w);
+            }
+            s += (w >>> 32) + (w & 0xffff_ffffL);
+        }
+        for (; i + 1 < end; i += 2) {
+            s += ((buffer.get(i) & 0xff) << 8) | (buffer.get(i + 1) & 0xff);
+        }
+        if (i < end) {
+            s += (buffer.get(i) & 0xff) << 8;
+        }
+        return s;
+    }
+
+    /** Adds one 16-bit word. */
+    public static long addWord(long sum, int word) {
+        return sum + (word & 0xffff);
+    }
+
+    /** Adds a 32-bit value as two 16-bit words (an IPv4 address). */
+    public static long addInt(long sum, int value) {
+        return sum + (value >>> 16) + (value & 0xffff);
+    }
+
+    /**
+     * The sum of the IPv4 pseudo-header that UDP and TCP include in their checksums
+     * (RFC 768, "Fields": source address, destination address, zero, protocol, UDP length).
+     */
+    public static long pseudoHeader(int source, int destination, int protocol, int length) {
+        return addInt(addInt(0, source), destination) + (protocol & 0xff) + (length & 0xffff);
+    }
+
+    /** Folds the carries of {@code sum} into 16 bits (RFC 1071 section 4.1, "Fold 32-bit sum to 16 bits"). */
+    public static int fold(long sum) {
+        long s = sum;
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return (int) s;
+    }
+
+    /** The checksum field value for {@code sum}: the one's complement of its folded value. */
+    public static int finish(long sum) {
+        return ~fold(sum) & 0xffff;
+    }
+
+    /**
+     * True if data whose checksum field is included in {@code sum} verifies: the folded sum is
+     * all ones (RFC 1071 section 1, step (3), "the result will be all 1 bits if correct").
+     */
+    public static boolean verifies(long sum) {
+        return fold(sum) == 0xffff;
+    }
+
+    /** The checksum of a buffer region: {@code finish(add(0, buffer, offset, length))}. */
+    public static int of(ByteBuffer buffer, int offset, int length) {
+        return finish(add(0, buffer, offset, length));
+    }
+
+    /**
+     * The checksum after one 16-bit word of the data changes from {@code oldWord} to
+     * {@code newWord}, from the old checksum alone: RFC 1624 section 3, equation 3,
+     * {@code HC' = ~(~HC + ~m + m')}, which, unlike equation 2 of RFC 1141, never yields
+     * {@code 0x0000} for data whose sum is not zero (RFC 1624 section 4).
+     */
+    public static int update(int checksum, int oldWord, int newWord) {
+        long s = (~checksum & 0xffff) + (~oldWord & 0xffff) + (newWord & 0xffff);
+        return ~fold(s) & 0xffff;
+    }
+
+    /** As {@link #update(int, int, int)} for a 32-bit field (an IPv4 address): two words. */
+    public static int updateInt(int checksum, int oldValue, int newValue) {
+        long s = (~checksum & 0xffff)
+                + (~oldValue >>> 16 & 0xffff) + (~oldValue & 0xffff)
+                + (newValue >>> 16) + (newValue & 0xffff);
+        return ~fold(s) & 0xffff;
+    }
+}

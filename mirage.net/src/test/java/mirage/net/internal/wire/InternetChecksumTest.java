@@ -1,0 +1,92 @@
+package mirage.net.internal.wire;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.nio.ByteBuffer;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class InternetChecksumTest {
+
+    /** RFC 1071 section 3, "Numerical Examples": bytes 00 01 f2 03 f4 f5 f6 f7 sum to 0xddf2 (after carries). */
+    @Test
+    void rfc1071Example() {
+        ByteBuffer b = Golden.buffer("0001f203f4f5f6f7");
+        assertEquals(0xddf2, InternetChecksum.fold(InternetChecksum.add(0, b, 0, 8)));
+        assertEquals(0x220d, InternetChecksum.of(b, 0, 8));
+    }
+
+    /** An odd length pads with a zero byte on the right (RFC 1071 section 1). */
+    @Test
+    void oddLength() {
+        assertEquals(InternetChecksum.of(Golden.buffer("0001f203f4f5f6"), 0, 7),
+                InternetChecksum.of(Golden.buffer("0001f203f4f5f600"), 0, 8));
+    }
+
+    /**
+     * RFC 1624 section 4: the other header octets sum to 0xcd7a, m = 0x5555 becomes 0x3285, HC =
+     * 0xdd2f; equation 3 gives 0x0000 as recomputation does (RFC 1141's equation gave 0xffff).
+     */
+    @Test
+    void rfc1624Example() {
+        assertEquals(0xdd2f, InternetChecksum.finish(0xcd7a + 0x5555));
+        assertEquals(0x0000, InternetChecksum.finish(0xcd7a + 0x3285));
+        assertEquals(0x0000, InternetChecksum.update(0xdd2f, 0x5555, 0x3285));
+    }
+
+    @Test
+    void incrementalUpdateEqualsRecomputation() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] data = new byte[2 * r.nextInt(2, 40)];
+            r.nextBytes(data);
+            ByteBuffer b = ByteBuffer.wrap(data);
+            int before = InternetChecksum.of(b, 0, data.length);
+            int at = 2 * r.nextInt(data.length / 2 - 1);
+            int oldWord = Bytes.u16(b, at);
+            int oldInt = Bytes.i32(b, at);
+            int newWord = r.nextInt(1, 0x10000);
+            Bytes.put16(b, at, newWord);
+            assertEquals(InternetChecksum.of(b, 0, data.length), InternetChecksum.update(before, oldWord, newWord));
+            int afterWord = InternetChecksum.of(b, 0, data.length);
+            int newInt = r.nextInt() | 1;
+            Bytes.put32(b, at, newInt);
+            assertEquals(InternetChecksum.of(b, 0, data.length),
+                    InternetChecksum.updateInt(afterWord, (newWord << 16) | (oldInt & 0xffff), newInt));
+        });
+    }
+
+    @Test
+    void dataWithItsChecksumVerifies() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] data = new byte[2 + 2 * r.nextInt(50)];
+            r.nextBytes(data);
+            ByteBuffer b = ByteBuffer.wrap(data);
+            Bytes.put16(b, 0, 0);
+            Bytes.put16(b, 0, InternetChecksum.of(b, 0, data.length));
+            assertTrue(InternetChecksum.verifies(InternetChecksum.add(0, b, 0, data.length)));
+        });
+    }
+
+    /** The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and in either buffer byte order. */
+    @Test
+    void sumEqualsTheDefinition() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] data = new byte[r.nextInt(0, 200)];
+            r.nextBytes(data);
+            int off = data.length == 0 ? 0 : r.nextInt(data.length);
+            int len = r.nextInt(data.length - off + 1);
+            long reference = 0;
+            for (int i = 0; i < len; i += 2) {
+                reference += (data[off + i] & 0xff) << 8 | (i + 1 < len ? data[off + i + 1] & 0xff : 0);
+            }
+            ByteBuffer b = ByteBuffer.wrap(data).order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(InternetChecksum.add(0, b, off, len)));
+        });
+    }
+}
