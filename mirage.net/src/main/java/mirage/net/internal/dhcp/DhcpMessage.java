@@ -1,5 +1,6 @@
 package mirage.net.internal.dhcp;
 
+import mirage.net.internal.wire.Octets;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -82,7 +83,7 @@ public record DhcpMessage(
 
     /** The client's Ethernet address: {@code chaddr} when {@code htype} is 1 (Ethernet) and it is 6 bytes long. */
     public Optional<MacAddress> clientMac() {
-        return htype == 1 && chaddr.length() == MacAddress.LENGTH ? Optional.of(MacAddress.of(chaddr.toByteArray())) : Optional.empty();
+        return htype == 1 && chaddr.length() == MacAddress.LENGTH ? Optional.of(MacAddress.of(chaddr.toArray())) : Optional.empty();
     }
 
     /** Parses {@code bytes}: a message or why not. Never throws. */

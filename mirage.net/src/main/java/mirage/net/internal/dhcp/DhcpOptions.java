@@ -1,5 +1,6 @@
 package mirage.net.internal.dhcp;
 
+import mirage.net.internal.wire.Octets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -166,9 +167,9 @@ public record DhcpOptions(
         maximumMessageSize.ifPresent(v -> sink.option(DhcpOption.MAXIMUM_DHCP_MESSAGE_SIZE, new byte[] {(byte) (v >>> 8), (byte) v}));
         renewalTime.ifPresent(v -> sink.option(DhcpOption.RENEWAL_TIME, u32((int) v)));
         rebindingTime.ifPresent(v -> sink.option(DhcpOption.REBINDING_TIME, u32((int) v)));
-        clientIdentifier.ifPresent(v -> sink.option(DhcpOption.CLIENT_IDENTIFIER, v.toByteArray()));
+        clientIdentifier.ifPresent(v -> sink.option(DhcpOption.CLIENT_IDENTIFIER, v.toArray()));
         for (RawOption o : others) {
-            sink.option(o.code(), o.data().toByteArray());
+            sink.option(o.code(), o.data().toArray());
         }
     }
 

@@ -1,5 +1,6 @@
 package mirage.net.internal.dhcp;
 
+import mirage.net.internal.wire.Octets;
 /**
  * An option this package has no typed field for, kept as its code and its data: the
  * concatenation of all its instances in the message (RFC 3396 section 7).

@@ -6,7 +6,8 @@ import java.util.HexFormat;
 
 /**
  * An immutable byte string with value equality, for the variable parts of validated records
- * (IPv4 options, ICMP data), so that records compare by content.
+ * (IPv4 options, ICMP data, DHCP hardware addresses and options), so that records compare by
+ * content.
  */
 public final class Octets {
     /** No bytes. */
@@ -23,6 +24,16 @@ public final class Octets {
         return bytes.length == 0 ? EMPTY : new Octets(bytes.clone());
     }
 
+    /** A copy of {@code bytes[offset, offset + length)}. */
+    public static Octets of(byte[] bytes, int offset, int length) {
+        return length == 0 ? EMPTY : new Octets(Arrays.copyOfRange(bytes, offset, offset + length));
+    }
+
+    /** Hexadecimal digits, two per byte, e.g. {@code "0a4d"}. */
+    public static Octets ofHex(String hex) {
+        return of(HexFormat.of().parseHex(hex));
+    }
+
     /** A copy of {@code [offset, offset + length)} of {@code buffer}; position and limit are left alone. */
     public static Octets copyOf(ByteBuffer buffer, int offset, int length) {
         if (length == 0) {
@@ -37,6 +48,7 @@ public final class Octets {
         return bytes.length;
     }
 
+    /** The byte at {@code index}, 0 to 255. */
     public int get(int index) {
         return bytes[index] & 0xff;
     }
@@ -44,6 +56,11 @@ public final class Octets {
     /** A copy of the bytes. */
     public byte[] toArray() {
         return bytes.clone();
+    }
+
+    /** Copies all bytes into {@code target} at {@code offset}. */
+    public void copyTo(byte[] target, int offset) {
+        System.arraycopy(bytes, 0, target, offset, bytes.length);
     }
 
     /** Writes all bytes at {@code offset} of {@code buffer}; position and limit are left alone. */

@@ -1,5 +1,6 @@
 package mirage.net.internal.dhcp;
 
+import mirage.net.internal.wire.Octets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;

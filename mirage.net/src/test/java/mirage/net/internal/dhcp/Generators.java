@@ -1,5 +1,6 @@
 package mirage.net.internal.dhcp;
 
+import mirage.net.internal.wire.Octets;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.longs;
 

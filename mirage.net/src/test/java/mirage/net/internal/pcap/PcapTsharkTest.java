@@ -17,7 +17,7 @@ import mirage.net.internal.dhcp.DhcpMessage;
 import mirage.net.internal.dhcp.DhcpMessage.Op;
 import mirage.net.internal.dhcp.DhcpOptions;
 import mirage.net.internal.dhcp.MessageType;
-import mirage.net.internal.dhcp.Octets;
+import mirage.net.internal.wire.Octets;
 import mirage.net.internal.dhcp.RawOption;
 import mirage.net.internal.pcap.PcapWriter.Flush;
 import org.junit.jupiter.api.BeforeAll;
