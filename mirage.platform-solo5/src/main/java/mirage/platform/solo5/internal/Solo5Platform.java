@@ -27,7 +27,6 @@ import mirage.core.spi.Manifest;
 import mirage.core.spi.ManifestException;
 import mirage.core.spi.Platform;
 import mirage.platform.solo5.Solo5;
-import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.net.NetBinder;
 
@@ -172,12 +171,7 @@ public final class Solo5Platform implements Platform {
             throw new ArgumentException(Problem.DEVICE, first,
                     "NET_BASIC devices need module mirage.net, which this image does not hold");
         }
-        HostPoller p;
-        try {
-            p = HostPoller.open();
-        } catch (HostException e) {
-            throw new ArgumentException(Problem.DEVICE, first, "cannot wait on devices: " + e.getMessage());
-        }
+        HostPoller p = HostPoller.openFor(first);
         boolean done = false;
         try {
             List<Manifest.Entry> entries = manifest.devices();

@@ -10,6 +10,7 @@ import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import mirage.core.ArgumentException;
 
 /**
  * The platform's wait when host devices are bound: one {@code ppoll(2)} over the devices' file
@@ -56,6 +57,19 @@ public final class HostPoller implements AutoCloseable {
             return new HostPoller(fd);
         } finally {
             a.close();
+        }
+    }
+
+    /**
+     * A poller, or a one-line refusal naming {@code option}, the binding that needed it. (The
+     * platform calls this rather than catch {@link HostException} itself: a catch would load
+     * the exception class at every boot, devices or not.)
+     */
+    public static HostPoller openFor(String option) throws ArgumentException {
+        try {
+            return open();
+        } catch (HostException e) {
+            throw new ArgumentException(ArgumentException.Problem.DEVICE, option, "cannot wait on devices: " + e.getMessage());
         }
     }
 
