@@ -6,6 +6,9 @@
  */
 module mirage.platform.solo5 {
     requires transitive mirage.core;
+    // Only for NET_BASIC devices: images without mirage.net never load the classes that use
+    // it (docs/decisions/0015-host-netif.md).
+    requires static mirage.net;
 
     exports mirage.platform.solo5;
 }

@@ -27,14 +27,22 @@ import mirage.core.spi.Manifest;
 import mirage.core.spi.ManifestException;
 import mirage.core.spi.Platform;
 import mirage.platform.solo5.Solo5;
+import mirage.platform.solo5.internal.host.HostPoller;
+import mirage.platform.solo5.internal.net.NetBinder;
 
 /**
  * Solo5 as a Linux process: console on standard output, the host's clocks, the kernel's
- * random source, and {@code yield} as a timed park of the loop thread.
+ * random source, and {@code yield}.
  *
- * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do;
- * binding a net or block device to a host resource is not implemented yet, so an image whose
- * manifest lists devices refuses to boot with a message saying so.
+ * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do.
+ * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}) or a
+ * framed stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices are not
+ * supported yet, so an image whose manifest lists one refuses to boot saying so.
+ *
+ * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
+ * boot, docs/decisions/0006); with devices, a {@code ppoll} on their descriptors and an
+ * eventfd for {@link #wake}, which delivers ready devices' frames on the loop thread before
+ * returning their handles (docs/decisions/0015).
  */
 public final class Solo5Platform implements Platform {
     private final Manifest manifest;
@@ -46,11 +54,20 @@ public final class Solo5Platform implements Platform {
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile Thread yielder;
     private final Map<String, Device> devices = new LinkedHashMap<>();
+    private final NetAttacher attacher;
+    /** Set by {@link #bind} when devices are attached: {@link #yield} then polls them. */
+    private volatile HostPoller poller;
 
     public Solo5Platform(Manifest manifest) {
+        this(manifest, null);
+    }
+
+    /** @param attacher attaches NET_BASIC devices; null for the host's */
+    Solo5Platform(Manifest manifest, NetAttacher attacher) {
         this.manifest = Objects.requireNonNull(manifest, "manifest");
         this.console = new StdoutConsole(System.out);
         this.entropy = new HostEntropy();
+        this.attacher = attacher;
     }
 
     /** The platform of the running image, its manifest read from under {@code java.home}. */
@@ -130,13 +147,65 @@ public final class Solo5Platform implements Platform {
                         + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
             }
         }
-        // Every device is bound as the manifest asks; attaching them is not implemented yet.
+        // Every device is bound as the manifest asks: refuse what cannot be attached before
+        // attaching anything, then attach in manifest order.
+        boolean nets = false;
         for (Manifest.Entry entry : manifest.devices()) {
-            String option = "--" + entry.kind().option() + ":" + entry.name();
-            throw new ArgumentException(Problem.DEVICE, option,
-                    "binding " + entry.kind() + " devices is not supported by this platform yet");
+            if (entry.kind() == DeviceKind.BLOCK_BASIC) {
+                throw new ArgumentException(Problem.DEVICE, "--block:" + entry.name(),
+                        "binding BLOCK_BASIC devices is not supported by this platform yet");
+            }
+            nets = true;
+        }
+        if (nets) {
+            attachNets(bound);
         }
         return rest;
+    }
+
+    /** Attaches the manifest's NET_BASIC devices; on failure releases what was attached. */
+    private void attachNets(Map<String, String> bound) throws ArgumentException {
+        String first = "--net:" + manifest.devices().get(0).name();
+        Module self = Solo5Platform.class.getModule();
+        if (self.isNamed() && (self.getLayer() == null || self.getLayer().findModule("mirage.net").isEmpty())) {
+            throw new ArgumentException(Problem.DEVICE, first,
+                    "NET_BASIC devices need module mirage.net, which this image does not hold");
+        }
+        HostPoller p = HostPoller.openFor(first);
+        boolean done = false;
+        try {
+            List<Manifest.Entry> entries = manifest.devices();
+            for (int handle = 0; handle < entries.size(); handle++) {
+                Manifest.Entry entry = entries.get(handle);
+                String option = "--net:" + entry.name();
+                String value = bound.get(option);
+                String mac = bound.get("--net-mac:" + entry.name());
+                // NetBinder, and with it mirage.net, is loaded here and only here
+                Device d = attacher != null
+                        ? attacher.attach(entry.name(), handle, option, value, mac, entropy, p, console)
+                        : NetBinder.attach(entry.name(), handle, option, value, mac, entropy, p, console);
+                devices.put(entry.name(), d);
+            }
+            done = true;
+        } finally {
+            if (!done) {
+                for (Device d : devices.values()) {
+                    d.close();
+                }
+                devices.clear();
+                p.close();
+            }
+        }
+        poller = p;
+        if (woken.getAndSet(false)) {
+            p.wake();
+        }
+    }
+
+    /** Attaches one NET_BASIC device instead of the host's {@code NetBinder}: for tests. */
+    interface NetAttacher {
+        Device attach(String name, int handle, String option, String value, String mac, Entropy entropy,
+                HostPoller poller, Console console) throws ArgumentException;
     }
 
     private String listed() {
@@ -161,6 +230,15 @@ public final class Solo5Platform implements Platform {
 
     @Override
     public long yield(long deadlineNanos) {
+        HostPoller p = poller;
+        if (p != null) {
+            long timeout = Long.MAX_VALUE;
+            if (deadlineNanos != Long.MAX_VALUE) {
+                long now = monotonicNanos();
+                timeout = deadlineNanos <= now ? 0 : deadlineNanos - now;
+            }
+            return p.await(timeout);
+        }
         yielder = Thread.currentThread();
         try {
             while (!woken.getAndSet(false)) {
@@ -183,6 +261,11 @@ public final class Solo5Platform implements Platform {
 
     @Override
     public void wake() {
+        HostPoller p = poller;
+        if (p != null) {
+            p.wake();
+            return;
+        }
         woken.set(true);
         Thread t = yielder;
         if (t != null) {
@@ -197,6 +280,10 @@ public final class Solo5Platform implements Platform {
                 d.close();
             }
             devices.clear();
+            HostPoller p = poller;
+            if (p != null) {
+                p.close();
+            }
             System.out.flush();
         }
     }

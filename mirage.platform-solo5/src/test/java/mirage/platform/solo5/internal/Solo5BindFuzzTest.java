@@ -16,7 +16,8 @@ import mirage.core.spi.Manifest;
 
 /**
  * Input is text: the first line picks the manifest (each character one of {@link #ENTRIES}),
- * every further line is one element of argv.
+ * every further line is one element of argv. NET_BASIC devices are attached by a fake, so that
+ * fuzzing never creates interfaces or connects sockets on the host.
  */
 class Solo5BindFuzzTest {
     static final List<Manifest.Entry> ENTRIES = List.of(
@@ -37,7 +38,7 @@ class Solo5BindFuzzTest {
         Manifest manifest = new Manifest(new ArrayList<>(picked.values()));
         List<String> argv = Arrays.asList(lines).subList(1, lines.length);
         List<String> rest;
-        try (Solo5Platform p = new Solo5Platform(manifest)) {
+        try (Solo5Platform p = new Solo5Platform(manifest, NetBindTest.FAKE)) {
             rest = p.bind(argv);
         } catch (ArgumentException e) {
             assertFalse(e.getMessage().isEmpty());

@@ -1,0 +1,131 @@
+package mirage.platform.solo5.internal.net;
+
+import java.nio.charset.StandardCharsets;
+import mirage.core.ArgumentException;
+import mirage.core.ArgumentException.Problem;
+import mirage.core.Console;
+import mirage.core.Entropy;
+import mirage.core.spi.Device;
+import mirage.net.MacAddress;
+import mirage.platform.solo5.internal.host.HostException;
+import mirage.platform.solo5.internal.host.HostPoller;
+
+/**
+ * Attaches {@code NET_BASIC} devices as Solo5's tenders do: {@code --net:NAME=IFACE} (a TAP) or
+ * {@code --net:NAME=unix:PATH} (a framed stream), with {@code --net-mac:NAME=MAC} or a random
+ * locally administered unicast MAC. The only class the platform calls that touches
+ * {@code mirage.net}: it is loaded when such a device is bound, never otherwise.
+ */
+public final class NetBinder {
+    /** The prefix of a framed-stream binding. */
+    public static final String UNIX = "unix:";
+
+    private NetBinder() {}
+
+    /**
+     * Attaches one device and adds it to {@code poller}.
+     *
+     * @param option the binding option as written, {@code --net:NAME}, for messages
+     * @param macText the {@code --net-mac} value, or null
+     * @throws ArgumentException one line naming the option: {@code MALFORMED} for a value that
+     *     cannot be right, {@code DEVICE} when the host refuses (errno named)
+     */
+    public static Device attach(String name, int handle, String option, String value, String macText,
+            Entropy entropy, HostPoller poller, Console console) throws ArgumentException {
+        MacAddress mac = macText == null ? randomMac(entropy) : parseMac(name, macText);
+        HostNetif device;
+        if (value.startsWith(UNIX)) {
+            String path = value.substring(UNIX.length());
+            int bytes = path.getBytes(StandardCharsets.UTF_8).length;
+            if (bytes == 0 || bytes > StreamNetif.MAX_PATH || path.indexOf('\0') >= 0) {
+                throw new ArgumentException(Problem.MALFORMED, option, "bad socket path in " + option + "=" + printable(value)
+                        + ": give 1 to " + StreamNetif.MAX_PATH + " bytes after 'unix:' (sockaddr_un), not " + bytes);
+            }
+            try {
+                device = StreamNetif.connect(name, handle, mac, path, poller, console);
+            } catch (HostException e) {
+                throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to the stream socket "
+                        + printable(path) + ": " + printable(e.getMessage()));
+            }
+        } else {
+            String problem = ifnameProblem(value);
+            if (problem != null) {
+                throw new ArgumentException(Problem.MALFORMED, option,
+                        "bad interface name in " + option + "=" + printable(value) + ": " + problem);
+            }
+            try {
+                device = TapNetif.open(name, handle, mac, value, poller, console);
+            } catch (HostException e) {
+                throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to TAP interface " + value
+                        + ": " + e.getMessage() + hint(e.errno()));
+            }
+        }
+        poller.add(device);
+        return device;
+    }
+
+    private static String hint(int errno) {
+        return switch (errno) {
+            case 1 -> ": creating or attaching a TAP needs CAP_NET_ADMIN";
+            case 2, 19 -> ": is the tun module loaded (/dev/net/tun)?";
+            case 16 -> ": another process holds it";
+            case 22 -> ": is an interface of that name something other than a TAP?";
+            default -> "";
+        };
+    }
+
+    /** Why {@code name} cannot be a Linux interface name, or null (Linux's dev_valid_name). */
+    static String ifnameProblem(String name) {
+        int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes >= TapNetif.IFNAMSIZ) {
+            return "it is " + bytes + " bytes; Linux allows at most " + (TapNetif.IFNAMSIZ - 1) + " (IFNAMSIZ " + TapNetif.IFNAMSIZ
+                    + "); for a stream socket write unix:PATH";
+        }
+        if (name.equals(".") || name.equals("..")) {
+            return "'.' and '..' are not interface names";
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c <= ' ' || c >= 0x7f || c == '/' || c == ':') {
+                return "interface names are printable ASCII without '/', ':' or spaces";
+            }
+        }
+        return null;
+    }
+
+    private static MacAddress parseMac(String name, String text) throws ArgumentException {
+        String option = "--net-mac:" + name;
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new ArgumentException(Problem.MALFORMED, option, "bad MAC address in " + option + ": " + printable(e.getMessage()));
+        }
+        if (!mac.isUnicast()) {
+            throw new ArgumentException(Problem.MALFORMED, option,
+                    "bad MAC address in " + option + ": " + mac + " is multicast; an interface needs a unicast address");
+        }
+        return mac;
+    }
+
+    /** A random unicast, locally administered MAC (first octet: bit 0 clear, bit 1 set). */
+    public static MacAddress randomMac(Entropy entropy) {
+        byte[] b = new byte[6];
+        entropy.nextBytes(b);
+        b[0] = (byte) ((b[0] & 0xfc) | 0x02);
+        return MacAddress.of(b);
+    }
+
+    private static String printable(String s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && i < 120; i++) {
+            char c = s.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                b.append(String.format("\\x%02x", (int) c));
+            } else {
+                b.append(c);
+            }
+        }
+        return b.toString();
+    }
+}

@@ -1,0 +1,108 @@
+package mirage.platform.solo5.internal.net;
+
+import static java.lang.foreign.ValueLayout.JAVA_SHORT;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.charset.StandardCharsets;
+import mirage.core.Console;
+import mirage.net.MacAddress;
+import mirage.platform.solo5.internal.host.HostException;
+import mirage.platform.solo5.internal.host.HostPoller;
+import mirage.platform.solo5.internal.host.Libc;
+
+/**
+ * A Linux TAP interface: {@code /dev/net/tun} opened non-blocking, attached with
+ * {@code TUNSETIFF} ({@code IFF_TAP | IFF_NO_PI}: whole Ethernet frames, no packet-information
+ * header). A name that does not exist creates a non-persistent TAP that vanishes when the
+ * device is closed; an existing persistent TAP is attached.
+ */
+public final class TapNetif extends HostNetif {
+    /** {@code _IOW('T', 202, int)}. */
+    static final long TUNSETIFF = 0x400454caL;
+    static final short IFF_TAP = 0x0002;
+    static final short IFF_NO_PI = 0x1000;
+    /** {@code IFNAMSIZ}: names are at most 15 bytes and a NUL. */
+    public static final int IFNAMSIZ = 16;
+    static final int IFREQ = 40;
+
+    private final String ifname;
+    private final MemorySegment tx = arena.allocate(MAX_TAGGED);
+
+    private TapNetif(String name, int handle, MacAddress mac, int fd, String ifname, HostPoller poller, Console console) {
+        super(name, handle, mac, fd, poller, console);
+        this.ifname = ifname;
+    }
+
+    /**
+     * Opens {@code /dev/net/tun} and attaches it to TAP {@code ifname}.
+     *
+     * @throws HostException naming the failing call and errno (EPERM without CAP_NET_ADMIN,
+     *     EBUSY when another process holds the TAP, EINVAL when the name is not a TAP, ...)
+     */
+    static TapNetif open(String name, int handle, MacAddress mac, String ifname, HostPoller poller, Console console)
+            throws HostException {
+        byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name of " + bytes.length + " bytes");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = Libc.errnoState(a);
+            int fd = Libc.open(state, a.allocateFrom("/dev/net/tun"), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
+            if (fd < 0) {
+                throw new HostException("open /dev/net/tun", Libc.errno(state));
+            }
+            MemorySegment ifreq = a.allocate(IFREQ, 8);
+            MemorySegment.copy(bytes, 0, ifreq, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+            ifreq.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+            if (Libc.ioctl(state, fd, TUNSETIFF, ifreq) < 0) {
+                int errno = Libc.errno(state);
+                Libc.close(state, fd);
+                throw new HostException("TUNSETIFF " + ifname, errno);
+            }
+            return new TapNetif(name, handle, mac, fd, ifreq.getString(0, StandardCharsets.US_ASCII), poller, console);
+        }
+    }
+
+    /** The interface's name as the kernel gave it. */
+    public String ifname() {
+        return ifname;
+    }
+
+    @Override
+    public String attachment() {
+        return "TAP " + ifname;
+    }
+
+    @Override
+    void transmit(MemorySegment bytes, int length) {
+        MemorySegment.copy(bytes, 0, tx, 0, length);
+        long n = Libc.write(txState, fd, tx, length);
+        if (n == length) {
+            counters().tx(length);
+        } else if (n < 0 && Libc.errno(txState) == Libc.EAGAIN) {
+            counters().txDropped();
+        } else {
+            counters().txError();
+        }
+    }
+
+    @Override
+    public boolean service(short revents) {
+        boolean any = false;
+        for (int i = 0; i < BUDGET; i++) {
+            long n = read(frame, frame.byteSize());
+            if (n < 0) {
+                if (n == -1 && Libc.errno(rxState) != Libc.EAGAIN && Libc.errno(rxState) != Libc.EINTR) {
+                    counters().rxError();
+                }
+                break;
+            }
+            any = true;
+            // read(2) truncates a frame longer than the buffer, which is one byte longer than
+            // any acceptable frame: deliver counts it as an error
+            deliver((int) n);
+        }
+        return any || (revents & Libc.POLLIN) != 0;
+    }
+}

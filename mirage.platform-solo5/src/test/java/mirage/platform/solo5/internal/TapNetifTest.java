@@ -1,0 +1,254 @@
+package mirage.platform.solo5.internal;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import mirage.core.ArgumentException;
+import mirage.core.ArgumentException.Problem;
+import mirage.core.spi.Manifest;
+import mirage.net.MacAddress;
+import mirage.net.Netif;
+import mirage.platform.solo5.internal.net.TapNetif;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * A TAP device against the Linux kernel: needs root (CI runs as root; elsewhere these tests are
+ * skipped). Each test creates a non-persistent TAP with a fresh name ({@code mtap} and random
+ * hex), gives the kernel's side an address in an unused {@code 10.77.X.0/24}, and closes the
+ * device afterwards, which deletes the interface and its address; {@code ip link del} runs too
+ * in case the close did not. No other interface is touched.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class TapNetifTest {
+    static final Manifest NET = NetBindTest.NET;
+    static final MacAddress MAC = MacAddress.parse("02:6d:69:72:00:01");
+    static final SecureRandom RANDOM = new SecureRandom();
+
+    String ifname;
+    byte[] kernelIp;
+    byte[] ourIp;
+    Solo5Platform platform;
+    Netif netif;
+    final List<byte[]> received = new ArrayList<>();
+
+    @BeforeAll
+    static void needsRootAndTun() {
+        assumeTrue("root".equals(System.getProperty("user.name")), "TAP tests need root");
+        assumeTrue(Files.exists(Path.of("/dev/net/tun")), "TAP tests need /dev/net/tun");
+        assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")), "need iproute2");
+    }
+
+    @BeforeEach
+    void attach() throws Exception {
+        ifname = String.format("mtap%08x", RANDOM.nextInt());
+        int x;
+        do {
+            x = RANDOM.nextInt(256);
+        } while (!ip("-4", "route", "show", "10.77." + x + ".0/24").isBlank() || ip("-4", "addr").contains("10.77." + x + "."));
+        kernelIp = new byte[] {10, 77, (byte) x, 1};
+        ourIp = new byte[] {10, 77, (byte) x, 2};
+        platform = new Solo5Platform(NET);
+        platform.bind(List.of("--net:service=" + ifname, "--net-mac:service=" + MAC));
+        netif = (Netif) platform.device("service").orElseThrow();
+        assertEquals(ifname, ((TapNetif) netif).ifname());
+        ip("addr", "add", "10.77." + x + ".1/24", "dev", ifname);
+        ip("link", "set", ifname, "up");
+        netif.listen(frame -> {
+            byte[] b = new byte[frame.remaining()];
+            frame.get(frame.position(), b);
+            answerArp(b);
+            received.add(b);
+        });
+    }
+
+    @AfterEach
+    void detach() throws Exception {
+        if (platform != null) {
+            platform.close();
+        }
+        if (ifname != null && ip("link", "show").contains(ifname + ":")) {
+            ip("link", "del", ifname);
+        }
+        assertFalse(ip("link", "show").contains(ifname + ":"), "the TAP is gone");
+    }
+
+    static String ip(String... args) throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of("ip"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (!p.waitFor(10, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IOException(String.join(" ", cmd) + " failed: " + out);
+        }
+        return out;
+    }
+
+    /** Answers the kernel's ARP requests for our address, as a stack would. */
+    void answerArp(byte[] f) {
+        if (f.length >= 42 && type(f) == 0x0806 && f[21] == 1 && java.util.Arrays.equals(f, 38, 42, ourIp, 0, 4)) {
+            byte[] kernelMac = java.util.Arrays.copyOfRange(f, 6, 12);
+            try {
+                netif.send(ByteBuffer.wrap(arp(2, kernelMac, f, kernelMac)));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }
+    }
+
+    static int type(byte[] f) {
+        return (f[12] & 0xff) << 8 | (f[13] & 0xff);
+    }
+
+    /** An ARP frame from us: op 1 (request, to broadcast) or 2 (reply to {@code to}). */
+    byte[] arp(int op, byte[] to, byte[] request, byte[] targetMac) {
+        ByteBuffer b = ByteBuffer.allocate(42);
+        b.put(to).put(MAC.toBytes()).putShort((short) 0x0806);
+        b.putShort((short) 1).putShort((short) 0x0800).put((byte) 6).put((byte) 4).putShort((short) op);
+        b.put(MAC.toBytes()).put(ourIp);
+        if (op == 1) {
+            b.put(new byte[6]).put(kernelIp);
+        } else {
+            b.put(targetMac).put(request, 28, 4);
+        }
+        return b.array();
+    }
+
+    static int checksum(byte[] b, int from, int to) {
+        long sum = 0;
+        for (int i = from; i < to; i += 2) {
+            sum += (b[i] & 0xff) << 8 | (i + 1 < to ? b[i + 1] & 0xff : 0);
+        }
+        while (sum >> 16 != 0) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (int) ~sum & 0xffff;
+    }
+
+    byte[] echoRequest(byte[] kernelMac, int id, int seq, byte[] payload) {
+        int ipLength = 20 + 8 + payload.length;
+        ByteBuffer b = ByteBuffer.allocate(14 + ipLength);
+        b.put(kernelMac).put(MAC.toBytes()).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) ipLength).putShort((short) 0x1234).putShort((short) 0x4000)
+                .put((byte) 64).put((byte) 1).putShort((short) 0).put(ourIp).put(kernelIp);
+        b.put((byte) 8).put((byte) 0).putShort((short) 0).putShort((short) id).putShort((short) seq).put(payload);
+        byte[] f = b.array();
+        int ipSum = checksum(f, 14, 34);
+        f[24] = (byte) (ipSum >> 8);
+        f[25] = (byte) ipSum;
+        int icmpSum = checksum(f, 34, f.length);
+        f[36] = (byte) (icmpSum >> 8);
+        f[37] = (byte) icmpSum;
+        return f;
+    }
+
+    byte[] await(java.util.function.Predicate<byte[]> wanted) {
+        long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < limit) {
+            for (byte[] f : received) {
+                if (wanted.test(f)) {
+                    return f;
+                }
+            }
+            platform.yield(platform.monotonicNanos() + 50_000_000L);
+        }
+        throw new AssertionError("no such frame within 10 s; got " + received.size() + " others");
+    }
+
+    boolean isArpReply(byte[] f) {
+        return f.length >= 42 && type(f) == 0x0806 && f[21] == 2 && java.util.Arrays.equals(f, 28, 32, kernelIp, 0, 4);
+    }
+
+    /** Sends our ARP request until the kernel answers (the first frames after "up" may be lost). */
+    byte[] resolveKernel() throws Exception {
+        long limit = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (System.nanoTime() < limit) {
+            netif.send(ByteBuffer.wrap(arp(1, MacAddress.BROADCAST.toBytes(), null, null)));
+            long until = platform.monotonicNanos() + 200_000_000L;
+            while (platform.monotonicNanos() < until) {
+                platform.yield(until);
+                for (byte[] f : received) {
+                    if (isArpReply(f)) {
+                        return f;
+                    }
+                }
+            }
+        }
+        throw new AssertionError("the kernel did not answer ARP for " + java.util.Arrays.toString(kernelIp));
+    }
+
+    @Test
+    void theKernelAnswersOurArpRequest() throws Exception {
+        byte[] reply = resolveKernel();
+        assertArrayEquals(MAC.toBytes(), java.util.Arrays.copyOfRange(reply, 0, 6), "to us");
+        assertArrayEquals(MAC.toBytes(), java.util.Arrays.copyOfRange(reply, 32, 38), "target hardware address is ours");
+        assertArrayEquals(ourIp, java.util.Arrays.copyOfRange(reply, 38, 42));
+        byte[] kernelMac = java.util.Arrays.copyOfRange(reply, 22, 28);
+        String link = ip("link", "show", ifname);
+        assertTrue(link.contains(MacAddress.of(kernelMac).toString()), link);
+        Netif.Stats s = netif.stats();
+        assertTrue(s.txFrames() >= 1 && s.rxFrames() >= 1 && s.rxErrors() == 0, s.toString());
+    }
+
+    @Test
+    void theKernelAnswersOurPing() throws Exception {
+        byte[] kernelMac = java.util.Arrays.copyOfRange(resolveKernel(), 22, 28);
+        byte[] payload = new byte[56];
+        RANDOM.nextBytes(payload);
+        for (int seq = 1; seq <= 3; seq++) {
+            netif.send(ByteBuffer.wrap(echoRequest(kernelMac, 0x6d6a, seq, payload)));
+            int s = seq;
+            byte[] reply = await(f -> f.length >= 42 + 56 && type(f) == 0x0800 && f[23] == 1 && f[34] == 0
+                    && ((f[38] & 0xff) << 8 | (f[39] & 0xff)) == 0x6d6a && ((f[40] & 0xff) << 8 | (f[41] & 0xff)) == s);
+            assertArrayEquals(kernelIp, java.util.Arrays.copyOfRange(reply, 26, 30), "from the kernel's address");
+            assertArrayEquals(ourIp, java.util.Arrays.copyOfRange(reply, 30, 34), "to ours");
+            assertArrayEquals(payload, java.util.Arrays.copyOfRange(reply, 42, 42 + 56), "payload echoed");
+            assertEquals(0, checksum(reply, 14, 34), "IP header checksum");
+            assertEquals(0, checksum(reply, 34, 14 + (((reply[16] & 0xff) << 8) | (reply[17] & 0xff))), "ICMP checksum");
+        }
+    }
+
+    @Test
+    void theSameTapCannotBeAttachedTwice() {
+        ArgumentException e = NetBindTest.refused("--net:service=" + ifname);
+        Solo5BindTest.assertRefused(Problem.DEVICE, "--net:service", "cannot attach --net:service to TAP interface " + ifname
+                + ": TUNSETIFF " + ifname + ": EBUSY (Device or resource busy): another process holds it", e);
+    }
+
+    @Test
+    void anInterfaceThatIsNotATapIsRefused() {
+        ArgumentException e = NetBindTest.refused("--net:service=lo");
+        Solo5BindTest.assertRefused(Problem.DEVICE, "--net:service", "cannot attach --net:service to TAP interface lo"
+                + ": TUNSETIFF lo: EINVAL (Invalid argument): is an interface of that name something other than a TAP?", e);
+    }
+
+    @Test
+    void closingTheDeviceDeletesTheTap() throws Exception {
+        assertTrue(ip("link", "show").contains(ifname + ":"));
+        netif.close();
+        BooleanSupplier gone = () -> {
+            try {
+                return !ip("link", "show").contains(ifname + ":");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        };
+        // the close is done at once: no yield is in progress
+        assertTrue(gone.getAsBoolean());
+    }
+}
