@@ -133,6 +133,19 @@ public final class Ipv4Engine {
         return List.of(addresses);
     }
 
+    /**
+     * {@code bits} as an address: the configured instance if it is one of ours (no allocation on
+     * a receive path), else a new one.
+     */
+    public Ipv4Address address(int bits) {
+        for (Ipv4Cidr a : addresses) {
+            if (a.address().bits() == bits) {
+                return a.address();
+            }
+        }
+        return bits == -1 ? Ipv4Address.BROADCAST : new Ipv4Address(bits);
+    }
+
     /** True if {@code address} is one of this host's unicast addresses. */
     public boolean isLocalUnicast(int address) {
         for (Ipv4Cidr a : addresses) {

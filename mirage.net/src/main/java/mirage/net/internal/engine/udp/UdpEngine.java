@@ -48,6 +48,7 @@ public final class UdpEngine implements Ipv4Receiver {
     private final ByteBuffer tx = ByteBuffer.allocate(UdpPacket.HEADER_LENGTH + Udp.MAX_IPV4_PAYLOAD);
     private ByteBuffer rxBuffer;
     private ByteBuffer rxSlice;
+    private Ipv4Address lastSource;
 
     private long datagramsReceived;
     private long datagramsSent;
@@ -138,11 +139,20 @@ public final class UdpEngine implements Ipv4Receiver {
         }
         ByteBuffer payload = slice(datagram.buffer(), u.payloadOffset(), u.payloadLength());
         try {
-            r.receive(now, new Ipv4Address(datagram.source()), u.sourcePort(), new Ipv4Address(datagram.destination()),
-                    payload);
+            r.receive(now, source(datagram.source()), u.sourcePort(), ip.address(datagram.destination()), payload);
         } catch (RuntimeException e) {
             receiverFailures++;
         }
+    }
+
+    /** The peer's address, reused while datagrams keep coming from the same one. */
+    private Ipv4Address source(int bits) {
+        Ipv4Address last = lastSource;
+        if (last == null || last.bits() != bits) {
+            last = new Ipv4Address(bits);
+            lastSource = last;
+        }
+        return last;
     }
 
     /** A reusable view of the receive buffer: re-made only when the buffer changes. */
