@@ -226,7 +226,9 @@ public final class Ipv4Engine {
         }
         if (p.moreFragments() || p.fragmentOffset() != 0) {
             fragmentsReceived++;
-            reassembly.expire(now);
+            int expired = reassembly.expire(now);
+            reassemblyTimeouts += expired;
+            reassemblyFailures += expired;
             switch (reassembly.add(now, p)) {
                 case PENDING -> { }
                 case COMPLETE -> {

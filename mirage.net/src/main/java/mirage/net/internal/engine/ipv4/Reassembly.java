@@ -149,6 +149,11 @@ final class Reassembly {
         System.arraycopy(s.header, 0, s.data, start, hl);
         ByteBuffer b = s.view;
         int total = hl + s.total;
+        if (total > Ipv4Packet.MAX_TOTAL_LENGTH) {
+            // The first fragment's options leave less room than the fragments claimed.
+            free(s);
+            return Outcome.MALFORMED;
+        }
         b.putShort(start + Ipv4Packet.TOTAL_LENGTH, (short) total);
         b.putShort(start + Ipv4Packet.FLAGS_FRAGMENT,
                 (short) (b.getShort(start + Ipv4Packet.FLAGS_FRAGMENT) & Ipv4Packet.FLAG_DONT_FRAGMENT));

@@ -139,6 +139,32 @@ class Ipv4EngineTest {
     }
 
     @Test
+    void reassembly_optionsPushTotalOver65535_dropsDatagram() {
+        byte[] payload = Packets.bytes(65_512, 8);
+        List<byte[]> f = Packets.fragments(PEER, US, PROTO, 48, payload, 1480);
+        // The first fragment again, with a 24-byte header (one word of NOP options).
+        byte[] first = f.get(0);
+        ByteBuffer withOptions = ByteBuffer.allocate(first.length + 4);
+        withOptions.put(0, first, 0, 20).put(20, new byte[] {1, 1, 1, 1}).put(24, first, 20, first.length - 20);
+        withOptions.put(0, (byte) 0x46).putShort(2, (short) (first.length + 4)).putShort(10, (short) 0);
+        withOptions.putShort(10, (short) mirage.net.internal.wire.InternetChecksum.of(withOptions, 0, 24));
+        f.set(0, withOptions.array());
+        f.forEach(d -> receive(0, d));
+        assertTrue(delivered.isEmpty());
+        assertEquals(1, ip.stats().reassemblyFailures());
+        assertEquals(0, ip.reassemblyBytes());
+    }
+
+    @Test
+    void reassembly_expiredOnArrivalOfLaterFragment_countedAsTimeout() {
+        List<byte[]> f = Packets.fragments(PEER, US, PROTO, 49, Packets.bytes(2000, 4), 1480);
+        receive(0, f.get(0));
+        receive(16 * S, f.get(1));
+        assertTrue(delivered.isEmpty());
+        assertEquals(1, ip.reassemblyTimeouts());
+    }
+
+    @Test
     void fragmentation_1500mtu_8000payload_producesValidFragments() {
         byte[] payload = Packets.bytes(8000, 6);
         assertEquals(Ipv4Engine.Outcome.SENT, ip.send(0, Ipv4Address.UNSPECIFIED, PEER, PROTO, 64,
