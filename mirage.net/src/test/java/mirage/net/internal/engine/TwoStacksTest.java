@@ -62,4 +62,34 @@ class TwoStacksTest {
         assertEquals(1, b.icmp.stats().unreachableSent());
         assertEquals(1, a.icmp.stats().otherReceived());
     }
+
+    @Test
+    void twoStacks_lossyLink_deadlinesReclaimReassemblyMemory() {
+        java.util.SplittableRandom random = new java.util.SplittableRandom(42);
+        int[] delivered = new int[1];
+        b.udp.listen(9, (now, src, sp, dst, data) -> delivered[0]++);
+        long now = 0;
+        for (int i = 0; i < 20; i++) {
+            a.udp.send(now, 4000, B, 9, ByteBuffer.wrap(Packets.bytes(8000, i)));
+            for (CapturingLink.Sent s : a.link.drain()) {
+                if (random.nextInt(10) != 0) { // 10% of fragments lost
+                    b.ip.receive(now, s.buffer(), 0, s.bytes().length);
+                }
+            }
+            now += 100_000_000L;
+        }
+        long lost = 20 - delivered[0];
+        org.junit.jupiter.api.Assertions.assertTrue(lost > 0, "the seed loses some datagrams");
+        assertEquals(lost, b.ip.reassemblyActive()); // all within 2 s: none has timed out yet
+        // Run the clock forward deadline by deadline, as the event loop would.
+        long deadline = b.ip.poll(now);
+        while (deadline != Long.MAX_VALUE) {
+            now = deadline;
+            deadline = b.ip.poll(now);
+        }
+        assertEquals(0, b.ip.reassemblyActive());
+        assertEquals(0, b.ip.reassemblyBytes());
+        assertEquals(lost, b.ip.reassemblyTimeouts());
+        assertEquals(20, b.ip.reassembled() + lost);
+    }
 }
