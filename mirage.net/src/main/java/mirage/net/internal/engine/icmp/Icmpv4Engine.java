@@ -17,12 +17,15 @@ import mirage.net.internal.wire.Icmpv4Packet;
  * RFC 1122 section 3.2.2.6 allows), sends Echo Requests for {@link #ping} and matches the replies
  * by source, identifier and sequence, and sends Destination Unreachable for the transports
  * ({@link #destinationUnreachable}) through a token bucket driven by {@code now} (RFC 1812
- * section 4.3.2.8). Messages that are too short or whose checksum fails are dropped and counted.
+ * section 4.3.2.8), also for protocols nobody handles. Messages that are too short or whose checksum fails are dropped and counted.
  * Received error messages are counted, not yet passed to the transports.
  *
  * <p>Not thread-safe: owned by one event loop.
  */
 public final class Icmpv4Engine implements Ipv4Receiver {
+
+    /** The Destination Unreachable code for a transport protocol nobody handles (RFC 792). */
+    public static final int PROTOCOL_UNREACHABLE = 2;
 
     /** The Destination Unreachable code for a closed UDP port (RFC 792). */
     public static final int PORT_UNREACHABLE = 3;
@@ -82,6 +85,7 @@ public final class Icmpv4Engine implements Ipv4Receiver {
         this.tokenInterval = 1_000_000_000L / errorsPerSecond;
         this.bucketCapacity = tokenInterval * burst;
         ip.register(Ipv4Packet.PROTOCOL_ICMP, this);
+        ip.onUnknownProtocol((now, datagram) -> destinationUnreachable(now, datagram, PROTOCOL_UNREACHABLE));
     }
 
     /** With the default limit: 100 error messages a second, bursts of 10. */

@@ -52,6 +52,7 @@ public final class Ipv4Engine {
     private final int[] routeMasks;
     private final int[] routeNetworks;
     private final Ipv4Receiver[] receivers = new Ipv4Receiver[256];
+    private Ipv4Receiver unknownProtocolReceiver = (now, datagram) -> { };
     private final Reassembly reassembly;
     private final Ipv4Packet view = new Ipv4Packet();
     private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
@@ -121,6 +122,14 @@ public final class Ipv4Engine {
     public void register(int protocol, Ipv4Receiver receiver) {
         Objects.checkIndex(protocol, 256);
         receivers[protocol] = receiver;
+    }
+
+    /**
+     * Sets who hears of datagrams for a protocol nobody registered (the ICMP engine, to answer
+     * with Protocol Unreachable, RFC 1122 section 3.2.2.1). They are counted as unknown either way.
+     */
+    public void onUnknownProtocol(Ipv4Receiver receiver) {
+        this.unknownProtocolReceiver = Objects.requireNonNull(receiver, "receiver");
     }
 
     /** The link MTU: the largest datagram sent without fragmenting. */
@@ -260,6 +269,7 @@ public final class Ipv4Engine {
         Ipv4Receiver r = receivers[p.protocol()];
         if (r == null) {
             unknownProtocol++;
+            unknownProtocolReceiver.receive(now, p);
             return;
         }
         packetsDelivered++;

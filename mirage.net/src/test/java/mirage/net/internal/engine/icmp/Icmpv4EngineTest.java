@@ -90,6 +90,21 @@ class Icmpv4EngineTest {
     }
 
     @Test
+    void idle_unknownProtocol_protocolUnreachable() {
+        byte[] offending = Packets.ipv4(PEER, US, 200, 5, 0, 64, Packets.bytes(30, 2));
+        receive(0, offending);
+        var sent = host.link.drain();
+        assertEquals(1, sent.size());
+        Icmpv4Packet m = icmp(sent.get(0).bytes());
+        assertEquals(Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, m.type());
+        assertEquals(Icmpv4Engine.PROTOCOL_UNREACHABLE, m.code());
+        byte[] quoted = new byte[m.dataLength()];
+        m.buffer().get(m.dataOffset(), quoted);
+        assertArrayEquals(Arrays.copyOf(offending, 28), quoted);
+        assertEquals(1, host.ip.stats().unknownProtocol());
+    }
+
+    @Test
     void idle_udpBroadcastToClosedPort_noUnreachable() {
         receive(0, Packets.ipv4(PEER, Ipv4Address.BROADCAST, 17, 1, 0, 64,
                 Packets.udp(PEER, Ipv4Address.BROADCAST, 68, 67, new byte[4], true)));
