@@ -1,0 +1,426 @@
+package mirage.net.internal.engine.ipv4;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import mirage.core.Rng;
+import mirage.net.Ipv4;
+import mirage.net.Ipv4Address;
+import mirage.net.Ipv4Cidr;
+import mirage.net.internal.wire.InternetChecksum;
+import mirage.net.internal.wire.Ipv4Packet;
+
+/**
+ * The IPv4 layer of a host (RFC 791, RFC 1122 section 3), sans-IO: datagrams and the time come
+ * in through {@link #receive} and {@link #poll}; datagrams go out through the {@link Ipv4Link},
+ * and {@link #poll} returns the next deadline. It forwards nothing.
+ *
+ * <p>Receive: a datagram whose header fails the wire layer's checks or its checksum, that is
+ * addressed to someone else, or that has a TTL of 0, is dropped and counted; fragments are
+ * reassembled ({@link Reassembly}); whole datagrams go to the {@link Ipv4Receiver} registered for
+ * their protocol. "For us" means one of the configured addresses, the limited broadcast, or the
+ * directed broadcast of a configured network; multicast is not joined, so it is not for us.
+ *
+ * <p>Send: the source is the configured address on the route's network (or the first one); the
+ * route is the longest prefix match of the routing table; the Identification field comes from a
+ * counter started at a random value from the {@link Rng} and incremented per datagram (RFC 6864
+ * asks only that it not repeat within a datagram's lifetime for a source, destination and
+ * protocol; a counter meets that at host rates and costs no randomness per packet). A datagram
+ * larger than the link MTU is fragmented on 8-octet boundaries unless Don't Fragment is asked.
+ *
+ * <p>Not thread-safe: owned by one event loop. Nothing read from the network throws.
+ */
+public final class Ipv4Engine {
+
+    /** What became of a datagram handed to {@link #send}. */
+    public enum Outcome {
+        /** Handed to the link (as one datagram or as fragments). */
+        SENT,
+        /** No address is configured, or no route reaches the destination. */
+        NO_ROUTE,
+        /** Larger than the MTU with Don't Fragment, or than 65535 bytes in all. */
+        MESSAGE_TOO_LONG
+    }
+
+    private final Ipv4Link link;
+    private final Ipv4Cidr[] addresses;
+    private final Route[] routes;
+    /** The source address for each route, parallel to {@link #routes}. */
+    private final Ipv4Address[] routeSources;
+    private final int[] routeMasks;
+    private final int[] routeNetworks;
+    private final Ipv4Receiver[] receivers = new Ipv4Receiver[256];
+    private Ipv4Receiver unknownProtocolReceiver = (now, datagram) -> { };
+    private final Reassembly reassembly;
+    private final Ipv4Packet view = new Ipv4Packet();
+    private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
+    private int nextIdentification;
+
+    private long packetsReceived;
+    private long packetsDelivered;
+    private long packetsSent;
+    private long headerErrors;
+    private long badChecksum;
+    private long ttlZero;
+    private long notForUs;
+    private long unknownProtocol;
+    private long fragmentsReceived;
+    private long reassembled;
+    private long reassemblyFailures;
+    private long reassemblyOverlaps;
+    private long reassemblyTimeouts;
+    private long noRoute;
+    private long fragmentsSent;
+    private long fragmentationRefused;
+
+    /**
+     * @param rng used once, for the first Identification value
+     * @throws IllegalArgumentException if the link's MTU is below 68 (RFC 791: "Every internet
+     *     module must be able to forward a datagram of 68 octets without further fragmentation")
+     */
+    public Ipv4Engine(Ipv4Config config, Ipv4Link link, Rng rng) {
+        Objects.requireNonNull(config, "config");
+        this.link = Objects.requireNonNull(link, "link");
+        if (link.mtu() < 68) {
+            throw new IllegalArgumentException("an IPv4 link MTU is at least 68 (RFC 791), got " + link.mtu());
+        }
+        this.addresses = config.addresses().toArray(Ipv4Cidr[]::new);
+        List<Route> all = new ArrayList<>();
+        for (Ipv4Cidr a : addresses) {
+            all.add(Route.onLink(a));
+        }
+        all.addAll(config.routes());
+        all.sort(Comparator.comparingInt((Route r) -> r.destination().prefixLength()).reversed());
+        this.routes = all.toArray(Route[]::new);
+        this.routeSources = new Ipv4Address[routes.length];
+        this.routeMasks = new int[routes.length];
+        this.routeNetworks = new int[routes.length];
+        for (int i = 0; i < routes.length; i++) {
+            routeMasks[i] = routes[i].destination().netmask().bits();
+            routeNetworks[i] = routes[i].destination().network().bits();
+            Ipv4Address toward = routes[i].isOnLink() ? routes[i].destination().network() : routes[i].gateway();
+            routeSources[i] = addresses.length == 0 ? null : addresses[0].address();
+            for (Ipv4Cidr a : addresses) {
+                if (a.contains(toward)) {
+                    routeSources[i] = a.address();
+                    break;
+                }
+            }
+        }
+        this.reassembly = new Reassembly(config.reassemblyDatagrams(), config.reassemblyBytes(),
+                config.reassemblyFragments(), config.reassemblyTimeoutNanos());
+        this.nextIdentification = rng.nextInt(0x10000);
+    }
+
+    /**
+     * Registers the transport for {@code protocol} (0-255), replacing any before it.
+     *
+     * @param receiver null to unregister
+     */
+    public void register(int protocol, Ipv4Receiver receiver) {
+        Objects.checkIndex(protocol, 256);
+        receivers[protocol] = receiver;
+    }
+
+    /**
+     * Sets who hears of datagrams for a protocol nobody registered (the ICMP engine, to answer
+     * with Protocol Unreachable, RFC 1122 section 3.2.2.1). They are counted as unknown either way.
+     */
+    public void onUnknownProtocol(Ipv4Receiver receiver) {
+        this.unknownProtocolReceiver = Objects.requireNonNull(receiver, "receiver");
+    }
+
+    /** The link MTU: the largest datagram sent without fragmenting. */
+    public int mtu() {
+        return link.mtu();
+    }
+
+    /** The configured addresses. */
+    public List<Ipv4Cidr> addresses() {
+        return List.of(addresses);
+    }
+
+    /**
+     * {@code bits} as an address: the configured instance if it is one of ours (no allocation on
+     * a receive path), else a new one.
+     */
+    public Ipv4Address address(int bits) {
+        for (Ipv4Cidr a : addresses) {
+            if (a.address().bits() == bits) {
+                return a.address();
+            }
+        }
+        return bits == -1 ? Ipv4Address.BROADCAST : new Ipv4Address(bits);
+    }
+
+    /** True if {@code address} is one of this host's unicast addresses. */
+    public boolean isLocalUnicast(int address) {
+        for (Ipv4Cidr a : addresses) {
+            if (a.address().bits() == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** True if a datagram to {@code address} reaches this host: ours, limited or directed broadcast. */
+    public boolean isForUs(int address) {
+        if (address == -1) {
+            return true;
+        }
+        for (Ipv4Cidr a : addresses) {
+            if (a.address().bits() == address
+                    || (a.prefixLength() < 31 && a.broadcast().bits() == address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The source this engine would choose to reach {@code destination}, or null if there is no route. */
+    public Ipv4Address source(Ipv4Address destination) {
+        int bits = destination.bits();
+        if (bits == -1 || destination.isMulticast()) {
+            return addresses.length == 0 ? null : addresses[0].address();
+        }
+        int r = route(bits);
+        return r < 0 ? null : routeSources[r];
+    }
+
+    private int route(int destination) {
+        for (int i = 0; i < routes.length; i++) {
+            if ((destination & routeMasks[i]) == routeNetworks[i]) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /**
+     * Takes one datagram from the link: {@code [offset, offset + length)} of {@code buffer},
+     * position and limit untouched. The engine does not keep the buffer after returning.
+     */
+    public void receive(long now, ByteBuffer buffer, int offset, int length) {
+        packetsReceived++;
+        Ipv4Packet p = view;
+        if (!p.check(buffer, offset, length)) {
+            headerErrors++;
+            return;
+        }
+        if (!p.checksumVerifies()) {
+            headerErrors++;
+            badChecksum++;
+            return;
+        }
+        if ((p.flags() & Ipv4Packet.FLAG_RESERVED) != 0) {
+            headerErrors++;
+            return;
+        }
+        int src = p.source();
+        // RFC 1122 section 3.2.1.3: a broadcast or multicast source is discarded.
+        if (src == -1 || (src >>> 28) == 0xe || isDirectedBroadcast(src)) {
+            headerErrors++;
+            return;
+        }
+        if (p.ttl() == 0) {
+            headerErrors++;
+            ttlZero++;
+            return;
+        }
+        if (!isForUs(p.destination())) {
+            notForUs++;
+            return;
+        }
+        if (p.moreFragments() || p.fragmentOffset() != 0) {
+            fragmentsReceived++;
+            int expired = reassembly.expire(now);
+            reassemblyTimeouts += expired;
+            reassemblyFailures += expired;
+            switch (reassembly.add(now, p)) {
+                case PENDING -> { }
+                case COMPLETE -> {
+                    reassembled++;
+                    deliver(now, reassembly.complete);
+                    reassembly.release();
+                }
+                case MALFORMED, OVER_LIMIT -> reassemblyFailures++;
+                case OVERLAP -> {
+                    reassemblyFailures++;
+                    reassemblyOverlaps++;
+                }
+            }
+            return;
+        }
+        deliver(now, p);
+    }
+
+    private boolean isDirectedBroadcast(int address) {
+        for (Ipv4Cidr a : addresses) {
+            if (a.prefixLength() < 31 && a.broadcast().bits() == address) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private void deliver(long now, Ipv4Packet p) {
+        Ipv4Receiver r = receivers[p.protocol()];
+        if (r == null) {
+            unknownProtocol++;
+            unknownProtocolReceiver.receive(now, p);
+            return;
+        }
+        packetsDelivered++;
+        r.receive(now, p);
+    }
+
+    /** Expires reassemblies past their lifetime; returns the next deadline, or {@code Long.MAX_VALUE}. */
+    public long poll(long now) {
+        int expired = reassembly.expire(now);
+        reassemblyTimeouts += expired;
+        reassemblyFailures += expired;
+        return reassembly.nextDeadline();
+    }
+
+    /**
+     * Sends {@code payload} (position to limit; neither moved nor kept) as one datagram, or as
+     * fragments if it does not fit the link MTU.
+     *
+     * @param source {@link Ipv4Address#UNSPECIFIED} to let the engine choose
+     * @param ttl 1-255
+     */
+    public Outcome send(long now, Ipv4Address source, Ipv4Address destination, int protocol, int ttl,
+            Ipv4.Fragmentation fragmentation, ByteBuffer payload) {
+        int length = payload.remaining();
+        if (length > Ipv4Packet.MAX_TOTAL_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH) {
+            fragmentationRefused++;
+            return Outcome.MESSAGE_TOO_LONG;
+        }
+        int dst = destination.bits();
+        Ipv4Address nextHop;
+        Ipv4Address chosen;
+        if (dst == -1 || destination.isMulticast()) {
+            nextHop = destination;
+            chosen = addresses.length == 0 ? null : addresses[0].address();
+        } else {
+            int r = route(dst);
+            if (r < 0) {
+                noRoute++;
+                return Outcome.NO_ROUTE;
+            }
+            nextHop = routes[r].isOnLink() ? destination : routes[r].gateway();
+            chosen = routeSources[r];
+        }
+        if (!source.isUnspecified()) {
+            chosen = source;
+        }
+        if (chosen == null) {
+            noRoute++;
+            return Outcome.NO_ROUTE;
+        }
+        int mtu = link.mtu();
+        int hl = Ipv4Packet.MIN_HEADER_LENGTH;
+        boolean df = fragmentation == Ipv4.Fragmentation.DONT_FRAGMENT;
+        if (hl + length > mtu && df) {
+            fragmentationRefused++;
+            return Outcome.MESSAGE_TOO_LONG;
+        }
+        int id = nextIdentification;
+        nextIdentification = (id + 1) & 0xffff;
+        int src = chosen.bits();
+        int start = payload.position();
+        ByteBuffer b = tx;
+        if (hl + length <= mtu) {
+            writeHeader(b, hl + length, id, df ? Ipv4Packet.FLAG_DONT_FRAGMENT : 0, ttl, protocol, src, dst);
+            b.put(hl, payload, start, length);
+            b.limit(hl + length).position(0);
+            packetsSent++;
+            link.transmit(now, nextHop, b);
+            b.clear();
+            return Outcome.SENT;
+        }
+        // RFC 791 section 3.2, "An Example Fragmentation Procedure": all but the last carry a multiple of 8 octets.
+        int per = (mtu - hl) & ~7;
+        for (int off = 0; off < length; off += per) {
+            int n = Math.min(per, length - off);
+            boolean more = off + n < length;
+            writeHeader(b, hl + n, id, (more ? Ipv4Packet.FLAG_MORE_FRAGMENTS : 0) | off >>> 3, ttl, protocol, src, dst);
+            b.put(hl, payload, start + off, n);
+            b.limit(hl + n).position(0);
+            fragmentsSent++;
+            link.transmit(now, nextHop, b);
+            b.clear();
+        }
+        packetsSent++;
+        return Outcome.SENT;
+    }
+
+    private static void writeHeader(ByteBuffer b, int totalLength, int id, int flagsFragment, int ttl, int protocol,
+            int src, int dst) {
+        b.clear();
+        b.put(Ipv4Packet.VERSION_IHL, (byte) (Ipv4Packet.VERSION << 4 | Ipv4Packet.MIN_HEADER_LENGTH / 4));
+        b.put(Ipv4Packet.DSCP_ECN, (byte) 0);
+        b.putShort(Ipv4Packet.TOTAL_LENGTH, (short) totalLength);
+        b.putShort(Ipv4Packet.IDENTIFICATION, (short) id);
+        b.putShort(Ipv4Packet.FLAGS_FRAGMENT, (short) flagsFragment);
+        b.put(Ipv4Packet.TTL, (byte) ttl);
+        b.put(Ipv4Packet.PROTOCOL, (byte) protocol);
+        b.putShort(Ipv4Packet.CHECKSUM, (short) 0);
+        b.putInt(Ipv4Packet.SOURCE, src);
+        b.putInt(Ipv4Packet.DESTINATION, dst);
+        b.putShort(Ipv4Packet.CHECKSUM, (short) InternetChecksum.of(b, 0, Ipv4Packet.MIN_HEADER_LENGTH));
+    }
+
+    /** Bytes held by reassembly buffers now (bounded by the configured limit). */
+    public long reassemblyBytes() {
+        return reassembly.bytes();
+    }
+
+    /** Datagrams in reassembly now. */
+    public int reassemblyActive() {
+        return reassembly.active();
+    }
+
+    /** The counters of {@link Ipv4#stats()}. */
+    public Ipv4.Stats stats() {
+        return new Ipv4.Stats(packetsReceived, packetsDelivered, packetsSent, headerErrors, notForUs, unknownProtocol,
+                fragmentsReceived, reassemblyFailures, noRoute);
+    }
+
+    /** Received with a header checksum that does not verify (also in {@code headerErrors}). */
+    public long badChecksum() {
+        return badChecksum;
+    }
+
+    /** Received with TTL 0 (also in {@code headerErrors}). */
+    public long ttlZero() {
+        return ttlZero;
+    }
+
+    /** Datagrams reassembled from fragments. */
+    public long reassembled() {
+        return reassembled;
+    }
+
+    /** Datagrams discarded for overlapping fragments (also in {@code reassemblyFailures}). */
+    public long reassemblyOverlaps() {
+        return reassemblyOverlaps;
+    }
+
+    /** Datagrams discarded on the reassembly timeout (also in {@code reassemblyFailures}). */
+    public long reassemblyTimeouts() {
+        return reassemblyTimeouts;
+    }
+
+    /** Fragments sent. */
+    public long fragmentsSent() {
+        return fragmentsSent;
+    }
+
+    /** Datagrams refused as too long: over the MTU with Don't Fragment, or over 65535 bytes. */
+    public long fragmentationRefused() {
+        return fragmentationRefused;
+    }
+}

@@ -1,0 +1,5 @@
+/**
+ * The sans-IO ipv4 engine (not exported): bytes, events and {@code now} (monotonic nanoseconds)
+ * in; bytes, events and the next deadline out. No clock, thread or randomness of its own.
+ */
+package mirage.net.internal.engine.ipv4;

@@ -1,0 +1,211 @@
+package mirage.net.internal.engine.udp;
+
+import java.nio.ByteBuffer;
+import java.util.Objects;
+import mirage.core.Rng;
+import mirage.net.Ipv4;
+import mirage.net.Ipv4Address;
+import mirage.net.Udp;
+import mirage.net.internal.engine.icmp.Icmpv4Engine;
+import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ipv4.Ipv4Receiver;
+import mirage.net.internal.wire.InternetChecksum;
+import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.UdpPacket;
+
+/**
+ * UDP over IPv4 (RFC 768, RFC 1122 section 4.1), sans-IO above an {@link Ipv4Engine}: a listener
+ * per port; received datagrams with a bad length or a checksum that is present and fails are
+ * dropped and counted; a datagram for a port nobody listens on is answered with an ICMP Port
+ * Unreachable (RFC 1122 section 4.1.3.1) through the {@link Icmpv4Engine}, which rate-limits it.
+ * Sent datagrams always carry a checksum over the pseudo-header (a computed zero goes as 0xFFFF).
+ * Ephemeral ports (RFC 6335 section 6: 49152-65535) are drawn from the {@link Rng}, as RFC 6056
+ * advises against predictable ones.
+ *
+ * <p>Not thread-safe: owned by one event loop.
+ */
+public final class UdpEngine implements Ipv4Receiver {
+
+    /** The first port of the dynamic range (RFC 6335 section 6). */
+    public static final int EPHEMERAL_FIRST = 49152;
+
+    private static final int TTL = 64;
+
+    /** A listener on a port. */
+    @FunctionalInterface
+    public interface Receiver {
+        /**
+         * @param payload position to limit; the engine owns it, valid only during the call
+         */
+        void receive(long now, Ipv4Address source, int sourcePort, Ipv4Address destination, ByteBuffer payload);
+    }
+
+    private final Ipv4Engine ip;
+    private final Icmpv4Engine icmp;
+    private final Rng rng;
+    private final Receiver[] listeners = new Receiver[0x10000];
+    private final UdpPacket view = new UdpPacket();
+    private final ByteBuffer tx = ByteBuffer.allocate(UdpPacket.HEADER_LENGTH + Udp.MAX_IPV4_PAYLOAD);
+    private ByteBuffer rxBuffer;
+    private ByteBuffer rxSlice;
+    private Ipv4Address lastSource;
+
+    private long datagramsReceived;
+    private long datagramsSent;
+    private long noPort;
+    private long checksumErrors;
+    private long malformed;
+    private long receiverFailures;
+
+    /** Registers with {@code ip} for protocol 17. */
+    public UdpEngine(Ipv4Engine ip, Icmpv4Engine icmp, Rng rng) {
+        this.ip = Objects.requireNonNull(ip, "ip");
+        this.icmp = Objects.requireNonNull(icmp, "icmp");
+        this.rng = Objects.requireNonNull(rng, "rng");
+        ip.register(Ipv4Packet.PROTOCOL_UDP, this);
+    }
+
+    /**
+     * Listens on {@code port}.
+     *
+     * @return false if the port is taken (unlisten it first)
+     * @throws IllegalArgumentException if the port is outside 1-65535
+     */
+    public boolean listen(int port, Receiver receiver) {
+        checkPort(port);
+        Objects.requireNonNull(receiver, "receiver");
+        if (listeners[port] != null) {
+            return false;
+        }
+        listeners[port] = receiver;
+        return true;
+    }
+
+    /** Stops listening on {@code port}; nothing if nobody listens. */
+    public void unlisten(int port) {
+        checkPort(port);
+        listeners[port] = null;
+    }
+
+    /**
+     * Listens on a free ephemeral port drawn at random.
+     *
+     * @return the port, or -1 if 64 draws found none free
+     */
+    public int listenEphemeral(Receiver receiver) {
+        Objects.requireNonNull(receiver, "receiver");
+        int port = ephemeralPort();
+        if (port > 0) {
+            listeners[port] = receiver;
+        }
+        return port;
+    }
+
+    /** A free ephemeral port drawn at random, or -1 if 64 draws found none. */
+    public int ephemeralPort() {
+        for (int i = 0; i < 64; i++) {
+            int port = EPHEMERAL_FIRST + rng.nextInt(0x10000 - EPHEMERAL_FIRST);
+            if (listeners[port] == null) {
+                return port;
+            }
+        }
+        return -1;
+    }
+
+    private static void checkPort(int port) {
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("a UDP port is 1-65535, got " + port);
+        }
+    }
+
+    @Override
+    public void receive(long now, Ipv4Packet datagram) {
+        UdpPacket u = view;
+        if (!u.check(datagram.buffer(), datagram.payloadOffset(), datagram.payloadLength())) {
+            malformed++;
+            return;
+        }
+        if (!u.checksumVerifies(datagram.source(), datagram.destination())) {
+            checksumErrors++;
+            return;
+        }
+        datagramsReceived++;
+        int port = u.destinationPort();
+        Receiver r = listeners[port];
+        if (r == null) {
+            noPort++;
+            icmp.destinationUnreachable(now, datagram, Icmpv4Engine.PORT_UNREACHABLE);
+            return;
+        }
+        ByteBuffer payload = slice(datagram.buffer(), u.payloadOffset(), u.payloadLength());
+        try {
+            r.receive(now, source(datagram.source()), u.sourcePort(), ip.address(datagram.destination()), payload);
+        } catch (RuntimeException e) {
+            receiverFailures++;
+        }
+    }
+
+    /** The peer's address, reused while datagrams keep coming from the same one. */
+    private Ipv4Address source(int bits) {
+        Ipv4Address last = lastSource;
+        if (last == null || last.bits() != bits) {
+            last = new Ipv4Address(bits);
+            lastSource = last;
+        }
+        return last;
+    }
+
+    /** A reusable view of the receive buffer: re-made only when the buffer changes. */
+    private ByteBuffer slice(ByteBuffer buffer, int offset, int length) {
+        if (buffer != rxBuffer) {
+            rxBuffer = buffer;
+            rxSlice = buffer.duplicate();
+        }
+        return rxSlice.clear().limit(offset + length).position(offset);
+    }
+
+    /**
+     * Sends {@code payload} (position to limit; neither moved nor kept) from {@code sourcePort}
+     * (0 for a fresh ephemeral port) to {@code destination:destinationPort}.
+     */
+    public Ipv4Engine.Outcome send(long now, int sourcePort, Ipv4Address destination, int destinationPort,
+            ByteBuffer payload) {
+        if (sourcePort < 0 || sourcePort > 0xffff || destinationPort < 0 || destinationPort > 0xffff) {
+            throw new IllegalArgumentException("UDP ports are 0-65535: " + sourcePort + ", " + destinationPort);
+        }
+        int n = payload.remaining();
+        if (n > Udp.MAX_IPV4_PAYLOAD) {
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
+        }
+        Ipv4Address source = ip.source(destination);
+        if (source == null) {
+            return Ipv4Engine.Outcome.NO_ROUTE;
+        }
+        if (sourcePort == 0) {
+            sourcePort = Math.max(ephemeralPort(), EPHEMERAL_FIRST);
+        }
+        int len = UdpPacket.HEADER_LENGTH + n;
+        ByteBuffer b = tx;
+        b.clear();
+        b.putShort(UdpPacket.SOURCE_PORT, (short) sourcePort);
+        b.putShort(UdpPacket.DESTINATION_PORT, (short) destinationPort);
+        b.putShort(UdpPacket.LENGTH, (short) len);
+        b.putShort(UdpPacket.CHECKSUM, (short) 0);
+        b.put(UdpPacket.HEADER_LENGTH, payload, payload.position(), n);
+        long sum = InternetChecksum.pseudoHeader(source.bits(), destination.bits(), Ipv4Packet.PROTOCOL_UDP, len);
+        int checksum = InternetChecksum.finish(InternetChecksum.add(sum, b, 0, len));
+        // RFC 768: "If the computed checksum is zero, it is transmitted as all ones".
+        b.putShort(UdpPacket.CHECKSUM, (short) (checksum == 0 ? 0xffff : checksum));
+        b.limit(len);
+        Ipv4Engine.Outcome o = ip.send(now, source, destination, Ipv4Packet.PROTOCOL_UDP, TTL, Ipv4.Fragmentation.ALLOW, b);
+        if (o == Ipv4Engine.Outcome.SENT) {
+            datagramsSent++;
+        }
+        return o;
+    }
+
+    /** The counters of {@link Udp#stats()}. */
+    public Udp.Stats stats() {
+        return new Udp.Stats(datagramsReceived, datagramsSent, noPort, checksumErrors, malformed, receiverFailures);
+    }
+}
