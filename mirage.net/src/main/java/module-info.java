@@ -1,6 +1,7 @@
 /**
  * The network stack (Ethernet, ARP, IPv4, ICMP, UDP, TCP, DHCP) behind typed signatures.
- * So far the address values of {@code mirage.net}; the stack is not written yet.
+ * Exported: signatures and address values. Inside: the wire layer and sans-IO engines; the
+ * binding that assembles them into a {@code Stack} is not written yet.
  */
 module mirage.net {
     requires mirage.core;
