@@ -17,7 +17,7 @@ import java.util.Objects;
  *  | ar$hrd | ar$pro |$hln|$pln| ar$op  | ar$sha   | ar$spa   | ar$tha   | ar$tpa   |
  * </pre>
  */
-public final class ArpPacket {
+public final class ArpPacket extends View {
     /** Offset of ar$hrd, the hardware address space. */
     public static final int HARDWARE_TYPE = 0;
     /** Offset of ar$pro, the protocol address space (an EtherType). */
@@ -48,10 +48,7 @@ public final class ArpPacket {
     /** ar$op of a reply: "ares_op$REPLY" = 2 (RFC 826). */
     public static final int OPERATION_REPLY = 2;
 
-    private ByteBuffer buffer = Views.EMPTY;
-    private int start;
     private int length;
-    private WireError error = WireError.TRUNCATED;
 
     /** An unchecked view: its accessors are only defined after {@link #check} returns true. */
     public ArpPacket() {}
@@ -66,7 +63,7 @@ public final class ArpPacket {
      */
     public boolean check(ByteBuffer buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.limit());
-        this.buffer = Views.EMPTY;
+        this.buffer = EMPTY;
         this.start = 0;
         this.length = 0;
         if (length < FIXED_LENGTH) {
@@ -86,16 +83,6 @@ public final class ArpPacket {
         this.length = length;
         this.error = null;
         return true;
-    }
-
-    private boolean fail(WireError reason) {
-        this.error = reason;
-        return false;
-    }
-
-    /** Why the last {@link #check} failed, or null if it succeeded. */
-    public WireError error() {
-        return error;
     }
 
     public int operation() {

@@ -20,7 +20,7 @@ import java.nio.ByteBuffer;
  *  TCI = PCP (3 bits) | DEI (1 bit) | VID (12 bits)       (IEEE 802.1Q-2018 clause 9.6)
  * </pre>
  */
-public final class EthernetFrame {
+public final class EthernetFrame extends View {
     /** Offset of the destination address (RFC 894, "Frame Format"). */
     public static final int DESTINATION = 0;
     /** Offset of the source address. */
@@ -49,11 +49,8 @@ public final class EthernetFrame {
     /** TPID of a service VLAN tag (IEEE 802.1Q-2018 Table 9-1, S-VLAN; IEEE 802.1ad). */
     public static final int TPID_SVLAN = 0x88A8;
 
-    private ByteBuffer buffer = Views.EMPTY;
-    private int start;
     private int length;
     private int tags;
-    private WireError error = WireError.TRUNCATED;
 
     /** An unchecked view: its accessors are only defined after {@link #check} returns true. */
     public EthernetFrame() {}
@@ -99,30 +96,11 @@ public final class EthernetFrame {
         return true;
     }
 
-    private boolean fail(WireError reason) {
-        this.error = reason;
-        return false;
-    }
-
     private void unbind() {
-        buffer = Views.EMPTY;
+        buffer = EMPTY;
         start = 0;
         length = 0;
         tags = 0;
-    }
-
-    /** Why the last {@link #check} failed, or null if it succeeded. */
-    public WireError error() {
-        return error;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    /** Index of the frame's first byte in {@link #buffer()}. */
-    public int offset() {
-        return start;
     }
 
     /** Length of the checked region (header and payload, with any padding). */

@@ -19,7 +19,7 @@ import java.util.Objects;
  *  |  data ...                       errors: quoted IPv4 header + 64 bits of its data
  * </pre>
  */
-public final class Icmpv4Packet {
+public final class Icmpv4Packet extends View {
     public static final int TYPE = 0;
     public static final int CODE = 1;
     public static final int CHECKSUM = 2;
@@ -40,10 +40,7 @@ public final class Icmpv4Packet {
     /** Time Exceeded (RFC 792, "Time Exceeded Message"). */
     public static final int TYPE_TIME_EXCEEDED = 11;
 
-    private ByteBuffer buffer = Views.EMPTY;
-    private int start;
     private int length;
-    private WireError error = WireError.TRUNCATED;
 
     /** An unchecked view: its accessors are only defined after {@link #check} returns true. */
     public Icmpv4Packet() {}
@@ -56,7 +53,7 @@ public final class Icmpv4Packet {
      */
     public boolean check(ByteBuffer buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.limit());
-        this.buffer = Views.EMPTY;
+        this.buffer = EMPTY;
         this.start = 0;
         this.length = 0;
         if (length < HEADER_LENGTH) {
@@ -68,19 +65,6 @@ public final class Icmpv4Packet {
         this.length = length;
         this.error = null;
         return true;
-    }
-
-    /** Why the last {@link #check} failed, or null if it succeeded. */
-    public WireError error() {
-        return error;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return start;
     }
 
     /** The message's length: header and data. */

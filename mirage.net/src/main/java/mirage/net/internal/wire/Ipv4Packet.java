@@ -22,7 +22,7 @@ import java.util.Objects;
  *  |                  Options (IHL*4 - 20 bytes)                |
  * </pre>
  */
-public final class Ipv4Packet {
+public final class Ipv4Packet extends View {
     public static final int VERSION_IHL = 0;
     /** Offset of the former type-of-service byte: DSCP (6 bits, RFC 2474 section 3) and ECN (2 bits, RFC 3168 section 5). */
     public static final int DSCP_ECN = 1;
@@ -65,10 +65,7 @@ public final class Ipv4Packet {
     /** Option type No Operation: one octet. */
     public static final int OPTION_NOP = 1;
 
-    private ByteBuffer buffer = Views.EMPTY;
-    private int start;
     private int length;
-    private WireError error = WireError.TRUNCATED;
 
     /** An unchecked view: its accessors are only defined after a check returns true. */
     public Ipv4Packet() {}
@@ -95,7 +92,7 @@ public final class Ipv4Packet {
 
     private boolean check(ByteBuffer buffer, int offset, int length, boolean quoted) {
         Objects.checkFromIndexSize(offset, length, buffer.limit());
-        this.buffer = Views.EMPTY;
+        this.buffer = EMPTY;
         this.start = 0;
         this.length = 0;
         if (length < MIN_HEADER_LENGTH) {
@@ -124,24 +121,6 @@ public final class Ipv4Packet {
         this.length = Math.min(total, length);
         this.error = null;
         return true;
-    }
-
-    private boolean fail(WireError reason) {
-        this.error = reason;
-        return false;
-    }
-
-    /** Why the last check failed, or null if it succeeded. */
-    public WireError error() {
-        return error;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return start;
     }
 
     /** IHL times 4: 20 to 60. */

@@ -16,7 +16,7 @@ import java.util.Objects;
  *  |  data octets ...
  * </pre>
  */
-public final class UdpPacket {
+public final class UdpPacket extends View {
     public static final int SOURCE_PORT = 0;
     public static final int DESTINATION_PORT = 2;
     /** Offset of the length: "the length in octets of this user datagram including this header and the data" (RFC 768). */
@@ -26,10 +26,6 @@ public final class UdpPacket {
     public static final int HEADER_LENGTH = 8;
     /** Checksum field value meaning "no checksum" over IPv4 (RFC 768: "An all zero transmitted checksum value means that the transmitter generated no checksum"). */
     public static final int NO_CHECKSUM = 0;
-
-    private ByteBuffer buffer = Views.EMPTY;
-    private int start;
-    private WireError error = WireError.TRUNCATED;
 
     /** An unchecked view: its accessors are only defined after {@link #check} returns true. */
     public UdpPacket() {}
@@ -42,7 +38,7 @@ public final class UdpPacket {
      */
     public boolean check(ByteBuffer buffer, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, buffer.limit());
-        this.buffer = Views.EMPTY;
+        this.buffer = EMPTY;
         this.start = 0;
         if (length < HEADER_LENGTH) {
             return fail(WireError.TRUNCATED);
@@ -58,24 +54,6 @@ public final class UdpPacket {
         this.start = offset;
         this.error = null;
         return true;
-    }
-
-    private boolean fail(WireError reason) {
-        this.error = reason;
-        return false;
-    }
-
-    /** Why the last {@link #check} failed, or null if it succeeded. */
-    public WireError error() {
-        return error;
-    }
-
-    public ByteBuffer buffer() {
-        return buffer;
-    }
-
-    public int offset() {
-        return start;
     }
 
     public int sourcePort() {
