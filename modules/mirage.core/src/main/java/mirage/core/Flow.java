@@ -77,6 +77,24 @@ public interface Flow extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Two connected in-memory flows: what one end writes the other reads, each direction
+     * buffering up to {@code capacity} bytes before a writer blocks. Behaves as a TCP
+     * connection would: {@code shutdown(WRITE)} lets the peer read what was written and then
+     * {@link #EOF}; after {@link #close()} the peer reads what was buffered and then
+     * {@link #EOF}, and its writes fail with {@link FlowException.Reason#RESET}. For tests,
+     * benchmarks and in-image plumbing (a TLS engine over an in-memory peer, for example).
+     *
+     * @throws IllegalArgumentException if {@code capacity} is less than 1
+     */
+    static Pair pipe(int capacity) {
+        Flow[] ends = mirage.core.internal.PipeFlow.pair(capacity);
+        return new Pair(ends[0], ends[1]);
+    }
+
+    /** The two ends of a {@linkplain #pipe pipe}. */
+    record Pair(Flow left, Flow right) {}
+
     /** Which half of a flow an operation applies to. */
     enum Direction {
         READ,
