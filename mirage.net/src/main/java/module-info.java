@@ -4,7 +4,7 @@
  * binding that assembles them into a {@code Stack} is not written yet.
  */
 module mirage.net {
-    requires mirage.core;
+    requires transitive mirage.core;
 
     exports mirage.net;
 }

@@ -527,6 +527,13 @@ public final class TcpEngine implements Ipv4Receiver {
             return;
         }
 
+        // The peer's SYN again in SYN-RECEIVED: our SYN-ACK was lost; send it again.
+        if (syn && !rst && c.state == TcpState.SYN_RECEIVED && !c.active && seq == c.irs) {
+            c.sndNxt = c.iss;
+            sendSyn(now, c);
+            return;
+        }
+
         // First: sequence number acceptability (RFC 9293 section 3.10.7.4, the table).
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
         boolean acceptable;
@@ -574,11 +581,6 @@ public final class TcpEngine implements Ipv4Receiver {
 
         // Fourth: SYN (RFC 5961 section 4.2: always a challenge ACK, in SYN-RECEIVED too).
         if (syn) {
-            if (c.state == TcpState.SYN_RECEIVED && !c.active && seq == c.irs) {
-                c.sndNxt = c.iss; // the peer's SYN again: our SYN-ACK was lost
-                sendSyn(now, c);
-                return;
-            }
             challengeAck(now, c);
             return;
         }
@@ -1049,7 +1051,7 @@ public final class TcpEngine implements Ipv4Receiver {
 
     private void challengeAck(long now, TcpConnection c) {
         // RFC 5961 section 7: a limit on challenge ACKs per second, for the whole engine.
-        if (now - challengeWindowStart >= 1_000_000_000L) {
+        if (challengeWindowStart == Long.MIN_VALUE || now - challengeWindowStart >= 1_000_000_000L) {
             challengeWindowStart = now;
             challengeCount = 0;
         }
