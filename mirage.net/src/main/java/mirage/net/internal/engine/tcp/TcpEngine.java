@@ -559,6 +559,10 @@ public final class TcpEngine implements Ipv4Receiver {
 
         // Second: RST (RFC 5961 section 3.2).
         if (rst) {
+            if (c.state == TcpState.TIME_WAIT) {
+                dropped++; // RFC 1337: a RST must not cut TIME-WAIT short ("TIME-WAIT assassination")
+                return;
+            }
             if (seq != c.rcvNxt) {
                 challengeAck(now, c);
                 return;
@@ -574,7 +578,7 @@ public final class TcpEngine implements Ipv4Receiver {
                     }
                 }
                 case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> terminate(now, c, Termination.RESET);
-                default -> terminate(now, c, Termination.NORMAL); // CLOSING, LAST-ACK, TIME-WAIT
+                default -> terminate(now, c, Termination.NORMAL); // CLOSING, LAST-ACK
             }
             return;
         }

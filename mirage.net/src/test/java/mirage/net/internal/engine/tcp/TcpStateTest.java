@@ -739,4 +739,52 @@ class TcpStateTest {
         assertEquals(0, f.tcp.connections());
         assertFalse(f.events.isEmpty());
     }
+
+    @Test
+    void timeWait_rst_ignored() throws NetException {
+        TcpConnection c = f.established();
+        f.timeWait(c);
+        f.sent();
+        f.send(RST, f.peerNxt, 0);
+        assertEquals(TcpState.TIME_WAIT, c.state(), "RFC 1337: no TIME-WAIT assassination");
+        assertEquals(1, f.tcp.connections());
+    }
+
+    @Test
+    void closed_connectPastConnectionLimit_refusedLocally() throws NetException {
+        TcpFixture g = new TcpFixture(TcpConfig.DEFAULT.withMaxConnections(2));
+        g.tcp.connect(g.now, null, TcpFixture.PEER, 1, S);
+        g.tcp.connect(g.now, null, TcpFixture.PEER, 2, S);
+        NetException e = assertThrows(NetException.class, () -> g.tcp.connect(g.now, null, TcpFixture.PEER, 3, S));
+        assertEquals(NetException.Reason.DISCONNECTED, e.reason());
+        g.tcp.listen(TcpFixture.PORT, 8);
+        g.sent();
+        g.send(SYN, PEER_ISS, 0);
+        g.none(); // over the limit: the SYN is dropped, no state
+        assertEquals(2, g.tcp.connections());
+    }
+
+    @Test
+    void closed_connectToBroadcast_noRoute() {
+        NetException e = assertThrows(NetException.class,
+                () -> f.tcp.connect(f.now, null, mirage.net.Ipv4Address.BROADCAST, 80, S));
+        assertEquals(NetException.Reason.NO_ROUTE, e.reason());
+    }
+
+    @Test
+    void established_peerWindowScaled_usesScaledWindow() throws NetException {
+        f.listen();
+        f.sendTo(TcpFixture.PORT, SYN, PEER_ISS, 0, 65535, new byte[0],
+                List.of(new TcpOption.Mss(1460), new TcpOption.WindowScale(2)));
+        Seg synAck = f.one();
+        f.sendTo(TcpFixture.PORT, ACK, PEER_ISS + 1, synAck.seq() + 1, 100, new byte[0], List.of());
+        TcpConnection c = f.accepted.get(0);
+        c.noDelay(f.now, true);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(1000)));
+        int sent = 0;
+        for (Seg s : f.sent()) {
+            sent += s.payload().length;
+        }
+        assertEquals(400, sent, "a window of 100 << 2 bytes");
+    }
 }
