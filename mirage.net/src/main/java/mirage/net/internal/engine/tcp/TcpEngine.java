@@ -1394,7 +1394,6 @@ public final class TcpEngine implements Ipv4Receiver {
         ByteBuffer b = tx;
         b.clear();
         int o = 20;
-        int optionsAt = o;
         b.put(o, (byte) TcpSegment.OPTION_MSS).put(o + 1, (byte) 4).putShort(o + 2, (short) Math.min(0xffff, ip.mtu() - 40));
         o += 4;
         if (synAck ? c.wsOn : config.windowScaling()) {
@@ -1416,9 +1415,6 @@ public final class TcpEngine implements Ipv4Receiver {
         int flags = synAck ? TcpSegment.SYN | TcpSegment.ACK : TcpSegment.SYN;
         header(b, c.localPort, c.remotePort, c.iss, synAck ? c.rcvNxt : 0, flags,
                 Math.min(c.rcvBuf.length, 0xffff), o);
-        if (optionsAt == o) {
-            throw new AssertionError();
-        }
         if (c.sndMax != c.iss) {
             retransmitted++;
         } else {
