@@ -118,7 +118,8 @@ public final class TcpEngine implements Ipv4Receiver {
     private final SipHash cookieKey;
     private int nextEphemeral;
     private final TcpSegment view = new TcpSegment();
-    private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
+    /** Where segments are written: the IP engine's transmit buffer after its header (no copy to send). */
+    private final ByteBuffer tx;
     private final int ourShift;
     private long challengeWindowStart = Long.MIN_VALUE;
     private int challengeCount;
@@ -141,6 +142,8 @@ public final class TcpEngine implements Ipv4Receiver {
     public TcpEngine(Ipv4Engine ip, TcpConfig config, Rng rng) {
         this.ip = Objects.requireNonNull(ip, "ip");
         this.config = Objects.requireNonNull(config, "config");
+        ByteBuffer ipTx = ip.transmitBuffer();
+        this.tx = ipTx.slice(Ipv4Packet.MIN_HEADER_LENGTH, ipTx.capacity() - Ipv4Packet.MIN_HEADER_LENGTH);
         Objects.requireNonNull(rng, "rng");
         this.isnKey = new SipHash(rng.nextLong(), rng.nextLong());
         this.portKey = new SipHash(rng.nextLong(), rng.nextLong());
@@ -1510,10 +1513,8 @@ public final class TcpEngine implements Ipv4Receiver {
     private void finish(long now, ByteBuffer b, int len, Ipv4Address local, Ipv4Address remote) {
         long sum = InternetChecksum.pseudoHeader(local.bits(), remote.bits(), Ipv4Packet.PROTOCOL_TCP, len);
         b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, len)));
-        b.limit(len).position(0);
         segmentsSent++;
-        ip.send(now, local, remote, Ipv4Packet.PROTOCOL_TCP, config.ttl(), Ipv4.Fragmentation.ALLOW, b);
-        b.clear();
+        ip.sendPrepared(now, local, remote, Ipv4Packet.PROTOCOL_TCP, config.ttl(), Ipv4.Fragmentation.ALLOW, len);
     }
 
     /** The reset RFC 9293 section 3.10.7.1 answers a segment with, when no connection takes it. */
