@@ -116,6 +116,8 @@ public final class TcpConnection {
     long closeDeadline = NONE;
     long connectDeadline = NONE;
     long persistBackoff;
+    /** When the last window probe went out (-1: none), to tell an answered probe from a silent peer. */
+    long probeAt = -1;
 
     int events;
     boolean queued;

@@ -1637,9 +1637,13 @@ public final class TcpEngine implements Ipv4Receiver {
             terminate(now, c, Termination.TIMEOUT);
             return;
         }
-        if (c.sndWnd == 0) {
-            // The peer offers no window: probe it rather than count its silence against it.
-            c.retransmits--;
+        if (c.sndWnd == 0 && c.sndLen > 0) {
+            // The peer offers no window: probe it. A probe the peer answers does not count
+            // against it (RFC 1122 4.2.2.17: probe for as long as it answers); silence does.
+            if (answered(c)) {
+                c.retransmits--;
+            }
+            c.probeAt = now;
             transmit(now, c, c.sndUna - 1, 0, TcpSegment.ACK);
             c.rtoDeadline = now + c.rto;
             return;
@@ -1677,10 +1681,24 @@ public final class TcpEngine implements Ipv4Receiver {
             c.persistBackoff = 0;
             return;
         }
-        // A window probe (RFC 9293 section 3.8.6.1): an old sequence number draws an ACK with the window.
+        // A window probe (RFC 9293 section 3.8.6.1): an old sequence number draws an ACK with the
+        // window. Probes go on while the peer answers them; unanswered ones count as timeouts.
+        if (answered(c)) {
+            c.retransmits = 0;
+        } else if (++c.retransmits > config.maxRetransmissions()) {
+            sendReset(now, c.localAddress, c.localPort, c.remoteAddress, c.remotePort, c.sndNxt, 0, false);
+            terminate(now, c, Termination.TIMEOUT);
+            return;
+        }
+        c.probeAt = now;
         transmit(now, c, c.sndUna - 1, 0, TcpSegment.ACK);
         c.persistBackoff = Math.min(config.maxRto(), Math.max(c.rto, c.persistBackoff * 2));
         c.persistDeadline = now + c.persistBackoff;
+    }
+
+    /** True if the peer was heard from since the last window probe (or none was sent). */
+    private static boolean answered(TcpConnection c) {
+        return c.probeAt < 0 || c.lastHeard >= c.probeAt;
     }
 
     private void keepalive(long now, TcpConnection c) {

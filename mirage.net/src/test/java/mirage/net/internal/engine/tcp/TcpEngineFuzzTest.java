@@ -86,7 +86,10 @@ class TcpEngineFuzzTest {
             f.advance(600_000_000_000L);
             f.link.drain();
         }
-        assertEquals(0, f.tcp.connections(), "connections left");
+        List<TcpConnection> everyone = new ArrayList<>(mine);
+        everyone.addAll(f.accepted);
+        assertEquals(0, f.tcp.connections(), () -> "connections left: " + everyone.stream()
+                .filter(c -> c.index >= 0).map(c -> c + " snd.wnd " + c.sndWnd + " unacked " + c.sndLen).toList());
         assertEquals(0, f.tcp.timers(), "timers left");
     }
 

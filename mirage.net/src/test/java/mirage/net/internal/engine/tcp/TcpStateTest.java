@@ -787,4 +787,26 @@ class TcpStateTest {
         }
         assertEquals(400, sent, "a window of 100 << 2 bytes");
     }
+
+    @Test
+    void established_zeroWindowPeerGoesSilent_timeout() throws NetException {
+        TcpConnection c = f.established();
+        f.sendTo(TcpFixture.PORT, ACK, f.peerNxt, f.peerAck, 0, new byte[0], List.of());
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)));
+        f.advance(3600 * S);
+        assertEquals(Termination.TIMEOUT, c.termination(), "unanswered window probes count like retransmissions");
+        assertEquals(0, f.tcp.connections());
+    }
+
+    @Test
+    void finWait1_finUnackedZeroWindow_finRetransmittedThenTimeout() throws NetException {
+        TcpConnection c = f.established();
+        f.sendTo(TcpFixture.PORT, ACK, f.peerNxt, f.peerAck, 0, new byte[0], List.of());
+        Seg fin = f.finWait1(c);
+        f.advance(1 * S);
+        assertEquals(fin.seq(), f.one().seq(), "a FIN needs no window: sent again as it is");
+        c.close(f.now);
+        f.advance(3600 * S);
+        assertEquals(0, f.tcp.connections());
+    }
 }
