@@ -335,6 +335,13 @@ public final class Simulator implements Simulation {
             return Thread.currentThread() == owner && current == null;
         }
 
+        /** Tasks and loop actions never run at the same time here: run the action at once. */
+        @Override
+        public <T, X extends Exception> T call(Action<T, X> action) throws X {
+            confined();
+            return action.run();
+        }
+
         @Override
         public void sleepUntil(long deadlineNanos) {
             confined();

@@ -41,6 +41,26 @@ public interface EventLoop {
      */
     void sleepUntil(long deadlineNanos) throws InterruptedException;
 
+    /**
+     * Runs {@code action} on the loop's thread and returns its result, blocking the calling
+     * application task until it has run; on the loop's own thread it runs at once. What the
+     * action throws is thrown to the caller. This is how a service's methods, callable from
+     * any thread, reach engines the loop owns (the {@code mirage.net} threading rule). A
+     * simulation, whose tasks never run at the same time as its loop, runs the action at once.
+     *
+     * <p>An interrupt while waiting does not abandon the action (it has been handed over and
+     * will run); the wait goes on and the interrupt status is restored on return.
+     */
+    default <T, X extends Exception> T call(Action<T, X> action) throws X {
+        return mirage.core.internal.Handoff.call(this, action);
+    }
+
+    /** An action run on the loop by {@link #call}: a result or an exception of type {@code X}. */
+    @FunctionalInterface
+    interface Action<T, X extends Exception> {
+        T run() throws X;
+    }
+
     /** A scheduled action. */
     interface Timer {
         /** When the action is due, in {@link EventLoop#now()} nanoseconds. */
