@@ -58,6 +58,42 @@ public interface Devices {
                 Dispatch.STATIC_INTERFACE, List.of(platform()));
     }
 
+    /**
+     * A network interface named {@code name} in the manifest ({@code NET_BASIC}), as
+     * {@code mirage.net.Netif}; bound at boot with {@code --net:NAME=tap0} or
+     * {@code --net:NAME=unix:PATH}, and {@code --net-mac:NAME=MAC}.
+     */
+    static Impl netif(String name) {
+        return new Impl.Device(name, mirage.core.spi.DeviceKind.NET_BASIC, "mirage.net", "mirage.net.Netif");
+    }
+
+    /** The runtime argument {@code --ipv4=CIDR}: the stack's address; DHCP when absent. */
+    RuntimeArg<String> IPV4 = RuntimeArg.string("ipv4", "",
+            "IPv4 address and prefix of the interface, e.g. 10.0.0.2/24; by DHCP when not given.");
+
+    /** The runtime argument {@code --ipv4-gateway=ADDR}: the default gateway with a static address. */
+    RuntimeArg<String> IPV4_GATEWAY = RuntimeArg.string("ipv4-gateway", "",
+            "Default IPv4 gateway, on the network of --ipv4; none when not given.");
+
+    /**
+     * The IPv4 configuration from {@link #IPV4} and {@link #IPV4_GATEWAY}, as
+     * {@code mirage.net.NetConfig} (mirage's {@code --ipv4} and {@code --ipv4-gateway}).
+     */
+    static Impl netConfig() {
+        return new Call("mirage.net", "mirage.net.NetConfig", "fromArguments", "mirage.net.NetConfig",
+                Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY)));
+    }
+
+    /**
+     * The direct TCP/IP stack on the network interface {@code name}, as {@code mirage.net.Stack}
+     * (a {@code mirage.net.DirectStack}): this project's engines over {@link #netif}, addressed
+     * by {@link #netConfig}, on the event loop, with {@link #random} randomness.
+     */
+    static Impl stack(String name) {
+        return new Call("mirage.net", "mirage.net.Stack", "direct", "mirage.net.DirectStack",
+                Dispatch.STATIC_INTERFACE, List.of(netif(name), netConfig(), loop(), random()));
+    }
+
     /** The value of a runtime argument. */
     static Impl arg(RuntimeArg<?> arg) {
         return new Impl.Arg(arg);

@@ -43,6 +43,27 @@ public sealed interface Impl {
     }
 
     /**
+     * A device of the platform's manifest (Solo5's {@code NET_BASIC} or {@code BLOCK_BASIC}),
+     * bound at boot from the command line ({@code --net:NAME=...}) and delivered as {@code type}.
+     * Every device a job uses becomes an entry of its manifest; the image refuses to boot
+     * until each is bound.
+     *
+     * @param name the device's name in the manifest and on the command line
+     * @param kind its kind
+     * @param module the module that holds {@code type}; it is linked into the image
+     * @param type binary name of the interface the platform's device implements
+     * @throws IllegalArgumentException if {@code name} is not a manifest device name
+     */
+    record Device(String name, mirage.core.spi.DeviceKind kind, String module, String type) implements Impl {
+        public Device {
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(module, "module");
+            Objects.requireNonNull(type, "type");
+            new mirage.core.spi.Manifest.Entry(name, kind); // validates the name
+        }
+    }
+
+    /**
      * The result of calling a method: a static method of {@code owner}, or, for {@link
      * Dispatch#INSTANCE}, an instance method of {@code owner} on the first input.
      *

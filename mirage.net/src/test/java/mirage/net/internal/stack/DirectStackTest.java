@@ -1,5 +1,6 @@
 package mirage.net.internal.stack;
 
+import mirage.net.SimulatedNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -29,7 +30,7 @@ class DirectStackTest {
     static final Ipv4Address B = Ipv4Address.parse("10.0.0.3");
 
     final Simulation sim = Simulation.create(11);
-    final SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(3), SimSwitch.Impairments.NONE);
+    final SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(3), SimulatedNetwork.Impairments.NONE);
 
     DirectStack stack(String name, int last, NetConfig config) {
         MacAddress mac = MacAddress.parse(String.format("02:00:00:00:00:%02x", last));

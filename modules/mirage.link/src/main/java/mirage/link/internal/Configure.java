@@ -89,11 +89,36 @@ public final class Configure {
         Method start = checkMain(main, layout);
         List<RuntimeArg<?>> args = checkStart(start, job.start(), layer);
 
+        Manifest manifest = manifest(job.start());
         Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
-                new TreeSet<>(), Manifest.EMPTY, profile);
+                new TreeSet<>(), manifest, profile);
         SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
         return new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(), args,
-                modules, Manifest.EMPTY, profile);
+                modules, manifest, profile);
+    }
+
+    /** The devices the job uses, in order of first use; one name, one kind. */
+    static Manifest manifest(List<Impl> start) throws LinkException {
+        Map<String, Manifest.Entry> devices = new LinkedHashMap<>();
+        collectDevices(start, devices);
+        if (devices.size() > Manifest.MAX_DEVICES) {
+            throw new LinkException(DESCRIPTION + ": " + devices.size() + " devices; a manifest holds at most " + Manifest.MAX_DEVICES);
+        }
+        return devices.isEmpty() ? Manifest.EMPTY : new Manifest(List.copyOf(devices.values()));
+    }
+
+    private static void collectDevices(List<Impl> impls, Map<String, Manifest.Entry> into) throws LinkException {
+        for (Impl impl : impls) {
+            if (impl instanceof Impl.Device d) {
+                Manifest.Entry seen = into.putIfAbsent(d.name(), new Manifest.Entry(d.name(), d.kind()));
+                if (seen != null && seen.kind() != d.kind()) {
+                    throw new LinkException(DESCRIPTION + ": device " + d.name() + " is used as " + seen.kind()
+                            + " and as " + d.kind());
+                }
+            } else if (impl instanceof Impl.Call c) {
+                collectDevices(c.inputs(), into);
+            }
+        }
     }
 
     static String pathList(List<Path> paths) {
@@ -214,6 +239,13 @@ public final class Configure {
         switch (impl) {
             case Impl.PlatformValue p -> { }
             case Impl.LoopValue l -> { }
+            case Impl.Device d -> {
+                Class<?> type = load(d.type(), layer, what);
+                if (!type.isInterface() || !type.getModule().getName().equals(d.module())) {
+                    throw new LinkException(DESCRIPTION + ": " + what + ": device " + d.name() + " is delivered as "
+                            + d.type() + ", which is not an interface of module " + d.module());
+                }
+            }
             case Impl.Arg a -> {
                 RuntimeArg<?> seen = args.putIfAbsent(a.arg().name(), a.arg());
                 if (seen != null && !seen.equals(a.arg())) {

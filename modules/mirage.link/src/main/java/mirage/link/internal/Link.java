@@ -50,8 +50,13 @@ public final class Link {
                 "--output", image.toString(),
                 "--launcher", plan.name() + "=" + plan.appModule()));
         args.addAll(profile.jlinkOptions());
-        if (!profile.jvmOptions().isEmpty()) {
-            args.add("--add-options=" + String.join(" ", profile.jvmOptions()));
+        List<String> jvm = new ArrayList<>(profile.jvmOptions());
+        if (!plan.manifest().devices().isEmpty()) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
+            jvm.add("--enable-native-access=" + plan.target().module());
+        }
+        if (!jvm.isEmpty()) {
+            args.add("--add-options=" + String.join(" ", jvm));
         }
         args.add("--" + MiragePlugin.NAME + "=" + layout.build());
         jlink(args);

@@ -1,0 +1,73 @@
+package echo;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import mirage.core.Rng;
+import mirage.net.DirectStack;
+import mirage.net.Ipv4Address;
+import mirage.net.Ipv4Cidr;
+import mirage.net.MacAddress;
+import mirage.net.NetConfig;
+import mirage.net.SimulatedNetwork;
+import mirage.net.Stack;
+import mirage.time.Simulation;
+import org.junit.jupiter.api.Test;
+
+/** The echo unikernel and a client on a simulated network with loss, on virtual time. */
+class EchoTest {
+    static final Ipv4Address SERVER = Ipv4Address.parse("192.168.7.2");
+
+    @Test
+    void echo_overLossyNetwork_everyAnsweredDatagramIsTheOneSent_andPingsAreAnswered() throws Exception {
+        Simulation sim = Simulation.create(5);
+        SimulatedNetwork net = SimulatedNetwork.create(sim.loop(), Rng.seeded(9),
+                new SimulatedNetwork.Impairments(0.1, 1_000_000, 500_000, 0.05, 3_000_000, 0.01, 0));
+        DirectStack server = Stack.direct(net.port("server", MacAddress.parse("02:00:00:00:07:02"), 1500),
+                NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.2/24")), sim.loop(), Rng.seeded(1));
+        DirectStack client = Stack.direct(net.port("client", MacAddress.parse("02:00:00:00:07:03"), 1500),
+                NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.3/24")), sim.loop(), Rng.seeded(2));
+        List<String> console = new ArrayList<>();
+        Echo.serve(console::add, server);
+        assertEquals(List.of("echo: ipv4 [192.168.7.2/24]", "echo: UDP echo on port 7"), console);
+
+        List<byte[]> echoed = new ArrayList<>();
+        client.udp().listen(5555, (src, sp, dst, data) -> {
+            assertEquals(SERVER, src);
+            assertEquals(Echo.PORT, sp);
+            byte[] b = new byte[data.remaining()];
+            data.get(b);
+            echoed.add(b);
+        });
+        int[] pings = new int[1];
+        client.icmpv4().listen((src, id, seq, data) -> pings[0]++);
+        sim.spawn("client", () -> {
+            for (int i = 0; i < 100; i++) {
+                client.udp().send(5555, SERVER, Echo.PORT, ByteBuffer.wrap(payload(i)));
+                client.icmpv4().ping(SERVER, 1, i, ByteBuffer.allocate(32));
+                sim.sleep().sleep(Duration.ofMillis(20));
+            }
+        });
+        sim.runFor(Duration.ofSeconds(10));
+        // loss both ways: most come back, and each one that does is byte-for-byte one that was sent
+        assertTrue(echoed.size() > 60 && echoed.size() <= 110, "echoed " + echoed.size());
+        for (byte[] b : echoed) {
+            assertArrayEquals(payload(b[0]), b);
+        }
+        assertTrue(pings[0] > 60, "ping replies " + pings[0]);
+    }
+
+    static byte[] payload(int i) {
+        byte[] b = new byte[1 + i * 13];
+        b[0] = (byte) i;
+        for (int k = 1; k < b.length; k++) {
+            b[k] = (byte) (i + k);
+        }
+        return b;
+    }
+}
