@@ -246,13 +246,17 @@ public final class Direct implements DirectStack {
 
     private <T> T onLoop(EventLoop.Action<T, NetException> action) throws NetException {
         return loop.call(() -> {
-            if (closed) {
-                throw new NetException(NetException.Reason.DISCONNECTED, "the stack on " + netif.mac() + " is closed");
-            }
+            checkOpen();
             T result = action.run();
             settle(loop.now());
             return result;
         });
+    }
+
+    private void checkOpen() throws NetException {
+        if (closed) {
+            throw new NetException(NetException.Reason.DISCONNECTED, "the stack on " + netif.mac() + " is closed");
+        }
     }
 
     private <T> T onLoopUnchecked(java.util.function.Supplier<T> action) {
@@ -569,10 +573,23 @@ public final class Direct implements DirectStack {
                 throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
                         "UDP payload of " + payload.remaining() + " bytes exceeds " + MAX_IPV4_PAYLOAD);
             }
-            Ipv4Engine.Outcome o = onLoop(() -> udpEngine.send(loop.now(), sourcePort, v4, destinationPort, payload));
+            if (loop.inLoop()) {
+                sendOnLoop(sourcePort, v4, destinationPort, payload); // no handoff, nothing allocated
+            } else {
+                loop.call(() -> sendOnLoop(sourcePort, v4, destinationPort, payload));
+            }
+        }
+
+        private Void sendOnLoop(int sourcePort, Ipv4Address destination, int destinationPort, ByteBuffer payload)
+                throws NetException {
+            checkOpen();
+            long now = loop.now();
+            Ipv4Engine.Outcome o = udpEngine.send(now, sourcePort, destination, destinationPort, payload);
+            settle(now);
             if (o != Ipv4Engine.Outcome.SENT) {
                 throw failure(o, "a UDP datagram to " + destination + ":" + destinationPort);
             }
+            return null;
         }
 
         @Override
