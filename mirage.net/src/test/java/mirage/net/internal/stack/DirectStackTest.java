@@ -202,4 +202,22 @@ class DirectStackTest {
         sim.runFor(java.time.Duration.ofSeconds(1));
         assertEquals(1, replies.size());
     }
+
+    @Test
+    void capture_recordsEveryFrameBothWays_inAPcapFileThatReadsBack(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Path file = dir.resolve("a.pcap");
+        mirage.net.Netif port = sw.addPort("a", MacAddress.parse("02:00:00:00:00:02"), 1500);
+        mirage.net.Netif captured = mirage.net.Netif.capture(port, file, () -> 946_684_800_000_000_000L + sim.now());
+        DirectStack a = Stack.direct(captured, NetConfig.ipv4(Ipv4Cidr.parse("10.0.0.2/24")), sim.loop(), Rng.seeded(2));
+        stack("b", 3, "10.0.0.3/24");
+        a.icmpv4().ping(B, 1, 1, ByteBuffer.allocate(3000)); // ARP both ways, then 3 fragments each way
+        sim.runFor(java.time.Duration.ofSeconds(1));
+        a.close();
+        mirage.net.internal.pcap.PcapReader.Capture c = mirage.net.internal.pcap.PcapReader.read(file);
+        long sent = port.stats().txFrames();
+        long received = port.stats().rxFrames();
+        assertEquals(sent + received, c.records().size());
+        assertTrue(sent >= 5 && received >= 4, sent + " sent, " + received + " received");
+    }
 }
