@@ -53,12 +53,17 @@ import mirage.net.internal.wire.EthernetFrame;
 public final class Direct implements DirectStack {
 
     /**
-     * Addresses given by the operator or a DHCP server are announced at once (RFC 5227 section
-     * 2.3), not probed first; a whole fragmented datagram (an 8000-byte ping is six frames, a
-     * 64 KiB one 45) may wait for one resolution, 96 KiB of queue in all (Linux keeps about
-     * 200 KiB per neighbour). See docs/decisions/0025-direct-stack.md.
+     * ARP for an interface of {@code mtu}: addresses given by the operator or a DHCP server are
+     * announced at once (RFC 5227 section 2.3), not probed first; a whole fragmented datagram (an
+     * 8000-byte ping is six frames, a 64 KiB one 45) may wait for one resolution. The queue holds
+     * frames of up to the MTU, about 96 KiB in all (Linux keeps some 200 KiB per neighbour), and
+     * never fewer than 8 (an interface with a 64 KiB MTU, for passt, rarely fragments). See
+     * docs/decisions/0025-direct-stack.md.
      */
-    static final ArpConfig ARP = ArpConfig.DEFAULTS.withAddressStart(ArpConfig.AddressStart.ANNOUNCE).withQueue(48, 64);
+    static ArpConfig arpConfig(int mtu) {
+        int total = Math.max(8, Math.min(64, 96 * 1024 / mtu));
+        return ArpConfig.DEFAULTS.withAddressStart(ArpConfig.AddressStart.ANNOUNCE).withQueue(Math.min(48, total), total);
+    }
 
     private final Netif netif;
     private final NetConfig config;
@@ -89,7 +94,7 @@ public final class Direct implements DirectStack {
         this.config = config;
         this.loop = loop;
         this.ethernetEngine = new EthernetEngine(netif.mac(), netif.mtu(), this::transmit);
-        this.arpEngine = new ArpEngine(ethernetEngine, ARP, rng);
+        this.arpEngine = new ArpEngine(ethernetEngine, arpConfig(netif.mtu()), rng);
         Ipv4Link link = new Ipv4Link() {
             @Override
             public int mtu() {
