@@ -40,8 +40,9 @@ import java.nio.ByteBuffer;
  * {@link NetException.Reason#MESSAGE_TOO_LONG} for a frame longer than the MTU allows. A frame
  * the device cannot take now (a full transmit ring) is dropped and counted in
  * {@link Stats#txDropped()}, as a NIC drops it: frames are datagrams. Frames received malformed
- * (shorter than {@value #HEADER_LENGTH} bytes, longer than the MTU allows) are dropped and
- * counted in {@link Stats#rxErrors()}, never thrown.
+ * (shorter than {@value #HEADER_LENGTH} bytes, longer than the medium carries) are dropped and
+ * counted in {@link Stats#rxErrors()}, never thrown. The MTU bounds what this side sends; a
+ * medium may carry more (a framed stream to passt takes frames up to 64 KiB).
  */
 public interface Netif extends AutoCloseable {
 
