@@ -335,6 +335,11 @@ public final class Simulator implements Simulation {
             return Thread.currentThread() == owner && current == null;
         }
 
+        @Override
+        public Waiter waiter() {
+            return new SimWaiter();
+        }
+
         /** Tasks and loop actions never run at the same time here: run the action at once. */
         @Override
         public <T, X extends Exception> T call(Action<T, X> action) throws X {
@@ -355,6 +360,58 @@ public final class Simulator implements Simulation {
                 arm(deadlineNanos, task);
             }
             Continuation.yield(SCOPE);
+        }
+    }
+
+    /** A waiter whose task yields to the simulator; signals and deadlines make it ready again. */
+    private final class SimWaiter implements EventLoop.Waiter {
+        private boolean permit;
+        private SimTask waiting;
+        private boolean timedOut;
+
+        @Override
+        public boolean await(long deadlineNanos) {
+            confined();
+            if (permit) {
+                permit = false;
+                return true;
+            }
+            SimTask task = current;
+            if (task == null) {
+                throw new IllegalStateException("waiting on the event loop's thread would stall it");
+            }
+            if (deadlineNanos <= now) {
+                return false;
+            }
+            waiting = task;
+            timedOut = false;
+            SimTimer timer = deadlineNanos == Long.MAX_VALUE ? null : arm(deadlineNanos, () -> {
+                if (waiting == task) {
+                    waiting = null;
+                    timedOut = true;
+                    ready.add(task);
+                }
+            });
+            Continuation.yield(SCOPE);
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (permit) {
+                permit = false;
+                return true;
+            }
+            return !timedOut;
+        }
+
+        @Override
+        public void signal() {
+            confined();
+            permit = true;
+            SimTask task = waiting;
+            if (task != null) {
+                waiting = null;
+                ready.add(task);
+            }
         }
     }
 
