@@ -607,7 +607,7 @@ public final class DhcpClient {
     /** Seconds since the exchange began, 0 to 65535. */
     private int secs(long now) {
         long s = (now - exchangeStart) / SECOND;
-        return (int) Math.clamp(s, 0, 0xffff);
+        return Math.clamp(s, 0, 0xffff);
     }
 
     private void transmit(long now, MessageType type, Ipv4Address destination, int secs, int flags,
