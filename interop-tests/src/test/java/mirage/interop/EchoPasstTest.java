@@ -101,4 +101,13 @@ class EchoPasstTest {
                     + "\npasst said:\n" + Host.read(passtLog));
         }
     }
+
+    @Test
+    void dhcp_passtLeasesTheUnikernelItsTemplateAddress_thenUdpEcho() throws Exception {
+        Path log = work.resolve("echo-dhcp.log");
+        Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=unix:" + socket,
+                "--net-mtu:service=65520");
+        Host.Netns.awaitLine(log, "echo: ipv4 [" + GUEST + "/24] gateway 10.88.0.1", echo, Duration.ofSeconds(60));
+        assertEchoes(log);
+    }
 }

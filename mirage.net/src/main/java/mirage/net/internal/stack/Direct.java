@@ -120,10 +120,7 @@ public final class Direct implements DirectStack {
         this.udpEngine = new UdpEngine(ipEngine, icmpEngine, rng);
         ethernetEngine.register(EthernetFrame.TYPE_IPV4,
                 (now, frame) -> ipEngine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength()));
-        if (config instanceof NetConfig.Dhcp) {
-            throw new IllegalArgumentException("the DHCP client is not bound into the direct stack yet: give a static address");
-        }
-        this.dhcp = null;
+        this.dhcp = config instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
     }
 
     /** Builds the stack, listens on {@code netif} and starts addressing, on the loop. */
@@ -215,6 +212,11 @@ public final class Direct implements DirectStack {
         arpEngine.setAddresses(now, addressesOf(addresses));
         gateway = router;
         notifyAddresses();
+    }
+
+    /** Starts resolving {@code address} unless it is in the ARP cache. Loop thread only. */
+    void resolve(long now, Ipv4Address address) {
+        arpEngine.resolve(now, address.bits());
     }
 
     private void notifyAddresses() {
