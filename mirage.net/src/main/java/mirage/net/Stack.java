@@ -25,6 +25,21 @@ public interface Stack extends AutoCloseable {
     void close();
 
     /**
+     * The host-socket stack (mirage's {@code --net=host}): UDP and TCP over the host kernel's
+     * sockets, for running a unikernel on a development machine or next to other programs.
+     * Every port listened on is shifted by {@code portOffset} on the host (with 8000, a server
+     * on port 80 listens on 8080); connections and datagrams go to the ports given.
+     * UDP receivers run on {@code loop}'s thread, as {@link Udp} says.
+     *
+     * @param bind the host address listened on: {@code 0.0.0.0} for all, {@code 127.0.0.1}
+     *     for this machine only
+     * @throws IllegalArgumentException if {@code portOffset} is outside 0-65534
+     */
+    static Stack host(EventLoop loop, Ipv4Address bind, int portOffset) {
+        return mirage.net.internal.host.HostStack.open(loop, bind, portOffset);
+    }
+
+    /**
      * The direct stack: Ethernet, ARP, IPv4, ICMP and UDP engines of this module over
      * {@code netif}, driven by {@code loop}, addressed as {@code config} says (a static address,
      * or a DHCP client started at once). The stack becomes {@code netif}'s one receiver and
