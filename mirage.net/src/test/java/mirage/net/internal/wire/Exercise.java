@@ -17,6 +17,7 @@ final class Exercise {
         ipv4(b, at, len);
         icmp(b, at, len);
         udp(b, at, len, src, dst);
+        tcp(b, at, len, src, dst);
     }
 
     static long ethernet(ByteBuffer b, int at, int len) {
@@ -105,6 +106,27 @@ final class Exercise {
                 + (p.checksumVerifies(src.bits(), dst.bits()) ? 1 : 0) + p.offset();
         assertTrue(p.payloadOffset() + p.payloadLength() <= at + len);
         assertNotNull(UdpRepr.parse(p, src, dst));
+        return s;
+    }
+
+    static long tcp(ByteBuffer b, int at, int len, Ipv4Address src, Ipv4Address dst) {
+        TcpSegment p = new TcpSegment();
+        if (!p.check(b, at, len)) {
+            assertNotNull(p.error());
+            return 0;
+        }
+        long s = p.sourcePort() + p.destinationPort() + p.sequence() + p.acknowledgment() + p.headerLength()
+                + p.reserved() + p.flags() + p.window() + p.checksum() + p.urgentPointer() + p.optionsOffset()
+                + p.optionsLength() + p.payloadOffset() + p.payloadLength() + p.sequenceLength() + p.mss()
+                + p.windowScale() + (p.sackPermitted() ? 1 : 0) + (p.hasTimestamps() ? 1 : 0) + p.tsVal() + p.tsEcr()
+                + (p.checksumVerifies(src.bits(), dst.bits()) ? 1 : 0) + p.offset() + p.length()
+                + (p.syn() ? 1 : 0) + (p.fin() ? 1 : 0) + (p.rst() ? 1 : 0) + (p.ack() ? 1 : 0);
+        for (int i = 0; i < p.sackBlockCount(); i++) {
+            s += p.sackLeft(i) + p.sackRight(i);
+        }
+        assertTrue(p.payloadLength() >= 0 && p.payloadOffset() + p.payloadLength() <= at + len);
+        assertTrue(p.sackBlockCount() <= TcpSegment.MAX_SACK_BLOCKS);
+        assertNotNull(TcpRepr.parse(p, src, dst));
         return s;
     }
 }

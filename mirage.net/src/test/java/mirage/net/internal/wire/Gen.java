@@ -86,6 +86,36 @@ final class Gen {
         return new UdpRepr(r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(1500));
     }
 
+    static TcpRepr tcp(SplittableRandom r) {
+        java.util.List<TcpOption> options = new java.util.ArrayList<>();
+        int room = TcpSegment.MAX_OPTIONS_LENGTH;
+        for (int n = r.nextInt(6); n > 0; n--) {
+            TcpOption o = switch (r.nextInt(7)) {
+                case 0 -> new TcpOption.Mss(r.nextInt(0x10000));
+                case 1 -> new TcpOption.WindowScale(r.nextInt(256));
+                case 2 -> new TcpOption.SackPermitted();
+                case 3 -> new TcpOption.Timestamps(r.nextInt(), r.nextInt());
+                case 4 -> {
+                    java.util.List<TcpOption.SackBlock> blocks = new java.util.ArrayList<>();
+                    for (int i = 1 + r.nextInt(4); i > 0; i--) {
+                        blocks.add(new TcpOption.SackBlock(r.nextInt(), r.nextInt()));
+                    }
+                    yield new TcpOption.Sack(blocks);
+                }
+                default -> {
+                    int kind = 9 + r.nextInt(247);
+                    yield new TcpOption.Unknown(kind, octets(r, 8));
+                }
+            };
+            if (o.length() <= room) {
+                options.add(o);
+                room -= o.length();
+            }
+        }
+        return new TcpRepr(r.nextInt(0x10000), r.nextInt(0x10000), r.nextInt(), r.nextInt(), r.nextInt(256),
+                r.nextInt(0x10000), r.nextInt(0x10000), options, r.nextInt(1500));
+    }
+
     static Icmpv4Repr icmp(SplittableRandom r) {
         return switch (r.nextInt(4)) {
             case 0 -> new Icmpv4Repr.Echo(Icmpv4Repr.Echo.Kind.REQUEST, r.nextInt(0x10000), r.nextInt(0x10000), octets(r, 100));

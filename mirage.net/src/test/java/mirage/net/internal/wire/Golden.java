@@ -64,6 +64,29 @@ final class Golden {
     static final String IPV4_OPTIONS_UDP =
             "46000024123400000111265ac0000201c633640294040000" + "04d2162e000c0000" + "70696e67";
 
+    /**
+     * Captured (Linux 6.18, a Python client connecting to a Python echo server on port 7, veth
+     * pair between namespaces, transmit checksum offload off, 2026-11-26): a = 10.99.1.1 sends
+     * SYN from port 34060 with MSS 1460, SACK-permitted, timestamps (TSval 0x4134e4dd), NOP and
+     * window scale 10. Whole Ethernet frame.
+     */
+    static final String TCP_SYN =
+            "7edd4416d77a0a9d7d570f8b08004500003c5f8e40004006c4650a6301010a630102850c0007f6c00f7d00000000a002faf084e00000020405b40402080a4134e4dd000000000103030a";
+    /** Captured: the SYN-ACK of 10.99.1.2 (options MSS, SACK-permitted, timestamps, NOP, window scale 10). */
+    static final String TCP_SYN_ACK =
+            "0a9d7d570f8b7edd4416d77a08004500003c00004000400623f40a6301020a6301010007850cc6dfe95af6c00f7ea012fe88d8f80000020405b40402080a070ff0f44134e4dd0103030a";
+    /** Captured: a's data segment "hello mirage" with PSH ACK and NOP, NOP, timestamps. */
+    static final String TCP_DATA =
+            "7edd4416d77a0a9d7d570f8b0800450000405f9040004006c45f0a6301010a630102850c0007f6c00f7ec6dfe95b8018003f7ada00000101080a4134e4de070ff0f468656c6c6f206d6972616765";
+    /**
+     * Hand-assembled from {@link #TCP_SYN}: its TCP header alone with the options laid out as
+     * {@link TcpRepr#emit} lays them (MSS, SACK-permitted, timestamps, window scale, then End as
+     * padding, no NOPs), checksum recomputed over the pseudo-header 10.99.1.1 to 10.99.1.2
+     * (0x7bea; tshark reports it correct).
+     */
+    static final String TCP_SYN_TIGHT =
+            "850c0007f6c00f7d00000000a002faf07bea0000020405b40402080a4134e4dd0000000003030a00";
+
     static ByteBuffer buffer(String hex) {
         return ByteBuffer.wrap(HexFormat.of().parseHex(hex));
     }

@@ -88,4 +88,27 @@ class WireFuzzTest {
             assertEquals(Parsed.ok(u), UdpRepr.parse(q, src, dst));
         }
     }
+
+    @FuzzTest(maxDuration = "10s")
+    void tcp(FuzzedDataProvider data) {
+        Ipv4Address src = new Ipv4Address(data.consumeInt());
+        Ipv4Address dst = new Ipv4Address(data.consumeInt());
+        byte[] bytes = data.consumeRemainingAsBytes();
+        ByteBuffer b = ByteBuffer.wrap(bytes);
+        Exercise.tcp(b, 0, bytes.length, src, dst);
+        TcpSegment p = new TcpSegment();
+        if (p.check(b, 0, bytes.length)) {
+            // Fix the checksum so that parse is reached whatever the fuzzer wrote.
+            Bytes.put16(b, TcpSegment.CHECKSUM, 0);
+            long sum = InternetChecksum.pseudoHeader(src.bits(), dst.bits(), Ipv4Packet.PROTOCOL_TCP, bytes.length);
+            Bytes.put16(b, TcpSegment.CHECKSUM, InternetChecksum.finish(InternetChecksum.add(sum, b, 0, bytes.length)));
+            TcpRepr t = TcpRepr.parse(p, src, dst).orThrow();
+            ByteBuffer out = ByteBuffer.allocate(t.bufferLen());
+            out.put(t.headerLength(), bytes, p.payloadOffset(), t.payloadLength());
+            t.emit(out, 0, src, dst);
+            TcpSegment q = new TcpSegment();
+            q.check(out, 0, out.limit());
+            assertEquals(Parsed.ok(t), TcpRepr.parse(q, src, dst));
+        }
+    }
 }

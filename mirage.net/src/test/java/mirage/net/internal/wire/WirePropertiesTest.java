@@ -86,6 +86,37 @@ class WirePropertiesTest {
     }
 
     @Test
+    void tcpRoundTripAndChecksum() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            TcpRepr t = Gen.tcp(r);
+            Ipv4Address src = Gen.ip(r);
+            Ipv4Address dst = Gen.ip(r);
+            int at = r.nextInt(4);
+            ByteBuffer b = noisy(r, at, t.bufferLen());
+            t.emit(b, at, src, dst);
+            TcpSegment p = new TcpSegment();
+            assertTrue(p.check(b, at, t.bufferLen()), () -> String.valueOf(p.error()));
+            assertEquals(t.headerLength(), p.headerLength());
+            assertEquals(t.payloadLength(), p.payloadLength());
+            assertTrue(p.checksumVerifies(src.bits(), dst.bits()));
+            assertEquals(Parsed.ok(t), TcpRepr.parse(p, src, dst));
+        });
+    }
+
+    /** Random bytes after a plausible fixed header: the option walk never throws and never reads past the header. */
+    @Test
+    void tcpOptionWalkNeverThrows() {
+        qt().withExamples(5000).forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] bytes = new byte[20 + r.nextInt(60)];
+            r.nextBytes(bytes);
+            bytes[TcpSegment.DATA_OFFSET] = (byte) ((5 + r.nextInt(11)) << 4);
+            Exercise.tcp(ByteBuffer.wrap(bytes), 0, bytes.length, Gen.ip(r), Gen.ip(r));
+        });
+    }
+
+    @Test
     void icmpRoundTripAndChecksum() {
         qt().forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom r = new SplittableRandom(seed);

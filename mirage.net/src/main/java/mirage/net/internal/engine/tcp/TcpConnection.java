@@ -1,0 +1,276 @@
+package mirage.net.internal.engine.tcp;
+
+import java.nio.ByteBuffer;
+import mirage.net.Ipv4Address;
+
+/**
+ * One connection of a {@link TcpEngine}: the handle its binding holds, and the transmission
+ * control block (RFC 9293 section 3.3.1) the engine keeps. Every method is a call into the
+ * engine and takes {@code now}; all run on the loop thread. The handle stays valid after the
+ * connection ended ({@link TcpEvents#closed}): reads return what was received and then
+ * {@code -1}, writes return {@code -1}.
+ *
+ * <p>Fields are the engine's; the binding uses only the public methods and {@link #attachment}.
+ */
+public final class TcpConnection {
+    static final long NONE = Long.MAX_VALUE;
+    /** How many out-of-order ranges the receiver keeps (and so at most how many SACK blocks it reports). */
+    static final int MAX_OOO = 4;
+    /** How many SACKed ranges the sender remembers. */
+    static final int MAX_SACKED = 8;
+
+    final TcpEngine engine;
+    final Ipv4Address localAddress;
+    final int localPort;
+    final Ipv4Address remoteAddress;
+    final int remotePort;
+    final TcpEngine.Listener listener;
+    final boolean active;
+
+    TcpState state = TcpState.CLOSED;
+    boolean reported;
+    Termination termination;
+
+    /** What the binding hangs on the handle (its Flow object); the engine never reads it. */
+    public Object attachment;
+
+    // Send sequence space (RFC 9293 section 3.3.1).
+    int iss;
+    int sndUna;
+    int sndNxt;
+    int sndMax;
+    long sndWnd;
+    long maxSndWnd;
+    int sndWl1;
+    int sndWl2;
+    int sndShift;
+    // Receive sequence space.
+    int irs;
+    int rcvNxt;
+    int rcvAdv;
+    int rcvShift;
+
+    int mss;
+    boolean tsOn;
+    int tsRecent;
+    long tsRecentAge;
+    int tsOffset;
+    boolean sackOn;
+
+    // Send buffer: a ring whose first byte has sequence number sndUna (once the SYN is acknowledged).
+    final byte[] sndBuf;
+    int sndHead;
+    int sndLen;
+    boolean finQueued;
+    boolean finAcked;
+
+    // Receive buffer: sndLen's twin; in-order bytes from rcvHead, out-of-order ranges beyond them.
+    final byte[] rcvBuf;
+    int rcvHead;
+    int rcvLen;
+    final int[] oooLeft = new int[MAX_OOO];
+    final int[] oooRight = new int[MAX_OOO];
+    int oooCount;
+    boolean finReceived;
+    boolean readShut;
+    boolean appClosed;
+
+    // What the peer SACKed, beyond sndUna.
+    final int[] sackedLeft = new int[MAX_SACKED];
+    final int[] sackedRight = new int[MAX_SACKED];
+    int sackedCount;
+
+    // RTT and retransmission (RFC 6298).
+    long srtt = -1;
+    long rttvar;
+    long rto;
+    int backoff;
+    int rttSeq;
+    long rttStart = -1;
+    int retransmits;
+
+    // Loss recovery (RFC 6582 / RFC 6675).
+    final CongestionControl cc;
+    int dupAcks;
+    boolean recovery;
+    int recover;
+    int rexmitNext;
+
+    // Delayed ACK.
+    int unackedSegments;
+    boolean ackNow;
+
+    // Options.
+    boolean noDelay;
+    long keepIdle;
+    long keepInterval;
+    int keepProbes;
+    int keepSent;
+    long lastHeard;
+
+    // Timers as data: absolute deadlines, NONE when off.
+    long rtoDeadline = NONE;
+    long ackDeadline = NONE;
+    long persistDeadline = NONE;
+    long keepaliveDeadline = NONE;
+    long closeDeadline = NONE;
+    long connectDeadline = NONE;
+    long persistBackoff;
+
+    int events;
+    boolean queued;
+    /** Index in the engine's list of live connections, -1 once removed. */
+    int index = -1;
+    /** True once the binding knows the handle (connect returned it, or it was accepted). */
+    boolean exposed;
+    /** True if the peer's SYN carried a window scale option (both sides then scale). */
+    boolean wsOn;
+
+    TcpConnection(TcpEngine engine, Ipv4Address localAddress, int localPort, Ipv4Address remoteAddress, int remotePort,
+            TcpEngine.Listener listener, boolean active, int sendBuffer, int receiveBuffer, CongestionControl cc) {
+        this.engine = engine;
+        this.localAddress = localAddress;
+        this.localPort = localPort;
+        this.remoteAddress = remoteAddress;
+        this.remotePort = remotePort;
+        this.listener = listener;
+        this.active = active;
+        this.sndBuf = new byte[sendBuffer];
+        this.rcvBuf = new byte[receiveBuffer];
+        this.cc = cc;
+    }
+
+    public TcpState state() {
+        return state;
+    }
+
+    public Ipv4Address localAddress() {
+        return localAddress;
+    }
+
+    public int localPort() {
+        return localPort;
+    }
+
+    public Ipv4Address remoteAddress() {
+        return remoteAddress;
+    }
+
+    public int remotePort() {
+        return remotePort;
+    }
+
+    /** Why the connection ended, or null while it lives. */
+    public Termination termination() {
+        return termination;
+    }
+
+    /** Bytes that {@link #read} would return now. */
+    public int readable() {
+        return rcvLen;
+    }
+
+    /** Bytes {@link #write} would accept now (0 once writing is shut or the connection ended). */
+    public int writable() {
+        return canWrite() ? sndBuf.length - sndLen : 0;
+    }
+
+    boolean canWrite() {
+        return !finQueued && termination == null
+                && (state == TcpState.SYN_SENT || state == TcpState.SYN_RECEIVED || state == TcpState.ESTABLISHED
+                        || state == TcpState.CLOSE_WAIT);
+    }
+
+    /** Bytes written and not yet acknowledged by the peer. */
+    public int unacknowledged() {
+        return sndLen;
+    }
+
+    /** The send MSS in force (after negotiation and clamping to the route MTU). */
+    public int mss() {
+        return mss;
+    }
+
+    /** The congestion window in bytes. */
+    public long congestionWindow() {
+        return cc.cwnd;
+    }
+
+    /**
+     * Copies up to {@code dst.remaining()} received bytes into {@code dst} (its position moves).
+     *
+     * @return bytes copied, 0 if none are there yet, -1 at the end of stream (the peer's FIN was
+     *     read, or reading was shut down)
+     */
+    public int read(long now, ByteBuffer dst) {
+        return engine.read(now, this, dst);
+    }
+
+    /**
+     * Copies as many bytes of {@code src} as the send buffer has room for (its position moves)
+     * and sends what the windows and Nagle allow.
+     *
+     * @return bytes accepted (0 when the buffer is full: wait for {@link TcpEvents#writable}),
+     *     or -1 if writing was shut down or the connection ended
+     */
+    public int write(long now, ByteBuffer src) {
+        return engine.write(now, this, src);
+    }
+
+    /** Sends FIN once the buffered bytes are sent (half-close, RFC 9293 section 3.10.4). Idempotent. */
+    public void shutdownWrite(long now) {
+        engine.shutdownWrite(now, this);
+    }
+
+    /** Discards what arrives from now on; {@link #read} returns -1. */
+    public void shutdownRead(long now) {
+        engine.shutdownRead(now, this);
+    }
+
+    /**
+     * The application is done with the connection: with unread data this is an abort (RST,
+     * RFC 9293 section 3.10.4 and RFC 1122 section 4.2.2.13); otherwise a FIN follows the
+     * buffered bytes and the engine finishes the close on its own. Idempotent.
+     */
+    public void close(long now) {
+        engine.close(now, this);
+    }
+
+    /** Sends a reset (if synchronized) and ends the connection at once with {@link Termination#ABORTED}. Idempotent. */
+    public void abort(long now) {
+        engine.abort(now, this);
+    }
+
+    /** Nagle off (true) or on; turning it off sends what is buffered. */
+    public void noDelay(long now, boolean noDelay) {
+        this.noDelay = noDelay;
+        engine.output(now, this);
+        engine.flushEvents();
+    }
+
+    /**
+     * Keepalive after {@code idle} nanoseconds of silence, a probe every {@code interval}, the
+     * connection failing with {@link Termination#TIMEOUT} after {@code probes} unanswered ones;
+     * {@code idle <= 0} turns it off.
+     */
+    public void keepalive(long now, long idle, long interval, int probes) {
+        if (idle <= 0) {
+            keepIdle = 0;
+            keepaliveDeadline = NONE;
+            return;
+        }
+        keepIdle = idle;
+        keepInterval = Math.max(1, interval);
+        keepProbes = Math.max(1, probes);
+        keepSent = 0;
+        lastHeard = now;
+        if (state.synchronizedState() && termination == null) {
+            keepaliveDeadline = now + idle;
+        }
+    }
+
+    @Override
+    public String toString() {
+        return localAddress + ":" + localPort + "-" + remoteAddress + ":" + remotePort + " " + state;
+    }
+}

@@ -1,0 +1,15 @@
+package mirage.net.internal.engine.tcp;
+
+/** Why a connection ended, as {@link TcpEvents#closed} reports it. */
+public enum Termination {
+    /** Both sides sent FIN and ours was acknowledged (or the local close finished the exchange). */
+    NORMAL,
+    /** The peer reset a synchronized connection (RST with the expected sequence number, RFC 5961 section 3.2). */
+    RESET,
+    /** The peer answered our SYN with a reset: nobody listens there (mirage's {@code `Refused}). */
+    REFUSED,
+    /** The handshake, retransmissions or keepalive probes ran out of time (mirage's {@code `Timeout}). */
+    TIMEOUT,
+    /** This side aborted it ({@link TcpConnection#abort}, or a close with unread data, RFC 9293 section 3.10.4). */
+    ABORTED
+}
