@@ -7,8 +7,8 @@ import mirage.core.spi.EventLoop;
  * A TCP/IP stack (mirage-tcpip's {@code Stack.V4V6}): what a unikernel's {@code start} method
  * takes to talk to the network. Two implementations satisfy it, as in MirageOS: the
  * {@linkplain #direct direct stack}, this project's own protocol engines over a {@link Netif},
- * and (with TCP, in the second part of the network work) a stack over the host's sockets. An
- * application written against {@code Stack} runs on either.
+ * and the {@linkplain #host host-socket stack} over the host kernel's sockets. An application
+ * written against {@code Stack} runs on either.
  *
  * <p>Each accessor returns the same object every time. Threading as {@link Netif}.
  */
@@ -16,6 +16,9 @@ public interface Stack extends AutoCloseable {
 
     /** UDP over the stack's address families (IPv4 so far). */
     Udp udp();
+
+    /** TCP over the stack's address families (IPv4 so far). */
+    Tcp tcp();
 
     /**
      * Stops the stack and closes what it opened. Idempotent; never throws. Later operations on

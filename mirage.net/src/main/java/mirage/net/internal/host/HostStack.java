@@ -76,6 +76,7 @@ public final class HostStack implements Stack {
         return udp;
     }
 
+    @Override
     public Tcp tcp() {
         return tcp;
     }

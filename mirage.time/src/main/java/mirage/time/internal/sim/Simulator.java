@@ -340,6 +340,12 @@ public final class Simulator implements Simulation {
             return new SimWaiter();
         }
 
+        @Override
+        public void spawn(String name, Runnable task) {
+            Objects.requireNonNull(task, "task");
+            Simulator.this.spawn(name, task::run);
+        }
+
         /** Tasks and loop actions never run at the same time here: run the action at once. */
         @Override
         public <T, X extends Exception> T call(Action<T, X> action) throws X {

@@ -66,6 +66,18 @@ public interface EventLoop {
         return new mirage.core.internal.ParkingWaiter(this);
     }
 
+    /**
+     * Starts {@code task} as an application task of its own: a virtual thread here, a
+     * simulated task in a simulation (so that it blocks on virtual time). Services use it for
+     * work that belongs to no caller, such as a TCP listener's handler of each accepted
+     * connection. What the task throws is its own: it is reported on the standard error stream
+     * and ends the task.
+     */
+    default void spawn(String name, Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        Thread.ofVirtual().name(name).start(task);
+    }
+
     /** An action run on the loop by {@link #call}: a result or an exception of type {@code X}. */
     @FunctionalInterface
     interface Action<T, X extends Exception> {
