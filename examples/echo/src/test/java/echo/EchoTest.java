@@ -34,7 +34,7 @@ class EchoTest {
                 NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.3/24")), sim.loop(), Rng.seeded(2));
         List<String> console = new ArrayList<>();
         Echo.serve(console::add, server);
-        assertEquals(List.of("echo: ipv4 [192.168.7.2/24]", "echo: UDP echo on port 7"), console);
+        assertEquals(List.of("echo: ipv4 [192.168.7.2/24]", "echo: UDP and TCP echo on port 7, HTTP on port 80"), console);
 
         List<byte[]> echoed = new ArrayList<>();
         client.udp().listen(5555, (src, sp, dst, data) -> {
@@ -69,5 +69,53 @@ class EchoTest {
             b[k] = (byte) (i + k);
         }
         return b;
+    }
+
+    @Test
+    void tcpEchoAndHttp_overLossyNetwork_keepAliveRequestsAndPatternedBodies() throws Exception {
+        Simulation sim = Simulation.create(8);
+        SimulatedNetwork net = SimulatedNetwork.create(sim.loop(), Rng.seeded(10),
+                new SimulatedNetwork.Impairments(0.02, 1_000_000, 0, 0.01, 2_000_000, 0.005, 0.005));
+        DirectStack server = Stack.direct(net.port("server", MacAddress.parse("02:00:00:00:07:02"), 1500),
+                NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.2/24")), sim.loop(), Rng.seeded(1));
+        DirectStack client = Stack.direct(net.port("client", MacAddress.parse("02:00:00:00:07:03"), 1500),
+                NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.3/24")), sim.loop(), Rng.seeded(2));
+        Echo.serve(line -> { }, server);
+        List<String> results = new ArrayList<>();
+        sim.spawn("client", () -> {
+            try (mirage.net.Tcp.Connection c = client.tcp().connect(SERVER, Echo.PORT, Duration.ofSeconds(10))) {
+                byte[] sent = payload(77);
+                c.write(ByteBuffer.wrap(sent));
+                c.shutdown(mirage.core.Flow.Direction.WRITE);
+                results.add("echo " + java.util.Arrays.equals(sent, readAll(c)));
+            }
+            try (mirage.net.Tcp.Connection c = client.tcp().connect(SERVER, Echo.HTTP_PORT, Duration.ofSeconds(10))) {
+                c.write(ByteBuffer.wrap(("GET /bytes/300000 HTTP/1.1\r\nHost: s\r\n\r\n"
+                        + "GET / HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                byte[] all = readAll(c);
+                String text = new String(all, java.nio.charset.StandardCharsets.ISO_8859_1);
+                int bodyStart = text.indexOf("\r\n\r\n") + 4;
+                results.add(text.substring(0, text.indexOf("\r\n")));
+                boolean pattern = true;
+                for (int i = 0; i < 300_000; i++) {
+                    pattern &= all[bodyStart + i] == (byte) (i % 251);
+                }
+                results.add("pattern " + pattern);
+                String second = text.substring(bodyStart + 300_000);
+                results.add(second.substring(0, second.indexOf("\r\n")));
+                results.add("close " + second.contains("Connection: close"));
+            }
+        });
+        sim.runFor(Duration.ofMinutes(2));
+        assertEquals(List.of("echo true", "HTTP/1.1 200 OK", "pattern true", "HTTP/1.1 200 OK", "close true"), results);
+    }
+
+    static byte[] readAll(mirage.core.Flow f) throws mirage.core.FlowException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteBuffer b = ByteBuffer.allocate(8192);
+        while (f.read(b.clear()) != mirage.core.Flow.EOF) {
+            out.write(b.array(), 0, b.position());
+        }
+        return out.toByteArray();
     }
 }

@@ -58,7 +58,7 @@ class EchoImageTest {
         echo = ns.start(echoLog, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
                 "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.77.0.1");
         ns.awaitLink(TAP, echo, echoLog);
-        Host.Netns.awaitLine(echoLog, "echo: UDP echo on port 7", echo, Duration.ofSeconds(60));
+        Host.Netns.awaitLine(echoLog, "echo: UDP and TCP echo on port 7, HTTP on port 80", echo, Duration.ofSeconds(60));
         ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"); // keep the capture to our protocols
         ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");

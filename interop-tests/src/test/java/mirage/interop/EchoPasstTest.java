@@ -84,7 +84,7 @@ class EchoPasstTest {
         // passt's MTU, as its DHCP would give it: passt sends whole datagrams and reassembles nothing
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=unix:" + socket,
                 "--net-mtu:service=65520", "--ipv4=" + GUEST + "/24", "--ipv4-gateway=10.88.0.1");
-        Host.Netns.awaitLine(log, "echo: UDP echo on port 7", echo, Duration.ofSeconds(60));
+        Host.Netns.awaitLine(log, "echo: UDP and TCP echo on port 7, HTTP on port 80", echo, Duration.ofSeconds(60));
         assertEchoes(log);
     }
 

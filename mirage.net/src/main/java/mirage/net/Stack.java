@@ -42,6 +42,11 @@ public interface Stack extends AutoCloseable {
         return mirage.net.internal.host.HostStack.open(loop, bind, portOffset);
     }
 
+    /** {@link #host(EventLoop, Ipv4Address, int)} on all the host's addresses ({@code 0.0.0.0}). */
+    static Stack host(EventLoop loop, int portOffset) {
+        return host(loop, Ipv4Address.UNSPECIFIED, portOffset);
+    }
+
     /**
      * The direct stack: Ethernet, ARP, IPv4, ICMP and UDP engines of this module over
      * {@code netif}, driven by {@code loop}, addressed as {@code config} says (a static address,

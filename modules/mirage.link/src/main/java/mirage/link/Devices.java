@@ -84,14 +84,40 @@ public interface Devices {
                 Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY)));
     }
 
+    /** The runtime argument {@code --port-offset=N} of the host-socket stack. */
+    RuntimeArg<Integer> PORT_OFFSET = RuntimeArg.integer("port-offset", 8000,
+            "With the host-socket stack (--stack=host at configure time): added to every port listened on.");
+
     /**
-     * The direct TCP/IP stack on the network interface {@code name}, as {@code mirage.net.Stack}
-     * (a {@code mirage.net.DirectStack}): this project's engines over {@link #netif}, addressed
-     * by {@link #netConfig}, on the event loop, with {@link #random} randomness.
+     * A TCP/IP stack, as {@code mirage.net.Stack}, chosen at configure time by the key
+     * {@code --stack}: {@code direct} (the default) is {@link #directStack} on the network
+     * interface {@code name}; {@code host} is {@link #hostStack}, with no network device.
      */
     static Impl stack(String name) {
+        java.util.LinkedHashMap<String, Impl> choices = new java.util.LinkedHashMap<>();
+        choices.put("direct", directStack(name));
+        choices.put("host", hostStack());
+        return new Impl.Select("stack", "direct", choices);
+    }
+
+    /**
+     * The direct TCP/IP stack on the network interface {@code name}, as a
+     * {@code mirage.net.DirectStack}: this project's engines over {@link #netif}, addressed by
+     * {@link #netConfig}, on the event loop, with {@link #random} randomness.
+     */
+    static Impl directStack(String name) {
         return new Call("mirage.net", "mirage.net.Stack", "direct", "mirage.net.DirectStack",
                 Dispatch.STATIC_INTERFACE, List.of(netif(name), netConfig(), loop(), random()));
+    }
+
+    /**
+     * The host-socket stack (MirageOS's {@code --net=host}), as {@code mirage.net.Stack}: the
+     * host kernel's sockets on all its addresses, listening ports shifted by
+     * {@link #PORT_OFFSET}.
+     */
+    static Impl hostStack() {
+        return new Call("mirage.net", "mirage.net.Stack", "host", "mirage.net.Stack",
+                Dispatch.STATIC_INTERFACE, List.of(loop(), arg(PORT_OFFSET)));
     }
 
     /** The value of a runtime argument. */

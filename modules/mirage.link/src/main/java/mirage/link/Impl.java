@@ -64,6 +64,48 @@ public sealed interface Impl {
     }
 
     /**
+     * One of several implementations, chosen when the unikernel is configured by a configure
+     * key (MirageOS's configure-time keys, as in {@code mirage configure --net=host}): given
+     * as {@code --KEY=VALUE} to {@code mirage configure}, {@code build} or {@code run}'s build,
+     * remembered for later builds, {@code defaultChoice} when never given. The image holds only
+     * the chosen implementation and its modules and devices.
+     *
+     * @param key the key's name: 1-30 characters of a-z, 0-9 and '-', starting with a letter
+     * @param defaultChoice the choice when the key is not given; one of {@code choices}
+     * @param choices each value of the key and what it selects, in the order shown to users
+     * @throws IllegalArgumentException if the key is malformed, there are no choices, a value is
+     *     not 1-30 characters of a-z, 0-9 and '-', or the default is not a choice
+     */
+    record Select(String key, String defaultChoice, java.util.SequencedMap<String, Impl> choices) implements Impl {
+        public Select {
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(defaultChoice, "defaultChoice");
+            if (!key.matches("[a-z][a-z0-9-]{0,29}")) {
+                throw new IllegalArgumentException("configure key '" + key + "' must be 1-30 characters of a-z, 0-9 and '-', starting with a letter");
+            }
+            java.util.LinkedHashMap<String, Impl> copy = new java.util.LinkedHashMap<>();
+            for (var e : choices.entrySet()) {
+                if (!e.getKey().matches("[a-z0-9][a-z0-9-]{0,29}")) {
+                    throw new IllegalArgumentException("value '" + e.getKey() + "' of configure key " + key
+                            + " must be 1-30 characters of a-z, 0-9 and '-'");
+                }
+                copy.put(e.getKey(), Objects.requireNonNull(e.getValue(), "choice " + e.getKey()));
+            }
+            if (copy.isEmpty() || !copy.containsKey(defaultChoice)) {
+                throw new IllegalArgumentException("configure key " + key + ": the default '" + defaultChoice
+                        + "' must be one of its choices " + copy.keySet());
+            }
+            choices = java.util.Collections.unmodifiableSequencedMap(copy);
+        }
+
+        /** The type of the default choice; every choice must fit where the select is used. */
+        @Override
+        public String type() {
+            return choices.get(defaultChoice).type();
+        }
+    }
+
+    /**
      * The result of calling a method: a static method of {@code owner}, or, for {@link
      * Dispatch#INSTANCE}, an instance method of {@code owner} on the first input.
      *

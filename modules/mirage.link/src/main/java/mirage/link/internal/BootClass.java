@@ -149,6 +149,7 @@ public final class BootClass {
                 code.invokevirtual(CD_OPTIONAL, "orElseThrow", MethodTypeDesc.of(CD_Object));
                 code.checkcast(ClassDesc.of(d.type()));
             }
+            case Impl.Select sel -> throw new IllegalStateException("configure resolves every select before code generation: " + sel.key());
             case Impl.Call c -> {
                 List<ClassDesc> params = new ArrayList<>();
                 for (Impl input : c.inputs()) {

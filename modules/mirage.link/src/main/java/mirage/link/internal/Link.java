@@ -23,7 +23,13 @@ public final class Link {
     /** Builds the image; returns its directory. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target, Profile profile,
             Progress progress) throws LinkException {
-        Plan plan = Configure.run(layout, libraries, target, profile.name(), progress);
+        return build(layout, libraries, target, java.util.Map.of(), profile, progress);
+    }
+
+    /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
+    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
+            java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
+        Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
 
         progress.step("generating the boot class " + plan.bootClass());

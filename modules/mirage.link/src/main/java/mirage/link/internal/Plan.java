@@ -129,6 +129,7 @@ public record Plan(
             case Impl.LoopValue l -> "loop";
             case Impl.Arg a -> "--" + a.arg().name();
             case Impl.Device d -> "device " + d.name() + " (" + d.kind() + ")";
+            case Impl.Select sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
             case Impl.Call c -> {
                 List<String> inputs = new ArrayList<>();
                 c.inputs().forEach(i -> inputs.add(describe(i)));

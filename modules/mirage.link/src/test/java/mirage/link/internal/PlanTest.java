@@ -33,7 +33,7 @@ class PlanTest {
 
     @Test
     void manifest_collectsEveryDeviceOnce_inOrderOfUse_andRefusesOneNameTwoKinds() throws Exception {
-        mirage.link.Impl a = mirage.link.Devices.stack("service");
+        mirage.link.Impl a = mirage.link.Devices.directStack("service");
         mirage.link.Impl b = mirage.link.Devices.netif("backup");
         mirage.link.Impl again = mirage.link.Devices.netif("service");
         mirage.core.spi.Manifest m = Configure.manifest(java.util.List.of(a, b, again));
@@ -50,12 +50,29 @@ class PlanTest {
 
     @Test
     void stack_describesItsDevice_andRootsIncludeTheNetworkModule() {
-        mirage.link.Impl stack = mirage.link.Devices.stack("service");
+        mirage.link.Impl stack = mirage.link.Devices.directStack("service");
         assertEquals("mirage.net.Stack.direct(device service (NET_BASIC), mirage.net.NetConfig.fromArguments(--ipv4, "
                 + "--ipv4-gateway), loop, mirage.core.Rng.drbg(mirage.core.spi.Platform.entropy(platform)))", Plan.describe(stack));
         Plan p = BootClassTest.plan();
         Plan withStack = new Plan(p.name(), p.target(), p.appModule(), p.mainClass(), p.startDescriptor(),
                 java.util.List.of(stack), p.args(), p.modules(), p.manifest(), p.profile());
         assertTrue(withStack.roots().contains("mirage.net"), withStack.roots().toString());
+    }
+
+    @Test
+    void select_defaultOrGivenChoice_nestedInCalls_unknownKeysAndValuesRefused() throws Exception {
+        mirage.link.Impl stack = mirage.link.Devices.stack("service");
+        java.util.List<mirage.link.Impl> start = java.util.List.of(mirage.link.Devices.console(), stack);
+        java.util.List<mirage.link.Impl> direct = Configure.select(start, java.util.Map.of());
+        assertEquals(mirage.link.Devices.directStack("service"), direct.get(1));
+        java.util.List<mirage.link.Impl> host = Configure.select(start, java.util.Map.of("stack", "host"));
+        assertEquals(mirage.link.Devices.hostStack(), host.get(1));
+        assertEquals(mirage.core.spi.Manifest.EMPTY, Configure.manifest(host), "the host stack needs no device");
+        LinkException unknown = assertThrows(LinkException.class, () -> Configure.select(start, java.util.Map.of("net", "host")));
+        assertEquals("unknown configure key --net: this unikernel declares --stack=direct|host", unknown.getMessage());
+        LinkException value = assertThrows(LinkException.class, () -> Configure.select(start, java.util.Map.of("stack", "socket")));
+        assertEquals("configure key --stack=socket: not one of direct, host", value.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new mirage.link.Impl.Select("stack", "other",
+                new java.util.LinkedHashMap<>(java.util.Map.of("direct", mirage.link.Devices.console()))));
     }
 }
