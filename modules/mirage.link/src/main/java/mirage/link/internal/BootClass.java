@@ -153,7 +153,10 @@ public final class BootClass {
             case Impl.Call c -> {
                 List<ClassDesc> params = new ArrayList<>();
                 for (Impl input : c.inputs()) {
-                    ClassDesc type = ClassDesc.of(input.type());
+                    // a runtime argument of type int, long or boolean is passed unboxed, as configure checked
+                    ClassDesc type = input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
+                            ? Plan.primitive(a.arg().type()).get().describeConstable().orElseThrow()
+                            : ClassDesc.of(input.type());
                     push(code, plan, input, type);
                     params.add(type);
                 }

@@ -324,7 +324,9 @@ public final class Configure {
                 Class<?> owner = load(c.owner(), layer, what);
                 List<Class<?>> types = new ArrayList<>();
                 for (Impl input : c.inputs()) {
-                    types.add(load(input.type(), layer, what));
+                    // a runtime argument of type int, long or boolean is passed unboxed
+                    types.add(input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
+                            ? Plan.primitive(a.arg().type()).get() : load(input.type(), layer, what));
                 }
                 boolean instance = c.dispatch() == Impl.Dispatch.INSTANCE;
                 if (instance && !types.getFirst().equals(owner)) {
