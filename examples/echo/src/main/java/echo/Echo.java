@@ -1,6 +1,7 @@
 package echo;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.Console;
@@ -26,8 +27,8 @@ public final class Echo implements Unikernel {
     /** The HTTP responder's port. */
     public static final int HTTP_PORT = 80;
 
-    public void start(Console console, Stack stack) throws InterruptedException, NetException {
-        serve(console, stack);
+    public void start(Console console, Stack stack, Duration keepalive) throws InterruptedException, NetException {
+        serve(console, stack, keepalive);
         new CountDownLatch(1).await(); // a unikernel serves until it is stopped
     }
 
@@ -38,6 +39,14 @@ public final class Echo implements Unikernel {
      * @return the count of datagrams that could not be echoed (no route back, say)
      */
     public static AtomicLong serve(Console console, Stack stack) throws NetException {
+        return serve(console, stack, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #serve(Console, Stack)}, with TCP keepalive on the echo port after
+     * {@code keepalive} of silence, probing as often, 5 probes (zero: no keepalive).
+     */
+    public static AtomicLong serve(Console console, Stack stack, Duration keepalive) throws NetException {
         AtomicLong failed = new AtomicLong();
         Udp udp = stack.udp();
         udp.listen(PORT, (source, sourcePort, destination, payload) -> {
@@ -47,7 +56,11 @@ public final class Echo implements Unikernel {
                 failed.incrementAndGet(); // UDP promises nothing; count and go on
             }
         });
-        stack.tcp().listen(PORT, Tcp.Options.DEFAULT.withNoDelay(true), connection -> {
+        Tcp.Options echoOptions = Tcp.Options.DEFAULT.withNoDelay(true);
+        if (keepalive.isPositive()) {
+            echoOptions = echoOptions.withKeepalive(new Tcp.Keepalive(keepalive, keepalive, 5));
+        }
+        stack.tcp().listen(PORT, echoOptions, connection -> {
             ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
             while (connection.read(buffer.clear()) != Flow.EOF) {
                 connection.write(buffer.flip());
