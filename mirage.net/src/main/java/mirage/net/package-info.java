@@ -2,7 +2,7 @@
  * The network stack's signatures, after mirage-tcpip (docs/decisions/0012): a network
  * interface ({@link mirage.net.Netif}), the layers above it ({@link mirage.net.Ethernet},
  * {@link mirage.net.Arp}, {@link mirage.net.Ipv4}, {@link mirage.net.Icmpv4},
- * {@link mirage.net.Udp}), the {@link mirage.net.Stack} that holds them, its configuration
+ * {@link mirage.net.Udp}, {@link mirage.net.Tcp}), the {@link mirage.net.Stack} that holds them, its configuration
  * ({@link mirage.net.NetConfig}), and the address values.
  *
  * <h2>Threading</h2>

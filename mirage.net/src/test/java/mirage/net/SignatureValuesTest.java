@@ -98,4 +98,18 @@ class SignatureValuesTest {
         assertEquals(NetException.Reason.NO_ROUTE, e.reason());
         assertThrows(NullPointerException.class, () -> new NetException(null, "x"));
     }
+
+    @Test
+    void tcpValues() {
+        Tcp.Endpoint e = new Tcp.Endpoint(Ipv4Address.parse("10.0.0.1"), 80);
+        assertEquals("10.0.0.1:80", e.toString());
+        assertThrows(IllegalArgumentException.class, () -> new Tcp.Endpoint(Ipv4Address.parse("10.0.0.1"), 65536));
+        assertEquals(new Tcp.Options(false, null), Tcp.Options.DEFAULT);
+        Tcp.Keepalive k = new Tcp.Keepalive(java.time.Duration.ofSeconds(60), java.time.Duration.ofSeconds(10), 5);
+        assertEquals(new Tcp.Options(true, k), Tcp.Options.DEFAULT.withNoDelay(true).withKeepalive(k));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Tcp.Keepalive(java.time.Duration.ZERO, java.time.Duration.ofSeconds(1), 1));
+        assertThrows(IllegalArgumentException.class,
+                () -> new Tcp.Keepalive(java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(1), 0));
+    }
 }

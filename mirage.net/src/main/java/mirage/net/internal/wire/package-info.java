@@ -1,5 +1,5 @@
 /**
- * Wire formats: Ethernet II with 802.1Q tags, ARP, IPv4, ICMPv4 and UDP, as byte layouts and
+ * Wire formats: Ethernet II with 802.1Q tags, ARP, IPv4, ICMPv4, UDP and TCP, as byte layouts and
  * nothing else (DESIGN.md section 3: {@code wire} &larr; {@code engine} &larr; {@code binding}).
  * No state, no I/O, no time, nothing of {@code engine}. The rules below hold for every type
  * here; the classes only say where they add to them.
@@ -7,7 +7,7 @@
  * <h2>Two types per protocol</h2>
  * <ul>
  *   <li>A <b>view</b> ({@code EthernetFrame}, {@code ArpPacket}, {@code Ipv4Packet},
- *       {@code Icmpv4Packet}, {@code UdpPacket}): a zero-copy window on a region
+ *       {@code Icmpv4Packet}, {@code UdpPacket}, {@code TcpSegment}): a zero-copy window on a region
  *       {@code [offset, offset + length)} of a {@link java.nio.ByteBuffer}, reading fields in
  *       network byte order at absolute indexes. A view is bound only by its {@code check}:
  *       there is no way to make a view of unchecked bytes. {@code check} returns
@@ -15,7 +15,7 @@
  *       {@link mirage.net.internal.wire.WireError}; it never throws for any content of the
  *       region.</li>
  *   <li>A <b>representation</b> ({@code EthernetRepr}, {@code ArpRepr}, {@code Ipv4Repr},
- *       {@code Icmpv4Repr}, {@code UdpRepr}): an immutable record whose constructor refuses
+ *       {@code Icmpv4Repr}, {@code UdpRepr}, {@code TcpRepr}): an immutable record whose constructor refuses
  *       values the format cannot carry (with {@link java.lang.IllegalArgumentException}: that is
  *       a programming error, not bad input). {@code parse(view)} returns
  *       {@link mirage.net.internal.wire.Parsed.Ok} or {@link mirage.net.internal.wire.Parsed.Err}
@@ -43,7 +43,7 @@
  *   <li><b>Buffers are borrowed</b>: nothing here changes a buffer's position, limit, mark or
  *       byte order, or keeps it beyond the next {@code check} of the same view.</li>
  *   <li><b>Constants cite the clause they implement</b> (RFC 894, 826, 791, 792, 768, 1071,
- *       1624, IEEE 802.1Q).</li>
+ *       1624, 9293, 7323, 2018, IEEE 802.1Q).</li>
  * </ol>
  *
  * <h2>Why {@link java.nio.ByteBuffer} and not {@link java.lang.foreign.MemorySegment}</h2>
@@ -57,7 +57,8 @@
  * {@code order()} does not matter. See docs/decisions/0013-net-wire.md.
  *
  * <h2>Not covered</h2>
- * IPv6, TCP and DHCP formats (elsewhere or later); ARP for other than Ethernet/IPv4; ICMP types
+ * IPv6 and DHCP formats (elsewhere or later); the layout of TCP options ({@code TcpRepr}
+ * drops No-Operation padding, docs/decisions/0022); ARP for other than Ethernet/IPv4; ICMP types
  * other than echo, destination unreachable and time exceeded; more than two VLAN tags; the
  * IEEE 802.3 length/LLC encapsulation (RFC 1042); IPv4 option semantics (options are carried
  * as bytes, checked for well-formedness only).

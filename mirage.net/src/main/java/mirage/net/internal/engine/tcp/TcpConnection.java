@@ -199,8 +199,10 @@ public final class TcpConnection {
     /**
      * Copies up to {@code dst.remaining()} received bytes into {@code dst} (its position moves).
      *
-     * @return bytes copied, 0 if none are there yet, -1 at the end of stream (the peer's FIN was
-     *     read, or reading was shut down)
+     * @return bytes copied, 0 if none are there yet, -1 when no more will come: the peer's FIN
+     *     was read, reading was shut down, or the connection ended otherwise than
+     *     {@link Termination#NORMAL} (see {@link #termination()}: a binding turns
+     *     {@code RESET}, {@code TIMEOUT}, {@code REFUSED} into a {@code FlowException})
      */
     public int read(long now, ByteBuffer dst) {
         return engine.read(now, this, dst);

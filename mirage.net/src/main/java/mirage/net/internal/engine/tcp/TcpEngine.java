@@ -527,6 +527,13 @@ public final class TcpEngine implements Ipv4Receiver {
             return;
         }
 
+        // The peer's SYN again in SYN-RECEIVED: our SYN-ACK was lost; send it again.
+        if (syn && !rst && c.state == TcpState.SYN_RECEIVED && !c.active && seq == c.irs) {
+            c.sndNxt = c.iss;
+            sendSyn(now, c);
+            return;
+        }
+
         // First: sequence number acceptability (RFC 9293 section 3.10.7.4, the table).
         int rcvWnd = Math.max(0, c.rcvAdv - c.rcvNxt);
         boolean acceptable;
@@ -552,6 +559,10 @@ public final class TcpEngine implements Ipv4Receiver {
 
         // Second: RST (RFC 5961 section 3.2).
         if (rst) {
+            if (c.state == TcpState.TIME_WAIT) {
+                dropped++; // RFC 1337: a RST must not cut TIME-WAIT short ("TIME-WAIT assassination")
+                return;
+            }
             if (seq != c.rcvNxt) {
                 challengeAck(now, c);
                 return;
@@ -567,18 +578,13 @@ public final class TcpEngine implements Ipv4Receiver {
                     }
                 }
                 case ESTABLISHED, FIN_WAIT_1, FIN_WAIT_2, CLOSE_WAIT -> terminate(now, c, Termination.RESET);
-                default -> terminate(now, c, Termination.NORMAL); // CLOSING, LAST-ACK, TIME-WAIT
+                default -> terminate(now, c, Termination.NORMAL); // CLOSING, LAST-ACK
             }
             return;
         }
 
         // Fourth: SYN (RFC 5961 section 4.2: always a challenge ACK, in SYN-RECEIVED too).
         if (syn) {
-            if (c.state == TcpState.SYN_RECEIVED && !c.active && seq == c.irs) {
-                c.sndNxt = c.iss; // the peer's SYN again: our SYN-ACK was lost
-                sendSyn(now, c);
-                return;
-            }
             challengeAck(now, c);
             return;
         }
@@ -1049,7 +1055,7 @@ public final class TcpEngine implements Ipv4Receiver {
 
     private void challengeAck(long now, TcpConnection c) {
         // RFC 5961 section 7: a limit on challenge ACKs per second, for the whole engine.
-        if (now - challengeWindowStart >= 1_000_000_000L) {
+        if (challengeWindowStart == Long.MIN_VALUE || now - challengeWindowStart >= 1_000_000_000L) {
             challengeWindowStart = now;
             challengeCount = 0;
         }
@@ -1388,7 +1394,6 @@ public final class TcpEngine implements Ipv4Receiver {
         ByteBuffer b = tx;
         b.clear();
         int o = 20;
-        int optionsAt = o;
         b.put(o, (byte) TcpSegment.OPTION_MSS).put(o + 1, (byte) 4).putShort(o + 2, (short) Math.min(0xffff, ip.mtu() - 40));
         o += 4;
         if (synAck ? c.wsOn : config.windowScaling()) {
@@ -1410,9 +1415,6 @@ public final class TcpEngine implements Ipv4Receiver {
         int flags = synAck ? TcpSegment.SYN | TcpSegment.ACK : TcpSegment.SYN;
         header(b, c.localPort, c.remotePort, c.iss, synAck ? c.rcvNxt : 0, flags,
                 Math.min(c.rcvBuf.length, 0xffff), o);
-        if (optionsAt == o) {
-            throw new AssertionError();
-        }
         if (c.sndMax != c.iss) {
             retransmitted++;
         } else {

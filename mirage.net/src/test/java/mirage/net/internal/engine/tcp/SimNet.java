@@ -115,7 +115,12 @@ final class SimNet {
      * further than {@code limit}, and runs it. Returns false if nothing is scheduled.
      */
     boolean step(long limit) {
-        long next = Long.MAX_VALUE;
+        return step(limit, Long.MAX_VALUE);
+    }
+
+    /** As {@link #step(long)}, also waking at {@code wake} (an application's own deadline). */
+    boolean step(long limit, long wake) {
+        long next = wake;
         for (Node n : nodes) {
             next = Math.min(next, n.ip.poll(now));
             next = Math.min(next, n.tcp.poll(now));

@@ -18,7 +18,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Two TCP engines over IPv4 engines joined by a seeded impaired link on virtual time (5% loss,
  * 5% reordering, 1% duplication, 1% corruption): a bulk transfer both ways, received bytes hash
  * equal to those sent, nothing hangs, and afterwards neither engine holds a connection or a
- * timer. {@value #SEEDS} seeds in the build; {@code -Dmirage.tcp.seeds=N} runs more, and
+ * timer. The seed also picks the variant: CUBIC or NewReno; window scaling, timestamps and SACK
+ * on or off; 256 KiB or 8 KiB buffers; a 1500 or 576 byte MTU; a reader that keeps up or one
+ * that reads 4 KiB every 5 ms (so windows close and open). {@value #SEEDS} seeds in the build; {@code -Dmirage.tcp.seeds=N} runs more, and
  * {@code -Dmirage.tcp.bytes=N} changes the size of each direction.
  */
 class TcpSimulationTest {
@@ -40,16 +42,27 @@ class TcpSimulationTest {
         int bytes = Integer.getInteger("mirage.tcp.bytes", 1 << 20);
         TcpConfig config = TcpConfig.DEFAULT.withCongestionControl(cc).withTimeWait(2_000_000_000L)
                 .withExtensions(extensions, extensions, extensions);
+        if (seed % 4 == 1) {
+            config = config.withBuffers(8192, 8192);
+        }
+        int mtu = seed % 7 == 3 ? 576 : 1500;
+        boolean slowReader = seed % 3 == 0;
+        if (slowReader) {
+            bytes = Math.min(bytes, 256 * 1024); // 4 KiB per 5 ms: 320 ms of virtual time
+        }
+        int size = bytes;
         SimNet net = new SimNet(seed, SimNet.Impairments.LOSSY);
-        SimNet.Node a = net.node("10.0.0.1/24", 1500, config);
-        SimNet.Node b = net.node("10.0.0.2/24", 1500, config);
+        SimNet.Node a = net.node("10.0.0.1/24", mtu, config);
+        SimNet.Node b = net.node("10.0.0.2/24", mtu, config);
         List<Transfer> ends = new ArrayList<>();
         List<Termination> closes = new ArrayList<>();
         b.tcp.listen(80, 16);
         b.tcp.events(new TcpEvents() {
             @Override
             public void accepted(TcpConnection c) {
-                ends.add(new Transfer(c, seed * 2 + 1, bytes));
+                Transfer t = new Transfer(c, seed * 2 + 1, size);
+                t.readPause = slowReader ? 5_000_000L : 0;
+                ends.add(t);
             }
 
             @Override
@@ -64,9 +77,11 @@ class TcpSimulationTest {
             }
         });
         TcpConnection client = a.tcp.connect(0, null, b.address, 80, 60_000_000_000L);
-        Transfer clientEnd = new Transfer(client, seed * 2, bytes);
+        Transfer clientEnd = new Transfer(client, seed * 2, size);
+        clientEnd.readPause = slowReader ? 5_000_000L : 0;
         ends.add(clientEnd);
-        while (net.now < LIMIT) {
+        long steps = 0;
+        while (net.now < LIMIT && steps++ < 20_000_000) {
             boolean moved = true;
             while (moved) {
                 moved = false;
@@ -77,7 +92,11 @@ class TcpSimulationTest {
             if (ends.size() == 2 && ends.stream().allMatch(Transfer::done)) {
                 break;
             }
-            if (!net.step(LIMIT)) {
+            long wake = Long.MAX_VALUE;
+            for (Transfer t : ends) {
+                wake = Math.min(wake, t.wake(net.now));
+            }
+            if (!net.step(LIMIT, wake)) {
                 break;
             }
         }
@@ -101,5 +120,7 @@ class TcpSimulationTest {
         assertEquals(0, a.tcp.timers() + b.tcp.timers(), "timers left");
         assertEquals(List.of(Termination.NORMAL, Termination.NORMAL), closes);
         assertNotNull(client.termination());
+        assertTrue(net.lost > 0, "the link lost datagrams");
+        assertTrue(a.tcp.stats().retransmittedSegments() + b.tcp.stats().retransmittedSegments() > 0, "retransmitted");
     }
 }

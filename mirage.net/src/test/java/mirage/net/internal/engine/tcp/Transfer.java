@@ -22,6 +22,10 @@ final class Transfer {
     final java.io.ByteArrayOutputStream copy = new java.io.ByteArrayOutputStream();
     private final ByteBuffer chunk = ByteBuffer.allocate(32 * 1024);
 
+    /** Nanoseconds a slow reader waits after each read; 0 reads as fast as it can. */
+    long readPause;
+    long nextRead;
+
     Transfer(TcpConnection connection, long seed, int length) {
         this.connection = connection;
         this.out = new byte[length];
@@ -57,8 +61,11 @@ final class Transfer {
             connection.shutdownWrite(now);
             moved = true;
         }
-        while (!eof) {
+        while (!eof && now >= nextRead) {
             chunk.clear();
+            if (readPause > 0) {
+                chunk.limit(4096);
+            }
             int n = connection.read(now, chunk);
             if (n < 0) {
                 eof = true;
@@ -68,6 +75,9 @@ final class Transfer {
             } else {
                 digest.update(chunk.array(), 0, n);
                 copy.write(chunk.array(), 0, n);
+                if (readPause > 0) {
+                    nextRead = now + readPause;
+                }
                 received += n;
                 moved = true;
             }
@@ -90,6 +100,11 @@ final class Transfer {
             }
         }
         return got.length == expected.length ? -1 : n;
+    }
+
+    /** When this end next wants to run, or {@code Long.MAX_VALUE}. */
+    long wake(long now) {
+        return !eof && nextRead > now ? nextRead : Long.MAX_VALUE;
     }
 
     boolean done() {
