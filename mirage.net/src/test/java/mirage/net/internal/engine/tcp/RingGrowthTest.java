@@ -20,7 +20,7 @@ class RingGrowthTest {
 
     @Test
     void grown_wrappedRing_isLinearizedFromItsHead() {
-        byte[] ring = {5, 6, 7, 1, 2, 3, 4, 0}; // head at 3: the bytes in order are 1..7, then a free slot
+        byte[] ring = {5, 6, 7, 1, 2, 3, 4, 0}; // head at 3: the ring is read from there round to index 2
         byte[] g = TcpConnection.grown(ring, 3, 9, 1 << 20);
         assertEquals(TcpConnection.MIN_RING, g.length);
         assertArrayEquals(new byte[] {1, 2, 3, 4, 0, 5, 6, 7}, java.util.Arrays.copyOf(g, 8));
