@@ -1,7 +1,9 @@
 /**
  * The network stack (Ethernet, ARP, IPv4, ICMP, UDP, TCP, DHCP) behind typed signatures.
- * Exported: signatures and address values. Inside: the wire layer and sans-IO engines; the
- * binding that assembles them into a {@code Stack} is not written yet.
+ * Exported: signatures and address values. Inside: the wire layer, sans-IO engines, and the
+ * binding that drives them from a {@code Netif} and the event loop ({@code Stack.direct}).
+ * {@code mirage.core} is required transitively: {@code Stack.direct} takes its event loop and
+ * random generator.
  */
 module mirage.net {
     requires transitive mirage.core;

@@ -75,6 +75,13 @@ public interface Ipv4 {
      */
     void listen(IpProtocol protocol, Receiver receiver);
 
+    /**
+     * Calls {@code listener} on the event loop's thread whenever the addresses or the gateway
+     * change (a DHCP lease is bound, renewed with other values, or lost), with the new ones;
+     * at once, too, with the current ones. One listener; a later call replaces it.
+     */
+    void onAddressChange(AddressListener listener);
+
     /** The counters since the layer was built; a consistent snapshot. */
     Stats stats();
 
@@ -100,6 +107,12 @@ public interface Ipv4 {
     }
 
     /** Where the IPv4 layer delivers the payloads of one protocol. */
+    /** Hears of address changes ({@link #onAddressChange}). Must not block. */
+    @FunctionalInterface
+    interface AddressListener {
+        void changed(List<Ipv4Cidr> addresses, Optional<Ipv4Address> gateway);
+    }
+
     @FunctionalInterface
     interface Receiver {
         /**

@@ -26,6 +26,39 @@ public sealed interface NetConfig {
     }
 
     /**
+     * The configuration a unikernel's command line gives (mirage's {@code --ipv4=CIDR} and
+     * {@code --ipv4-gateway=ADDR}): a static address when {@code ipv4} is not empty, else DHCP.
+     *
+     * @param ipv4 an address with prefix such as {@code 10.0.0.2/24}, or empty for DHCP
+     * @param gateway a default gateway on that network, or empty for none
+     * @throws IllegalArgumentException naming the option and what is wrong with its value, or a
+     *     gateway given without an address
+     */
+    static NetConfig fromArguments(String ipv4, String gateway) {
+        Objects.requireNonNull(ipv4, "ipv4");
+        Objects.requireNonNull(gateway, "gateway");
+        if (ipv4.isEmpty()) {
+            if (!gateway.isEmpty()) {
+                throw new IllegalArgumentException("--ipv4-gateway=" + gateway + " needs --ipv4 (with DHCP the server names the gateway)");
+            }
+            return dhcp();
+        }
+        Ipv4Cidr cidr;
+        Optional<Ipv4Address> gw;
+        try {
+            cidr = Ipv4Cidr.parse(ipv4);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ipv4: " + e.getMessage(), e);
+        }
+        try {
+            gw = gateway.isEmpty() ? Optional.empty() : Optional.of(Ipv4Address.parse(gateway));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--ipv4-gateway: " + e.getMessage(), e);
+        }
+        return new Static(cidr, gw);
+    }
+
+    /**
      * A static IPv4 address with its network, and maybe a default gateway.
      *
      * @param cidr the interface's address and network, e.g. {@code 10.0.0.2/24}

@@ -40,8 +40,9 @@ import java.nio.ByteBuffer;
  * {@link NetException.Reason#MESSAGE_TOO_LONG} for a frame longer than the MTU allows. A frame
  * the device cannot take now (a full transmit ring) is dropped and counted in
  * {@link Stats#txDropped()}, as a NIC drops it: frames are datagrams. Frames received malformed
- * (shorter than {@value #HEADER_LENGTH} bytes, longer than the MTU allows) are dropped and
- * counted in {@link Stats#rxErrors()}, never thrown.
+ * (shorter than {@value #HEADER_LENGTH} bytes, longer than the medium carries) are dropped and
+ * counted in {@link Stats#rxErrors()}, never thrown. The MTU bounds what this side sends; a
+ * medium may carry more (a framed stream to passt takes frames up to 64 KiB).
  */
 public interface Netif extends AutoCloseable {
 
@@ -82,6 +83,23 @@ public interface Netif extends AutoCloseable {
      */
     @Override
     void close();
+
+    /**
+     * {@code netif}, recording every frame it sends and receives to a new pcap file at
+     * {@code file} (nanosecond timestamps from {@code wallClockNanos}, nanoseconds since the
+     * epoch; Ethernet link type; read by tcpdump, tshark and Wireshark). The file is written as
+     * frames pass, in 64 KiB blocks, and completed when the returned interface is closed. If
+     * writing fails (a full disk), recording stops and the interface goes on.
+     *
+     * @throws java.io.IOException if the file cannot be created
+     */
+    static Netif capture(Netif netif, java.nio.file.Path file, java.util.function.LongSupplier wallClockNanos)
+            throws java.io.IOException {
+        java.util.Objects.requireNonNull(netif, "netif");
+        mirage.net.internal.pcap.PcapWriter writer = mirage.net.internal.pcap.PcapWriter.create(file,
+                mirage.net.internal.pcap.PcapWriter.DEFAULT_SNAPLEN, mirage.net.internal.pcap.PcapWriter.Flush.WHEN_FULL);
+        return new mirage.net.internal.pcap.CaptureNetif(netif, writer, wallClockNanos);
+    }
 
     /** Where an interface delivers received frames. */
     @FunctionalInterface

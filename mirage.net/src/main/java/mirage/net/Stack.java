@@ -1,38 +1,66 @@
 package mirage.net;
 
+import mirage.core.Rng;
+import mirage.core.spi.EventLoop;
+
 /**
- * A TCP/IP stack on one network interface (mirage-tcpip's {@code Stack.V4V6}): the layers,
- * built, wired and listening. This is what a unikernel's {@code start} method takes. TCP is
- * added by the second part of the network work; no factory is declared until an
- * implementation exists.
+ * A TCP/IP stack (mirage-tcpip's {@code Stack.V4V6}): what a unikernel's {@code start} method
+ * takes to talk to the network. Two implementations satisfy it, as in MirageOS: the
+ * {@linkplain #direct direct stack}, this project's own protocol engines over a {@link Netif},
+ * and the {@linkplain #host host-socket stack} over the host kernel's sockets. An application
+ * written against {@code Stack} runs on either.
  *
- * <p>Each accessor returns the same object every time. Threading as {@link Netif}; the
- * layers share the one event loop of the stack.
+ * <p>Each accessor returns the same object every time. Threading as {@link Netif}.
  */
 public interface Stack extends AutoCloseable {
-
-    /** The interface the stack runs on. */
-    Netif netif();
-
-    /** The Ethernet layer. */
-    Ethernet ethernet();
-
-    /** ARP for the IPv4 addresses of {@link #ipv4()}. */
-    Arp arp();
-
-    /** The IPv4 layer. */
-    Ipv4 ipv4();
-
-    /** ICMP for IPv4. */
-    Icmpv4 icmpv4();
 
     /** UDP over the stack's address families (IPv4 so far). */
     Udp udp();
 
+    /** TCP over the stack's address families (IPv4 so far). */
+    Tcp tcp();
+
     /**
-     * Stops the stack and closes its interface. Idempotent; never throws. Later operations on
+     * Stops the stack and closes what it opened. Idempotent; never throws. Later operations on
      * any layer throw {@link NetException} with {@link NetException.Reason#DISCONNECTED}.
      */
     @Override
     void close();
+
+    /**
+     * The host-socket stack (mirage's {@code --net=host}): UDP and TCP over the host kernel's
+     * sockets, for running a unikernel on a development machine or next to other programs.
+     * Every port listened on is shifted by {@code portOffset} on the host (with 8000, a server
+     * on port 80 listens on 8080); connections and datagrams go to the ports given.
+     * UDP receivers run on {@code loop}'s thread, as {@link Udp} says.
+     *
+     * @param bind the host address listened on: {@code 0.0.0.0} for all, {@code 127.0.0.1}
+     *     for this machine only
+     * @throws IllegalArgumentException if {@code portOffset} is outside 0-65534
+     */
+    static Stack host(EventLoop loop, Ipv4Address bind, int portOffset) {
+        return mirage.net.internal.host.HostStack.open(loop, bind, portOffset);
+    }
+
+    /** {@link #host(EventLoop, Ipv4Address, int)} on all the host's addresses ({@code 0.0.0.0}). */
+    static Stack host(EventLoop loop, int portOffset) {
+        return host(loop, Ipv4Address.UNSPECIFIED, portOffset);
+    }
+
+    /**
+     * The direct stack: Ethernet, ARP, IPv4, ICMP and UDP engines of this module over
+     * {@code netif}, driven by {@code loop}, addressed as {@code config} says (a static address,
+     * or a DHCP client started at once). The stack becomes {@code netif}'s one receiver and
+     * closes it when it is closed.
+     *
+     * @param netif the interface; its receivers are called on {@code loop}'s thread
+     * @param config static IPv4 addressing or DHCP
+     * @param loop the event loop that owns the engines and runs their timers
+     * @param rng randomness for ARP probe delays, IP identifications, ephemeral ports and DHCP
+     *     transaction ids; a seeded one makes a simulation reproducible
+     * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791)
+     */
+    static DirectStack direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
+        return mirage.net.internal.stack.Direct.open(netif, config, loop, rng);
+    }
 }

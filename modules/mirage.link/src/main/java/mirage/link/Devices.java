@@ -58,6 +58,68 @@ public interface Devices {
                 Dispatch.STATIC_INTERFACE, List.of(platform()));
     }
 
+    /**
+     * A network interface named {@code name} in the manifest ({@code NET_BASIC}), as
+     * {@code mirage.net.Netif}; bound at boot with {@code --net:NAME=tap0} or
+     * {@code --net:NAME=unix:PATH}, and {@code --net-mac:NAME=MAC}.
+     */
+    static Impl netif(String name) {
+        return new Impl.Device(name, mirage.core.spi.DeviceKind.NET_BASIC, "mirage.net", "mirage.net.Netif");
+    }
+
+    /** The runtime argument {@code --ipv4=CIDR}: the stack's address; DHCP when absent. */
+    RuntimeArg<String> IPV4 = RuntimeArg.string("ipv4", "",
+            "IPv4 address and prefix of the interface, e.g. 10.0.0.2/24; by DHCP when not given.");
+
+    /** The runtime argument {@code --ipv4-gateway=ADDR}: the default gateway with a static address. */
+    RuntimeArg<String> IPV4_GATEWAY = RuntimeArg.string("ipv4-gateway", "",
+            "Default IPv4 gateway, on the network of --ipv4; none when not given.");
+
+    /**
+     * The IPv4 configuration from {@link #IPV4} and {@link #IPV4_GATEWAY}, as
+     * {@code mirage.net.NetConfig} (mirage's {@code --ipv4} and {@code --ipv4-gateway}).
+     */
+    static Impl netConfig() {
+        return new Call("mirage.net", "mirage.net.NetConfig", "fromArguments", "mirage.net.NetConfig",
+                Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY)));
+    }
+
+    /** The runtime argument {@code --port-offset=N} of the host-socket stack. */
+    RuntimeArg<Integer> PORT_OFFSET = RuntimeArg.integer("port-offset", 8000,
+            "With the host-socket stack (--stack=host at configure time): added to every port listened on.");
+
+    /**
+     * A TCP/IP stack, as {@code mirage.net.Stack}, chosen at configure time by the key
+     * {@code --stack}: {@code direct} (the default) is {@link #directStack} on the network
+     * interface {@code name}; {@code host} is {@link #hostStack}, with no network device.
+     */
+    static Impl stack(String name) {
+        java.util.LinkedHashMap<String, Impl> choices = new java.util.LinkedHashMap<>();
+        choices.put("direct", directStack(name));
+        choices.put("host", hostStack());
+        return new Impl.Select("stack", "direct", choices);
+    }
+
+    /**
+     * The direct TCP/IP stack on the network interface {@code name}, as a
+     * {@code mirage.net.DirectStack}: this project's engines over {@link #netif}, addressed by
+     * {@link #netConfig}, on the event loop, with {@link #random} randomness.
+     */
+    static Impl directStack(String name) {
+        return new Call("mirage.net", "mirage.net.Stack", "direct", "mirage.net.DirectStack",
+                Dispatch.STATIC_INTERFACE, List.of(netif(name), netConfig(), loop(), random()));
+    }
+
+    /**
+     * The host-socket stack (MirageOS's {@code --net=host}), as {@code mirage.net.Stack}: the
+     * host kernel's sockets on all its addresses, listening ports shifted by
+     * {@link #PORT_OFFSET}.
+     */
+    static Impl hostStack() {
+        return new Call("mirage.net", "mirage.net.Stack", "host", "mirage.net.Stack",
+                Dispatch.STATIC_INTERFACE, List.of(loop(), arg(PORT_OFFSET)));
+    }
+
     /** The value of a runtime argument. */
     static Impl arg(RuntimeArg<?> arg) {
         return new Impl.Arg(arg);

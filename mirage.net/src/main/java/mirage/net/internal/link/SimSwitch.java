@@ -11,6 +11,7 @@ import mirage.core.spi.EventLoop;
 import mirage.net.MacAddress;
 import mirage.net.NetException;
 import mirage.net.Netif;
+import mirage.net.SimulatedNetwork;
 
 /**
  * An in-memory Ethernet switch for tests and simulations (smoltcp's fault injector and a switch
@@ -39,62 +40,7 @@ import mirage.net.Netif;
  * {@code now + delay}, so tests run on virtual time. A frame sent is copied before
  * {@link Port#send} returns; receivers get a read-only view of a fresh copy.
  */
-public final class SimSwitch {
-
-    /** How unicast frames find their port. */
-    public enum Forwarding {
-        /** Unicast to the port a source address was last seen on; flood when unknown. */
-        LEARNING,
-        /** Every frame to every other port, as a hub. */
-        FLOOD
-    }
-
-    /**
-     * What the switch does to frames, per delivery.
-     *
-     * @param loss probability a delivery is lost, 0..1
-     * @param delayNanos fixed delay of every delivery
-     * @param jitterNanos uniform extra delay, 0..jitterNanos
-     * @param reorder probability a delivery is held back by {@code reorderNanos} more
-     * @param reorderNanos the extra delay of a reordered delivery
-     * @param duplicate probability a delivery happens twice
-     * @param corrupt probability one bit of a delivered copy is flipped
-     */
-    public record Impairments(double loss, long delayNanos, long jitterNanos, double reorder, long reorderNanos,
-            double duplicate, double corrupt) {
-
-        /** A perfect link with no delay. */
-        public static final Impairments NONE = new Impairments(0, 0, 0, 0, 0, 0, 0);
-
-        /** @throws IllegalArgumentException naming the value out of range */
-        public Impairments {
-            probability("loss", loss);
-            probability("reorder", reorder);
-            probability("duplicate", duplicate);
-            probability("corrupt", corrupt);
-            if (delayNanos < 0 || jitterNanos < 0 || reorderNanos < 0) {
-                throw new IllegalArgumentException("delays must be >= 0: delay " + delayNanos + ", jitter "
-                        + jitterNanos + ", reorder " + reorderNanos);
-            }
-        }
-
-        private static void probability(String name, double p) {
-            if (!(p >= 0 && p <= 1)) {
-                throw new IllegalArgumentException(name + " is a probability, 0..1, got " + p);
-            }
-        }
-    }
-
-    /**
-     * What the impairments did, over all ports.
-     *
-     * @param lost deliveries lost
-     * @param corrupted deliveries with a bit flipped
-     * @param reordered deliveries held back
-     * @param duplicated deliveries that happened twice
-     * @param tooLong deliveries dropped for the egress port's MTU
-     */
-    public record Stats(long lost, long corrupted, long reordered, long duplicated, long tooLong) {}
+public final class SimSwitch implements SimulatedNetwork {
 
     private final EventLoop loop;
     private final Rng rng;
@@ -145,7 +91,13 @@ public final class SimSwitch {
         return List.copyOf(ports);
     }
 
+    @Override
+    public Netif port(String name, MacAddress mac, int mtu) {
+        return addPort(name, mac, mtu);
+    }
+
     /** What the impairments did so far. */
+    @Override
     public Stats stats() {
         return new Stats(lost, corrupted, reordered, duplicated, tooLong);
     }

@@ -1,5 +1,6 @@
 package mirage.net.internal.link;
 
+import mirage.net.SimulatedNetwork;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -39,7 +40,7 @@ class SimSwitchTest {
 
     @Test
     void learning_unknownThenKnownUnicast_floodsThenForwards() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimSwitch.Impairments.NONE);
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimulatedNetwork.Impairments.NONE);
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 1500);
         SimSwitch.Port c = sw.addPort("c", C, 1500);
@@ -58,7 +59,7 @@ class SimSwitchTest {
 
     @Test
     void flood_unicast_everyOtherPortSeesIt() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimSwitch.Impairments.NONE, SimSwitch.Forwarding.FLOOD);
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimulatedNetwork.Impairments.NONE, SimulatedNetwork.Forwarding.FLOOD);
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 1500);
         SimSwitch.Port c = sw.addPort("c", C, 1500);
@@ -72,7 +73,7 @@ class SimSwitchTest {
 
     @Test
     void delayed_frame_arrivesOnVirtualTime() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimSwitch.Impairments(0, 5_000_000, 0, 0, 0, 0, 0));
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimulatedNetwork.Impairments(0, 5_000_000, 0, 0, 0, 0, 0));
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 1500);
         List<String> atB = record(b, sim);
@@ -84,7 +85,7 @@ class SimSwitchTest {
 
     @Test
     void lossy_everyFrameLost_noneArrive() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimSwitch.Impairments(1, 0, 0, 0, 0, 0, 0));
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimulatedNetwork.Impairments(1, 0, 0, 0, 0, 0, 0));
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         List<String> atB = record(sw.addPort("b", B, 1500), sim);
         for (int i = 0; i < 10; i++) {
@@ -97,7 +98,7 @@ class SimSwitchTest {
 
     @Test
     void duplicating_everyFrame_arrivesTwice() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimSwitch.Impairments(0, 0, 0, 0, 0, 1, 0));
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimulatedNetwork.Impairments(0, 0, 0, 0, 0, 1, 0));
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         List<String> atB = record(sw.addPort("b", B, 1500), sim);
         a.send(frame(B, A, 4, 60));
@@ -107,7 +108,7 @@ class SimSwitchTest {
 
     @Test
     void corrupting_everyFrame_oneBitFlipped() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimSwitch.Impairments(0, 0, 0, 0, 0, 0, 1));
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), new SimulatedNetwork.Impairments(0, 0, 0, 0, 0, 0, 1));
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 1500);
         ByteBuffer sent = frame(B, A, 5, 60);
@@ -125,7 +126,7 @@ class SimSwitchTest {
 
     @Test
     void reordering_laterFrameOvertakes() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(3), new SimSwitch.Impairments(0, 1000, 0, 0.5, 10_000, 0, 0));
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(3), new SimulatedNetwork.Impairments(0, 1000, 0, 0.5, 10_000, 0, 0));
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         List<String> atB = record(sw.addPort("b", B, 1500), sim);
         for (int i = 0; i < 20; i++) {
@@ -140,7 +141,7 @@ class SimSwitchTest {
 
     @Test
     void smallMtuPort_longFrame_droppedThereOnly() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimSwitch.Impairments.NONE);
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimulatedNetwork.Impairments.NONE);
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 576);
         List<String> atB = record(b, sim);
@@ -155,7 +156,7 @@ class SimSwitchTest {
 
     @Test
     void closedPort_send_throwsDisconnected() {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimSwitch.Impairments.NONE);
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimulatedNetwork.Impairments.NONE);
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         a.close();
         a.close();
@@ -165,7 +166,7 @@ class SimSwitchTest {
 
     @Test
     void noReceiver_frame_countedDropped() throws NetException {
-        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimSwitch.Impairments.NONE);
+        SimSwitch sw = new SimSwitch(sim.loop(), Rng.seeded(1), SimulatedNetwork.Impairments.NONE);
         SimSwitch.Port a = sw.addPort("a", A, 1500);
         SimSwitch.Port b = sw.addPort("b", B, 1500);
         a.send(frame(B, A, 1, 60));
@@ -175,8 +176,8 @@ class SimSwitchTest {
 
     @Test
     void impairments_outOfRange_refused() {
-        assertThrows(IllegalArgumentException.class, () -> new SimSwitch.Impairments(1.5, 0, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimSwitch.Impairments(0, -1, 0, 0, 0, 0, 0));
-        assertThrows(IllegalArgumentException.class, () -> new SimSwitch.Impairments(Double.NaN, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedNetwork.Impairments(1.5, 0, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedNetwork.Impairments(0, -1, 0, 0, 0, 0, 0));
+        assertThrows(IllegalArgumentException.class, () -> new SimulatedNetwork.Impairments(Double.NaN, 0, 0, 0, 0, 0, 0));
     }
 }

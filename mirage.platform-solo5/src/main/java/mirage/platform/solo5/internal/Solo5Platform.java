@@ -180,10 +180,11 @@ public final class Solo5Platform implements Platform {
                 String option = "--net:" + entry.name();
                 String value = bound.get(option);
                 String mac = bound.get("--net-mac:" + entry.name());
+                String mtu = bound.get("--net-mtu:" + entry.name());
                 // NetBinder, and with it mirage.net, is loaded here and only here
                 Device d = attacher != null
-                        ? attacher.attach(entry.name(), handle, option, value, mac, entropy, p, console)
-                        : NetBinder.attach(entry.name(), handle, option, value, mac, entropy, p, console);
+                        ? attacher.attach(entry.name(), handle, option, value, mac, mtu, entropy, p, console)
+                        : NetBinder.attach(entry.name(), handle, option, value, mac, mtu, entropy, p, console);
                 devices.put(entry.name(), d);
             }
             done = true;
@@ -204,7 +205,7 @@ public final class Solo5Platform implements Platform {
 
     /** Attaches one NET_BASIC device instead of the host's {@code NetBinder}: for tests. */
     interface NetAttacher {
-        Device attach(String name, int handle, String option, String value, String mac, Entropy entropy,
+        Device attach(String name, int handle, String option, String value, String mac, String mtu, Entropy entropy,
                 HostPoller poller, Console console) throws ArgumentException;
     }
 
@@ -220,7 +221,8 @@ public final class Solo5Platform implements Platform {
     }
 
     static boolean isBinding(String element) {
-        return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--net-mac:");
+        return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--net-mac:")
+                || element.startsWith("--net-mtu:");
     }
 
     @Override

@@ -24,7 +24,7 @@ class NetBindTest {
     static final Manifest NET = new Manifest(List.of(new Manifest.Entry("service", DeviceKind.NET_BASIC)));
 
     /** Attaches nothing on the host: a device that only has a name. */
-    static final Solo5Platform.NetAttacher FAKE = (name, handle, option, value, mac, entropy, poller, console) -> new Device() {
+    static final Solo5Platform.NetAttacher FAKE = (name, handle, option, value, mac, mtu, entropy, poller, console) -> new Device() {
         @Override
         public String name() {
             return name;
@@ -111,6 +111,22 @@ class NetBindTest {
         Solo5BindTest.assertRefused(Problem.MALFORMED, "--net-mac:service",
                 "bad MAC address in --net-mac:service: 01:00:5e:00:00:01 is multicast; an interface needs a unicast address",
                 refused("--net:service=unix:/nonexistent", "--net-mac:service=01:00:5e:00:00:01"));
+    }
+
+    @Test
+    void badMtusAreMalformed() {
+        for (String bad : new String[] {"67", "65521", "0", "-1", "1500x", "01500", "999999", ""}) {
+            ArgumentException e = refused("--net:service=unix:/nonexistent", "--net-mtu:service=" + bad);
+            if (bad.isEmpty()) {
+                assertEquals("--net-mtu:service", e.argument());
+                continue;
+            }
+            assertEquals(Problem.MALFORMED, e.problem(), bad);
+            assertEquals("--net-mtu:service", e.argument());
+            assertTrue(e.getMessage().startsWith("bad MTU in --net-mtu:service=" + bad + ": give a decimal number of bytes from 68 to 65520"),
+                    e.getMessage());
+            assertOneLine(e);
+        }
     }
 
     @Test

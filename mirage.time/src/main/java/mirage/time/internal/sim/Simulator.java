@@ -336,6 +336,24 @@ public final class Simulator implements Simulation {
         }
 
         @Override
+        public Waiter waiter() {
+            return new SimWaiter();
+        }
+
+        @Override
+        public void spawn(String name, Runnable task) {
+            Objects.requireNonNull(task, "task");
+            Simulator.this.spawn(name, task::run);
+        }
+
+        /** Tasks and loop actions never run at the same time here: run the action at once. */
+        @Override
+        public <T, X extends Exception> T call(Action<T, X> action) throws X {
+            confined();
+            return action.run();
+        }
+
+        @Override
         public void sleepUntil(long deadlineNanos) {
             confined();
             SimTask task = current;
@@ -348,6 +366,58 @@ public final class Simulator implements Simulation {
                 arm(deadlineNanos, task);
             }
             Continuation.yield(SCOPE);
+        }
+    }
+
+    /** A waiter whose task yields to the simulator; signals and deadlines make it ready again. */
+    private final class SimWaiter implements EventLoop.Waiter {
+        private boolean permit;
+        private SimTask waiting;
+        private boolean timedOut;
+
+        @Override
+        public boolean await(long deadlineNanos) {
+            confined();
+            if (permit) {
+                permit = false;
+                return true;
+            }
+            SimTask task = current;
+            if (task == null) {
+                throw new IllegalStateException("waiting on the event loop's thread would stall it");
+            }
+            if (deadlineNanos <= now) {
+                return false;
+            }
+            waiting = task;
+            timedOut = false;
+            SimTimer timer = deadlineNanos == Long.MAX_VALUE ? null : arm(deadlineNanos, () -> {
+                if (waiting == task) {
+                    waiting = null;
+                    timedOut = true;
+                    ready.add(task);
+                }
+            });
+            Continuation.yield(SCOPE);
+            if (timer != null) {
+                timer.cancel();
+            }
+            if (permit) {
+                permit = false;
+                return true;
+            }
+            return !timedOut;
+        }
+
+        @Override
+        public void signal() {
+            confined();
+            permit = true;
+            SimTask task = waiting;
+            if (task != null) {
+                waiting = null;
+                ready.add(task);
+            }
         }
     }
 

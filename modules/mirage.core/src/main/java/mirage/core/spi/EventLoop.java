@@ -41,6 +41,71 @@ public interface EventLoop {
      */
     void sleepUntil(long deadlineNanos) throws InterruptedException;
 
+    /**
+     * Runs {@code action} on the loop's thread and returns its result, blocking the calling
+     * application task until it has run; on the loop's own thread it runs at once. What the
+     * action throws is thrown to the caller. This is how a service's methods, callable from
+     * any thread, reach engines the loop owns (the {@code mirage.net} threading rule). A
+     * simulation, whose tasks never run at the same time as its loop, runs the action at once.
+     *
+     * <p>An interrupt while waiting does not abandon the action (it has been handed over and
+     * will run); the wait goes on and the interrupt status is restored on return.
+     */
+    default <T, X extends Exception> T call(Action<T, X> action) throws X {
+        return mirage.core.internal.Handoff.call(this, action);
+    }
+
+    /**
+     * A new {@link Waiter}: how an application task blocks until the loop tells it that
+     * something it waits for may have happened (bytes arrived on a connection, space in a send
+     * buffer). Blocking flows are built on it: the task checks its condition under the
+     * engine's rules, and if it does not hold, awaits; the loop signals after each event that
+     * may change it.
+     */
+    default Waiter waiter() {
+        return new mirage.core.internal.ParkingWaiter(this);
+    }
+
+    /**
+     * Starts {@code task} as an application task of its own: a virtual thread here, a
+     * simulated task in a simulation (so that it blocks on virtual time). Services use it for
+     * work that belongs to no caller, such as a TCP listener's handler of each accepted
+     * connection. What the task throws is its own: it is reported on the standard error stream
+     * and ends the task.
+     */
+    default void spawn(String name, Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        Thread.ofVirtual().name(name).start(task);
+    }
+
+    /** An action run on the loop by {@link #call}: a result or an exception of type {@code X}. */
+    @FunctionalInterface
+    interface Action<T, X extends Exception> {
+        T run() throws X;
+    }
+
+    /**
+     * A binary permit for one application task at a time (as {@code LockSupport}'s, but known
+     * to the loop, so that a simulation can run blocked tasks on virtual time). {@link #signal}
+     * from any thread (usually the loop's) grants the permit and wakes the task if it waits;
+     * {@link #await} takes the permit, waiting for it if needed. Wake-ups carry no meaning
+     * beyond "look again": the task re-checks its condition after every return.
+     */
+    interface Waiter {
+        /**
+         * Takes the permit, waiting until it is granted or the loop's clock reaches
+         * {@code deadlineNanos} ({@code Long.MAX_VALUE}: no deadline).
+         *
+         * @return {@code true} if the permit was taken, {@code false} at the deadline
+         * @throws InterruptedException if the task is interrupted while waiting
+         * @throws IllegalStateException if called on the loop's thread, which it would stall
+         */
+        boolean await(long deadlineNanos) throws InterruptedException;
+
+        /** Grants the permit and wakes the waiting task, if any. Any thread. */
+        void signal();
+    }
+
     /** A scheduled action. */
     interface Timer {
         /** When the action is due, in {@link EventLoop#now()} nanoseconds. */

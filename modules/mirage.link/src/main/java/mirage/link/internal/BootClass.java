@@ -52,6 +52,7 @@ public final class BootClass {
     private static final ClassDesc CD_ENTRY = ClassDesc.of("mirage.core.spi.Boot$Entry");
     private static final ClassDesc CD_CONTEXT = ClassDesc.of("mirage.core.spi.Boot$Context");
     private static final ClassDesc CD_PLATFORM = ClassDesc.of("mirage.core.spi.Platform");
+    private static final ClassDesc CD_OPTIONAL = ClassDesc.of("java.util.Optional");
     private static final ClassDesc CD_LOOP = ClassDesc.of("mirage.core.spi.EventLoop");
     private static final ClassDesc CD_ARGUMENTS = ClassDesc.of("mirage.core.Arguments");
     private static final ClassDesc CD_RUNTIME_ARG = ClassDesc.of("mirage.core.RuntimeArg");
@@ -140,10 +141,22 @@ public final class BootClass {
                     code.invokevirtual(boxed, as.displayName() + "Value", MethodTypeDesc.of(as));
                 }
             }
+            case Impl.Device d -> {
+                // platform.device(name).orElseThrow(): bind() already refused to boot without it
+                code.aload(1).invokeinterface(CD_CONTEXT, "platform", MethodTypeDesc.of(CD_PLATFORM));
+                code.ldc(d.name());
+                code.invokeinterface(CD_PLATFORM, "device", MethodTypeDesc.of(CD_OPTIONAL, CD_String));
+                code.invokevirtual(CD_OPTIONAL, "orElseThrow", MethodTypeDesc.of(CD_Object));
+                code.checkcast(ClassDesc.of(d.type()));
+            }
+            case Impl.Select sel -> throw new IllegalStateException("configure resolves every select before code generation: " + sel.key());
             case Impl.Call c -> {
                 List<ClassDesc> params = new ArrayList<>();
                 for (Impl input : c.inputs()) {
-                    ClassDesc type = ClassDesc.of(input.type());
+                    // a runtime argument of type int, long or boolean is passed unboxed, as configure checked
+                    ClassDesc type = input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
+                            ? Plan.primitive(a.arg().type()).get().describeConstable().orElseThrow()
+                            : ClassDesc.of(input.type());
                     push(code, plan, input, type);
                     params.add(type);
                 }

@@ -31,6 +31,8 @@ public final class Cli {
               --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
               --lib PATH[:PATH...]        module path of the mirage libraries (the script sets it)
               -q, --quiet                 no progress lines
+              --KEY=VALUE                 a configure key the description declares (e.g. --stack=host);
+                                          remembered in DIR/_build for later builds
             """;
 
     private Cli() {}
@@ -51,6 +53,7 @@ public final class Cli {
         List<Path> libs = new ArrayList<>();
         boolean quiet = false;
         Path dir = null;
+        java.util.Map<String, String> keys = new java.util.TreeMap<>();
         try {
             for (int i = 0; i < a.size(); i++) {
                 String opt = a.get(i);
@@ -66,6 +69,10 @@ public final class Cli {
                     }
                     case "-q", "--quiet" -> quiet = true;
                     default -> {
+                        if (opt.startsWith("--") && opt.indexOf('=') > 2) {
+                            keys.put(opt.substring(2, opt.indexOf('=')), opt.substring(opt.indexOf('=') + 1));
+                            continue;
+                        }
                         if (opt.startsWith("-") || dir != null) {
                             throw new UsageException("unexpected argument '" + opt + "'");
                         }
@@ -86,17 +93,21 @@ public final class Cli {
             switch (command) {
                 case "configure" -> {
                     Target t = target != null ? target : savedTarget(layout);
-                    Plan plan = Configure.run(layout, libraries(libs), t, profileName, progress);
+                    java.util.Map<String, String> k = keys(layout, keys);
+                    Plan plan = Configure.run(layout, libraries(libs), t, k, profileName, progress);
                     Link.writePlan(layout, plan);
                     saveTarget(layout, t);
+                    saveKeys(layout, k);
                     out.print(plan.encode());
                 }
                 case "build" -> {
                     Target t = target != null ? target : savedTarget(layout);
                     Profile profile = profileName.contains("/") || profileName.endsWith(".profile")
                             ? Profile.file(Path.of(profileName)) : Profile.builtIn(profileName);
-                    Path image = Link.build(layout, libraries(libs), t, profile, progress);
+                    java.util.Map<String, String> k = keys(layout, keys);
+                    Path image = Link.build(layout, libraries(libs), t, k, profile, progress);
                     saveTarget(layout, t);
+                    saveKeys(layout, k);
                     out.println(image);
                 }
                 case "clean" -> Files2.deleteTree(layout.build());
@@ -148,6 +159,36 @@ public final class Cli {
     private static void saveTarget(Layout layout, Target target) throws LinkException {
         try {
             Files.writeString(layout.build().resolve("target"), target.word() + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The keys saved by an earlier configure or build, with {@code given} ones replacing them. */
+    private static java.util.Map<String, String> keys(Layout layout, java.util.Map<String, String> given) throws LinkException {
+        java.util.Map<String, String> k = new java.util.TreeMap<>();
+        Path file = layout.build().resolve("keys");
+        if (Files.isRegularFile(file)) {
+            try {
+                for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                    int eq = line.indexOf('=');
+                    if (eq > 0) {
+                        k.put(line.substring(0, eq), line.substring(eq + 1));
+                    }
+                }
+            } catch (IOException e) {
+                throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+            }
+        }
+        k.putAll(given);
+        return k;
+    }
+
+    private static void saveKeys(Layout layout, java.util.Map<String, String> keys) throws LinkException {
+        StringBuilder b = new StringBuilder();
+        keys.forEach((key, value) -> b.append(key).append('=').append(value).append('\n'));
+        try {
+            Files.writeString(layout.build().resolve("keys"), b.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
         }

@@ -53,6 +53,19 @@ public final class Configure {
      */
     public static Plan run(Layout layout, List<Path> libraries, Target target, String profile, Progress progress)
             throws LinkException {
+        return run(layout, libraries, target, java.util.Map.of(), profile, progress);
+    }
+
+    /**
+     * As {@link #run(Layout, List, Target, String, Progress)}, with configure keys: every
+     * {@link Impl.Select} of the job takes the choice {@code keys} gives, or its default.
+     *
+     * @throws LinkException also for a key the description does not declare, or a value that
+     *     is not one of the key's choices
+     */
+    public static Plan run(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
+            String profile, Progress progress)
+            throws LinkException {
         if (target != Target.SOLO5) {
             throw new LinkException("target " + target.word() + " cannot be linked yet: module "
                     + target.module() + " has no implementation; use -t solo5");
@@ -78,7 +91,8 @@ public final class Configure {
         Javac.compile(DESCRIPTION, List.of(description), layout.config(),
                 List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
         ModuleLayer layer = appLayer(withApp, app.name());
-        Job job = describe(layout.config(), layer, app.name());
+        Job described = describe(layout.config(), layer, app.name());
+        Job job = new Job(described.name(), described.main(), select(described.start(), keys));
 
         Class<? extends Unikernel> main = job.main().orElseThrow(() ->
                 new LinkException(DESCRIPTION + ": the job names no main class: call .main(YourUnikernel.class)"));
@@ -89,11 +103,85 @@ public final class Configure {
         Method start = checkMain(main, layout);
         List<RuntimeArg<?>> args = checkStart(start, job.start(), layer);
 
+        Manifest manifest = manifest(job.start());
         Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
-                new TreeSet<>(), Manifest.EMPTY, profile);
+                new TreeSet<>(), manifest, profile);
         SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
         return new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(), args,
-                modules, Manifest.EMPTY, profile);
+                modules, manifest, profile);
+    }
+
+    /**
+     * {@code start} with every {@link Impl.Select} replaced by the choice {@code keys} names (or
+     * its default); fails on keys no select declares and on values a select does not offer.
+     */
+    static List<Impl> select(List<Impl> start, java.util.Map<String, String> keys) throws LinkException {
+        java.util.Map<String, Impl.Select> declared = new java.util.TreeMap<>();
+        List<Impl> out = new ArrayList<>();
+        for (Impl i : start) {
+            out.add(select(i, keys, declared));
+        }
+        for (String k : keys.keySet()) {
+            if (!declared.containsKey(k)) {
+                StringBuilder known = new StringBuilder();
+                declared.values().forEach(d -> known.append(" --").append(d.key()).append('=')
+                        .append(String.join("|", d.choices().keySet())));
+                throw new LinkException("unknown configure key --" + k + ": "
+                        + (declared.isEmpty() ? "this unikernel declares none" : "this unikernel declares" + known));
+            }
+        }
+        return out;
+    }
+
+    private static Impl select(Impl impl, java.util.Map<String, String> keys, java.util.Map<String, Impl.Select> declared)
+            throws LinkException {
+        return switch (impl) {
+            case Impl.Select sel -> {
+                Impl.Select seen = declared.putIfAbsent(sel.key(), sel);
+                if (seen != null && !seen.choices().keySet().equals(sel.choices().keySet())) {
+                    throw new LinkException(DESCRIPTION + ": configure key --" + sel.key() + " is declared twice with different choices");
+                }
+                String value = keys.getOrDefault(sel.key(), sel.defaultChoice());
+                Impl chosen = sel.choices().get(value);
+                if (chosen == null) {
+                    throw new LinkException("configure key --" + sel.key() + "=" + value + ": not one of "
+                            + String.join(", ", sel.choices().keySet()));
+                }
+                yield select(chosen, keys, declared);
+            }
+            case Impl.Call c -> {
+                List<Impl> inputs = new ArrayList<>();
+                for (Impl i : c.inputs()) {
+                    inputs.add(select(i, keys, declared));
+                }
+                yield new Impl.Call(c.module(), c.owner(), c.method(), c.type(), c.dispatch(), inputs);
+            }
+            default -> impl;
+        };
+    }
+
+    /** The devices the job uses, in order of first use; one name, one kind. */
+    static Manifest manifest(List<Impl> start) throws LinkException {
+        Map<String, Manifest.Entry> devices = new LinkedHashMap<>();
+        collectDevices(start, devices);
+        if (devices.size() > Manifest.MAX_DEVICES) {
+            throw new LinkException(DESCRIPTION + ": " + devices.size() + " devices; a manifest holds at most " + Manifest.MAX_DEVICES);
+        }
+        return devices.isEmpty() ? Manifest.EMPTY : new Manifest(List.copyOf(devices.values()));
+    }
+
+    private static void collectDevices(List<Impl> impls, Map<String, Manifest.Entry> into) throws LinkException {
+        for (Impl impl : impls) {
+            if (impl instanceof Impl.Device d) {
+                Manifest.Entry seen = into.putIfAbsent(d.name(), new Manifest.Entry(d.name(), d.kind()));
+                if (seen != null && seen.kind() != d.kind()) {
+                    throw new LinkException(DESCRIPTION + ": device " + d.name() + " is used as " + seen.kind()
+                            + " and as " + d.kind());
+                }
+            } else if (impl instanceof Impl.Call c) {
+                collectDevices(c.inputs(), into);
+            }
+        }
     }
 
     static String pathList(List<Path> paths) {
@@ -214,6 +302,15 @@ public final class Configure {
         switch (impl) {
             case Impl.PlatformValue p -> { }
             case Impl.LoopValue l -> { }
+            case Impl.Select sel -> throw new LinkException(DESCRIPTION + ": " + what + ": configure key --" + sel.key()
+                    + " is not resolved (a bug of the link tool)");
+            case Impl.Device d -> {
+                Class<?> type = load(d.type(), layer, what);
+                if (!type.isInterface() || !type.getModule().getName().equals(d.module())) {
+                    throw new LinkException(DESCRIPTION + ": " + what + ": device " + d.name() + " is delivered as "
+                            + d.type() + ", which is not an interface of module " + d.module());
+                }
+            }
             case Impl.Arg a -> {
                 RuntimeArg<?> seen = args.putIfAbsent(a.arg().name(), a.arg());
                 if (seen != null && !seen.equals(a.arg())) {
@@ -227,7 +324,9 @@ public final class Configure {
                 Class<?> owner = load(c.owner(), layer, what);
                 List<Class<?>> types = new ArrayList<>();
                 for (Impl input : c.inputs()) {
-                    types.add(load(input.type(), layer, what));
+                    // a runtime argument of type int, long or boolean is passed unboxed
+                    types.add(input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
+                            ? Plan.primitive(a.arg().type()).get() : load(input.type(), layer, what));
                 }
                 boolean instance = c.dispatch() == Impl.Dispatch.INSTANCE;
                 if (instance && !types.getFirst().equals(owner)) {

@@ -23,7 +23,13 @@ public final class Link {
     /** Builds the image; returns its directory. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target, Profile profile,
             Progress progress) throws LinkException {
-        Plan plan = Configure.run(layout, libraries, target, profile.name(), progress);
+        return build(layout, libraries, target, java.util.Map.of(), profile, progress);
+    }
+
+    /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
+    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
+            java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
+        Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
 
         progress.step("generating the boot class " + plan.bootClass());
@@ -50,8 +56,13 @@ public final class Link {
                 "--output", image.toString(),
                 "--launcher", plan.name() + "=" + plan.appModule()));
         args.addAll(profile.jlinkOptions());
-        if (!profile.jvmOptions().isEmpty()) {
-            args.add("--add-options=" + String.join(" ", profile.jvmOptions()));
+        List<String> jvm = new ArrayList<>(profile.jvmOptions());
+        if (!plan.manifest().devices().isEmpty()) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
+            jvm.add("--enable-native-access=" + plan.target().module());
+        }
+        if (!jvm.isEmpty()) {
+            args.add("--add-options=" + String.join(" ", jvm));
         }
         args.add("--" + MiragePlugin.NAME + "=" + layout.build());
         jlink(args);

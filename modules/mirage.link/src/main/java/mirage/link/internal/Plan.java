@@ -66,6 +66,8 @@ public record Plan(
             if (impl instanceof Impl.Call call) {
                 into.add(call.module());
                 collectModules(call.inputs(), into);
+            } else if (impl instanceof Impl.Device device) {
+                into.add(device.module());
             }
         }
     }
@@ -126,6 +128,8 @@ public record Plan(
             case Impl.PlatformValue p -> "platform";
             case Impl.LoopValue l -> "loop";
             case Impl.Arg a -> "--" + a.arg().name();
+            case Impl.Device d -> "device " + d.name() + " (" + d.kind() + ")";
+            case Impl.Select sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
             case Impl.Call c -> {
                 List<String> inputs = new ArrayList<>();
                 c.inputs().forEach(i -> inputs.add(describe(i)));

@@ -194,6 +194,17 @@ public final class Icmpv4Engine implements Ipv4Receiver {
         return o;
     }
 
+    /** When {@link #poll} has something to do: the first outstanding ping's timeout, or {@code Long.MAX_VALUE}. */
+    public long nextDeadline() {
+        long next = Long.MAX_VALUE;
+        for (int i = 0; i < OUTSTANDING; i++) {
+            if (pingActive[i]) {
+                next = Math.min(next, pingSent[i] + PING_TIMEOUT_NANOS);
+            }
+        }
+        return next;
+    }
+
     /** Forgets pings past their timeout; returns the next deadline, or {@code Long.MAX_VALUE}. */
     public long poll(long now) {
         long next = Long.MAX_VALUE;

@@ -45,12 +45,12 @@ public final class Ipv4Engine {
     }
 
     private final Ipv4Link link;
-    private final Ipv4Cidr[] addresses;
-    private final Route[] routes;
+    private Ipv4Cidr[] addresses;
+    private Route[] routes;
     /** The source address for each route, parallel to {@link #routes}. */
-    private final Ipv4Address[] routeSources;
-    private final int[] routeMasks;
-    private final int[] routeNetworks;
+    private Ipv4Address[] routeSources;
+    private int[] routeMasks;
+    private int[] routeNetworks;
     private final Ipv4Receiver[] receivers = new Ipv4Receiver[256];
     private Ipv4Receiver unknownProtocolReceiver = (now, datagram) -> { };
     private final Reassembly reassembly;
@@ -86,17 +86,32 @@ public final class Ipv4Engine {
         if (link.mtu() < 68) {
             throw new IllegalArgumentException("an IPv4 link MTU is at least 68 (RFC 791), got " + link.mtu());
         }
-        this.addresses = config.addresses().toArray(Ipv4Cidr[]::new);
+        configure(config.addresses(), config.routes());
+        this.reassembly = new Reassembly(config.reassemblyDatagrams(), config.reassemblyBytes(),
+                config.reassemblyFragments(), config.reassemblyTimeoutNanos());
+        this.nextIdentification = rng.nextInt(0x10000);
+    }
+
+    /**
+     * Replaces the addresses and routes (a DHCP lease came, changed or went). Datagrams in
+     * reassembly are kept; they were addressed to this host when their first fragment came.
+     */
+    public void reconfigure(List<Ipv4Cidr> newAddresses, List<Route> newRoutes) {
+        configure(List.copyOf(newAddresses), List.copyOf(newRoutes));
+    }
+
+    private void configure(List<Ipv4Cidr> configured, List<Route> extra) {
+        Ipv4Cidr[] addresses = configured.toArray(Ipv4Cidr[]::new);
         List<Route> all = new ArrayList<>();
         for (Ipv4Cidr a : addresses) {
             all.add(Route.onLink(a));
         }
-        all.addAll(config.routes());
+        all.addAll(extra);
         all.sort(Comparator.comparingInt((Route r) -> r.destination().prefixLength()).reversed());
-        this.routes = all.toArray(Route[]::new);
-        this.routeSources = new Ipv4Address[routes.length];
-        this.routeMasks = new int[routes.length];
-        this.routeNetworks = new int[routes.length];
+        Route[] routes = all.toArray(Route[]::new);
+        Ipv4Address[] routeSources = new Ipv4Address[routes.length];
+        int[] routeMasks = new int[routes.length];
+        int[] routeNetworks = new int[routes.length];
         for (int i = 0; i < routes.length; i++) {
             routeMasks[i] = routes[i].destination().netmask().bits();
             routeNetworks[i] = routes[i].destination().network().bits();
@@ -109,9 +124,22 @@ public final class Ipv4Engine {
                 }
             }
         }
-        this.reassembly = new Reassembly(config.reassemblyDatagrams(), config.reassemblyBytes(),
-                config.reassemblyFragments(), config.reassemblyTimeoutNanos());
-        this.nextIdentification = rng.nextInt(0x10000);
+        this.addresses = addresses;
+        this.routes = routes;
+        this.routeSources = routeSources;
+        this.routeMasks = routeMasks;
+        this.routeNetworks = routeNetworks;
+    }
+
+    /** The routes beyond the on-link ones of the addresses, longest prefix first. */
+    public List<Route> extraRoutes() {
+        List<Route> out = new ArrayList<>();
+        for (Route r : routes) {
+            if (!r.isOnLink()) {
+                out.add(r);
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**
@@ -170,6 +198,11 @@ public final class Ipv4Engine {
         if (address == -1) {
             return true;
         }
+        if (addresses.length == 0) {
+            // Unconfigured, as a DHCP client is: a server may unicast its offer to the address
+            // it offers (RFC 2131 section 4.1) before that address is ours.
+            return (address >>> 28) != 0xe;
+        }
         for (Ipv4Cidr a : addresses) {
             if (a.address().bits() == address
                     || (a.prefixLength() < 31 && a.broadcast().bits() == address)) {
@@ -183,7 +216,8 @@ public final class Ipv4Engine {
     public Ipv4Address source(Ipv4Address destination) {
         int bits = destination.bits();
         if (bits == -1 || destination.isMulticast()) {
-            return addresses.length == 0 ? null : addresses[0].address();
+            // RFC 1122 section 3.2.1.3: 0.0.0.0 is a source only while the host learns its address
+            return addresses.length == 0 ? Ipv4Address.UNSPECIFIED : addresses[0].address();
         }
         int r = route(bits);
         return r < 0 ? null : routeSources[r];
@@ -276,6 +310,11 @@ public final class Ipv4Engine {
         r.receive(now, p);
     }
 
+    /** When {@link #poll} has something to do: the oldest reassembly's deadline, or {@code Long.MAX_VALUE}. */
+    public long nextDeadline() {
+        return reassembly.nextDeadline();
+    }
+
     /** Expires reassemblies past their lifetime; returns the next deadline, or {@code Long.MAX_VALUE}. */
     public long poll(long now) {
         int expired = reassembly.expire(now);
@@ -303,7 +342,7 @@ public final class Ipv4Engine {
         Ipv4Address chosen;
         if (dst == -1 || destination.isMulticast()) {
             nextHop = destination;
-            chosen = addresses.length == 0 ? null : addresses[0].address();
+            chosen = addresses.length == 0 ? Ipv4Address.UNSPECIFIED : addresses[0].address();
         } else {
             int r = route(dst);
             if (r < 0) {

@@ -14,6 +14,9 @@ import mirage.net.Ipv4Address;
  */
 public final class TcpConnection {
     static final long NONE = Long.MAX_VALUE;
+    static final byte[] NO_BYTES = new byte[0];
+    /** The first size of a ring; it doubles from there. */
+    static final int MIN_RING = 4096;
     /** How many out-of-order ranges the receiver keeps (and so at most how many SACK blocks it reports). */
     static final int MAX_OOO = 4;
     /** How many SACKed ranges the sender remembers. */
@@ -58,14 +61,23 @@ public final class TcpConnection {
     boolean sackOn;
 
     // Send buffer: a ring whose first byte has sequence number sndUna (once the SYN is acknowledged).
-    final byte[] sndBuf;
+    /**
+     * The send ring, grown on demand up to {@link #sndCap} (an idle connection that never sent
+     * holds none); re-linearized from {@link #sndHead} when it grows.
+     */
+    byte[] sndBuf = NO_BYTES;
+    /** The most the send buffer holds: the configured send buffer size. */
+    final int sndCap;
     int sndHead;
     int sndLen;
     boolean finQueued;
     boolean finAcked;
 
     // Receive buffer: sndLen's twin; in-order bytes from rcvHead, out-of-order ranges beyond them.
-    final byte[] rcvBuf;
+    /** The receive ring, grown on demand up to {@link #rcvCap}, as {@link #sndBuf}. */
+    byte[] rcvBuf = NO_BYTES;
+    /** The most the receive buffer holds: the window the connection offers at most. */
+    final int rcvCap;
     int rcvHead;
     int rcvLen;
     final int[] oooLeft = new int[MAX_OOO];
@@ -137,8 +149,8 @@ public final class TcpConnection {
         this.remotePort = remotePort;
         this.listener = listener;
         this.active = active;
-        this.sndBuf = new byte[sendBuffer];
-        this.rcvBuf = new byte[receiveBuffer];
+        this.sndCap = sendBuffer;
+        this.rcvCap = receiveBuffer;
         this.cc = cc;
     }
 
@@ -174,7 +186,7 @@ public final class TcpConnection {
 
     /** Bytes {@link #write} would accept now (0 once writing is shut or the connection ended). */
     public int writable() {
-        return canWrite() ? sndBuf.length - sndLen : 0;
+        return canWrite() ? sndCap - sndLen : 0;
     }
 
     boolean canWrite() {
@@ -276,5 +288,22 @@ public final class TcpConnection {
     @Override
     public String toString() {
         return localAddress + ":" + localPort + "-" + remoteAddress + ":" + remotePort + " " + state;
+    }
+
+    /**
+     * {@code ring} grown to hold at least {@code needed} bytes from {@code head} (a power of two
+     * from {@value #MIN_RING}, at most {@code cap}), its contents moved to start at 0; the
+     * same array if it is large enough.
+     */
+    static byte[] grown(byte[] ring, int head, int needed, int cap) {
+        if (needed <= ring.length) {
+            return ring;
+        }
+        int size = Math.max(MIN_RING, Integer.highestOneBit(Math.max(1, needed - 1)) << 1);
+        byte[] next = new byte[Math.min(cap, size)];
+        int first = ring.length - head;
+        System.arraycopy(ring, head, next, 0, first);
+        System.arraycopy(ring, 0, next, first, head);
+        return next;
     }
 }

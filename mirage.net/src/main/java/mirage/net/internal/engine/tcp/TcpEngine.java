@@ -456,7 +456,7 @@ public final class TcpEngine implements Ipv4Receiver {
         }
         c.irs = s.sequence();
         c.rcvNxt = c.irs + 1;
-        c.rcvAdv = c.rcvNxt + Math.min(c.rcvBuf.length, 0xffff); // what our SYN offered
+        c.rcvAdv = c.rcvNxt + Math.min(c.rcvCap, 0xffff); // what our SYN offered
         negotiate(now, c, s);
         c.lastHeard = now;
         if (ack) {
@@ -747,9 +747,8 @@ public final class TcpEngine implements Ipv4Receiver {
 
     /** Takes in-window data starting at sequence {@code seq}; returns the bytes kept. */
     private int data(long now, TcpConnection c, TcpSegment s, int seq, int off, int n) {
-        int cap = c.rcvBuf.length;
         int rel = seq - c.rcvNxt;
-        int room = cap - c.rcvLen - rel;
+        int room = c.rcvCap - c.rcvLen - rel;
         if (room <= 0) {
             c.ackNow = true;
             return 0;
@@ -767,7 +766,12 @@ public final class TcpEngine implements Ipv4Receiver {
             c.ackNow = true;
             return 0;
         }
-        // Copy into the ring at the byte's place.
+        // Copy into the ring at the byte's place, growing the ring first if it is short.
+        if (c.rcvLen + rel + take > c.rcvBuf.length) {
+            c.rcvBuf = TcpConnection.grown(c.rcvBuf, c.rcvHead, c.rcvLen + rel + take, c.rcvCap);
+            c.rcvHead = 0;
+        }
+        int cap = c.rcvBuf.length;
         ByteBuffer b = s.buffer();
         int from = s.payloadOffset() + off;
         int at = (c.rcvHead + c.rcvLen + rel) % cap;
@@ -849,7 +853,9 @@ public final class TcpEngine implements Ipv4Receiver {
     private void newAck(long now, TcpConnection c, TcpSegment s, int ack) {
         int acked = ack - c.sndUna;
         int dataAcked = Math.min(acked, c.sndLen);
-        c.sndHead = (c.sndHead + dataAcked) % c.sndBuf.length;
+        if (dataAcked > 0) {
+            c.sndHead = (c.sndHead + dataAcked) % c.sndBuf.length;
+        }
         c.sndLen -= dataAcked;
         if (acked > dataAcked && c.finQueued) {
             c.finAcked = true;
@@ -1151,13 +1157,14 @@ public final class TcpEngine implements Ipv4Receiver {
         if (n == 0) {
             return c.finReceived || (c.termination != null && c.termination != Termination.NORMAL) ? -1 : 0;
         }
-        int cap = c.rcvBuf.length;
-        int first = Math.min(n, cap - c.rcvHead);
+        int ring = c.rcvBuf.length;
+        int cap = c.rcvCap;
+        int first = Math.min(n, ring - c.rcvHead);
         dst.put(c.rcvBuf, c.rcvHead, first);
         if (first < n) {
             dst.put(c.rcvBuf, 0, n - first);
         }
-        c.rcvHead = (c.rcvHead + n) % cap;
+        c.rcvHead = (c.rcvHead + n) % ring;
         c.rcvLen -= n;
         if (c.index >= 0 && c.state.synchronizedState() && !c.finReceived) {
             // Window update once the window grows by two segments or half the buffer (RFC 9293 section 3.8.6.2.2).
@@ -1176,9 +1183,13 @@ public final class TcpEngine implements Ipv4Receiver {
         if (!c.canWrite()) {
             return -1;
         }
-        int cap = c.sndBuf.length;
-        int n = Math.min(src.remaining(), cap - c.sndLen);
+        int n = Math.min(src.remaining(), c.sndCap - c.sndLen);
         if (n > 0) {
+            if (c.sndLen + n > c.sndBuf.length) {
+                c.sndBuf = TcpConnection.grown(c.sndBuf, c.sndHead, c.sndLen + n, c.sndCap);
+                c.sndHead = 0;
+            }
+            int cap = c.sndBuf.length;
             int at = (c.sndHead + c.sndLen) % cap;
             int first = Math.min(n, cap - at);
             src.get(c.sndBuf, at, first);
@@ -1417,7 +1428,7 @@ public final class TcpEngine implements Ipv4Receiver {
         }
         int flags = synAck ? TcpSegment.SYN | TcpSegment.ACK : TcpSegment.SYN;
         header(b, c.localPort, c.remotePort, c.iss, synAck ? c.rcvNxt : 0, flags,
-                Math.min(c.rcvBuf.length, 0xffff), o);
+                Math.min(c.rcvCap, 0xffff), o);
         if (c.sndMax != c.iss) {
             retransmitted++;
         } else {
@@ -1425,7 +1436,7 @@ public final class TcpEngine implements Ipv4Receiver {
         }
         c.sndNxt = c.iss + 1;
         c.sndMax = c.sndNxt;
-        c.rcvAdv = c.rcvNxt + Math.min(c.rcvBuf.length, 0xffff);
+        c.rcvAdv = c.rcvNxt + Math.min(c.rcvCap, 0xffff);
         finish(now, b, o, c.localAddress, c.remoteAddress);
         c.rtoDeadline = now + c.rto;
     }
@@ -1482,7 +1493,7 @@ public final class TcpEngine implements Ipv4Receiver {
 
     /** The window to advertise, scaled, with receiver-side SWS avoidance (RFC 9293 section 3.8.6.2.2). */
     private static int window(TcpConnection c) {
-        int cap = c.rcvBuf.length;
+        int cap = c.rcvCap;
         int free = c.readShut ? cap : cap - c.rcvLen;
         int edge = c.rcvNxt + free;
         if (Seq.lt(edge, c.rcvAdv) || edge - c.rcvAdv < Math.min(cap / 2, c.mss)) {

@@ -1,5 +1,6 @@
 package mirage.net.internal.engine.arp;
 
+import mirage.net.SimulatedNetwork;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -24,8 +25,8 @@ class ArpSimulationTest {
     private static final MacAddress MAC_B = MacAddress.parse("02:00:00:00:00:0b");
     private static final Ipv4Address IP_A = Ipv4Address.parse("192.168.7.10");
     private static final Ipv4Address IP_B = Ipv4Address.parse("192.168.7.11");
-    private static final SimSwitch.Impairments LOSSY =
-            new SimSwitch.Impairments(0.2, 1_000_000, 2_000_000, 0.3, 5_000_000, 0.1, 0);
+    private static final SimulatedNetwork.Impairments LOSSY =
+            new SimulatedNetwork.Impairments(0.2, 1_000_000, 2_000_000, 0.3, 5_000_000, 0.1, 0);
 
     record Run(List<String> trace, SimHost a, SimHost b) {}
 

@@ -25,8 +25,10 @@ import mirage.platform.solo5.internal.host.Pollable;
 public abstract sealed class HostNetif implements Device, Netif, Pollable permits TapNetif, StreamNetif {
     /** Frames delivered per loop turn, at most. */
     static final int BUDGET = 64;
-    static final int MTU = 1500;
-    static final int MAX_TAGGED = MTU + HEADER_LENGTH + 4;
+    /** The MTU of a device bound without {@code --net-mtu}: Ethernet's. */
+    public static final int DEFAULT_MTU = 1500;
+    /** The largest MTU a binding accepts: passt's, 65,520 (the largest 802.3 frame minus its header, in IPv4 words). */
+    public static final int MAX_MTU = 65_520;
 
     private final String name;
     private final int handle;
@@ -42,15 +44,27 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
     protected final MemorySegment rxState = Libc.errnoState(arena);
     /** errno capture for writes, under {@link #io}. */
     protected final MemorySegment txState = Libc.errnoState(arena);
+    /**
+     * The longest frame accepted from the device: the MTU's (with a tag) for a TAP, whose
+     * kernel side has the same MTU; more for a stream, whose peer (passt: 65,520) may send
+     * frames larger than the MTU this side sends, and which robustness says to take.
+     */
+    private final int maxReceive;
+    /** The largest payload this side sends. */
+    private final int mtu;
     /** One received frame, from index 0; reused. One byte more than a frame may have, to see longer ones. */
-    protected final MemorySegment frame = arena.allocate(MAX_TAGGED + 1);
-    private final ByteBuffer view = frame.asByteBuffer().asReadOnlyBuffer();
+    protected final MemorySegment frame;
+    private final ByteBuffer view;
     private volatile FrameReceiver receiver;
     private volatile boolean closed;
     private volatile String failure;
     private final Counters counters = new Counters();
 
-    HostNetif(String name, int handle, MacAddress mac, int fd, HostPoller poller, Console console) {
+    HostNetif(String name, int handle, MacAddress mac, int fd, HostPoller poller, Console console, int mtu, int maxReceive) {
+        this.mtu = mtu;
+        this.maxReceive = maxReceive;
+        this.frame = arena.allocate(maxReceive + 1);
+        this.view = frame.asByteBuffer().asReadOnlyBuffer();
         this.name = name;
         this.handle = handle;
         this.mac = mac;
@@ -81,7 +95,7 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
 
     @Override
     public final int mtu() {
-        return MTU;
+        return mtu;
     }
 
     /** What the device is attached to, for messages: "TAP mtap0", "unix:/run/x.sock". */
@@ -95,7 +109,7 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
         }
         if (length > maxLength(bytes, bytes.position())) {
             throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
-                    "frame of " + length + " bytes exceeds MTU " + MTU + " on " + name);
+                    "frame of " + length + " bytes exceeds MTU " + mtu + " on " + name);
         }
         synchronized (io) {
             if (closed || fd < 0) {
@@ -110,9 +124,14 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
     }
 
     /** Most bytes a frame may have: MTU + header, or 4 more with an 802.1Q tag. */
-    private static int maxLength(ByteBuffer b, int at) {
+    private int maxLength(ByteBuffer b, int at) {
         boolean tagged = (b.get(at + 12) & 0xff) == 0x81 && b.get(at + 13) == 0;
-        return tagged ? MAX_TAGGED : MTU + HEADER_LENGTH;
+        return tagged ? maxTagged(mtu) : mtu + HEADER_LENGTH;
+    }
+
+    /** The longest frame with one 802.1Q tag at {@code mtu}. */
+    static int maxTagged(int mtu) {
+        return mtu + HEADER_LENGTH + 4;
     }
 
     /** Writes or queues one frame; under {@link #io}, descriptor open. Counts tx. */
@@ -128,8 +147,9 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
      * too short or too long are counted as errors.
      */
     final void deliver(int length) {
-        if (length < HEADER_LENGTH || length > MAX_TAGGED
-                || (length > MTU + HEADER_LENGTH && !(frame.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 12) == (byte) 0x81
+        if (length < HEADER_LENGTH || length > maxReceive
+                || (maxReceive == maxTagged(mtu) && length > mtu + HEADER_LENGTH
+                        && !(frame.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 12) == (byte) 0x81
                         && frame.get(java.lang.foreign.ValueLayout.JAVA_BYTE, 13) == 0))) {
             counters.rxError();
             return;

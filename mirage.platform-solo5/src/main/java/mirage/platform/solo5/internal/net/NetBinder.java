@@ -13,7 +13,8 @@ import mirage.platform.solo5.internal.host.HostPoller;
 /**
  * Attaches {@code NET_BASIC} devices as Solo5's tenders do: {@code --net:NAME=IFACE} (a TAP) or
  * {@code --net:NAME=unix:PATH} (a framed stream), with {@code --net-mac:NAME=MAC} or a random
- * locally administered unicast MAC. The only class the platform calls that touches
+ * locally administered unicast MAC, and {@code --net-mtu:NAME=N} or 1500 (a passt peer sends
+ * frames up to 65,520 bytes and does not reassemble fragments: give it its MTU). The only class the platform calls that touches
  * {@code mirage.net}: it is loaded when such a device is bound, never otherwise.
  */
 public final class NetBinder {
@@ -27,12 +28,14 @@ public final class NetBinder {
      *
      * @param option the binding option as written, {@code --net:NAME}, for messages
      * @param macText the {@code --net-mac} value, or null
+     * @param mtuText the {@code --net-mtu} value, or null for 1500
      * @throws ArgumentException one line naming the option: {@code MALFORMED} for a value that
      *     cannot be right, {@code DEVICE} when the host refuses (errno named)
      */
-    public static Device attach(String name, int handle, String option, String value, String macText,
+    public static Device attach(String name, int handle, String option, String value, String macText, String mtuText,
             Entropy entropy, HostPoller poller, Console console) throws ArgumentException {
         MacAddress mac = macText == null ? randomMac(entropy) : parseMac(name, macText);
+        int mtu = mtuText == null ? HostNetif.DEFAULT_MTU : parseMtu(name, mtuText);
         HostNetif device;
         if (value.startsWith(UNIX)) {
             String path = value.substring(UNIX.length());
@@ -42,7 +45,7 @@ public final class NetBinder {
                         + ": give 1 to " + StreamNetif.MAX_PATH + " bytes after 'unix:' (sockaddr_un), not " + bytes);
             }
             try {
-                device = StreamNetif.connect(name, handle, mac, path, poller, console);
+                device = StreamNetif.connect(name, handle, mac, path, poller, console, mtu);
             } catch (HostException e) {
                 throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to the stream socket "
                         + printable(path) + ": " + printable(e.getMessage()));
@@ -54,7 +57,7 @@ public final class NetBinder {
                         "bad interface name in " + option + "=" + printable(value) + ": " + problem);
             }
             try {
-                device = TapNetif.open(name, handle, mac, value, poller, console);
+                device = TapNetif.open(name, handle, mac, value, poller, console, mtu);
             } catch (HostException e) {
                 throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to TAP interface " + value
                         + ": " + e.getMessage() + hint(e.errno()));
@@ -91,6 +94,20 @@ public final class NetBinder {
             }
         }
         return null;
+    }
+
+    /** {@code --net-mtu:NAME=N}: 68 (RFC 791's minimum) to {@link HostNetif#MAX_MTU}. */
+    static int parseMtu(String name, String text) throws ArgumentException {
+        String option = "--net-mtu:" + name;
+        int mtu = -1;
+        if (text.length() <= 5 && !text.isEmpty() && text.chars().allMatch(c -> c >= '0' && c <= '9') && text.charAt(0) != '0') {
+            mtu = Integer.parseInt(text);
+        }
+        if (mtu < 68 || mtu > HostNetif.MAX_MTU) {
+            throw new ArgumentException(Problem.MALFORMED, option, "bad MTU in " + option + "=" + printable(text)
+                    + ": give a decimal number of bytes from 68 to " + HostNetif.MAX_MTU + " (passt's MTU is 65520)");
+        }
+        return mtu;
     }
 
     private static MacAddress parseMac(String name, String text) throws ArgumentException {

@@ -29,7 +29,7 @@ public final class StreamNetif extends HostNetif {
     /** Longest path {@code sockaddr_un} holds, without the NUL. */
     public static final int MAX_PATH = 107;
     /** Longest frame length accepted from the peer before the stream is taken as broken. */
-    static final int MAX_WIRE = 65536;
+    static final int MAX_WIRE = 65_560;
     static final int TX_CAPACITY = 256 * 1024;
     /** The length prefix: a big-endian int at any offset. */
     private static final java.lang.foreign.ValueLayout.OfInt LENGTH = JAVA_INT_UNALIGNED.withOrder(ByteOrder.BIG_ENDIAN);
@@ -42,8 +42,8 @@ public final class StreamNetif extends HostNetif {
     /** Bytes queued in {@link #tx}; written under {@link #io}. */
     private volatile int txEnd;
 
-    private StreamNetif(String name, int handle, MacAddress mac, int fd, String path, HostPoller poller, Console console) {
-        super(name, handle, mac, fd, poller, console);
+    private StreamNetif(String name, int handle, MacAddress mac, int fd, String path, HostPoller poller, Console console, int mtu) {
+        super(name, handle, mac, fd, poller, console, mtu, MAX_WIRE);
         this.path = path;
     }
 
@@ -54,6 +54,12 @@ public final class StreamNetif extends HostNetif {
      *     ECONNREFUSED: nobody listening, EACCES, ...)
      */
     static StreamNetif connect(String name, int handle, MacAddress mac, String path, HostPoller poller, Console console)
+            throws HostException {
+        return connect(name, handle, mac, path, poller, console, DEFAULT_MTU);
+    }
+
+    /** As {@link #connect(String, int, MacAddress, String, HostPoller, Console)}, sending frames up to {@code mtu}. */
+    static StreamNetif connect(String name, int handle, MacAddress mac, String path, HostPoller poller, Console console, int mtu)
             throws HostException {
         byte[] bytes = path.getBytes(StandardCharsets.UTF_8);
         if (bytes.length == 0 || bytes.length > MAX_PATH) {
@@ -73,7 +79,7 @@ public final class StreamNetif extends HostNetif {
                 Libc.close(state, fd);
                 throw new HostException("connect " + path, errno);
             }
-            return new StreamNetif(name, handle, mac, fd, path, poller, console);
+            return new StreamNetif(name, handle, mac, fd, path, poller, console, mtu);
         }
     }
 

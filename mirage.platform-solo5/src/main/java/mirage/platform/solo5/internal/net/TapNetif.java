@@ -27,10 +27,11 @@ public final class TapNetif extends HostNetif {
     static final int IFREQ = 40;
 
     private final String ifname;
-    private final MemorySegment tx = arena.allocate(MAX_TAGGED);
+    private final MemorySegment tx;
 
-    private TapNetif(String name, int handle, MacAddress mac, int fd, String ifname, HostPoller poller, Console console) {
-        super(name, handle, mac, fd, poller, console);
+    private TapNetif(String name, int handle, MacAddress mac, int fd, String ifname, HostPoller poller, Console console, int mtu) {
+        super(name, handle, mac, fd, poller, console, mtu, maxTagged(mtu));
+        this.tx = arena.allocate(maxTagged(mtu));
         this.ifname = ifname;
     }
 
@@ -41,6 +42,12 @@ public final class TapNetif extends HostNetif {
      *     EBUSY when another process holds the TAP, EINVAL when the name is not a TAP, ...)
      */
     static TapNetif open(String name, int handle, MacAddress mac, String ifname, HostPoller poller, Console console)
+            throws HostException {
+        return open(name, handle, mac, ifname, poller, console, DEFAULT_MTU);
+    }
+
+    /** As {@link #open(String, int, MacAddress, String, HostPoller, Console)}, sending frames up to {@code mtu}. */
+    static TapNetif open(String name, int handle, MacAddress mac, String ifname, HostPoller poller, Console console, int mtu)
             throws HostException {
         byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
         if (bytes.length == 0 || bytes.length >= IFNAMSIZ) {
@@ -60,7 +67,7 @@ public final class TapNetif extends HostNetif {
                 Libc.close(state, fd);
                 throw new HostException("TUNSETIFF " + ifname, errno);
             }
-            return new TapNetif(name, handle, mac, fd, ifreq.getString(0, StandardCharsets.US_ASCII), poller, console);
+            return new TapNetif(name, handle, mac, fd, ifreq.getString(0, StandardCharsets.US_ASCII), poller, console, mtu);
         }
     }
 

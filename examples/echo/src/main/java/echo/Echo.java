@@ -1,0 +1,79 @@
+package echo;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
+import mirage.core.Console;
+import mirage.core.Flow;
+import mirage.core.Unikernel;
+import mirage.net.DirectStack;
+import mirage.net.NetException;
+import mirage.net.Stack;
+import mirage.net.Tcp;
+import mirage.net.Udp;
+
+/**
+ * Answers ICMP echo requests (the stack does), echoes UDP datagrams and TCP streams on port
+ * {@value #PORT} (RFC 862), and answers HTTP/1.1 on port {@value #HTTP_PORT} ({@link Http}),
+ * until the process is stopped. On the host-socket stack ({@code --stack=host} at configure
+ * time) the ports are shifted by {@code --port-offset} (default 8000: 8007 and 8080).
+ */
+public final class Echo implements Unikernel {
+
+    /** The echo service's port (RFC 862). */
+    public static final int PORT = 7;
+
+    /** The HTTP responder's port. */
+    public static final int HTTP_PORT = 80;
+
+    public void start(Console console, Stack stack, Duration keepalive) throws InterruptedException, NetException {
+        serve(console, stack, keepalive);
+        new CountDownLatch(1).await(); // a unikernel serves until it is stopped
+    }
+
+    /**
+     * Starts the service on {@code stack}, reports the stack's addresses on {@code console}
+     * as they change, and returns.
+     *
+     * @return the count of datagrams that could not be echoed (no route back, say)
+     */
+    public static AtomicLong serve(Console console, Stack stack) throws NetException {
+        return serve(console, stack, Duration.ZERO);
+    }
+
+    /**
+     * As {@link #serve(Console, Stack)}, with TCP keepalive on the echo port after
+     * {@code keepalive} of silence, probing as often, 5 probes (zero: no keepalive).
+     */
+    public static AtomicLong serve(Console console, Stack stack, Duration keepalive) throws NetException {
+        AtomicLong failed = new AtomicLong();
+        Udp udp = stack.udp();
+        udp.listen(PORT, (source, sourcePort, destination, payload) -> {
+            try {
+                udp.send(PORT, source, sourcePort, payload);
+            } catch (NetException e) {
+                failed.incrementAndGet(); // UDP promises nothing; count and go on
+            }
+        });
+        Tcp.Options echoOptions = Tcp.Options.DEFAULT.withNoDelay(true);
+        if (keepalive.isPositive()) {
+            echoOptions = echoOptions.withKeepalive(new Tcp.Keepalive(keepalive, keepalive, 5));
+        }
+        stack.tcp().listen(PORT, echoOptions, connection -> {
+            ByteBuffer buffer = ByteBuffer.allocate(16 * 1024);
+            while (connection.read(buffer.clear()) != Flow.EOF) {
+                connection.write(buffer.flip());
+            }
+            connection.shutdown(Flow.Direction.WRITE);
+        });
+        stack.tcp().listen(HTTP_PORT, Http::serve);
+        if (stack instanceof DirectStack direct) {
+            direct.ipv4().onAddressChange((addresses, gateway) -> console.println("echo: ipv4 "
+                    + (addresses.isEmpty() ? "none yet" : addresses.toString())
+                    + gateway.map(g -> " gateway " + g).orElse("")));
+        }
+        console.println("echo: UDP and TCP echo on port " + PORT + ", HTTP on port " + HTTP_PORT);
+        return failed;
+    }
+}

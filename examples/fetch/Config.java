@@ -1,0 +1,24 @@
+import fetch.Fetch;
+import mirage.core.RuntimeArg;
+import mirage.link.Description;
+import mirage.link.Devices;
+import mirage.link.Job;
+
+/**
+ * The description of the fetch unikernel: one HTTP/1.1 GET over the stack of examples/echo
+ * (the direct stack on device {@code service}, or {@code --stack=host}), reported on the
+ * console, then exit.
+ */
+public final class Config implements Description {
+    static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 address of the HTTP server.");
+    static final RuntimeArg<Integer> PORT = RuntimeArg.integer("port", 80, "TCP port of the HTTP server.");
+    static final RuntimeArg<String> PATH = RuntimeArg.string("path", "/", "Path to GET.");
+
+    @Override
+    public Job describe() {
+        return Job.named("fetch")
+                .main(Fetch.class)
+                .start(Devices.console(), Devices.stack("service"), Devices.monotonicClock(),
+                        Devices.arg(SERVER), Devices.arg(PORT), Devices.arg(PATH));
+    }
+}

@@ -1,0 +1,152 @@
+package mirage.interop;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/echo's image on a TAP in a network namespace, with the Linux kernel as its peer:
+ * the kernel pings it (also with 8000-byte pings: our reassembly and fragmentation), iputils'
+ * arping resolves it, socat talks UDP echo to it and hears ICMP port unreachable from a closed
+ * port, and tshark decodes a capture of all of it with checksums validated and finds nothing
+ * malformed. Needs root; installs iputils-arping, socat and tshark if missing.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class EchoImageTest {
+    static final String TAP = "tapecho";
+    static final String US = "10.77.0.2";
+    static final String MAC = "02:00:00:77:00:02";
+
+    @TempDir
+    static Path work;
+
+    static Host.Netns ns;
+    static Process echo;
+    static Process capture;
+    static Path echoLog;
+    static Path captureFile;
+
+    @BeforeAll
+    static void boot() throws Exception {
+        Host.assumeRoot();
+        Host.require("arping", "iputils-arping");
+        Host.require("socat", "socat");
+        Host.require("tshark", "tshark");
+        Mirage.markLibrariesBuilt();
+        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
+        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
+        assertEquals(0, built.exit(), built.err());
+        Path image = Path.of(built.lastOutLine());
+
+        ns = new Host.Netns("mirage-echo");
+        echoLog = work.resolve("echo.log");
+        echo = ns.start(echoLog, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
+                "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.77.0.1");
+        ns.awaitLink(TAP, echo, echoLog);
+        Host.Netns.awaitLine(echoLog, "echo: UDP and TCP echo on port 7, HTTP on port 80", echo, Duration.ofSeconds(60));
+        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"); // keep the capture to our protocols
+        ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", TAP);
+        ns.exec("ip", "link", "set", TAP, "up");
+        captureFile = work.resolve("echo.pcapng");
+        Path captureLog = work.resolve("capture.log");
+        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-w", captureFile.toString());
+        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void shutDown() throws Exception {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void kernelPings_everyEchoRequestAnswered() {
+        Mirage.Result r = ns.exec("ping", "-c", "5", "-i", "0.2", "-W", "3", US);
+        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+    }
+
+    @Test
+    @Order(2)
+    void kernelPings8000Bytes_reassembledAndAnsweredInFragments() {
+        Mirage.Result r = ns.exec("ping", "-c", "3", "-i", "0.3", "-s", "8000", "-W", "3", US);
+        assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
+        assertTrue(r.out().contains("8008 bytes from " + US), r.out());
+    }
+
+    @Test
+    @Order(3)
+    void arping_resolvesOurAddressToOurMac() {
+        Mirage.Result r = ns.exec("arping", "-c", "2", "-w", "5", "-I", TAP, US);
+        String out = r.out().toLowerCase(Locale.ROOT);
+        assertTrue(out.contains("reply from " + US + " [" + MAC + "]"), r.out());
+        assertTrue(out.contains("received 2 response"), r.out());
+    }
+
+    @Test
+    @Order(4)
+    void socat_udpEcho_smallAndFragmentedDatagramsComeBackIntact() throws IOException {
+        for (int size : new int[] {5, 1472, 6000}) {
+            byte[] sent = new byte[size];
+            new SplittableRandom(size).nextBytes(sent);
+            Path in = work.resolve("udp-" + size + ".in");
+            Path out = work.resolve("udp-" + size + ".out");
+            Files.write(in, sent);
+            ns.exec("sh", "-c", "socat -b 65535 -t 2 - UDP4:" + US + ":7 < " + in + " > " + out);
+            assertArrayEquals(sent, Files.readAllBytes(out), "datagram of " + size + " bytes");
+        }
+    }
+
+    @Test
+    @Order(5)
+    void socat_closedPort_getsPortUnreachable() {
+        Mirage.Result r = ns.execQuietly(Duration.ofSeconds(30), "sh", "-c",
+                "printf x | socat -t 2 - UDP4:" + US + ":9; echo status $?");
+        // the kernel reports our ICMP port unreachable to the connected UDP socket
+        assertTrue(r.err().contains("Connection refused"), r.out() + r.err());
+        assertNotEquals("status 0", r.out().strip());
+    }
+
+    @Test
+    @Order(100)
+    void tshark_decodesTheWholeCapture_nothingMalformed_everyChecksumGood() throws Exception {
+        Thread.sleep(500); // let dumpcap write the last frames
+        Host.Netns.stop(capture);
+        String ours = "eth.src == " + MAC;
+        String bad = "_ws.malformed || _ws.expert.severity >= error || ip.checksum.status == \"Bad\""
+                + " || udp.checksum.status == \"Bad\" || icmp.checksum.status == \"Bad\"";
+        assertEquals("", tshark("-Y", bad).strip(), "frames tshark flags");
+        assertTrue(count(ours + " && icmp.type == 0") >= 8, "echo replies from us");
+        assertTrue(count(ours + " && ip.flags.mf == 1") >= 3, "fragments from us");
+        assertTrue(count(ours + " && arp.opcode == 2") >= 2, "ARP replies from us");
+        assertTrue(count(ours + " && udp.srcport == 7") >= 3, "UDP echoes from us");
+        assertTrue(count(ours + " && icmp.type == 3 && icmp.code == 3") >= 1, "port unreachable from us");
+    }
+
+    private static int count(String filter) throws Exception {
+        return (int) tshark("-Y", filter).lines().filter(l -> !l.isBlank()).count();
+    }
+
+    private static String tshark(String... args) throws Exception {
+        java.util.List<String> c = new java.util.ArrayList<>(java.util.List.of("tshark", "-n", "-r", captureFile.toString(),
+                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"));
+        c.addAll(java.util.List.of(args));
+        return Host.run(c, Duration.ofSeconds(60)).out();
+    }
+}

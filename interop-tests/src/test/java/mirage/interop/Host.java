@@ -1,0 +1,172 @@
+package mirage.interop;
+
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The host side of interop tests: root, Debian packages installed on demand, network
+ * namespaces created and deleted, processes started inside them. Every address a test uses
+ * lives in a namespace it created; nothing touches the machine's own interfaces.
+ */
+final class Host {
+    private static final Map<String, Boolean> installed = new ConcurrentHashMap<>();
+
+    private Host() {}
+
+    /** Skips the calling test class unless it runs as root (as CI does). */
+    static void assumeRoot() {
+        Mirage.Result id = Mirage.exec(List.of("id", "-u"), Duration.ofSeconds(10));
+        assumeTrue(id.out().strip().equals("0"), "needs root (network namespaces, TAP devices): CI runs as root");
+    }
+
+    /**
+     * Makes {@code command} available, installing Debian {@code pkg} with apt-get if it is
+     * missing; fails (does not skip) if that is impossible, since CI must run these tests.
+     */
+    static synchronized void require(String command, String pkg) {
+        if (installed.getOrDefault(command, false) || onPath(command)) {
+            installed.put(command, true);
+            return;
+        }
+        if (pkg.equals("tshark")) {
+            // wireshark-common asks whether non-root users may capture: answer before it asks
+            run(List.of("sh", "-c", "echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections"),
+                    Duration.ofMinutes(1));
+        }
+        Map<String, String> env = Map.of("DEBIAN_FRONTEND", "noninteractive");
+        Mirage.Result install = Mirage.exec(List.of("apt-get", "install", "-y", "--no-install-recommends", pkg), env, Duration.ofMinutes(10));
+        if (install.exit() != 0) {
+            Mirage.exec(List.of("apt-get", "update"), env, Duration.ofMinutes(10));
+            install = Mirage.exec(List.of("apt-get", "install", "-y", "--no-install-recommends", pkg), env, Duration.ofMinutes(10));
+        }
+        if (install.exit() != 0 || !onPath(command)) {
+            throw new AssertionError("cannot install " + pkg + " for " + command + ": " + install.err());
+        }
+        installed.put(command, true);
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : (System.getenv("PATH") + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs a command to completion; fails with its output if it does not exit 0. */
+    static Mirage.Result run(List<String> command, Duration limit) {
+        Mirage.Result r = Mirage.exec(command, limit);
+        if (r.exit() != 0) {
+            throw new AssertionError(String.join(" ", command) + " exited " + r.exit() + "\n" + r.out() + r.err());
+        }
+        return r;
+    }
+
+    /** A network namespace, deleted (with what runs in it) on close. */
+    static final class Netns implements AutoCloseable {
+        final String name;
+        private final List<Process> processes = new ArrayList<>();
+
+        Netns(String prefix) {
+            this.name = prefix + "-" + ProcessHandle.current().pid();
+            Mirage.exec(List.of("ip", "netns", "del", name), Duration.ofSeconds(10));
+            run(List.of("ip", "netns", "add", name), Duration.ofSeconds(10));
+            exec("ip", "link", "set", "lo", "up");
+        }
+
+        /** Runs {@code command} in the namespace to completion and returns what it did. */
+        Mirage.Result execQuietly(Duration limit, String... command) {
+            List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name));
+            c.addAll(List.of(command));
+            return Mirage.exec(c, limit);
+        }
+
+        /** Runs {@code command} in the namespace; fails unless it exits 0. */
+        Mirage.Result exec(String... command) {
+            List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name));
+            c.addAll(List.of(command));
+            return run(c, Duration.ofSeconds(60));
+        }
+
+        /** Starts {@code command} in the namespace, its output to {@code log}; stopped on close. */
+        Process start(Path log, String... command) {
+            List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name));
+            c.addAll(List.of(command));
+            try {
+                Process p = new ProcessBuilder(c).directory(Mirage.ROOT.toFile()).redirectErrorStream(true)
+                        .redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                        .start();
+                processes.add(p);
+                return p;
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
+        /** Waits until {@code link} exists in the namespace (a unikernel creates its TAP as it binds). */
+        void awaitLink(String link, Process owner, Path log) throws InterruptedException {
+            for (int i = 0; i < 600; i++) {
+                if (execQuietly(Duration.ofSeconds(10), "ip", "link", "show", link).exit() == 0) {
+                    return;
+                }
+                if (!owner.isAlive()) {
+                    throw new AssertionError("the process exited " + owner.exitValue() + " before " + link + " appeared:\n" + read(log));
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError(link + " did not appear within 60 s:\n" + read(log));
+        }
+
+        /** Waits until {@code log} contains {@code text}. */
+        static void awaitLine(Path log, String text, Process owner, Duration limit) throws InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < end) {
+                if (read(log).contains(text)) {
+                    return;
+                }
+                if (!owner.isAlive()) {
+                    throw new AssertionError("the process exited " + owner.exitValue() + " before printing '" + text + "':\n" + read(log));
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("'" + text + "' not printed within " + limit + ":\n" + read(log));
+        }
+
+        /** Stops a process started here: SIGTERM, then SIGKILL after a grace period. */
+        static void stop(Process p) throws InterruptedException {
+            p.destroy();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            for (Process p : processes.reversed()) {
+                stop(p);
+            }
+            Mirage.exec(List.of("ip", "netns", "del", name), Duration.ofSeconds(10));
+        }
+    }
+
+    static String read(Path file) {
+        try {
+            return Files.exists(file) ? Files.readString(file, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

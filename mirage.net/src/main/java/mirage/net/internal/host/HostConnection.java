@@ -1,0 +1,191 @@
+package mirage.net.internal.host;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.SocketChannel;
+import java.util.Objects;
+import java.util.function.Consumer;
+import mirage.core.FlowException;
+import mirage.net.Tcp;
+
+/**
+ * A connection of the host-socket stack: a blocking {@link SocketChannel} used from virtual
+ * threads, with {@link mirage.core.Flow}'s error rules: a failure is sticky (every later
+ * operation throws the same reason), this side's own close or shutdown gives {@code CLOSED}, a
+ * reset or broken pipe from the peer gives {@code RESET}.
+ */
+final class HostConnection implements Tcp.Connection {
+    private final SocketChannel channel;
+    private final Consumer<HostConnection> onClose;
+    private final Tcp.Endpoint local;
+    private final Tcp.Endpoint remote;
+    private volatile Tcp.Options options;
+    private volatile FlowException failure;
+    private volatile boolean closed;
+    private volatile boolean readShut;
+    private volatile boolean writeShut;
+
+    HostConnection(SocketChannel channel, Tcp.Options options, Consumer<HostConnection> onClose) throws FlowException {
+        this.channel = channel;
+        this.onClose = onClose;
+        try {
+            InetSocketAddress l = (InetSocketAddress) channel.getLocalAddress();
+            InetSocketAddress r = (InetSocketAddress) channel.getRemoteAddress();
+            this.local = new Tcp.Endpoint(HostStack.address(l.getAddress()), l.getPort());
+            this.remote = new Tcp.Endpoint(HostStack.address(r.getAddress()), r.getPort());
+        } catch (IOException | NullPointerException e) {
+            HostStack.closeQuietly(channel);
+            throw new FlowException(FlowException.Reason.RESET, "the connection ended before it could be used", e);
+        }
+        options(options);
+    }
+
+    @Override
+    public Tcp.Endpoint local() {
+        return local;
+    }
+
+    @Override
+    public Tcp.Endpoint remote() {
+        return remote;
+    }
+
+    @Override
+    public Tcp.Options options() {
+        return options;
+    }
+
+    @Override
+    public void options(Tcp.Options o) throws FlowException {
+        Objects.requireNonNull(o, "options");
+        check();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, o.noDelay());
+            // keepalive timing is the host's (net.ipv4.tcp_keepalive_*): java.nio sets only the switch
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, o.keepalive() != null);
+        } catch (IOException e) {
+            throw fail(e);
+        }
+        this.options = o;
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws FlowException {
+        if (!dst.hasRemaining()) {
+            throw new IllegalArgumentException("read buffer has no space remaining");
+        }
+        check();
+        if (readShut) {
+            return EOF;
+        }
+        try {
+            int n = channel.read(dst);
+            return n < 0 ? EOF : n;
+        } catch (IOException e) {
+            if (readShut) {
+                return EOF;
+            }
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws FlowException {
+        check();
+        if (writeShut) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+        }
+        try {
+            while (src.hasRemaining()) {
+                channel.write(src);
+            }
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void writev(ByteBuffer... srcs) throws FlowException {
+        check();
+        if (writeShut) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+        }
+        try {
+            long left = 0;
+            for (ByteBuffer b : srcs) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= channel.write(srcs);
+            }
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void shutdown(Direction direction) throws FlowException {
+        Objects.requireNonNull(direction, "direction");
+        check();
+        try {
+            if (direction != Direction.READ && !writeShut) {
+                writeShut = true;
+                channel.shutdownOutput();
+            }
+            if (direction != Direction.WRITE && !readShut) {
+                readShut = true;
+                channel.shutdownInput();
+            }
+        } catch (IOException e) {
+            throw fail(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        HostStack.closeQuietly(channel);
+        onClose.accept(this);
+    }
+
+    /** Closes with a reset (SO_LINGER 0): a handler failed. */
+    void abort() {
+        try {
+            channel.setOption(StandardSocketOptions.SO_LINGER, 0);
+        } catch (IOException e) {
+            // closed already: close below does nothing more
+        }
+        close();
+    }
+
+    private void check() throws FlowException {
+        FlowException f = failure;
+        if (f != null) {
+            throw new FlowException(f.reason(), f.getMessage());
+        }
+        if (closed) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+        }
+    }
+
+    private FlowException fail(IOException e) {
+        if (closed || e instanceof AsynchronousCloseException || e instanceof ClosedChannelException) {
+            return new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed", e);
+        }
+        FlowException f = new FlowException(FlowException.Reason.RESET, "the connection to " + remote + " failed: " + e.getMessage(), e);
+        failure = f;
+        return f;
+    }
+
+    @Override
+    public String toString() {
+        return "HostConnection[" + local + " -> " + remote + "]";
+    }
+}
