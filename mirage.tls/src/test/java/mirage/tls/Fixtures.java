@@ -37,7 +37,8 @@ final class Fixtures {
         for (Credentials c : trusted) {
             anchors.add(c.leaf());
         }
-        return ClientConfig.builder(new Trust.Anchors(anchors), Rng.seeded(11)).withCrypto(crypto).withClock(CLOCK);
+        Trust trust = anchors.isEmpty() ? Trust.system() : new Trust.Anchors(anchors);
+        return ClientConfig.builder(trust, Rng.seeded(11)).withCrypto(crypto).withClock(CLOCK);
     }
 
     static ServerConfig.Builder server(Crypto crypto, Credentials... credentials) {
@@ -70,7 +71,11 @@ final class Fixtures {
             }
         });
         try {
-            return new Outcome<>(clientResult, serverResult.get(60, TimeUnit.SECONDS));
+            Object serverValue = serverResult.get(60, TimeUnit.SECONDS);
+            if (clientResult instanceof Exception c && serverValue instanceof Exception s && c != s) {
+                c.addSuppressed(new Exception("the server's side of this failure", s));
+            }
+            return new Outcome<>(clientResult, serverValue);
         } catch (ExecutionException | TimeoutException e) {
             throw new AssertionError("the server side did not finish", e);
         }

@@ -25,11 +25,21 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 public final class Backends {
     private Backends() {}
 
+    /** JCA back-end whose look-ups fall back to Bouncy Castle's provider for what the JDK lacks. */
+    private static final JcaTlsCryptoProvider JCA_PROVIDER = new JcaTlsCryptoProvider() {
+        private final FallbackJcaJceHelper helper = new FallbackJcaJceHelper();
+
+        @Override
+        public org.bouncycastle.jcajce.util.JcaJceHelper getHelper() {
+            return helper;
+        }
+    };
+
     /** A crypto back-end whose randomness is all drawn from {@code rng}. */
     public static TlsCrypto create(mirage.tls.Crypto kind, Rng rng) {
         RngSecureRandom random = new RngSecureRandom(rng);
         return switch (kind) {
-            case JCA -> new JcaTlsCryptoProvider().create(random);
+            case JCA -> JCA_PROVIDER.create(random);
             case BOUNCY_CASTLE -> new BcTlsCrypto(random);
         };
     }
@@ -61,7 +71,11 @@ public final class Backends {
             certificate = new Certificate(certificates);
         }
         if (crypto instanceof JcaTlsCrypto jca) {
-            return new JcaDefaultTlsCredentialedSigner(parameters, jca, credentials.key(), certificate, scheme);
+            java.security.PrivateKey key = credentials.key();
+            if (key instanceof java.security.interfaces.EdECPrivateKey ed && !"Ed25519".equals(key.getAlgorithm())) {
+                key = new Ed25519Key(ed); // Bouncy Castle picks its Ed25519 signer by this name; the JDK says "EdDSA"
+            }
+            return new JcaDefaultTlsCredentialedSigner(parameters, jca, key, certificate, scheme);
         }
         AsymmetricKeyParameter key = PrivateKeyFactory.createKey(credentials.key().getEncoded());
         return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, key, certificate, scheme);

@@ -1,6 +1,12 @@
 package mirage.tls.internal.engine;
 
 import java.io.IOException;
+import java.io.InputStream;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.DefaultTlsKeyExchangeFactory;
+import org.bouncycastle.tls.TlsECDHEKeyExchange;
+import org.bouncycastle.tls.TlsKeyExchange;
+import org.bouncycastle.tls.TlsKeyExchangeFactory;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Optional;
@@ -34,6 +40,7 @@ final class ClientPeer extends AbstractTlsClient implements Peer {
     private final MemorySessionCache sessions;
     private long now;
     private Handshake result;
+    private int group12 = -1;
 
     ClientPeer(TlsCrypto crypto, ClientConfig config, String serverName, boolean sendSni) {
         super(crypto);
@@ -77,7 +84,7 @@ final class ClientPeer extends AbstractTlsClient implements Peer {
     @Override
     public Vector getEarlyKeyShareGroups() {
         Vector<?> offered = supportedGroups;
-        if (offered == null || offered.isEmpty()) {
+        if (offered == null || offered.isEmpty() || !config.versions().contains(TlsVersion.TLS_1_3)) {
             return null;
         }
         return TlsUtils.vectorOfOne(offered.firstElement());
@@ -104,6 +111,27 @@ final class ClientPeer extends AbstractTlsClient implements Peer {
             return null;
         }
         return TlsUtils.vectorOfOne(new ServerName(NameType.host_name, serverName.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    /** Records the TLS 1.2 ECDHE group the server chose (Bouncy Castle keeps it only for 1.3). */
+    @Override
+    public TlsKeyExchangeFactory getKeyExchangeFactory() {
+        return new DefaultTlsKeyExchangeFactory() {
+            @Override
+            public TlsKeyExchange createECDHEKeyExchangeClient(int keyExchange) {
+                return new TlsECDHEKeyExchange(keyExchange) {
+                    @Override
+                    public void processServerKeyExchange(InputStream input) throws IOException {
+                        super.processServerKeyExchange(input);
+                        group12 = ecConfig.getNamedGroup();
+                        if (config.groups().stream().noneMatch(g -> g.code() == group12)) {
+                            throw new TlsFatalAlert(AlertDescription.illegal_parameter,
+                                    "the server chose a group we did not offer: " + group12);
+                        }
+                    }
+                };
+            }
+        };
     }
 
     @Override
@@ -137,7 +165,7 @@ final class ClientPeer extends AbstractTlsClient implements Peer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        result = Results.handshake(context, sendSni ? Optional.of(serverName) : Optional.empty());
+        result = Results.handshake(context, sendSni ? Optional.of(serverName) : Optional.empty(), group12);
         if (result.version() == TlsVersion.TLS_1_2) {
             TlsSession session = context.getResumableSession();
             if (session != null) {

@@ -14,7 +14,8 @@ import org.bouncycastle.tls.TlsNoCloseNotifyException;
 final class Failures {
     private Failures() {}
 
-    static TlsException of(Throwable t) {
+    /** @param alertWritten whether the alert was actually queued for the peer */
+    static TlsException of(Throwable t, boolean alertWritten) {
         if (t instanceof TlsFatalAlertReceived r) {
             short d = r.getAlertDescription();
             return new TlsException.AlertReceived(d, "the peer sent the fatal alert " + AlertDescription.getText(d), r);
@@ -26,17 +27,20 @@ final class Failures {
             short d = a.getAlertDescription();
             for (Throwable c = a.getCause(); c != null; c = c.getCause()) {
                 if (c instanceof CertificateFailure f) {
-                    return new TlsException.Fatal(f.failure(), Alert.of(d).orElse(null), f.getMessage(), a);
+                    return new TlsException.Fatal(f.failure(), alertWritten ? Alert.of(d).orElse(null) : null,
+                            f.getMessage(), a);
                 }
             }
             String detail = a.getMessage() == null ? "" : ": " + a.getMessage();
-            return new TlsException.Fatal(failureOf(d), Alert.of(d).orElse(null),
-                    "sent the fatal alert " + AlertDescription.getText(d) + detail, a);
+            return new TlsException.Fatal(failureOf(d), alertWritten ? Alert.of(d).orElse(null) : null,
+                    (alertWritten ? "sent the fatal alert " : "failed with (unsent) alert ")
+                            + AlertDescription.getText(d) + detail, a);
         }
         if (t instanceof EOFException) {
             return truncated("the transport ended in the middle of a record", t);
         }
-        return new TlsException.Fatal(Failure.INTERNAL, Alert.INTERNAL_ERROR, "internal error: " + t, t);
+        return new TlsException.Fatal(Failure.INTERNAL, alertWritten ? Alert.INTERNAL_ERROR : null,
+                "internal error: " + t, t);
     }
 
     static TlsException truncated(String message, Throwable cause) {

@@ -19,7 +19,8 @@ import org.bouncycastle.tls.AlertDescription;
 final class Results {
     private Results() {}
 
-    static Handshake handshake(TlsContext context, Optional<String> serverName) throws IOException {
+    /** @param group12 the ECDHE group of a TLS 1.2 handshake, which Bouncy Castle does not keep; -1 if none */
+    static Handshake handshake(TlsContext context, Optional<String> serverName, int group12) throws IOException {
         SecurityParameters p = context.getSecurityParametersConnection();
         if (p == null) {
             p = context.getSecurityParametersHandshake();
@@ -30,7 +31,8 @@ final class Results {
                 .orElseThrow(() -> new TlsFatalAlert(AlertDescription.handshake_failure));
         Optional<String> alpn = p.getApplicationProtocol() == null ? Optional.empty()
                 : Optional.of(p.getApplicationProtocol().getUtf8Decoding());
-        return new Handshake(version, suite, p.isResumedSession() ? Optional.empty() : Codes.group(p.getNegotiatedGroup()),
+        int group = p.getNegotiatedGroup() >= 0 ? p.getNegotiatedGroup() : group12;
+        return new Handshake(version, suite, p.isResumedSession() ? Optional.empty() : Codes.group(group),
                 alpn, certificates(p.getPeerCertificate()), serverName, p.isResumedSession());
     }
 

@@ -46,6 +46,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
     private Keys.Kind kind;
     private String requestedName;
     private Handshake result;
+    private int group12 = -1;
 
     ServerPeer(TlsCrypto crypto, ServerConfig config) {
         super(crypto);
@@ -107,6 +108,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
         for (int g : getSupportedGroups()) {
             boolean offered = client == null || java.util.Arrays.stream(client).anyMatch(c -> c == g);
             if (offered && org.bouncycastle.tls.NamedGroup.getCurveBits(g) >= minimumCurveBits) {
+                group12 = g;
                 return g;
             }
         }
@@ -206,7 +208,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
     @Override
     public void notifyHandshakeComplete() throws IOException {
         super.notifyHandshakeComplete();
-        result = Results.handshake(context, Optional.ofNullable(requestedName));
+        result = Results.handshake(context, Optional.ofNullable(requestedName), group12);
         if (result.version() == TlsVersion.TLS_1_2 && !result.resumed()) {
             TlsSession session = context.getResumableSession();
             if (session != null && session.getSessionID().length > 0) {

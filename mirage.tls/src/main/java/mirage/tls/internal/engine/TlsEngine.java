@@ -106,10 +106,11 @@ public final class TlsEngine {
             return;
         }
         peer.now(nowMillis);
+        int before = protocol.getAvailableOutputBytes();
         try {
             protocol.offerInput(bytes, offset, length);
         } catch (Exception e) {
-            fail(e);
+            fail(e, protocol.getAvailableOutputBytes() > before);
             return;
         }
         advance();
@@ -204,10 +205,18 @@ public final class TlsEngine {
     }
 
     private void fail(Throwable t) {
+        fail(t, true);
+    }
+
+    /**
+     * @param alertWritten whether the failing call added output (the alert): Bouncy Castle sends
+     *     nothing, not even an alert, before a valid ClientHello
+     */
+    private void fail(Throwable t, boolean alertWritten) {
         if (t instanceof TlsException e) {
             state = new Failed(e);
         } else {
-            state = new Failed(Failures.of(t));
+            state = new Failed(Failures.of(t, alertWritten));
         }
     }
 }
