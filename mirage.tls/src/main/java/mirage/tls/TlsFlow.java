@@ -23,7 +23,8 @@ import mirage.core.FlowException;
  *       {@link FlowException.Reason#CLOSED}.
  *   <li>The transport ending without close_notify is a truncation:
  *       {@link TlsException.Fatal} with {@link TlsException.Failure#TRUNCATED}.
- *   <li>{@link #close()} sends close_notify if the session is open (best effort), then closes
+ *   <li>{@link #close()} sends close_notify if the handshake has completed and the session is
+ *       still open (it may block while the transport applies back-pressure), then closes
  *       the transport.
  * </ul>
  *

@@ -217,7 +217,10 @@ public final class EngineFlow implements TlsFlow {
         }
         closed = true;
         try {
-            if (outLock.tryLock()) {
+            // close_notify only for an open session: a handshake in progress is abandoned
+            // without sending what it had queued, and a writer blocked on the transport keeps
+            // outLock, in which case the transport is closed under it.
+            if (state() instanceof TlsEngine.Open && outLock.tryLock()) {
                 try {
                     engineLock.lock();
                     try {
