@@ -92,7 +92,11 @@ abstract class TlsApiTest {
     void everySuiteAndGroupCarriesDataBothWays(CipherSuite suite, NamedGroup group) throws Exception {
         Credentials cred = credentialsFor(suite);
         byte[] data = payload();
-        var client = Fixtures.client(crypto(), cred).withVersions(suite.version()).withSuites(suite).withGroups(group).build();
+        // In TLS 1.2 supported_groups also names the curves accepted in certificates (RFC 8422
+        // 5.1.1): a client of a P-256 certificate offers P-256 too; the server picks the group.
+        boolean needsP256 = suite.name().contains("_ECDSA_") && group != NamedGroup.SECP256R1;
+        var client = Fixtures.client(crypto(), cred).withVersions(suite.version()).withSuites(suite)
+                .withGroups(needsP256 ? new NamedGroup[] {group, NamedGroup.SECP256R1} : new NamedGroup[] {group}).build();
         var server = Fixtures.server(crypto(), cred).withVersions(suite.version()).onlyUsableSuites().withGroups(group).build();
         var outcome = Fixtures.connect(client, "localhost", server,
                 flow -> {
@@ -358,6 +362,17 @@ abstract class TlsApiTest {
                 TlsFlow::handshake, TlsFlow::handshake);
         assertEquals(Failure.NO_SHARED_PARAMETERS, value(outcome.server(), TlsException.Fatal.class).failure());
         assertInstanceOf(TlsException.AlertReceived.class, outcome.client());
+    }
+
+    @Test
+    void aTls12ClientThatCannotVerifyTheCurveIsRefused() throws Exception {
+        Credentials cred = Fixtures.localhost(KeyType.ECDSA_P256);
+        var outcome = Fixtures.connect(
+                Fixtures.client(crypto(), cred).withVersions(TlsVersion.TLS_1_2).onlyUsableSuites()
+                        .withGroups(NamedGroup.X25519).build(), "localhost",
+                Fixtures.server(crypto(), cred).withVersions(TlsVersion.TLS_1_2).onlyUsableSuites().build(),
+                TlsFlow::handshake, TlsFlow::handshake);
+        assertEquals(Failure.NO_SHARED_PARAMETERS, value(outcome.server(), TlsException.Fatal.class).failure());
     }
 
     @Test

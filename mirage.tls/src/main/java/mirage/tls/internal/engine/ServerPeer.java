@@ -79,12 +79,28 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
     @Override
     public int[] getCipherSuites() {
         List<CipherSuite> usable = new ArrayList<>();
+        boolean curveOffered = curveOffered();
         for (CipherSuite s : config.suites()) {
-            if (Keys.suits(kind, s)) {
+            if (Keys.suits(kind, s) && (curveOffered || s.version() == TlsVersion.TLS_1_3)) {
                 usable.add(s);
             }
         }
         return TlsUtils.getSupportedCipherSuites(getCrypto(), Codes.suites(usable));
+    }
+
+    /**
+     * Whether a TLS 1.2 client can verify our ECDSA key: RFC 8422 5.1.1, its supported_groups
+     * also lists the curves it accepts in certificates. Always true for other keys.
+     */
+    private boolean curveOffered() {
+        int curve = switch (kind) {
+            case ECDSA_P256 -> org.bouncycastle.tls.NamedGroup.secp256r1;
+            case ECDSA_P384 -> org.bouncycastle.tls.NamedGroup.secp384r1;
+            case ECDSA_P521 -> org.bouncycastle.tls.NamedGroup.secp521r1;
+            default -> -1;
+        };
+        int[] client = context == null ? null : context.getSecurityParametersHandshake().getClientSupportedGroups();
+        return curve < 0 || client == null || java.util.Arrays.stream(client).anyMatch(g -> g == curve);
     }
 
     @Override
