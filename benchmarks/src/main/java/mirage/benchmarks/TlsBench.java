@@ -107,6 +107,10 @@ public class TlsBench {
         jdkClient = SSLContext.getInstance("TLSv1.3");
         jdkClient.init(null, tmf.getTrustManagers(), random);
         established = handshake();
+        int moved = established.transfer(data, BULK);
+        if (moved != BULK) {
+            throw new IllegalStateException(impl + " moved " + moved + " bytes, not " + BULK);
+        }
     }
 
     /** A connected pair, for either implementation. */
@@ -186,7 +190,10 @@ public class TlsBench {
             int read = 0;
             for (int off = 0; off < n; off += WRITE) {
                 c2s.clear();
-                client.wrap(ByteBuffer.wrap(bytes, 0, Math.min(WRITE, n - off)), c2s);
+                ByteBuffer src = ByteBuffer.wrap(bytes, 0, Math.min(WRITE, n - off));
+                while (src.hasRemaining()) { // SunJSSE puts a few bytes less than 16 KiB in a record
+                    client.wrap(src, c2s);
+                }
                 c2s.flip();
                 while (c2s.hasRemaining()) {
                     SSLEngineResult r = server.unwrap(c2s, plain.clear());

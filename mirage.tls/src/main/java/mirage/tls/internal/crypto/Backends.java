@@ -25,13 +25,21 @@ import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 public final class Backends {
     private Backends() {}
 
-    /** JCA back-end whose look-ups fall back to Bouncy Castle's provider for what the JDK lacks. */
+    /**
+     * JCA back-end with the JDK's ChaCha20-Poly1305, whose other look-ups fall back to Bouncy
+     * Castle's provider for what the JDK lacks under BC's names (RSA-PSS).
+     */
     private static final JcaTlsCryptoProvider JCA_PROVIDER = new JcaTlsCryptoProvider() {
         private final FallbackJcaJceHelper helper = new FallbackJcaJceHelper();
 
         @Override
         public org.bouncycastle.jcajce.util.JcaJceHelper getHelper() {
             return helper;
+        }
+
+        @Override
+        public JcaTlsCrypto create(java.security.SecureRandom keyRandom, java.security.SecureRandom nonceRandom) {
+            return new MirageJcaTlsCrypto(helper, keyRandom, nonceRandom);
         }
     };
 

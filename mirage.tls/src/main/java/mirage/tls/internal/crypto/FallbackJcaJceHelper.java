@@ -19,7 +19,8 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
 /**
  * The JDK's providers first (SunJCE, SunEC, SunRsaSign: intrinsics for AES-GCM, SHA-2, X25519),
  * then Bouncy Castle's provider for the names the JDK lacks under the names Bouncy Castle's TLS
- * asks for: {@code ChaCha7539} with {@code Poly1305} (ChaCha20-Poly1305 built from parts),
+ * asks for: {@code ChaCha7539} with {@code Poly1305} (unused once {@link MirageJcaTlsCrypto} takes
+ * ChaCha20-Poly1305 from the JDK),
  * {@code SHA256WITHRSAANDMGF1} (RSA-PSS). The Bouncy Castle provider is never registered in
  * {@link java.security.Security}: it serves only these look-ups.
  */
