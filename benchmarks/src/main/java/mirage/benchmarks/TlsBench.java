@@ -49,7 +49,9 @@ import org.openjdk.jmh.annotations.State;
  *   <li>{@code bulk}: 256 KiB of application data from client to server on an established
  *       session (16 KiB writes): encrypt, hand over, decrypt. MiB/s = ops/s / 4.</li>
  * </ul>
- * {@code impl=mirage} is {@code mirage.tls}' sans-IO engine on the JCA back-end;
+ * {@code impl=mirage} is {@code mirage.tls}' sans-IO engine on its default back-end
+ * ({@code Crypto.HYBRID}: BC's pure-Java asymmetric crypto, the JDK's AEAD ciphers),
+ * {@code mirage-jca} and {@code mirage-bc} the same engine on the other two;
  * {@code impl=jdk} is SunJSSE. Both draw randomness from a {@code SecureRandom} (ours through
  * {@code Rng.drbg}).
  */
@@ -58,7 +60,7 @@ import org.openjdk.jmh.annotations.State;
 @OutputTimeUnit(TimeUnit.SECONDS)
 public class TlsBench {
 
-    @Param({"mirage", "jdk"})
+    @Param({"mirage", "mirage-jca", "mirage-bc", "jdk"})
     public String impl;
 
     @Param({"TLS_AES_128_GCM_SHA256", "TLS_CHACHA20_POLY1305_SHA256"})
@@ -120,12 +122,17 @@ public class TlsBench {
     }
 
     private Pair handshake() throws Exception {
-        return impl.equals("mirage") ? mirageHandshake() : jdkHandshake();
+        return impl.startsWith("mirage") ? mirageHandshake() : jdkHandshake();
     }
 
     private Pair mirageHandshake() {
-        TlsEngine client = TlsEngine.client(clientConfig, "localhost", true, Backends.create(Crypto.JCA, rng));
-        TlsEngine server = TlsEngine.server(serverConfig, Backends.create(Crypto.JCA, rng));
+        Crypto crypto = switch (impl) {
+            case "mirage-jca" -> Crypto.JCA;
+            case "mirage-bc" -> Crypto.BOUNCY_CASTLE;
+            default -> Crypto.HYBRID;
+        };
+        TlsEngine client = TlsEngine.client(clientConfig, "localhost", true, Backends.create(crypto, rng));
+        TlsEngine server = TlsEngine.server(serverConfig, Backends.create(crypto, rng));
         long now = System.currentTimeMillis();
         while (!(client.state() instanceof TlsEngine.Open && server.state() instanceof TlsEngine.Open)) {
             if (!move(client, server, now) && !move(server, client, now)) {

@@ -57,12 +57,12 @@ public record ClientConfig(
 
     /**
      * A builder with the defaults: TLS 1.3 then 1.2, every {@link CipherSuite} (TLS 1.3 ones
-     * first), X25519, P-256, P-384, no ALPN, the {@link Crypto#JCA} back-end, the system clock
+     * first), X25519, P-256, P-384, no ALPN, the {@link Crypto#HYBRID} back-end, the system clock
      * and a memory session cache of 64 sessions.
      */
     public static Builder builder(Trust trust, Rng rng) {
         return new Builder(trust, List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), List.of(CipherSuite.values()),
-                List.of(NamedGroup.values()), List.of(), Crypto.JCA, rng, InstantSource.system(),
+                List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng, InstantSource.system(),
                 SessionCache.memory(64));
     }
 

@@ -59,7 +59,7 @@ public record ServerConfig(
      */
     public static Builder builder(Rng rng, Credentials... credentials) {
         return new Builder(Arrays.asList(credentials), List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2),
-                List.of(CipherSuite.values()), List.of(NamedGroup.values()), List.of(), Crypto.JCA, rng,
+                List.of(CipherSuite.values()), List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng,
                 SessionCache.memory(1024));
     }
 

@@ -33,7 +33,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The API suite: a client and a server of ours over an in-memory pipe. Runs once per crypto
- * back-end ({@link JcaTlsApiTest}, {@link BcTlsApiTest}).
+ * back-end ({@link HybridTlsApiTest}, {@link JcaTlsApiTest}, {@link BcTlsApiTest}).
  */
 @Timeout(value = 2, unit = TimeUnit.MINUTES)
 abstract class TlsApiTest {

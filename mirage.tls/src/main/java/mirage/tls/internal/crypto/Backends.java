@@ -49,6 +49,7 @@ public final class Backends {
         return switch (kind) {
             case JCA -> JCA_PROVIDER.create(random);
             case BOUNCY_CASTLE -> new BcTlsCrypto(random);
+            case HYBRID -> new HybridTlsCrypto(random);
         };
     }
 
