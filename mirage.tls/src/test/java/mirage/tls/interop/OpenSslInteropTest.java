@@ -249,6 +249,71 @@ class OpenSslInteropTest {
         }
     }
 
+    /**
+     * {@code openssl s_server} sends a KeyUpdate asking for ours ("K" on its input); we must read
+     * what it sends under its new key, and it must read what we send under ours. (That the
+     * KeyUpdate was sent is OpenSSL's documented behaviour for "K"; this test does not see the
+     * message itself.)
+     */
+    @Test
+    void aKeyUpdateFromOpensslIsHonouredBothWays() throws Exception {
+        int port = freePort();
+        Process server = new ProcessBuilder("openssl", "s_server", "-accept", "127.0.0.1:" + port, "-naccept", "1",
+                "-cert", ecCert.toString(), "-key", ecKey.toString(), "-tls1_3").redirectErrorStream(true).start();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread.ofVirtual().start(() -> {
+            try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(server.getInputStream()))) {
+                for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+                    lines.add(line);
+                }
+            } catch (IOException e) {
+                lines.add("read failed: " + e);
+            }
+        });
+        try {
+            SocketChannel socket = connectWhenListening(port, server);
+            ClientConfig config = ClientConfig.builder(Trust.anchors(ec.leaf()), Rng.seeded(7)).build();
+            try (TlsFlow flow = Tls.client(new SocketFlow(socket), config, "localhost")) {
+                flow.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
+                awaitLine(lines, "ping");
+                var stdin = server.getOutputStream();
+                stdin.write("K\n".getBytes(StandardCharsets.US_ASCII));
+                stdin.flush();
+                stdin.write("after\n".getBytes(StandardCharsets.US_ASCII));
+                stdin.flush();
+                ByteArrayOutputStream got = new ByteArrayOutputStream();
+                ByteBuffer b = ByteBuffer.allocate(256);
+                while (!got.toString(StandardCharsets.US_ASCII).contains("after\n")) {
+                    if (flow.read(b.clear()) == Flow.EOF) {
+                        throw new AssertionError("end of stream before the line sent under the new key");
+                    }
+                    got.write(b.array(), 0, b.position());
+                }
+                flow.write(ByteBuffer.wrap("pong\n".getBytes(StandardCharsets.US_ASCII)));
+                awaitLine(lines, "pong");
+            }
+        } finally {
+            server.destroy();
+            server.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Waits for a line containing {@code wanted}; returns every line read, that one included. */
+    private static List<String> awaitLine(java.util.concurrent.BlockingQueue<String> lines, String wanted)
+            throws Exception {
+        List<String> seen = new ArrayList<>();
+        while (true) {
+            String line = lines.poll(60, TimeUnit.SECONDS);
+            if (line == null) {
+                throw new AssertionError("openssl s_server never printed " + wanted + "; it printed " + seen);
+            }
+            seen.add(line);
+            if (line.contains(wanted)) {
+                return seen;
+            }
+        }
+    }
+
     @Test
     void curlGetsAPageOverHttpsFromOurServer() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/curl")), "curl is not installed");
