@@ -1,7 +1,10 @@
 /**
- * TLS client and server configuration and the TLS flow; see the mirage.tls issue.
+ * TLS client and server configuration, credentials and trust, the TLS flow, and its typed
+ * errors. Start with {@link mirage.tls.Tls#client} or {@link mirage.tls.Tls#server}.
  *
- * <p>Empty so far: the package exists so that the layout, the build and the surface checks
- * cover this module from the start.
+ * <p>Errors come in three kinds, by who can act: {@link mirage.tls.TlsConfigException} (the
+ * operator, when a configuration or credential is built), {@link mirage.tls.TlsException.Fatal}
+ * (this side refused the peer and sent an alert), and
+ * {@link mirage.tls.TlsException.AlertReceived} (the peer refused us).
  */
 package mirage.tls;

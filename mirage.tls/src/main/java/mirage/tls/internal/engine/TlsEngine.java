@@ -1,0 +1,222 @@
+package mirage.tls.internal.engine;
+
+import java.nio.ByteBuffer;
+import mirage.tls.ClientConfig;
+import mirage.tls.Handshake;
+import mirage.tls.ServerConfig;
+import mirage.tls.TlsException;
+import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsProtocol;
+import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.crypto.TlsCrypto;
+
+/**
+ * A sans-IO TLS session: Bouncy Castle's non-blocking protocol object (the shape of rustls'
+ * {@code read_tls}/{@code process_new_packets}/{@code write_tls}) with typed states and errors.
+ * Records in through {@link #receive}, application data out through {@link #readApplication};
+ * application data in through {@link #writeApplication}, records out through
+ * {@link #takeOutput}. No I/O, no clock (time comes in with each input), no randomness of its own
+ * (the {@link TlsCrypto} it is given holds the configuration's {@code Rng}).
+ *
+ * <p>Never throws for bytes from the peer: any failure moves the engine to {@link Failed},
+ * which is final, and leaves the alert to send (if any) in the output. Not thread-safe: one
+ * owner drives it (the flow binding, under its lock).
+ */
+public final class TlsEngine {
+
+    /** Where a session is. Only the states' own data travel with them. */
+    public sealed interface State permits Handshaking, Open, Closed, Failed {}
+
+    /** The handshake is running. */
+    public record Handshaking() implements State {}
+
+    /** Application data flows both ways. */
+    public record Open(Handshake handshake) implements State {}
+
+    /**
+     * Closed by close_notify: sent by us ({@code byPeer} false) or received (true, and ours has
+     * been queued in answer). Decrypted data may still be waiting to be read.
+     */
+    public record Closed(boolean byPeer) implements State {}
+
+    /** Failed for good; the alert, if one was sent, is in the output. */
+    public record Failed(TlsException error) implements State {}
+
+    private static final State HANDSHAKING = new Handshaking();
+
+    private final TlsProtocol protocol;
+    private final Peer peer;
+    private State state = HANDSHAKING;
+    private Handshake handshake;
+    private boolean closedByUs;
+    private long droppedInputs;
+
+    private TlsEngine(TlsProtocol protocol, Peer peer) {
+        this.protocol = protocol;
+        this.peer = peer;
+    }
+
+    /** A client; its ClientHello is in the output at once. */
+    public static TlsEngine client(ClientConfig config, String serverName, boolean sendSni, TlsCrypto crypto) {
+        TlsClientProtocol protocol = new TlsClientProtocol();
+        ClientPeer peer = new ClientPeer(crypto, config, serverName, sendSni);
+        TlsEngine engine = new TlsEngine(protocol, peer);
+        try {
+            protocol.connect(peer);
+        } catch (Exception e) {
+            engine.fail(e);
+        }
+        return engine;
+    }
+
+    /** A server, waiting for a ClientHello. */
+    public static TlsEngine server(ServerConfig config, TlsCrypto crypto) {
+        TlsServerProtocol protocol = new TlsServerProtocol();
+        ServerPeer peer = new ServerPeer(crypto, config);
+        TlsEngine engine = new TlsEngine(protocol, peer);
+        try {
+            protocol.accept(peer);
+        } catch (Exception e) {
+            engine.fail(e);
+        }
+        return engine;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    /** The completed handshake's result, or null before. */
+    public Handshake handshake() {
+        return handshake;
+    }
+
+    /** Inputs offered after the session ended, and dropped. */
+    public long droppedInputs() {
+        return droppedInputs;
+    }
+
+    /**
+     * Bytes from the peer, at wall-clock time {@code nowMillis} (ms since the epoch; certificate
+     * validity is checked against it). The bytes are copied or consumed during the call.
+     */
+    public void receive(long nowMillis, byte[] bytes, int offset, int length) {
+        if (state instanceof Failed || state instanceof Closed || protocol.isClosed()) {
+            droppedInputs++;
+            return;
+        }
+        peer.now(nowMillis);
+        int before = protocol.getAvailableOutputBytes();
+        try {
+            protocol.offerInput(bytes, offset, length);
+        } catch (Exception e) {
+            fail(e, protocol.getAvailableOutputBytes() > before);
+            return;
+        }
+        advance();
+    }
+
+    /** The transport ended: fine after close_notify, a truncation otherwise. */
+    public void receiveEnd() {
+        if (state instanceof Failed || state instanceof Closed) {
+            return;
+        }
+        if (state instanceof Handshaking) {
+            fail(Failures.truncated("the transport ended during the handshake", null));
+            return;
+        }
+        try {
+            protocol.closeInput();
+        } catch (Exception e) {
+            fail(e);
+            return;
+        }
+        advance();
+    }
+
+    /** Decrypted application data waiting to be read. */
+    public int applicationAvailable() {
+        return protocol.getAvailableInputBytes();
+    }
+
+    /** Moves up to {@code dst.remaining()} decrypted bytes into {@code dst}; returns how many. */
+    public int readApplication(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), protocol.getAvailableInputBytes());
+        return n == 0 ? 0 : protocol.readInput(dst, n);
+    }
+
+    /**
+     * Encrypts {@code length} bytes of application data into the output. Only in {@link Open}.
+     *
+     * @throws IllegalStateException if the session is not open (a caller's error)
+     */
+    public void writeApplication(byte[] bytes, int offset, int length) {
+        if (!(state instanceof Open)) {
+            throw new IllegalStateException("application data can be written only in an open session, not " + state);
+        }
+        try {
+            protocol.writeApplicationData(bytes, offset, length);
+        } catch (Exception e) {
+            fail(e);
+        }
+    }
+
+    /** Bytes waiting to be sent to the peer. */
+    public int outputAvailable() {
+        return protocol.getAvailableOutputBytes();
+    }
+
+    /** Moves up to {@code dst.remaining()} bytes for the peer into {@code dst}; returns how many. */
+    public int takeOutput(ByteBuffer dst) {
+        int n = Math.min(dst.remaining(), protocol.getAvailableOutputBytes());
+        return n == 0 ? 0 : protocol.readOutput(dst, n);
+    }
+
+    /**
+     * Queues close_notify (and user_canceled during a handshake) and ends the session. Nothing
+     * if it had already ended.
+     */
+    public void close() {
+        if (state instanceof Failed || state instanceof Closed) {
+            return;
+        }
+        closedByUs = true;
+        try {
+            protocol.close();
+        } catch (Exception e) {
+            fail(e);
+            return;
+        }
+        state = new Closed(false);
+    }
+
+    private void advance() {
+        if (state instanceof Handshaking && peer.result() != null) {
+            handshake = peer.result();
+            state = new Open(handshake);
+        }
+        if (protocol.isClosed() && !(state instanceof Failed)) {
+            if (protocol.isFailed()) {
+                fail(new IllegalStateException("the session failed without an exception"));
+            } else {
+                state = new Closed(!closedByUs);
+            }
+        }
+    }
+
+    private void fail(Throwable t) {
+        fail(t, true);
+    }
+
+    /**
+     * @param alertWritten whether the failing call added output (the alert): Bouncy Castle sends
+     *     nothing, not even an alert, before a valid ClientHello
+     */
+    private void fail(Throwable t, boolean alertWritten) {
+        if (t instanceof TlsException e) {
+            state = new Failed(e);
+        } else {
+            state = new Failed(Failures.of(t, alertWritten));
+        }
+    }
+}

@@ -1,0 +1,334 @@
+package mirage.tls.internal.flow;
+
+import java.nio.ByteBuffer;
+import java.time.InstantSource;
+import java.util.Objects;
+import java.util.concurrent.locks.ReentrantLock;
+import mirage.core.Flow;
+import mirage.core.FlowException;
+import mirage.tls.ClientConfig;
+import mirage.tls.Handshake;
+import mirage.tls.ServerConfig;
+import mirage.tls.TlsConfigException;
+import mirage.tls.TlsFlow;
+import mirage.tls.internal.cert.HostNames;
+import mirage.tls.internal.crypto.Backends;
+import mirage.tls.internal.engine.TlsEngine;
+
+/**
+ * The binding: drives a {@link TlsEngine} from a transport {@link Flow} with blocking calls.
+ *
+ * <p>Locks: {@code engineLock} guards the engine (held only for engine calls, never across
+ * transport I/O); {@code outLock} orders writes to the transport (held while output is taken
+ * from the engine and written, so records leave in the order the engine made them);
+ * {@code handshakeLock} lets one thread drive the handshake while others wait;
+ * {@code readLock} keeps transport reads to one thread at a time.
+ */
+public final class EngineFlow implements TlsFlow {
+    /** A full record: 5-byte header, 2^14 plaintext, up to 256 bytes of expansion. */
+    private static final int RECORD = 5 + 16384 + 256;
+    /** Application data handed to the engine per call: one record's worth. */
+    private static final int CHUNK = 16384;
+
+    private final Flow transport;
+    private final TlsEngine engine;
+    private final InstantSource clock;
+    private final ReentrantLock engineLock = new ReentrantLock();
+    private final ReentrantLock outLock = new ReentrantLock();
+    private final ReentrantLock handshakeLock = new ReentrantLock();
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final byte[] in = new byte[RECORD];
+    private final ByteBuffer out = ByteBuffer.allocate(RECORD);
+    private final byte[] plain = new byte[CHUNK];
+    private volatile boolean closed;
+    private volatile boolean readShut;
+    private volatile boolean writeShut;
+    private volatile Handshake handshake;
+
+    private EngineFlow(Flow transport, TlsEngine engine, InstantSource clock) {
+        this.transport = transport;
+        this.engine = engine;
+        this.clock = clock;
+    }
+
+    public static EngineFlow client(Flow transport, ClientConfig config, String serverName) {
+        Objects.requireNonNull(serverName, "serverName");
+        boolean ip = HostNames.ipLiteral(serverName).isPresent();
+        if (!ip && !HostNames.isDnsName(serverName)) {
+            throw new TlsConfigException("server name \"" + serverName + "\" is neither a DNS host name nor an IP literal");
+        }
+        TlsEngine engine = TlsEngine.client(config, serverName, !ip, Backends.create(config.crypto(), config.rng()));
+        return new EngineFlow(transport, engine, config.clock());
+    }
+
+    public static EngineFlow server(Flow transport, ServerConfig config) {
+        TlsEngine engine = TlsEngine.server(config, Backends.create(config.crypto(), config.rng()));
+        return new EngineFlow(transport, engine, InstantSource.system());
+    }
+
+    @Override
+    public Flow transport() {
+        return transport;
+    }
+
+    @Override
+    public Handshake handshake() throws FlowException {
+        Handshake done = handshake;
+        if (done != null) {
+            return done;
+        }
+        handshakeLock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                TlsEngine.State state = state();
+                switch (state) {
+                    case TlsEngine.Open open -> {
+                        handshake = open.handshake();
+                        flush();
+                        return open.handshake();
+                    }
+                    case TlsEngine.Failed failed -> throw failed(failed);
+                    case TlsEngine.Closed c -> {
+                        Handshake h = engine.handshake();
+                        if (h != null) {
+                            handshake = h;
+                            return h;
+                        }
+                        throw new FlowException(FlowException.Reason.CLOSED, "the TLS session was closed during its handshake");
+                    }
+                    case TlsEngine.Handshaking h -> {
+                        flush();
+                        pull();
+                    }
+                }
+            }
+        } finally {
+            handshakeLock.unlock();
+        }
+    }
+
+    @Override
+    public int read(ByteBuffer dst) throws FlowException {
+        Objects.requireNonNull(dst, "dst");
+        if (!dst.hasRemaining()) {
+            throw new IllegalArgumentException("read buffer has no space remaining");
+        }
+        handshake();
+        readLock.lock();
+        try {
+            while (true) {
+                checkOpen();
+                if (readShut) {
+                    return EOF;
+                }
+                int n;
+                TlsEngine.State state;
+                engineLock.lock();
+                try {
+                    n = engine.readApplication(dst);
+                    state = engine.state();
+                } finally {
+                    engineLock.unlock();
+                }
+                if (n > 0) {
+                    return n;
+                }
+                switch (state) {
+                    case TlsEngine.Failed failed -> throw failed(failed);
+                    case TlsEngine.Closed closedState -> {
+                        if (closedState.byPeer()) {
+                            quietly(this::flush); // our answering close_notify
+                            quietly(() -> transport.shutdown(Direction.WRITE));
+                        }
+                        return EOF;
+                    }
+                    default -> pull();
+                }
+            }
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    @Override
+    public void write(ByteBuffer src) throws FlowException {
+        Objects.requireNonNull(src, "src");
+        handshake();
+        while (src.hasRemaining()) {
+            checkOpen();
+            if (writeShut) {
+                throw new FlowException(FlowException.Reason.CLOSED, "the TLS flow was shut down for writing");
+            }
+            engineLock.lock();
+            try {
+                switch (engine.state()) {
+                    case TlsEngine.Failed failed -> throw failed(failed);
+                    case TlsEngine.Closed c -> throw new FlowException(FlowException.Reason.CLOSED,
+                            c.byPeer() ? "the peer closed the TLS session (close_notify): no more data can be sent"
+                                    : "the TLS session was closed");
+                    default -> {
+                        int n = Math.min(CHUNK, src.remaining());
+                        if (src.hasArray()) {
+                            engine.writeApplication(src.array(), src.arrayOffset() + src.position(), n);
+                            src.position(src.position() + n);
+                        } else {
+                            src.get(plain, 0, n);
+                            engine.writeApplication(plain, 0, n);
+                        }
+                    }
+                }
+            } finally {
+                engineLock.unlock();
+            }
+            flush();
+        }
+    }
+
+    @Override
+    public void shutdown(Direction direction) throws FlowException {
+        Objects.requireNonNull(direction, "direction");
+        if (closed) {
+            return;
+        }
+        if (state() instanceof TlsEngine.Failed failed) {
+            throw failed.error();
+        }
+        if (direction != Direction.READ && !writeShut) {
+            writeShut = true;
+            engineLock.lock();
+            try {
+                engine.close();
+            } finally {
+                engineLock.unlock();
+            }
+            flush();
+            transport.shutdown(Direction.WRITE);
+        }
+        if (direction != Direction.WRITE) {
+            readShut = true;
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            // close_notify only for an open session: a handshake in progress is abandoned
+            // without sending what it had queued, and a writer blocked on the transport keeps
+            // outLock, in which case the transport is closed under it.
+            if (state() instanceof TlsEngine.Open && outLock.tryLock()) {
+                try {
+                    engineLock.lock();
+                    try {
+                        engine.close();
+                    } finally {
+                        engineLock.unlock();
+                    }
+                    drain();
+                } finally {
+                    outLock.unlock();
+                }
+            }
+        } catch (FlowException | RuntimeException e) {
+            // best effort: the transport is closed below either way
+        } finally {
+            transport.close();
+        }
+    }
+
+    private void checkOpen() throws FlowException {
+        if (closed) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the TLS flow is closed");
+        }
+    }
+
+    private TlsEngine.State state() {
+        engineLock.lock();
+        try {
+            return engine.state();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Reads once from the transport and feeds the engine; then sends what it answered. */
+    private void pull() throws FlowException {
+        int n = transport.read(ByteBuffer.wrap(in));
+        checkOpen();
+        engineLock.lock();
+        try {
+            if (n == EOF) {
+                engine.receiveEnd();
+            } else {
+                engine.receive(clock.millis(), in, 0, n);
+            }
+        } finally {
+            engineLock.unlock();
+        }
+        switch (state()) {
+            case TlsEngine.Failed failed -> throw failed(failed);
+            // Our answering close_notify: the peer may have closed its transport already.
+            case TlsEngine.Closed c -> quietly(this::flush);
+            default -> flush();
+        }
+    }
+
+    /** The failure, after the alert was flushed and the transport closed (once). */
+    private FlowException failed(TlsEngine.Failed failed) {
+        try {
+            flush();
+        } catch (FlowException | RuntimeException e) {
+            // the alert could not be delivered; the failure stands
+        }
+        transport.close();
+        return failed.error();
+    }
+
+    /** Sends everything the engine has for the peer, in order. */
+    private void flush() throws FlowException {
+        outLock.lock();
+        try {
+            drain();
+        } finally {
+            outLock.unlock();
+        }
+    }
+
+    private void drain() throws FlowException {
+        while (true) {
+            out.clear();
+            engineLock.lock();
+            try {
+                engine.takeOutput(out);
+            } finally {
+                engineLock.unlock();
+            }
+            out.flip();
+            if (!out.hasRemaining()) {
+                return;
+            }
+            transport.write(out);
+        }
+    }
+
+    private interface Action {
+        void run() throws FlowException;
+    }
+
+    private static void quietly(Action a) {
+        try {
+            a.run();
+        } catch (FlowException | RuntimeException e) {
+            // the peer may have gone already
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "TlsFlow[" + state() + " over " + transport + "]";
+    }
+}
