@@ -1,0 +1,87 @@
+package mirage.gitstore;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import mirage.gitstore.internal.Stores;
+import mirage.time.WallClock;
+
+/**
+ * A repository of branches (Irmin's {@code Repo}): the entry point of the store.
+ *
+ * <p>The default branch is {@value #MAIN}; a repository on disk has {@code HEAD} pointing at
+ * it, so {@code git log} in it shows that branch.
+ */
+public interface GitStore extends AutoCloseable {
+
+    /** The name of the default branch. */
+    String MAIN = "main";
+
+    /**
+     * An empty store in memory (on JGit's distributed-storage classes: packs in byte arrays).
+     *
+     * @param clock the time of commits
+     */
+    static GitStore memory(WallClock clock) {
+        return Stores.memory(clock);
+    }
+
+    /**
+     * The bare git repository at {@code directory}, created (with every missing parent) if it
+     * does not exist. C {@code git} can read it, also while the store is open.
+     *
+     * @throws GitStoreException {@code CORRUPT} if it is not a repository that can be read,
+     *     {@code STORAGE} on I/O failure
+     */
+    static GitStore openBare(Path directory, WallClock clock) throws GitStoreException {
+        return Stores.bare(directory, clock);
+    }
+
+    /**
+     * A handle on branch {@code name} (existing or not).
+     *
+     * @throws IllegalArgumentException if {@code name} is not a valid git branch name
+     */
+    Branch branch(String name);
+
+    /** The default branch, {@value #MAIN}. */
+    default Branch main() {
+        return branch(MAIN);
+    }
+
+    /** The names of the existing branches, sorted. */
+    List<String> branches() throws GitStoreException;
+
+    /** The commit named {@code id}. @throws GitStoreException {@code NOT_FOUND} if there is none */
+    Commit commit(CommitId id) throws GitStoreException;
+
+    /** The content of commit {@code id}. @throws GitStoreException {@code NOT_FOUND} if there is none */
+    Snapshot snapshot(CommitId id) throws GitStoreException;
+
+    /**
+     * The history from {@code from}, newest first, as {@link Branch#log}.
+     *
+     * @throws GitStoreException {@code NOT_FOUND} if there is no such commit
+     */
+    List<Commit> log(CommitId from, int skip, int limit) throws GitStoreException;
+
+    /**
+     * How values differ from {@code from} to {@code to}, by key; an empty {@code from} is the
+     * empty store.
+     */
+    List<Change> diff(Optional<CommitId> from, CommitId to) throws GitStoreException;
+
+    /**
+     * Test-and-set of a branch head (Irmin's {@code Head.test_and_set}): moves {@code branch} from
+     * {@code expected} to {@code next} (either may be empty: create, delete) only if it is at
+     * {@code expected} now. Watches see the move.
+     *
+     * @throws HeadConflictException if the head is another
+     * @throws GitStoreException {@code NOT_FOUND} if {@code next} names no commit
+     */
+    void testAndSetHead(String branch, Optional<CommitId> expected, Optional<CommitId> next) throws GitStoreException;
+
+    /** Releases the repository; watches stop. Idempotent; never throws. */
+    @Override
+    void close();
+}
