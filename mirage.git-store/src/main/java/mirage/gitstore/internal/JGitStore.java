@@ -385,7 +385,7 @@ public final class JGitStore implements GitStore {
             }
             Head next;
             Commit made;
-            try (ObjectInserter ins = repo.newObjectInserter(); Reads r = reads()) {
+            try (ObjectInserter ins = repo.newObjectInserter(); Reads r = new Reads(repo, cache, ins)) {
                 Stage s = new Stage(h.root(), r, ins);
                 body.run(s);
                 if (skipUnchanged && !s.changed()) {

@@ -5,6 +5,7 @@ import java.util.TreeMap;
 import org.eclipse.jgit.errors.CorruptObjectException;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.ObjectId;
+import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Repository;
 
@@ -15,16 +16,23 @@ import org.eclipse.jgit.lib.Repository;
 final class Reads implements AutoCloseable {
     private final Repository repo;
     private final ObjectCache cache;
+    private final ObjectInserter inserter;
     private ObjectReader reader;
 
     Reads(Repository repo, ObjectCache cache) {
+        this(repo, cache, null);
+    }
+
+    /** Reads that also see what {@code inserter} wrote and has not flushed yet. */
+    Reads(Repository repo, ObjectCache cache, ObjectInserter inserter) {
         this.repo = repo;
         this.cache = cache;
+        this.inserter = inserter;
     }
 
     ObjectReader reader() {
         if (reader == null) {
-            reader = repo.newObjectReader();
+            reader = inserter != null ? inserter.newReader() : repo.newObjectReader();
         }
         return reader;
     }
