@@ -31,7 +31,7 @@ final class Errors {
             if (t instanceof CorruptObjectException || t instanceof MissingObjectException
                     || t instanceof IncorrectObjectTypeException || t instanceof DataFormatException
                     || t instanceof PackInvalidException || t instanceof PackMismatchException
-                    || t instanceof java.util.zip.ZipException
+                    || t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException
                     || (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("nvalid"))) {
                 return true;
             }

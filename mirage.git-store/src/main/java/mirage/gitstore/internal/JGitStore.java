@@ -285,7 +285,12 @@ public final class JGitStore implements GitStore {
     private ObjectId readRef(String branch) throws GitStoreException {
         try {
             Ref r = repo.getRefDatabase().exactRef(refName(branch));
-            return r == null ? null : r.getObjectId();
+            if (r == null && repo.getDirectory() != null
+                    && java.nio.file.Files.exists(repo.getDirectory().toPath().resolve(refName(branch)))) {
+                // JGit skips a loose ref it cannot parse; writing over it would lose the branch.
+                throw new IOException("the loose ref file of branch " + branch + " holds no commit id");
+            }
+            return r == null || r.getObjectId() == null ? null : r.getObjectId();
         } catch (IOException | RuntimeException e) {
             throw new GitStoreException(Reason.CORRUPT, null, "cannot read the ref of branch " + branch + ": " + e.getMessage(), e);
         }
