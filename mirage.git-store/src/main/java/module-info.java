@@ -8,6 +8,7 @@
 module mirage.gitstore {
     requires transitive mirage.kv;
     requires transitive mirage.time;
+    requires transitive mirage.block;
     requires org.eclipse.jgit;
 
     exports mirage.gitstore;

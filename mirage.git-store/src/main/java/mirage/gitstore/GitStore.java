@@ -38,6 +38,20 @@ public interface GitStore extends AutoCloseable {
     }
 
     /**
+     * The store on a block device (no file system): a blank device (its first sectors zero)
+     * starts empty. Every commit is durable when it returns; after a crash at any write, the
+     * device reopens at the last commit that returned (or the one in flight, if its last write
+     * landed). Space is append-only, never reclaimed: a full device fails writes with
+     * {@code STORAGE}. The whole repository is also held in memory. See docs/decisions/0020.
+     *
+     * @throws GitStoreException {@code CORRUPT} if the device holds data that is not a store,
+     *     {@code STORAGE} if it cannot be read
+     */
+    static GitStore onBlock(mirage.block.Block device, WallClock clock) throws GitStoreException {
+        return Stores.block(device, clock);
+    }
+
+    /**
      * A handle on branch {@code name} (existing or not).
      *
      * @throws IllegalArgumentException if {@code name} is not a valid git branch name

@@ -58,6 +58,15 @@ class GitStoreTest {
                     public String toString() {
                         return "bare";
                     }
+                },
+                new Backend() {
+                    public GitStore open() throws Exception {
+                        return GitStore.onBlock(mirage.block.Block.memory(512, 1 << 15), Fixtures.ticking());
+                    }
+
+                    public String toString() {
+                        return "block";
+                    }
                 });
     }
 

@@ -95,7 +95,7 @@ class LinkedImageTest {
                 .map(l -> l.replaceAll("@.*", "")).toList());
         Set<String> added = new TreeSet<>(modules);
         added.removeAll(floorModules);
-        assertEquals(Set.of("smoke", "mirage.gitstore", "org.eclipse.jgit", "com.googlecode.javaewah", "org.slf4j",
+        assertEquals(Set.of("smoke", "mirage.gitstore", "mirage.block", "org.eclipse.jgit", "com.googlecode.javaewah", "org.slf4j",
                 "org.apache.commons.codec", "java.management", "java.security.jgss", "java.sql", "java.xml",
                 "java.naming", "java.security.sasl", "java.transaction.xa", "java.logging"), added,
                 "modules the store brings into an image");

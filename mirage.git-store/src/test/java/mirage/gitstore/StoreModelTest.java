@@ -107,14 +107,32 @@ class StoreModelTest {
 
     @Test
     void inMemory() {
-        check(() -> GitStore.memory(Fixtures.ticking()), 120, null);
+        check(() -> GitStore.memory(Fixtures.ticking()), 120, null, null);
     }
 
     @Test
     void bareOnDiskAndCheckedByGitFsck() {
         assumeTrue(Fixtures.gitInstalled(), "C git is not installed");
         check(() -> GitStore.openBare(dir.resolve("m" + repos.incrementAndGet() + ".git"), Fixtures.ticking()), 25,
-                p -> Fixtures.fsck(p));
+                p -> Fixtures.fsck(p), null);
+    }
+
+    @Test
+    void onABlockDeviceAndAfterReopening() {
+        mirage.block.Block[] device = new mirage.block.Block[1];
+        check(() -> GitStore.onBlock(device[0] = mirage.block.Block.memory(512, 1 << 14), Fixtures.ticking()), 40, null,
+                (store, model) -> {
+                    try (GitStore again = GitStore.onBlock(device[0], Fixtures.ticking())) {
+                        for (String b : BRANCHES) {
+                            assertEquals(store.branch(b).head(), again.branch(b).head());
+                            assertEquals(model.at(b), texts(again.branch(b).snapshot().values(Key.ROOT)));
+                        }
+                    }
+                });
+    }
+
+    interface Reopen {
+        void check(GitStore store, Model model) throws Exception;
     }
 
     interface Open {
@@ -125,7 +143,7 @@ class StoreModelTest {
         void check(Path repo);
     }
 
-    void check(Open open, int examples, AfterEach fsck) {
+    void check(Open open, int examples, AfterEach fsck, Reopen reopen) {
         qt().withExamples(examples).forAll(lists().of(op()).ofSizeBetween(1, 30)).checkAssert(ops -> {
             try (GitStore store = open.open()) {
                 Model model = new Model();
@@ -138,6 +156,9 @@ class StoreModelTest {
                 }
                 if (fsck != null) {
                     fsck.check(dir.resolve("m" + repos.get() + ".git"));
+                }
+                if (reopen != null) {
+                    reopen.check(store, model);
                 }
             } catch (Exception e) {
                 throw new AssertionError(e);

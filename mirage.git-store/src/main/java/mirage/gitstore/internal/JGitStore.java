@@ -337,6 +337,11 @@ public final class JGitStore implements GitStore {
                 }
                 case LOCK_FAILURE, REJECTED, REJECTED_OTHER_REASON, REJECTED_CURRENT_BRANCH, REJECTED_MISSING_OBJECT -> {
                     heads.remove(branch);
+                    if (Objects.equals(readRef(branch), old)) {
+                        // Nobody moved it: the update itself failed (JGit's DFS refs report a
+                        // failed write as a lock failure).
+                        throw new GitStoreException(Reason.STORAGE, "moving branch " + branch + " failed: " + res);
+                    }
                     return false;
                 }
                 default -> throw new GitStoreException(Reason.STORAGE, "moving branch " + branch + ": " + res);

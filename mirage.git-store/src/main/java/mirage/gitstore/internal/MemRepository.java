@@ -27,16 +27,32 @@ import org.eclipse.jgit.lib.RefDatabase;
  * and reftable is a byte array; refs are a reftable stack ({@link DfsReftableDatabase}), so ref
  * updates are atomic compare-and-set. Written here rather than taking JGit's
  * {@code InMemoryRepository}, which JGit keeps for its tests.
+ *
+ * <p>With a {@link PackStore}, every change of the pack list (each object flush, each ref
+ * update, each compaction) is made durable there before it becomes visible: the block-device
+ * backend.
  */
 final class MemRepository extends DfsRepository {
-    private static final AtomicLong PACK_NAMES = new AtomicLong();
-
     private final Objects objects;
     private final DfsReftableDatabase refs;
 
+    /** Where a durable repository keeps its packs. */
+    interface PackStore {
+        /**
+         * Makes {@code packs} (the whole new list, newest first) durable; on failure nothing
+         * changed as far as a later {@link #load} can tell.
+         */
+        void commit(List<DfsPackDescription> packs) throws IOException;
+    }
+
     MemRepository(String name) {
-        super(new Builder().setRepositoryDescription(new DfsRepositoryDescription(name)));
-        this.objects = new Objects(this);
+        this(new DfsRepositoryDescription(name), null, List.of());
+    }
+
+    /** A repository whose packs start as {@code initial} and whose changes go to {@code store}. */
+    MemRepository(DfsRepositoryDescription description, PackStore store, List<MemPack> initial) {
+        super(new Builder().setRepositoryDescription(description));
+        this.objects = new Objects(this, store, initial);
         this.refs = new DfsReftableDatabase(this) {};
     }
 
@@ -50,11 +66,6 @@ final class MemRepository extends DfsRepository {
         return refs;
     }
 
-    /** The number of packs (and reftables) now listed: what compaction keeps small. */
-    int packCount() throws IOException {
-        return objects.getPacks().length;
-    }
-
     static final class Builder extends DfsRepositoryBuilder<Builder, MemRepository> {
         @Override
         public MemRepository build() {
@@ -63,7 +74,7 @@ final class MemRepository extends DfsRepository {
     }
 
     /** One pack's files by extension. */
-    private static final class MemPack extends DfsPackDescription {
+    static final class MemPack extends DfsPackDescription {
         final Map<PackExt, byte[]> files = new ConcurrentHashMap<>();
 
         MemPack(DfsRepositoryDescription repo, String name, DfsObjDatabase.PackSource source) {
@@ -72,10 +83,25 @@ final class MemRepository extends DfsRepository {
     }
 
     private static final class Objects extends DfsObjDatabase {
-        private List<DfsPackDescription> packs = new ArrayList<>();
+        private final PackStore store;
+        private final AtomicLong names = new AtomicLong();
+        private List<DfsPackDescription> packs;
 
-        Objects(DfsRepository repo) {
+        Objects(DfsRepository repo, PackStore store, List<MemPack> initial) {
             super(repo, new DfsReaderOptions());
+            this.store = store;
+            this.packs = new ArrayList<>(initial);
+            for (MemPack p : initial) {
+                // Names are "pack-<n>-<source>": go on after the largest n loaded.
+                String[] parts = p.getPackName().split("-");
+                if (parts.length >= 2) {
+                    try {
+                        names.accumulateAndGet(Long.parseLong(parts[1]), Math::max);
+                    } catch (NumberFormatException e) {
+                        // a foreign name: cannot collide with ours
+                    }
+                }
+            }
         }
 
         @Override
@@ -89,16 +115,20 @@ final class MemRepository extends DfsRepository {
 
         @Override
         protected DfsPackDescription newPack(PackSource source) {
-            return new MemPack(getRepository().getDescription(), "pack-" + PACK_NAMES.incrementAndGet() + "-" + source.name(), source);
+            return new MemPack(getRepository().getDescription(), "pack-" + names.incrementAndGet() + "-" + source.name(), source);
         }
 
         @Override
-        protected synchronized void commitPackImpl(Collection<DfsPackDescription> desc, Collection<DfsPackDescription> replace) {
+        protected synchronized void commitPackImpl(Collection<DfsPackDescription> desc, Collection<DfsPackDescription> replace)
+                throws IOException {
             List<DfsPackDescription> n = new ArrayList<>(desc.size() + packs.size());
             n.addAll(desc);
             n.addAll(packs);
             if (replace != null) {
                 n.removeAll(replace);
+            }
+            if (store != null) {
+                store.commit(n);
             }
             packs = n;
             clearCache();

@@ -54,9 +54,27 @@ public final class Stores {
         }
     }
 
+    public static GitStore block(mirage.block.Block device, WallClock clock) throws GitStoreException {
+        try {
+            org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription d =
+                    new org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription("block-" + NAMES.incrementAndGet());
+            BlockLog log = new BlockLog(device, d);
+            MemRepository repo = new MemRepository(d, log, log.packs());
+            if (log.packs().isEmpty()) {
+                linkHead(repo);
+            }
+            return new JGitStore(repo, clock);
+        } catch (IOException e) {
+            throw Errors.storage("opening the store on the block device", e);
+        }
+    }
+
     private static void linkHead(Repository repo) throws IOException {
         RefUpdate u = repo.updateRef(Constants.HEAD);
         u.disableRefLog();
-        u.link(Constants.R_HEADS + GitStore.MAIN);
+        RefUpdate.Result r = u.link(Constants.R_HEADS + GitStore.MAIN);
+        if (r != RefUpdate.Result.NEW && r != RefUpdate.Result.FORCED && r != RefUpdate.Result.NO_CHANGE) {
+            throw new IOException("cannot point HEAD at " + GitStore.MAIN + ": " + r);
+        }
     }
 }
