@@ -33,6 +33,11 @@ import org.eclipse.jgit.lib.RefDatabase;
  * backend.
  */
 final class MemRepository extends DfsRepository {
+    /**
+     * Pack names are unique in the process: JGit's block cache is shared by all DFS
+     * repositories and keys blocks by repository and pack name.
+     */
+    private static final AtomicLong PACK_NAMES = new AtomicLong();
     private final Objects objects;
     private final DfsReftableDatabase refs;
 
@@ -84,7 +89,6 @@ final class MemRepository extends DfsRepository {
 
     private static final class Objects extends DfsObjDatabase {
         private final PackStore store;
-        private final AtomicLong names = new AtomicLong();
         private List<DfsPackDescription> packs;
 
         Objects(DfsRepository repo, PackStore store, List<MemPack> initial) {
@@ -92,11 +96,11 @@ final class MemRepository extends DfsRepository {
             this.store = store;
             this.packs = new ArrayList<>(initial);
             for (MemPack p : initial) {
-                // Names are "pack-<n>-<source>": go on after the largest n loaded.
+                // Names are "pack-<n>-<source>": new ones go on after the largest n loaded.
                 String[] parts = p.getPackName().split("-");
                 if (parts.length >= 2) {
                     try {
-                        names.accumulateAndGet(Long.parseLong(parts[1]), Math::max);
+                        PACK_NAMES.accumulateAndGet(Long.parseLong(parts[1]), Math::max);
                     } catch (NumberFormatException e) {
                         // a foreign name: cannot collide with ours
                     }
@@ -115,7 +119,7 @@ final class MemRepository extends DfsRepository {
 
         @Override
         protected DfsPackDescription newPack(PackSource source) {
-            return new MemPack(getRepository().getDescription(), "pack-" + names.incrementAndGet() + "-" + source.name(), source);
+            return new MemPack(getRepository().getDescription(), "pack-" + PACK_NAMES.incrementAndGet() + "-" + source.name(), source);
         }
 
         @Override
