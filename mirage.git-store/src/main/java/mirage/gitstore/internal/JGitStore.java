@@ -361,18 +361,30 @@ public final class JGitStore implements GitStore {
         }
     }
 
-    /** Keeps the in-memory repository's pack list short: each commit adds a pack. */
+    /**
+     * Keeps a DFS repository's pack list short: each commit adds a pack. At
+     * {@value #COMPACT_AT_PACKS} packs, all but the {@value #KEEP_LARGEST} largest are copied
+     * into one (size-tiered, so a compaction costs the small packs, not the whole history).
+     */
     private void compactIfNeeded() throws IOException {
         if (!(repo instanceof MemRepository m)) {
             return;
         }
-        DfsPackFile[] packs = m.getObjectDatabase().getPacks();
+        compact(m, m.getObjectDatabase().getPacks());
+    }
+
+    static final int KEEP_LARGEST = 8;
+
+    static void compact(org.eclipse.jgit.internal.storage.dfs.DfsRepository repo, DfsPackFile[] packs) throws IOException {
         if (packs.length < COMPACT_AT_PACKS) {
             return;
         }
-        DfsPackCompactor c = new DfsPackCompactor(m);
-        for (DfsPackFile p : packs) {
-            c.add(p);
+        DfsPackFile[] bySize = packs.clone();
+        java.util.Arrays.sort(bySize, java.util.Comparator.comparingLong(
+                p -> p.getPackDescription().getFileSize(org.eclipse.jgit.internal.storage.pack.PackExt.PACK)));
+        DfsPackCompactor c = new DfsPackCompactor(repo);
+        for (int i = 0; i < bySize.length - KEEP_LARGEST; i++) {
+            c.add(bySize[i]);
         }
         c.compact(NullProgressMonitor.INSTANCE);
     }
