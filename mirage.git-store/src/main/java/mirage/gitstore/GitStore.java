@@ -95,6 +95,43 @@ public interface GitStore extends AutoCloseable {
      */
     void testAndSetHead(String branch, Optional<CommitId> expected, Optional<CommitId> next) throws GitStoreException;
 
+    /**
+     * Serves one git protocol connection, as {@code git daemon} does for {@code git://}: reads
+     * the request line, then runs upload-pack (clone, fetch) or receive-pack (push) on this
+     * store until the client is done, and shuts down the flow's writing side. The path in the
+     * request is not checked: the store is the repository. A push moves branches only by
+     * fast-forward (or creates or deletes them), atomically, holding the store's head lock for
+     * the push; watches see the moves. The caller closes the flow.
+     *
+     * @throws GitStoreException {@code PROTOCOL} if the client breaks the protocol or sends
+     *     invalid objects (nothing changed), {@code STORAGE}
+     */
+    void serve(mirage.core.Flow connection) throws GitStoreException;
+
+    /**
+     * Fetches branch {@code remoteBranch} from the git server at the other end of
+     * {@code connection} (a {@code git://} request for {@code path}), with every object it
+     * needs, each checked (JGit's object checker); no ref of this store moves. Pull is this then
+     * {@link Branch#merge(CommitId, CommitInfo, MergePolicy)}; clone is this then
+     * {@link #testAndSetHead}. The caller closes the flow.
+     *
+     * @return the remote branch's head
+     * @throws GitStoreException {@code NOT_FOUND} if the remote has no such branch,
+     *     {@code PROTOCOL} if the server breaks the protocol or sends invalid objects (nothing
+     *     changed)
+     */
+    CommitId fetch(mirage.core.Flow connection, String path, String remoteBranch) throws GitStoreException;
+
+    /**
+     * Pushes {@code branch} to the branch of the same name at the git server at the other end
+     * of {@code connection}, by fast-forward only.
+     *
+     * @throws GitStoreException {@code NOT_FOUND} if {@code branch} does not exist here,
+     *     {@code HEAD_CONFLICT} if the remote branch is not an ancestor (fetch and merge
+     *     first), {@code PROTOCOL}
+     */
+    void push(mirage.core.Flow connection, String path, String branch) throws GitStoreException;
+
     /** Releases the repository; watches stop. Idempotent; never throws. */
     @Override
     void close();

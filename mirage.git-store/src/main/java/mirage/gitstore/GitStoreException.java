@@ -54,6 +54,11 @@ public class GitStoreException extends IOException {
         /** The repository holds an object or a ref that is not valid git (a corrupt disk). */
         CORRUPT,
         /** The storage below failed (I/O); the cause says more. */
-        STORAGE
+        STORAGE,
+        /**
+         * The peer of a sync broke the git protocol, sent objects that are not valid git, or the
+         * connection failed; nothing was changed locally.
+         */
+        PROTOCOL
     }
 }

@@ -573,6 +573,123 @@ public final class JGitStore implements GitStore {
         return move(branch, ours.commit(), next) ? new MergeResult.Merged(made) : null;
     }
 
+    // ------------------------------------------------------------------ sync
+
+    @Override
+    public void serve(mirage.core.Flow connection) throws GitStoreException {
+        checkOpen();
+        java.io.InputStream in = new java.io.BufferedInputStream(FlowStreams.in(connection));
+        java.io.OutputStream out = new java.io.BufferedOutputStream(FlowStreams.out(connection));
+        String request;
+        try {
+            request = new org.eclipse.jgit.transport.PacketLineIn(in).readString();
+        } catch (IOException | RuntimeException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, "no git request: " + e.getMessage(), e);
+        }
+        GitRequest r = GitRequest.parse(request);
+        try {
+            switch (r.service()) {
+                case "git-upload-pack" -> {
+                    org.eclipse.jgit.transport.UploadPack up = new org.eclipse.jgit.transport.UploadPack(repo);
+                    up.setExtraParameters(r.extraParameters());
+                    up.upload(in, out, null);
+                }
+                case "git-receive-pack" -> receive(in, out);
+                default -> throw new GitStoreException(Reason.PROTOCOL, "unknown git service " + r.service());
+            }
+            out.flush();
+            connection.shutdown(mirage.core.Flow.Direction.WRITE);
+        } catch (GitStoreException e) {
+            throw e;
+        } catch (org.eclipse.jgit.errors.PackProtocolException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, "git client: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, "serving " + r.service() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void receive(java.io.InputStream in, java.io.OutputStream out) throws IOException {
+        lock.lock();
+        org.eclipse.jgit.transport.ReceivePack rp = new org.eclipse.jgit.transport.ReceivePack(repo);
+        // The commands, as run: ReceivePack forgets them when it returns.
+        List<org.eclipse.jgit.transport.ReceiveCommand> done = new ArrayList<>();
+        rp.setPostReceiveHook((pack, commands) -> done.addAll(commands));
+        try {
+            checkOpen();
+            rp.setAllowNonFastForwards(false);
+            rp.setAtomic(true);
+            rp.setCheckReceivedObjects(true);
+            rp.receive(in, out, null);
+        } finally {
+            try {
+                for (org.eclipse.jgit.transport.ReceiveCommand c : done) {
+                    String ref = c.getRefName();
+                    if (c.getResult() == org.eclipse.jgit.transport.ReceiveCommand.Result.OK && ref.startsWith(Constants.R_HEADS)) {
+                        String branch = ref.substring(Constants.R_HEADS.length());
+                        heads.remove(branch);
+                        watchers.moved(branch, c.getOldId().equals(ObjectId.zeroId()) ? null : c.getOldId().copy(),
+                                c.getNewId().equals(ObjectId.zeroId()) ? null : c.getNewId().copy());
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    @Override
+    public CommitId fetch(mirage.core.Flow connection, String path, String remoteBranch) throws GitStoreException {
+        checkOpen();
+        branch(remoteBranch);
+        String src = Constants.R_HEADS + remoteBranch;
+        try (FlowTransport t = new FlowTransport(repo, connection, "mirage", path)) {
+            t.setCheckFetchedObjects(true);
+            try (org.eclipse.jgit.transport.FetchConnection c = t.openFetch()) {
+                Ref adv = c.getRef(src);
+                if (adv == null || adv.getObjectId() == null) {
+                    throw new GitStoreException(Reason.NOT_FOUND, "the remote has no branch " + remoteBranch);
+                }
+                if (!repo.getObjectDatabase().has(adv.getObjectId())) {
+                    c.fetch(NullProgressMonitor.INSTANCE, List.of(adv), java.util.Set.of());
+                }
+                return id(adv.getObjectId());
+            }
+        } catch (org.eclipse.jgit.errors.TransportException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, "fetching " + remoteBranch + ": " + e.getMessage(), e);
+        } catch (org.eclipse.jgit.errors.NotSupportedException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, e.getMessage(), e);
+        } catch (IOException e) {
+            throw Errors.storage("fetching " + remoteBranch, e);
+        }
+    }
+
+    @Override
+    public void push(mirage.core.Flow connection, String path, String branch) throws GitStoreException {
+        checkOpen();
+        branch(branch);
+        if (head(branch).commit() == null) {
+            throw new GitStoreException(Reason.NOT_FOUND, "no branch " + branch);
+        }
+        String ref = refName(branch);
+        try (FlowTransport t = new FlowTransport(repo, connection, "mirage", path)) {
+            org.eclipse.jgit.transport.RemoteRefUpdate u = new org.eclipse.jgit.transport.RemoteRefUpdate(repo, ref, ref, false, null, null);
+            org.eclipse.jgit.transport.PushResult r = t.push(NullProgressMonitor.INSTANCE, List.of(u));
+            org.eclipse.jgit.transport.RemoteRefUpdate.Status st = r.getRemoteUpdate(ref).getStatus();
+            switch (st) {
+                case OK, UP_TO_DATE -> {
+                }
+                case REJECTED_NONFASTFORWARD, REJECTED_REMOTE_CHANGED -> throw new GitStoreException(Reason.HEAD_CONFLICT,
+                        "the remote branch " + branch + " is not an ancestor of ours: fetch and merge first");
+                default -> throw new GitStoreException(Reason.PROTOCOL, "pushing " + branch + ": " + st
+                        + (r.getRemoteUpdate(ref).getMessage() == null ? "" : " (" + r.getRemoteUpdate(ref).getMessage() + ")"));
+            }
+        } catch (org.eclipse.jgit.errors.TransportException e) {
+            throw new GitStoreException(Reason.PROTOCOL, null, "pushing " + branch + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw Errors.storage("pushing " + branch, e);
+        }
+    }
+
     // ------------------------------------------------------------------ watches
 
     Watch watch(String branch, Consumer<mirage.gitstore.BranchUpdate> listener) {
