@@ -7,7 +7,6 @@ import static mirage.gitstore.Fixtures.info;
 import static mirage.gitstore.Fixtures.text;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -323,7 +322,8 @@ class GitStoreTest {
         s.close();
         s.close();
         assertThrows(IllegalStateException.class, () -> main.get(A));
-        assertFalse(false);
+        assertThrows(IllegalStateException.class, () -> main.set(A, bytes("x"), info("x")));
+        assertThrows(IllegalStateException.class, s::branches);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package mirage.gitstore.internal;
 
-import java.io.IOException;
 import java.util.zip.DataFormatException;
 import mirage.gitstore.GitStoreException;
 import mirage.gitstore.GitStoreException.Reason;
@@ -31,8 +30,7 @@ final class Errors {
             if (t instanceof CorruptObjectException || t instanceof MissingObjectException
                     || t instanceof IncorrectObjectTypeException || t instanceof DataFormatException
                     || t instanceof PackInvalidException || t instanceof PackMismatchException
-                    || t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException
-                    || (t instanceof IOException && t.getMessage() != null && t.getMessage().contains("nvalid"))) {
+                    || t instanceof java.util.zip.ZipException || t instanceof java.io.EOFException) {
                 return true;
             }
             if (t instanceof LargeObjectException) {
