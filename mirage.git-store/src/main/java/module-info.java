@@ -1,4 +1,15 @@
-/** A versioned, mergeable key-value store on git. Not written yet: only the module exists. */
+/**
+ * A versioned, mergeable key-value store on git (Irmin for Java): branches, commits, history,
+ * diff, revert, test-and-set of heads, three-way merge with merge functions per key prefix,
+ * watches, and a {@link mirage.kv.KvRw} view of a branch. Signatures only in
+ * {@code mirage.gitstore}; the JGit backends live in {@code mirage.gitstore.internal}, and no
+ * JGit type appears in the exported package.
+ */
 module mirage.gitstore {
-    requires mirage.core;
+    requires transitive mirage.kv;
+    requires transitive mirage.time;
+    requires transitive mirage.block;
+    requires org.eclipse.jgit;
+
+    exports mirage.gitstore;
 }
