@@ -16,10 +16,17 @@ public final class Config implements Description {
     static final RuntimeArg<Duration> KEEPALIVE = RuntimeArg.duration("tcp-keepalive", Duration.ZERO,
             "TCP keepalive on the echo port: probe after this much silence, then every as much (0: off).");
 
+    static final RuntimeArg<String> TLS_CERT = RuntimeArg.string("tls-cert", "",
+            "PEM file of the HTTPS server's certificate chain; with --tls-key. Self-signed when not given.");
+    static final RuntimeArg<String> TLS_KEY = RuntimeArg.string("tls-key", "", "PEM file of the HTTPS server's private key.");
+    static final RuntimeArg<String> TLS_NAME = RuntimeArg.string("tls-name", "localhost",
+            "Host name of the self-signed certificate made at boot when --tls-cert is not given.");
+
     @Override
     public Job describe() {
         return Job.named("echo")
                 .main(Echo.class)
-                .start(Devices.console(), Devices.stack("service"), Devices.arg(KEEPALIVE));
+                .start(Devices.console(), Devices.stack("service"), Devices.arg(KEEPALIVE), Devices.random(),
+                        Devices.wallClock(), Devices.arg(TLS_CERT), Devices.arg(TLS_KEY), Devices.arg(TLS_NAME));
     }
 }

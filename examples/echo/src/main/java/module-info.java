@@ -1,6 +1,8 @@
-/** The echo unikernel: answers ping and echoes UDP on port 7, on the direct stack. */
+/** The echo unikernel: ping, UDP and TCP echo, HTTP and HTTPS, on the direct stack or the host's sockets. */
 module echo {
     requires transitive mirage.net;
+    requires transitive mirage.tls;
+    requires transitive mirage.time;
 
     exports echo;
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * curl downloads 100 MB over HTTP and the SHA-256 matches; 1,000 connections from the kernel
  * are open at once and each echoes its own bytes; a client that stops reading makes our stack
  * advertise a zero window and probe the kernel's; an idle connection gets keepalive probes;
+ * curl and openssl s_client verify our certificate over HTTPS (mirage.tls over our TCP);
  * tshark checks all of it (checksums validated, nothing malformed). Needs root; installs
  * tshark if missing.
  */
@@ -36,6 +37,7 @@ class EchoTcpTest {
     static Host.Netns ns;
     static Process capture;
     static Path captureFile;
+    static Path cert;
 
     @BeforeAll
     static void boot() throws Exception {
@@ -47,12 +49,18 @@ class EchoTcpTest {
         Mirage.Result built = Mirage.mirage("build", unikernel.toString());
         assertEquals(0, built.exit(), built.err());
         Path image = Path.of(built.lastOutLine());
+        cert = work.resolve("cert.pem");
+        Path key = work.resolve("key.pem");
+        Host.run(java.util.List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                "-nodes", "-days", "2", "-subj", "/CN=echo.test", "-addext", "subjectAltName=DNS:echo.test",
+                "-keyout", key.toString(), "-out", cert.toString()), Duration.ofSeconds(30));
         ns = new Host.Netns("mirage-tcp");
         Path log = work.resolve("echo.log");
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
-                "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--tcp-keepalive=1s");
+                "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--tcp-keepalive=1s",
+                "--tls-cert=" + cert, "--tls-key=" + key);
         ns.awaitLink(TAP, echo, log);
-        Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
+        Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
         ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
         ns.exec("ip", "addr", "add", "10.78.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
@@ -91,6 +99,21 @@ class EchoTcpTest {
                 "set -o pipefail; curl -sS --max-time 240 http://" + US + "/bytes/" + n + " | sha256sum");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith(patternSha(n) + " "), "sha256 of the download: " + r.out());
+    }
+
+    @Test
+    @Order(5)
+    void curlOverHttps_verifiesOurCertificate_andTheBodyArrivesWhole() throws Exception {
+        long n = 20_000_000L;
+        Mirage.Result r = ns.execQuietly(Duration.ofMinutes(3), "bash", "-c",
+                "set -o pipefail; curl -sS --max-time 120 --cacert " + cert + " --resolve echo.test:443:" + US
+                        + " https://echo.test/bytes/" + n + " | sha256sum");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith(patternSha(n) + " "), "sha256 over HTTPS: " + r.out());
+        Mirage.Result s = ns.execQuietly(Duration.ofMinutes(1), "bash", "-c",
+                "echo Q | openssl s_client -connect " + US + ":443 -servername echo.test -CAfile " + cert + " -tls1_3");
+        assertTrue(s.out().contains("Verify return code: 0 (ok)"), s.out());
+        assertTrue(s.out().contains("TLSv1.3"), s.out());
     }
 
     @Test
@@ -176,7 +199,7 @@ class EchoTcpTest {
         Host.Netns.stop(capture);
         String ours = "eth.src == " + MAC;
         String theirs = "eth.dst == " + MAC;
-        assertEquals("", tshark("-Y", "_ws.malformed || ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"").strip(),
+        assertEquals("", tshark("-Y", "_ws.malformed || ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"", "-o", "tls.desegment_ssl_records:FALSE").strip(),
                 "frames tshark flags");
         assertTrue(count(ours + " && tcp.analysis.zero_window") >= 1, "our zero windows");
         // The connection whose reader stopped: the kernel advertised a zero window on it, and our

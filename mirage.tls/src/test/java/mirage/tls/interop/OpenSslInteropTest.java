@@ -279,16 +279,28 @@ class OpenSslInteropTest {
                 var stdin = server.getOutputStream();
                 stdin.write("K\n".getBytes(StandardCharsets.US_ASCII));
                 stdin.flush();
+                // s_server takes "K" as a command only when a read of its input holds that line
+                // alone: give it time to read it before the next line arrives
+                Thread.sleep(1000);
                 stdin.write("after\n".getBytes(StandardCharsets.US_ASCII));
                 stdin.flush();
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
                 ByteBuffer b = ByteBuffer.allocate(256);
+                Thread watchdog = Thread.ofVirtual().start(() -> {
+                    try {
+                        Thread.sleep(60_000);
+                        socket.close(); // a read that waits this long fails instead of hanging the build
+                    } catch (InterruptedException | IOException e) {
+                        // done in time
+                    }
+                });
                 while (!got.toString(StandardCharsets.US_ASCII).contains("after\n")) {
                     if (flow.read(b.clear()) == Flow.EOF) {
                         throw new AssertionError("end of stream before the line sent under the new key");
                     }
                     got.write(b.array(), 0, b.position());
                 }
+                watchdog.interrupt();
                 flow.write(ByteBuffer.wrap("pong\n".getBytes(StandardCharsets.US_ASCII)));
                 awaitLine(lines, "pong");
             }

@@ -54,7 +54,9 @@ public final class Link {
                 "--module-path", Configure.pathList(modulePath),
                 "--add-modules", String.join(",", plan.roots()),
                 "--output", image.toString(),
-                "--launcher", plan.name() + "=" + plan.appModule()));
+                "--launcher", plan.name() + "=" + plan.appModule(),
+                // Bouncy Castle's modular jars are signed; an image does not keep jar signatures
+                "--ignore-signing-information"));
         args.addAll(profile.jlinkOptions());
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
         if (!plan.manifest().devices().isEmpty()) {
