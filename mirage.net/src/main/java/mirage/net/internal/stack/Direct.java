@@ -280,15 +280,6 @@ public final class Direct implements DirectStack {
         return out;
     }
 
-    private <T> T onLoop(EventLoop.Action<T, NetException> action) throws NetException {
-        return loop.call(() -> {
-            checkOpen();
-            T result = action.run();
-            settle(loop.now());
-            return result;
-        });
-    }
-
     /** Something done on the loop with its {@code now}. */
     @FunctionalInterface
     interface LoopOp<T, X extends Exception> {
@@ -334,15 +325,6 @@ public final class Direct implements DirectStack {
         }
     }
 
-    private <T> T onLoopUnchecked(java.util.function.Supplier<T> action) {
-        return loop.call(() -> {
-            T result = action.get();
-            if (!closed) {
-                settle(loop.now());
-            }
-            return result;
-        });
-    }
 
     private static NetException failure(Ipv4Engine.Outcome o, String what) {
         return switch (o) {
@@ -454,7 +436,7 @@ public final class Direct implements DirectStack {
                 throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
                         "Ethernet payload of " + payload.remaining() + " bytes exceeds the MTU " + netif.mtu());
             }
-            onLoop(() -> {
+            onLoopChecked(now -> {
                 ethernetEngine.send(destination.bits(), type.value(), payload);
                 return null;
             });
@@ -466,8 +448,8 @@ public final class Direct implements DirectStack {
             if (type.equals(EtherType.VLAN)) {
                 throw new IllegalArgumentException("0x8100 is a VLAN tag, not a payload EtherType");
             }
-            onLoopUnchecked(() -> {
-                ethernetEngine.register(type.value(), (now, frame) -> receiver.receive(
+            onLoopQuietly(now -> {
+                ethernetEngine.register(type.value(), (at, frame) -> receiver.receive(
                         new MacAddress(frame.source()), new MacAddress(frame.destination()),
                         slice(frame.buffer(), frame.payloadOffset(), frame.payloadLength())));
                 return null;
@@ -476,7 +458,7 @@ public final class Direct implements DirectStack {
 
         @Override
         public Stats stats() {
-            return onLoopUnchecked(ethernetEngine::stats);
+            return onLoopQuietly(now -> ethernetEngine.stats());
         }
     }
 
@@ -484,18 +466,18 @@ public final class Direct implements DirectStack {
         @Override
         public Optional<MacAddress> query(Ipv4Address address) {
             Objects.requireNonNull(address, "address");
-            return onLoopUnchecked(() -> arpEngine.query(loop.now(), address));
+            return onLoopQuietly(now -> arpEngine.query(loop.now(), address));
         }
 
         @Override
         public List<Ipv4Address> addresses() {
-            return onLoopUnchecked(arpEngine::addresses);
+            return onLoopQuietly(now -> arpEngine.addresses());
         }
 
         @Override
         public void setAddresses(List<Ipv4Address> addresses) {
             List<Ipv4Address> copy = List.copyOf(addresses);
-            onLoopUnchecked(() -> {
+            onLoopQuietly(now -> {
                 arpEngine.setAddresses(loop.now(), copy);
                 return null;
             });
@@ -504,7 +486,7 @@ public final class Direct implements DirectStack {
         @Override
         public void addAddress(Ipv4Address address) {
             Objects.requireNonNull(address, "address");
-            onLoopUnchecked(() -> {
+            onLoopQuietly(now -> {
                 arpEngine.addAddress(loop.now(), address);
                 return null;
             });
@@ -513,7 +495,7 @@ public final class Direct implements DirectStack {
         @Override
         public void removeAddress(Ipv4Address address) {
             Objects.requireNonNull(address, "address");
-            onLoopUnchecked(() -> {
+            onLoopQuietly(now -> {
                 arpEngine.removeAddress(address);
                 return null;
             });
@@ -521,24 +503,24 @@ public final class Direct implements DirectStack {
 
         @Override
         public List<Entry> entries() {
-            return onLoopUnchecked(arpEngine::entries);
+            return onLoopQuietly(now -> arpEngine.entries());
         }
 
         @Override
         public Stats stats() {
-            return onLoopUnchecked(arpEngine::stats);
+            return onLoopQuietly(now -> arpEngine.stats());
         }
     }
 
     private final class Ipv4Layer implements Ipv4 {
         @Override
         public List<Ipv4Cidr> addresses() {
-            return onLoopUnchecked(ipEngine::addresses);
+            return onLoopQuietly(now -> ipEngine.addresses());
         }
 
         @Override
         public Optional<Ipv4Address> gateway() {
-            return onLoopUnchecked(() -> gateway);
+            return onLoopQuietly(now -> gateway);
         }
 
         @Override
@@ -549,7 +531,7 @@ public final class Direct implements DirectStack {
         @Override
         public Ipv4Address source(Ipv4Address destination) throws NetException {
             Objects.requireNonNull(destination, "destination");
-            Ipv4Address s = onLoopUnchecked(() -> ipEngine.source(destination));
+            Ipv4Address s = onLoopQuietly(now -> ipEngine.source(destination));
             if (s == null || s.isUnspecified() && !destination.isBroadcast()) {
                 throw new NetException(NetException.Reason.NO_ROUTE, "no route to " + destination);
             }
@@ -561,7 +543,7 @@ public final class Direct implements DirectStack {
             Objects.requireNonNull(destination, "destination");
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(options, "options");
-            Ipv4Engine.Outcome o = onLoop(() -> ipEngine.send(loop.now(), options.source(), destination,
+            Ipv4Engine.Outcome o = onLoopChecked(now -> ipEngine.send(loop.now(), options.source(), destination,
                     protocol.value(), options.ttl(), options.fragmentation(), payload));
             if (o != Ipv4Engine.Outcome.SENT) {
                 throw failure(o, "an IPv4 datagram of " + payload.remaining() + " bytes to " + destination);
@@ -572,8 +554,8 @@ public final class Direct implements DirectStack {
         public void listen(IpProtocol protocol, Receiver receiver) {
             Objects.requireNonNull(protocol, "protocol");
             Objects.requireNonNull(receiver, "receiver");
-            onLoopUnchecked(() -> {
-                ipEngine.register(protocol.value(), (now, p) -> receiver.receive(
+            onLoopQuietly(now -> {
+                ipEngine.register(protocol.value(), (at, p) -> receiver.receive(
                         ipEngine.address(p.source()), ipEngine.address(p.destination()),
                         slice(p.buffer(), p.payloadOffset(), p.payloadLength())));
                 return null;
@@ -583,7 +565,7 @@ public final class Direct implements DirectStack {
         @Override
         public void onAddressChange(AddressListener listener) {
             Objects.requireNonNull(listener, "listener");
-            onLoopUnchecked(() -> {
+            onLoopQuietly(now -> {
                 addressListener = listener;
                 notifyAddresses();
                 return null;
@@ -592,7 +574,7 @@ public final class Direct implements DirectStack {
 
         @Override
         public Stats stats() {
-            return onLoopUnchecked(ipEngine::stats);
+            return onLoopQuietly(now -> ipEngine.stats());
         }
     }
 
@@ -603,7 +585,7 @@ public final class Direct implements DirectStack {
             if (identifier < 0 || identifier > 0xffff || sequence < 0 || sequence > 0xffff) {
                 throw new IllegalArgumentException("ICMP identifier and sequence are 0-65535: " + identifier + ", " + sequence);
             }
-            Ipv4Engine.Outcome o = onLoop(() -> icmpEngine.ping(loop.now(), destination, identifier, sequence, data));
+            Ipv4Engine.Outcome o = onLoopChecked(now -> icmpEngine.ping(loop.now(), destination, identifier, sequence, data));
             if (o != Ipv4Engine.Outcome.SENT) {
                 throw failure(o, "an echo request to " + destination);
             }
@@ -612,15 +594,15 @@ public final class Direct implements DirectStack {
         @Override
         public void listen(EchoReplyReceiver receiver) {
             Objects.requireNonNull(receiver, "receiver");
-            onLoopUnchecked(() -> {
-                icmpEngine.listen((now, source, id, seq, data, rtt) -> receiver.receive(source, id, seq, data));
+            onLoopQuietly(now -> {
+                icmpEngine.listen((at, source, id, seq, data, rtt) -> receiver.receive(source, id, seq, data));
                 return null;
             });
         }
 
         @Override
         public Stats stats() {
-            return onLoopUnchecked(icmpEngine::stats);
+            return onLoopQuietly(now -> icmpEngine.stats());
         }
     }
 
@@ -629,7 +611,7 @@ public final class Direct implements DirectStack {
         public void listen(int port, Receiver receiver) throws NetException {
             checkPort(port);
             Objects.requireNonNull(receiver, "receiver");
-            boolean taken = !onLoop(() -> udpEngine.listen(port, (now, src, sp, dst, data) -> receiver.receive(src, sp, dst, data)));
+            boolean taken = !onLoopChecked(now -> udpEngine.listen(port, (at, src, sp, dst, data) -> receiver.receive(src, sp, dst, data)));
             if (taken) {
                 throw new NetException(NetException.Reason.ADDRESS_IN_USE, "UDP port " + port + " already has a receiver");
             }
@@ -638,7 +620,7 @@ public final class Direct implements DirectStack {
         @Override
         public void unlisten(int port) {
             checkPort(port);
-            onLoopUnchecked(() -> {
+            onLoopQuietly(now -> {
                 udpEngine.unlisten(port);
                 return null;
             });
@@ -679,7 +661,7 @@ public final class Direct implements DirectStack {
 
         @Override
         public Stats stats() {
-            return onLoopUnchecked(udpEngine::stats);
+            return onLoopQuietly(now -> udpEngine.stats());
         }
 
         private static void checkPort(int port) {
