@@ -87,7 +87,7 @@ class EchoHostStackTest {
                 assertEquals("udp echo", new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII));
             }
         } finally {
-            echo.destroy();
+            Host.stopTree(echo.toHandle()); // the launcher script and the JVM it started
             assertTrue(echo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
         }
     }

@@ -144,13 +144,12 @@ final class Host {
             throw new AssertionError("'" + text + "' not printed within " + limit + ":\n" + read(log));
         }
 
-        /** Stops a process started here: SIGTERM, then SIGKILL after a grace period. */
+        /**
+         * Stops a process started here and every process it started (an image's launcher is a
+         * script that starts the JVM as its child): SIGTERM, then SIGKILL after a grace period.
+         */
         static void stop(Process p) throws InterruptedException {
-            p.destroy();
-            if (!p.waitFor(10, TimeUnit.SECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(10, TimeUnit.SECONDS);
-            }
+            Host.stopTree(p.toHandle());
         }
 
         @Override
@@ -158,7 +157,36 @@ final class Host {
             for (Process p : processes.reversed()) {
                 stop(p);
             }
+            // anything else still running in the namespace (it would outlive its deletion)
+            Mirage.Result pids = Mirage.exec(List.of("ip", "netns", "pids", name), Duration.ofSeconds(10));
+            for (String pid : pids.out().split("\\s+")) {
+                if (!pid.isBlank()) {
+                    ProcessHandle.of(Long.parseLong(pid.strip())).ifPresent(h -> {
+                        try {
+                            Host.stopTree(h);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    });
+                }
+            }
             Mirage.exec(List.of("ip", "netns", "del", name), Duration.ofSeconds(10));
+        }
+    }
+
+    /** SIGTERM to a process and its descendants, then SIGKILL to what is left after 10 s. */
+    static void stopTree(ProcessHandle root) throws InterruptedException {
+        List<ProcessHandle> all = new ArrayList<>(root.descendants().toList());
+        all.add(root);
+        all.forEach(ProcessHandle::destroy);
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (ProcessHandle h : all) {
+            while (h.isAlive() && System.nanoTime() < end) {
+                Thread.sleep(20);
+            }
+            if (h.isAlive()) {
+                h.destroyForcibly();
+            }
         }
     }
 
