@@ -9,6 +9,8 @@ module mirage.platform.solo5 {
     // Only for NET_BASIC devices: images without mirage.net never load the classes that use
     // it (docs/decisions/0015-host-netif.md).
     requires static mirage.net;
+    // Only for BLOCK_BASIC devices, likewise.
+    requires static mirage.block;
 
     exports mirage.platform.solo5;
 }

@@ -67,6 +67,15 @@ public interface Devices {
         return new Impl.Device(name, mirage.core.spi.DeviceKind.NET_BASIC, "mirage.net", "mirage.net.Netif");
     }
 
+    /**
+     * A block device named {@code name} in the manifest ({@code BLOCK_BASIC}), as
+     * {@code mirage.block.Block}; bound at boot with {@code --block:NAME=PATH}, an existing file
+     * or raw disk of 512-byte sectors, as Solo5's tenders do.
+     */
+    static Impl block(String name) {
+        return new Impl.Device(name, mirage.core.spi.DeviceKind.BLOCK_BASIC, "mirage.block", "mirage.block.Block");
+    }
+
     /** The runtime argument {@code --ipv4=CIDR}: the stack's address; DHCP when absent. */
     RuntimeArg<String> IPV4 = RuntimeArg.string("ipv4", "",
             "IPv4 address and prefix of the interface, e.g. 10.0.0.2/24; by DHCP when not given.");

@@ -27,6 +27,7 @@ import mirage.core.spi.Manifest;
 import mirage.core.spi.ManifestException;
 import mirage.core.spi.Platform;
 import mirage.platform.solo5.Solo5;
+import mirage.platform.solo5.internal.block.BlockBinder;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.net.NetBinder;
 
@@ -36,8 +37,8 @@ import mirage.platform.solo5.internal.net.NetBinder;
  *
  * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do.
  * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}) or a
- * framed stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices are not
- * supported yet, so an image whose manifest lists one refuses to boot saying so.
+ * framed stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
+ * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does.
  *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
  * boot, docs/decisions/0006); with devices, a {@code ppoll} on their descriptors and an
@@ -147,36 +148,64 @@ public final class Solo5Platform implements Platform {
                         + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
             }
         }
-        // Every device is bound as the manifest asks: refuse what cannot be attached before
-        // attaching anything, then attach in manifest order.
-        boolean nets = false;
-        for (Manifest.Entry entry : manifest.devices()) {
-            if (entry.kind() == DeviceKind.BLOCK_BASIC) {
-                throw new ArgumentException(Problem.DEVICE, "--block:" + entry.name(),
-                        "binding BLOCK_BASIC devices is not supported by this platform yet");
+        // Every device is bound as the manifest asks: attach block devices (files), then
+        // network devices (which start the poller); on failure release what was attached.
+        boolean done = false;
+        try {
+            attachBlocks(bound);
+            if (manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
+                attachNets(bound);
             }
-            nets = true;
-        }
-        if (nets) {
-            attachNets(bound);
+            done = true;
+        } finally {
+            if (!done) {
+                for (Device d : devices.values()) {
+                    d.close();
+                }
+                devices.clear();
+            }
         }
         return rest;
     }
 
+    /** Attaches the manifest's BLOCK_BASIC devices to their files. */
+    private void attachBlocks(Map<String, String> bound) throws ArgumentException {
+        List<Manifest.Entry> entries = manifest.devices();
+        for (int handle = 0; handle < entries.size(); handle++) {
+            Manifest.Entry entry = entries.get(handle);
+            if (entry.kind() != DeviceKind.BLOCK_BASIC) {
+                continue;
+            }
+            String option = "--block:" + entry.name();
+            requireModule("mirage.block", option, "BLOCK_BASIC");
+            // BlockBinder, and with it mirage.block, is loaded here and only here
+            devices.put(entry.name(), BlockBinder.attach(entry.name(), handle, option, bound.get(option)));
+        }
+    }
+
+    /** Refuses to bind a device whose module the image lacks. */
+    private static void requireModule(String module, String option, String kind) throws ArgumentException {
+        Module self = Solo5Platform.class.getModule();
+        if (self.isNamed() && (self.getLayer() == null || self.getLayer().findModule(module).isEmpty())) {
+            throw new ArgumentException(Problem.DEVICE, option,
+                    kind + " devices need module " + module + ", which this image does not hold");
+        }
+    }
+
     /** Attaches the manifest's NET_BASIC devices; on failure releases what was attached. */
     private void attachNets(Map<String, String> bound) throws ArgumentException {
-        String first = "--net:" + manifest.devices().get(0).name();
-        Module self = Solo5Platform.class.getModule();
-        if (self.isNamed() && (self.getLayer() == null || self.getLayer().findModule("mirage.net").isEmpty())) {
-            throw new ArgumentException(Problem.DEVICE, first,
-                    "NET_BASIC devices need module mirage.net, which this image does not hold");
-        }
+        List<Manifest.Entry> nets = manifest.devices().stream().filter(e -> e.kind() == DeviceKind.NET_BASIC).toList();
+        String first = "--net:" + nets.get(0).name();
+        requireModule("mirage.net", first, "NET_BASIC");
         HostPoller p = HostPoller.openFor(first);
         boolean done = false;
         try {
             List<Manifest.Entry> entries = manifest.devices();
             for (int handle = 0; handle < entries.size(); handle++) {
                 Manifest.Entry entry = entries.get(handle);
+                if (entry.kind() != DeviceKind.NET_BASIC) {
+                    continue;
+                }
                 String option = "--net:" + entry.name();
                 String value = bound.get(option);
                 String mac = bound.get("--net-mac:" + entry.name());
@@ -191,7 +220,7 @@ public final class Solo5Platform implements Platform {
         } finally {
             if (!done) {
                 for (Device d : devices.values()) {
-                    d.close();
+                    d.close(); // before the poller they are registered with
                 }
                 devices.clear();
                 p.close();

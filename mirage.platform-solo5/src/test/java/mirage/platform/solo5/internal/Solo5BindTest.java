@@ -1,14 +1,23 @@
 package mirage.platform.solo5.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import mirage.block.Block;
+import mirage.block.BlockException;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
 import mirage.core.spi.Manifest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class Solo5BindTest {
     static final Manifest TWO = new Manifest(List.of(
@@ -101,11 +110,56 @@ class Solo5BindTest {
                 refused(TWO, "--", "--net:service=tap0"));
     }
 
+    static final Manifest BLOCK = new Manifest(List.of(new Manifest.Entry("storage", DeviceKind.BLOCK_BASIC)));
+
     @Test
-    void blockDevicesAreRefusedBeforeAnyNetDeviceIsAttached() {
-        // the net binding names no interface that could be created: refused first would say so
+    void blockDeviceIsTheFileInSectorsOf512_readAndWritten_closedWithThePlatform(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("disk.img");
+        Files.write(file, new byte[8 * 512]);
+        Block device;
+        try (Solo5Platform p = new Solo5Platform(BLOCK)) {
+            assertEquals(List.of("--x"), p.bind(List.of("--block:storage=" + file, "--x")));
+            device = (Block) p.device("storage").orElseThrow();
+            assertEquals(DeviceKind.BLOCK_BASIC, ((Device) device).kind());
+            assertEquals(new Block.Info(512, 8, true), device.info());
+            ByteBuffer sector = ByteBuffer.allocate(512);
+            sector.put(0, (byte) 7).put(511, (byte) 9);
+            device.write(3, List.of(sector));
+            device.flush();
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        assertEquals(7, bytes[3 * 512]);
+        assertEquals(9, bytes[4 * 512 - 1]);
+        BlockException e = assertThrows(BlockException.class, () -> device.read(0, List.of(ByteBuffer.allocate(512))));
+        assertEquals(BlockException.Reason.DISCONNECTED, e.reason());
+    }
+
+    @Test
+    void blockDeviceFileMustExistAndBeWholeSectors_neverCreatedOrResized(@TempDir Path dir) throws Exception {
+        Path missing = dir.resolve("missing.img");
         assertRefused(Problem.DEVICE, "--block:storage",
-                "binding BLOCK_BASIC devices is not supported by this platform yet",
-                refused(TWO, "--net:service=tap0", "--block:storage=/d"));
+                "cannot attach --block:storage: " + missing + " does not exist (create it first, e.g. truncate -s 64M " + missing + ")",
+                refused(BLOCK, "--block:storage=" + missing));
+        assertFalse(Files.exists(missing));
+        Path odd = dir.resolve("odd.img");
+        Files.write(odd, new byte[1000]);
+        assertRefused(Problem.DEVICE, "--block:storage",
+                "cannot attach --block:storage: the size of " + odd + " (1000 bytes) is not a positive multiple of 512",
+                refused(BLOCK, "--block:storage=" + odd));
+        assertEquals(1000, Files.size(odd));
+        assertRefused(Problem.DEVICE, "--block:storage", "cannot attach --block:storage: " + dir + " is a directory",
+                refused(BLOCK, "--block:storage=" + dir));
+    }
+
+    @Test
+    void aRefusedNetDeviceReleasesTheBlockDeviceAlreadyAttached(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("disk.img");
+        Files.write(file, new byte[512]);
+        try (Solo5Platform p = new Solo5Platform(TWO)) {
+            ArgumentException e = assertThrows(ArgumentException.class,
+                    () -> p.bind(List.of("--net:service=unix:" + dir.resolve("no-such-socket"), "--block:storage=" + file)));
+            assertEquals("--net:service", e.argument());
+            assertTrue(p.device("storage").isEmpty(), "nothing stays bound after a refusal");
+        }
     }
 }

@@ -40,8 +40,7 @@ class PlanTest {
         assertEquals(java.util.List.of(
                 new mirage.core.spi.Manifest.Entry("service", mirage.core.spi.DeviceKind.NET_BASIC),
                 new mirage.core.spi.Manifest.Entry("backup", mirage.core.spi.DeviceKind.NET_BASIC)), m.devices());
-        mirage.link.Impl block = new mirage.link.Impl.Device("service", mirage.core.spi.DeviceKind.BLOCK_BASIC,
-                "mirage.block", "mirage.block.Block");
+        mirage.link.Impl block = mirage.link.Devices.block("service");
         LinkException e = assertThrows(LinkException.class, () -> Configure.manifest(java.util.List.of(a, block)));
         assertTrue(e.getMessage().contains("device service is used as NET_BASIC and as BLOCK_BASIC"), e.getMessage());
         assertEquals(mirage.core.spi.Manifest.EMPTY, Configure.manifest(java.util.List.of(mirage.link.Devices.console())));
