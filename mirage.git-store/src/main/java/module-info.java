@@ -10,6 +10,8 @@ module mirage.gitstore {
     requires transitive mirage.time;
     requires transitive mirage.block;
     requires org.eclipse.jgit;
+    // JGit's logging API: initialized quietly (internal.Stores)
+    requires org.slf4j;
 
     exports mirage.gitstore;
 }

@@ -18,7 +18,31 @@ import org.eclipse.jgit.lib.Repository;
 public final class Stores {
     private static final AtomicLong NAMES = new AtomicLong();
 
+    static {
+        initLogging();
+    }
+
     private Stores() {}
+
+    /**
+     * Initializes slf4j, JGit's logging API, before JGit does, with its own reports limited to
+     * errors for that moment only: in a unikernel image it finds no logging provider (none is
+     * linked, JGit logs nothing the store needs) and would otherwise print three lines saying
+     * so on the console. Nothing changes if the application set the verbosity itself or slf4j
+     * was initialized already.
+     */
+    private static void initLogging() {
+        String key = "slf4j.internal.verbosity";
+        if (System.getProperty(key) != null) {
+            return;
+        }
+        System.setProperty(key, "ERROR");
+        try {
+            org.slf4j.LoggerFactory.getILoggerFactory();
+        } finally {
+            System.clearProperty(key);
+        }
+    }
 
     public static GitStore memory(WallClock clock) {
         MemRepository repo = new MemRepository("mem-" + NAMES.incrementAndGet());
