@@ -19,8 +19,9 @@ import mirage.platform.solo5.internal.host.Pollable;
  * <p>Receiving: the platform's poller calls {@link #service} on the event loop's thread when the
  * descriptor is readable; at most {@link #BUDGET} frames are delivered per call, each as a
  * read-only view of one reused buffer, from index 0. Sending: any thread, serialised by a lock;
- * the frame is copied to native memory and written before {@link #send} returns (or queued,
- * for a stream), so the caller never waits for the event loop.
+ * the frame is written before {@link #send} returns (a TAP writes a frame in native memory where
+ * it lies, and copies one on the heap first), or queued, for a stream, so the caller never waits
+ * for the event loop.
  */
 public abstract sealed class HostNetif implements Device, Netif, Pollable permits TapNetif, StreamNetif {
     /** Frames delivered per loop turn, at most. */
