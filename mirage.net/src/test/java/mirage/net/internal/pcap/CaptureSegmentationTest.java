@@ -109,6 +109,23 @@ class CaptureSegmentationTest {
     }
 
     @Test
+    void tshark_decodesTheSegments_everyChecksumGood() throws Exception {
+        Tshark.require();
+        Path file = dir.resolve("gso-tshark.pcap");
+        Netif capture = Netif.capture(new Recorder(true), file, () -> 1_700_000_000_000_000_000L);
+        byte[] data = new byte[10_000];
+        for (int i = 0; i < data.length; i++) {
+            data[i] = (byte) (i * 31 + 7);
+        }
+        capture.tcpSegmentation().orElseThrow().send(
+                ByteBuffer.wrap(TcpSegmenterTest.frame(0xfffe, -5000, TcpSegment.ACK | TcpSegment.PSH, data, true)), 1448);
+        capture.close();
+        assertEquals("", Tshark.read(file, "-o", "tcp.check_checksum:TRUE", "-Y",
+                "_ws.malformed || ip.checksum.status != \"Good\" || tcp.checksum.status != \"Good\"").strip());
+        assertEquals(7, Tshark.read(file, "-Y", "tcp.len > 0").strip().lines().count(), "seven segments of data");
+    }
+
+    @Test
     void malformedSuperSegment_refused_neitherRecordedNorSent() throws Exception {
         Recorder inner = new Recorder(true);
         Netif capture = Netif.capture(inner, dir.resolve("bad.pcap"), () -> 0L);
