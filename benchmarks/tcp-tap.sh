@@ -2,9 +2,10 @@
 # Whole-process TCP bulk benchmark (issue 6): our stack <-> Linux through a TAP, against
 # Linux <-> Linux over a veth pair, in the same run, each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES]   (as root)
-#   -n RUNS   transfers per side, alternating (default 5)
-#   -b BYTES  bytes per transfer (default 1000000000)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE]   (as root)
+#   -n RUNS     transfers per side, alternating (default 5)
+#   -b BYTES    bytes per transfer (default 1000000000)
+#   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
 #
 # Ours: examples/echo's image on a TAP answers GET /bytes/BYTES. Linux <-> Linux: a minimal
 # HTTP server in one namespace answers any GET with BYTES from a file in /dev/shm by sendfile(2)
@@ -13,14 +14,16 @@
 # end of the body is measured (a socat client in bidirectional mode capped both at ~280 MB/s).
 # Ends with: RESULT ratio=X ours_MBps=... linux_MBps=... (medians; ratio = ours / linux).
 set -euo pipefail
-usage() { sed -n '5,8p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,9p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 bytes=1000000000
+profile=()
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
     -b) bytes=${2:?}; shift 2 ;;
+    -p) profile=(--profile "${2:?}"); shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tcp-tap: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -28,7 +31,7 @@ done
 [ "$(id -u)" = 0 ] || { echo "tcp-tap: needs root (namespaces, TAP)" >&2; exit 2; }
 command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl >/dev/null
 
-image=$("$root/mirage" build "$root/examples/echo" | tail -n 1)
+image=$("$root/mirage" build "$root/examples/echo" "${profile[@]}" | tail -n 1)
 ours=mtap-ours-$$; srv=mtap-srv-$$; cli=mtap-cli-$$
 cleanup() {
   for n in "$ours" "$srv" "$cli"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true; ip netns del "$n" 2>/dev/null || true; done

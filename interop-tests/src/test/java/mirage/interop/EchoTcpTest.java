@@ -22,8 +22,10 @@ import org.junit.jupiter.api.io.TempDir;
  * are open at once and each echoes its own bytes; a client that stops reading makes our stack
  * advertise a zero window and probe the kernel's; an idle connection gets keepalive probes;
  * curl and openssl s_client verify our certificate over HTTPS (mirage.tls over our TCP);
- * tshark checks all of it (checksums validated, nothing malformed). Needs root; installs
- * tshark if missing.
+ * through a router whose outgoing veth has no offloads, the kernel cuts our TCP super-segments
+ * (segmentation offload, docs/decisions/0027) into checksummed segments that a client in a
+ * third namespace verifies; tshark checks all of it (checksums validated, nothing malformed).
+ * Needs root; installs tshark and ethtool if missing.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class EchoTcpTest {
@@ -35,6 +37,8 @@ class EchoTcpTest {
     static Path work;
 
     static Host.Netns ns;
+    /** A client behind the kernel of {@link #ns}, which routes between them; made by the routed test. */
+    static Host.Netns client;
     static Process capture;
     static Path captureFile;
     static Path cert;
@@ -44,6 +48,7 @@ class EchoTcpTest {
         Host.assumeRoot();
         Host.require("tshark", "tshark");
         Host.require("curl", "curl");
+        Host.require("ethtool", "ethtool");
         Mirage.markLibrariesBuilt();
         Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
         Mirage.Result built = Mirage.mirage("build", unikernel.toString());
@@ -57,7 +62,7 @@ class EchoTcpTest {
         ns = new Host.Netns("mirage-tcp");
         Path log = work.resolve("echo.log");
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
-                "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--tcp-keepalive=1s",
+                "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.78.0.1", "--tcp-keepalive=1s",
                 "--tls-cert=" + cert, "--tls-key=" + key);
         ns.awaitLink(TAP, echo, log);
         Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
@@ -73,6 +78,9 @@ class EchoTcpTest {
 
     @AfterAll
     static void shutDown() throws Exception {
+        if (client != null) {
+            client.close();
+        }
         if (ns != null) {
             ns.close();
         }
@@ -192,6 +200,47 @@ class EchoTcpTest {
         assertEquals("still here", r.out().strip(), r.err());
     }
 
+    /**
+     * Delivered locally, a TCP super-segment is never cut nor checksummed (the kernel trusts a
+     * partial checksum); forwarded out of a device without segmentation or checksum offload,
+     * the kernel segments it and completes every checksum from the partial one we wrote. A
+     * wrong partial checksum or segment layout would show as checksum errors at the client
+     * (and a stalled transfer).
+     */
+    @Test
+    @Order(6)
+    void routedThroughADeviceWithoutOffloads_theKernelCutsOurSuperSegments_andTheClientVerifiesEveryChecksum()
+            throws Exception {
+        client = new Host.Netns("mirage-tcpcli");
+        String out = "vfwd" + ProcessHandle.current().pid() % 10000;
+        String in = "vcli" + ProcessHandle.current().pid() % 10000;
+        Host.run(java.util.List.of("ip", "link", "add", out, "netns", ns.name, "type", "veth", "peer", "name", in,
+                "netns", client.name), Duration.ofSeconds(10));
+        ns.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+        ns.exec("ip", "addr", "add", "10.79.0.1/24", "dev", out);
+        ns.exec("ethtool", "-K", out, "tso", "off", "gso", "off", "tx", "off");
+        ns.exec("ip", "link", "set", out, "up");
+        client.exec("ip", "addr", "add", "10.79.0.2/24", "dev", in);
+        client.exec("ip", "link", "set", in, "up");
+        client.exec("ip", "route", "add", "default", "via", "10.79.0.1");
+        long n = 20_000_000L;
+        Mirage.Result r = client.execQuietly(Duration.ofMinutes(3), "bash", "-c",
+                "set -o pipefail; curl -sS --max-time 120 http://" + US + "/bytes/" + n + " | sha256sum");
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().startsWith(patternSha(n) + " "), "sha256 of the routed download: " + r.out());
+        assertEquals(0, snmp(client, "Tcp", "InCsumErrors"), "TCP checksum errors at the client");
+        assertEquals(0, snmp(client, "Ip", "InHdrErrors"), "IPv4 header errors at the client");
+    }
+
+    /** A counter of /proc/net/snmp in {@code netns}: the value under {@code name} in the {@code group} lines. */
+    private static long snmp(Host.Netns netns, String group, String name) {
+        java.util.List<String> lines = netns.exec("cat", "/proc/net/snmp").out().lines()
+                .filter(l -> l.startsWith(group + ":")).toList();
+        java.util.List<String> names = java.util.List.of(lines.get(0).split("\\s+"));
+        String[] values = lines.get(1).split("\\s+");
+        return Long.parseLong(values[names.indexOf(name)]);
+    }
+
     @Test
     @Order(100)
     void tshark_seesZeroWindowsProbesAndKeepalives_nothingMalformed() throws Exception {
@@ -200,10 +249,21 @@ class EchoTcpTest {
         String ours = "eth.src == " + MAC;
         String theirs = "eth.dst == " + MAC;
         // checksums are checked on our frames only: the kernel's are captured before it fills in
-        // the checksums it leaves to the device (CHECKSUM_PARTIAL), and completed before we read them
-        assertEquals("", tshark("-Y", "_ws.malformed || (" + ours + " && (ip.checksum.status == \"Bad\" || tcp.checksum.status == \"Bad\"))",
-                "-o", "tls.desegment_ssl_records:FALSE").strip(),
+        // the checksums it leaves to the device (CHECKSUM_PARTIAL), and completed before we read
+        // them. Ours larger than the MTU are TCP super-segments whose TCP checksum is partial
+        // (for the kernel to complete per segment): checked below against the pseudo-header.
+        String mtuSized = "frame.len <= 1514";
+        assertEquals("", tshark("-Y", "_ws.malformed || (" + ours + " && (ip.checksum.status == \"Bad\" || (" + mtuSized
+                        + " && tcp.checksum.status == \"Bad\")))", "-o", "tls.desegment_ssl_records:FALSE").strip(),
                 "frames tshark flags");
+        java.util.List<String> supers = tshark("-Y", ours + " && !(" + mtuSized + ") && tcp", "-T", "fields", "-e", "ip.src",
+                "-e", "ip.dst", "-e", "ip.len", "-e", "ip.hdr_len", "-e", "tcp.checksum").lines().filter(l -> !l.isBlank()).toList();
+        assertTrue(supers.size() >= 100, "our TCP super-segments: " + supers.size());
+        for (String line : supers) {
+            String[] f = line.split("\t");
+            int tcpLength = Integer.parseInt(f[2]) - Integer.parseInt(f[3]);
+            assertEquals(partialChecksum(f[0], f[1], tcpLength), Integer.decode(f[4]).intValue(), "partial checksum of " + line);
+        }
         assertTrue(count(ours + " && tcp.analysis.zero_window") >= 1, "our zero windows");
         // The connection whose reader stopped: the kernel advertised a zero window on it, and our
         // stack probed it (probes in Linux's form, an old sequence number and no data, which
@@ -216,6 +276,20 @@ class EchoTcpTest {
         assertTrue(count(ours + " && tcp.analysis.keep_alive") >= 2, "our keepalive probes");
         assertTrue(count(theirs + " && tcp.analysis.keep_alive_ack") >= 2, "the kernel's answers to them");
         assertTrue(count(ours + " && tcp.flags.syn == 1 && tcp.flags.ack == 1") >= 1000, "SYN-ACKs for the 1000 connections");
+    }
+
+    /** The folded, uncomplemented sum of the TCP/IPv4 pseudo-header: what a super-segment's checksum field holds. */
+    static int partialChecksum(String source, String destination, int tcpLength) throws Exception {
+        long sum = 6 + tcpLength;
+        for (String a : new String[] {source, destination}) {
+            byte[] b = java.net.InetAddress.getByName(a).getAddress();
+            sum += (b[0] & 0xff) << 8 | (b[1] & 0xff);
+            sum += (b[2] & 0xff) << 8 | (b[3] & 0xff);
+        }
+        while (sum >> 16 != 0) {
+            sum = (sum & 0xffff) + (sum >> 16);
+        }
+        return (int) sum;
     }
 
     private static int count(String filter) throws Exception {

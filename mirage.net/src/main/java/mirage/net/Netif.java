@@ -101,6 +101,53 @@ public interface Netif extends AutoCloseable {
         return new mirage.net.internal.pcap.CaptureNetif(netif, writer, wallClockNanos);
     }
 
+    /**
+     * This interface's TCP segmentation offload, if it has one (a TAP opened with Linux's
+     * {@code virtio_net_hdr}); empty by default, and for every interface that sends frames as
+     * they are. A stack that finds one may hand it TCP/IPv4 frames larger than the MTU, each of
+     * which leaves the device as MTU-sized segments. A wrapper (such as {@link #capture}) offers
+     * it only if it can honour it.
+     */
+    default java.util.Optional<TcpSegmentation> tcpSegmentation() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * TCP segmentation offload (TSO/GSO, Linux's {@code VIRTIO_NET_HDR_GSO_TCPV4} with
+     * {@code VIRTIO_NET_HDR_F_NEEDS_CSUM}): the device, or the kernel behind it, cuts one large
+     * TCP/IPv4 frame into segments and completes each one's TCP checksum, so that a stack pays
+     * once per 64 KiB what it would pay per segment.
+     *
+     * <h2>The frame</h2>
+     * An untagged Ethernet II header of type IPv4; an IPv4 header (any IHL) of an unfragmented
+     * datagram of protocol 6 whose total length is the frame's length less the Ethernet header,
+     * with a valid header checksum; a TCP header (any data offset) whose checksum field holds the
+     * 16-bit ones'-complement sum of the pseudo-header (both addresses, protocol 6, and the TCP
+     * length of the whole datagram), folded and <em>not</em> complemented; then the payload.
+     * The segments are what RFC 9293 would have the sender send: {@code segmentSize} payload
+     * bytes each (the last may be shorter), the TCP header copied with the sequence number
+     * advanced, PSH and FIN on the last segment only and CWR on the first only, the IPv4
+     * Identification incremented from one segment to the next, lengths and both checksums
+     * complete (as Linux's {@code tcp_gso_segment} does). A stack sending such a frame should
+     * count that many Identification values as used. The frame is borrowed as for {@link #send}.
+     */
+    interface TcpSegmentation {
+        /** The longest frame {@link #send} takes, header included; at most 14 + 65,535. */
+        int maxFrame();
+
+        /**
+         * Sends {@code frame} as segments of {@code segmentSize} payload bytes (see the
+         * interface comment). A frame with at most {@code segmentSize} payload bytes is sent as
+         * one segment, its checksum completed.
+         *
+         * @throws NetException as {@link Netif#send}: {@code DISCONNECTED}, or
+         *     {@code MESSAGE_TOO_LONG} for a frame longer than {@link #maxFrame()}
+         * @throws IllegalArgumentException if the frame is not a TCP/IPv4 frame as described,
+         *     or {@code segmentSize} is below 1 or any segment would exceed the MTU
+         */
+        void send(ByteBuffer frame, int segmentSize) throws NetException;
+    }
+
     /** Where an interface delivers received frames. */
     @FunctionalInterface
     interface FrameReceiver {

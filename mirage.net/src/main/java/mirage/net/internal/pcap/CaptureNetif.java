@@ -3,15 +3,18 @@ package mirage.net.internal.pcap;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.LongSupplier;
 import mirage.net.NetException;
 import mirage.net.Netif;
+import mirage.net.internal.wire.TcpSegmenter;
 
 /**
  * A {@link Netif} that records every frame it sends and receives to a pcap file, then passes
  * it on: smoltcp's {@code PcapWriter} device, tcpdump inside the unikernel. A frame is
  * recorded before it is sent (so a send that fails is still seen) and before the receiver
- * sees it. A capture that fails (disk full) stops recording, keeps the failure for
+ * sees it. Over an interface with TCP segmentation offload, a large frame is recorded as the
+ * segments the device makes of it. A capture that fails (disk full) stops recording, keeps the failure for
  * {@link #failure()}, and never disturbs the interface.
  */
 public final class CaptureNetif implements Netif {
@@ -61,6 +64,37 @@ public final class CaptureNetif implements Netif {
     public void send(ByteBuffer frame) throws NetException {
         record(frame);
         inner.send(frame);
+    }
+
+    /**
+     * The inner interface's segmentation offload, if it has one, recording each large frame as
+     * the segments the device will send (cut in software: {@link TcpSegmenter}), so that the
+     * capture holds the frames on the wire, each with its complete checksum.
+     */
+    @Override
+    public Optional<TcpSegmentation> tcpSegmentation() {
+        return inner.tcpSegmentation().map(offload -> new TcpSegmentation() {
+            private final TcpSegmenter segmenter = new TcpSegmenter(TcpSegmenter.ETHERNET, HEADER_LENGTH + inner.mtu());
+
+            @Override
+            public int maxFrame() {
+                return offload.maxFrame();
+            }
+
+            @Override
+            public void send(ByteBuffer frame, int segmentSize) throws NetException {
+                String problem = TcpSegmenter.problem(frame, TcpSegmenter.ETHERNET, segmentSize, HEADER_LENGTH + inner.mtu());
+                if (problem != null) {
+                    throw new IllegalArgumentException(problem);
+                }
+                if (recording && frame.remaining() <= offload.maxFrame()) {
+                    synchronized (segmenter) {
+                        segmenter.segment(frame, segmentSize, CaptureNetif.this::record);
+                    }
+                }
+                offload.send(frame, segmentSize);
+            }
+        });
     }
 
     @Override

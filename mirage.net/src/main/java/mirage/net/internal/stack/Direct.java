@@ -35,6 +35,7 @@ import mirage.net.internal.engine.tcp.TcpConfig;
 import mirage.net.internal.engine.tcp.TcpEngine;
 import mirage.net.internal.engine.udp.UdpEngine;
 import mirage.net.internal.wire.EthernetFrame;
+import mirage.net.internal.wire.TcpSegmenter;
 
 /**
  * The direct stack: the binding (DESIGN.md section 3) that drives the Ethernet, ARP, IPv4, ICMP
@@ -91,6 +92,8 @@ public final class Direct implements DirectStack {
     private long tcpNext = Long.MAX_VALUE;
     private final Addressing dhcp;
     private final Runnable onTimer = this::timer;
+    /** Cuts segmented datagrams whose next hop awaits ARP; made on first need. */
+    private TcpSegmenter segmenter;
 
     private final EthernetLayer ethernet = new EthernetLayer();
     private final ArpLayer arp = new ArpLayer();
@@ -111,6 +114,11 @@ public final class Direct implements DirectStack {
         this.loop = loop;
         this.ethernetEngine = new EthernetEngine(netif.mac(), netif.mtu(), this::transmit);
         this.arpEngine = new ArpEngine(ethernetEngine, arpConfig(netif.mtu()), rng);
+        Netif.TcpSegmentation offload = netif.tcpSegmentation().orElse(null);
+        if (offload != null && offload.maxFrame() > EthernetFrame.HEADER_LENGTH + netif.mtu()) {
+            ethernetEngine.segmentation(Math.min(offload.maxFrame(), EthernetFrame.HEADER_LENGTH + 0xffff),
+                    (frame, segmentSize) -> transmitSegmented(offload, frame, segmentSize));
+        }
         Ipv4Link link = new Ipv4Link() {
             @Override
             public int mtu() {
@@ -120,6 +128,25 @@ public final class Direct implements DirectStack {
             @Override
             public void transmit(long now, Ipv4Address nextHop, ByteBuffer packet) {
                 arpEngine.output(now, nextHop, packet);
+            }
+
+            @Override
+            public int maxSegmentedDatagram() {
+                return ethernetEngine.maxSegmentedPayload();
+            }
+
+            @Override
+            public void transmitSegmented(long now, Ipv4Address nextHop, ByteBuffer packet, int segmentSize) {
+                long mac = arpEngine.resolve(now, nextHop.bits());
+                if (mac != ArpEngine.UNRESOLVED) {
+                    ethernetEngine.sendSegmented(mac, packet, segmentSize);
+                    return;
+                }
+                // ARP queues MTU-sized packets until the next hop resolves: cut the datagram here
+                if (segmenter == null) {
+                    segmenter = new TcpSegmenter(TcpSegmenter.NONE, netif.mtu());
+                }
+                segmenter.segment(packet, segmentSize, segment -> arpEngine.output(now, nextHop, segment));
             }
         };
         List<Ipv4Cidr> addresses = new ArrayList<>();
@@ -185,6 +212,14 @@ public final class Direct implements DirectStack {
             netif.send(frame);
         } catch (NetException | RuntimeException e) {
             transmitFailures++; // a NIC drops what it cannot send; the interface counts why
+        }
+    }
+
+    private void transmitSegmented(Netif.TcpSegmentation offload, ByteBuffer frame, int segmentSize) {
+        try {
+            offload.send(frame, segmentSize);
+        } catch (NetException | RuntimeException e) {
+            transmitFailures++;
         }
     }
 

@@ -316,9 +316,10 @@ final class TcpBinding implements Tcp, TcpEvents {
                 if (!src.hasRemaining()) {
                     return;
                 }
-                if (n == 0) {
-                    awaitQuietly(writers);
-                }
+                // Nothing or only part taken: the send buffer is full, and only an ACK frees
+                // space, which signals the writers. Waiting now saves a call that would find it
+                // full again (a signal since the call is kept, so none is lost).
+                awaitQuietly(writers);
             }
         }
 

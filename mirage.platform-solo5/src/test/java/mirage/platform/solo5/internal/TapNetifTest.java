@@ -223,6 +223,56 @@ class TapNetifTest {
         }
     }
 
+    /**
+     * A TCP super-frame through the segmentation offload (virtio_net_hdr GSO_TCPV4 with a
+     * partial checksum): the kernel takes it whole (its TAP counts one packet of the frame's
+     * length), trusts the partial checksum, and answers the closed port with one reset at the
+     * acknowledgment number the frame carried.
+     */
+    @Test
+    void aTcpSuperFrame_isTakenWhole_andTheClosedPortAnswersWithAReset() throws Exception {
+        byte[] kernelMac = java.util.Arrays.copyOfRange(resolveKernel(), 22, 28);
+        int payload = 3000;
+        int tcpLength = 20 + payload;
+        ByteBuffer b = ByteBuffer.allocate(14 + 20 + tcpLength);
+        b.put(kernelMac).put(MAC.toBytes()).putShort((short) 0x0800);
+        b.put((byte) 0x45).put((byte) 0).putShort((short) (20 + tcpLength)).putShort((short) 0x4321).putShort((short) 0)
+                .put((byte) 64).put((byte) 6).putShort((short) 0).put(ourIp).put(kernelIp);
+        byte[] f = b.array();
+        int ipSum = checksum(f, 14, 34);
+        f[24] = (byte) (ipSum >> 8);
+        f[25] = (byte) ipSum;
+        b.position(34);
+        b.putShort((short) 40009).putShort((short) 9).putInt(1000).putInt(5555).put((byte) 0x50).put((byte) 0x10)
+                .putShort((short) 1000).putShort((short) 0).putShort((short) 0);
+        long seed = 6 + tcpLength;
+        for (byte[] a : new byte[][] {ourIp, kernelIp}) {
+            seed += (a[0] & 0xff) << 8 | (a[1] & 0xff);
+            seed += (a[2] & 0xff) << 8 | (a[3] & 0xff);
+        }
+        while (seed >> 16 != 0) {
+            seed = (seed & 0xffff) + (seed >> 16);
+        }
+        b.putShort(34 + 16, (short) seed); // the folded pseudo-header sum, uncomplemented
+        long rxBefore = kernelRx("rx_packets");
+        long bytesBefore = kernelRx("rx_bytes");
+        netif.tcpSegmentation().orElseThrow().send(ByteBuffer.wrap(f), 1000);
+        byte[] reset = await(r -> r.length >= 54 && type(r) == 0x0800 && r[23] == 6
+                && ((r[34] & 0xff) << 8 | (r[35] & 0xff)) == 9 && ((r[36] & 0xff) << 8 | (r[37] & 0xff)) == 40009);
+        assertEquals(0x04, reset[47] & 0x04, "RST");
+        assertEquals(5555, ByteBuffer.wrap(reset).getInt(38), "at the acknowledgment number we sent");
+        assertEquals(0, netif.stats().txErrors(), netif.stats().toString());
+        long packets = kernelRx("rx_packets") - rxBefore;
+        long bytes = kernelRx("rx_bytes") - bytesBefore;
+        // one packet of the whole frame (and an ARP reply of 42 bytes if the kernel asked meanwhile)
+        assertTrue(packets == 1 && bytes == f.length || packets == 2 && bytes == f.length + 42, packets + " packets, " + bytes + " bytes");
+    }
+
+    /** A counter of the kernel's side of the TAP: what it received is what we sent. */
+    long kernelRx(String counter) throws Exception {
+        return Long.parseLong(Files.readString(Path.of("/sys/class/net/" + ifname + "/statistics/" + counter)).strip());
+    }
+
     @Test
     void theSameTapCannotBeAttachedTwice() {
         ArgumentException e = NetBindTest.refused("--net:service=" + ifname);

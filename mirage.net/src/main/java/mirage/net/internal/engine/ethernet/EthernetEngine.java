@@ -37,6 +37,9 @@ public final class EthernetEngine {
     private final FrameSink sink;
     private final EthernetFrame view = new EthernetFrame();
     private final ByteBuffer tx;
+    /** Frames for {@link #sendSegmented}; null until {@link #segmentation}. */
+    private ByteBuffer largeTx;
+    private SegmentedFrameSink segmentedSink;
     private final int[] types = new int[MAX_HANDLERS];
     private final PayloadHandler[] handlers = new PayloadHandler[MAX_HANDLERS];
     private int handlerCount;
@@ -177,6 +180,55 @@ public final class EthernetEngine {
         ByteBuffer out = startFrame(destination, etherType);
         out.put(EthernetFrame.HEADER_LENGTH, payload, payload.position(), length);
         sendFrame(length);
+    }
+
+    /**
+     * Lets {@link #sendSegmented} hand frames of up to {@code maxFrame} bytes to {@code sink}:
+     * the interface takes TCP segmentation offload ({@link mirage.net.Netif.TcpSegmentation}).
+     *
+     * @throws IllegalArgumentException if {@code maxFrame} is not above {@code 14 + mtu} or above {@code 14 + 65535}
+     */
+    public void segmentation(int maxFrame, SegmentedFrameSink sink) {
+        Objects.requireNonNull(sink, "sink");
+        if (maxFrame <= EthernetFrame.HEADER_LENGTH + mtu || maxFrame > EthernetFrame.HEADER_LENGTH + 0xffff) {
+            throw new IllegalArgumentException("a segmentation frame limit is " + (EthernetFrame.HEADER_LENGTH + mtu + 1)
+                    + ".." + (EthernetFrame.HEADER_LENGTH + 0xffff) + ", got " + maxFrame);
+        }
+        this.segmentedSink = sink;
+        this.largeTx = ByteBuffer.allocateDirect(maxFrame);
+    }
+
+    /** The longest IPv4 datagram {@link #sendSegmented} takes, or 0 without {@link #segmentation}. */
+    public int maxSegmentedPayload() {
+        return largeTx == null ? 0 : largeTx.capacity() - EthernetFrame.HEADER_LENGTH;
+    }
+
+    /**
+     * Sends the TCP/IPv4 datagram between position and limit of {@code packet} (borrowed; not
+     * moved) in one frame to {@code destination}, for the interface to cut into segments of
+     * {@code segmentSize} payload bytes. Counted as one frame sent.
+     *
+     * @throws IllegalArgumentException if segmentation is off or the datagram exceeds {@link #maxSegmentedPayload()}
+     */
+    public void sendSegmented(long destination, ByteBuffer packet, int segmentSize) {
+        int length = packet.remaining();
+        if (length > maxSegmentedPayload()) {
+            throw new IllegalArgumentException("datagram of " + length + " bytes exceeds the segmentation limit " + maxSegmentedPayload());
+        }
+        ByteBuffer out = largeTx;
+        out.clear();
+        writeHeader(out, 0, destination, macBits, EthernetFrame.TYPE_IPV4);
+        out.put(EthernetFrame.HEADER_LENGTH, packet, packet.position(), length);
+        out.limit(EthernetFrame.HEADER_LENGTH + length).position(0);
+        framesSent++;
+        segmentedSink.transmit(out, segmentSize);
+    }
+
+    /** Where {@link #sendSegmented} puts frames: the interface's {@link mirage.net.Netif.TcpSegmentation}. */
+    @FunctionalInterface
+    public interface SegmentedFrameSink {
+        /** As {@link FrameSink#transmit}, for a frame to be cut into segments of {@code segmentSize} payload bytes. */
+        void transmit(ByteBuffer frame, int segmentSize);
     }
 
     /** The counters since the engine was built. */

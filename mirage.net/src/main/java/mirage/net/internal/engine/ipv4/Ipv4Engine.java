@@ -440,6 +440,51 @@ public final class Ipv4Engine {
         return Outcome.SENT;
     }
 
+    /**
+     * The largest datagram {@link #sendPreparedSegmented} takes, header included: the link's
+     * segmentation limit, or 0 if it has no segmentation offload.
+     */
+    public int maxSegmentedDatagram() {
+        return Math.min(link.maxSegmentedDatagram(), Ipv4Packet.MAX_TOTAL_LENGTH);
+    }
+
+    /**
+     * As {@link #sendPrepared} for a TCP datagram of {@code length} payload bytes the link cuts
+     * into {@code segments} segments of {@code segmentSize} payload bytes
+     * ({@link Ipv4Link#transmitSegmented}): never fragmented, sent without Don't Fragment (as
+     * each of its segments would be), and counted as {@code segments} datagrams using as many
+     * Identification values (the segments get consecutive ones).
+     *
+     * @return {@code MESSAGE_TOO_LONG} if the datagram exceeds {@link #maxSegmentedDatagram()}
+     *     or is not a unicast from a given source (never the case for TCP), {@code NO_ROUTE}
+     *     without a route, else {@code SENT}
+     */
+    public Outcome sendPreparedSegmented(long now, Ipv4Address source, Ipv4Address destination, int ttl, int length,
+            int segmentSize, int segments) {
+        int hl = Ipv4Packet.MIN_HEADER_LENGTH;
+        int dst = destination.bits();
+        if (hl + length > maxSegmentedDatagram() || dst == -1 || destination.isMulticast() || source.isUnspecified()
+                || segments < 1) {
+            fragmentationRefused++;
+            return Outcome.MESSAGE_TOO_LONG;
+        }
+        int r = route(dst);
+        if (r < 0) {
+            noRoute++;
+            return Outcome.NO_ROUTE;
+        }
+        Ipv4Address nextHop = routes[r].isOnLink() ? destination : routes[r].gateway();
+        int id = nextIdentification;
+        nextIdentification = (id + segments) & 0xffff;
+        ByteBuffer b = tx;
+        writeHeader(b, hl + length, id, 0, ttl, Ipv4Packet.PROTOCOL_TCP, source.bits(), dst);
+        b.limit(hl + length).position(0);
+        packetsSent += segments;
+        link.transmitSegmented(now, nextHop, b, segmentSize);
+        b.clear();
+        return Outcome.SENT;
+    }
+
     private static void writeHeader(ByteBuffer b, int totalLength, int id, int flagsFragment, int ttl, int protocol,
             int src, int dst) {
         b.clear();

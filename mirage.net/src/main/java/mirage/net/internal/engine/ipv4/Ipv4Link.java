@@ -19,4 +19,23 @@ public interface Ipv4Link {
      *     bytes are valid only during the call (copy them to keep them)
      */
     void transmit(long now, Ipv4Address nextHop, ByteBuffer packet);
+
+    /**
+     * The largest TCP/IPv4 datagram {@link #transmitSegmented} takes, header included, or 0 (the
+     * default) if the link has no TCP segmentation offload.
+     */
+    default int maxSegmentedDatagram() {
+        return 0;
+    }
+
+    /**
+     * Sends one TCP/IPv4 datagram, possibly larger than {@link #mtu()}, for the link to cut into
+     * segments of {@code segmentSize} payload bytes ({@link mirage.net.Netif.TcpSegmentation}
+     * describes the datagram, its partial TCP checksum included). Ownership as {@link #transmit}.
+     *
+     * @throws UnsupportedOperationException if {@link #maxSegmentedDatagram()} is 0
+     */
+    default void transmitSegmented(long now, Ipv4Address nextHop, ByteBuffer packet, int segmentSize) {
+        throw new UnsupportedOperationException("this link has no segmentation offload");
+    }
 }

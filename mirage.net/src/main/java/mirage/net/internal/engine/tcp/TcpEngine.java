@@ -15,6 +15,7 @@ import mirage.net.internal.engine.ipv4.Ipv4Receiver;
 import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.TcpSegment;
+import mirage.net.internal.wire.TcpSegmenter;
 
 /**
  * TCP over IPv4 (RFC 9293), sans-IO above an {@link Ipv4Engine}, like the UDP engine: segments
@@ -1319,6 +1320,10 @@ public final class TcpEngine implements Ipv4Receiver {
                 } else {
                     window = Math.min(c.sndWnd, c.cc.cwnd) - (c.sndNxt - c.sndUna);
                 }
+                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && ip.maxSegmentedDatagram() > 0
+                        && sendSegmented(now, c, unsent, (int) Math.min(unsent, window), mss)) {
+                    continue;
+                }
                 int n = (int) Math.max(0, Math.min(Math.min(mss, unsent), window));
                 if (n == 0) {
                     armPersist(now, c);
@@ -1378,6 +1383,50 @@ public final class TcpEngine implements Ipv4Receiver {
             }
             return;
         }
+    }
+
+    /**
+     * Sends new data from SND.NXT as one datagram the link cuts into segments of {@code mss}
+     * (TCP segmentation offload), if at least two whole segments are {@code available} (the
+     * unsent data and the windows allow that much). Sends exactly the segments
+     * {@link #sendData} would have sent one by one: whole segments, and a shorter last one only
+     * when it ends the data and Nagle would let it go (the sender is not idle once the first
+     * segment is out). Never more than the link's limit less the largest headers.
+     *
+     * @return false if nothing was sent (fewer than two whole segments fit the link's limit)
+     */
+    private boolean sendSegmented(long now, TcpConnection c, int unsent, int available, int mss) {
+        int limit = (ip.maxSegmentedDatagram() - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss;
+        int total = Math.min(available, limit);
+        int whole = total / mss * mss;
+        if (whole < 2 * mss) {
+            return false;
+        }
+        int tail = total - whole;
+        int n = whole;
+        if (tail > 0 && total == unsent && (c.noDelay || c.finQueued || tail >= c.maxSndWnd / 2)) {
+            n = total;
+        }
+        int flags = TcpSegment.ACK | (n == unsent ? TcpSegment.PSH : 0);
+        if (c.rttStart < 0 && !c.tsOn) {
+            c.rttStart = now;
+            c.rttSeq = c.sndNxt;
+        }
+        int length = writeSegment(now, c, c.sndNxt, n, flags);
+        int segments = (n + mss - 1) / mss;
+        ByteBuffer b = tx;
+        b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(c.localAddress.bits(), c.remoteAddress.bits(), length));
+        segmentsSent += segments;
+        ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, config.ttl(), length, mss, segments);
+        c.sndNxt += n;
+        if (Seq.gt(c.sndNxt, c.sndMax)) {
+            c.sndMax = c.sndNxt;
+        }
+        if (c.rtoDeadline == TcpConnection.NONE) {
+            c.rtoDeadline = now + c.rto;
+        }
+        c.persistDeadline = TcpConnection.NONE;
+        return true;
     }
 
     private void armPersist(long now, TcpConnection c) {
@@ -1456,6 +1505,14 @@ public final class TcpEngine implements Ipv4Receiver {
      * acknowledgment. Clears any ACK owed.
      */
     private void transmit(long now, TcpConnection c, int seq, int n, int flags) {
+        finish(now, tx, writeSegment(now, c, seq, n, flags), c.localAddress, c.remoteAddress);
+    }
+
+    /**
+     * Writes the segment {@link #transmit} sends into {@link #tx}, checksum zero, and clears
+     * any ACK owed; returns its length.
+     */
+    private int writeSegment(long now, TcpConnection c, int seq, int n, int flags) {
         ByteBuffer b = tx;
         b.clear();
         int o = 20;
@@ -1485,10 +1542,10 @@ public final class TcpEngine implements Ipv4Receiver {
                 b.put(o + first, c.sndBuf, 0, n - first);
             }
         }
-        finish(now, b, o + n, c.localAddress, c.remoteAddress);
         c.ackNow = false;
         c.unackedSegments = 0;
         c.ackDeadline = TcpConnection.NONE;
+        return o + n;
     }
 
     /** The window to advertise, scaled, with receiver-side SWS avoidance (RFC 9293 section 3.8.6.2.2). */

@@ -45,6 +45,36 @@ final class SimNet {
             return mtu;
         }
 
+        /** The largest datagram taken for segmentation offload; 0: none. */
+        int segmentation;
+        /** Super-segments handed to {@link #transmitSegmented}. */
+        long superSegments;
+        private mirage.net.internal.wire.TcpSegmenter segmenter;
+
+        @Override
+        public int maxSegmentedDatagram() {
+            return segmentation;
+        }
+
+        /** As a NIC with TSO: cuts the datagram, then each segment goes out as {@link #transmit} sends it. */
+        @Override
+        public void transmitSegmented(long at, Ipv4Address nextHop, ByteBuffer packet, int segmentSize) {
+            if (packet.remaining() > segmentation) {
+                throw new AssertionError("a super-segment of " + packet.remaining() + " bytes on a link taking " + segmentation);
+            }
+            int tcpLength = packet.remaining() - 20;
+            int seed = mirage.net.internal.wire.TcpSegmenter.pseudoHeaderSeed(packet.getInt(packet.position() + 12),
+                    packet.getInt(packet.position() + 16), tcpLength);
+            if ((packet.getShort(packet.position() + 20 + 16) & 0xffff) != seed) {
+                throw new AssertionError("the partial checksum is not the pseudo-header sum");
+            }
+            superSegments++;
+            if (segmenter == null) {
+                segmenter = new mirage.net.internal.wire.TcpSegmenter(mirage.net.internal.wire.TcpSegmenter.NONE, mtu);
+            }
+            segmenter.segment(packet, segmentSize, segment -> transmit(at, nextHop, segment));
+        }
+
         @Override
         public void transmit(long at, Ipv4Address nextHop, ByteBuffer packet) {
             sent++;

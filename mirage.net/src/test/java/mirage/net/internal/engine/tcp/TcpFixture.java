@@ -60,7 +60,7 @@ final class TcpFixture {
         }
     }
 
-    final CapturingLink link = new CapturingLink(1500);
+    final CapturingLink link;
     final Ipv4Engine ip;
     final TcpEngine tcp;
     final List<String> events = new ArrayList<>();
@@ -75,6 +75,12 @@ final class TcpFixture {
     }
 
     TcpFixture(TcpConfig config) {
+        this(config, 0);
+    }
+
+    /** With TCP segmentation offload on the link for datagrams up to {@code maxSegmented} bytes (0: none). */
+    TcpFixture(TcpConfig config, int maxSegmented) {
+        this.link = new CapturingLink(1500, maxSegmented);
         this.ip = new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.1/24")), List.of()), link, Rng.seeded(7));
         this.tcp = new TcpEngine(ip, config, Rng.seeded(8));
         tcp.events(new TcpEvents() {

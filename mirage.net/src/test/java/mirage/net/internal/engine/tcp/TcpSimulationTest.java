@@ -39,6 +39,34 @@ class TcpSimulationTest {
     @MethodSource("seeds")
     void lossyLink_bulkBothWays_bytesEqualAndNothingLeft(long seed, CongestionControl.Kind cc, boolean extensions)
             throws NetException {
+        simulate(seed, cc, extensions, 0);
+    }
+
+    /**
+     * TCP segmentation offload (docs/decisions/0027) on both hosts, the link cutting each
+     * super-segment as a NIC would before the impairments: every datagram on the wire, in order,
+     * is what the same seed puts there without offload, through loss, reordering, SACK recovery
+     * and closing windows; and super-segments were sent.
+     */
+    @ParameterizedTest(name = "seed {0} {1} extensions={2}")
+    @MethodSource("offloadSeeds")
+    void offload_sameDatagramsOnTheWireAsWithout(long seed, CongestionControl.Kind cc, boolean extensions) throws NetException {
+        Outcome plain = simulate(seed, cc, extensions, 0);
+        Outcome offload = simulate(seed, cc, extensions, 0xffff);
+        assertEquals(plain.datagrams(), offload.datagrams(), "datagrams on the wire");
+        assertArrayEquals(plain.wire(), offload.wire(), "the same datagrams");
+        assertTrue(offload.superSegments() > 0, "super-segments sent");
+        assertEquals(0, plain.superSegments());
+    }
+
+    static Stream<Arguments> offloadSeeds() {
+        return seeds().limit(Integer.getInteger("mirage.tcp.offloadSeeds", 40));
+    }
+
+    /** What one simulation put on the wire: a SHA-256 over every datagram in order, how many, and the super-segments. */
+    record Outcome(byte[] wire, long datagrams, long superSegments) {}
+
+    private Outcome simulate(long seed, CongestionControl.Kind cc, boolean extensions, int segmentation) throws NetException {
         int bytes = Integer.getInteger("mirage.tcp.bytes", 1 << 20);
         TcpConfig config = TcpConfig.DEFAULT.withCongestionControl(cc).withTimeWait(2_000_000_000L)
                 .withExtensions(extensions, extensions, extensions);
@@ -54,6 +82,14 @@ class TcpSimulationTest {
         SimNet net = new SimNet(seed, SimNet.Impairments.LOSSY);
         SimNet.Node a = net.node("10.0.0.1/24", mtu, config);
         SimNet.Node b = net.node("10.0.0.2/24", mtu, config);
+        a.segmentation = segmentation;
+        b.segmentation = segmentation;
+        java.security.MessageDigest wire = Transfer.sha256();
+        long[] datagrams = {0};
+        net.tap = (n, d) -> {
+            wire.update(d);
+            datagrams[0]++;
+        };
         List<Transfer> ends = new ArrayList<>();
         List<Termination> closes = new ArrayList<>();
         b.tcp.listen(80, 16);
@@ -122,5 +158,6 @@ class TcpSimulationTest {
         assertNotNull(client.termination());
         assertTrue(net.lost > 0, "the link lost datagrams");
         assertTrue(a.tcp.stats().retransmittedSegments() + b.tcp.stats().retransmittedSegments() > 0, "retransmitted");
+        return new Outcome(wire.digest(), datagrams[0], a.superSegments + b.superSegments);
     }
 }

@@ -19,8 +19,9 @@ import mirage.platform.solo5.internal.host.Pollable;
  * <p>Receiving: the platform's poller calls {@link #service} on the event loop's thread when the
  * descriptor is readable; at most {@link #BUDGET} frames are delivered per call, each as a
  * read-only view of one reused buffer, from index 0. Sending: any thread, serialised by a lock;
- * the frame is copied to native memory and written before {@link #send} returns (or queued,
- * for a stream), so the caller never waits for the event loop.
+ * the frame is written before {@link #send} returns (a TAP writes a frame in native memory where
+ * it lies, and copies one on the heap first), or queued, for a stream, so the caller never waits
+ * for the event loop.
  */
 public abstract sealed class HostNetif implements Device, Netif, Pollable permits TapNetif, StreamNetif {
     /** Frames delivered per loop turn, at most. */
@@ -52,6 +53,11 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
     private final int maxReceive;
     /** The largest payload this side sends. */
     private final int mtu;
+    /**
+     * Where the device reads: {@code rxHeadroom} bytes of device header (a TAP's
+     * {@code virtio_net_hdr}), then {@link #frame}.
+     */
+    protected final MemorySegment rxBuffer;
     /** One received frame, from index 0; reused. One byte more than a frame may have, to see longer ones. */
     protected final MemorySegment frame;
     private final ByteBuffer view;
@@ -61,9 +67,15 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
     private final Counters counters = new Counters();
 
     HostNetif(String name, int handle, MacAddress mac, int fd, HostPoller poller, Console console, int mtu, int maxReceive) {
+        this(name, handle, mac, fd, poller, console, mtu, maxReceive, 0);
+    }
+
+    HostNetif(String name, int handle, MacAddress mac, int fd, HostPoller poller, Console console, int mtu, int maxReceive,
+            int rxHeadroom) {
         this.mtu = mtu;
         this.maxReceive = maxReceive;
-        this.frame = arena.allocate(maxReceive + 1);
+        this.rxBuffer = arena.allocate(rxHeadroom + maxReceive + 1, 8);
+        this.frame = rxBuffer.asSlice(rxHeadroom);
         this.view = frame.asByteBuffer().asReadOnlyBuffer();
         this.name = name;
         this.handle = handle;
@@ -112,14 +124,19 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
                     "frame of " + length + " bytes exceeds MTU " + mtu + " on " + name);
         }
         synchronized (io) {
-            if (closed || fd < 0) {
-                throw new NetException(NetException.Reason.DISCONNECTED, "net device " + name + " is closed");
-            }
-            String f = failure;
-            if (f != null) {
-                throw new NetException(NetException.Reason.DISCONNECTED, "net device " + name + " failed: " + f);
-            }
+            checkOpen();
             transmit(MemorySegment.ofBuffer(bytes), length);
+        }
+    }
+
+    /** Throws {@code DISCONNECTED} if the device is closed or failed; under {@link #io}. */
+    final void checkOpen() throws NetException {
+        if (closed || fd < 0) {
+            throw new NetException(NetException.Reason.DISCONNECTED, "net device " + name + " is closed");
+        }
+        String f = failure;
+        if (f != null) {
+            throw new NetException(NetException.Reason.DISCONNECTED, "net device " + name + " failed: " + f);
         }
     }
 

@@ -1,27 +1,49 @@
 package mirage.platform.solo5.internal.net;
 
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import mirage.core.Console;
 import mirage.net.MacAddress;
+import mirage.net.NetException;
 import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.host.Libc;
 
 /**
  * A Linux TAP interface: {@code /dev/net/tun} opened non-blocking, attached with
- * {@code TUNSETIFF} ({@code IFF_TAP | IFF_NO_PI}: whole Ethernet frames, no packet-information
- * header). A name that does not exist creates a non-persistent TAP that vanishes when the
- * device is closed; an existing persistent TAP is attached.
+ * {@code TUNSETIFF} ({@code IFF_TAP | IFF_NO_PI | IFF_VNET_HDR}: whole Ethernet frames, no
+ * packet-information header, each behind a {@link VirtioNetHeader}). A name that does not exist
+ * creates a non-persistent TAP that vanishes when the device is closed; an existing persistent
+ * TAP is attached.
+ *
+ * <p>The virtio header never reaches the stack: it is stripped from what is read and written in
+ * front of what is sent. It carries TCP segmentation offload ({@link #tcpSegmentation()}):
+ * the stack hands the kernel TCP frames of up to 64 KiB that it segments and checksums only if
+ * it has to. {@code TUNSETOFFLOAD} 0 keeps the other direction plain: the kernel sends us
+ * MTU-sized frames with complete checksums. See docs/decisions/0027.
  */
 public final class TapNetif extends HostNetif {
     /** {@code _IOW('T', 202, int)}. */
     static final long TUNSETIFF = 0x400454caL;
+    /** {@code _IOW('T', 208, unsigned int)}: the offloads we accept from the kernel. */
+    static final long TUNSETOFFLOAD = 0x400454d0L;
+    /** {@code _IOW('T', 216, int)}. */
+    static final long TUNSETVNETHDRSZ = 0x400454d8L;
+    /** {@code _IOW('T', 220, int)}: the virtio header in little-endian (virtio 1.0) order on any host. */
+    static final long TUNSETVNETLE = 0x400454dcL;
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
+    static final short IFF_VNET_HDR = 0x4000;
+    /** The longest frame the segmentation offload takes: an Ethernet header and the largest IPv4 datagram. */
+    public static final int MAX_SEGMENTATION_FRAME = 14 + 0xffff;
     /** {@code IFNAMSIZ}: names are at most 15 bytes and a NUL. */
     public static final int IFNAMSIZ = 16;
     static final int IFREQ = 40;
@@ -29,9 +51,13 @@ public final class TapNetif extends HostNetif {
     private final String ifname;
     private final MemorySegment tx;
 
+    private final Segmentation segmentation = new Segmentation();
+    /** Two {@code struct iovec}s: the virtio header in {@link #tx}, then the frame where it is; under {@link #io}. */
+    private final MemorySegment iov = arena.allocate(2L * Libc.IOVEC, 8);
+
     private TapNetif(String name, int handle, MacAddress mac, int fd, String ifname, HostPoller poller, Console console, int mtu) {
-        super(name, handle, mac, fd, poller, console, mtu, maxTagged(mtu));
-        this.tx = arena.allocate(maxTagged(mtu));
+        super(name, handle, mac, fd, poller, console, mtu, maxTagged(mtu), VirtioNetHeader.LENGTH);
+        this.tx = arena.allocate(VirtioNetHeader.LENGTH + Math.max(maxTagged(mtu), MAX_SEGMENTATION_FRAME), 8);
         this.ifname = ifname;
     }
 
@@ -61,11 +87,24 @@ public final class TapNetif extends HostNetif {
             }
             MemorySegment ifreq = a.allocate(IFREQ, 8);
             MemorySegment.copy(bytes, 0, ifreq, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
-            ifreq.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI));
+            ifreq.set(JAVA_SHORT, IFNAMSIZ, (short) (IFF_TAP | IFF_NO_PI | IFF_VNET_HDR));
             if (Libc.ioctl(state, fd, TUNSETIFF, ifreq) < 0) {
                 int errno = Libc.errno(state);
                 Libc.close(state, fd);
                 throw new HostException("TUNSETIFF " + ifname, errno);
+            }
+            String failed = null;
+            if (Libc.ioctl(state, fd, TUNSETVNETHDRSZ, a.allocateFrom(JAVA_INT, VirtioNetHeader.LENGTH)) < 0) {
+                failed = "TUNSETVNETHDRSZ";
+            } else if (Libc.ioctl(state, fd, TUNSETVNETLE, a.allocateFrom(JAVA_INT, 1)) < 0) {
+                failed = "TUNSETVNETLE";
+            } else if (Libc.ioctl(state, fd, TUNSETOFFLOAD, MemorySegment.NULL) < 0) {
+                failed = "TUNSETOFFLOAD"; // the argument is the flags themselves: 0, nothing offloaded to us
+            }
+            if (failed != null) {
+                int errno = Libc.errno(state);
+                Libc.close(state, fd);
+                throw new HostException(failed + " " + ifname, errno);
             }
             return new TapNetif(name, handle, mac, fd, ifreq.getString(0, StandardCharsets.US_ASCII), poller, console, mtu);
         }
@@ -83,9 +122,29 @@ public final class TapNetif extends HostNetif {
 
     @Override
     void transmit(MemorySegment bytes, int length) {
-        MemorySegment.copy(bytes, 0, tx, 0, length);
-        long n = Libc.write(txState, fd, tx, length);
-        if (n == length) {
+        VirtioNetHeader.writePlain(tx, 0);
+        write(bytes, length);
+    }
+
+    /**
+     * Writes {@link #tx}'s header and then {@code length} bytes of {@code bytes}; under
+     * {@link #io}. Counts tx. Native bytes (a direct buffer's) go out from where they are, in
+     * one {@code writev} with the header; heap bytes are copied behind the header first.
+     */
+    private void write(MemorySegment bytes, int length) {
+        long total = VirtioNetHeader.LENGTH + length;
+        long n;
+        if (bytes.isNative()) {
+            iov.set(ADDRESS, 0, tx);
+            iov.set(JAVA_LONG, 8, VirtioNetHeader.LENGTH);
+            iov.set(ADDRESS, Libc.IOVEC, bytes);
+            iov.set(JAVA_LONG, Libc.IOVEC + 8, length);
+            n = Libc.writev(txState, fd, iov, 2);
+        } else {
+            MemorySegment.copy(bytes, 0, tx, VirtioNetHeader.LENGTH, length);
+            n = Libc.write(txState, fd, tx, total);
+        }
+        if (n == total) {
             counters().tx(length);
         } else if (n < 0 && Libc.errno(txState) == Libc.EAGAIN) {
             counters().txDropped();
@@ -94,11 +153,38 @@ public final class TapNetif extends HostNetif {
         }
     }
 
+    /** TCP segmentation offload through the virtio header: see the class comment. */
+    @Override
+    public Optional<TcpSegmentation> tcpSegmentation() {
+        return Optional.of(segmentation);
+    }
+
+    private final class Segmentation implements TcpSegmentation {
+        @Override
+        public int maxFrame() {
+            return MAX_SEGMENTATION_FRAME;
+        }
+
+        @Override
+        public void send(ByteBuffer frame, int segmentSize) throws NetException {
+            int length = frame.remaining();
+            if (length > MAX_SEGMENTATION_FRAME) {
+                throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
+                        "frame of " + length + " bytes exceeds " + MAX_SEGMENTATION_FRAME + " on " + name());
+            }
+            synchronized (io) {
+                checkOpen();
+                VirtioNetHeader.writeSegmentation(tx, 0, frame, segmentSize, mtu() + HEADER_LENGTH);
+                write(MemorySegment.ofBuffer(frame), length);
+            }
+        }
+    }
+
     @Override
     public boolean service(short revents) {
         boolean any = false;
         for (int i = 0; i < BUDGET; i++) {
-            long n = read(frame, frame.byteSize());
+            long n = read(rxBuffer, rxBuffer.byteSize());
             if (n < 0) {
                 if (n == -1 && Libc.errno(rxState) != Libc.EAGAIN && Libc.errno(rxState) != Libc.EINTR) {
                     counters().rxError();
@@ -106,9 +192,13 @@ public final class TapNetif extends HostNetif {
                 break;
             }
             any = true;
+            if (n < VirtioNetHeader.LENGTH || !VirtioNetHeader.plain(rxBuffer, 0)) {
+                counters().rxError(); // TUNSETOFFLOAD 0: the kernel never asks us to segment or checksum
+                continue;
+            }
             // read(2) truncates a frame longer than the buffer, which is one byte longer than
             // any acceptable frame: deliver counts it as an error
-            deliver((int) n);
+            deliver((int) n - VirtioNetHeader.LENGTH);
         }
         return any || (revents & Libc.POLLIN) != 0;
     }
