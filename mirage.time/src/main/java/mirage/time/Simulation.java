@@ -96,7 +96,10 @@ public interface Simulation {
     /** Adds an event to the trace, stamped with the virtual time and {@code source}. */
     void trace(String source, String event);
 
-    /** The events so far, one line each: {@code SECONDS.NANOS SOURCE: EVENT}. */
+    /**
+     * The events so far, one line each: {@code SECONDS.NANOS SOURCE: EVENT}; the most recent
+     * 100,000 of them, so that a long simulation's memory stays bounded.
+     */
     List<String> trace();
 
     /**

@@ -178,6 +178,30 @@ class SimulationTest {
     }
 
     @Test
+    void manyTasksComeAndGo_outcomesCountThem_andTheTraceKeepsTheMostRecent100000Events() {
+        Simulation sim = Simulation.create(7);
+        for (int i = 0; i < 60_000; i++) {
+            int n = i;
+            sim.spawn("t" + i, () -> {
+                sim.sleep().sleep(Duration.ofMillis(1 + n % 3));
+                if (n % 10_000 == 0) {
+                    throw new IllegalStateException("boom " + n);
+                }
+            });
+        }
+        Simulation.Outcome outcome = sim.runFor(Duration.ofMillis(2));
+        assertEquals(20_000, outcome.tasksRunning(), "those sleeping 3 ms");
+        assertEquals(4, outcome.tasksFailed(), "0, 30000 (1 ms) and 10000, 40000 (2 ms)");
+        outcome = sim.run();
+        assertEquals(0, outcome.tasksRunning());
+        assertEquals(6, outcome.tasksFailed());
+        List<String> trace = sim.trace();
+        assertEquals(100_000, trace.size(), "120,000 events: spawned and ended for each task");
+        assertEquals("0.000000000 t20000: spawned", trace.getFirst(), "the oldest 20,000 are gone");
+        assertTrue(trace.getLast().matches("0\\.003000000 t[0-9]+: ended"), trace.getLast());
+    }
+
+    @Test
     void sleepingOutsideATaskOrFromAnotherThreadIsRefused() throws Exception {
         Simulation sim = Simulation.create(6);
         assertEquals("blocking on the event loop's thread would stall it",

@@ -48,8 +48,13 @@ public final class Simulator implements Simulation {
     private final Thread owner;
     private final List<Runnable> ready = new ArrayList<>();
     private final PriorityQueue<SimTimer> timers = new PriorityQueue<>();
-    private final List<String> trace = new ArrayList<>();
-    private final List<SimTask> tasks = new ArrayList<>();
+    /** How many events the trace keeps: the most recent (a long simulation would otherwise grow without bound). */
+    static final int TRACE_LIMIT = 100_000;
+    /** The most recent {@link #TRACE_LIMIT} events, formatted only when asked for. */
+    private final java.util.ArrayDeque<TraceEntry> trace = new java.util.ArrayDeque<>();
+    /** Tasks spawned and not done, and tasks that ended by throwing: counts, not a list that grows with every task. */
+    private int tasksRunning;
+    private int tasksFailed;
     private final SimLoop loop = new SimLoop();
     private long now;
     private long sequence;
@@ -115,7 +120,7 @@ public final class Simulator implements Simulation {
         confined();
         Objects.requireNonNull(body, "body");
         SimTask task = new SimTask(name, body);
-        tasks.add(task);
+        tasksRunning++;
         ready.add(task);
         trace(name, "spawned");
         return task;
@@ -132,13 +137,23 @@ public final class Simulator implements Simulation {
     @Override
     public void trace(String source, String event) {
         confined();
-        trace.add(String.format(Locale.ROOT, "%d.%09d %s: %s", now / 1_000_000_000L, now % 1_000_000_000L, source, event));
+        if (trace.size() == TRACE_LIMIT) {
+            trace.removeFirst();
+        }
+        trace.addLast(new TraceEntry(now, source, event));
     }
 
     @Override
     public List<String> trace() {
-        return List.copyOf(trace);
+        List<String> lines = new ArrayList<>(trace.size());
+        for (TraceEntry e : trace) {
+            lines.add(String.format(Locale.ROOT, "%d.%09d %s: %s", e.nanos() / 1_000_000_000L, e.nanos() % 1_000_000_000L,
+                    e.source(), e.event()));
+        }
+        return List.copyOf(lines);
     }
+
+    private record TraceEntry(long nanos, String source, String event) {}
 
     @Override
     public void stepLimit(long steps) {
@@ -194,16 +209,7 @@ public final class Simulator implements Simulation {
                 }
             }
         }
-        int running = 0;
-        int failed = 0;
-        for (SimTask t : tasks) {
-            if (!t.done) {
-                running++;
-            } else if (t.failure != null) {
-                failed++;
-            }
-        }
-        return new Outcome(steps, now, running, failed);
+        return new Outcome(steps, now, tasksRunning, tasksFailed);
     }
 
     private void runItem(Runnable item) {
@@ -251,6 +257,10 @@ public final class Simulator implements Simulation {
             }
             if (continuation.isDone()) {
                 done = true;
+                tasksRunning--;
+                if (failure != null) {
+                    tasksFailed++;
+                }
                 trace(name, failure == null ? "ended" : "failed: " + failure);
             }
         }
