@@ -135,6 +135,10 @@ public final class TcpConnection {
     boolean queued;
     /** Index in the engine's list of live connections, -1 once removed. */
     int index = -1;
+    /** Index in the engine's list of connections its poll visits, -1 in TIME-WAIT and once removed. */
+    int timedIndex = -1;
+    /** The engine's creation number: orders TIME-WAITs that end at the same time. */
+    long serial;
     /** True once the binding knows the handle (connect returned it, or it was accepted). */
     boolean exposed;
     /** True if the peer's SYN carried a window scale option (both sides then scale). */

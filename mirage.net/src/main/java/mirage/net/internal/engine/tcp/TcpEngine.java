@@ -110,7 +110,18 @@ public final class TcpEngine implements Ipv4Receiver {
     private final TcpConfig config;
     private final Listener[] listeners = new Listener[0x10000];
     private final ConnectionTable table;
+    /** Every connection the engine holds, TIME-WAIT included ({@link TcpConnection#index}). */
     private final List<TcpConnection> live = new ArrayList<>();
+    /** The connections {@link #poll} visits: all but those in TIME-WAIT ({@link TcpConnection#timedIndex}). */
+    private final List<TcpConnection> timed = new ArrayList<>();
+    /**
+     * The connections in TIME-WAIT, by the end of it (then by {@link TcpConnection#serial}): their
+     * one timer. Kept apart so that a poll costs the connections with other timers plus the
+     * TIME-WAITs that end, not every TIME-WAIT of a busy server (tens of thousands a minute).
+     */
+    private final java.util.TreeSet<TcpConnection> timeWaiting = new java.util.TreeSet<>(
+            java.util.Comparator.comparingLong((TcpConnection c) -> c.closeDeadline).thenComparingLong(c -> c.serial));
+    private long serials;
     private final ArrayDeque<TcpConnection> pending = new ArrayDeque<>();
     private TcpEvents events = new TcpEvents() { };
     private boolean delivering;
@@ -264,6 +275,9 @@ public final class TcpEngine implements Ipv4Receiver {
         table.add(c);
         c.index = live.size();
         live.add(c);
+        c.serial = serials++;
+        c.timedIndex = timed.size();
+        timed.add(c);
         return c;
     }
 
@@ -553,7 +567,7 @@ public final class TcpEngine implements Ipv4Receiver {
         if (!acceptable && !(rcvWnd == 0 && seq == c.rcvNxt)) {
             if (!rst) {
                 if (c.state == TcpState.TIME_WAIT && (flags & TcpSegment.FIN) != 0) {
-                    c.closeDeadline = now + config.timeWait();
+                    restartTimeWait(now, c);
                 }
                 c.ackNow = true;
             }
@@ -692,7 +706,7 @@ public final class TcpEngine implements Ipv4Receiver {
         if (c.state == TcpState.TIME_WAIT) {
             if ((flags & TcpSegment.FIN) != 0) { // the peer's FIN again: our ACK was lost
                 c.ackNow = true;
-                c.closeDeadline = now + config.timeWait();
+                restartTimeWait(now, c);
             }
             return;
         }
@@ -1059,8 +1073,35 @@ public final class TcpEngine implements Ipv4Receiver {
         c.rtoDeadline = TcpConnection.NONE;
         c.persistDeadline = TcpConnection.NONE;
         c.keepaliveDeadline = TcpConnection.NONE;
+        c.connectDeadline = TcpConnection.NONE;
+        if (c.ackDeadline != TcpConnection.NONE) {
+            c.ackDeadline = TcpConnection.NONE; // TIME-WAIT keeps one timer: a delayed ACK goes now
+            c.ackNow = true;
+        }
         c.closeDeadline = now + config.timeWait();
+        untime(c);
+        timeWaiting.add(c);
         report(c, Termination.NORMAL);
+    }
+
+    /** The peer's FIN again in TIME-WAIT: it lasts 2 MSL from now (RFC 9293 section 3.10.7.4). */
+    private void restartTimeWait(long now, TcpConnection c) {
+        timeWaiting.remove(c); // before its key changes
+        c.closeDeadline = now + config.timeWait();
+        timeWaiting.add(c);
+    }
+
+    /** Takes {@code c} out of the connections {@link #poll} visits. */
+    private void untime(TcpConnection c) {
+        if (c.timedIndex < 0) {
+            return;
+        }
+        int last = timed.size() - 1;
+        TcpConnection moved = timed.get(last);
+        timed.set(c.timedIndex, moved);
+        moved.timedIndex = c.timedIndex;
+        timed.remove(last);
+        c.timedIndex = -1;
     }
 
     private void challengeAck(long now, TcpConnection c) {
@@ -1618,15 +1659,21 @@ public final class TcpEngine implements Ipv4Receiver {
      */
     public long poll(long now) {
         long next = Long.MAX_VALUE;
-        for (int i = live.size() - 1; i >= 0; i--) {
-            if (i >= live.size()) {
+        for (int i = timed.size() - 1; i >= 0; i--) {
+            if (i >= timed.size()) {
                 continue;
             }
-            TcpConnection c = live.get(i);
+            TcpConnection c = timed.get(i);
             timers(now, c);
             if (c.index >= 0) {
                 next = Math.min(next, deadline(c));
             }
+        }
+        while (!timeWaiting.isEmpty() && timeWaiting.first().closeDeadline <= now) {
+            remove(timeWaiting.first());
+        }
+        if (!timeWaiting.isEmpty()) {
+            next = Math.min(next, timeWaiting.first().closeDeadline);
         }
         flushEvents();
         return next;
@@ -1810,6 +1857,11 @@ public final class TcpEngine implements Ipv4Receiver {
         moved.index = c.index;
         live.remove(last);
         c.index = -1;
+        if (c.timedIndex >= 0) {
+            untime(c);
+        } else {
+            timeWaiting.remove(c); // before its key changes below
+        }
         if (c.state == TcpState.TIME_WAIT) {
             c.state = TcpState.CLOSED;
         }

@@ -686,8 +686,47 @@ class TcpStateTest {
         f.send(FIN | ACK, f.peerNxt - 1, f.peerAck);
         Seg ack = f.one();
         assertEquals(f.peerNxt, ack.ack());
+        assertEquals(f.now + 60 * S, f.tcp.poll(f.now), "the one timer left: the end of TIME-WAIT, moved");
         f.advance(59 * S);
         assertEquals(1, f.tcp.connections(), "2 MSL from the last FIN");
+        f.advance(1 * S);
+        assertEquals(0, f.tcp.connections(), "and not longer");
+        assertEquals(0, f.tcp.timers());
+    }
+
+    @Test
+    void timeWait_several_eachEnds2MslAfterItsLastFin_whateverTheOrderTheyBegan() throws NetException {
+        TcpConnection a = f.established(); // t = 0: a in TIME-WAIT until 60 s
+        f.timeWait(a);
+        f.sent();
+        int aFin = f.peerNxt - 1;
+        int aAck = f.peerAck;
+        f.advance(10 * S); // t = 10: b, on another port of ours, in TIME-WAIT until 70 s
+        int port = TcpFixture.PORT + 1;
+        f.tcp.listen(port, 8);
+        int iss = 5000;
+        f.sendTo(port, SYN, iss, 0, 65535, new byte[0], List.of());
+        Seg synAck = f.one();
+        f.sendTo(port, ACK, iss + 1, synAck.seq() + 1, 65535, new byte[0], List.of());
+        TcpConnection b = f.accepted.get(1);
+        b.shutdownWrite(f.now);
+        Seg fin = f.one();
+        f.sendTo(port, FIN | ACK, iss + 1, fin.seq() + 1, 65535, new byte[0], List.of());
+        f.one();
+        assertEquals(TcpState.TIME_WAIT, b.state());
+        f.advance(10 * S); // t = 20: a's peer sends its FIN again, so a lasts until 80 s, after b
+        f.send(FIN | ACK, aFin, aAck);
+        f.one();
+        f.advance(49 * S);
+        assertEquals(2, f.tcp.connections());
+        f.advance(1 * S); // t = 70
+        assertEquals(1, f.tcp.connections(), "b ended on time, though a began first");
+        assertEquals(TcpState.TIME_WAIT, a.state());
+        f.advance(9 * S);
+        assertEquals(1, f.tcp.connections());
+        f.advance(1 * S); // t = 80
+        assertEquals(0, f.tcp.connections());
+        assertEquals(0, f.tcp.timers());
     }
 
     @Test
