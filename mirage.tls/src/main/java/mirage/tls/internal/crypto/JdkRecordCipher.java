@@ -47,6 +47,8 @@ final class JdkRecordCipher implements TlsCipher {
     enum Kind { AES_GCM, CHACHA20_POLY1305 }
 
     private static final int TAG = 16;
+    /** Header, 2^14 bytes of plaintext, the content type, an explicit nonce and the tag. */
+    private static final int FULL_RECORD = 5 + 16384 + 1 + 8 + TAG;
     private static final byte[] EMPTY = new byte[0];
 
     private final TlsCryptoParameters parameters;
@@ -76,9 +78,10 @@ final class JdkRecordCipher implements TlsCipher {
             this.iv = new byte[fixedIvLength];
         }
 
+        /** The buffer, grown to {@code size} or more (doubling: handshake records are small, bulk ones full). */
         byte[] buffer(int size) {
             if (buffer.length < size) {
-                buffer = new byte[Math.max(size, 5 + 16384 + 1 + 256)];
+                buffer = new byte[Math.max(size, Math.min(2 * buffer.length, FULL_RECORD))];
             }
             return buffer;
         }
