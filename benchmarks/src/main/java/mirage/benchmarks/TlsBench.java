@@ -47,7 +47,9 @@ import org.openjdk.jmh.annotations.State;
  *       session cache never matches). The JDK server also sends a NewSessionTicket, which
  *       Bouncy Castle 1.84 never does: part of each side's real cost.</li>
  *   <li>{@code bulk}: 256 KiB of application data from client to server on an established
- *       session (16 KiB writes): encrypt, hand over, decrypt. MiB/s = ops/s / 4.</li>
+ *       session (16 KiB writes): encrypt, hand over, decrypt into the reader's buffer
+ *       ({@code TlsEngine.receive(..., plaintext)} here, {@code unwrap(src, dst)} for the JDK).
+ *       MiB/s = ops/s / 4.</li>
  * </ul>
  * {@code impl=mirage} is {@code mirage.tls}' sans-IO engine on its default back-end
  * ({@code Crypto.HYBRID}: BC's pure-Java asymmetric crypto, the JDK's AEAD ciphers),
