@@ -1,14 +1,9 @@
 package mirage.tls.internal.crypto;
 
 import java.io.IOException;
-import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
-import org.bouncycastle.tls.AlertDescription;
-import org.bouncycastle.tls.EncryptionAlgorithm;
-import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.crypto.TlsCipher;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
-import org.bouncycastle.tls.crypto.impl.TlsAEADCipher;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -25,19 +20,7 @@ final class HybridTlsCrypto extends BcTlsCrypto {
     @Override
     public TlsCipher createCipher(TlsCryptoParameters parameters, int encryptionAlgorithm, int macAlgorithm)
             throws IOException {
-        try {
-            return switch (encryptionAlgorithm) {
-                case EncryptionAlgorithm.AES_128_GCM -> new TlsAEADCipher(parameters, new JdkAesGcm(true),
-                        new JdkAesGcm(false), 16, 16, TlsAEADCipher.AEAD_GCM, null);
-                case EncryptionAlgorithm.AES_256_GCM -> new TlsAEADCipher(parameters, new JdkAesGcm(true),
-                        new JdkAesGcm(false), 32, 16, TlsAEADCipher.AEAD_GCM, null);
-                case EncryptionAlgorithm.CHACHA20_POLY1305 -> new TlsAEADCipher(parameters,
-                        new JdkChaCha20Poly1305(true), new JdkChaCha20Poly1305(false), 32, 16,
-                        TlsAEADCipher.AEAD_CHACHA20_POLY1305, null);
-                default -> super.createCipher(parameters, encryptionAlgorithm, macAlgorithm);
-            };
-        } catch (GeneralSecurityException e) {
-            throw new TlsFatalAlert(AlertDescription.internal_error, e);
-        }
+        TlsCipher jdk = JdkRecordCipher.create(parameters, encryptionAlgorithm);
+        return jdk != null ? jdk : super.createCipher(parameters, encryptionAlgorithm, macAlgorithm);
     }
 }

@@ -1,10 +1,12 @@
 package mirage.tls.internal.engine;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import mirage.tls.ClientConfig;
 import mirage.tls.Handshake;
 import mirage.tls.ServerConfig;
 import mirage.tls.TlsException;
+import org.bouncycastle.tls.ContentType;
 import org.bouncycastle.tls.TlsClientProtocol;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
@@ -17,6 +19,11 @@ import org.bouncycastle.tls.crypto.TlsCrypto;
  * application data in through {@link #writeApplication}, records out through
  * {@link #takeOutput}. No I/O, no clock (time comes in with each input), no randomness of its own
  * (the {@link TlsCrypto} it is given holds the configuration's {@code Rng}).
+ *
+ * <p>Application data decrypted during {@link #receive(long, byte[], int, int, ByteBuffer)} goes
+ * straight into the caller's buffer when it has room and nothing is queued before it, the way
+ * {@code SSLEngine.unwrap(src, dst)} works: one copy instead of two (into Bouncy Castle's queue,
+ * then out of it). That is the one thing our subclasses of Bouncy Castle's protocol objects change.
  *
  * <p>Never throws for bytes from the peer: any failure moves the engine to {@link Failed},
  * which is final, and leaves the alert to send (if any) in the output. Not thread-safe: one
@@ -46,6 +53,8 @@ public final class TlsEngine {
 
     private final TlsProtocol protocol;
     private final Peer peer;
+    /** The caller's buffer for application data, during {@link #receive(long, byte[], int, int, ByteBuffer)}. */
+    private ByteBuffer direct;
     private State state = HANDSHAKING;
     private Handshake handshake;
     private boolean closedByUs;
@@ -56,11 +65,57 @@ public final class TlsEngine {
         this.peer = peer;
     }
 
+    /** Bouncy Castle's client, handing application data to {@link #deliver} first. */
+    private static final class Client extends TlsClientProtocol {
+        private TlsEngine engine;
+
+        @Override
+        protected void processRecord(short type, byte[] buf, int off, int len) throws IOException {
+            int n = engine.deliver(type, buf, off, len);
+            if (n == 0 || n < len) {
+                super.processRecord(type, buf, off + n, len - n);
+            }
+        }
+    }
+
+    /** Bouncy Castle's server, handing application data to {@link #deliver} first. */
+    private static final class Server extends TlsServerProtocol {
+        private TlsEngine engine;
+
+        @Override
+        protected void processRecord(short type, byte[] buf, int off, int len) throws IOException {
+            int n = engine.deliver(type, buf, off, len);
+            if (n == 0 || n < len) {
+                super.processRecord(type, buf, off + n, len - n);
+            }
+        }
+    }
+
+    /**
+     * Copies what it can of an application data record into {@link #direct} and returns how
+     * much; 0 (for any other record, or when there is no room, or when data is already queued
+     * and must be read first) leaves the whole record to Bouncy Castle. Only once the
+     * handshake is complete: the peer's result is set in {@code notifyHandshakeComplete}, after
+     * Bouncy Castle has marked the session ready for application data, before which it refuses
+     * application data records (unexpected_message), as it still does here.
+     */
+    private int deliver(short type, byte[] buf, int off, int len) {
+        ByteBuffer dst = direct;
+        if (type != ContentType.application_data || dst == null || peer.result() == null
+                || protocol.getAvailableInputBytes() != 0) {
+            return 0;
+        }
+        int n = Math.min(len, dst.remaining());
+        dst.put(buf, off, n);
+        return n;
+    }
+
     /** A client; its ClientHello is in the output at once. */
     public static TlsEngine client(ClientConfig config, String serverName, boolean sendSni, TlsCrypto crypto) {
-        TlsClientProtocol protocol = new TlsClientProtocol();
+        Client protocol = new Client();
         ClientPeer peer = new ClientPeer(crypto, config, serverName, sendSni);
         TlsEngine engine = new TlsEngine(protocol, peer);
+        protocol.engine = engine;
         try {
             protocol.connect(peer);
         } catch (Exception e) {
@@ -71,9 +126,10 @@ public final class TlsEngine {
 
     /** A server, waiting for a ClientHello. */
     public static TlsEngine server(ServerConfig config, TlsCrypto crypto) {
-        TlsServerProtocol protocol = new TlsServerProtocol();
+        Server protocol = new Server();
         ServerPeer peer = new ServerPeer(crypto, config);
         TlsEngine engine = new TlsEngine(protocol, peer);
+        protocol.engine = engine;
         try {
             protocol.accept(peer);
         } catch (Exception e) {
@@ -101,19 +157,36 @@ public final class TlsEngine {
      * validity is checked against it). The bytes are copied or consumed during the call.
      */
     public void receive(long nowMillis, byte[] bytes, int offset, int length) {
+        receive(nowMillis, bytes, offset, length, null);
+    }
+
+    /**
+     * As {@link #receive(long, byte[], int, int)}, and the application data these bytes carry
+     * goes straight into {@code plaintext} as far as it has room (and nothing was left to read
+     * before); the rest waits for {@link #readApplication}.
+     *
+     * @param plaintext where to put application data, or null to queue it all
+     * @return the bytes of application data put into {@code plaintext}
+     */
+    public int receive(long nowMillis, byte[] bytes, int offset, int length, ByteBuffer plaintext) {
         if (state instanceof Failed || state instanceof Closed || protocol.isClosed()) {
             droppedInputs++;
-            return;
+            return 0;
         }
         peer.now(nowMillis);
         int before = protocol.getAvailableOutputBytes();
+        int start = plaintext == null ? 0 : plaintext.position();
+        direct = plaintext;
         try {
             protocol.offerInput(bytes, offset, length);
         } catch (Exception e) {
             fail(e, protocol.getAvailableOutputBytes() > before);
-            return;
+            return plaintext == null ? 0 : plaintext.position() - start;
+        } finally {
+            direct = null;
         }
         advance();
+        return plaintext == null ? 0 : plaintext.position() - start;
     }
 
     /** The transport ended: fine after close_notify, a truncation otherwise. */

@@ -99,7 +99,7 @@ public final class EngineFlow implements TlsFlow {
                     }
                     case TlsEngine.Handshaking h -> {
                         flush();
-                        pull();
+                        pull(null);
                     }
                 }
             }
@@ -143,7 +143,12 @@ public final class EngineFlow implements TlsFlow {
                         }
                         return EOF;
                     }
-                    default -> pull();
+                    default -> {
+                        int direct = pull(dst);
+                        if (direct > 0) {
+                            return direct;
+                        }
+                    }
                 }
             }
         } finally {
@@ -255,26 +260,39 @@ public final class EngineFlow implements TlsFlow {
         }
     }
 
-    /** Reads once from the transport and feeds the engine; then sends what it answered. */
-    private void pull() throws FlowException {
+    /**
+     * Reads once from the transport and feeds the engine; then sends what it answered.
+     *
+     * @param dst where application data goes straight from the engine (one copy fewer), or null
+     * @return the bytes put into {@code dst}; a failure is thrown only when there were none
+     *     (else the next read throws it), but its alert is sent at once either way
+     */
+    private int pull(ByteBuffer dst) throws FlowException {
         int n = transport.read(ByteBuffer.wrap(in));
         checkOpen();
+        int direct = 0;
         engineLock.lock();
         try {
             if (n == EOF) {
                 engine.receiveEnd();
             } else {
-                engine.receive(clock.millis(), in, 0, n);
+                direct = engine.receive(clock.millis(), in, 0, n, dst);
             }
         } finally {
             engineLock.unlock();
         }
         switch (state()) {
-            case TlsEngine.Failed failed -> throw failed(failed);
+            case TlsEngine.Failed failed -> {
+                FlowException e = failed(failed);
+                if (direct == 0) {
+                    throw e;
+                }
+            }
             // Our answering close_notify: the peer may have closed its transport already.
             case TlsEngine.Closed c -> quietly(this::flush);
             default -> flush();
         }
+        return direct;
     }
 
     /** The failure, after the alert was flushed and the transport closed (once). */
