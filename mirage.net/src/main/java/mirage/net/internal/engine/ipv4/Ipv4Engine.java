@@ -422,12 +422,10 @@ public final class Ipv4Engine {
             copy.put(0, tx, hl, length);
             return send(now, source, destination, protocol, ttl, fragmentation, copy);
         }
-        int r = route(dst);
-        if (r < 0) {
-            noRoute++;
+        Ipv4Address nextHop = nextHop(destination, dst);
+        if (nextHop == null) {
             return Outcome.NO_ROUTE;
         }
-        Ipv4Address nextHop = routes[r].isOnLink() ? destination : routes[r].gateway();
         int id = nextIdentification;
         nextIdentification = (id + 1) & 0xffff;
         boolean df = fragmentation == Ipv4.Fragmentation.DONT_FRAGMENT;
@@ -438,6 +436,16 @@ public final class Ipv4Engine {
         link.transmit(now, nextHop, b);
         b.clear();
         return Outcome.SENT;
+    }
+
+    /** The next hop to {@code destination} (whose bits are {@code dst}), or null, counted, if there is no route. */
+    private Ipv4Address nextHop(Ipv4Address destination, int dst) {
+        int r = route(dst);
+        if (r < 0) {
+            noRoute++;
+            return null;
+        }
+        return routes[r].isOnLink() ? destination : routes[r].gateway();
     }
 
     /**
@@ -468,12 +476,10 @@ public final class Ipv4Engine {
             fragmentationRefused++;
             return Outcome.MESSAGE_TOO_LONG;
         }
-        int r = route(dst);
-        if (r < 0) {
-            noRoute++;
+        Ipv4Address nextHop = nextHop(destination, dst);
+        if (nextHop == null) {
             return Outcome.NO_ROUTE;
         }
-        Ipv4Address nextHop = routes[r].isOnLink() ? destination : routes[r].gateway();
         int id = nextIdentification;
         nextIdentification = (id + segments) & 0xffff;
         ByteBuffer b = tx;

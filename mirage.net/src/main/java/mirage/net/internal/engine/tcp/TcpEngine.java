@@ -1398,14 +1398,7 @@ public final class TcpEngine implements Ipv4Receiver {
                     c.rttSeq = c.sndNxt;
                 }
                 transmit(now, c, c.sndNxt, n, flags);
-                c.sndNxt += n;
-                if (Seq.gt(c.sndNxt, c.sndMax)) {
-                    c.sndMax = c.sndNxt;
-                }
-                if (c.rtoDeadline == TcpConnection.NONE) {
-                    c.rtoDeadline = now + c.rto;
-                }
-                c.persistDeadline = TcpConnection.NONE;
+                advanced(now, c, n);
                 continue;
             }
             if (unsent == 0 && c.finQueued && (c.state == TcpState.FIN_WAIT_1 || c.state == TcpState.LAST_ACK
@@ -1459,6 +1452,12 @@ public final class TcpEngine implements Ipv4Receiver {
         b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(c.localAddress.bits(), c.remoteAddress.bits(), length));
         segmentsSent += segments;
         ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, config.ttl(), length, mss, segments);
+        advanced(now, c, n);
+        return true;
+    }
+
+    /** {@code n} sequence numbers went out from SND.NXT: it moves, the RTO runs, window probes stop. */
+    private static void advanced(long now, TcpConnection c, int n) {
         c.sndNxt += n;
         if (Seq.gt(c.sndNxt, c.sndMax)) {
             c.sndMax = c.sndNxt;
@@ -1467,7 +1466,6 @@ public final class TcpEngine implements Ipv4Receiver {
             c.rtoDeadline = now + c.rto;
         }
         c.persistDeadline = TcpConnection.NONE;
-        return true;
     }
 
     private void armPersist(long now, TcpConnection c) {
