@@ -39,11 +39,7 @@ class EchoDhcpTest {
 
     @Test
     void dnsmasqLeasesAnAddress_theUnikernelTakesIt_andAnswersPingsThere() throws Exception {
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("echo", work);
 
         ns = new Host.Netns("mirage-dhcp");
         Path log = work.resolve("echo.log");

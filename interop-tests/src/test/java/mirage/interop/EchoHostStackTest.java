@@ -47,13 +47,9 @@ class EchoHostStackTest {
 
     @Test
     void stackHost_imageWithoutDevices_servesHttpTcpAndUdpOnShiftedPorts() throws Exception {
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString(), "--stack=host");
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("echo", work, "--stack=host");
         assertEquals("mirage-manifest 1\n", Files.readString(image.resolve("mirage-manifest")));
-        assertEquals("stack=host\n", Files.readString(unikernel.resolve("_build/keys")), "remembered for later builds");
+        assertEquals("stack=host\n", Files.readString(work.resolve("echo/_build/keys")), "remembered for later builds");
 
         int offset = freeBase();
         Path log = work.resolve("echo.log");

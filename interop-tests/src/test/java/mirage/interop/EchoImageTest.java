@@ -47,11 +47,7 @@ class EchoImageTest {
         Host.require("arping", "iputils-arping");
         Host.require("socat", "socat");
         Host.require("tshark", "tshark");
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("echo", work);
 
         ns = new Host.Netns("mirage-echo");
         echoLog = work.resolve("echo.log");

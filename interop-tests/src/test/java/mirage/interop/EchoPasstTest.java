@@ -38,11 +38,7 @@ class EchoPasstTest {
         Host.assumeRoot();
         Host.require("passt", "passt");
         Host.require("socat", "socat");
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
-        assertEquals(0, built.exit(), built.err());
-        image = Path.of(built.lastOutLine());
+        image = Mirage.buildExample("echo", work);
     }
 
     @BeforeEach

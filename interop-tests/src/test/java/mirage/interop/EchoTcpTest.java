@@ -49,11 +49,7 @@ class EchoTcpTest {
         Host.require("tshark", "tshark");
         Host.require("curl", "curl");
         Host.require("ethtool", "ethtool");
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("echo", work.resolve("echo"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("echo", work);
         cert = work.resolve("cert.pem");
         Path key = work.resolve("key.pem");
         Host.run(java.util.List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",

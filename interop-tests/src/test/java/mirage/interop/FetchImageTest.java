@@ -28,11 +28,7 @@ class FetchImageTest {
     @Test
     void fetch_100MBFromALinuxServer_shaMatches() throws Exception {
         Host.assumeRoot();
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("fetch", work.resolve("fetch"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString());
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("fetch", work);
 
         Path site = Files.createDirectories(work.resolve("site"));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");

@@ -33,11 +33,7 @@ class GitKvImageTest {
         Host.assumeRoot();
         Host.require("curl", "curl");
         Host.require("git", "git");
-        Mirage.markLibrariesBuilt();
-        Path unikernel = Mirage.copyExample("gitkv", work.resolve("gitkv"));
-        Mirage.Result built = Mirage.mirage("build", unikernel.toString(), "--storage=block");
-        assertEquals(0, built.exit(), built.err());
-        Path image = Path.of(built.lastOutLine());
+        Path image = Mirage.buildExample("gitkv", work, "--storage=block");
         Path disk = work.resolve("disk.img");
         try (RandomAccessFile f = new RandomAccessFile(disk.toFile(), "rw")) {
             f.setLength(64L << 20);

@@ -39,6 +39,21 @@ final class Mirage {
         return exec(command, Duration.ofMinutes(3));
     }
 
+    /**
+     * Copies examples/{@code example} under {@code work} and builds its image with
+     * {@code ./mirage build} and the configure keys given (the libraries marked built first);
+     * fails with mirage's errors unless the build succeeds. Returns the image directory.
+     */
+    static Path buildExample(String example, Path work, String... keys) throws IOException {
+        markLibrariesBuilt();
+        Path unikernel = copyExample(example, work.resolve(example));
+        List<String> args = new ArrayList<>(List.of("build", unikernel.toString()));
+        args.addAll(List.of(keys));
+        Result built = mirage(args.toArray(String[]::new));
+        org.junit.jupiter.api.Assertions.assertEquals(0, built.exit(), built.err());
+        return Path.of(built.lastOutLine());
+    }
+
     static Result exec(List<String> command, Duration limit) {
         return exec(command, java.util.Map.of(), limit);
     }
