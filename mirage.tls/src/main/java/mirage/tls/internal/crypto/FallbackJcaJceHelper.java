@@ -31,94 +31,69 @@ final class FallbackJcaJceHelper extends DefaultJcaJceHelper {
         static final ProviderJcaJceHelper HELPER = new ProviderJcaJceHelper(PROVIDER);
     }
 
+    /** A look-up of {@code T} by algorithm name; {@code E} is what else it may throw. */
+    private interface Lookup<T, E extends Exception> {
+        T get() throws NoSuchAlgorithmException, E;
+    }
+
+    /** The JDK's {@code T} if it has the algorithm, else Bouncy Castle's. */
+    private static <T, E extends Exception> T jdkFirst(Lookup<T, E> jdk, Lookup<T, E> fallback)
+            throws NoSuchAlgorithmException, E {
+        try {
+            return jdk.get();
+        } catch (NoSuchAlgorithmException e) {
+            return fallback.get();
+        }
+    }
+
     @Override
     public Cipher createCipher(String algorithm) throws NoSuchAlgorithmException, NoSuchPaddingException {
-        try {
-            return super.createCipher(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createCipher(algorithm);
-        }
+        return jdkFirst(() -> super.createCipher(algorithm), () -> Fallback.HELPER.createCipher(algorithm));
     }
 
     @Override
     public Mac createMac(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createMac(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createMac(algorithm);
-        }
+        return jdkFirst(() -> super.createMac(algorithm), () -> Fallback.HELPER.createMac(algorithm));
     }
 
     @Override
     public KeyAgreement createKeyAgreement(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createKeyAgreement(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createKeyAgreement(algorithm);
-        }
+        return jdkFirst(() -> super.createKeyAgreement(algorithm), () -> Fallback.HELPER.createKeyAgreement(algorithm));
     }
 
     @Override
     public AlgorithmParameters createAlgorithmParameters(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createAlgorithmParameters(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createAlgorithmParameters(algorithm);
-        }
+        return jdkFirst(() -> super.createAlgorithmParameters(algorithm), () -> Fallback.HELPER.createAlgorithmParameters(algorithm));
     }
 
     @Override
     public KeyGenerator createKeyGenerator(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createKeyGenerator(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createKeyGenerator(algorithm);
-        }
+        return jdkFirst(() -> super.createKeyGenerator(algorithm), () -> Fallback.HELPER.createKeyGenerator(algorithm));
     }
 
     @Override
     public KeyFactory createKeyFactory(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createKeyFactory(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createKeyFactory(algorithm);
-        }
+        return jdkFirst(() -> super.createKeyFactory(algorithm), () -> Fallback.HELPER.createKeyFactory(algorithm));
     }
 
     @Override
     public KeyPairGenerator createKeyPairGenerator(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createKeyPairGenerator(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createKeyPairGenerator(algorithm);
-        }
+        return jdkFirst(() -> super.createKeyPairGenerator(algorithm), () -> Fallback.HELPER.createKeyPairGenerator(algorithm));
     }
 
     @Override
     public MessageDigest createMessageDigest(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createMessageDigest(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createMessageDigest(algorithm);
-        }
+        return jdkFirst(() -> super.createMessageDigest(algorithm), () -> Fallback.HELPER.createMessageDigest(algorithm));
     }
 
     @Override
     public MessageDigest createDigest(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createDigest(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createDigest(algorithm);
-        }
+        return jdkFirst(() -> super.createDigest(algorithm), () -> Fallback.HELPER.createDigest(algorithm));
     }
 
     @Override
     public Signature createSignature(String algorithm) throws NoSuchAlgorithmException {
-        try {
-            return super.createSignature(algorithm);
-        } catch (NoSuchAlgorithmException e) {
-            return Fallback.HELPER.createSignature(algorithm);
-        }
+        return jdkFirst(() -> super.createSignature(algorithm), () -> Fallback.HELPER.createSignature(algorithm));
     }
 
 }
