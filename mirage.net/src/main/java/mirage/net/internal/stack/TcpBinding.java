@@ -207,6 +207,10 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile Options options;
         /** Set once this side closed or aborted: later operations fail with CLOSED. */
         private volatile boolean closed;
+        /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
+        private int corks;
+        /** Whether a write since the outermost cork has corked the engine's connection; the writer's. */
+        private boolean engineCorked;
 
         DirectConnection(TcpConnection handle, Options options) {
             this.handle = handle;
@@ -305,13 +309,16 @@ final class TcpBinding implements Tcp, TcpEvents {
         public void write(ByteBuffer src) throws FlowException {
             while (true) {
                 failIfClosed();
-                int n = stack.onLoopQuietly(now -> handle.write(now, src));
-                if (n < 0) {
-                    Termination t = handle.termination();
-                    if (t == null || t == Termination.NORMAL) {
-                        throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+                boolean cork = corks > 0;
+                engineCorked |= cork;
+                int n = stack.onLoopQuietly(now -> {
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
                     }
-                    throw failure(t);
+                    return handle.write(now, src);
+                });
+                if (n < 0) {
+                    throw writeFailure();
                 }
                 if (!src.hasRemaining()) {
                     return;
@@ -321,6 +328,74 @@ final class TcpBinding implements Tcp, TcpEvents {
                 // full again (a signal since the call is kept, so none is lost).
                 awaitQuietly(writers);
             }
+        }
+
+        /**
+         * One hand-off to the loop per send buffer's worth: every buffer is appended before
+         * anything is sent, so a message that fits one segment leaves as one.
+         */
+        @Override
+        public void writev(ByteBuffer... srcs) throws FlowException {
+            int at = 0;
+            while (true) {
+                while (at < srcs.length && !srcs[at].hasRemaining()) {
+                    at++;
+                }
+                if (at == srcs.length) {
+                    return;
+                }
+                failIfClosed();
+                boolean cork = corks > 0;
+                engineCorked |= cork;
+                int from = at;
+                int n = stack.onLoopQuietly(now -> {
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
+                    }
+                    return handle.write(now, srcs, from, srcs.length - from);
+                });
+                if (n < 0) {
+                    throw writeFailure();
+                }
+                while (at < srcs.length && !srcs[at].hasRemaining()) {
+                    at++;
+                }
+                if (at == srcs.length) {
+                    return;
+                }
+                awaitQuietly(writers); // the send buffer is full: as write
+            }
+        }
+
+        /**
+         * Costs nothing by itself: the engine's connection is corked with the next write
+         * (a cork with nothing written under it never reaches the loop).
+         */
+        @Override
+        public void cork() throws FlowException {
+            failIfClosed();
+            corks++;
+        }
+
+        @Override
+        public void uncork() throws FlowException {
+            if (corks == 0 || --corks > 0 || !engineCorked) {
+                return;
+            }
+            engineCorked = false;
+            failIfClosed();
+            stack.onLoopQuietly(now -> {
+                handle.cork(now, false);
+                return null;
+            });
+        }
+
+        private FlowException writeFailure() {
+            Termination t = handle.termination();
+            if (t == null || t == Termination.NORMAL) {
+                return new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+            }
+            return failure(t);
         }
 
         @Override
