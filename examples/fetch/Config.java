@@ -5,7 +5,7 @@ import mirage.link.Devices;
 import mirage.link.Job;
 
 /**
- * The description of the fetch unikernel: one HTTP/1.1 GET over the stack of examples/echo
+ * The description of the fetch unikernel: one HTTP/1.1 GET (or PUT) over the stack of examples/echo
  * (the direct stack on device {@code service}, or {@code --stack=host}), reported on the
  * console, then exit.
  */
@@ -13,12 +13,14 @@ public final class Config implements Description {
     static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 address of the HTTP server.");
     static final RuntimeArg<Integer> PORT = RuntimeArg.integer("port", 80, "TCP port of the HTTP server.");
     static final RuntimeArg<String> PATH = RuntimeArg.string("path", "/", "Path to GET.");
+    static final RuntimeArg<Long> PUT = RuntimeArg.longInteger("put", 0,
+            "PUT this many bytes (byte i = i mod 251) to the path instead of a GET (0: GET).");
 
     @Override
     public Job describe() {
         return Job.named("fetch")
                 .main(Fetch.class)
                 .start(Devices.console(), Devices.stack("service"), Devices.monotonicClock(),
-                        Devices.arg(SERVER), Devices.arg(PORT), Devices.arg(PATH));
+                        Devices.arg(SERVER), Devices.arg(PORT), Devices.arg(PATH), Devices.arg(PUT));
     }
 }
