@@ -6,7 +6,8 @@
 #   -n ROUNDS   measurements per side and row, alternating sides (default 3; medians reported)
 #   -d SECONDS  length of each wrk / s_time measurement (default 8)
 #   -s SIDES    comma-separated among direct, host, microvm (default direct,host); nginx always runs
-#   -p PROFILE  jlink profile of our images, a name or a file (default: mirage's, minimal)
+#   -p PROFILE  jlink profile of our images, a name or a file (default: mirage's, minimal: C1
+#               only; `-p server` links them with C2, as a long-running server should be)
 #   -k          keep the work directory (logs, certificates) and print where it is
 #
 # Sides. direct: echo's image on its own stack over a TAP in a network namespace; wrk in the same
@@ -26,7 +27,7 @@
 # Ends with one RESULT line per side and row: ratio (ours against nginx, higher is better for
 # throughput; for latency the ratio is ours/nginx, lower is better).
 set -euo pipefail
-usage() { sed -n '5,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,11p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 secs=8
@@ -235,11 +236,12 @@ for s in "${wanted[@]}"; do
   esac
 done
 start_nginx
-# warm-up: the JIT of our images, nginx's caches
+# warm-up: the JIT of our images (request path, record path, handshakes), nginx's caches
 for s in "${active[@]}" nginx; do
-  read -r ns http https _ <<<"$(target "$s")"
+  read -r ns http https tls _ <<<"$(target "$s")"
   ip netns exec "$ns" wrk -t1 -c10 -d3s "$http/bytes/1000" >/dev/null
   ip netns exec "$ns" wrk -t1 -c10 -d3s "$https/bytes/1000" >/dev/null
+  ip netns exec "$ns" openssl s_time -connect "$tls" -new -time 3 >/dev/null 2>&1
 done
 
 rows=(http1 http50 https50 tlsnew)
