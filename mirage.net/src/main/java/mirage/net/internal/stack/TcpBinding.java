@@ -257,6 +257,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         /** Set by the loop when the engine refused outbox bytes (writing over, or the connection ended). */
         private volatile boolean outboxFailed;
         private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Two views of the outbox, its bytes up to the ring's end and from its start; loop thread only. */
         private final ByteBuffer[] outboxSlices = new ByteBuffer[2];
         private final Direct.LoopOp<Void, RuntimeException> drainOp = now -> {
             drainScheduled.set(false);
@@ -556,14 +557,16 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             int at = (int) (c % OUTBOX);
             int first = (int) Math.min(n, OUTBOX - at);
-            outboxSlices[0] = ByteBuffer.wrap(outbox, at, first);
-            outboxSlices[1] = ByteBuffer.wrap(outbox, 0, (int) (n - first));
+            if (outboxSlices[0] == null) {
+                outboxSlices[0] = ByteBuffer.wrap(outbox); // the ring made by the writer, seen through produced
+                outboxSlices[1] = ByteBuffer.wrap(outbox);
+            }
+            outboxSlices[0].clear().position(at).limit(at + first);
+            outboxSlices[1].clear().limit((int) (n - first));
             if (handle.corked()) {
                 handle.cork(now, false); // outbox bytes were written uncorked
             }
             int taken = handle.write(now, outboxSlices, 0, 2);
-            outboxSlices[0] = null;
-            outboxSlices[1] = null;
             if (taken < 0) {
                 outboxFailed = true;
                 consumed = c + n; // writing is over: what is left cannot be sent
