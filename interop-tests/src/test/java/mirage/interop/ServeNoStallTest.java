@@ -52,11 +52,8 @@ class ServeNoStallTest {
         Host.require("tshark", "tshark");
         Path echo = Mirage.buildExample("echo", work);
         Path gitkv = Mirage.buildExample("gitkv", work);
-        cert = work.resolve("cert.pem");
+        cert = Host.selfSignedCertificate(work, "echo.test");
         Path key = work.resolve("key.pem");
-        Host.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days",
-                "2", "-subj", "/CN=echo.test", "-addext", "subjectAltName=DNS:echo.test", "-keyout", key.toString(), "-out",
-                cert.toString()), Duration.ofSeconds(30));
         ns = new Host.Netns("mirage-nostall");
         ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
         Path log = work.resolve("echo.log");

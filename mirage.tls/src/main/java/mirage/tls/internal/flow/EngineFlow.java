@@ -200,26 +200,11 @@ public final class EngineFlow implements TlsFlow {
     }
 
     /**
-     * Packs the buffers into as few records as they fill (16 KiB each) and writes them to the
-     * transport together: a response's head and body are one record, one transport write.
+     * Writes under a cork are packed into full records; see {@link mirage.core.Flow#cork()}.
+     * {@link #writev} (the default: cork, write each buffer, uncork) therefore packs its buffers
+     * into as few records as they fill and writes them to the transport together: a response's
+     * head and body are one record, one transport write.
      */
-    @Override
-    public void writev(ByteBuffer... srcs) throws FlowException {
-        cork();
-        try {
-            for (ByteBuffer src : srcs) {
-                write(src);
-            }
-        } catch (FlowException | RuntimeException e) {
-            corks = 0;
-            staged = 0;
-            transportCorked = false;
-            throw e;
-        }
-        uncork();
-    }
-
-    /** Writes under a cork are packed into full records; see {@link mirage.core.Flow#cork()}. */
     @Override
     public void cork() throws FlowException {
         checkOpen();
@@ -258,7 +243,7 @@ public final class EngineFlow implements TlsFlow {
             if (staged == CHUNK) {
                 staged = 0;
                 seal(plain, 0, CHUNK);
-                if (outputRecords() >= RECORDS_PER_WRITE) {
+                if (outputBytes() >= RECORDS_PER_WRITE * CHUNK) {
                     if (!transportCorked) {
                         transport.cork();
                         transportCorked = true;
@@ -269,11 +254,11 @@ public final class EngineFlow implements TlsFlow {
         }
     }
 
-    /** Records waiting in the engine's output, roughly (full ones). */
-    private int outputRecords() {
+    /** Bytes of records waiting in the engine's output. */
+    private int outputBytes() {
         engineLock.lock();
         try {
-            return engine.outputAvailable() / RECORD;
+            return engine.outputAvailable();
         } finally {
             engineLock.unlock();
         }
