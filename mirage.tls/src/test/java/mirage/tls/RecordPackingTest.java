@@ -172,6 +172,30 @@ class RecordPackingTest {
         assertArrayEquals(data, got);
     }
 
+    @Test
+    void corkedAndClosed_theHeldBytesGoBeforeCloseNotify() throws Exception {
+        byte[] data = bytes(3000, 5);
+        Credentials credentials = Fixtures.localhost(Credentials.KeyType.ECDSA_P256);
+        Flow.Pair pipe = Flow.pipe(1 << 20);
+        Thread server = Thread.ofVirtual().start(() -> {
+            try (TlsFlow flow = Tls.server(pipe.right(), Fixtures.server(Crypto.HYBRID, credentials).build())) {
+                flow.cork();
+                flow.write(ByteBuffer.wrap(data));
+            } catch (FlowException e) {
+                throw new AssertionError(e);
+            }
+        });
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        try (TlsFlow client = Tls.client(pipe.left(), Fixtures.client(Crypto.HYBRID, credentials).build(), "localhost")) {
+            ByteBuffer b = ByteBuffer.allocate(1 << 16);
+            while (client.read(b.clear()) != Flow.EOF) {
+                got.write(b.array(), 0, b.position());
+            }
+        }
+        server.join();
+        assertArrayEquals(data, got.toByteArray(), "read to a clean close_notify: nothing lost");
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] out = new byte[a.length + b.length];
         System.arraycopy(a, 0, out, 0, a.length);

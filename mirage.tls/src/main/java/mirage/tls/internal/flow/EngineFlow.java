@@ -327,6 +327,10 @@ public final class EngineFlow implements TlsFlow {
                 try {
                     engineLock.lock();
                     try {
+                        if (staged > 0 && !writeShut) {
+                            engine.writeApplication(plain, 0, staged); // what a cork held, before close_notify
+                            staged = 0;
+                        }
                         engine.close();
                     } finally {
                         engineLock.unlock();
