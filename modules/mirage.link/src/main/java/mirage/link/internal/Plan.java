@@ -32,7 +32,7 @@ public record Plan(
         String appModule,
         String mainClass,
         String startDescriptor,
-        List<Impl> start,
+        List<Impl<?>> start,
         List<RuntimeArg<?>> args,
         SortedSet<String> modules,
         Manifest manifest,
@@ -52,6 +52,11 @@ public record Plan(
         return (dot < 0 ? "" : mainClass.substring(0, dot + 1)) + "MirageBoot";
     }
 
+    /** The device graph of {@link #start()}: each distinct node once, in evaluation order. */
+    public Graph graph() {
+        return Graph.of(start);
+    }
+
     /** The modules jlink is asked for; the rest of {@link #modules()} is their closure. */
     public SortedSet<String> roots() {
         SortedSet<String> roots = new TreeSet<>();
@@ -61,12 +66,12 @@ public record Plan(
         return roots;
     }
 
-    private static void collectModules(List<Impl> impls, SortedSet<String> into) {
-        for (Impl impl : impls) {
-            if (impl instanceof Impl.Call call) {
+    private static void collectModules(List<Impl<?>> impls, SortedSet<String> into) {
+        for (Impl<?> impl : impls) {
+            if (impl instanceof Impl.Call<?> call) {
                 into.add(call.module());
                 collectModules(call.inputs(), into);
-            } else if (impl instanceof Impl.Device device) {
+            } else if (impl instanceof Impl.Device<?> device) {
                 into.add(device.module());
             }
         }
@@ -123,17 +128,18 @@ public record Plan(
     }
 
     /** One line a human reads: what a start parameter is made from. */
-    static String describe(Impl impl) {
+    static String describe(Impl<?> impl) {
         return switch (impl) {
             case Impl.PlatformValue p -> "platform";
             case Impl.LoopValue l -> "loop";
-            case Impl.Arg a -> "--" + a.arg().name();
-            case Impl.Device d -> "device " + d.name() + " (" + d.kind() + ")";
-            case Impl.Select sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
-            case Impl.Call c -> {
+            case Impl.Arg<?> a -> "--" + a.arg().name();
+            case Impl.Device<?> d -> "device " + d.name() + " (" + d.kind() + ")";
+            case Impl.Select<?> sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
+            case Impl.Call<?> c -> {
                 List<String> inputs = new ArrayList<>();
                 c.inputs().forEach(i -> inputs.add(describe(i)));
-                yield c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")";
+                yield c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")"
+                        + (c.instance().isEmpty() ? "" : " instance " + c.instance());
             }
         };
     }

@@ -38,7 +38,7 @@ class BootClassTest {
     static final RuntimeArg<java.time.Duration> PAUSE = RuntimeArg.duration("pause", Duration.ofMillis(250), "A pause.");
 
     static Plan plan() {
-        List<Impl> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
+        List<Impl<?>> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
                 Devices.arg(BIG), Devices.arg(FLAG), Devices.arg(PAUSE), Devices.arg(COUNT));
         String descriptor = "(Lmirage/core/Console;Lmirage/core/spi/EventLoop;Ljava/lang/String;IJZLjava/time/Duration;"
                 + "Ljava/lang/Integer;)V";

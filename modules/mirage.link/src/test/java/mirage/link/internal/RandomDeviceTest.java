@@ -32,7 +32,7 @@ class RandomDeviceTest {
 
     @Test
     void is_rng_drbg_over_the_platforms_entropy() {
-        assertEquals(new Impl.Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+        assertEquals(new Impl.Call<>("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
                 Impl.Dispatch.STATIC_INTERFACE, List.of(Devices.entropy())), Devices.random());
         assertEquals("mirage.core.Rng", Devices.random().type());
     }
@@ -51,7 +51,7 @@ class RandomDeviceTest {
         ModuleLayer layer = coreLayer();
         assertDoesNotThrow(() -> Configure.checkImpl(Devices.random(), layer, new LinkedHashMap<>(), "parameter 1"));
         // and the check does check: the same call misdeclared is refused
-        Impl wrong = new Impl.Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+        Impl<?> wrong = new Impl.Call<>("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
                 Impl.Dispatch.STATIC_CLASS, List.of(Devices.entropy()));
         assertThrows(LinkException.class, () -> Configure.checkImpl(wrong, layer, new LinkedHashMap<>(), "parameter 1"));
     }
