@@ -28,13 +28,14 @@ public final class MethodReference {
      */
     public static Class<? extends Unikernel> startOf(Serializable start) {
         SerializedLambda s = read(start, "Job.start");
-        String target = dotted(s.getImplClass()) + "::" + s.getImplMethodName();
+        // the receiver's type as the description wrote it: start may be declared by a superclass
+        MethodTypeDesc instantiated = MethodTypeDesc.ofDescriptor(s.getInstantiatedMethodType());
+        String receiver = instantiated.parameterCount() == 0 || instantiated.parameterType(0).isPrimitive()
+                ? "L" + s.getImplClass() + ";" : instantiated.parameterType(0).descriptorString();
         if (s.getImplMethodKind() != MethodHandleInfo.REF_invokeVirtual || !s.getImplMethodName().equals("start")) {
             throw new IllegalArgumentException("Job.start takes the main class's start method, as Main::start, not "
-                    + target);
+                    + binaryName(receiver) + "::" + s.getImplMethodName());
         }
-        // the receiver's type as the description wrote it: start may be declared by a superclass
-        String receiver = MethodTypeDesc.ofDescriptor(s.getInstantiatedMethodType()).parameterType(0).descriptorString();
         Class<?> main = load(binaryName(receiver), start);
         if (!Unikernel.class.isAssignableFrom(main)) {
             throw new IllegalArgumentException("Job.start: " + main.getName() + " does not implement mirage.core.Unikernel");
