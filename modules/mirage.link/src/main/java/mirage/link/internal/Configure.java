@@ -66,6 +66,39 @@ public final class Configure {
     public static Plan run(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
             String profile, Progress progress)
             throws LinkException {
+        return configure(layout, libraries, target, keys, profile, progress).plan();
+    }
+
+    /**
+     * A configure key the description declares, and the value this configuration took.
+     *
+     * @param name the key, without {@code --}
+     * @param value the value taken: given, remembered, or the default
+     * @param defaultChoice the value when none is given
+     * @param choices every value, in the description's order
+     */
+    public record Key(String name, String value, String defaultChoice, List<String> choices) {
+        public Key {
+            choices = List.copyOf(choices);
+        }
+    }
+
+    /**
+     * What configure resolved, with the configure keys the description declares.
+     *
+     * @param plan the plan
+     * @param keys the declared keys, sorted by name
+     */
+    public record Configured(Plan plan, List<Key> keys) {
+        public Configured {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** As {@link #run(Layout, List, Target, java.util.Map, String, Progress)}, with the declared keys. */
+    public static Configured configure(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
+            String profile, Progress progress)
+            throws LinkException {
         if (target != Target.SOLO5) {
             throw new LinkException("target " + target.word() + " cannot be linked yet: module "
                     + target.module() + " has no implementation; use -t solo5");
@@ -92,7 +125,13 @@ public final class Configure {
                 List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
         ModuleLayer layer = appLayer(withApp, app.name());
         Job described = describe(layout.config(), layer, app.name());
-        Job job = new Job(described.name(), described.main(), select(described.start(), keys));
+        java.util.Map<String, Impl.Select<?>> declared = new java.util.TreeMap<>();
+        Job job = new Job(described.name(), described.main(), select(described.start(), keys, declared));
+        List<Key> declaredKeys = new ArrayList<>();
+        for (Impl.Select<?> sel : declared.values()) {
+            declaredKeys.add(new Key(sel.key(), keys.getOrDefault(sel.key(), sel.defaultChoice()), sel.defaultChoice(),
+                    List.copyOf(sel.choices().keySet())));
+        }
 
         Class<? extends Unikernel> main = job.main().orElseThrow(() ->
                 new LinkException(DESCRIPTION + ": the job names no main class: build it with Job.named(NAME).start(Main::start)"));
@@ -107,8 +146,8 @@ public final class Configure {
         Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
                 new TreeSet<>(), manifest, profile);
         SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
-        return new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(), args,
-                modules, manifest, profile);
+        return new Configured(new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(),
+                args, modules, manifest, profile), declaredKeys);
     }
 
     /**
@@ -116,7 +155,12 @@ public final class Configure {
      * its default); fails on keys no select declares and on values a select does not offer.
      */
     static List<Impl<?>> select(List<Impl<?>> start, java.util.Map<String, String> keys) throws LinkException {
-        java.util.Map<String, Impl.Select<?>> declared = new java.util.TreeMap<>();
+        return select(start, keys, new java.util.TreeMap<>());
+    }
+
+    /** As {@link #select(List, java.util.Map)}; every select met is put in {@code declared} by key. */
+    private static List<Impl<?>> select(List<Impl<?>> start, java.util.Map<String, String> keys,
+            java.util.Map<String, Impl.Select<?>> declared) throws LinkException {
         List<Impl<?>> out = new ArrayList<>();
         for (Impl<?> i : start) {
             out.add(select(i, keys, declared));

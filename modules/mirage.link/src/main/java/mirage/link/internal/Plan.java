@@ -89,7 +89,10 @@ public record Plan(
 
     /**
      * The text form: a header, then one {@code key<TAB>value...} line per fact, fields escaped
-     * ({@code \\}, {@code \t}, {@code \n}). Deterministic: same plan, same bytes.
+     * ({@code \\}, {@code \t}, {@code \n}): the unikernel, its module set, its runtime
+     * arguments, the device graph's nodes in evaluation order ({@code node N WHAT TYPE}, inputs
+     * as {@code #N}), the node each start parameter is given ({@code start I #N}) and the
+     * manifest's devices. Deterministic: same plan, same bytes.
      */
     public String encode() {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
@@ -104,8 +107,12 @@ public record Plan(
             line(b, "arg", a.name(), a.type().name(),
                     a.defaultText().map(d -> "default=" + d).orElse("required"), a.doc());
         }
+        Graph graph = graph();
+        for (Graph.Node n : graph.nodes()) {
+            line(b, "node", Integer.toString(n.id()), label(n), n.impl().type());
+        }
         for (int i = 0; i < start.size(); i++) {
-            line(b, "start", Integer.toString(i), describe(start.get(i)));
+            line(b, "start", Integer.toString(i), "#" + graph.start().get(i));
         }
         for (Manifest.Entry d : manifest.devices()) {
             line(b, "device", d.kind().name(), d.name());
@@ -127,7 +134,18 @@ public record Plan(
         throw new LinkException("boot plan has no 'modules' line");
     }
 
-    /** One line a human reads: what a start parameter is made from. */
+    /** What a node of the graph is, its inputs by number: {@code mirage.core.Rng.drbg(#8)}. */
+    static String label(Graph.Node n) {
+        if (n.impl() instanceof Impl.Call<?> c) {
+            List<String> inputs = new ArrayList<>();
+            n.inputs().forEach(i -> inputs.add("#" + i));
+            return c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")"
+                    + (c.instance().isEmpty() ? "" : " instance " + c.instance());
+        }
+        return describe(n.impl());
+    }
+
+    /** One line a human reads: what a start parameter is made from, as a tree. */
     static String describe(Impl<?> impl) {
         return switch (impl) {
             case Impl.PlatformValue p -> "platform";

@@ -16,7 +16,10 @@ class PlanTest {
         assertTrue(text.startsWith(Plan.HEADER + "\n"));
         assertTrue(text.contains("arg\ttext\tSTRING\tdefault=a b\\tc\tSome text.\n"), text);
         assertTrue(text.contains("arg\tpause\tDURATION\tdefault=250ms\tA pause.\n"), text);
-        assertTrue(text.contains("start\t0\tmirage.core.spi.Platform.console(platform)\n"), text);
+        assertTrue(text.contains("node\t1\tplatform\tmirage.core.spi.Platform\n"
+                + "node\t2\tmirage.core.spi.Platform.console(#1)\tmirage.core.Console\n"), text);
+        assertTrue(text.contains("start\t0\t#2\n"), text);
+        assertTrue(text.contains("start\t3\t#5\n") && text.contains("start\t7\t#5\n"), "--count is one node: " + text);
     }
 
     @Test
