@@ -34,8 +34,11 @@ import mirage.tls.ServerConfig;
  *
  * <p>The types named here come from the library modules ({@code mirage.net}, {@code mirage.tls},
  * ...), which {@code mirage.link} requires only at compile time ({@code requires static}): the
- * link tool runs without them, and a description compiles against those its unikernel uses.
+ * link tool runs without them, and a description compiles against those its unikernel uses
+ * (so javac's "not indirectly exported" lint is off here: a description's unikernel requires
+ * the modules of the types it takes).
  */
+@SuppressWarnings("exports")
 public interface Devices {
 
     /** The platform. */

@@ -11,12 +11,9 @@ import java.lang.classfile.MethodModel;
 import java.lang.classfile.instruction.InvokeInstruction;
 import java.lang.invoke.MethodHandles;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import mirage.core.Arguments;
-import mirage.core.Console;
-import mirage.core.Entropy;
 import mirage.core.spi.Boot;
 import mirage.core.spi.EventLoop;
 import mirage.core.spi.Manifest;
@@ -94,7 +91,7 @@ class GraphTest {
         // hidden, so as not to clash with the MirageBoot other tests define in this loader
         Class<?> boot = MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
         Boot.Entry entry = (Boot.Entry) boot.getConstructor().newInstance();
-        Platform platform = new EntropyPlatform(dst -> java.util.Arrays.fill(dst, (byte) 1));
+        Platform platform = new TestPlatform(null, dst -> java.util.Arrays.fill(dst, (byte) 1));
         Arguments arguments = Arguments.parse(List.of(), List.of());
         entry.start(new Boot.Context() {
             @Override public Platform platform() { return platform; }
@@ -105,18 +102,5 @@ class GraphTest {
         assertSame(got[0], got[1], "one DRBG");
         assertSame(got[2], got[3], "one store");
         assertNotSame(got[2], got[4], "the cache is an instance of its own");
-    }
-
-    private record EntropyPlatform(Entropy entropy) implements Platform {
-        @Override public String name() { return "fake"; }
-        @Override public Console console() { throw new UnsupportedOperationException(); }
-        @Override public long monotonicNanos() { return 0; }
-        @Override public long wallClockNanos() { return 0; }
-        @Override public Manifest manifest() { return Manifest.EMPTY; }
-        @Override public List<String> bind(List<String> argv) { return argv; }
-        @Override public Optional<mirage.core.spi.Device> device(String name) { return Optional.empty(); }
-        @Override public long yield(long deadlineNanos) { return 0; }
-        @Override public void wake() { }
-        @Override public void close() { }
     }
 }
