@@ -60,6 +60,32 @@ class ConfigureTest {
     }
 
     @Test
+    void a_job_made_without_the_typed_steps_is_still_checked_by_configure() throws IOException {
+        Path uk = Mirage.copyExample("hello", work.resolve("untyped"));
+        Files.writeString(uk.resolve("Config.java"), """
+                import hello.Hello;
+                import java.util.List;
+                import java.util.Optional;
+                import mirage.core.RuntimeArg;
+                import mirage.link.Description;
+                import mirage.link.Devices;
+                import mirage.link.Job;
+
+                public final class Config implements Description {
+                    @Override
+                    public Job describe() {
+                        return new Job("hello", Optional.of(Hello.class), List.of(Devices.sleep(), Devices.sleep(),
+                                Devices.arg(RuntimeArg.string("hello", "hi", "Hello.")), Devices.arg(RuntimeArg.integer("count", 1, "Count."))));
+                    }
+                }
+                """);
+        Mirage.Result r = mirage("configure", uk.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("mirage: Config.java: parameter 1 of start (mirage.core.Console) is given "
+                + "mirage.time.Sleep.on(loop), a mirage.time.Sleep"), r.err());
+    }
+
+    @Test
     void a_target_without_an_implementation_is_refused_early() throws IOException {
         Path uk = Mirage.copyExample("hello", work.resolve("xen"));
         Mirage.Result r = mirage("configure", uk.toString(), "-t", "xen");
