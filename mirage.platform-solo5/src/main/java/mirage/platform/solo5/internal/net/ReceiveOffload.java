@@ -19,7 +19,9 @@ import java.nio.ByteOrder;
  *       it, {@code tp_vlan_tci}, put back in), and with {@code NEEDS_CSUM} the checksum is
  *       completed: the ones'-complement sum from {@code csum_start} to the end, complemented,
  *       written at {@code csum_start + csum_offset} (0 written as 0xffff), as Linux's
- *       {@code skb_checksum_help} does. {@code DATA_VALID} frames are taken as they are.
+ *       {@code skb_checksum_help} does. {@code DATA_VALID} frames are taken as they are. A
+ *       checksum that would start in the Ethernet header, end past the frame or sit at an odd
+ *       offset from its start is malformed.
  *   <li>{@code GSO_TCPV4} (with or without the ECN bit): the frame is cut into segments of
  *       {@code gso_size} payload bytes as Linux's {@code tcp_gso_segment} would (headers copied,
  *       IPv4 total length, Identification (+1 per segment) and header checksum rewritten,
@@ -122,7 +124,8 @@ final class ReceiveOffload {
             // csum_start counts from the frame as the kernel holds it, without the tag
             long start = (long) csumStart + tag;
             long field = start + csumOffset;
-            if (start < ETHERNET + tag || field + 2 > total) {
+            // an odd offset is no 16-bit checksum of the range (Linux's are 16 for TCP, 6 for UDP)
+            if (start < ETHERNET + tag || field + 2 > total || (csumOffset & 1) != 0) {
                 return Outcome.MALFORMED;
             }
             int sum = fold(add(0, out, start, (int) (total - start)));
