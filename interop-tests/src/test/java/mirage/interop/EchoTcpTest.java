@@ -229,7 +229,7 @@ class EchoTcpTest {
     }
 
     /** A counter of /proc/net/snmp in {@code netns}: the value under {@code name} in the {@code group} lines. */
-    private static long snmp(Host.Netns netns, String group, String name) {
+    static long snmp(Host.Netns netns, String group, String name) {
         java.util.List<String> lines = netns.exec("cat", "/proc/net/snmp").out().lines()
                 .filter(l -> l.startsWith(group + ":")).toList();
         java.util.List<String> names = java.util.List.of(lines.get(0).split("\\s+"));
