@@ -36,8 +36,9 @@ import mirage.platform.solo5.internal.net.NetBinder;
  * random source, and {@code yield}.
  *
  * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do.
- * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}) or a
- * framed stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
+ * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}), an
+ * existing Ethernet interface through AF_PACKET ({@code --net:NAME=if:IFACE}) or a framed
+ * stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
  * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does.
  *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at

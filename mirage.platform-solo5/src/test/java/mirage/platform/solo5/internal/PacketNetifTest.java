@@ -254,6 +254,17 @@ class PacketNetifTest extends KernelPeerTest {
     }
 
     @Test
+    void bringUp_setsADownInterfaceUp_forAMicroVmsInit() throws Exception {
+        ip("link", "set", ifname, "down");
+        assertTrue(!PacketNetif.probe(ifname).up());
+        PacketNetif.bringUp(ifname);
+        assertTrue(PacketNetif.probe(ifname).up());
+        assertTrue(ip("link", "show", ifname).contains(",UP"), ip("link", "show", ifname));
+        received.clear();
+        resolveKernel(); // the bound device goes on
+    }
+
+    @Test
     void refusals_missingDownNotEthernetAndAnMtuTooLarge() throws Exception {
         Solo5BindTest.assertRefused(Problem.DEVICE, "--net:service", "cannot attach --net:service to interface mpq" + suffix
                 + ": SIOCGIFINDEX mpq" + suffix + ": ENODEV (No such device): there is no interface of that name in this network"

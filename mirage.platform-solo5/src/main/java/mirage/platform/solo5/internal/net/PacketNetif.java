@@ -58,6 +58,7 @@ public final class PacketNetif extends VnetNetif {
     /** {@code ETH_P_ALL}, every protocol, in network order as {@code sll_protocol} wants it. */
     static final short ETH_P_ALL_NETWORK = (short) 0x0300;
     static final long SIOCGIFFLAGS = 0x8913;
+    static final long SIOCSIFFLAGS = 0x8914;
     static final long SIOCGIFMTU = 0x8921;
     static final long SIOCGIFHWADDR = 0x8927;
     static final long SIOCGIFINDEX = 0x8933;
@@ -133,6 +134,38 @@ public final class PacketNetif extends VnetNetif {
                 byte[] mac = new byte[6];
                 MemorySegment.copy(req, JAVA_BYTE, 18, mac, 0, 6);
                 return new Link(ifname, index, hardwareType, MacAddress.of(mac), flags, mtu);
+            } finally {
+                Libc.close(state, fd);
+            }
+        }
+    }
+
+    /**
+     * Brings interface {@code ifname} up ({@code IFF_UP}, as {@code ip link set IFNAME up}), for a
+     * microVM's PID 1, which has no ip(8) to do it before its NICs are bound. The binding itself
+     * never changes an interface: one that is down is refused.
+     *
+     * @throws HostException naming the failing call and errno ({@code EPERM}: no
+     *     {@code CAP_NET_ADMIN}; {@code ENODEV}: no such interface)
+     */
+    public static void bringUp(String ifname) throws HostException {
+        byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
+        if (bytes.length == 0 || bytes.length >= TapNetif.IFNAMSIZ) {
+            throw new IllegalArgumentException("interface name of " + bytes.length + " bytes");
+        }
+        try (Arena a = Arena.ofConfined()) {
+            MemorySegment state = Libc.errnoState(a);
+            int fd = Libc.socket(state, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                throw new HostException("socket AF_PACKET", Libc.errno(state));
+            }
+            try {
+                MemorySegment req = a.allocate(TapNetif.IFREQ, 8);
+                int flags = ifreqInt(state, fd, req, bytes, SIOCGIFFLAGS, ifname);
+                req.set(JAVA_SHORT, 16, (short) (flags | IFF_UP));
+                if (Libc.ioctl(state, fd, SIOCSIFFLAGS, req) < 0) {
+                    throw new HostException("SIOCSIFFLAGS " + ifname, Libc.errno(state));
+                }
             } finally {
                 Libc.close(state, fd);
             }
