@@ -155,6 +155,9 @@ public final class NetBinder {
     /** Why {@code name} cannot be a Linux interface name, or null (Linux's dev_valid_name). */
     static String ifnameProblem(String name) {
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            return "it is empty";
+        }
         if (bytes >= TapNetif.IFNAMSIZ) {
             return "it is " + bytes + " bytes; Linux allows at most " + (TapNetif.IFNAMSIZ - 1) + " (IFNAMSIZ " + TapNetif.IFNAMSIZ
                     + "); for a stream socket write unix:PATH";
