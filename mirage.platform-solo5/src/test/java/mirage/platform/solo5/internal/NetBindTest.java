@@ -79,8 +79,8 @@ class NetBindTest {
         Solo5BindTest.assertRefused(Problem.MALFORMED, "--net:service", "bad interface name in --net:service=if:: it is empty",
                 refused("--net:service=if:"));
         Solo5BindTest.assertRefused(Problem.MALFORMED, "--net:service",
-                "bad interface name in --net:service=if:veth-name-of-16: it is 16 bytes; Linux allows at most 15 (IFNAMSIZ 16);"
-                        + " for a stream socket write unix:PATH", refused("--net:service=if:veth-name-of-16"));
+                "bad interface name in --net:service=if:veth-name-of-16b: it is 16 bytes; Linux allows at most 15 (IFNAMSIZ 16);"
+                        + " for a stream socket write unix:PATH", refused("--net:service=if:veth-name-of-16b"));
         for (String bad : List.of("a/b", "a:b", "a b", ".", "..", "t\u00e9", "if:x")) {
             ArgumentException e = refused("--net:service=if:" + bad);
             assertEquals(Problem.MALFORMED, e.problem(), bad);
