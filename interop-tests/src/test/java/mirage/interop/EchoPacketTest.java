@@ -3,12 +3,10 @@ package mirage.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -95,24 +93,19 @@ class EchoPacketTest {
     @Test
     @Order(1)
     void kernelPings_everyEchoRequestAnswered() {
-        Mirage.Result r = kernel.exec("ping", "-c", "5", "-i", "0.2", "-W", "3", US);
-        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+        EchoImageTest.assertPingsAnswered(kernel, US);
     }
 
     @Test
     @Order(2)
     void kernelPings8000Bytes_reassembledAndAnsweredInFragments() {
-        Mirage.Result r = kernel.exec("ping", "-c", "3", "-i", "0.3", "-s", "8000", "-W", "3", US);
-        assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
-        assertTrue(r.out().contains("8008 bytes from " + US), r.out());
+        EchoImageTest.assertLargePingsAnswered(kernel, US);
     }
 
     @Test
     @Order(3)
     void arping_resolvesOurAddressToOurMac() {
-        Mirage.Result r = kernel.exec("arping", "-c", "2", "-w", "5", "-I", KERNEL, US);
-        String out = r.out().toLowerCase(Locale.ROOT);
-        assertTrue(out.contains("reply from " + US + " [" + MAC + "]"), r.out());
+        EchoImageTest.assertArpingResolves(kernel, KERNEL, US, MAC);
     }
 
     @Test
@@ -135,28 +128,7 @@ class EchoPacketTest {
     @Test
     @Order(5)
     void tcpEcho_2MBBothWays_arriveWhole() throws Exception {
-        Path script = work.resolve("echo2m.py");
-        Files.writeString(script, """
-                import socket, sys, threading, hashlib
-                data = bytes((i * 13 + i // 256) % 256 for i in range(2_000_000))
-                s = socket.create_connection((sys.argv[1], 7), timeout=60)
-                def send():
-                    s.sendall(data)
-                    s.shutdown(socket.SHUT_WR)
-                t = threading.Thread(target=send)
-                t.start()
-                got = bytearray()
-                while True:
-                    chunk = s.recv(65536)
-                    if not chunk:
-                        break
-                    got += chunk
-                t.join()
-                print("same", hashlib.sha256(got).digest() == hashlib.sha256(data).digest(), len(got))
-                """);
-        Mirage.Result r = kernel.execQuietly(Duration.ofMinutes(2), "python3", script.toString(), US);
-        assertEquals(0, r.exit(), r.out() + r.err());
-        assertEquals("same True 2000000", r.out().strip());
+        assertEquals("same True 2000000", EchoTcpTest.echoBothWays(kernel, work, US, 0).strip());
     }
 
     /**

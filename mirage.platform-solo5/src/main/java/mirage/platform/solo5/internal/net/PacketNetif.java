@@ -114,29 +114,15 @@ public final class PacketNetif extends VnetNetif {
      *     without {@code AF_PACKET})
      */
     public static Link probe(String ifname) throws HostException {
-        byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length == 0 || bytes.length >= TapNetif.IFNAMSIZ) {
-            throw new IllegalArgumentException("interface name of " + bytes.length + " bytes");
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = Libc.errnoState(a);
-            int fd = Libc.socket(state, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw new HostException("socket AF_PACKET", Libc.errno(state));
-            }
-            try {
-                MemorySegment req = a.allocate(TapNetif.IFREQ, 8);
-                int index = ifreqInt(state, fd, req, bytes, SIOCGIFINDEX, ifname);
-                int flags = ifreqInt(state, fd, req, bytes, SIOCGIFFLAGS, ifname) & 0xffff;
-                int mtu = ifreqInt(state, fd, req, bytes, SIOCGIFMTU, ifname);
-                ifreqInt(state, fd, req, bytes, SIOCGIFHWADDR, ifname);
-                int hardwareType = req.get(JAVA_SHORT, 16) & 0xffff;
-                byte[] mac = new byte[6];
-                MemorySegment.copy(req, JAVA_BYTE, 18, mac, 0, 6);
-                return new Link(ifname, index, hardwareType, MacAddress.of(mac), flags, mtu);
-            } finally {
-                Libc.close(state, fd);
-            }
+        try (InterfaceControl c = new InterfaceControl(ifname)) {
+            int index = c.get(SIOCGIFINDEX);
+            int flags = c.get(SIOCGIFFLAGS) & 0xffff;
+            int mtu = c.get(SIOCGIFMTU);
+            c.get(SIOCGIFHWADDR);
+            int hardwareType = c.ifreq.get(JAVA_SHORT, 16) & 0xffff;
+            byte[] mac = new byte[6];
+            MemorySegment.copy(c.ifreq, JAVA_BYTE, 18, mac, 0, 6);
+            return new Link(ifname, index, hardwareType, MacAddress.of(mac), flags, mtu);
         }
     }
 
@@ -149,38 +135,57 @@ public final class PacketNetif extends VnetNetif {
      *     {@code CAP_NET_ADMIN}; {@code ENODEV}: no such interface)
      */
     public static void bringUp(String ifname) throws HostException {
-        byte[] bytes = ifname.getBytes(StandardCharsets.US_ASCII);
-        if (bytes.length == 0 || bytes.length >= TapNetif.IFNAMSIZ) {
-            throw new IllegalArgumentException("interface name of " + bytes.length + " bytes");
-        }
-        try (Arena a = Arena.ofConfined()) {
-            MemorySegment state = Libc.errnoState(a);
-            int fd = Libc.socket(state, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
-            if (fd < 0) {
-                throw new HostException("socket AF_PACKET", Libc.errno(state));
-            }
-            try {
-                MemorySegment req = a.allocate(TapNetif.IFREQ, 8);
-                int flags = ifreqInt(state, fd, req, bytes, SIOCGIFFLAGS, ifname);
-                req.set(JAVA_SHORT, 16, (short) (flags | IFF_UP));
-                if (Libc.ioctl(state, fd, SIOCSIFFLAGS, req) < 0) {
-                    throw new HostException("SIOCSIFFLAGS " + ifname, Libc.errno(state));
-                }
-            } finally {
-                Libc.close(state, fd);
-            }
+        try (InterfaceControl c = new InterfaceControl(ifname)) {
+            int flags = c.get(SIOCGIFFLAGS);
+            c.ifreq.set(JAVA_SHORT, 16, (short) (flags | IFF_UP));
+            c.call(SIOCSIFFLAGS);
         }
     }
 
-    /** Issues {@code request} for {@code ifname} on a cleared {@code ifreq}; returns the int at its union. */
-    private static int ifreqInt(MemorySegment state, int fd, MemorySegment req, byte[] ifname, long request, String name)
-            throws HostException {
-        req.fill((byte) 0);
-        MemorySegment.copy(ifname, 0, req, JAVA_BYTE, 0, ifname.length);
-        if (Libc.ioctl(state, fd, request, req) < 0) {
-            throw new HostException(ioctlName(request) + " " + name, Libc.errno(state));
+    /** A packet socket for the interface {@code ioctl}s on one {@code struct ifreq}; closed with it. */
+    private static final class InterfaceControl implements AutoCloseable {
+        private final Arena arena = Arena.ofConfined();
+        private final MemorySegment state = Libc.errnoState(arena);
+        private final MemorySegment ifreq = arena.allocate(TapNetif.IFREQ, 8);
+        private final String ifname;
+        private final byte[] name;
+        private final int fd;
+
+        InterfaceControl(String ifname) throws HostException {
+            this.ifname = ifname;
+            this.name = ifname.getBytes(StandardCharsets.US_ASCII);
+            if (name.length == 0 || name.length >= TapNetif.IFNAMSIZ) {
+                arena.close();
+                throw new IllegalArgumentException("interface name of " + name.length + " bytes");
+            }
+            fd = Libc.socket(state, Libc.AF_PACKET, Libc.SOCK_RAW | Libc.SOCK_CLOEXEC, 0);
+            if (fd < 0) {
+                int errno = Libc.errno(state);
+                arena.close();
+                throw new HostException("socket AF_PACKET", errno);
+            }
         }
-        return req.get(JAVA_INT, 16);
+
+        /** Issues {@code request} on a cleared {@code ifreq} naming the interface; returns the int at its union. */
+        int get(long request) throws HostException {
+            ifreq.fill((byte) 0);
+            MemorySegment.copy(name, 0, ifreq, JAVA_BYTE, 0, name.length);
+            call(request);
+            return ifreq.get(JAVA_INT, 16);
+        }
+
+        /** Issues {@code request} on {@code ifreq} as it is. */
+        void call(long request) throws HostException {
+            if (Libc.ioctl(state, fd, request, ifreq) < 0) {
+                throw new HostException(ioctlName(request) + " " + ifname, Libc.errno(state));
+            }
+        }
+
+        @Override
+        public void close() {
+            Libc.close(state, fd);
+            arena.close();
+        }
     }
 
     private static String ioctlName(long request) {
@@ -189,6 +194,9 @@ public final class PacketNetif extends VnetNetif {
         }
         if (request == SIOCGIFFLAGS) {
             return "SIOCGIFFLAGS";
+        }
+        if (request == SIOCSIFFLAGS) {
+            return "SIOCSIFFLAGS";
         }
         return request == SIOCGIFMTU ? "SIOCGIFMTU" : "SIOCGIFHWADDR";
     }

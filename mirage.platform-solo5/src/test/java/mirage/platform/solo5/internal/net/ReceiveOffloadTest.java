@@ -196,18 +196,14 @@ class ReceiveOffloadTest {
         int tcpv4 = VirtioNetHeader.GSO_TCPV4;
         assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 0, 34, 16), frame, -1), "gso_size 0");
         assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1481, 34, 16), frame, -1), "segments over the MTU");
-        byte[] fragment = frame.clone();
-        fragment[14 + 6] = 0x20;
-        assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1448, 34, 16), fragment, -1), "a fragment");
-        byte[] shortTotal = frame.clone();
-        shortTotal[14 + 2] = 0;
-        assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1448, 34, 16), shortTotal, -1), "total length");
-        byte[] offset = frame.clone();
-        offset[34 + 12] = 0x40;
-        assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1448, 34, 16), offset, -1), "data offset 4 words");
-        byte[] udp = frame.clone();
-        udp[14 + 9] = 17;
-        assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1448, 34, 16), udp, -1), "not TCP");
+        // one byte of the super-frame changed: {offset, value, what that makes it}
+        Object[][] changes = {{14 + 6, 0x20, "a fragment"}, {14 + 2, 0, "a total length not the frame's"},
+            {34 + 12, 0x40, "a TCP data offset of 4 words"}, {14 + 9, 17, "not TCP"}, {14, 0x65, "not IPv4"}};
+        for (Object[] c : changes) {
+            byte[] bad = frame.clone();
+            bad[(int) c[0]] = (byte) (int) c[1];
+            assertEquals(ReceiveOffload.Outcome.MALFORMED, take(vnet(needs, tcpv4, 1448, 34, 16), bad, -1), (String) c[2]);
+        }
         assertEquals(0, delivered.size());
     }
 
