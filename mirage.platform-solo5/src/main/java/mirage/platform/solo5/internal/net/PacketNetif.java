@@ -29,14 +29,14 @@ import mirage.platform.solo5.internal.host.Libc;
  *       itself sends out of the ring.
  *   <li>Sending: one {@code writev} of the virtio header and the frame ({@link VnetNetif}), so
  *       TCP segmentation offload works as on a TAP: the kernel segments a super-frame only if
- *       the interface cannot take it whole. The ring-free send path copies the frame into the
- *       kernel: a {@code PACKET_TX_RING} lends its pages to the socket buffers, which Linux
- *       hands back to the sender before a local receiver has read them (docs/decisions/0032).
+ *       the interface cannot take it whole. No {@code PACKET_TX_RING}: on a veth the kernel
+ *       copies a ring slot's pages anyway, so a ring adds a copy into the slot and saves no
+ *       system call unless sends wait for the end of a loop turn (docs/decisions/0032).
  *   <li>MAC: a frame to our address must reach the socket and not the host's stack. Unless it is
  *       the interface's own, the address is added to the interface's unicast filter
  *       ({@code PACKET_ADD_MEMBERSHIP}, {@code PACKET_MR_UNICAST}; Linux falls back to
- *       promiscuous mode on a device without one, as a veth), for as long as the socket lives;
- *       the host's stack sees those frames as {@code PACKET_OTHERHOST} and drops them.
+ *       promiscuous mode on a device without one, as a veth) until the device is closed; the
+ *       host's stack sees those frames as {@code PACKET_OTHERHOST} and drops them.
  * </ul>
  *
  * <p>The interface is not configured: it must exist, be up and be Ethernet ({@link #probe});
@@ -356,16 +356,19 @@ public final class PacketNetif extends VnetNetif {
         }
         int slots = 0;
         while (slots < BUDGET && ring.ready()) {
-            switch (ring.check()) {
+            PacketRing.Verdict verdict = ring.check();
+            // a slot marked as copied has its frame waiting on the socket: read it whatever the
+            // verdict, so that the queue stays in step with the ring
+            long copied = (ring.status & PacketRing.TP_STATUS_COPY) != 0 ? read(copy, copy.byteSize()) : 0;
+            switch (verdict) {
                 case FRAME -> {
                     down = false;
                     take(ring.memory, ring.mac - VirtioNetHeader.LENGTH, ring.mac, ring.captured, ring.vlanTag);
                 }
                 case COPY -> {
                     down = false;
-                    long n = read(copy, copy.byteSize());
-                    if (n >= VirtioNetHeader.LENGTH) {
-                        take(copy, 0, VirtioNetHeader.LENGTH, (int) n - VirtioNetHeader.LENGTH, ring.vlanTag);
+                    if (copied >= VirtioNetHeader.LENGTH) {
+                        take(copy, 0, VirtioNetHeader.LENGTH, (int) copied - VirtioNetHeader.LENGTH, ring.vlanTag);
                     } else {
                         counters().rxError();
                     }
