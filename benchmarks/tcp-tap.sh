@@ -18,7 +18,10 @@
 # /dev/null; its wall time from start to the end of the body is measured (a socat client in
 # bidirectional mode capped every side at ~280 MB/s).
 # Ends with one line per mode: RESULT mode=M ratio=X ours_MBps=... linux_MBps=... (medians;
-# ratio = ours / linux), then the load average.
+# ratio = ours / linux), then the servers' CPU time per GB (user + system of the server process,
+# which includes the kernel's send path and, on these local links, the receive processing run in
+# its system calls: less sensitive to other load on the machine than the wall time), then the
+# load average.
 set -euo pipefail
 usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -61,6 +64,7 @@ for m in "${modes[@]}"; do
     ip netns add "$tap"
     ip netns exec "$tap" ip link set lo up
     ip netns exec "$tap" "$image/bin/echo" --net:service=tapb --ipv4=10.90.0.2/24 >/tmp/tcp-tap-echo.log 2>&1 &
+    tap_launcher=$!
     for _ in $(seq 1 100); do ip netns exec "$tap" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
     ip netns exec "$tap" ip addr add 10.90.0.1/24 dev tapb
     ip netns exec "$tap" ip link set tapb up
@@ -71,6 +75,7 @@ for m in "${modes[@]}"; do
     ip netns exec "$pko" ip link set vpk up
     ip netns exec "$pkc" ip addr add 10.92.0.1/24 dev vpc; ip netns exec "$pkc" ip link set vpc up
     ip netns exec "$pko" "$image/bin/echo" --net:service=if:vpk --ipv4=10.92.0.2/24 >/tmp/tcp-packet-echo.log 2>&1 &
+    packet_launcher=$!
   fi
 done
 sleep 1
@@ -100,24 +105,38 @@ while True:
             off += os.sendfile(c.fileno(), f.fileno(), off, n - off)
     c.close()
 ' "$blob" &
+linux_server=$!
 sleep 1
+# the server processes whose CPU time is counted: ip netns exec execs its command; an image's
+# launcher script starts the JVM as its child
+server_pid() { pgrep -P "$1" java || echo "$1"; }
+declare -A pid
+pid[linux]=$linux_server
+for m in "${modes[@]}"; do
+  if [ "$m" = tap ]; then pid[tap]=$(server_pid "$tap_launcher"); else pid[packet]=$(server_pid "$packet_launcher"); fi
+done
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
 
 fetch() { # namespace, address: microseconds for one transfer
   local ns=$1 addr=$2 t
   t=$(ip netns exec "$ns" curl -s -o /dev/null -w '%{time_total}' "http://$addr/bytes/$bytes")
   awk -v t="$t" 'BEGIN { printf "%d\n", t * 1000000 }'
 }
-declare -A us
+declare -A us cpu
 for i in $(seq 1 "$runs"); do
   line="run $i:"
   for m in linux "${modes[@]}"; do
+    before=$(ticks "${pid[$m]}")
     case $m in
       linux) t=$(fetch "$cli" 10.91.0.1) ;;
       tap) t=$(fetch "$tap" 10.90.0.2) ;;
       packet) t=$(fetch "$pkc" 10.92.0.2) ;;
     esac
+    c=$(( ($(ticks "${pid[$m]}") - before) * 1000 / hz ))
     us[$m]="${us[$m]:-} $t"
-    line="$line $m $t us,"
+    cpu[$m]="${cpu[$m]:-} $c"
+    line="$line $m $t us ${c} ms CPU,"
   done
   echo "${line%,}" >&2
 done
@@ -129,5 +148,13 @@ for m in "${modes[@]}"; do
   mo=$(median ${us[$m]})
   awk -v m="$m" -v b="$bytes" -v o="$mo" -v l="$ml" 'BEGIN {
     printf "RESULT mode=%s ratio=%.3f ours_MBps=%.1f linux_MBps=%.1f bytes=%d\n", m, l / o, b / o, b / l, b }'
+done
+# shellcheck disable=SC2086
+cl=$(median ${cpu[linux]})
+for m in "${modes[@]}"; do
+  # shellcheck disable=SC2086
+  co=$(median ${cpu[$m]})
+  awk -v m="$m" -v b="$bytes" -v o="$co" -v l="$cl" 'BEGIN {
+    printf "CPU mode=%s ours_ms_per_GB=%.0f linux_ms_per_GB=%.0f ratio=%.3f\n", m, o * 1e9 / b, l * 1e9 / b, (o > 0 ? l / o : 0) }'
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
