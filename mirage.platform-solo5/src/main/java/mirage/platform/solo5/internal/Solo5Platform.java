@@ -145,8 +145,11 @@ public final class Solo5Platform implements Platform {
         for (Manifest.Entry entry : manifest.devices()) {
             String option = "--" + entry.kind().option() + ":" + entry.name();
             if (!bound.containsKey(option)) {
+                String forms = entry.kind() == DeviceKind.NET_BASIC
+                        ? option + "=TAP, " + option + "=if:IFACE or " + option + "=unix:PATH"
+                        : option + "=PATH";
                 throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
-                        + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
+                        + ") is not bound: give " + forms);
             }
         }
         // Every device is bound as the manifest asks: attach block devices (files), then
