@@ -20,9 +20,9 @@ import mirage.platform.solo5.internal.host.Libc;
  * TAP is attached.
  *
  * <p>The virtio header never reaches the stack: it is stripped from what is read and written in
- * front of what is sent ({@link VnetNetif}). It carries TCP segmentation offload ({@link #tcpSegmentation()}):
- * the stack hands the kernel TCP frames of up to 64 KiB that it segments and checksums only if
- * it has to. {@code TUNSETOFFLOAD} 0 keeps the other direction plain: the kernel sends us
+ * front of what is sent ({@link VnetNetif}). It carries TCP segmentation offload
+ * ({@link #tcpSegmentation()}): the stack hands the kernel TCP frames of up to 64 KiB that it
+ * segments and checksums only if it has to. {@code TUNSETOFFLOAD} 0 keeps the other direction plain: the kernel sends us
  * MTU-sized frames with complete checksums. See docs/decisions/0027.
  */
 public final class TapNetif extends VnetNetif {
