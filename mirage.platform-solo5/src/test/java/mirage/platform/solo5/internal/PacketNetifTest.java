@@ -227,7 +227,7 @@ class PacketNetifTest extends KernelPeerTest {
     }
 
     @Test
-    void anInterfaceTakenDown_losesFrames_andDeliversAgainWhenUp() throws Exception {
+    void anInterfaceTakenDownAndUp_deliversAgain_andTheDeviceGoesOn() throws Exception {
         resolveKernel();
         ip("link", "set", ifname, "down");
         platform.yield(platform.monotonicNanos() + 100_000_000L);
