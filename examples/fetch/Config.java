@@ -5,7 +5,7 @@ import mirage.link.Devices;
 import mirage.link.Job;
 
 /**
- * The description of the fetch unikernel: one HTTP/1.1 GET over the stack of examples/echo
+ * The description of the fetch unikernel: one HTTP/1.1 GET (or PUT) over the stack of examples/echo
  * (the direct stack on device {@code service}, or {@code --stack=host}), reported on the
  * console, then exit.
  */
@@ -13,6 +13,8 @@ public final class Config implements Description {
     static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 address of the HTTP server.");
     static final RuntimeArg<Integer> PORT = RuntimeArg.integer("port", 80, "TCP port of the HTTP server.");
     static final RuntimeArg<String> PATH = RuntimeArg.string("path", "/", "Path to GET.");
+    static final RuntimeArg<Long> PUT = RuntimeArg.longInteger("put", 0,
+            "PUT this many bytes (byte i = i mod 251) to the path instead of a GET (0: GET).");
 
     @Override
     public Job describe() {
@@ -23,6 +25,7 @@ public final class Config implements Description {
                 .with(Devices.monotonicClock())
                 .with(Devices.arg(SERVER))
                 .with(Devices.arg(PORT))
-                .with(Devices.arg(PATH));
+                .with(Devices.arg(PATH))
+                .with(Devices.arg(PUT));
     }
 }

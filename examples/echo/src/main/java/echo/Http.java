@@ -218,6 +218,7 @@ public final class Http {
         byte[] buf = new byte[MAX_HEAD + 1024];
         int have = 0;
         ByteBuffer in = ByteBuffer.wrap(buf);
+        boolean corked = false;
         while (true) {
             Parsed p = parse(buf, have);
             switch (p) {
@@ -226,6 +227,8 @@ public final class Http {
                         respondError(c, 431, "Request Header Fields Too Large");
                         return;
                     }
+                    uncorkIf(c, corked);
+                    corked = false;
                     int n = c.read(in.limit(buf.length).position(have));
                     if (n == Flow.EOF) {
                         return;
@@ -233,6 +236,7 @@ public final class Http {
                     have += n;
                 }
                 case Parsed.Bad b -> {
+                    uncorkIf(c, corked);
                     respondError(c, b.status(), b.reason());
                     return;
                 }
@@ -240,14 +244,27 @@ public final class Http {
                     Request r = h.request();
                     respond(c, r, route(r));
                     if (!r.keepAlive()) {
+                        uncorkIf(c, corked);
                         c.shutdown(Flow.Direction.WRITE);
                         drain(c);
                         return;
                     }
                     System.arraycopy(buf, h.length(), buf, 0, have - h.length());
                     have -= h.length();
+                    // Pipelined requests already here: their responses leave together, once
+                    // every request read so far is answered (no response waits behind another).
+                    if (have > 0 && !corked) {
+                        c.cork();
+                        corked = true;
+                    }
                 }
             }
+        }
+    }
+
+    private static void uncorkIf(Flow c, boolean corked) throws FlowException {
+        if (corked) {
+            c.uncork();
         }
     }
 
@@ -266,17 +283,25 @@ public final class Http {
             write(c, h, head ? new byte[0] : resp.fixedBody());
             return;
         }
-        c.write(ByteBuffer.wrap(h));
         if (head) {
+            c.write(ByteBuffer.wrap(h));
             return;
         }
-        long left = length;
         ByteBuffer chunk = ByteBuffer.wrap(PATTERN);
+        if (length <= PATTERN.length) {
+            c.writev(ByteBuffer.wrap(h), chunk.limit((int) length)); // one message: one segment when it fits
+            return;
+        }
+        // a body in pieces: corked, so that no piece's short tail waits for the client's ACK
+        c.cork();
+        c.write(ByteBuffer.wrap(h));
+        long left = length;
         while (left > 0) {
             int n = (int) Math.min(left, PATTERN.length);
             c.write(chunk.clear().limit(n));
             left -= n;
         }
+        c.uncork();
     }
 
     private static byte[] head(int status, String reason, String type, long length, boolean keepAlive) {

@@ -34,9 +34,13 @@ public final class KvHttp {
 
     private KvHttp() {}
 
-    /** A request head. {@code contentLength} is -1 when absent. */
+    /**
+     * A request head. {@code contentLength} is -1 when absent; {@code expectContinue} when the
+     * client waits for {@code 100 Continue} before it sends its body (RFC 9110 section 10.1.1:
+     * curl does for uploads).
+     */
     public record Request(String method, String target, boolean keepAlive, long contentLength, boolean chunked,
-            Optional<String> author) {}
+            Optional<String> author, boolean expectContinue) {}
 
     /** What {@link #parse} found. */
     public sealed interface Parsed {
@@ -48,6 +52,8 @@ public final class KvHttp {
     }
 
     /** Parses the request head at the start of {@code buf[0, length)}; never throws. */
+    private static final byte[] CONTINUE = "HTTP/1.1 100 Continue\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+
     public static Parsed parse(byte[] buf, int length) {
         int end = -1;
         int n = Math.min(length, MAX_HEAD + 4);
@@ -78,6 +84,7 @@ public final class KvHttp {
         long contentLength = -1;
         boolean chunked = false;
         Optional<String> author = Optional.empty();
+        boolean expectContinue = false;
         for (int i = 1; i < lines.length; i++) {
             String line = lines[i];
             if (line.isEmpty()) {
@@ -104,10 +111,12 @@ public final class KvHttp {
                 }
                 case "transfer-encoding" -> chunked = true;
                 case "x-author" -> author = Optional.of(value);
+                case "expect" -> expectContinue |= value.equalsIgnoreCase("100-continue");
                 default -> { }
             }
         }
-        return new Parsed.Head(new Request(parts[0], parts[1], !close && (http11 || keepAlive), contentLength, chunked, author), end);
+        return new Parsed.Head(new Request(parts[0], parts[1], !close && (http11 || keepAlive), contentLength, chunked, author,
+                expectContinue && http11), end);
     }
 
     private static boolean token(String s) {
@@ -229,8 +238,13 @@ public final class KvHttp {
         byte[] buf = new byte[MAX_HEAD + 1024];
         int have = 0;
         ByteBuffer in = ByteBuffer.wrap(buf);
+        boolean corked = false;
         while (true) {
             Parsed p = parse(buf, have);
+            if (p instanceof Parsed.More && corked) {
+                c.uncork(); // every request read so far is answered: the responses leave together
+                corked = false;
+            }
             if (p instanceof Parsed.More) {
                 if (have == buf.length) {
                     finish(c, Response.text(431, "Request Header Fields Too Large", "request head too large\n"));
@@ -265,6 +279,9 @@ public final class KvHttp {
             int consumed = h.length() + fromBuffer;
             System.arraycopy(buf, consumed, buf, 0, have - consumed);
             have -= consumed;
+            if (r.expectContinue() && body.size() < bodyLength) {
+                c.write(ByteBuffer.wrap(CONTINUE)); // else the client waits (curl: 1 s) before it sends the body
+            }
             ByteBuffer chunk = ByteBuffer.allocate(16 * 1024);
             while (body.size() < bodyLength) {
                 int n = c.read(chunk.clear().limit(Math.min(chunk.capacity(), bodyLength - body.size())));
@@ -279,6 +296,10 @@ public final class KvHttp {
                 c.shutdown(Flow.Direction.WRITE);
                 drain(c);
                 return;
+            }
+            if (have > 0 && !corked) {
+                c.cork(); // pipelined requests already here: no response waits behind another's ACK
+                corked = true;
             }
         }
     }

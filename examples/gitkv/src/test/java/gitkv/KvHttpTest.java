@@ -63,6 +63,36 @@ class KvHttpTest {
         assertEquals("DELETE /a/b", log.get(0).message());
     }
 
+    /** curl's uploads wait for 100 Continue (RFC 9110 section 10.1.1): without it, a second per PUT. */
+    @Test
+    void expectContinue_answeredBeforeTheBodyIsRead() throws Exception {
+        Flow.Pair p = Flow.pipe(1 << 16);
+        try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            Future<?> server = pool.submit(() -> {
+                KvHttp.serve(p.right(), store);
+                return null;
+            });
+            p.left().write(ByteBuffer.wrap("PUT /kv/e HTTP/1.1\r\nHost: s\r\nExpect: 100-continue\r\nContent-Length: 5\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1)));
+            String interim = "HTTP/1.1 100 Continue\r\n\r\n";
+            ByteBuffer b = ByteBuffer.allocate(interim.length());
+            while (b.hasRemaining()) {
+                p.left().read(b); // before the body is sent: the server must answer first
+            }
+            assertEquals(interim, new String(b.array(), StandardCharsets.ISO_8859_1));
+            p.left().write(ByteBuffer.wrap("hello".getBytes(StandardCharsets.ISO_8859_1)));
+            p.left().shutdown(Flow.Direction.WRITE);
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer r = ByteBuffer.allocate(4096);
+            while (p.left().read(r.clear()) != Flow.EOF) {
+                out.write(r.array(), 0, r.position());
+            }
+            server.get();
+            assertTrue(out.toString(StandardCharsets.ISO_8859_1).startsWith("HTTP/1.1 200 OK"), out.toString());
+        }
+        assertEquals("hello", new String(store.main().get(mirage.kv.Key.parse("/e")).orElseThrow(), StandardCharsets.UTF_8));
+    }
+
     @Test
     void log_isJsonOfTheCommits() throws Exception {
         exchange("PUT /kv/x HTTP/1.1\r\nHost: s\r\nX-Author: Bob\r\nContent-Length: 1\r\n\r\n1");

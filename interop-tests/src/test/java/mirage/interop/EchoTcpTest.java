@@ -50,11 +50,8 @@ class EchoTcpTest {
         Host.require("curl", "curl");
         Host.require("ethtool", "ethtool");
         Path image = Mirage.buildExample("echo", work);
-        cert = work.resolve("cert.pem");
+        cert = Host.selfSignedCertificate(work, "echo.test");
         Path key = work.resolve("key.pem");
-        Host.run(java.util.List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
-                "-nodes", "-days", "2", "-subj", "/CN=echo.test", "-addext", "subjectAltName=DNS:echo.test",
-                "-keyout", key.toString(), "-out", cert.toString()), Duration.ofSeconds(30));
         ns = new Host.Netns("mirage-tcp");
         Path log = work.resolve("echo.log");
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,

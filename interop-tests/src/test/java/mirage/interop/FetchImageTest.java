@@ -1,6 +1,8 @@
 package mirage.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.OutputStream;
@@ -10,26 +12,110 @@ import java.security.DigestOutputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * examples/fetch on the direct stack downloads 100 MB of random bytes from a Linux HTTP server
- * (Python's http.server) on the TAP's kernel side, in a network namespace, and its SHA-256
- * matches the file's. Needs root.
+ * examples/fetch, our client role, on the direct stack over a TAP in a network namespace against
+ * servers on the TAP's kernel side (Linux with its delayed ACKs on, as they are by default):
+ * 100 MB of random bytes from nginx with the right SHA-256 (nginx ends a response early when a
+ * client half-closes: fetch must not); uploads to a Python server, the request's head and a
+ * small body leaving as one segment (tshark); a response cut short (fewer bytes than
+ * Content-Length, a chunked body without its last chunk) fails with a non-zero exit and no result
+ * line. Needs root; installs nginx-light and tshark if missing.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class FetchImageTest {
     static final String TAP = "tapfetch";
+    static final String SERVER = "10.81.0.1";
+    static final String US = "10.81.0.2";
 
     @TempDir
     static Path work;
 
-    @Test
-    void fetch_100MBFromALinuxServer_shaMatches() throws Exception {
-        Host.assumeRoot();
-        Path image = Mirage.buildExample("fetch", work);
+    static Path image;
+    static Host.Netns ns;
+    static Process capture;
+    static Path captureFile;
 
+    @BeforeAll
+    static void boot() throws Exception {
+        Host.assumeRoot();
+        Host.require("nginx", "nginx-light");
+        Host.require("tshark", "tshark");
+        image = Mirage.buildExample("fetch", work);
+        ns = new Host.Netns("mirage-fetch");
+        // the TAP exists before the unikernel starts, so the servers can listen on its address
+        ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+        ns.exec("ip", "addr", "add", SERVER + "/24", "dev", TAP);
+        ns.exec("ip", "link", "set", TAP, "up");
+        Path script = work.resolve("server.py");
+        Files.writeString(script, """
+                import hashlib, sys
+                from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+                class H(BaseHTTPRequestHandler):
+                    protocol_version = "HTTP/1.1"
+                    def do_PUT(self):
+                        body = self.rfile.read(int(self.headers["Content-Length"]))
+                        out = hashlib.sha256(body).hexdigest().encode()
+                        self.send_response(200)
+                        self.send_header("Content-Length", str(len(out)))
+                        self.end_headers()
+                        self.wfile.write(out)
+                    def do_GET(self):
+                        self.send_response(200)
+                        if self.path == "/short":
+                            self.send_header("Content-Length", "1000000")
+                            self.end_headers()
+                            self.wfile.write(b"x" * 1000)
+                        else:
+                            self.send_header("Transfer-Encoding", "chunked")
+                            self.end_headers()
+                            self.wfile.write(b"5\\r\\nhello\\r\\n6\\r\\n world\\r\\n")
+                            if self.path == "/chunked":
+                                self.wfile.write(b"0\\r\\n\\r\\n")
+                        self.close_connection = self.path != "/chunked"
+                print("serving", flush=True)
+                ThreadingHTTPServer((sys.argv[1], 8001), H).serve_forever()
+                """);
+        Path pyLog = work.resolve("python.log");
+        Process py = ns.start(pyLog, "python3", script.toString(), SERVER);
+        Host.Netns.awaitLine(pyLog, "serving", py, Duration.ofSeconds(30));
+        captureFile = work.resolve("fetch.pcapng");
+        Path captureLog = work.resolve("capture.log");
+        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-s", "128", "-f", "tcp port 8001", "-w", captureFile.toString());
+        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+    }
+
+    @AfterAll
+    static void shutDown() throws Exception {
+        if (ns != null) {
+            ns.close();
+        }
+    }
+
+    /** Boots fetch with {@code args} and returns its exit status and output. */
+    static Mirage.Result fetch(String name, String... args) throws Exception {
+        Path log = work.resolve(name + ".log");
+        List<String> command = new java.util.ArrayList<>(List.of(image.resolve("bin/fetch").toString(), "--net:service=" + TAP,
+                "--ipv4=" + US + "/24", "--server=" + SERVER));
+        command.addAll(List.of(args));
+        Process p = ns.start(log, command.toArray(String[]::new));
+        assertTrue(p.waitFor(5, TimeUnit.MINUTES), "fetch finished:\n" + Host.read(log));
+        return new Mirage.Result(p.exitValue(), Host.read(log), "");
+    }
+
+    @Test
+    @Order(1)
+    void download_100MBFromNginx_shaMatches() throws Exception {
         Path site = Files.createDirectories(work.resolve("site"));
         MessageDigest sha = MessageDigest.getInstance("SHA-256");
         SplittableRandom random = new SplittableRandom(100);
@@ -41,23 +127,96 @@ class FetchImageTest {
             }
         }
         String expected = HexFormat.of().formatHex(sha.digest());
-
-        try (Host.Netns ns = new Host.Netns("mirage-fetch")) {
-            // the TAP exists before the unikernel starts, so the server can listen on its address
-            ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
-            ns.exec("ip", "addr", "add", "10.81.0.1/24", "dev", TAP);
-            ns.exec("ip", "link", "set", TAP, "up");
-            Path serverLog = work.resolve("server.log");
-            Process server = ns.start(serverLog, "python3", "-m", "http.server", "--bind", "10.81.0.1", "--directory",
-                    site.toString(), "8000");
-            Host.Netns.awaitLine(serverLog, "Serving HTTP", server, Duration.ofSeconds(30));
-            Path log = work.resolve("fetch.log");
-            Process fetch = ns.start(log, image.resolve("bin/fetch").toString(), "--net:service=" + TAP,
-                    "--ipv4=10.81.0.2/24", "--server=10.81.0.1", "--port=8000", "--path=/big.bin");
-            assertTrue(fetch.waitFor(5, java.util.concurrent.TimeUnit.MINUTES), "fetch finished:\n" + Host.read(log));
-            String out = Host.read(log);
-            assertEquals(0, fetch.exitValue(), out);
-            assertTrue(out.startsWith("fetch: HTTP/1.0 200 OK, 104857600 bytes, sha256 " + expected + ", "), out);
+        Path conf = work.resolve("nginx.conf");
+        Files.writeString(conf, """
+                user root;
+                worker_processes 1;
+                pid %1$s/nginx.pid;
+                error_log %1$s/nginx-error.log;
+                events {}
+                http {
+                  access_log off;
+                  client_body_temp_path %1$s;
+                  server { listen %2$s:8000; root %3$s; }
+                }
+                """.formatted(work, SERVER, site));
+        Process nginx = ns.start(work.resolve("nginx.log"), "nginx", "-c", conf.toString(), "-g", "daemon off;");
+        for (int i = 0; i < 100 && !Files.exists(work.resolve("nginx.pid")); i++) {
+            Thread.sleep(100);
         }
+        assertTrue(nginx.isAlive(), Host.read(work.resolve("nginx-error.log")));
+        Mirage.Result r = fetch("nginx", "--port=8000", "--path=/big.bin");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().startsWith("fetch: HTTP/1.1 200 OK, 104857600 bytes, sha256 " + expected + ", "), r.out());
+    }
+
+    @Test
+    @Order(2)
+    void upload_toALinuxServer_theServerGetsEveryByte() throws Exception {
+        for (int n : new int[] {1000, 3_000_000}) {
+            Mirage.Result r = fetch("put-" + n, "--port=8001", "--path=/up", "--put=" + n);
+            assertEquals(0, r.exit(), r.out());
+            String answer = hex(sha(pattern(n))); // the server answers the SHA-256 of what it received
+            assertTrue(r.out().startsWith("fetch: HTTP/1.1 200 OK, 64 bytes, sha256 " + hex(sha(answer.getBytes())) + ", "),
+                    r.out());
+        }
+    }
+
+    @Test
+    @Order(3)
+    void chunkedResponse_decoded() throws Exception {
+        Mirage.Result r = fetch("chunked", "--port=8001", "--path=/chunked");
+        assertEquals(0, r.exit(), r.out());
+        assertTrue(r.out().startsWith("fetch: HTTP/1.1 200 OK, 11 bytes, sha256 " + hex(sha("hello world".getBytes())) + ", "),
+                r.out());
+    }
+
+    @Test
+    @Order(4)
+    void fewerBytesThanContentLength_failsWithoutAResult() throws Exception {
+        Mirage.Result r = fetch("short", "--port=8001", "--path=/short");
+        assertNotEquals(0, r.exit(), r.out());
+        assertFalse(r.out().contains("fetch: HTTP"), r.out());
+        assertTrue(r.out().contains("cut short"), r.out());
+    }
+
+    @Test
+    @Order(5)
+    void chunkedWithoutItsLastChunk_failsWithoutAResult() throws Exception {
+        Mirage.Result r = fetch("chunked-cut", "--port=8001", "--path=/chunked-cut");
+        assertNotEquals(0, r.exit(), r.out());
+        assertFalse(r.out().contains("fetch: HTTP"), r.out());
+        assertTrue(r.out().contains("cut short"), r.out());
+    }
+
+    /** The 1,000-byte upload's request (head and body, ~1,130 bytes) left as one segment, before the server sent anything. */
+    @Test
+    @Order(100)
+    void tshark_aSmallUploadIsOneSegment() throws Exception {
+        Thread.sleep(500);
+        Host.Netns.stop(capture);
+        List<String> first = Host.run(List.of("tshark", "-n", "-r", captureFile.toString(), "-Y",
+                "ip.src == " + US + " && tcp.len > 0", "-T", "fields", "-e", "tcp.stream", "-e", "tcp.len"), Duration.ofMinutes(1))
+                .out().lines().filter(l -> !l.isBlank()).toList();
+        String stream = first.get(0).split("\t")[0]; // the first connection: the 1,000-byte PUT
+        List<String> segments = first.stream().filter(l -> l.startsWith(stream + "\t")).toList();
+        assertEquals(1, segments.size(), "the request in one segment: " + segments);
+        assertTrue(Integer.parseInt(segments.get(0).split("\t")[1]) > 1000, segments.toString());
+    }
+
+    static byte[] pattern(int n) {
+        byte[] b = new byte[n];
+        for (int i = 0; i < n; i++) {
+            b[i] = (byte) (i % 251);
+        }
+        return b;
+    }
+
+    static byte[] sha(byte[] b) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(b);
+    }
+
+    static String hex(byte[] b) {
+        return HexFormat.of().formatHex(b);
     }
 }

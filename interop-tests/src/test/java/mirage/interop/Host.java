@@ -56,6 +56,20 @@ final class Host {
         installed.put(command, true);
     }
 
+    /**
+     * A self-signed ECDSA P-256 certificate for {@code name} (its subjectAltName too) made by
+     * openssl, valid for two days: {@code cert.pem} and {@code key.pem} in {@code dir}.
+     *
+     * @return the certificate file; the key is beside it
+     */
+    static Path selfSignedCertificate(Path dir, String name) {
+        Path cert = dir.resolve("cert.pem");
+        run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
+                "-subj", "/CN=" + name, "-addext", "subjectAltName=DNS:" + name, "-keyout", dir.resolve("key.pem").toString(),
+                "-out", cert.toString()), Duration.ofSeconds(30));
+        return cert;
+    }
+
     private static boolean onPath(String command) {
         for (String dir : (System.getenv("PATH") + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {

@@ -48,17 +48,55 @@ public interface Flow extends AutoCloseable {
     void write(ByteBuffer src) throws FlowException;
 
     /**
-     * Writes every remaining byte of each buffer, in order, as one contiguous stream.
-     * Implementations may gather the buffers into fewer segments on the wire; the default
-     * writes them one at a time.
+     * Writes every remaining byte of each buffer, in order, as one contiguous stream and as one
+     * message: all of it is queued before any of it leaves, so a header and a body written
+     * together go out together (one TCP segment, one TLS record, when they fit) rather than
+     * the second waiting behind the first for the peer's acknowledgment (Nagle's algorithm
+     * against a delayed ACK). The default {@linkplain #cork corks} the flow, writes the buffers
+     * one at a time, and uncorks it.
      *
      * @throws FlowException as {@link #write}
      */
     default void writev(ByteBuffer... srcs) throws FlowException {
-        for (ByteBuffer src : srcs) {
-            write(src);
+        cork();
+        try {
+            for (ByteBuffer src : srcs) {
+                write(src);
+            }
+        } catch (FlowException | RuntimeException e) {
+            try {
+                uncork();
+            } catch (FlowException | RuntimeException again) {
+                e.addSuppressed(again);
+            }
+            throw e;
         }
+        uncork();
     }
+
+    /**
+     * Holds back what is written from now on until the matching {@link #uncork()}, so that a
+     * message written in pieces leaves in as few segments or records as it fills, as Linux's
+     * {@code TCP_CORK} does: bytes that fill whole segments (or records) may leave at once, the
+     * rest waits. Corks nest: the flow is uncorked when every {@code cork} has had its
+     * {@code uncork}. A flow may bound how long it holds bytes back (the direct TCP stack's
+     * connections send them after one retransmission timeout at most); shutting down for
+     * writing and closing send what is held. The default does nothing (every write leaves as
+     * the flow would send it anyway).
+     *
+     * @throws FlowException if the flow failed or was closed
+     */
+    default void cork() throws FlowException {}
+
+    /**
+     * Ends one {@link #cork()}; the outermost sends what was held back, as one write of it
+     * would (on TCP, Nagle's algorithm applies to its last, short segment unless no-delay is
+     * on, in Minshall's form: it waits only behind another short segment not yet acknowledged).
+     * Without a matching {@code cork} it does nothing. The default does nothing.
+     *
+     * @throws FlowException as {@link #write}
+     */
+    default void uncork() throws FlowException {}
 
     /**
      * Closes one or both directions. Shutting down {@link Direction#WRITE} sends end of stream

@@ -28,6 +28,12 @@ final class HostConnection implements Tcp.Connection {
     private volatile boolean closed;
     private volatile boolean readShut;
     private volatile boolean writeShut;
+    /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
+    private int corks;
+    /** What writes under a cork left, not yet sent; the writer's. Made on first need. */
+    private ByteBuffer held;
+    /** How much a cork holds before it writes anyway. */
+    static final int HOLD = 64 * 1024;
 
     HostConnection(SocketChannel channel, Tcp.Options options, Consumer<HostConnection> onClose) throws FlowException {
         this.channel = channel;
@@ -95,9 +101,10 @@ final class HostConnection implements Tcp.Connection {
 
     @Override
     public void write(ByteBuffer src) throws FlowException {
-        check();
-        if (writeShut) {
-            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+        checkWritable();
+        if (corks > 0) {
+            hold(src);
+            return;
         }
         try {
             while (src.hasRemaining()) {
@@ -108,11 +115,15 @@ final class HostConnection implements Tcp.Connection {
         }
     }
 
+    /** One gathering {@code writev(2)} (as many as the kernel needs): the buffers leave together. */
     @Override
     public void writev(ByteBuffer... srcs) throws FlowException {
-        check();
-        if (writeShut) {
-            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+        checkWritable();
+        if (corks > 0) {
+            for (ByteBuffer b : srcs) {
+                hold(b);
+            }
+            return;
         }
         try {
             long left = 0;
@@ -127,12 +138,73 @@ final class HostConnection implements Tcp.Connection {
         }
     }
 
+    /**
+     * Java offers no {@code TCP_CORK}: writes under a cork are copied into a buffer of
+     * {@value #HOLD} bytes that is written whenever it fills and at the outermost uncork, so a
+     * message written in pieces reaches the kernel in one write.
+     */
+    @Override
+    public void cork() throws FlowException {
+        check();
+        corks++;
+    }
+
+    @Override
+    public void uncork() throws FlowException {
+        if (corks == 0 || --corks > 0) {
+            return;
+        }
+        check();
+        sendHeld();
+    }
+
+    private void checkWritable() throws FlowException {
+        check();
+        if (writeShut) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+        }
+    }
+
+    /** Copies {@code src} behind what is held, writing the held bytes whenever they fill {@value #HOLD}. */
+    private void hold(ByteBuffer src) throws FlowException {
+        while (src.hasRemaining()) {
+            if (held == null) {
+                held = ByteBuffer.allocate(HOLD);
+            }
+            int n = Math.min(held.remaining(), src.remaining());
+            held.put(held.position(), src, src.position(), n);
+            held.position(held.position() + n);
+            src.position(src.position() + n);
+            if (!held.hasRemaining()) {
+                sendHeld();
+            }
+        }
+    }
+
+    /** Writes what the cork held back, if anything. */
+    private void sendHeld() throws FlowException {
+        if (held == null || held.position() == 0) {
+            return;
+        }
+        held.flip();
+        try {
+            while (held.hasRemaining()) {
+                channel.write(held);
+            }
+        } catch (IOException e) {
+            throw fail(e);
+        } finally {
+            held.clear();
+        }
+    }
+
     @Override
     public void shutdown(Direction direction) throws FlowException {
         Objects.requireNonNull(direction, "direction");
         check();
         try {
             if (direction != Direction.READ && !writeShut) {
+                sendHeld();
                 writeShut = true;
                 channel.shutdownOutput();
             }
@@ -149,6 +221,13 @@ final class HostConnection implements Tcp.Connection {
     public void close() {
         if (closed) {
             return;
+        }
+        if (failure == null && !writeShut) {
+            try {
+                sendHeld(); // what a cork held back, as the kernel sends its own buffer before the FIN
+            } catch (FlowException e) {
+                // the connection failed: nothing more can be sent anyway
+            }
         }
         closed = true;
         HostStack.closeQuietly(channel);

@@ -29,6 +29,11 @@ public final class EngineFlow implements TlsFlow {
     private static final int RECORD = 5 + 16384 + 256;
     /** Application data handed to the engine per call: one record's worth. */
     private static final int CHUNK = 16384;
+    /**
+     * Records made before they are written to the transport, at most (and so the most one
+     * transport write carries): a 64 KiB write is one transport write, not four.
+     */
+    private static final int RECORDS_PER_WRITE = 4;
 
     private final Flow transport;
     private final TlsEngine engine;
@@ -38,8 +43,18 @@ public final class EngineFlow implements TlsFlow {
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
     private final byte[] in = new byte[RECORD];
-    private final ByteBuffer out = ByteBuffer.allocate(RECORD);
+    /** Records on their way to the transport; grows up to {@link #RECORDS_PER_WRITE} records. Under outLock. */
+    private ByteBuffer out = ByteBuffer.allocate(RECORD);
+    /**
+     * Application data not yet made into a record: what writes under a cork (and a writev)
+     * leave, packed so that a record is full before it is made. The writer's.
+     */
     private final byte[] plain = new byte[CHUNK];
+    private int staged;
+    /** Corks not yet uncorked; the writer's. */
+    private int corks;
+    /** Whether records went to the transport under the current cork (the transport is corked then). The writer's. */
+    private boolean transportCorked;
     private volatile boolean closed;
     private volatile boolean readShut;
     private volatile boolean writeShut;
@@ -156,37 +171,116 @@ public final class EngineFlow implements TlsFlow {
         }
     }
 
+    /**
+     * Makes records of {@code src} (16 KiB each, the last one shorter) and writes them to the
+     * transport, up to {@value #RECORDS_PER_WRITE} records a write. Under a {@link #cork()} the
+     * bytes are packed behind what earlier writes left instead, and only full records leave.
+     */
     @Override
     public void write(ByteBuffer src) throws FlowException {
         Objects.requireNonNull(src, "src");
         handshake();
+        if (corks > 0) {
+            stage(src);
+            return;
+        }
         while (src.hasRemaining()) {
-            checkOpen();
-            if (writeShut) {
-                throw new FlowException(FlowException.Reason.CLOSED, "the TLS flow was shut down for writing");
-            }
-            engineLock.lock();
-            try {
-                switch (engine.state()) {
-                    case TlsEngine.Failed failed -> throw failed(failed);
-                    case TlsEngine.Closed c -> throw new FlowException(FlowException.Reason.CLOSED,
-                            c.byPeer() ? "the peer closed the TLS session (close_notify): no more data can be sent"
-                                    : "the TLS session was closed");
-                    default -> {
-                        int n = Math.min(CHUNK, src.remaining());
-                        if (src.hasArray()) {
-                            engine.writeApplication(src.array(), src.arrayOffset() + src.position(), n);
-                            src.position(src.position() + n);
-                        } else {
-                            src.get(plain, 0, n);
-                            engine.writeApplication(plain, 0, n);
-                        }
-                    }
+            for (int records = 0; records < RECORDS_PER_WRITE && src.hasRemaining(); records++) {
+                int n = Math.min(CHUNK, src.remaining());
+                if (src.hasArray()) {
+                    seal(src.array(), src.arrayOffset() + src.position(), n);
+                    src.position(src.position() + n);
+                } else {
+                    src.get(plain, 0, n);
+                    seal(plain, 0, n);
                 }
-            } finally {
-                engineLock.unlock();
             }
             flush();
+        }
+    }
+
+    /**
+     * Writes under a cork are packed into full records; see {@link mirage.core.Flow#cork()}.
+     * {@link #writev} (the default: cork, write each buffer, uncork) therefore packs its buffers
+     * into as few records as they fill and writes them to the transport together: a response's
+     * head and body are one record, one transport write.
+     */
+    @Override
+    public void cork() throws FlowException {
+        checkOpen();
+        corks++;
+    }
+
+    /**
+     * The outermost sends the packed bytes as a last record, with any full records still on
+     * their way, in one transport write, and uncorks the transport if it corked it.
+     */
+    @Override
+    public void uncork() throws FlowException {
+        if (corks == 0 || --corks > 0) {
+            return;
+        }
+        if (staged > 0) {
+            int n = staged;
+            staged = 0;
+            seal(plain, 0, n);
+        }
+        if (transportCorked) {
+            transportCorked = false;
+            flush();
+            transport.uncork();
+        } else {
+            flush();
+        }
+    }
+
+    /** Copies {@code src} behind the packed bytes; each full record's worth becomes a record. */
+    private void stage(ByteBuffer src) throws FlowException {
+        while (src.hasRemaining()) {
+            int n = Math.min(CHUNK - staged, src.remaining());
+            src.get(plain, staged, n);
+            staged += n;
+            if (staged == CHUNK) {
+                staged = 0;
+                seal(plain, 0, CHUNK);
+                if (outputBytes() >= RECORDS_PER_WRITE * CHUNK) {
+                    if (!transportCorked) {
+                        transport.cork();
+                        transportCorked = true;
+                    }
+                    flush();
+                }
+            }
+        }
+    }
+
+    /** Bytes of records waiting in the engine's output. */
+    private int outputBytes() {
+        engineLock.lock();
+        try {
+            return engine.outputAvailable();
+        } finally {
+            engineLock.unlock();
+        }
+    }
+
+    /** Encrypts {@code n} bytes of application data as one record into the engine's output. */
+    private void seal(byte[] bytes, int offset, int n) throws FlowException {
+        checkOpen();
+        if (writeShut) {
+            throw new FlowException(FlowException.Reason.CLOSED, "the TLS flow was shut down for writing");
+        }
+        engineLock.lock();
+        try {
+            switch (engine.state()) {
+                case TlsEngine.Failed failed -> throw failed(failed);
+                case TlsEngine.Closed c -> throw new FlowException(FlowException.Reason.CLOSED,
+                        c.byPeer() ? "the peer closed the TLS session (close_notify): no more data can be sent"
+                                : "the TLS session was closed");
+                default -> engine.writeApplication(bytes, offset, n);
+            }
+        } finally {
+            engineLock.unlock();
         }
     }
 
@@ -200,6 +294,10 @@ public final class EngineFlow implements TlsFlow {
             throw failed.error();
         }
         if (direction != Direction.READ && !writeShut) {
+            if (corks > 0) {
+                corks = 1;
+                uncork(); // what a cork held back goes before close_notify
+            }
             writeShut = true;
             engineLock.lock();
             try {
@@ -229,6 +327,10 @@ public final class EngineFlow implements TlsFlow {
                 try {
                     engineLock.lock();
                     try {
+                        if (staged > 0 && !writeShut) {
+                            engine.writeApplication(plain, 0, staged); // what a cork held, before close_notify
+                            staged = 0;
+                        }
                         engine.close();
                     } finally {
                         engineLock.unlock();
@@ -316,11 +418,16 @@ public final class EngineFlow implements TlsFlow {
         }
     }
 
+    /** Writes the engine's output to the transport, up to {@value #RECORDS_PER_WRITE} records a write. Under outLock. */
     private void drain() throws FlowException {
         while (true) {
-            out.clear();
             engineLock.lock();
             try {
+                int available = engine.outputAvailable();
+                if (available > out.capacity() && out.capacity() < RECORDS_PER_WRITE * RECORD) {
+                    out = ByteBuffer.allocate(Math.min(available, RECORDS_PER_WRITE * RECORD));
+                }
+                out.clear();
                 engine.takeOutput(out);
             } finally {
                 engineLock.unlock();

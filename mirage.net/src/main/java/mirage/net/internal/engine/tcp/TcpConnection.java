@@ -114,6 +114,13 @@ public final class TcpConnection {
 
     // Options.
     boolean noDelay;
+    /** Corked (TCP_CORK): segments shorter than the MSS wait for {@link #cork cork(now, false)}. */
+    boolean corked;
+    /**
+     * SND.SML of Minshall's Nagle variant (Linux's {@code snd_sml}): the end of the last segment
+     * shorter than the MSS sent; Nagle holds a short segment only while that one is unacknowledged.
+     */
+    int sndSml;
     long keepIdle;
     long keepInterval;
     int keepProbes;
@@ -237,6 +244,19 @@ public final class TcpConnection {
         return engine.write(now, this, src);
     }
 
+    /**
+     * As {@link #write(long, ByteBuffer)} for {@code count} buffers from {@code srcs[offset]}, in
+     * order, as one stream: all are appended to the send buffer (as far as it has room) before
+     * anything is sent, so that a header and a body written together leave together (one
+     * segment when they fit), as a {@code writev(2)} does.
+     *
+     * @return bytes accepted from all buffers together, or -1 if writing was shut down or the
+     *     connection ended
+     */
+    public int write(long now, ByteBuffer[] srcs, int offset, int count) {
+        return engine.write(now, this, srcs, offset, count);
+    }
+
     /** Sends FIN once the buffered bytes are sent (half-close, RFC 9293 section 3.10.4). Idempotent. */
     public void shutdownWrite(long now) {
         engine.shutdownWrite(now, this);
@@ -266,6 +286,23 @@ public final class TcpConnection {
         this.noDelay = noDelay;
         engine.output(now, this);
         engine.flushEvents();
+    }
+
+    /**
+     * Corks (true) or uncorks the connection, as Linux's {@code TCP_CORK}: while corked only
+     * whole segments (of the MSS) leave, so that a message written in several pieces goes out in
+     * as few segments as it fills; uncorking sends what was held (subject to Nagle, unless
+     * no-delay). Data held while nothing else is in flight leaves after one retransmission
+     * timeout at most (the persist timer's override), uncorked or not: a forgotten cork delays,
+     * it never stalls. A FIN (shutdown, close) sends everything.
+     */
+    public void cork(long now, boolean corked) {
+        engine.cork(now, this, corked);
+    }
+
+    /** Whether the connection is corked. */
+    public boolean corked() {
+        return corked;
     }
 
     /**

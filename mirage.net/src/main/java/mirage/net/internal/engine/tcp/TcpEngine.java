@@ -51,9 +51,9 @@ import mirage.net.internal.wire.TcpSegmenter;
  * second; ACKs below SND.UNA - MAX.SND.WND are challenged); RFC 6298 retransmission timer with
  * Karn's rule (samples from timestamps when they are on, which are never ambiguous) and
  * exponential backoff; MSS option and clamping to the route MTU; delayed ACKs (every second
- * full segment, or after {@link TcpConfig#delayedAck}); Nagle unless no-delay; sender and
- * receiver silly window avoidance; window probes on a zero window; keepalive; TIME-WAIT of
- * {@link TcpConfig#timeWait}; ISNs per RFC 6528 (a SipHash of the 4-tuple under a random key,
+ * full segment, or after {@link TcpConfig#delayedAck}); Nagle (Minshall's variant, as Linux)
+ * unless no-delay, and corking; gathered writes; sender and receiver silly window avoidance;
+ * window probes on a zero window; keepalive; TIME-WAIT of {@link TcpConfig#timeWait}; ISNs per RFC 6528 (a SipHash of the 4-tuple under a random key,
  * plus a 4 microsecond clock); ephemeral ports per RFC 6056 algorithm 3; window scaling and
  * timestamps with PAWS (RFC 7323); SACK (RFC 2018) with loss recovery after RFC 6675 (holes
  * retransmitted first, the pipe counting SACKed bytes out), NewReno (RFC 6582) without SACK;
@@ -255,6 +255,7 @@ public final class TcpEngine implements Ipv4Receiver {
         c.exposed = true;
         c.iss = isn(now, c);
         c.sndUna = c.iss;
+        c.sndSml = c.iss;
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.recover = c.iss;
@@ -386,6 +387,7 @@ public final class TcpEngine implements Ipv4Receiver {
         c.rcvAdv = c.rcvNxt;
         c.iss = isn(now, c);
         c.sndUna = c.iss;
+        c.sndSml = c.iss;
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.recover = c.iss;
@@ -1167,6 +1169,7 @@ public final class TcpEngine implements Ipv4Receiver {
         }
         TcpConnection c = create(ip.address(dst), s.destinationPort(), new Ipv4Address(src), s.sourcePort(), l, false);
         c.iss = cookie;
+        c.sndSml = cookie;
         c.irs = peerIsn;
         c.rcvNxt = s.sequence();
         c.rcvAdv = c.rcvNxt;
@@ -1225,6 +1228,32 @@ public final class TcpEngine implements Ipv4Receiver {
         if (!c.canWrite()) {
             return -1;
         }
+        int n = append(c, src);
+        if (n > 0) {
+            output(now, c);
+        }
+        flushEvents();
+        return n;
+    }
+
+    int write(long now, TcpConnection c, ByteBuffer[] srcs, int offset, int count) {
+        java.util.Objects.checkFromIndexSize(offset, count, srcs.length);
+        if (!c.canWrite()) {
+            return -1;
+        }
+        int total = 0;
+        for (int i = offset; i < offset + count && c.sndLen < c.sndCap; i++) {
+            total += append(c, srcs[i]);
+        }
+        if (total > 0) {
+            output(now, c); // once, after every buffer: they leave together
+        }
+        flushEvents();
+        return total;
+    }
+
+    /** Copies what fits of {@code src} into the send ring; returns how much. */
+    private static int append(TcpConnection c, ByteBuffer src) {
         int n = Math.min(src.remaining(), c.sndCap - c.sndLen);
         if (n > 0) {
             if (c.sndLen + n > c.sndBuf.length) {
@@ -1239,10 +1268,19 @@ public final class TcpEngine implements Ipv4Receiver {
                 src.get(c.sndBuf, 0, n - first);
             }
             c.sndLen += n;
+        }
+        return n;
+    }
+
+    void cork(long now, TcpConnection c, boolean corked) {
+        if (c.corked == corked) {
+            return;
+        }
+        c.corked = corked;
+        if (!corked) {
             output(now, c);
         }
         flushEvents();
-        return n;
     }
 
     void shutdownWrite(long now, TcpConnection c) {
@@ -1370,17 +1408,11 @@ public final class TcpEngine implements Ipv4Receiver {
                     armPersist(now, c);
                     return;
                 }
-                if (n < mss && !Seq.lt(c.sndNxt, c.sndMax)) {
-                    // Nagle (RFC 9293 section 3.7.4) and sender-side SWS avoidance (section 3.8.6.2.1).
-                    boolean idle = c.sndNxt == c.sndUna;
-                    boolean all = n == unsent;
-                    boolean ok = (all && (c.noDelay || idle || c.finQueued)) || n >= c.maxSndWnd / 2;
-                    if (!ok) {
-                        if (idle) {
-                            armPersist(now, c);
-                        }
-                        return;
+                if (n < mss && !Seq.lt(c.sndNxt, c.sndMax) && !shortMayLeave(c, n, n == unsent)) {
+                    if (c.sndNxt == c.sndUna) {
+                        armPersist(now, c); // nothing in flight: the persist timer's override ends the wait
                     }
+                    return;
                 }
                 if (c.sackOn && Seq.lt(c.sndNxt, c.sndMax)) {
                     int skipped = skipSacked(c, c.sndNxt);
@@ -1399,6 +1431,9 @@ public final class TcpEngine implements Ipv4Receiver {
                 }
                 transmit(now, c, c.sndNxt, n, flags);
                 advanced(now, c, n);
+                if (n < mss) {
+                    c.sndSml = c.sndNxt;
+                }
                 continue;
             }
             if (unsent == 0 && c.finQueued && (c.state == TcpState.FIN_WAIT_1 || c.state == TcpState.LAST_ACK
@@ -1438,7 +1473,7 @@ public final class TcpEngine implements Ipv4Receiver {
         }
         int tail = total - whole;
         int n = whole;
-        if (tail > 0 && total == unsent && (c.noDelay || c.finQueued || tail >= c.maxSndWnd / 2)) {
+        if (tail > 0 && shortMayLeave(c, tail, total == unsent)) {
             n = total;
         }
         int flags = TcpSegment.ACK | (n == unsent ? TcpSegment.PSH : 0);
@@ -1453,7 +1488,34 @@ public final class TcpEngine implements Ipv4Receiver {
         segmentsSent += segments;
         ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, config.ttl(), length, mss, segments);
         advanced(now, c, n);
+        if (n != whole) {
+            c.sndSml = c.sndNxt;
+        }
         return true;
+    }
+
+    /**
+     * Whether new data of {@code n} bytes, less than a segment, may leave now (RFC 9293 section
+     * 3.7.4's Nagle algorithm, RFC 1122 section 4.2.3.4, in Minshall's variant as Linux runs it;
+     * and sender-side silly window avoidance, section 3.8.6.2.1). It may if it is all that is
+     * queued and either a FIN follows, or the connection is neither corked nor waiting for the
+     * acknowledgment of an earlier short segment (or no-delay is on); or if it is at least half
+     * the largest window the peer offered. Minshall's variant holds a short segment only behind
+     * another short one, not behind full ones: the tail of a response of several segments leaves
+     * with them instead of waiting for a peer's delayed ACK of the last full segment.
+     *
+     * @param all whether these {@code n} bytes are all the unsent data
+     */
+    private static boolean shortMayLeave(TcpConnection c, int n, boolean all) {
+        if (all && (c.finQueued || !c.corked && (c.noDelay || !shortInFlight(c)))) {
+            return true;
+        }
+        return n >= c.maxSndWnd / 2;
+    }
+
+    /** A segment shorter than the MSS is sent and not yet acknowledged (Linux's {@code tcp_minshall_check}). */
+    private static boolean shortInFlight(TcpConnection c) {
+        return Seq.gt(c.sndSml, c.sndUna) && !Seq.gt(c.sndSml, c.sndNxt);
     }
 
     /** {@code n} sequence numbers went out from SND.NXT: it moves, the RTO runs, window probes stop. */
@@ -1787,6 +1849,9 @@ public final class TcpEngine implements Ipv4Receiver {
             int n = (int) Math.min(Math.min(unsent, usable), segmentRoom(c));
             transmit(now, c, c.sndNxt, n, TcpSegment.ACK | TcpSegment.PSH);
             c.sndNxt += n;
+            if (n < segmentRoom(c)) {
+                c.sndSml = c.sndNxt;
+            }
             if (Seq.gt(c.sndNxt, c.sndMax)) {
                 c.sndMax = c.sndNxt;
             }

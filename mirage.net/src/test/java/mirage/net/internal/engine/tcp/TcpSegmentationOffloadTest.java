@@ -125,8 +125,9 @@ class TcpSegmentationOffloadTest {
     }
 
     @Test
-    void nagleHeldTail_staysOutOfTheSuperSegment_noDelayTail_goesIn() throws NetException {
+    void tailBehindAShortSegmentInFlight_staysOutOfTheSuperSegment_noDelayTail_goesIn() throws NetException {
         TcpConnection[] c = established(false);
+        same(f -> c[f == plain ? 0 : 1].write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)))); // short, unacknowledged
         List<CapturingLink.Sent> supers = same(f -> c[f == plain ? 0 : 1].write(f.now, ByteBuffer.wrap(TcpFixture.bytes(3 * 1460 + 100))));
         assertEquals(1, supers.size());
         assertEquals(Ipv4Packet.MIN_HEADER_LENGTH + 20 + 3 * 1460, supers.get(0).bytes().length, "whole segments only: Nagle holds the tail");
@@ -134,11 +135,32 @@ class TcpSegmentationOffloadTest {
 
         TcpSegmentationOffloadTest other = new TcpSegmentationOffloadTest();
         TcpConnection[] e = other.established(true);
+        other.same(f -> e[f == other.plain ? 0 : 1].write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100))));
         List<CapturingLink.Sent> withTail = other.same(f -> e[f == other.plain ? 0 : 1].write(f.now,
                 ByteBuffer.wrap(TcpFixture.bytes(3 * 1460 + 100))));
         assertEquals(1, withTail.size());
         assertEquals(Ipv4Packet.MIN_HEADER_LENGTH + 20 + 3 * 1460 + 100, withTail.get(0).bytes().length, "no-delay: the tail goes too");
         assertEquals(ACK | PSH, withTail.get(0).buffer().get(Ipv4Packet.MIN_HEADER_LENGTH + TcpSegment.FLAGS), "PSH: it ends the data");
+    }
+
+    /** Minshall's Nagle: behind whole segments only, the tail rides in the super-segment (Linux sends it too). */
+    @Test
+    void tailBehindWholeSegmentsOnly_goesIn_unlessCorked() throws NetException {
+        TcpConnection[] c = established(false);
+        List<CapturingLink.Sent> supers = same(f -> c[f == plain ? 0 : 1].write(f.now, ByteBuffer.wrap(TcpFixture.bytes(3 * 1460 + 100))));
+        assertEquals(1, supers.size());
+        assertEquals(Ipv4Packet.MIN_HEADER_LENGTH + 20 + 3 * 1460 + 100, supers.get(0).bytes().length, "the tail goes with them");
+
+        TcpSegmentationOffloadTest other = new TcpSegmentationOffloadTest();
+        TcpConnection[] e = other.established(false);
+        List<CapturingLink.Sent> corked = other.same(f -> {
+            TcpConnection k = e[f == other.plain ? 0 : 1];
+            k.cork(f.now, true);
+            k.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(3 * 1460 + 100)));
+        });
+        assertEquals(1, corked.size());
+        assertEquals(Ipv4Packet.MIN_HEADER_LENGTH + 20 + 3 * 1460, corked.get(0).bytes().length, "corked: whole segments only");
+        other.same(f -> e[f == other.plain ? 0 : 1].cork(f.now, false));
     }
 
     @Test

@@ -412,6 +412,101 @@ class TcpStateTest {
         assertEquals(10, second.payload().length);
     }
 
+    /**
+     * The cause of issue 20's 44 ms: a response written as two writes, head then body, is two
+     * short segments, and Nagle holds the second until the first is acknowledged, which a peer
+     * delays by up to 40 ms (Linux does the same with two send(2) calls).
+     */
+    @Test
+    void established_headThenBodyInTwoWrites_nagleHoldsTheBody() throws NetException {
+        TcpConnection c = f.established();
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(107)));
+        assertEquals(107, f.one().payload().length);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(300)));
+        f.none();
+    }
+
+    @Test
+    void established_gatheredWrite_headAndBodyLeaveAsOneSegment() throws NetException {
+        TcpConnection c = f.established();
+        ByteBuffer head = ByteBuffer.wrap(TcpFixture.bytes(107));
+        ByteBuffer body = ByteBuffer.wrap(TcpFixture.bytes(300));
+        assertEquals(407, c.write(f.now, new ByteBuffer[] {head, body}, 0, 2));
+        Seg s = f.one();
+        assertEquals(407, s.payload().length, "head and body in one segment");
+        assertEquals(ACK | PSH, s.flags());
+        assertEquals(0, head.remaining() + body.remaining());
+    }
+
+    /** Minshall's variant of Nagle (Linux's): a short tail behind full segments leaves with them. */
+    @Test
+    void established_longWrite_itsShortTailLeavesWithItsSegments() throws NetException {
+        TcpConnection c = f.established();
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(2 * 536 + 100)));
+        List<Seg> segs = f.sent();
+        assertEquals(List.of(536, 536, 100), segs.stream().map(s -> s.payload().length).toList());
+    }
+
+    @Test
+    void established_shortSegmentInFlight_nextShortOneWaitsForItsAck() throws NetException {
+        TcpConnection c = f.established();
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(2 * 536 + 100)));
+        List<Seg> first = f.sent();
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(50)));
+        f.none();
+        f.send(ACK, f.peerNxt, first.get(1).seq() + 536); // the full ones only: the short one is still out
+        f.none();
+        f.send(ACK, f.peerNxt, first.get(2).seq() + 100);
+        assertEquals(50, f.one().payload().length);
+    }
+
+    @Test
+    void established_corked_holdsShortSegments_uncorkSendsThemAsOne() throws NetException {
+        TcpConnection c = f.established();
+        c.cork(f.now, true);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)));
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(200)));
+        f.none();
+        c.cork(f.now, false);
+        Seg s = f.one();
+        assertEquals(300, s.payload().length);
+        assertEquals(ACK | PSH, s.flags());
+    }
+
+    @Test
+    void established_corked_wholeSegmentsLeave_theTailWaits() throws NetException {
+        TcpConnection c = f.established();
+        c.cork(f.now, true);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(2 * 536 + 10)));
+        assertEquals(List.of(536, 536), f.sent().stream().map(s -> s.payload().length).toList());
+        c.cork(f.now, false);
+        assertEquals(10, f.one().payload().length);
+    }
+
+    @Test
+    void established_corkedAndForgotten_heldBytesLeaveAfterTheInitialRto() throws NetException {
+        TcpConnection c = f.established();
+        c.cork(f.now, true);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)));
+        f.none();
+        f.advance(999 * MS);
+        f.none();
+        f.advance(1 * MS);
+        assertEquals(100, f.one().payload().length, "the persist timer's override: a cork delays, never stalls");
+    }
+
+    @Test
+    void established_corked_shutdownSendsWhatIsHeldWithTheFin() throws NetException {
+        TcpConnection c = f.established();
+        c.cork(f.now, true);
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)));
+        f.none();
+        c.shutdownWrite(f.now);
+        List<Seg> segs = f.sent();
+        assertEquals(100, segs.get(0).payload().length);
+        assertTrue((segs.getLast().flags() & FIN) != 0, "then the FIN");
+    }
+
     @Test
     void established_noDelay_sendsSmallWritesAtOnce() throws NetException {
         TcpConnection c = f.established();

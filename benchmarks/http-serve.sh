@@ -1,0 +1,271 @@
+#!/usr/bin/env bash
+# HTTP serving benchmark (issue 20): wrk against examples/echo, side by side with nginx serving
+# the same 1,000-byte body, in one run, alternating sides; prints each row's ratio.
+#
+# Usage: benchmarks/http-serve.sh [-n ROUNDS] [-d SECONDS] [-s SIDES] [-p PROFILE] [-k]   (as root)
+#   -n ROUNDS   measurements per side and row, alternating sides (default 3; medians reported)
+#   -d SECONDS  length of each wrk / s_time measurement (default 8)
+#   -s SIDES    comma-separated among direct, host, microvm (default direct,host); nginx always runs
+#   -p PROFILE  jlink profile of our images, a name or a file (default: mirage's, minimal: C1
+#               only; `-p server` links them with C2, as a long-running server should be)
+#   -k          keep the work directory (logs, certificates) and print where it is
+#
+# Sides. direct: echo's image on its own stack over a TAP in a network namespace; wrk in the same
+# namespace on the TAP's kernel side. host: echo built with --stack=host in a namespace of its
+# own, wrk on its loopback (ports 8080/8443). nginx: nginx-light in one namespace, wrk in
+# another, over a veth pair, `worker_processes auto`, `access_log off`, keep-alive without a
+# request limit, the same P-256 certificate as ours. microvm: the hook for examples/echo built
+# with `./mirage build examples/echo -t virtio` (see start_microvm below).
+#
+# Rows (each side against nginx in the same round): HTTP keep-alive p50 latency at 1 connection
+# (wrk -c1 --latency), HTTP and HTTPS keep-alive requests/s at 50 connections (wrk -c50), and
+# HTTPS new connections/s (openssl s_time -new: a full TLS 1.3 handshake per connection, one at
+# a time). Each row also gives the server's CPU time per request (utime+stime of every thread
+# of its process(es) over the run, from /proc). wrk runs with one thread: the machine has two
+# cores for client and server together.
+#
+# Ends with one RESULT line per side and row: ratio (ours against nginx, higher is better for
+# throughput; for latency the ratio is ours/nginx, lower is better).
+set -euo pipefail
+usage() { sed -n '5,11p' "$0" | sed 's/^# \{0,1\}//'; }
+root=$(cd "$(dirname "$0")/.." && pwd)
+rounds=3
+secs=8
+sides=direct,host
+profile=()
+keep=0
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) rounds=${2:?}; shift 2 ;;
+    -d) secs=${2:?}; shift 2 ;;
+    -s) sides=${2:?}; shift 2 ;;
+    -p) profile=(--profile "${2:?}"); shift 2 ;;
+    -k) keep=1; shift ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "http-serve: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+[ "$(id -u)" = 0 ] || { echo "http-serve: needs root (namespaces, TAP)" >&2; exit 2; }
+need() { # command, Debian package
+  command -v "$1" >/dev/null && return
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null ||
+    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$2" >/dev/null; }
+}
+need wrk wrk
+need nginx nginx-light
+need openssl openssl
+
+work=$(mktemp -d /tmp/http-serve.XXXXXX)
+chmod 755 "$work" # nginx's workers (www-data) read the body from here
+ns_direct=mhs-direct-$$; ns_host=mhs-host-$$; ns_ngx=mhs-ngx-$$; ns_cli=mhs-cli-$$; ns_vm=mhs-vm-$$
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for n in "$ns_direct" "$ns_host" "$ns_ngx" "$ns_cli" "$ns_vm"; do
+    ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+  if [ "$keep" = 1 ]; then echo "http-serve: work directory $work" >&2; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+
+# One certificate for every side: ECDSA P-256, TLS 1.3 on all.
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
+  -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+
+build_echo() { # directory name, configure keys...: prints the image directory
+  local dir=$work/$1; shift
+  mkdir -p "$dir"
+  cp "$root/examples/echo/Config.java" "$dir/"
+  cp -r "$root/examples/echo/src" "$dir/"
+  "$root/mirage" build "$dir" "${profile[@]}" "$@" | tail -n 1
+}
+
+netns() { ip netns add "$1"; ip netns exec "$1" ip link set lo up; }
+
+# Each start_SIDE sets url_http, url_https, tls_addr (host:port for s_time), run_ns (where the
+# client runs) and server_pids (whose CPU is counted).
+start_direct() {
+  local image; image=$(build_echo echo-direct)
+  netns "$ns_direct"
+  ip netns exec "$ns_direct" "$image/bin/echo" --net:service=taphs --ipv4=10.92.0.2/24 \
+    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/direct.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 100); do ip netns exec "$ns_direct" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
+  ip netns exec "$ns_direct" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
+  ip netns exec "$ns_direct" ip addr add 10.92.0.1/24 dev taphs
+  ip netns exec "$ns_direct" ip link set taphs up
+  await_line "$work/direct.log" "HTTPS on port"
+  direct_pids=$(java_pids "$ns_direct")
+}
+
+start_host() {
+  local image; image=$(build_echo echo-host --stack=host)
+  netns "$ns_host"
+  ip netns exec "$ns_host" "$image/bin/echo" --port-offset=8000 \
+    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/host.log" 2>&1 &
+  pids+=($!)
+  await_line "$work/host.log" "HTTPS on port"
+  host_pids=$(java_pids "$ns_host")
+}
+
+# The hook for the third side: examples/echo as a microVM (`./mirage build examples/echo -t
+# virtio`, another helper's work). Once the target exists, this builds the image, boots it in
+# namespace $ns_vm with its NIC on a TAP there (addressed 10.94.0.2, the kernel side 10.94.0.1),
+# and sets microvm_pids to the VM process (QEMU's CPU is the server's). Until then it says why
+# it cannot and the side is skipped.
+start_microvm() {
+  local dir=$work/echo-vm
+  mkdir -p "$dir"; cp "$root/examples/echo/Config.java" "$dir/"; cp -r "$root/examples/echo/src" "$dir/"
+  if ! "$root/mirage" build "$dir" -t virtio "${profile[@]}" >"$work/microvm-build.log" 2>&1; then
+    echo "http-serve: no microVM side: ./mirage build -t virtio failed: $(tail -n 1 "$work/microvm-build.log")" >&2
+    return 1
+  fi
+  echo "http-serve: the microVM image builds, but booting it is not wired here yet (start_microvm)" >&2
+  return 1
+}
+
+start_nginx() {
+  netns "$ns_ngx"; netns "$ns_cli"
+  ip link add vngx$$ netns "$ns_ngx" type veth peer name vcli$$ netns "$ns_cli"
+  ip netns exec "$ns_ngx" ip addr add 10.93.0.1/24 dev vngx$$; ip netns exec "$ns_ngx" ip link set vngx$$ up
+  ip netns exec "$ns_cli" ip addr add 10.93.0.2/24 dev vcli$$; ip netns exec "$ns_cli" ip link set vcli$$ up
+  mkdir -p "$work/www/bytes" "$work/nginx"
+  # the same body as echo's /bytes/1000: byte i is i mod 251
+  python3 -c 'import sys; sys.stdout.buffer.write(bytes(i % 251 for i in range(1000)))' >"$work/www/bytes/1000"
+  cat >"$work/nginx/nginx.conf" <<EOF
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 10000000;
+  keepalive_timeout 120s;
+  default_type application/octet-stream;
+  client_body_temp_path $work/nginx/body;
+  server {
+    listen 10.93.0.1:80;
+    listen 10.93.0.1:443 ssl;
+    ssl_certificate $work/cert.pem;
+    ssl_certificate_key $work/key.pem;
+    ssl_protocols TLSv1.3;
+    ssl_session_cache off;
+    ssl_session_tickets off;
+    root $work/www;
+  }
+}
+EOF
+  ip netns exec "$ns_ngx" nginx -c "$work/nginx/nginx.conf" -g 'daemon off;' >"$work/nginx.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 1 50); do [ -s "$work/nginx/nginx.pid" ] && break; sleep 0.1; done
+  for _ in $(seq 1 50); do ip netns exec "$ns_cli" curl -sf -o /dev/null http://10.93.0.1/bytes/1000 && break; sleep 0.1; done
+  local got; got=$(ip netns exec "$ns_cli" curl -sS http://10.93.0.1/bytes/1000 | sha256sum)
+  [ "$got" = "$(curl -sS "file://$work/www/bytes/1000" | sha256sum)" ] || { echo "http-serve: nginx does not serve the body" >&2; exit 1; }
+  nginx_pids=$(ip netns pids "$ns_ngx" | tr '\n' ' ')
+}
+
+await_line() { # file, text
+  for _ in $(seq 1 600); do grep -q "$2" "$1" 2>/dev/null && return; sleep 0.1; done
+  echo "http-serve: '$2' not in $1:" >&2; cat "$1" >&2; exit 1
+}
+java_pids() { ip netns pids "$1" | while read -r p; do [ "$(cat /proc/"$p"/comm 2>/dev/null)" = java ] && echo "$p"; done | tr '\n' ' '; }
+
+cpu_ticks() { # pids...: utime+stime of all their threads, in clock ticks
+  local t=0 p
+  for p in "$@"; do
+    [ -r "/proc/$p/stat" ] || continue
+    t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat")))
+  done
+  echo "$t"
+}
+hz=$(getconf CLK_TCK)
+
+# side: where its client runs and what it targets
+target() { # side -> "namespace http-url https-url tls-host:port pids"
+  case $1 in
+    direct) echo "$ns_direct http://10.92.0.2:80 https://10.92.0.2:443 10.92.0.2:443 $direct_pids" ;;
+    host) echo "$ns_host http://127.0.0.1:8080 https://127.0.0.1:8443 127.0.0.1:8443 $host_pids" ;;
+    microvm) echo "$ns_vm http://10.94.0.2:80 https://10.94.0.2:443 10.94.0.2:443 $microvm_pids" ;;
+    nginx) echo "$ns_cli http://10.93.0.1:80 https://10.93.0.1:443 10.93.0.1:443 $nginx_pids" ;;
+  esac
+}
+
+# One measurement: prints "value cpu_us_per_request"; value is p50 ms, requests/s or connections/s.
+measure() { # side, row
+  local side=$1 row=$2 ns http https tls spids out before after reqs value
+  read -r ns http https tls spids <<<"$(target "$side")"
+  # shellcheck disable=SC2086
+  before=$(cpu_ticks $spids)
+  case $row in
+    http1)
+      out=$(ip netns exec "$ns" wrk -t1 -c1 -d"${secs}s" --latency "$http/bytes/1000")
+      value=$(awk '$1 == "50%" { v = $2; if (v ~ /us$/) { sub(/us/, "", v); v /= 1000 } else if (v ~ /ms$/) { sub(/ms/, "", v) } else if (v ~ /s$/) { sub(/s/, "", v); v *= 1000 } print v }' <<<"$out") ;;
+    http50)
+      out=$(ip netns exec "$ns" wrk -t1 -c50 -d"${secs}s" "$http/bytes/1000")
+      value=$(awk '/^Requests\/sec/ { print $2 }' <<<"$out") ;;
+    https50)
+      out=$(ip netns exec "$ns" wrk -t1 -c50 -d"${secs}s" "$https/bytes/1000")
+      value=$(awk '/^Requests\/sec/ { print $2 }' <<<"$out") ;;
+    tlsnew)
+      out=$(ip netns exec "$ns" openssl s_time -connect "$tls" -new -time "$secs" 2>/dev/null)
+      value=$(awk '/connections in .* real seconds/ { print $1 / $4; exit }' <<<"$out") ;;
+  esac
+  # shellcheck disable=SC2086
+  after=$(cpu_ticks $spids)
+  case $row in
+    http1|http50|https50) reqs=$(awk '/requests in/ { print $1 }' <<<"$out") ;;
+    tlsnew) reqs=$(awk '/connections in .* real seconds/ { print $1; exit }' <<<"$out") ;;
+  esac
+  if [ -z "$value" ] || [ -z "$reqs" ] || [ "$reqs" = 0 ] || grep -q 'Non-2xx' <<<"$out"; then
+    echo "http-serve: $side $row measured nothing:" >&2; echo "$out" >&2; echo "0 0"; return
+  fi
+  awk -v v="$value" -v t=$((after - before)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%s %.1f\n", v, t * 1e6 / hz / n }'
+}
+
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+IFS=, read -r -a wanted <<<"$sides"
+active=()
+for s in "${wanted[@]}"; do
+  case $s in
+    direct) start_direct; active+=(direct) ;;
+    host) start_host; active+=(host) ;;
+    microvm) if start_microvm; then active+=(microvm); fi ;;
+    *) echo "http-serve: unknown side '$s'" >&2; exit 2 ;;
+  esac
+done
+start_nginx
+# warm-up: the JIT of our images (request path, record path, handshakes), nginx's caches
+for s in "${active[@]}" nginx; do
+  read -r ns http https tls _ <<<"$(target "$s")"
+  ip netns exec "$ns" wrk -t1 -c10 -d3s "$http/bytes/1000" >/dev/null
+  ip netns exec "$ns" wrk -t1 -c10 -d3s "$https/bytes/1000" >/dev/null
+  ip netns exec "$ns" openssl s_time -connect "$tls" -new -time 3 >/dev/null 2>&1
+done
+
+rows=(http1 http50 https50 tlsnew)
+declare -A vals cpus
+for r in $(seq 1 "$rounds"); do
+  for row in "${rows[@]}"; do
+    for s in "${active[@]}" nginx; do
+      read -r v c <<<"$(measure "$s" "$row")"
+      vals[$s.$row]+="$v "; cpus[$s.$row]+="$c "
+      echo "round $r $row $s: $v (server cpu ${c} us/req)" >&2
+    done
+  done
+done
+
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"
+for s in "${active[@]}"; do
+  for row in "${rows[@]}"; do
+    # shellcheck disable=SC2086
+    ov=$(median ${vals[$s.$row]}); nv=$(median ${vals[nginx.$row]})
+    # shellcheck disable=SC2086
+    oc=$(median ${cpus[$s.$row]}); nc=$(median ${cpus[nginx.$row]})
+    awk -v s="$s" -v row="$row" -v o="$ov" -v n="$nv" -v oc="$oc" -v nc="$nc" 'BEGIN {
+      unit = row == "http1" ? "p50_ms" : (row == "tlsnew" ? "conn_per_s" : "req_per_s")
+      printf "RESULT side=%s row=%s ratio=%.3f ours_%s=%s nginx_%s=%s ours_cpu_us=%s nginx_cpu_us=%s\n",
+        s, row, n == 0 ? 0 : o / n, unit, o, unit, n, oc, nc }'
+  done
+done
