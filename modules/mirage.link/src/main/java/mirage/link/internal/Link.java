@@ -10,15 +10,26 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.spi.ToolProvider;
 import jdk.tools.jlink.internal.PluginRepository;
+import mirage.link.internal.dce.LinkReport;
+import mirage.link.internal.dce.ReachabilityPlugin;
 
 /**
  * {@code mirage build}: configure, generate the boot class into a copy of the unikernel's
- * module, then run jlink in-process with {@link MiragePlugin} registered.
+ * module, then run jlink in-process with {@link MiragePlugin} and, unless removal is off,
+ * {@link ReachabilityPlugin} registered.
  */
 public final class Link {
     private static boolean registered;
 
     private Link() {}
+
+    /** Whether the link removes what the image cannot reach (docs/decisions/0033). */
+    public enum Removal {
+        /** Remove unreachable classes and files (the default). */
+        UNREACHABLE,
+        /** Link every class of every module ({@code --no-dce}). */
+        NONE
+    }
 
     /** Builds the image; returns its directory. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target, Profile profile,
@@ -29,6 +40,13 @@ public final class Link {
     /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
             java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
+        return build(layout, libraries, target, keys, profile, Removal.UNREACHABLE, progress);
+    }
+
+    /** As {@link #build(Layout, List, mirage.link.Target, java.util.Map, Profile, Progress)}, choosing removal. */
+    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
+            java.util.Map<String, String> keys, Profile profile, Removal removal, Progress progress)
+            throws LinkException {
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
 
@@ -67,8 +85,43 @@ public final class Link {
             args.add("--add-options=" + String.join(" ", jvm));
         }
         args.add("--" + MiragePlugin.NAME + "=" + layout.build());
+        Path report = layout.build().resolve(ReachabilityPlugin.REPORT);
+        Files2.delete(report);
+        if (removal == Removal.UNREACHABLE) {
+            args.add("--" + ReachabilityPlugin.NAME + "=" + layout.build());
+        }
         jlink(args);
+        if (removal == Removal.UNREACHABLE) {
+            printReport(report, progress);
+        }
         return image;
+    }
+
+    /** One progress line per module the link removed from. */
+    private static void printReport(Path file, Progress progress) throws LinkException {
+        LinkReport report;
+        try {
+            report = LinkReport.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new LinkException("cannot read the link report " + file + ": " + e.getMessage(), e);
+        }
+        long before = 0;
+        long after = 0;
+        for (LinkReport.Row r : report.modules()) {
+            before += r.bytesBefore();
+            after += r.bytesAfter();
+            if (r.classesAfter() < r.classesBefore() || r.bytesAfter() < r.bytesBefore()) {
+                progress.detail(String.format(java.util.Locale.ROOT, "%-28s %6d of %6d classes removed, %s -> %s",
+                        r.module(), r.classesBefore() - r.classesAfter(), r.classesBefore(), kib(r.bytesBefore()),
+                        kib(r.bytesAfter())));
+            }
+        }
+        progress.detail("removed " + kib(before - after) + " of " + kib(before) + " (before compression); "
+                + "details in " + file);
+    }
+
+    private static String kib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%,d KiB", (bytes + 512) / 1024);
     }
 
     /** Writes the boot plan and manifest configure computed, where the plugin reads them. */
@@ -87,6 +140,7 @@ public final class Link {
         synchronized (Link.class) {
             if (!registered) {
                 PluginRepository.registerPlugin(new MiragePlugin());
+                PluginRepository.registerPlugin(new ReachabilityPlugin());
                 registered = true;
             }
         }
