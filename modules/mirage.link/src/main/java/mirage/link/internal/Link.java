@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.spi.ToolProvider;
 import jdk.tools.jlink.internal.PluginRepository;
 import mirage.link.internal.dce.LinkReport;
+import mirage.link.internal.dce.LinkableModules;
 import mirage.link.internal.dce.ReachabilityPlugin;
 
 /**
@@ -63,14 +64,22 @@ public final class Link {
             throw new LinkException("cannot write the linked module under " + module + ": " + e.getMessage(), e);
         }
 
+        List<Path> modulePath = new ArrayList<>(libraries);
+        modulePath.add(module);
+        progress.step(removal == Removal.UNREACHABLE ? "preparing the modules: descriptors, requires nothing reaches"
+                : "preparing the modules: descriptors");
+        LinkableModules.Prepared prepared = LinkableModules.prepare(modulePath, plan.roots(), plan.appModule(), removal,
+                layout.build().resolve("modules"), progress);
+        prepared.changed().forEach(progress::detail);
+        plan = plan.withModules(prepared.modules());
+        writePlan(layout, plan);
+
         progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
         Path image = layout.image();
         Files2.deleteTree(image);
-        List<Path> modulePath = new ArrayList<>(libraries);
-        modulePath.add(module);
         List<String> args = new ArrayList<>(List.of(
-                "--module-path", Configure.pathList(modulePath),
-                "--add-modules", String.join(",", plan.roots()),
+                "--module-path", Configure.pathList(prepared.modulePath()),
+                "--add-modules", String.join(",", prepared.roots()),
                 "--output", image.toString(),
                 "--launcher", plan.name() + "=" + plan.appModule(),
                 // Bouncy Castle's modular jars are signed; an image does not keep jar signatures

@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -63,20 +64,38 @@ final class Programs {
      * {@code javaHome} (those of modules outside the set are loaded by nothing and change nothing).
      */
     static Program fromModules(Collection<ModuleReference> modules, Path javaHome) throws IOException {
+        return fromModules(modules, javaHome, new HashMap<>());
+    }
+
+    /**
+     * As {@link #fromModules(Collection, Path)}, taking the classes of a module from
+     * {@code parsed} when it holds them (keyed by module name; the same module content must give
+     * the same classes) and adding those it reads.
+     */
+    static Program fromModules(Collection<ModuleReference> modules, Path javaHome, Map<String, List<ClassInfo>> parsed)
+            throws IOException {
         List<ClassInfo> classes = new ArrayList<>();
         List<Program.ModuleFacts> facts = new ArrayList<>();
         for (ModuleReference ref : modules.stream()
                 .sorted(Comparator.comparing((ModuleReference r) -> r.descriptor().name())).toList()) {
             ModuleDescriptor d = ref.descriptor();
             facts.add(facts(d));
+            List<ClassInfo> known = parsed.get(d.name());
+            if (known != null) {
+                classes.addAll(known);
+                continue;
+            }
+            List<ClassInfo> read = new ArrayList<>();
             try (ModuleReader reader = ref.open(); Stream<String> names = reader.list()) {
                 for (String n : (Iterable<String>) names.sorted()::iterator) {
                     if (isClass(n)) {
-                        classes.add(ClassInfo.of(d.name(), n.substring(0, n.length() - ".class".length()),
+                        read.add(ClassInfo.of(d.name(), n.substring(0, n.length() - ".class".length()),
                                 bytes(reader.read(n).orElseThrow(), reader)));
                     }
                 }
             }
+            parsed.put(d.name(), read);
+            classes.addAll(read);
         }
         Map<String, byte[]> libraries = new TreeMap<>();
         Path lib = javaHome.resolve("lib");

@@ -114,9 +114,45 @@ public final class ClassInfo {
     }
 
     /** Every class name its constant pool mentions (the verifier may load any of them). */
-    Set<String> poolClasses() {
+    public Set<String> poolClasses() {
         parse();
         return poolClasses;
+    }
+
+    /**
+     * Every class the class names: in its constant pool, its members' descriptors, as its
+     * enclosing class or nest host. A module that holds it must read the modules of all of them
+     * for the JVM to link it.
+     */
+    public Set<String> namedClasses() {
+        Set<String> all = new LinkedHashSet<>(poolClasses());
+        all.addAll(memberTypes());
+        all.addAll(hosts());
+        return all;
+    }
+
+    /**
+     * The services its code loads by constant ({@code ServiceLoader.load(S.class...)}: a class
+     * constant in a method that calls {@code ServiceLoader.load} or {@code loadInstalled}), as
+     * binary names.
+     */
+    public Set<String> loadedServices() {
+        Set<String> out = new java.util.TreeSet<>();
+        for (MethodInfo m : methods().values()) {
+            boolean loads = false;
+            for (Ref r : m.refs()) {
+                loads |= r.owner().equals("java/util/ServiceLoader")
+                        && (r.name().equals("load") || r.name().equals("loadInstalled"));
+            }
+            if (loads) {
+                for (Constant c : m.constants()) {
+                    if (c instanceof Constant.Type t && !t.name().startsWith("[")) {
+                        out.add(t.name().replace('/', '.'));
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** The enclosing class, nest host and outer class it names, which reflection loads. */

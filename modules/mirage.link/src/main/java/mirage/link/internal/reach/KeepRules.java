@@ -14,6 +14,10 @@ import java.util.regex.Pattern;
  * keep PATTERN [if CLASS...]   every class matching PATTERN is kept as if named by reflection
  *                              (loaded, initialized, constructed, every method reachable);
  *                              with "if", once one of the CLASSes is used by reachable code
+ * instantiate PATTERN [if CLASS...]
+ *                              every class matching PATTERN is instantiated by reflection
+ *                              (loaded, initialized, constructed; its methods reachable as calls
+ *                              on its supertypes dispatch to them), with "if" as above
  * keep-nest PATTERN            once a class matching PATTERN is used, its whole nest is kept so
  * reflects CLASS.METHOD        calling METHOD reflects on the caller's constants: the classes
  *                              (and class names) the calling method loads are kept so
@@ -21,6 +25,9 @@ import java.util.regex.Pattern;
  * file PATH if CLASS...        the image file PATH (e.g. lib/tzdb.dat) is kept only once one of
  *                              the CLASSes is used; files that no rule names are always kept
  * native NAME                  the JVM or its launcher loads lib/libNAME.so by itself
+ * omit CLASS                   the class is left out of the image even if reachable: for a
+ *                              feature of the JDK that an image does not offer (what reaches it
+ *                              fails with NoClassDefFoundError); say which in a comment
  * spi TYPE                     a class named only by a string that extends TYPE is instantiated
  *                              only through TYPE's engine: it is kept once code calls TYPE
  * </pre>
@@ -53,6 +60,13 @@ public record KeepRules(String module, List<Rule> rules) {
             }
         }
 
+        /** {@code instantiate PATTERN [if CLASS...]}. */
+        record Instantiate(ClassPattern pattern, List<String> when) implements Rule {
+            public Instantiate {
+                when = List.copyOf(when);
+            }
+        }
+
         /** {@code keep-nest PATTERN}. */
         record KeepNest(ClassPattern pattern) implements Rule {}
 
@@ -71,6 +85,9 @@ public record KeepRules(String module, List<Rule> rules) {
 
         /** {@code native NAME}. */
         record Native(String name) implements Rule {}
+
+        /** {@code omit CLASS}. */
+        record Omit(String name) implements Rule {}
 
         /** {@code spi TYPE}. */
         record Spi(String type) implements Rule {}
@@ -114,6 +131,12 @@ public record KeepRules(String module, List<Rule> rules) {
             return can[n];
         }
 
+        /** What every name it matches starts with: the text before its first wildcard. */
+        public String literalPrefix() {
+            int star = text.indexOf('*');
+            return star < 0 ? text : text.substring(0, star);
+        }
+
         /** The exact class named, if the pattern has no wildcard. */
         public String exact() {
             return text.indexOf('*') < 0 ? text : null;
@@ -144,6 +167,12 @@ public record KeepRules(String module, List<Rule> rules) {
                         throw new RuleException(where + "expected 'keep PATTERN [if CLASS...]'");
                     }
                     yield new Rule.Keep(pattern(w[1], where), classes(w, 3, where));
+                }
+                case "instantiate" -> {
+                    if (w.length < 2 || (w.length > 2 && (!w[2].equals("if") || w.length < 4))) {
+                        throw new RuleException(where + "expected 'instantiate PATTERN [if CLASS...]'");
+                    }
+                    yield new Rule.Instantiate(pattern(w[1], where), classes(w, 3, where));
                 }
                 case "keep-nest" -> {
                     if (w.length != 2) {
@@ -179,6 +208,12 @@ public record KeepRules(String module, List<Rule> rules) {
                     }
                     yield new Rule.Native(w[1]);
                 }
+                case "omit" -> {
+                    if (w.length != 2) {
+                        throw new RuleException(where + "expected 'omit CLASS'");
+                    }
+                    yield new Rule.Omit(className(w[1], where));
+                }
                 case "spi" -> {
                     if (w.length != 2) {
                         throw new RuleException(where + "expected 'spi TYPE'");
@@ -186,7 +221,7 @@ public record KeepRules(String module, List<Rule> rules) {
                     yield new Rule.Spi(className(w[1], where));
                 }
                 default -> throw new RuleException(where + "unknown directive '" + w[0]
-                        + "' (keep, keep-nest, reflects, unprovide, file, native, spi)");
+                        + "' (keep, instantiate, keep-nest, reflects, unprovide, file, native, omit, spi)");
             });
         }
         return new KeepRules(module, rules);

@@ -55,24 +55,26 @@ public final class Reachability {
     private final Map<String, ClassInfo> synthetic = new HashMap<>();
     private final Map<String, Program.ModuleFacts> modulesByName = new HashMap<>();
 
-    private final Map<String, String> kept = new HashMap<>();
+    private final Map<String, Object> kept = new HashMap<>();
     private final Set<String> linked = new HashSet<>();
     private final Set<String> used = new HashSet<>();
     private final Set<String> initialized = new HashSet<>();
     private final Set<String> instantiated = new HashSet<>();
     private final Set<String> wholeRoots = new HashSet<>();
-    private final Set<String> namedRoots = new HashSet<>();
-    private final Map<String, String> reached = new HashMap<>();
+    private final Map<Collection<String>, Set<String>> namedRoots = new java.util.IdentityHashMap<>();
+    private java.util.NavigableSet<String> binaryNames;
+    private final Map<String, Object> reached = new HashMap<>();
     private final Set<String> missing = new TreeSet<>();
     private final Set<String> boundServices = new HashSet<>();
     private final Set<String> loadedNatives = new TreeSet<>();
-    private final Map<String, Map<String, String>> calledOn = new HashMap<>();
+    private final Map<String, Map<String, Object>> calledOn = new HashMap<>();
     private final Map<String, List<String>> instantiatedSubtypes = new HashMap<>();
     private final Map<String, Set<String>> supertypes = new HashMap<>();
     private final Map<String, List<Runnable>> whenUsed = new HashMap<>();
     private final List<KeepRules.ClassPattern> nestPatterns = new ArrayList<>();
     private final Set<String> sinks = new HashSet<>();
     private final Set<String> spis = new HashSet<>();
+    private final Set<String> omitted = new HashSet<>();
     private final Map<String, List<Runnable>> whenCalled = new HashMap<>();
     private final Map<String, Program.NativeLibrary> nativesByName = new HashMap<>();
     private final Deque<Runnable> work = new ArrayDeque<>();
@@ -111,13 +113,15 @@ public final class Reachability {
      *
      * @param kept every class to keep (internal name) with the first reason found for it
      * @param used the classes initialized, instantiated or with a reachable method
+     * @param linked the classes the JVM may link (the used ones, their supertypes, and classes
+     *     loaded as constants): whose constant pools must resolve
      * @param missing classes reachable code names that the program lacks
      * @param loadedNatives the native libraries the image loads
      * @param reachableMethods reachable methods as {@code class.name+descriptor}, with the first
      *     reason found for each
      */
-    public record Result(Map<String, String> kept, Set<String> used, Set<String> missing, Set<String> loadedNatives,
-            Map<String, String> reachableMethods) {
+    public record Result(Map<String, String> kept, Set<String> used, Set<String> linked, Set<String> missing,
+            Set<String> loadedNatives, Map<String, String> reachableMethods) {
         /** Whether the class (internal name) is kept. */
         public boolean keeps(String internalName) {
             return kept.containsKey(internalName);
@@ -127,36 +131,51 @@ public final class Reachability {
     private Result result() {
         Set<String> usedClasses = new TreeSet<>(used);
         usedClasses.removeAll(synthetic.keySet());
-        return new Result(new TreeMap<>(kept), usedClasses, missing, loadedNatives, new TreeMap<>(reached));
+        Set<String> linkedClasses = new TreeSet<>(linked);
+        linkedClasses.removeAll(synthetic.keySet());
+        return new Result(texts(kept), usedClasses, linkedClasses, missing, loadedNatives, texts(reached));
+    }
+
+    private static Map<String, String> texts(Map<String, Object> reasons) {
+        Map<String, String> out = new TreeMap<>();
+        reasons.forEach((k, v) -> out.put(k, String.valueOf(v)));
+        return out;
+    }
+
+    /** A reason, put into words only when the result is read. */
+    private record Why(String before, Object subject, String after) {
+        @Override
+        public String toString() {
+            return before + subject + after;
+        }
     }
 
     // ---------------------------------------------------------------- roots
 
     private void run(Collection<String> roots) {
+        Map<String, String> natives = new TreeMap<>();
         for (KeepRules file : rules) {
             String src = file.module() + ".keep";
             for (KeepRules.Rule rule : file.rules()) {
                 switch (rule) {
                     case KeepRules.Rule.Reflects r -> sinks.add(internal(r.owner()) + "." + r.method());
                     case KeepRules.Rule.KeepNest n -> nestPatterns.add(n.pattern());
-                    case KeepRules.Rule.Native n -> loadNative(n.name(), src + ": native " + n.name());
+                    case KeepRules.Rule.Native n -> natives.putIfAbsent(n.name(), src + ": native " + n.name());
                     case KeepRules.Rule.Spi spi -> spis.add(internal(spi.type()));
+                    case KeepRules.Rule.Omit o -> omitted.add(internal(o.name()));
                     default -> { }
                 }
             }
         }
+        natives.forEach(this::loadNative);
         for (KeepRules file : rules) {
             String src = file.module() + ".keep";
             for (KeepRules.Rule rule : file.rules()) {
-                if (rule instanceof KeepRules.Rule.Keep k) {
-                    String why = src + ": keep " + k.pattern().text();
-                    if (k.when().isEmpty()) {
-                        work.add(() -> keepPattern(k.pattern(), why));
-                    } else {
-                        for (String c : k.when()) {
-                            onUsed(internal(c), () -> keepPattern(k.pattern(), why + " if " + c));
-                        }
-                    }
+                switch (rule) {
+                    case KeepRules.Rule.Keep k -> patternRule(k.pattern(), k.when(), true, src + ": keep " + k.pattern().text());
+                    case KeepRules.Rule.Instantiate k -> patternRule(k.pattern(), k.when(), false,
+                            src + ": instantiate " + k.pattern().text());
+                    default -> { }
                 }
             }
         }
@@ -171,27 +190,52 @@ public final class Reachability {
         }
     }
 
-    private void keepPattern(KeepRules.ClassPattern pattern, String why) {
-        String exact = pattern.exact();
-        if (exact != null) {
-            reflectionRoot(internal(exact), why);
-            return;
-        }
-        for (String name : new TreeSet<>(program.classes().keySet())) {
-            if (pattern.matches(name.replace('/', '.'))) {
-                reflectionRoot(name, why);
+    private void patternRule(KeepRules.ClassPattern pattern, List<String> when, boolean whole, String why) {
+        if (when.isEmpty()) {
+            work.add(() -> keepPattern(pattern, whole, why));
+        } else {
+            for (String c : when) {
+                onUsed(internal(c), () -> keepPattern(pattern, whole, why + " if " + c));
             }
         }
     }
 
-    private void loadNative(String name, String why) {
+    private void keepPattern(KeepRules.ClassPattern pattern, boolean whole, Object why) {
+        List<String> matching = new ArrayList<>();
+        String exact = pattern.exact();
+        if (exact != null) {
+            matching.add(internal(exact));
+        } else {
+            if (binaryNames == null) {
+                binaryNames = new TreeSet<>();
+                for (String name : program.classes().keySet()) {
+                    binaryNames.add(name.replace('/', '.'));
+                }
+            }
+            String prefix = pattern.literalPrefix();
+            for (String name : binaryNames.subSet(prefix, true, prefix + Character.MAX_VALUE, false)) {
+                if (pattern.matches(name)) {
+                    matching.add(internal(name));
+                }
+            }
+        }
+        for (String name : matching) {
+            if (whole) {
+                reflectionRoot(name, why);
+            } else {
+                namedRoot(name, why, List.of());
+            }
+        }
+    }
+
+    private void loadNative(String name, Object why) {
         if (!loadedNatives.add(name)) {
             return;
         }
         Program.NativeLibrary lib = nativesByName.get(name);
         if (lib != null) {
             for (String c : lib.classNames()) {
-                namedRoot(c, "named in native library lib" + name + " (" + why + ")", lib.memberNames());
+                namedRoot(c, new Why("named in native library lib" + name + " (", why, ")"), lib.memberNames());
             }
         }
     }
@@ -199,7 +243,7 @@ public final class Reachability {
     // ---------------------------------------------------------------- classes
 
     private ClassInfo info(String name) {
-        if (name == null) {
+        if (name == null || omitted.contains(name)) {
             return null;
         }
         ClassInfo c = program.classes().get(name);
@@ -207,7 +251,7 @@ public final class Reachability {
     }
 
     /** The class must be loadable: it and its supertypes are kept. */
-    private void keep(String name, String why) {
+    private void keep(String name, Object why) {
         if (name == null) {
             return;
         }
@@ -227,20 +271,20 @@ public final class Reachability {
             return;
         }
         kept.put(element, why);
-        keep(c.superName(), "superclass of " + element);
+        keep(c.superName(), new Why("superclass of ", element, ""));
         for (String i : c.interfaces()) {
-            keep(i, "interface of " + element);
+            keep(i, new Why("interface of ", element, ""));
         }
     }
 
     /** The class may be linked and reflected upon: what resolution and reflection need is kept. */
-    private void link(String name, String why) {
+    private void link(String name, Object why) {
         keep(name, why);
         ClassInfo c = info(name);
         if (c == null || !linked.add(name)) {
             return;
         }
-        String because = "used by " + name;
+        Object because = new Why("used by ", name, "");
         if (c.superName() != null) {
             link(c.superName(), because);
         }
@@ -248,20 +292,20 @@ public final class Reachability {
             link(i, because);
         }
         for (String t : c.memberTypes()) {
-            keep(t, "in a member descriptor of " + name);
+            keep(t, new Why("in a member descriptor of ", name, ""));
         }
         for (String h : c.hosts()) {
-            keep(h, "enclosing class or nest host of " + name);
+            keep(h, new Why("enclosing class or nest host of ", name, ""));
         }
         if (!unverifiedModules.contains(c.module())) {
             for (String t : c.poolClasses()) {
-                keep(t, "named in the constant pool of " + name + " (verification)");
+                keep(t, new Why("named in the constant pool of ", name, " (verification)"));
             }
         }
     }
 
     /** The class is used: initialized, instantiated or running code. */
-    private void use(String name, String why) {
+    private void use(String name, Object why) {
         link(name, why);
         if (info(name) == null || !used.add(name)) {
             return;
@@ -280,7 +324,7 @@ public final class Reachability {
             String prefix = name + "_";
             for (String other : program.classes().keySet()) {
                 if (other.startsWith(prefix) && other.indexOf('/', prefix.length()) < 0) {
-                    reflectionRoot(other, "locale variant of resource bundle " + name);
+                    reflectionRoot(other, new Why("locale variant of resource bundle ", name, ""));
                 }
             }
         }
@@ -297,7 +341,7 @@ public final class Reachability {
         int simple = name.lastIndexOf('/') + 1;
         int dollar = name.indexOf('$', simple);
         String host = dollar > simple ? name.substring(0, dollar) : name;
-        String why = "nest of " + name + " (keep-nest)";
+        Object why = new Why("nest of ", name, " (keep-nest)");
         reflectionRoot(host, why);
         String prefix = host + "$";
         for (String other : new TreeSet<>(program.classes().keySet())) {
@@ -315,7 +359,7 @@ public final class Reachability {
         }
     }
 
-    private void initialize(String name, String why) {
+    private void initialize(String name, Object why) {
         ClassInfo c = info(name);
         if (c == null) {
             keep(name, why);
@@ -325,7 +369,7 @@ public final class Reachability {
         if (!initialized.add(name)) {
             return;
         }
-        String because = "initialization of " + name;
+        Object because = new Why("initialization of ", name, "");
         if (c.superName() != null) {
             initialize(c.superName(), because);
         }
@@ -339,13 +383,13 @@ public final class Reachability {
         if (c.isEnum()) {
             for (MethodInfo m : c.methods().values()) {
                 if (m.isStatic() && (m.name().equals("values") || m.name().equals("valueOf"))) {
-                    reach(c, m, "enum " + name + " (values and valueOf by name)");
+                    reach(c, m, new Why("enum ", name, " (values and valueOf by name)"));
                 }
             }
         }
     }
 
-    private void instantiate(String name, String why) {
+    private void instantiate(String name, Object why) {
         ClassInfo c = info(name);
         if (c == null) {
             keep(name, why);
@@ -357,9 +401,9 @@ public final class Reachability {
         }
         for (String s : supertypes(name)) {
             instantiatedSubtypes.computeIfAbsent(s, k -> new ArrayList<>()).add(name);
-            Map<String, String> sigs = calledOn.get(s);
+            Map<String, Object> sigs = calledOn.get(s);
             if (sigs != null) {
-                for (Map.Entry<String, String> sig : new ArrayList<>(sigs.entrySet())) {
+                for (Map.Entry<String, Object> sig : new ArrayList<>(sigs.entrySet())) {
                     dispatch(name, sig.getKey(), sig.getValue());
                 }
             }
@@ -377,14 +421,14 @@ public final class Reachability {
             for (String hook : SERIALIZATION_HOOKS) {
                 MethodInfo m = c.methods().get(hook);
                 if (m != null) {
-                    reach(c, m, "serialization hook of " + name);
+                    reach(c, m, new Why("serialization hook of ", name, ""));
                 }
             }
         }
     }
 
     /** A class loaded, initialized, constructed and called by name: every method of it is reachable. */
-    private void reflectionRoot(String name, String why) {
+    private void reflectionRoot(String name, Object why) {
         ClassInfo c = info(name);
         if (c == null) {
             if (name != null && Descriptors.elementClass(name) != null) {
@@ -396,7 +440,7 @@ public final class Reachability {
             return;
         }
         instantiate(name, why);
-        String because = "reflection root " + name;
+        Object because = new Why("reflection root ", name, "");
         for (MethodInfo m : c.methods().values()) {
             rootMethod(c, m, because);
         }
@@ -406,13 +450,13 @@ public final class Reachability {
      * A class found by name, whose methods are found by name too: it is loaded, initialized and
      * constructed, and its methods named in {@code names} are reachable.
      */
-    private void namedRoot(String name, String why, Collection<String> names) {
+    private void namedRoot(String name, Object why, Collection<String> names) {
         ClassInfo c = info(name);
-        if (c == null || wholeRoots.contains(name) || !namedRoots.add(name + " " + names.hashCode())) {
+        if (c == null || wholeRoots.contains(name) || !namedRoots.computeIfAbsent(names, k -> new HashSet<>()).add(name)) {
             return;
         }
         instantiate(name, why);
-        String because = "found by name: " + name;
+        Object because = new Why("found by name: ", name, "");
         for (MethodInfo m : c.methods().values()) {
             if (m.name().equals("<init>")) {
                 reach(c, m, because);
@@ -427,12 +471,12 @@ public final class Reachability {
      * Its methods named by {@code names} (the strings of the same method, if that method calls a
      * reflective API) are reachable too.
      */
-    private void byString(String name, String why, List<String> names) {
+    private void byString(String name, Object why, List<String> names) {
         for (String s : supertypes(name)) {
             if (spis.contains(s) && !s.equals(name)) {
                 String spi = s;
-                Runnable root = () -> namedRoot(name, why + " (SPI " + spi + " called in "
-                        + calledOn.get(spi).values().iterator().next() + ")", names);
+                Runnable root = () -> namedRoot(name, new Why("", why, " (SPI " + spi + " called in "
+                        + calledOn.get(spi).values().iterator().next() + ")"), names);
                 if (calledOn.containsKey(s)) {
                     root.run();
                 } else {
@@ -444,7 +488,7 @@ public final class Reachability {
         namedRoot(name, why, names);
     }
 
-    private void rootMethod(ClassInfo c, MethodInfo m, String why) {
+    private void rootMethod(ClassInfo c, MethodInfo m, Object why) {
         reach(c, m, why);
         if (!m.isStatic() && !m.name().startsWith("<")) {
             virtual(c.name(), m.signature(), why);
@@ -480,7 +524,7 @@ public final class Reachability {
 
     // ---------------------------------------------------------------- methods
 
-    private void reach(ClassInfo c, MethodInfo m, String why) {
+    private void reach(ClassInfo c, MethodInfo m, Object why) {
         if (reached.putIfAbsent(c.name() + "." + m.signature(), why) != null) {
             return;
         }
@@ -489,7 +533,7 @@ public final class Reachability {
     }
 
     /** A direct call: the declaration found from {@code owner} up is reachable. */
-    private void direct(String owner, String sig, String why) {
+    private void direct(String owner, String sig, Object why) {
         String cls = owner.startsWith("[") ? OBJECT : owner;
         keep(cls, why);
         for (String s : supertypes(cls)) {
@@ -503,7 +547,7 @@ public final class Reachability {
     }
 
     /** A static call or access: the declaring class is initialized. */
-    private void staticMember(String owner, String sig, boolean method, String why) {
+    private void staticMember(String owner, String sig, boolean method, Object why) {
         for (String s : supertypes(owner)) {
             ClassInfo c = info(s);
             if (c == null) {
@@ -521,10 +565,10 @@ public final class Reachability {
         keep(owner, why);
     }
 
-    private void virtual(String owner, String sig, String why) {
+    private void virtual(String owner, String sig, Object why) {
         String cls = owner.startsWith("[") ? OBJECT : owner;
         keep(cls, why);
-        Map<String, String> called = calledOn.get(cls);
+        Map<String, Object> called = calledOn.get(cls);
         if (called == null) {
             called = new HashMap<>();
             calledOn.put(cls, called);
@@ -557,8 +601,8 @@ public final class Reachability {
     }
 
     /** The implementation {@code sig} has in instantiated class {@code cls}. */
-    private void dispatch(String cls, String sig, String caller) {
-        String why = "dispatch on " + cls + " from " + caller;
+    private void dispatch(String cls, String sig, Object caller) {
+        Object why = new Why("dispatch on " + cls + " from ", caller, "");
         for (ClassInfo c = info(cls); c != null; c = c.superName() == null ? null : info(c.superName())) {
             MethodInfo m = c.methods().get(sig);
             if (m != null && !m.isStatic()) {
@@ -623,14 +667,14 @@ public final class Reachability {
 
     private void string(String s, String where, List<String> names) {
         if (nativesByName.containsKey(s)) {
-            loadNative(s, "loaded by " + where);
+            loadNative(s, new Why("loaded by ", where, ""));
         }
         if (s.length() < 3 || s.length() > 400) {
             return;
         }
         String internal = s.indexOf('/') >= 0 ? s : s.replace('.', '/');
         if (info(internal) != null) {
-            byString(internal, "named by a string constant in " + where, names);
+            byString(internal, new Why("named by a string constant in ", where, ""), names);
             return;
         }
         if (s.startsWith("L") || s.startsWith("[") || s.startsWith("(")) {
@@ -638,7 +682,7 @@ public final class Reachability {
             Descriptors.classesOf(s, named);
             for (String n : named) {
                 if (info(n) != null) {
-                    byString(n, "named by a descriptor string in " + where, names);
+                    byString(n, new Why("named by a descriptor string in ", where, ""), names);
                 }
             }
         }
@@ -700,11 +744,11 @@ public final class Reachability {
                 }
             }
             case "java/lang/invoke/StringConcatFactory.makeConcatWithConstants", "java/lang/invoke/StringConcatFactory.makeConcat" -> {
-                virtual(OBJECT, "toString()Ljava/lang/String;", where + " (string concatenation)");
+                virtual(OBJECT, "toString()Ljava/lang/String;", new Why("", where, " (string concatenation)"));
                 direct("java/lang/String", "valueOf(Ljava/lang/Object;)Ljava/lang/String;", where);
             }
             case "java/lang/runtime/ObjectMethods.bootstrap" -> {
-                String why = where + " (record methods)";
+                Object why = new Why("", where, " (record methods)");
                 virtual(OBJECT, "toString()Ljava/lang/String;", why);
                 virtual(OBJECT, "hashCode()I", why);
                 virtual(OBJECT, "equals(Ljava/lang/Object;)Z", why);
@@ -713,7 +757,7 @@ public final class Reachability {
                 List<String> named = new ArrayList<>();
                 Descriptors.classesOf(d.desc(), named);
                 for (String n : named) {
-                    initialize(n, where + " (enum constant by name)");
+                    initialize(n, new Why("", where, " (enum constant by name)"));
                 }
             }
             default -> { }
@@ -737,14 +781,14 @@ public final class Reachability {
         String name = "lambda$" + (++lambdas) + "$" + interfaces.getFirst();
         synthetic.put(name, ClassInfo.synthetic(name, interfaces));
         for (String i : interfaces) {
-            link(i, where + " (lambda)");
+            link(i, new Why("", where, " (lambda)"));
         }
-        instantiate(name, where + " (lambda)");
+        instantiate(name, new Why("", where, " (lambda)"));
     }
 
     /** A method calling a reflective API: its class constants and the members its strings name. */
     private void reflectiveCaller(ClassInfo c, MethodInfo m, boolean loadsServices, String where) {
-        String why = "reflection in " + where;
+        Object why = new Why("reflection in ", where, "");
 
         List<String> types = new ArrayList<>();
         for (Constant k : m.constants()) {
@@ -786,7 +830,7 @@ public final class Reachability {
         }
     }
 
-    private void bindService(String service, String why) {
+    private void bindService(String service, Object why) {
         if (!boundServices.add(service)) {
             return;
         }
@@ -809,7 +853,7 @@ public final class Reachability {
                     missing.add(name);
                     continue;
                 }
-                String because = "provider of " + service + " (" + why + ")";
+                Object because = new Why("provider of " + service + " (", why, ")");
                 MethodInfo provider = null;
                 for (MethodInfo mi : c.methods().values()) {
                     if (mi.isStatic() && mi.name().equals("provider") && mi.desc().startsWith("()")) {
