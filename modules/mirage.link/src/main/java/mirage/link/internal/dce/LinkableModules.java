@@ -236,18 +236,28 @@ public final class LinkableModules {
             Reachability.Result result) {
         ModuleDescriptor.Builder b = builder(d);
         Set<String> reads = new HashSet<>(Set.of(d.name(), "java.base"));
-        for (ModuleDescriptor.Requires r : d.requires()) {
+        List<ModuleDescriptor.Requires> kept = new ArrayList<>();
+        List<ModuleDescriptor.Requires> others = new ArrayList<>();
+        for (ModuleDescriptor.Requires r : new TreeSet<>(d.requires())) {
+            Set<ModuleDescriptor.Requires.Modifier> mods = r.modifiers();
+            boolean keep = mods.contains(ModuleDescriptor.Requires.Modifier.MANDATED)
+                    || mods.contains(ModuleDescriptor.Requires.Modifier.STATIC)
+                    || uses.contains(r.name())
+                    || (mods.contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE) && usedModules.contains(r.name()));
+            (keep ? kept : others).add(r);
+        }
+        for (ModuleDescriptor.Requires r : kept) {
+            reads.addAll(implied(r.name(), descriptors));
+        }
+        // a module used but read only through another's "requires transitive" keeps that requires
+        for (ModuleDescriptor.Requires r : others) {
             Set<String> implied = implied(r.name(), descriptors);
-            boolean keep = r.modifiers().contains(ModuleDescriptor.Requires.Modifier.MANDATED)
-                    || r.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)
-                    || implied.stream().anyMatch(uses::contains)
-                    || (r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)
-                            && usedModules.contains(r.name()));
-            if (keep) {
-                b.requires(r);
+            if (uses.stream().anyMatch(u -> !reads.contains(u) && implied.contains(u))) {
+                kept.add(r);
                 reads.addAll(implied);
             }
         }
+        kept.forEach(b::requires);
         for (String s : d.uses()) {
             if (reads.contains(owners.get(packageOf(s.replace('.', '/'))))) {
                 b.uses(s);

@@ -11,6 +11,7 @@ import java.lang.classfile.attribute.EnclosingMethodAttribute;
 import java.lang.classfile.attribute.InnerClassInfo;
 import java.lang.classfile.attribute.InnerClassesAttribute;
 import java.lang.classfile.attribute.NestHostAttribute;
+import java.lang.classfile.attribute.StackMapFrameInfo;
 import java.lang.classfile.constantpool.ClassEntry;
 import java.lang.classfile.constantpool.ConstantDynamicEntry;
 import java.lang.classfile.constantpool.LoadableConstantEntry;
@@ -31,6 +32,8 @@ import java.lang.classfile.instruction.NewReferenceArrayInstruction;
 import java.lang.classfile.instruction.TypeCheckInstruction;
 import java.lang.classfile.Opcode;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -227,6 +230,21 @@ public final class ClassInfo {
                 default -> { }
             }
         }
+        // Classes the pool names only for NestMembers, PermittedSubclasses and InnerClasses are
+        // checked by name, never loaded, while the class is linked: they are not the verifier's.
+        Set<String> listedOnly = new LinkedHashSet<>();
+        model.findAttribute(Attributes.nestMembers())
+                .ifPresent(a -> a.nestMembers().forEach(c -> listedOnly.add(c.asInternalName())));
+        model.findAttribute(Attributes.permittedSubclasses())
+                .ifPresent(a -> a.permittedSubclasses().forEach(c -> listedOnly.add(c.asInternalName())));
+        model.findAttribute(Attributes.innerClasses()).ifPresent(a -> a.classes().forEach(i -> {
+            listedOnly.add(i.innerClass().asInternalName());
+            i.outerClass().ifPresent(o -> listedOnly.add(o.asInternalName()));
+        }));
+        if (!listedOnly.isEmpty()) {
+            listedOnly.removeAll(namedInCode(model, name, superName, ifaces, types, ms.values()));
+            pool.removeAll(listedOnly);
+        }
         Set<String> hs = new LinkedHashSet<>();
         model.findAttribute(Attributes.innerClasses()).ifPresent(ic -> outerOf(name, ic, hs));
         model.findAttribute(Attributes.enclosingMethod()).map(EnclosingMethodAttribute::enclosingClass)
@@ -239,6 +257,68 @@ public final class ClassInfo {
         poolClasses = pool;
         hosts = hs;
         bytes = null;
+    }
+
+    /** The classes the class names other than in its NestMembers, PermittedSubclasses and InnerClasses. */
+    private static Set<String> namedInCode(ClassModel model, String self, String superName, List<String> interfaces,
+            Set<String> memberTypes, Collection<MethodInfo> methods) {
+        Set<String> named = new HashSet<>(memberTypes);
+        named.add(self);
+        if (superName != null) {
+            named.add(superName);
+        }
+        named.addAll(interfaces);
+        for (PoolEntry e : model.constantPool()) {
+            switch (e) {
+                case NameAndTypeEntry nt -> Descriptors.classesOf(nt.type().stringValue(), named);
+                case MethodTypeEntry mt -> Descriptors.classesOf(mt.descriptor().stringValue(), named);
+                case MemberRefEntry ref -> Descriptors.classOfName(ref.owner().asInternalName(), named);
+                default -> { }
+            }
+        }
+        for (MethodInfo m : methods) {
+            named.addAll(m.types());
+            for (Ref r : m.refs()) {
+                Descriptors.classOfName(r.owner(), named);
+            }
+            for (Constant c : m.constants()) {
+                constantClasses(c, named);
+            }
+        }
+        for (MethodModel m : model.methods()) {
+            m.code().flatMap(code -> code.findAttribute(Attributes.stackMapTable())).ifPresent(smt -> {
+                for (StackMapFrameInfo frame : smt.entries()) {
+                    for (StackMapFrameInfo.VerificationTypeInfo t : frame.locals()) {
+                        if (t instanceof StackMapFrameInfo.ObjectVerificationTypeInfo o) {
+                            Descriptors.classOfName(o.className().asInternalName(), named);
+                        }
+                    }
+                    for (StackMapFrameInfo.VerificationTypeInfo t : frame.stack()) {
+                        if (t instanceof StackMapFrameInfo.ObjectVerificationTypeInfo o) {
+                            Descriptors.classOfName(o.className().asInternalName(), named);
+                        }
+                    }
+                }
+            });
+        }
+        model.findAttribute(Attributes.enclosingMethod()).ifPresent(a -> named.add(a.enclosingClass().asInternalName()));
+        model.findAttribute(Attributes.nestHost()).ifPresent(a -> named.add(a.nestHost().asInternalName()));
+        return named;
+    }
+
+    private static void constantClasses(Constant c, Set<String> into) {
+        switch (c) {
+            case Constant.Type t -> Descriptors.classOfName(t.name(), into);
+            case Constant.Descriptor d -> Descriptors.classesOf(d.desc(), into);
+            case Constant.Handle h -> Descriptors.classOfName(h.ref().owner(), into);
+            case Constant.Dynamic d -> {
+                Descriptors.classOfName(d.bootstrap().owner(), into);
+                for (Constant a : d.args()) {
+                    constantClasses(a, into);
+                }
+            }
+            case Constant.Text t -> { }
+        }
     }
 
     private static void outerOf(String self, InnerClassesAttribute ic, Set<String> into) {
