@@ -115,16 +115,21 @@ public final class LinkableModules {
         }
         Map<String, String> owners = packageOwners(system, library.values());
         Map<String, ModuleDescriptor> descriptors = new TreeMap<>();
-        List<String> changed = new ArrayList<>();
         for (ModuleReference r : library.values()) {
-            ModuleDescriptor d = r.descriptor();
-            if (d.isAutomatic()) {
-                ModuleDescriptor generated = generate(r, owners);
-                descriptors.put(d.name(), generated);
-                changed.add(d.name() + ": automatic module given a descriptor (requires "
-                        + names(generated.requires()) + ")");
-            } else {
-                descriptors.put(d.name(), d);
+            descriptors.put(r.descriptor().name(), r.descriptor());
+        }
+        // automatic modules the roots need get descriptors; their requires may need more of them
+        List<String> changed = new ArrayList<>();
+        for (boolean more = true; more; ) {
+            more = false;
+            for (String m : resolve(system, library, descriptors, roots)) {
+                ModuleDescriptor d = descriptors.get(m);
+                if (d != null && d.isAutomatic()) {
+                    ModuleDescriptor generated = generate(library.get(m), owners);
+                    descriptors.put(m, generated);
+                    changed.add(m + ": automatic module given a descriptor (requires " + names(generated.requires()) + ")");
+                    more = true;
+                }
             }
         }
 
