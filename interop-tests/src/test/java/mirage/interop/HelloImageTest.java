@@ -71,6 +71,27 @@ class HelloImageTest {
         assertEquals(Set.of("java.base", "mirage.core", "mirage.time", "mirage.platform.solo5", "hello"), modules);
     }
 
+    /**
+     * The link removed what hello cannot reach (docs/decisions/0033): classes of java.base and of
+     * the libraries, and the files only unused classes read; the report says so, per module.
+     */
+    @Test
+    void the_image_lacks_what_hello_cannot_reach() throws IOException {
+        for (String gone : List.of("bin/keytool", "lib/security/public_suffix_list.dat", "lib/security/blocked.certs")) {
+            assertFalse(Files.exists(image.resolve(gone)), gone + " is read only by classes hello never uses");
+        }
+        for (String kept : List.of("lib/modules", "lib/server/libjvm.so", "lib/libjava.so", "bin/java", "bin/hello")) {
+            assertTrue(Files.exists(image.resolve(kept)), kept);
+        }
+        List<String> report = Files.readAllLines(unikernel.resolve("_build/link-report.tsv"));
+        assertEquals("module\tclassesBefore\tbytesBefore\tclassesAfter\tbytesAfter", report.getFirst());
+        String[] base = report.stream().filter(l -> l.startsWith("java.base\t")).findFirst().orElseThrow().split("\t");
+        assertTrue(Integer.parseInt(base[3]) < Integer.parseInt(base[1]) * 9 / 10,
+                "java.base lost more than a tenth of its classes: " + String.join(" ", base));
+        Mirage.Result listed = exec(List.of(image.resolve("bin/java").toString(), "--list-modules"), BOOT_LIMIT);
+        assertEquals(0, listed.exit(), "the launcher's --list-modules still works: " + listed.err());
+    }
+
     @Test
     void an_unknown_argument_stops_boot_with_one_line_and_status_64() {
         assertEquals(new Mirage.Result(64, "", "hello: unknown argument --foo\n"), boot(image, "--count=1", "--foo=1"));

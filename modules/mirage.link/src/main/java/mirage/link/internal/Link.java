@@ -11,7 +11,9 @@ import java.util.List;
 import java.util.spi.ToolProvider;
 import jdk.tools.jlink.internal.PluginRepository;
 import mirage.link.internal.dce.LinkReport;
+import mirage.link.internal.dce.LinkRules;
 import mirage.link.internal.dce.LinkableModules;
+import mirage.link.internal.reach.KeepRules;
 import mirage.link.internal.dce.ReachabilityPlugin;
 
 /**
@@ -68,8 +70,19 @@ public final class Link {
         modulePath.add(module);
         progress.step(removal == Removal.UNREACHABLE ? "preparing the modules: descriptors, requires nothing reaches"
                 : "preparing the modules: descriptors");
+        Path ownRules = layout.dir().resolve(LinkRules.UNIKERNEL_FILE);
+        List<KeepRules> unikernelRules = LinkRules.unikernel(ownRules, plan.appModule());
+        try {
+            Path copy = layout.build().resolve(LinkRules.UNIKERNEL_FILE);
+            Files.deleteIfExists(copy);
+            if (!unikernelRules.isEmpty()) {
+                Files.copy(ownRules, copy);
+            }
+        } catch (IOException e) {
+            throw new LinkException("cannot copy " + ownRules + " under " + layout.build() + ": " + e.getMessage(), e);
+        }
         LinkableModules.Prepared prepared = LinkableModules.prepare(modulePath, plan.roots(), plan.appModule(), removal,
-                layout.build().resolve("modules"), progress);
+                layout.build().resolve("modules"), unikernelRules, progress);
         prepared.changed().forEach(progress::detail);
         plan = plan.withModules(prepared.modules());
         writePlan(layout, plan);

@@ -103,9 +103,10 @@ public final class LinkableModules {
      * @param roots the plan's root modules
      * @param appModule the unikernel's module (never rewritten)
      * @param out where rewritten jars go (emptied first)
+     * @param extraRules keep rules beyond the shipped ones (the unikernel's own)
      */
     public static Prepared prepare(List<Path> modulePath, Set<String> roots, String appModule, Link.Removal removal,
-            Path out, Progress progress) throws LinkException {
+            Path out, List<KeepRules> extraRules, Progress progress) throws LinkException {
         ModuleFinder system = ModuleFinder.ofSystem();
         Map<String, ModuleReference> library = new TreeMap<>();
         for (ModuleReference r : findAll(modulePath)) {
@@ -143,7 +144,7 @@ public final class LinkableModules {
                     throw new LinkException("the module set did not settle after " + MAX_ROUNDS + " rounds of trimming");
                 }
                 progress.detail("analysing reachability over " + set.size() + " modules");
-                Trim trim = trim(set, system, library, descriptors, original, appModule, parsed);
+                Trim trim = trim(set, system, library, descriptors, original, appModule, parsed, extraRules);
                 SortedSet<String> next = resolve(system, library, trim.descriptors(), allRoots);
                 boolean same = next.equals(set) && trim.descriptors().equals(descriptors);
                 descriptors = trim.descriptors();
@@ -170,7 +171,7 @@ public final class LinkableModules {
     /** One round: the analysis over {@code set}, and each library descriptor rewritten from it. */
     private static Trim trim(Set<String> set, ModuleFinder system, Map<String, ModuleReference> library,
             Map<String, ModuleDescriptor> descriptors, Map<String, ModuleDescriptor> original, String appModule,
-            Map<String, List<ClassInfo>> parsed) throws LinkException {
+            Map<String, List<ClassInfo>> parsed, List<KeepRules> extraRules) throws LinkException {
         List<ModuleReference> refs = new ArrayList<>();
         for (String m : set) {
             ModuleReference lib = library.get(m);
@@ -182,7 +183,8 @@ public final class LinkableModules {
         } catch (IOException | IllegalArgumentException e) {
             throw new LinkException("cannot read the modules to link: " + e.getMessage(), e);
         }
-        List<KeepRules> rules = LinkRules.of(set);
+        List<KeepRules> rules = new ArrayList<>(LinkRules.of(set));
+        rules.addAll(extraRules);
         Reachability.Result result;
         try {
             result = Reachability.analyze(program, ReachabilityPlugin.UNVERIFIED, rules, List.of());

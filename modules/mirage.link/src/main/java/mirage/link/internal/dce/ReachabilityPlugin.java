@@ -30,7 +30,7 @@ import mirage.link.internal.reach.Reachability;
  * {@link LinkReport} to {@code DIR/link-report.tsv} and the reason each class is kept to
  * {@code DIR/link-kept.tsv}. Roots: the main class each module names (the unikernel's is its
  * boot class), the classes the JVM's native libraries name, and the keep rules of the image's
- * modules ({@link LinkRules}).
+ * modules ({@link LinkRules}), and the unikernel's own in {@code DIR/link.keep}.
  *
  * <p>Deterministic: the same pool gives the same output. Idempotent: run on its own output it
  * removes nothing more.
@@ -79,6 +79,25 @@ public final class ReachabilityPlugin implements Plugin {
             throw new IllegalArgumentException("--" + NAME + " needs the directory to write its report to");
         }
         dir = Path.of(d);
+        try {
+            extraRules = LinkRules.unikernel(dir.resolve(LinkRules.UNIKERNEL_FILE), appModule(dir));
+        } catch (LinkException e) {
+            throw new IllegalArgumentException("--" + NAME + "=" + d + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The unikernel's module, as the boot plan in {@code dir} names it ("" without a plan). */
+    private static String appModule(Path dir) {
+        try {
+            for (String line : Files.readAllLines(dir.resolve("boot-plan"), StandardCharsets.UTF_8)) {
+                if (line.startsWith("module\t")) {
+                    return line.substring("module\t".length());
+                }
+            }
+        } catch (IOException e) {
+            // no plan: rules of a unikernel need one, and none are read without it
+        }
+        return "";
     }
 
     /** For tests: no report file, and rules beyond the shipped ones. */

@@ -67,7 +67,7 @@ class LinkableModulesTest {
         LinkToolFiles.copyWithMainClass(app, withMain, "app.Main");
 
         LinkableModules.Prepared p = LinkableModules.prepare(List.of(lib, withMain), Set.of("app"), "app",
-                Link.Removal.UNREACHABLE, work.resolve("out"), QUIET);
+                Link.Removal.UNREACHABLE, work.resolve("out"), List.of(), QUIET);
         assertFalse(p.modules().contains("java.sql"), "java.sql is only used by Dates, which nothing reaches: " + p.modules());
         assertTrue(p.modules().contains("java.logging"), p.modules().toString());
         ModuleDescriptor rewritten = ModuleFinder.of(work.resolve("out/lib.jar")).find("lib").orElseThrow().descriptor();
@@ -75,7 +75,7 @@ class LinkableModulesTest {
         assertEquals(List.of("lib: requires [java.sql] dropped"), p.changed());
 
         LinkableModules.Prepared none = LinkableModules.prepare(List.of(lib, withMain), Set.of("app"), "app",
-                Link.Removal.NONE, work.resolve("out-none"), QUIET);
+                Link.Removal.NONE, work.resolve("out-none"), List.of(), QUIET);
         assertTrue(none.modules().contains("java.sql"), "nothing is trimmed without removal");
     }
 
@@ -134,7 +134,7 @@ class LinkableModulesTest {
         List<Path> modulePath = new ArrayList<>(deps);
         modulePath.add(withMain);
         LinkableModules.Prepared p = LinkableModules.prepare(modulePath, Set.of("app"), "app", Link.Removal.UNREACHABLE,
-                work.resolve("out"), QUIET);
+                work.resolve("out"), List.of(), QUIET);
         assertTrue(p.changed().getFirst().startsWith("org.eclipse.jgit: automatic module given a descriptor"), p.changed().toString());
         Path image = work.resolve("image");
         LinkTool.jlink(List.of("--module-path", String.join(java.io.File.pathSeparator, p.modulePath().stream().map(Path::toString).toList()),

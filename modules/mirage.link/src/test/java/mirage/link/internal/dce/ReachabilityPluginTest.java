@@ -121,6 +121,20 @@ class ReachabilityPluginTest {
         assertTrue(entries(transform(pool(), "keep t.Unused\n")).containsKey("/t/t/Unused.class"));
     }
 
+    /** Configured as jlink configures it: the unikernel's link.keep applies, and the report is written. */
+    @Test
+    void the_unikernels_own_rules_apply_and_the_report_is_written(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("boot-plan"), "mirage-boot-plan 1\nname\tt\nmodule\tt\n");
+        java.nio.file.Files.writeString(dir.resolve(LinkRules.UNIKERNEL_FILE), "# reflection of t's own\nkeep t.Unused\n");
+        ReachabilityPlugin plugin = new ReachabilityPlugin();
+        plugin.configure(Map.of(ReachabilityPlugin.NAME, dir.toString()));
+        ResourcePool out = plugin.transform(pool(), new ResourcePoolManager().resourcePoolBuilder());
+        assertTrue(entries(out).containsKey("/t/t/Unused.class"));
+        assertEquals(plugin.lastReport(), LinkReport.parse(java.nio.file.Files.readString(dir.resolve(ReachabilityPlugin.REPORT))));
+        assertTrue(java.nio.file.Files.readString(dir.resolve(ReachabilityPlugin.KEPT)).contains("t/Unused\tt.keep: keep t.Unused"));
+    }
+
     @Test
     void the_report_counts_each_module_before_and_after() throws Exception {
         ReachabilityPlugin plugin = new ReachabilityPlugin();
