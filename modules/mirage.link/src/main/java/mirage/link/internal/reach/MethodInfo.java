@@ -13,9 +13,15 @@ import java.util.List;
  * @param types classes its code names for type checks, arrays and exception handlers
  * @param strings its string constants ({@code ldc})
  * @param constants its other loadable constants, and its {@code invokedynamic} call sites
+ * @param signature {@code name + desc}, the key a class's methods are found by
  */
 record MethodInfo(String name, String desc, int flags, List<Ref> refs, List<String> types, List<String> strings,
-        List<Constant> constants) {
+        List<Constant> constants, String signature) {
+
+    MethodInfo(String name, String desc, int flags, List<Ref> refs, List<String> types, List<String> strings,
+            List<Constant> constants) {
+        this(name, desc, flags, refs, types, strings, constants, name + desc);
+    }
 
     boolean isStatic() {
         return (flags & ClassFile.ACC_STATIC) != 0;
@@ -27,10 +33,5 @@ record MethodInfo(String name, String desc, int flags, List<Ref> refs, List<Stri
 
     boolean isPrivate() {
         return (flags & ClassFile.ACC_PRIVATE) != 0;
-    }
-
-    /** {@code name + desc}, the key a class's methods are found by. */
-    String signature() {
-        return name + desc;
     }
 }

@@ -18,7 +18,7 @@ import java.util.Set;
  */
 public record Program(Map<String, ClassInfo> classes, List<ModuleFacts> modules, List<NativeLibrary> natives) {
     public Program {
-        classes = Map.copyOf(classes);
+        classes = java.util.Collections.unmodifiableMap(new HashMap<>(classes));
         modules = List.copyOf(modules);
         natives = List.copyOf(natives);
     }
@@ -33,7 +33,7 @@ public record Program(Map<String, ClassInfo> classes, List<ModuleFacts> modules,
                         + c.module());
             }
         }
-        return new Program(byName, modules, natives);
+        return new Program(java.util.Collections.unmodifiableMap(byName), modules, natives);
     }
 
     /**

@@ -63,7 +63,9 @@ public final class Reachability {
     private final Set<String> wholeRoots = new HashSet<>();
     private final Map<Collection<String>, Set<String>> namedRoots = new java.util.IdentityHashMap<>();
     private java.util.NavigableSet<String> binaryNames;
-    private final Map<String, Object> reached = new HashMap<>();
+    private java.util.NavigableSet<String> internalNames;
+    private final Map<MethodInfo, Object> reached = new java.util.IdentityHashMap<>();
+    private final Map<MethodInfo, ClassInfo> reachedIn = new java.util.IdentityHashMap<>();
     private final Set<String> missing = new TreeSet<>();
     private final Set<String> boundServices = new HashSet<>();
     private final Set<String> loadedNatives = new TreeSet<>();
@@ -72,7 +74,7 @@ public final class Reachability {
     private final Map<String, Set<String>> supertypes = new HashMap<>();
     private final Map<String, List<Runnable>> whenUsed = new HashMap<>();
     private final List<KeepRules.ClassPattern> nestPatterns = new ArrayList<>();
-    private final Set<String> sinks = new HashSet<>();
+    private final Map<String, Set<String>> sinks = new HashMap<>();
     private final Set<String> spis = new HashSet<>();
     private final Set<String> omitted = new HashSet<>();
     private final Map<String, List<Runnable>> whenCalled = new HashMap<>();
@@ -133,13 +135,23 @@ public final class Reachability {
         usedClasses.removeAll(synthetic.keySet());
         Set<String> linkedClasses = new TreeSet<>(linked);
         linkedClasses.removeAll(synthetic.keySet());
-        return new Result(texts(kept), usedClasses, linkedClasses, missing, loadedNatives, texts(reached));
+        Map<String, Object> methods = new HashMap<>();
+        reached.forEach((m, why) -> methods.put(reachedIn.get(m).name() + "." + m.signature(), why));
+        return new Result(texts(kept), usedClasses, linkedClasses, missing, loadedNatives, texts(methods));
     }
 
     private static Map<String, String> texts(Map<String, Object> reasons) {
         Map<String, String> out = new TreeMap<>();
         reasons.forEach((k, v) -> out.put(k, String.valueOf(v)));
         return out;
+    }
+
+    /** A method, as a reason: put into words only when the result is read. */
+    private record Where(ClassInfo c, MethodInfo m) {
+        @Override
+        public String toString() {
+            return c.name() + "." + m.signature();
+        }
     }
 
     /** A reason, put into words only when the result is read. */
@@ -158,7 +170,8 @@ public final class Reachability {
             String src = file.module() + ".keep";
             for (KeepRules.Rule rule : file.rules()) {
                 switch (rule) {
-                    case KeepRules.Rule.Reflects r -> sinks.add(internal(r.owner()) + "." + r.method());
+                    case KeepRules.Rule.Reflects r -> sinks.computeIfAbsent(internal(r.owner()), k -> new HashSet<>())
+                            .add(r.method());
                     case KeepRules.Rule.KeepNest n -> nestPatterns.add(n.pattern());
                     case KeepRules.Rule.Native n -> natives.putIfAbsent(n.name(), src + ": native " + n.name());
                     case KeepRules.Rule.Spi spi -> spis.add(internal(spi.type()));
@@ -322,8 +335,8 @@ public final class Reachability {
         }
         if (isSubtype(name, RESOURCE_BUNDLE)) {
             String prefix = name + "_";
-            for (String other : program.classes().keySet()) {
-                if (other.startsWith(prefix) && other.indexOf('/', prefix.length()) < 0) {
+            for (String other : withPrefix(prefix)) {
+                if (other.indexOf('/', prefix.length()) < 0) {
                     reflectionRoot(other, new Why("locale variant of resource bundle ", name, ""));
                 }
             }
@@ -343,12 +356,17 @@ public final class Reachability {
         String host = dollar > simple ? name.substring(0, dollar) : name;
         Object why = new Why("nest of ", name, " (keep-nest)");
         reflectionRoot(host, why);
-        String prefix = host + "$";
-        for (String other : new TreeSet<>(program.classes().keySet())) {
-            if (other.startsWith(prefix)) {
-                reflectionRoot(other, why);
-            }
+        for (String other : withPrefix(host + "$")) {
+            reflectionRoot(other, why);
         }
+    }
+
+    /** The program's classes whose internal names start with {@code prefix}, in name order. */
+    private List<String> withPrefix(String prefix) {
+        if (internalNames == null) {
+            internalNames = new TreeSet<>(program.classes().keySet());
+        }
+        return List.copyOf(internalNames.subSet(prefix, true, prefix + Character.MAX_VALUE, false));
     }
 
     private void onUsed(String name, Runnable action) {
@@ -525,9 +543,10 @@ public final class Reachability {
     // ---------------------------------------------------------------- methods
 
     private void reach(ClassInfo c, MethodInfo m, Object why) {
-        if (reached.putIfAbsent(c.name() + "." + m.signature(), why) != null) {
+        if (reached.putIfAbsent(m, why) != null) {
             return;
         }
+        reachedIn.put(m, c);
         use(c.name(), why);
         work.add(() -> scan(c, m));
     }
@@ -626,17 +645,18 @@ public final class Reachability {
     // ---------------------------------------------------------------- code
 
     private void scan(ClassInfo c, MethodInfo m) {
-        String where = c.name() + "." + m.signature();
+        Object where = new Where(c, m);
         boolean reflective = false;
         boolean loadsServices = false;
         for (Ref r : m.refs()) {
-            if (r.kind() != Ref.Kind.NEW && sinks.contains(r.owner() + "." + r.name())) {
+            Set<String> sinkNames = sinks.get(r.owner());
+            if (r.kind() != Ref.Kind.NEW && sinkNames != null && sinkNames.contains(r.name())) {
                 reflective = true;
                 loadsServices |= r.owner().equals(SERVICE_LOADER);
             }
         }
         for (Ref r : m.refs()) {
-            String sig = r.name() + r.desc();
+            String sig = r.signature();
             switch (r.kind()) {
                 case STATIC -> staticMember(r.owner(), sig, true, where);
                 case SPECIAL -> direct(r.owner(), sig, where);
@@ -665,7 +685,7 @@ public final class Reachability {
         }
     }
 
-    private void string(String s, String where, List<String> names) {
+    private void string(String s, Object where, List<String> names) {
         if (nativesByName.containsKey(s)) {
             loadNative(s, new Why("loaded by ", where, ""));
         }
@@ -688,7 +708,7 @@ public final class Reachability {
         }
     }
 
-    private void constant(Constant k, String where, List<String> names) {
+    private void constant(Constant k, Object where, List<String> names) {
         switch (k) {
             case Constant.Text t -> string(t.value(), where, names);
             case Constant.Type t -> {
@@ -703,7 +723,7 @@ public final class Reachability {
         }
     }
 
-    private void keepAll(String desc, String where) {
+    private void keepAll(String desc, Object where) {
         List<String> named = new ArrayList<>();
         Descriptors.classesOf(desc, named);
         for (String n : named) {
@@ -711,8 +731,8 @@ public final class Reachability {
         }
     }
 
-    private void handle(Ref r, String where) {
-        String sig = r.name() + r.desc();
+    private void handle(Ref r, Object where) {
+        String sig = r.signature();
         keepAll(r.desc(), where);
         switch (r.kind()) {
             case STATIC -> staticMember(r.owner(), sig, true, where);
@@ -730,7 +750,7 @@ public final class Reachability {
         }
     }
 
-    private void dynamic(Constant.Dynamic d, String where, List<String> names) {
+    private void dynamic(Constant.Dynamic d, Object where, List<String> names) {
         handle(d.bootstrap(), where);
         keepAll(d.desc(), where);
         for (Constant a : d.args()) {
@@ -765,7 +785,7 @@ public final class Reachability {
     }
 
     /** A lambda call site: a synthetic class implementing the interface (and markers) is instantiated. */
-    private void lambda(Constant.Dynamic d, String where) {
+    private void lambda(Constant.Dynamic d, Object where) {
         String desc = d.desc();
         String type = desc.substring(desc.indexOf(')') + 1);
         if (!type.startsWith("L")) {
@@ -787,7 +807,7 @@ public final class Reachability {
     }
 
     /** A method calling a reflective API: its class constants and the members its strings name. */
-    private void reflectiveCaller(ClassInfo c, MethodInfo m, boolean loadsServices, String where) {
+    private void reflectiveCaller(ClassInfo c, MethodInfo m, boolean loadsServices, Object where) {
         Object why = new Why("reflection in ", where, "");
 
         List<String> types = new ArrayList<>();

@@ -8,8 +8,13 @@ package mirage.link.internal.reach;
  * @param owner the class named as its owner (internal name, or an array descriptor)
  * @param name the member's name ({@code ""} for {@link Kind#NEW})
  * @param desc the member's descriptor ({@code ""} for {@link Kind#NEW})
+ * @param signature {@code name + desc}, the key a class's methods are found by
  */
-record Ref(Kind kind, String owner, String name, String desc) {
+record Ref(Kind kind, String owner, String name, String desc, String signature) {
+    Ref(Kind kind, String owner, String name, String desc) {
+        this(kind, owner, name, desc, name + desc);
+    }
+
     enum Kind {
         /** {@code invokestatic}, or a {@code REF_invokeStatic} handle. */
         STATIC,
