@@ -151,16 +151,9 @@ public record KeepRules(String module, List<Rule> rules) {
      */
     public static KeepRules parse(String module, String source, String text) throws RuleException {
         List<Rule> rules = new ArrayList<>();
-        int lineNo = 0;
-        for (String raw : text.split("\n", -1)) {
-            lineNo++;
-            int hash = raw.indexOf('#');
-            String line = (hash >= 0 ? raw.substring(0, hash) : raw).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            String[] w = line.split("\\s+");
-            String where = source + " line " + lineNo + ": ";
+        for (TextLines line : TextLines.of(text)) {
+            String[] w = line.text().split("\\s+");
+            String where = source + " line " + line.number() + ": ";
             rules.add(switch (w[0]) {
                 case "keep" -> {
                     if (w.length < 2 || (w.length > 2 && (!w[2].equals("if") || w.length < 4))) {

@@ -298,11 +298,8 @@ public final class Reachability {
             return;
         }
         Object because = new Why("used by ", name, "");
-        if (c.superName() != null) {
-            link(c.superName(), because);
-        }
-        for (String i : c.interfaces()) {
-            link(i, because);
+        for (String s : directSupertypes(c)) {
+            link(s, because);
         }
         for (String t : c.memberTypes()) {
             keep(t, new Why("in a member descriptor of ", name, ""));
@@ -388,11 +385,8 @@ public final class Reachability {
             return;
         }
         Object because = new Why("initialization of ", name, "");
-        if (c.superName() != null) {
-            initialize(c.superName(), because);
-        }
-        for (String i : c.interfaces()) {
-            initialize(i, because);
+        for (String s : directSupertypes(c)) {
+            initialize(s, because);
         }
         MethodInfo clinit = c.methods().get("<clinit>()V");
         if (clinit != null) {
@@ -511,6 +505,17 @@ public final class Reachability {
         if (!m.isStatic() && !m.name().startsWith("<")) {
             virtual(c.name(), m.signature(), why);
         }
+    }
+
+    /** The superclass (if any) and the interfaces {@code c} names. */
+    private static List<String> directSupertypes(ClassInfo c) {
+        if (c.superName() == null) {
+            return c.interfaces();
+        }
+        List<String> out = new ArrayList<>(c.interfaces().size() + 1);
+        out.add(c.superName());
+        out.addAll(c.interfaces());
+        return out;
     }
 
     private Set<String> supertypes(String name) {

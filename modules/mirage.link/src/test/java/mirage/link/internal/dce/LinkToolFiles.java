@@ -7,24 +7,16 @@ import java.lang.classfile.attribute.ModuleMainClassAttribute;
 import java.lang.constant.ClassDesc;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
+import mirage.link.internal.LinkException;
+import mirage.link.internal.LinkTool;
 
 /** Test helpers for modules on disk. */
 final class LinkToolFiles {
     private LinkToolFiles() {}
 
     /** Copies the exploded module {@code from} to {@code to}, naming {@code mainClass} in its descriptor. */
-    static void copyWithMainClass(Path from, Path to, String mainClass) throws IOException {
-        try (Stream<Path> walk = Files.walk(from)) {
-            for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
-                Path target = to.resolve(from.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(target);
-                } else {
-                    Files.copy(p, target);
-                }
-            }
-        }
+    static void copyWithMainClass(Path from, Path to, String mainClass) throws IOException, LinkException {
+        LinkTool.copyTree(from, to);
         Path info = to.resolve("module-info.class");
         ClassFile cf = ClassFile.of();
         byte[] rewritten = cf.transformClass(cf.parse(Files.readAllBytes(info)),
