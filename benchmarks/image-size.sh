@@ -114,10 +114,19 @@ idle_rss() {  # KIND IMAGE -> VmRSS in KiB of the JVM once ready and 2 s idle
     sleep 0.1
   done
   sleep 2
-  rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$jvm/status")
+  rss_kib=$(awk '/^VmRSS:/ {print $2}' "/proc/$jvm/status" 2>/dev/null || true)
   kill "$jvm" "$pid" 2>/dev/null || true
   wait "$pid" 2>/dev/null || true
+  [ -n "$rss_kib" ] || { echo "image-size: the $kind process ended before it was measured:" >&2; cat "$out" >&2; return 1; }
   echo "$rss_kib"
+}
+measure() {  # KIND IMAGE: idle_rss, tried up to 3 times (a port of the random offset may be taken)
+  local try
+  for try in 1 2 3; do
+    idle_rss "$1" "$2" && return 0
+  done
+  echo "image-size: could not measure $2" >&2
+  return 1
 }
 median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2] + a[NR/2+1]) / 2)}'; }
 rss_dce=0 rss_nodce=0 rss_floor=0
@@ -129,10 +138,11 @@ if [ "$rss" = 1 ]; then
     [ $((i % 2)) = 0 ] && order=("floor" "echo-host-no-dce" "echo-host-dce")
     for what in "${order[@]}"; do
       if [ "$what" = floor ]; then
-        echo "floor $(idle_rss floor "$work/floor")" >> "$work/rss"
+        kib=$(measure floor "$work/floor") || exit 1
       else
-        echo "$what $(idle_rss echo "$work/$what/_build/image")" >> "$work/rss"
+        kib=$(measure echo "$work/$what/_build/image") || exit 1
       fi
+      echo "$what $kib" >> "$work/rss"
     done
   done
   rss_dce=$(awk '$1=="echo-host-dce" {print $2}' "$work/rss" | median)

@@ -17,7 +17,6 @@ import java.lang.module.ModuleReader;
 import java.lang.module.ModuleReference;
 import java.lang.module.ResolutionException;
 import java.lang.module.ResolvedModule;
-import java.lang.reflect.AccessFlag;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -146,7 +145,9 @@ public final class LinkableModules {
                 progress.detail("analysing reachability over " + set.size() + " modules");
                 Trim trim = trim(set, system, library, descriptors, original, appModule, parsed, extraRules);
                 SortedSet<String> next = resolve(system, library, trim.descriptors(), allRoots);
-                boolean same = next.equals(set) && trim.descriptors().equals(descriptors);
+                // the same set analysed again keeps the same classes: the descriptors only lost
+                // what nothing kept used (uses and provides of services nothing loads)
+                boolean same = next.equals(set);
                 descriptors = trim.descriptors();
                 set = next;
                 if (same) {
