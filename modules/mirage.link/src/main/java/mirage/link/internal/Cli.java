@@ -33,6 +33,8 @@ public final class Cli {
             options:
               -t, --target TARGET         solo5 (xen is declared but not implemented yet)
               --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
+              --no-dce                    build: keep every class of every module (no removal of what
+                                          the image cannot reach; see link-rules/)
               --lib PATH[:PATH...]        module path of the mirage libraries (the script sets it)
               -q, --quiet                 no progress lines
               --KEY=VALUE                 a configure key the description declares (e.g. --stack=host);
@@ -57,6 +59,7 @@ public final class Cli {
         List<Path> libs = new ArrayList<>();
         boolean quiet = false;
         boolean dot = false;
+        Link.Removal removal = Link.Removal.UNREACHABLE;
         Path dir = null;
         java.util.Map<String, String> keys = new java.util.TreeMap<>();
         try {
@@ -74,6 +77,7 @@ public final class Cli {
                     }
                     case "-q", "--quiet" -> quiet = true;
                     case "--dot" -> dot = true;
+                    case "--no-dce" -> removal = Link.Removal.NONE;
                     default -> {
                         if (opt.startsWith("--") && opt.indexOf('=') > 2) {
                             keys.put(opt.substring(2, opt.indexOf('=')), opt.substring(opt.indexOf('=') + 1));
@@ -114,7 +118,7 @@ public final class Cli {
                     Profile profile = profileName.contains("/") || profileName.endsWith(".profile")
                             ? Profile.file(Path.of(profileName)) : Profile.builtIn(profileName);
                     java.util.Map<String, String> k = keys(layout, keys);
-                    Path image = Link.build(layout, libraries(libs), t, k, profile, progress);
+                    Path image = Link.build(layout, libraries(libs), t, k, profile, removal, progress);
                     saveTarget(layout, t);
                     saveKeys(layout, k);
                     out.println(image);

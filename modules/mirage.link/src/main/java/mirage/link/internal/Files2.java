@@ -29,6 +29,15 @@ final class Files2 {
         }
     }
 
+    /** Deletes the file {@code file}, if it exists. */
+    static void delete(Path file) throws LinkException {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new LinkException("cannot delete " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Copies the tree {@code from} to {@code to} (which must not exist). */
     static void copyTree(Path from, Path to) throws LinkException {
         try (Stream<Path> walk = Files.walk(from)) {
