@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.spi.ToolProvider;
 import jdk.tools.jlink.internal.PluginRepository;
+import mirage.link.internal.vm.DebianKernel;
+import mirage.link.internal.vm.VmImage;
 
 /**
  * {@code mirage build}: configure, generate the boot class into a copy of the unikernel's
@@ -29,6 +31,21 @@ public final class Link {
     /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
             java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
+        return build(layout, libraries, target, keys, profile, defaultKernel(), progress);
+    }
+
+    /** Debian's cloud kernel, cached in the user's cache directory. */
+    public static VmImage.KernelChoice defaultKernel() {
+        return new VmImage.KernelChoice(java.util.Optional.empty(), java.util.Optional.empty(), DebianKernel.defaultCache());
+    }
+
+    /**
+     * As {@link #build(Layout, List, mirage.link.Target, java.util.Map, Profile, Progress)}; a
+     * {@code virtio} image boots {@code kernel}.
+     */
+    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
+            java.util.Map<String, String> keys, Profile profile, VmImage.KernelChoice kernel, Progress progress)
+            throws LinkException {
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
 
@@ -46,7 +63,8 @@ public final class Link {
         }
 
         progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
-        Path image = layout.image();
+        boolean vm = target == mirage.link.Target.VIRTIO;
+        Path image = vm ? layout.runtime() : layout.image();
         Files2.deleteTree(image);
         List<Path> modulePath = new ArrayList<>(libraries);
         modulePath.add(module);
@@ -59,8 +77,9 @@ public final class Link {
                 "--ignore-signing-information"));
         args.addAll(profile.jlinkOptions());
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
-        if (!plan.manifest().devices().isEmpty()) {
-            // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
+        if (!plan.manifest().devices().isEmpty() || vm) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll), and a microVM's
+            // PID 1 powers off through it: allow it, quietly
             jvm.add("--enable-native-access=" + plan.target().module());
         }
         if (!jvm.isEmpty()) {
@@ -68,6 +87,10 @@ public final class Link {
         }
         args.add("--" + MiragePlugin.NAME + "=" + layout.build());
         jlink(args);
+        if (vm) {
+            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), kernel,
+                    java.util.Optional.empty(), progress);
+        }
         return image;
     }
 
