@@ -27,7 +27,7 @@ public final class BzImage {
     /** "HdrS", little-endian. */
     static final int HDRS = 0x53726448;
     /** The largest vmlinux accepted: far above any real one, below a Java array's limit. */
-    static final int MAX_VMLINUX = 1 << 30;
+    static final int MAX_VMLINUX = 512 << 20;
 
     private BzImage() {}
 

@@ -20,6 +20,8 @@ public final class Kernel {
     /** {@code XEN_ELFNOTE_PHYS32_ENTRY}: the 32-bit entry point PVH boot jumps to (Xen's elfnote.h). */
     public static final int XEN_ELFNOTE_PHYS32_ENTRY = 18;
     static final byte[] LINUX_VERSION = "Linux version ".getBytes(StandardCharsets.US_ASCII);
+    /** The file system name devtmpfs registers, NUL-terminated as in the kernel's rodata. */
+    static final byte[] DEVTMPFS_NAME = "devtmpfs\0".getBytes(StandardCharsets.US_ASCII);
 
     /** What the image needs of the kernel, from its device manifest. */
     public record Needs(boolean net, boolean block) {
@@ -259,7 +261,11 @@ public final class Kernel {
             }
             return true;
         }
-        // no configuration: the modules directory's files and modules.builtin
+        // no configuration: the modules directory's files and modules.builtin; devtmpfs (a
+        // bool, never a module) by the name it registers, a string only a kernel with it has
+        if (f == Feature.DEVTMPFS && KernelConfig.indexOf(vmlinux, DEVTMPFS_NAME, 0) >= 0) {
+            return false;
+        }
         if (modules.isPresent() && f.module != null) {
             if (modules.get().has(f.module)) {
                 return true;
