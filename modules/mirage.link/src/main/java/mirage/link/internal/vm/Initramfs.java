@@ -17,6 +17,7 @@ import java.util.stream.Stream;
  * <pre>
  * /bin/java, /lib/..., /conf/..., /mirage-manifest   the jlink image at the root (java.home = /)
  * /lib/x86_64-linux-gnu/..., /lib64/ld-linux-...     the host libraries it needs ({@link SharedLibraries})
+ * /usr/lib/locale/C.utf8/LC_CTYPE                     the host's UTF-8 character map, if it has one
  * /dev/console, null, random, urandom, ttyS1         device nodes (ttyS1: the exit-status port)
  * /dev, /proc                                         mount points
  * /mirage/java.args                                   the JVM's argument file: -m MODULE (and -XX:AOTCache=)
@@ -34,6 +35,12 @@ public final class Initramfs {
     public static final String MODULES = "mirage/modules";
     /** Absolute paths of the modules to load, one a line, in order. */
     public static final String MODULE_ORDER = "mirage/module-order";
+    /**
+     * glibc's C.UTF-8 character map (Debian's glibc 2.36 has no built-in one): with it and
+     * {@code LC_CTYPE=C.UTF-8} the JVM reads its arguments and writes the console in UTF-8
+     * rather than ASCII. The rest of the locale is C.
+     */
+    public static final Path LOCALE = Path.of("/usr/lib/locale/C.utf8/LC_CTYPE");
 
     private Initramfs() {}
 
@@ -42,12 +49,24 @@ public final class Initramfs {
      *
      * @param runtime the jlink image
      * @param launcher the image's launcher script, {@code bin/NAME}, left out (no shell runs it)
+     * @param hostFiles files of the host to place at the same path in the guest: the
+     *     libraries ({@link SharedLibraries}) and {@link #LOCALE}; a file reached by two paths
+     *     is stored once, the later path a symbolic link to the first
      * @param appModule the unikernel's module ({@code -m})
      * @param aotCache an AOT cache for the JVM (JDK 25 {@code -XX:AOTCache}), placed at
      *     {@code /mirage/APP.aot} and named in {@link #JAVA_ARGS}; the training step that makes
      *     one is the caller's
      */
-    public static Cpio assemble(Path runtime, String launcher, String appModule, List<SharedLibraries.Placement> libraries,
+    /** The permission bits of {@code file}. */
+    static int mode(Path file) throws IOException {
+        int mode = 0;
+        for (java.nio.file.attribute.PosixFilePermission p : Files.getPosixFilePermissions(file)) {
+            mode |= 0400 >> p.ordinal();
+        }
+        return mode;
+    }
+
+    public static Cpio assemble(Path runtime, String launcher, String appModule, List<SharedLibraries.Placement> hostFiles,
             List<KernelModules.Module> modules, Optional<Path> aotCache) throws IOException {
         Cpio cpio = new Cpio();
         try (Stream<Path> walk = Files.walk(runtime)) {
@@ -66,13 +85,13 @@ public final class Initramfs {
         // a library reached by two paths (the interpreter's /lib64 name and its multiarch one)
         // is stored once; the other path is a link to it
         Map<Path, String> stored = new HashMap<>();
-        for (SharedLibraries.Placement lib : libraries) {
+        for (SharedLibraries.Placement lib : hostFiles) {
             String rel = lib.guestPath().substring(1);
             if (cpio.contains(rel)) {
                 throw new IOException("the library " + lib.guestPath() + " would replace the image's own file");
             }
             String first = stored.putIfAbsent(lib.hostFile(), lib.guestPath());
-            cpio.add(rel, first == null ? new Cpio.FileEntry(0755, lib.hostFile()) : new Cpio.Symlink(first));
+            cpio.add(rel, first == null ? new Cpio.FileEntry(mode(lib.hostFile()), lib.hostFile()) : new Cpio.Symlink(first));
         }
         cpio.add("dev", new Cpio.Directory(0755));
         cpio.add("dev/console", new Cpio.CharDevice(0600, 5, 1));

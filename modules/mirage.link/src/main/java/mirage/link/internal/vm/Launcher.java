@@ -72,8 +72,8 @@ public final class Launcher {
     /**
      * The kernel command line's words before the unikernel's arguments: serial console, no
      * kernel chatter, a panic that reboots (which ends the hypervisor: {@code -no-reboot}), no
-     * IPv6 on the guest's own interfaces (it holds no address), and {@code /bin/java} as init
-     * with the image's argument file. The unikernel's arguments follow.
+     * IPv6 on the guest's own interfaces (it holds no address), a UTF-8 locale, and
+     * {@code /bin/java} as init with the image's argument file. The unikernel's arguments follow.
      */
     static List<String> kernelWords(Manifest manifest, boolean quiet) {
         List<String> w = new ArrayList<>(List.of("console=ttyS0"));
@@ -84,7 +84,9 @@ public final class Launcher {
         if (manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
             w.add("ipv6.disable=1");
         }
-        w.addAll(List.of("rdinit=/bin/java", "--", "@/" + Initramfs.JAVA_ARGS));
+        // init's environment (a word with '=' the kernel does not know): the JVM decodes its
+        // arguments and encodes its console in UTF-8 (the C.UTF-8 character map, Initramfs.LOCALE)
+        w.addAll(List.of("LC_CTYPE=C.UTF-8", "rdinit=/bin/java", "--", "@/" + Initramfs.JAVA_ARGS));
         return w;
     }
 
@@ -149,6 +151,7 @@ public final class Launcher {
             # kvm when /dev/kvm is usable), MIRAGE_VM_MEMORY (default @MEMORY@), MIRAGE_VM_CPUS (default @CPUS@),
             # MIRAGE_KERNEL_LOG=1 (the kernel's messages on the console too).
             set -u
+            LC_ALL=C   # patterns below match bytes, as the kernel reads its command line
             name='@NAME@'
             image=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
             qemu=${MIRAGE_QEMU:-qemu-system-x86_64}
@@ -206,14 +209,15 @@ public final class Launcher {
             }
             @ATTACH@
             # The kernel command line: init's arguments after --, quoted with "..." when they hold
-            # blanks. The kernel has no escape for a double quote, and a second bare -- would end
-            # init's arguments there: both are refused.
+            # anything but plain ASCII (the kernel splits at blanks and, in its ctype, at byte 0xa0).
+            # It has no escape for a double quote, and a second bare -- would end init's arguments
+            # there: both are refused.
             if [ "${MIRAGE_KERNEL_LOG:-}" = 1 ]; then cmdline='@WORDS@'; else cmdline='@QUIET_WORDS@'; fi
             for w in "${guest[@]}" "${args[@]}"; do
               case $w in
                 *'"'*|*$'\\n'*) say "cannot pass '$w' on the kernel command line: it holds a double quote or a newline"; exit 64 ;;
                 --) say "cannot pass a second -- on the kernel command line: the kernel drops it and what follows"; exit 64 ;;
-                ''|*[[:space:]]*) cmdline+=" \\"$w\\"" ;;
+                ''|*[!A-Za-z0-9_./:=,@+%-]*) cmdline+=" \\"$w\\"" ;;
                 *) cmdline+=" $w" ;;
               esac
             done

@@ -121,7 +121,7 @@ public final class SharedLibraries {
     /** Where the loader finds {@code needed} for {@code object}. */
     static Path find(Path object, String needed, Elf.Dynamic dyn, List<Path> directories) throws LinkException {
         if (needed.contains("/")) {
-            Path p = Path.of(needed);
+            Path p = Path.of(needed).toAbsolutePath().normalize();
             if (usable(p)) {
                 return p;
             }
@@ -135,7 +135,7 @@ public final class SharedLibraries {
         dyn.runpath().ifPresent(r -> expand(r, origin, dirs));
         dirs.addAll(directories);
         for (Path d : dirs) {
-            Path candidate = d.resolve(needed);
+            Path candidate = d.resolve(needed).normalize();
             if (usable(candidate)) {
                 return candidate;
             }

@@ -68,13 +68,17 @@ public final class VmImage {
         List<KernelModules.Module> modules = kernel.check(needs);
         List<SharedLibraries.Placement> libraries = SharedLibraries.resolve(runtime,
                 SharedLibraries.loaderDirectories(Path.of("/etc/ld.so.conf")));
+        List<SharedLibraries.Placement> hostFiles = new java.util.ArrayList<>(libraries);
+        if (Files.isRegularFile(Initramfs.LOCALE)) {
+            hostFiles.add(new SharedLibraries.Placement(Initramfs.LOCALE.toString(), Initramfs.LOCALE));
+        }
         progress.step("packing the microVM: kernel " + kernel.release().orElse("(release unknown)")
                 + (modules.isEmpty() ? "" : ", modules " + String.join(" ", modules.stream().map(KernelModules.Module::name).toList()))
                 + ", " + libraries.size() + " host libraries");
         Files2.deleteTree(out);
         try {
             Files.createDirectories(out.resolve("bin"));
-            Cpio cpio = Initramfs.assemble(runtime, "bin/" + name, appModule, libraries, modules, aotCache);
+            Cpio cpio = Initramfs.assemble(runtime, "bin/" + name, appModule, hostFiles, modules, aotCache);
             try (OutputStream o = new BufferedOutputStream(Files.newOutputStream(out.resolve(INITRAMFS)), 1 << 20)) {
                 cpio.writeTo(o);
             }
