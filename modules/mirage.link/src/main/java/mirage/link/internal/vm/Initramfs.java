@@ -52,7 +52,8 @@ public final class Initramfs {
      * @param hostFiles files of the host to place at the same path in the guest: the
      *     libraries ({@link SharedLibraries}) and {@link #LOCALE}; a file reached by two paths
      *     is stored once, the later path a symbolic link to the first
-     * @param appModule the unikernel's module ({@code -m})
+     * @param appModule the unikernel's module ({@code -m MODULE}, or {@code MODULE/CLASS} for a
+     *     module without a main class)
      * @param aotCache an AOT cache for the JVM (JDK 25 {@code -XX:AOTCache}), placed at
      *     {@code /mirage/APP.aot} and named in {@link #JAVA_ARGS}; the training step that makes
      *     one is the caller's
@@ -102,7 +103,7 @@ public final class Initramfs {
         cpio.add("proc", new Cpio.Directory(0555));
         StringBuilder args = new StringBuilder();
         if (aotCache.isPresent()) {
-            String aot = "mirage/" + appModule + ".aot";
+            String aot = "mirage/" + appModule.split("/")[0] + ".aot";
             cpio.add(aot, new Cpio.FileEntry(0644, aotCache.get()));
             args.append("-XX:AOTCache=/").append(aot).append('\n');
         }
