@@ -19,7 +19,7 @@ import mirage.platform.solo5.internal.host.Libc;
  *   <li>{@link #prepareDevices}: for an image with devices, mounts {@code devtmpfs} on
  *       {@code /dev} (the virtio disks' nodes appear there) and {@code proc} on {@code /proc},
  *       then loads the kernel modules the link step put in the initramfs, in the order it
- *       wrote to {@value #MODULE_ORDER} ({@code finit_module}). An image without devices skips
+ *       wrote to {@value #MODULE_ORDER} ({@code init_module}). An image without devices skips
  *       all of it: its boot makes no native call.</li>
  *   <li>{@link #exit}: reports the exit status on the second serial port ({@value #EXIT_PORT},
  *       a line {@code mirage-exit N}, which the launcher reads) and powers the machine off
@@ -51,7 +51,7 @@ public final class Guest {
      */
     public static void prepareDevices() {
         try (Arena arena = Arena.ofConfined()) {
-            MemorySegment errno = Libc.errnoState(arena);
+            MemorySegment errno = InitCalls.errnoState(arena);
             mount(arena, errno, "devtmpfs", "/dev", "devtmpfs", InitCalls.MS_NOSUID | InitCalls.MS_NOEXEC);
             mount(arena, errno, "proc", "/proc", "proc", InitCalls.MS_NOSUID | InitCalls.MS_NODEV | InitCalls.MS_NOEXEC);
             Path order = Path.of(MODULE_ORDER);
@@ -75,29 +75,28 @@ public final class Guest {
 
     private static void mount(Arena arena, MemorySegment errno, String source, String target, String type, long flags) {
         int rc = InitCalls.mount(errno, arena.allocateFrom(source), arena.allocateFrom(target), arena.allocateFrom(type), flags);
-        if (rc != 0 && Libc.errno(errno) != InitCalls.EBUSY) {
-            int e = Libc.errno(errno);
-            throw new IllegalStateException("cannot mount " + type + " on " + target + ": " + Libc.errnoName(e) + " ("
-                    + Libc.strerror(e) + ")");
+        if (rc != 0 && InitCalls.errno(errno) != InitCalls.EBUSY) {
+            throw new IllegalStateException("cannot mount " + type + " on " + target + ": " + why(InitCalls.errno(errno)));
         }
     }
 
     private static void load(Arena arena, MemorySegment errno, String file, MemorySegment params) {
-        int fd = Libc.open(errno, arena.allocateFrom(file), Libc.O_CLOEXEC);
-        if (fd < 0) {
-            int e = Libc.errno(errno);
-            throw new IllegalStateException("cannot open the kernel module " + file + ": " + Libc.errnoName(e));
-        }
+        byte[] bytes;
         try {
-            long rc = InitCalls.finitModule(errno, fd, params);
-            if (rc != 0 && Libc.errno(errno) != InitCalls.EEXIST) {
-                int e = Libc.errno(errno);
-                throw new IllegalStateException("cannot load the kernel module " + file + ": " + Libc.errnoName(e) + " ("
-                        + Libc.strerror(e) + ")");
-            }
-        } finally {
-            Libc.close(errno, fd);
+            bytes = Files.readAllBytes(Path.of(file));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the kernel module " + file + ": " + e.getMessage(), e);
         }
+        MemorySegment image = arena.allocate(bytes.length, 64);
+        MemorySegment.copy(bytes, 0, image, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        if (InitCalls.initModule(errno, image, params) != 0 && InitCalls.errno(errno) != InitCalls.EEXIST) {
+            throw new IllegalStateException("cannot load the kernel module " + file + ": " + why(InitCalls.errno(errno)));
+        }
+    }
+
+    /** An errno as a name and the C library's text; links Libc's calls, on this failure path only. */
+    private static String why(int errno) {
+        return Libc.errnoName(errno) + " (" + Libc.strerror(errno) + ")";
     }
 
     /**
