@@ -67,42 +67,10 @@ if [ "$image" != floor ]; then
 fi
 
 # 2. The floor: a one-class java.base hello world, linked with the profile's options.
-jlink_opts=()
-jvm_opts=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line=${line%%#*}
-  line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-  [ -n "$line" ] || continue
-  value=$(printf '%s' "${line#*:}" | sed 's/^[[:space:]]*//')
-  case $line in
-    jlink:*) jlink_opts+=("$value") ;;
-    jvm:*) jvm_opts+=("$value") ;;
-    *) echo "start-time: $profile: cannot read line '$line'" >&2; exit 2 ;;
-  esac
-done < "$profile"
-if [ ${#jvm_opts[@]} -gt 0 ]; then
-  jlink_opts+=("--add-options=${jvm_opts[*]}")
-fi
-
-src=$work/src/hello.floor
-mkdir -p "$src/hello/floor"
-cat > "$src/module-info.java" <<'EOF'
-module hello.floor {}
-EOF
-cat > "$src/hello/floor/Hello.java" <<'EOF'
-package hello.floor;
-
-public final class Hello {
-    public static void main(String[] args) {
-        System.out.println("hello");
-    }
-}
-EOF
+. "$root/benchmarks/floor.sh"
 echo "start-time: linking the floor (java.base + hello.floor) with $(basename "$profile")" >&2
-"$JAVA_HOME/bin/javac" --release 25 -d "$work/classes" "$src/module-info.java" "$src/hello/floor/Hello.java"
 floor=$work/floor
-"$JAVA_HOME/bin/jlink" --module-path "$work/classes" --add-modules hello.floor \
-  --launcher hello=hello.floor/hello.floor.Hello "${jlink_opts[@]}" --output "$floor"
+link_floor "$profile" "$work" "$floor"
 [ "$image" != floor ] || image=$floor
 if [ -n "$save_floor" ]; then
   rm -rf "$save_floor"

@@ -63,34 +63,8 @@ hello=$(tail -n 1 "$work/build.out")
 
 # 2. The baseline: java.base + one class printing "hello", the profile's options, packed alike.
 profile=$root/jlink-profiles/minimal.profile
-jlink_opts=()
-jvm_opts=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line=${line%%#*}
-  line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-  [ -n "$line" ] || continue
-  value=$(printf '%s' "${line#*:}" | sed 's/^[[:space:]]*//')
-  case $line in
-    jlink:*) jlink_opts+=("$value") ;;
-    jvm:*) jvm_opts+=("$value") ;;
-  esac
-done < "$profile"
-[ ${#jvm_opts[@]} -eq 0 ] || jlink_opts+=("--add-options=${jvm_opts[*]}")
-src=$work/src/hello.floor
-mkdir -p "$src/hello/floor"
-echo 'module hello.floor {}' > "$src/module-info.java"
-cat > "$src/hello/floor/Hello.java" <<'EOF'
-package hello.floor;
-
-public final class Hello {
-    public static void main(String[] args) {
-        System.out.println("hello");
-    }
-}
-EOF
-"$JAVA_HOME/bin/javac" --release 25 -d "$work/classes" "$src/module-info.java" "$src/hello/floor/Hello.java"
-"$JAVA_HOME/bin/jlink" --module-path "$work/classes" --add-modules hello.floor \
-  --launcher hello=hello.floor/hello.floor.Hello "${jlink_opts[@]}" --output "$work/floor-runtime"
+. "$root/benchmarks/floor.sh"
+link_floor "$profile" "$work" "$work/floor-runtime"
 libs=$(ls modules/mirage.core/target/mirage.core-*.jar modules/mirage.link/target/mirage.link-*.jar | grep -v -e tests -e sources | tr '\n' :)
 "$JAVA_HOME/bin/java" -p "$libs" -m mirage.link/mirage.link.internal.vm.Pack "$work/floor-runtime" "$work/baseline" hello hello.floor/hello.floor.Hello \
   > /dev/null 2> "$work/pack.err" || { cat "$work/pack.err" >&2; exit 1; }
