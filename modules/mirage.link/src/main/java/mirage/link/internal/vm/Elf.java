@@ -168,10 +168,12 @@ public final class Elf {
                 throw new MalformedException("section-name table index " + Integer.toUnsignedString(shstrndx)
                         + " is not below the section count " + count);
             }
-            int namesAt = (int) (shoff + (long) shstrndx * shentsize);
-            long namesOff = d.getLong(namesAt + 24);
-            long namesSize = d.getLong(namesAt + 32);
+            long namesOff = 0;
+            long namesSize = 0;
             if (count > 0) {
+                int namesAt = (int) (shoff + (long) shstrndx * shentsize);
+                namesOff = d.getLong(namesAt + 24);
+                namesSize = d.getLong(namesAt + 32);
                 check(d, namesOff, namesSize, "section-name table");
             }
             for (int i = 0; i < count; i++) {
