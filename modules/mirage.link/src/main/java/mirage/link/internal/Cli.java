@@ -123,7 +123,9 @@ public final class Cli {
                     Path image = Link.build(layout, libraries(libs), t, k, profile, kernelChoice(kernel), progress);
                     saveTarget(layout, t);
                     saveKeys(layout, k);
-                    saveLines(layout.kernelOptions(), kernel);
+                    if (t == Target.VIRTIO) {
+                        saveLines(layout.kernelOptions(), kernel);
+                    }
                     out.println(image);
                 }
                 case "clean" -> Files2.deleteTree(layout.build());
@@ -234,10 +236,10 @@ public final class Cli {
     }
 
     private static mirage.link.internal.vm.VmImage.KernelChoice kernelChoice(java.util.Map<String, String> options) {
-        mirage.link.internal.vm.VmImage.KernelChoice d = Link.defaultKernel();
         return new mirage.link.internal.vm.VmImage.KernelChoice(
                 java.util.Optional.ofNullable(options.get("kernel")).map(Path::of),
-                java.util.Optional.ofNullable(options.get("kernel-modules")).map(Path::of), d.cache());
+                java.util.Optional.ofNullable(options.get("kernel-modules")).map(Path::of),
+                mirage.link.internal.vm.DebianKernel.defaultCache());
     }
 
     private static String value(List<String> a, int i, String opt) throws UsageException {
