@@ -17,8 +17,12 @@ public final class Config implements Description {
     @Override
     public Job describe() {
         return Job.named("fetch")
-                .main(Fetch.class)
-                .start(Devices.console(), Devices.stack("service"), Devices.monotonicClock(),
-                        Devices.arg(SERVER), Devices.arg(PORT), Devices.arg(PATH));
+                .start(Fetch::start)
+                .with(Devices.console())
+                .with(Devices.stack("service"))
+                .with(Devices.monotonicClock())
+                .with(Devices.arg(SERVER))
+                .with(Devices.arg(PORT))
+                .with(Devices.arg(PATH));
     }
 }

@@ -1,6 +1,5 @@
 import gitkv.GitKv;
-import java.util.LinkedHashMap;
-import java.util.List;
+import mirage.gitstore.GitStore;
 import mirage.link.Description;
 import mirage.link.Devices;
 import mirage.link.Impl;
@@ -14,19 +13,17 @@ import mirage.link.Job;
  * {@code storage} bound at boot with {@code --block:storage=PATH}.
  */
 public final class Config implements Description {
-    static Impl store() {
-        LinkedHashMap<String, Impl> choices = new LinkedHashMap<>();
-        choices.put("memory", new Impl.Call("mirage.gitstore", "mirage.gitstore.GitStore", "memory", "mirage.gitstore.GitStore",
-                Impl.Dispatch.STATIC_INTERFACE, List.of(Devices.wallClock())));
-        choices.put("block", new Impl.Call("mirage.gitstore", "mirage.gitstore.GitStore", "onBlock", "mirage.gitstore.GitStore",
-                Impl.Dispatch.STATIC_INTERFACE, List.of(Devices.block("storage"), Devices.wallClock())));
-        return new Impl.Select("storage", "memory", choices);
+    static Impl<GitStore> store() {
+        return Devices.select("storage", "memory", Devices.memoryGitStore())
+                .or("block", Devices.blockGitStore(Devices.block("storage")));
     }
 
     @Override
     public Job describe() {
         return Job.named("gitkv")
-                .main(GitKv.class)
-                .start(Devices.console(), Devices.stack("service"), store());
+                .start(GitKv::start)
+                .with(Devices.console())
+                .with(Devices.stack("service"))
+                .with(store());
     }
 }

@@ -12,7 +12,10 @@ public final class Config implements Description {
     @Override
     public Job describe() {
         return Job.named("hello")
-                .main(Hello.class)
-                .start(Devices.console(), Devices.sleep(), Devices.arg(HELLO), Devices.arg(COUNT));
+                .start(Hello::start)
+                .with(Devices.console())
+                .with(Devices.sleep())
+                .with(Devices.arg(HELLO))
+                .with(Devices.arg(COUNT));
     }
 }

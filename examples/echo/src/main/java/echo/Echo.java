@@ -5,16 +5,12 @@ import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.Console;
-import java.nio.file.Path;
 import mirage.core.Flow;
-import mirage.core.Rng;
 import mirage.core.Unikernel;
 import mirage.net.DirectStack;
 import mirage.net.NetException;
 import mirage.net.Stack;
 import mirage.net.Tcp;
-import mirage.time.WallClock;
-import mirage.tls.Credentials;
 import mirage.tls.ServerConfig;
 import mirage.tls.Tls;
 import mirage.tls.TlsFlow;
@@ -34,20 +30,14 @@ public final class Echo implements Unikernel {
     /** The HTTP responder's port. */
     public static final int HTTP_PORT = 80;
 
-    public void start(Console console, Stack stack, Duration keepalive, Rng rng, WallClock clock, String tlsCert,
-            String tlsKey, String tlsName) throws InterruptedException, NetException {
+    /**
+     * Serves until stopped: echo and HTTP on {@code stack}, and HTTPS with {@code tls} (the
+     * description's TLS server configuration; HTTP/1.1 is added as its ALPN protocol).
+     */
+    public void start(Console console, Stack stack, Duration keepalive, ServerConfig tls)
+            throws InterruptedException, NetException {
         serve(console, stack, keepalive);
-        Credentials credentials;
-        if (!tlsCert.isEmpty() || !tlsKey.isEmpty()) {
-            if (tlsCert.isEmpty() || tlsKey.isEmpty()) {
-                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
-            }
-            credentials = Credentials.pem(Path.of(tlsCert), Path.of(tlsKey));
-        } else {
-            credentials = Credentials.selfSigned(tlsName, Credentials.KeyType.ECDSA_P256, rng,
-                    clock.now().minus(Duration.ofHours(1)), Duration.ofDays(30));
-        }
-        serveHttps(console, stack, ServerConfig.builder(rng, credentials).withAlpn("http/1.1").build());
+        serveHttps(console, stack, tls.toBuilder().withAlpn("http/1.1").build());
         new CountDownLatch(1).await(); // a unikernel serves until it is stopped
     }
 

@@ -20,7 +20,7 @@ class CommandLineTest {
     void help_lists_every_command() {
         Mirage.Result r = mirage("--help");
         assertEquals(0, r.exit());
-        for (String command : List.of("configure DIR", "build DIR", "run DIR", "clean DIR")) {
+        for (String command : List.of("configure DIR", "build DIR", "run DIR", "describe DIR", "clean DIR")) {
             assertTrue(r.out().contains(command), r.out());
         }
     }

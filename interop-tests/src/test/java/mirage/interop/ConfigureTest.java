@@ -36,23 +36,53 @@ class ConfigureTest {
         Mirage.Result r = mirage("configure", uk.toString(), "-t", "solo5");
         assertEquals(0, r.exit(), r.err());
         assertTrue(r.out().startsWith("mirage-boot-plan 1\nname\thello\n"), r.out());
-        assertTrue(r.out().contains("start\t1\tmirage.time.Sleep.on(loop)\n"), r.out());
+        assertTrue(r.out().contains("node\t4\tmirage.time.Sleep.on(#3)\tmirage.time.Sleep\n"), r.out());
+        assertTrue(r.out().contains("start\t1\t#4\n"), r.out());
     }
 
     @Test
-    void a_start_method_with_other_parameters_than_the_job_gives_is_refused() throws IOException {
-        Path uk = helloWithConfig("arity", ", Devices.arg(COUNT))", ")");
+    void a_description_giving_start_too_few_parameters_does_not_compile() throws IOException {
+        Path uk = helloWithConfig("arity", "\n                .with(Devices.arg(COUNT));", ";");
         Mirage.Result r = mirage("configure", uk.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("mirage: Config.java: Hello.start takes 4 parameters but the job gives 3"), r.err());
+        assertTrue(r.err().contains("mirage: compiling Config.java failed:\n"), r.err());
+        assertTrue(r.err().contains("Config.java:18: error: incompatible types: Pending1<Integer> cannot be converted to Job"),
+                r.err());
     }
 
     @Test
-    void a_parameter_given_the_wrong_implementation_is_refused_naming_it() throws IOException {
-        Path uk = helloWithConfig("type", "Devices.console(), Devices.sleep()", "Devices.sleep(), Devices.sleep()");
+    void a_description_giving_a_parameter_the_wrong_device_does_not_compile_and_names_both_types() throws IOException {
+        Path uk = helloWithConfig("type", ".with(Devices.console())", ".with(Devices.sleep())");
         Mirage.Result r = mirage("configure", uk.toString());
         assertEquals(1, r.exit());
-        assertTrue(r.err().contains("parameter 1 of start (mirage.core.Console) is given mirage.time.Sleep.on(loop)"), r.err());
+        assertTrue(r.err().contains("Config.java:16: error: incompatible types: Impl<Sleep> cannot be converted to "
+                + "Impl<? extends Console>\n                .with(Devices.sleep())\n"), r.err());
+    }
+
+    @Test
+    void a_job_made_without_the_typed_steps_is_still_checked_by_configure() throws IOException {
+        Path uk = Mirage.copyExample("hello", work.resolve("untyped"));
+        Files.writeString(uk.resolve("Config.java"), """
+                import hello.Hello;
+                import java.util.List;
+                import java.util.Optional;
+                import mirage.core.RuntimeArg;
+                import mirage.link.Description;
+                import mirage.link.Devices;
+                import mirage.link.Job;
+
+                public final class Config implements Description {
+                    @Override
+                    public Job describe() {
+                        return new Job("hello", Optional.of(Hello.class), List.of(Devices.sleep(), Devices.sleep(),
+                                Devices.arg(RuntimeArg.string("hello", "hi", "Hello.")), Devices.arg(RuntimeArg.integer("count", 1, "Count."))));
+                    }
+                }
+                """);
+        Mirage.Result r = mirage("configure", uk.toString());
+        assertEquals(1, r.exit());
+        assertTrue(r.err().contains("mirage: Config.java: parameter 1 of start (mirage.core.Console) is given "
+                + "mirage.time.Sleep.on(loop), a mirage.time.Sleep"), r.err());
     }
 
     @Test

@@ -26,7 +26,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The same examples/echo configured with {@code --stack=host}: its image holds no network
  * device, listens on the host's ports shifted by {@code --port-offset}, and serves HTTP, TCP and
- * UDP echo to the JDK's own clients over loopback. Needs no root.
+ * UDP echo, and HTTPS with a certificate its TLS server device made at boot, to the JDK's own
+ * clients over loopback. Needs no root.
  */
 class EchoHostStackTest {
     @TempDir
@@ -81,6 +82,26 @@ class EchoHostStackTest {
                 DatagramPacket back = new DatagramPacket(new byte[100], 100);
                 d.receive(back);
                 assertEquals("udp echo", new String(back.getData(), 0, back.getLength(), StandardCharsets.US_ASCII));
+            }
+            // HTTPS with the description's TLS server device: no --tls-cert, so a certificate for
+            // --tls-name (localhost) made at boot, valid for 30 days from an hour before it
+            javax.net.ssl.SSLContext trustAll = javax.net.ssl.SSLContext.getInstance("TLS");
+            trustAll.init(null, new javax.net.ssl.TrustManager[] {new javax.net.ssl.X509TrustManager() {
+                @Override public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String auth) { }
+                @Override public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String auth) { }
+                @Override public java.security.cert.X509Certificate[] getAcceptedIssuers() { return new java.security.cert.X509Certificate[0]; }
+            }}, null);
+            try (javax.net.ssl.SSLSocket tls = (javax.net.ssl.SSLSocket) trustAll.getSocketFactory()
+                    .createSocket(InetAddress.getLoopbackAddress(), 443 + offset)) {
+                tls.setSoTimeout(30_000);
+                tls.startHandshake();
+                java.security.cert.X509Certificate leaf = (java.security.cert.X509Certificate) tls.getSession().getPeerCertificates()[0];
+                assertEquals("CN=localhost", leaf.getSubjectX500Principal().getName());
+                assertEquals(Duration.ofDays(30), Duration.between(leaf.getNotBefore().toInstant(), leaf.getNotAfter().toInstant()));
+                tls.getOutputStream().write("GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                        .getBytes(StandardCharsets.US_ASCII));
+                String answer = new String(tls.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+                assertTrue(answer.startsWith("HTTP/1.1 200"), answer);
             }
         } finally {
             Host.stopTree(echo.toHandle()); // the launcher script and the JVM it started

@@ -90,7 +90,11 @@ final class Mirage {
 
     /** A copy of {@code examples/NAME}'s unikernel (sources and description only) under {@code into}. */
     static Path copyExample(String name, Path into) throws IOException {
-        Path from = ROOT.resolve("examples").resolve(name);
+        return copyUnikernel(ROOT.resolve("examples").resolve(name), into);
+    }
+
+    /** A copy of the unikernel in {@code from} (sources and description only) under {@code into}. */
+    static Path copyUnikernel(Path from, Path into) throws IOException {
         Files.createDirectories(into);
         Files.copy(from.resolve("Config.java"), into.resolve("Config.java"));
         copyTree(from.resolve("src"), into.resolve("src"));

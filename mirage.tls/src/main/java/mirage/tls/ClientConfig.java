@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import mirage.core.Rng;
+import mirage.tls.internal.ArgumentConfigs;
 import mirage.tls.internal.ConfigChecks;
 
 /**
@@ -64,6 +65,18 @@ public record ClientConfig(
         return new Builder(trust, List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), List.of(CipherSuite.values()),
                 List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng, InstantSource.system(),
                 SessionCache.memory(64));
+    }
+
+    /**
+     * The default configuration ({@link #builder}) from a unikernel's runtime arguments, as
+     * {@code mirage.link}'s {@code Devices.tlsClient()} passes them: servers are checked against
+     * the certificates of the PEM file {@code trustFile}, or, when it is empty, against the JDK's
+     * bundle ({@link Trust#system()}), at {@code clock}'s time.
+     *
+     * @throws TlsConfigException if the trust file cannot be read or holds no certificate
+     */
+    public static ClientConfig fromArguments(Rng rng, InstantSource clock, String trustFile) {
+        return ArgumentConfigs.client(rng, clock, trustFile);
     }
 
     /** A builder holding this configuration's values. */

@@ -1,9 +1,11 @@
 package mirage.tls;
 
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import mirage.core.Rng;
+import mirage.tls.internal.ArgumentConfigs;
 import mirage.tls.internal.ConfigChecks;
 
 /**
@@ -61,6 +63,22 @@ public record ServerConfig(
         return new Builder(Arrays.asList(credentials), List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2),
                 List.of(CipherSuite.values()), List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng,
                 SessionCache.memory(1024));
+    }
+
+    /**
+     * The default configuration ({@link #builder}) with credentials from a unikernel's runtime
+     * arguments, as {@code mirage.link}'s {@code Devices.tlsServer()} passes them: the PEM
+     * files {@code certificateFile} (the chain, leaf first) and {@code keyFile}; or, when both
+     * are empty, a new self-signed ECDSA P-256 certificate for {@code selfSignedName}, valid from
+     * an hour before {@code clock}'s now for 30 days, made with {@code rng}.
+     *
+     * @throws TlsConfigException if only one of the files is given, a file cannot be read or
+     *     parsed, the key does not match the certificate, or {@code selfSignedName} is not a
+     *     host name
+     */
+    public static ServerConfig fromArguments(Rng rng, InstantSource clock, String certificateFile, String keyFile,
+            String selfSignedName) {
+        return ArgumentConfigs.server(rng, clock, certificateFile, keyFile, selfSignedName);
     }
 
     /** A builder holding this configuration's values. */

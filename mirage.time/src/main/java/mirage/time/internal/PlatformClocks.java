@@ -32,7 +32,7 @@ public final class PlatformClocks {
     private record Wall(Platform platform) implements WallClock {
         @Override
         public Instant now() {
-            return instant(platform.wallClockNanos());
+            return PlatformClocks.instant(platform.wallClockNanos());
         }
     }
 }

@@ -1,79 +1,115 @@
 package mirage.link;
 
+import java.io.Serializable;
+import java.util.LinkedHashMap;
 import java.util.List;
+import mirage.block.Block;
+import mirage.core.Console;
+import mirage.core.Entropy;
+import mirage.core.Rng;
 import mirage.core.RuntimeArg;
+import mirage.core.spi.DeviceKind;
+import mirage.core.spi.EventLoop;
+import mirage.core.spi.Platform;
+import mirage.gitstore.GitStore;
+import mirage.kv.KvRo;
+import mirage.kv.KvRw;
 import mirage.link.Impl.Call;
 import mirage.link.Impl.Dispatch;
+import mirage.link.internal.MethodReference;
+import mirage.net.DirectStack;
+import mirage.net.NetConfig;
+import mirage.net.Netif;
+import mirage.net.Stack;
+import mirage.time.MonotonicClock;
+import mirage.time.Sleep;
+import mirage.time.WallClock;
+import mirage.tls.ClientConfig;
+import mirage.tls.ServerConfig;
 
-/** The implementations a description picks from, for every target. */
+/**
+ * The implementations a description picks from, for every target, typed by what they yield.
+ * Each call makes a new node value; equal nodes are one device ({@link Impl}), so
+ * {@code random()} used by the stack and by a TLS configuration is one generator.
+ *
+ * <p>The types named here come from the library modules ({@code mirage.net}, {@code mirage.tls},
+ * ...), which {@code mirage.link} requires only at compile time ({@code requires static}): the
+ * link tool runs without them, and a description compiles against those its unikernel uses
+ * (so javac's "not indirectly exported" lint is off here: a description's unikernel requires
+ * the modules of the types it takes).
+ */
+@SuppressWarnings("exports")
 public interface Devices {
 
     /** The platform. */
-    static Impl platform() {
+    static Impl<Platform> platform() {
         return new Impl.PlatformValue();
     }
 
     /** The event loop. */
-    static Impl loop() {
+    static Impl<EventLoop> loop() {
         return new Impl.LoopValue();
     }
 
-    /** The platform's console, as {@code mirage.core.Console}. */
-    static Impl console() {
-        return new Call("mirage.core", "mirage.core.spi.Platform", "console", "mirage.core.Console",
+    /** The platform's console. */
+    static Impl<Console> console() {
+        return new Call<>("mirage.core", "mirage.core.spi.Platform", "console", "mirage.core.Console",
                 Dispatch.INSTANCE, List.of(platform()));
     }
 
-    /** The platform's entropy, as {@code mirage.core.Entropy}. */
-    static Impl entropy() {
-        return new Call("mirage.core", "mirage.core.spi.Platform", "entropy", "mirage.core.Entropy",
+    /** The platform's entropy. */
+    static Impl<Entropy> entropy() {
+        return new Call<>("mirage.core", "mirage.core.spi.Platform", "entropy", "mirage.core.Entropy",
                 Dispatch.INSTANCE, List.of(platform()));
     }
 
     /**
-     * A cryptographically secure random number generator, as {@code mirage.core.Rng}: {@code
-     * Rng.drbg(platform.entropy())}, an HMAC_DRBG seeded from the platform's entropy on first use
-     * (nothing is read at boot) and reseeded from it.
+     * A cryptographically secure random number generator: {@code Rng.drbg(platform.entropy())},
+     * an HMAC_DRBG seeded from the platform's entropy on first use (nothing is read at boot) and
+     * reseeded from it. One generator however often a description uses it.
      */
-    static Impl random() {
-        return new Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+    static Impl<Rng> random() {
+        return new Call<>("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
                 Dispatch.STATIC_INTERFACE, List.of(entropy()));
     }
 
-    /** Sleeping on the event loop's timers, as {@code mirage.time.Sleep}. */
-    static Impl sleep() {
-        return new Call("mirage.time", "mirage.time.Sleep", "on", "mirage.time.Sleep",
+    /** Sleeping on the event loop's timers. */
+    static Impl<Sleep> sleep() {
+        return new Call<>("mirage.time", "mirage.time.Sleep", "on", "mirage.time.Sleep",
                 Dispatch.STATIC_INTERFACE, List.of(loop()));
     }
 
-    /** The platform's monotonic clock, as {@code mirage.time.MonotonicClock}. */
-    static Impl monotonicClock() {
-        return new Call("mirage.time", "mirage.time.MonotonicClock", "of", "mirage.time.MonotonicClock",
+    /** The platform's monotonic clock. */
+    static Impl<MonotonicClock> monotonicClock() {
+        return new Call<>("mirage.time", "mirage.time.MonotonicClock", "of", "mirage.time.MonotonicClock",
                 Dispatch.STATIC_INTERFACE, List.of(platform()));
     }
 
-    /** The platform's wall clock, as {@code mirage.time.WallClock}. */
-    static Impl wallClock() {
-        return new Call("mirage.time", "mirage.time.WallClock", "of", "mirage.time.WallClock",
+    /** The platform's wall clock. */
+    static Impl<WallClock> wallClock() {
+        return new Call<>("mirage.time", "mirage.time.WallClock", "of", "mirage.time.WallClock",
                 Dispatch.STATIC_INTERFACE, List.of(platform()));
     }
 
     /**
-     * A network interface named {@code name} in the manifest ({@code NET_BASIC}), as
-     * {@code mirage.net.Netif}; bound at boot with {@code --net:NAME=tap0} or
-     * {@code --net:NAME=unix:PATH}, and {@code --net-mac:NAME=MAC}.
+     * A network interface named {@code name} in the manifest ({@code NET_BASIC}); bound at boot
+     * with {@code --net:NAME=tap0} or {@code --net:NAME=unix:PATH}, and {@code --net-mac:NAME=MAC}.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a manifest device name
      */
-    static Impl netif(String name) {
-        return new Impl.Device(name, mirage.core.spi.DeviceKind.NET_BASIC, "mirage.net", "mirage.net.Netif");
+    static Impl<Netif> netif(String name) {
+        return new Impl.Device<>(name, DeviceKind.NET_BASIC, "mirage.net", "mirage.net.Netif");
     }
 
     /**
-     * A block device named {@code name} in the manifest ({@code BLOCK_BASIC}), as
-     * {@code mirage.block.Block}; bound at boot with {@code --block:NAME=PATH}, an existing file
-     * or raw disk of 512-byte sectors, as Solo5's tenders do.
+     * A block device named {@code name} in the manifest ({@code BLOCK_BASIC}); bound at boot with
+     * {@code --block:NAME=PATH}, an existing file or raw disk of 512-byte sectors, as Solo5's
+     * tenders do.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a manifest device name
      */
-    static Impl block(String name) {
-        return new Impl.Device(name, mirage.core.spi.DeviceKind.BLOCK_BASIC, "mirage.block", "mirage.block.Block");
+    static Impl<Block> block(String name) {
+        return new Impl.Device<>(name, DeviceKind.BLOCK_BASIC, "mirage.block", "mirage.block.Block");
     }
 
     /** The runtime argument {@code --ipv4=CIDR}: the stack's address; DHCP when absent. */
@@ -85,11 +121,11 @@ public interface Devices {
             "Default IPv4 gateway, on the network of --ipv4; none when not given.");
 
     /**
-     * The IPv4 configuration from {@link #IPV4} and {@link #IPV4_GATEWAY}, as
-     * {@code mirage.net.NetConfig} (mirage's {@code --ipv4} and {@code --ipv4-gateway}).
+     * The IPv4 configuration from {@link #IPV4} and {@link #IPV4_GATEWAY} (mirage's
+     * {@code --ipv4} and {@code --ipv4-gateway}).
      */
-    static Impl netConfig() {
-        return new Call("mirage.net", "mirage.net.NetConfig", "fromArguments", "mirage.net.NetConfig",
+    static Impl<NetConfig> netConfig() {
+        return new Call<>("mirage.net", "mirage.net.NetConfig", "fromArguments", "mirage.net.NetConfig",
                 Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY)));
     }
 
@@ -98,39 +134,364 @@ public interface Devices {
             "With the host-socket stack (--stack=host at configure time): added to every port listened on.");
 
     /**
-     * A TCP/IP stack, as {@code mirage.net.Stack}, chosen at configure time by the key
-     * {@code --stack}: {@code direct} (the default) is {@link #directStack} on the network
-     * interface {@code name}; {@code host} is {@link #hostStack}, with no network device.
+     * A TCP/IP stack, chosen at configure time by the key {@code --stack}: {@code direct} (the
+     * default) is {@link #directStack} on the network interface {@code name}; {@code host} is
+     * {@link #hostStack}, with no network device.
      */
-    static Impl stack(String name) {
-        java.util.LinkedHashMap<String, Impl> choices = new java.util.LinkedHashMap<>();
-        choices.put("direct", directStack(name));
-        choices.put("host", hostStack());
-        return new Impl.Select("stack", "direct", choices);
+    static Impl<Stack> stack(String name) {
+        return Devices.<Stack>select("stack", "direct", directStack(name)).or("host", hostStack());
     }
 
     /**
-     * The direct TCP/IP stack on the network interface {@code name}, as a
-     * {@code mirage.net.DirectStack}: this project's engines over {@link #netif}, addressed by
-     * {@link #netConfig}, on the event loop, with {@link #random} randomness.
+     * The direct TCP/IP stack on the network interface {@code name}: this project's engines over
+     * {@link #netif}, addressed by {@link #netConfig}, on the event loop, with {@link #random}
+     * randomness.
      */
-    static Impl directStack(String name) {
-        return new Call("mirage.net", "mirage.net.Stack", "direct", "mirage.net.DirectStack",
+    static Impl<DirectStack> directStack(String name) {
+        return new Call<>("mirage.net", "mirage.net.Stack", "direct", "mirage.net.DirectStack",
                 Dispatch.STATIC_INTERFACE, List.of(netif(name), netConfig(), loop(), random()));
     }
 
     /**
-     * The host-socket stack (MirageOS's {@code --net=host}), as {@code mirage.net.Stack}: the
-     * host kernel's sockets on all its addresses, listening ports shifted by
-     * {@link #PORT_OFFSET}.
+     * The host-socket stack (MirageOS's {@code --net=host}): the host kernel's sockets on all its
+     * addresses, listening ports shifted by {@link #PORT_OFFSET}.
      */
-    static Impl hostStack() {
-        return new Call("mirage.net", "mirage.net.Stack", "host", "mirage.net.Stack",
+    static Impl<Stack> hostStack() {
+        return new Call<>("mirage.net", "mirage.net.Stack", "host", "mirage.net.Stack",
                 Dispatch.STATIC_INTERFACE, List.of(loop(), arg(PORT_OFFSET)));
     }
 
+    /** The runtime argument {@code --tls-cert=PATH} of {@link #tlsServer()}. */
+    RuntimeArg<String> TLS_CERT = RuntimeArg.string("tls-cert", "",
+            "PEM file of the TLS server's certificate chain; with --tls-key. Self-signed when not given.");
+
+    /** The runtime argument {@code --tls-key=PATH} of {@link #tlsServer()}. */
+    RuntimeArg<String> TLS_KEY = RuntimeArg.string("tls-key", "", "PEM file of the TLS server's private key.");
+
+    /** The runtime argument {@code --tls-name=HOST} of {@link #tlsServer()}. */
+    RuntimeArg<String> TLS_NAME = RuntimeArg.string("tls-name", "localhost",
+            "Host name of the self-signed certificate made at boot when --tls-cert is not given.");
+
+    /** The runtime argument {@code --tls-ca=PATH} of {@link #tlsClient()}. */
+    RuntimeArg<String> TLS_CA = RuntimeArg.string("tls-ca", "",
+            "PEM file of the certificates the TLS client trusts; the JDK's bundle when not given.");
+
+    /**
+     * A TLS server configuration ({@code ServerConfig.fromArguments}): the certificate chain and
+     * key of the PEM files {@link #TLS_CERT} and {@link #TLS_KEY}, or, when neither is given, a
+     * self-signed ECDSA P-256 certificate for {@link #TLS_NAME} made at boot, valid from an hour
+     * before the {@link #wallClock()}'s now for 30 days; {@link #random()} randomness. A
+     * unikernel adds ALPN or other choices with {@code toBuilder()}.
+     */
+    static Impl<ServerConfig> tlsServer() {
+        return new Call<>("mirage.tls", "mirage.tls.ServerConfig", "fromArguments", "mirage.tls.ServerConfig",
+                Dispatch.STATIC_CLASS, List.of("mirage.core.Rng", "java.time.InstantSource", "java.lang.String",
+                        "java.lang.String", "java.lang.String"),
+                List.of(random(), wallClock(), arg(TLS_CERT), arg(TLS_KEY), arg(TLS_NAME)), "");
+    }
+
+    /**
+     * A TLS client configuration ({@code ClientConfig.fromArguments}): servers are checked against
+     * the certificates of the PEM file {@link #TLS_CA}, or the JDK's bundle when it is not given,
+     * at the {@link #wallClock()}'s time; {@link #random()} randomness.
+     */
+    static Impl<ClientConfig> tlsClient() {
+        return new Call<>("mirage.tls", "mirage.tls.ClientConfig", "fromArguments", "mirage.tls.ClientConfig",
+                Dispatch.STATIC_CLASS, List.of("mirage.core.Rng", "java.time.InstantSource", "java.lang.String"),
+                List.of(random(), wallClock(), arg(TLS_CA)), "");
+    }
+
+    /**
+     * An empty key-value store in memory ({@code KvRw.memory()}, MirageOS's {@code kv_rw_mem}).
+     * One store however often a description uses it: give separate stores a label each with
+     * {@link #instance}.
+     */
+    static Impl<KvRw> memoryKv() {
+        return new Call<>("mirage.kv", "mirage.kv.KvRw", "memory", "mirage.kv.KvRw", Dispatch.STATIC_INTERFACE, List.of());
+    }
+
+    /**
+     * The tar archive on {@code block} as a read-only key-value store ({@code TarStore.readOnly},
+     * MirageOS's {@code tar_kv_ro}); an archive that cannot be read stops the boot.
+     */
+    static Impl<KvRo> tarKvRo(Impl<? extends Block> block) {
+        return new Call<>("mirage.block", "mirage.block.TarStore", "readOnly", "mirage.kv.KvRo",
+                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block"), List.of(block), "");
+    }
+
+    /**
+     * The tar archive on {@code block} as an append-only key-value store ({@code
+     * TarStore.appendOnly}, MirageOS's {@code tar_kv_rw}): writes append entries that GNU tar
+     * reads; an all-zero device is an empty archive.
+     */
+    static Impl<KvRw> tarKvRw(Impl<? extends Block> block) {
+        return new Call<>("mirage.block", "mirage.block.TarStore", "appendOnly", "mirage.kv.KvRw",
+                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block"), List.of(block), "");
+    }
+
+    /** A git store in memory ({@code GitStore.memory}), commits timed by the {@link #wallClock()}. */
+    static Impl<GitStore> memoryGitStore() {
+        return new Call<>("mirage.gitstore", "mirage.gitstore.GitStore", "memory", "mirage.gitstore.GitStore",
+                Dispatch.STATIC_INTERFACE, List.of("mirage.time.WallClock"), List.of(wallClock()), "");
+    }
+
+    /**
+     * A git store on {@code block} ({@code GitStore.onBlock}), kept across boots, commits timed by
+     * the {@link #wallClock()}; a blank device (its first sectors zero) starts empty.
+     */
+    static Impl<GitStore> blockGitStore(Impl<? extends Block> block) {
+        return new Call<>("mirage.gitstore", "mirage.gitstore.GitStore", "onBlock", "mirage.gitstore.GitStore",
+                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block", "mirage.time.WallClock"),
+                List.of(block, wallClock()), "");
+    }
+
     /** The value of a runtime argument. */
-    static Impl arg(RuntimeArg<?> arg) {
-        return new Impl.Arg(arg);
+    static <T> Impl<T> arg(RuntimeArg<T> arg) {
+        return new Impl.Arg<>(arg);
+    }
+
+    /**
+     * A choice made at configure time by the key {@code --KEY}, {@code defaultChoice} selecting
+     * {@code impl}; add the other choices with {@link Impl.Select#or}:
+     * {@code Devices.<Stack>select("stack", "direct", directStack(name)).or("host", hostStack())}
+     * (name the type when the choices' types differ).
+     *
+     * @throws IllegalArgumentException if the key or value is malformed
+     */
+    static <T> Impl.Select<T> select(String key, String defaultChoice, Impl<? extends T> impl) {
+        LinkedHashMap<String, Impl<? extends T>> choices = new LinkedHashMap<>();
+        choices.put(defaultChoice, impl);
+        return new Impl.Select<>(key, defaultChoice, choices);
+    }
+
+    /**
+     * {@code impl} as the separate instance {@code label}: a node equal to another but for its
+     * label is a device of its own, evaluated separately (its inputs are still shared). For a
+     * select, every choice gets the label.
+     *
+     * @throws IllegalArgumentException if {@code impl} is not a call or a select of calls (a
+     *     device, runtime argument, the platform and the loop are one instance by nature), or the
+     *     label is malformed
+     */
+    static <T> Impl<T> instance(String label, Impl<T> impl) {
+        return switch (impl) {
+            case Call<T> c -> c.instance(label);
+            case Impl.Select<T> s -> {
+                LinkedHashMap<String, Impl<? extends T>> choices = new LinkedHashMap<>();
+                for (var e : s.choices().entrySet()) {
+                    choices.put(e.getKey(), instance(label, e.getValue()));
+                }
+                yield new Impl.Select<>(s.key(), s.defaultChoice(), choices);
+            }
+            default -> throw new IllegalArgumentException("only a call has instances; " + impl
+                    + " is one value by nature");
+        };
+    }
+
+    /**
+     * The value a method returns, called at boot with no inputs: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R> Impl<R> call(Factory0<R> factory) {
+        return MethodReference.call(factory, List.of());
+    }
+
+    /**
+     * The value a method returns, called at boot with the value of {@code a}: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A> Impl<R> call(Factory1<R, A> factory, Impl<? extends A> a) {
+        return MethodReference.call(factory, List.of(a));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B> Impl<R> call(Factory2<R, A, B> factory, Impl<? extends A> a, Impl<? extends B> b) {
+        return MethodReference.call(factory, List.of(a, b));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C> Impl<R> call(Factory3<R, A, B, C> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c) {
+        return MethodReference.call(factory, List.of(a, b, c));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C, D> Impl<R> call(Factory4<R, A, B, C, D> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c, Impl<? extends D> d) {
+        return MethodReference.call(factory, List.of(a, b, c, d));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C, D, E> Impl<R> call(Factory5<R, A, B, C, D, E> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c, Impl<? extends D> d, Impl<? extends E> e) {
+        return MethodReference.call(factory, List.of(a, b, c, d, e));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C, D, E, F> Impl<R> call(Factory6<R, A, B, C, D, E, F> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c, Impl<? extends D> d, Impl<? extends E> e, Impl<? extends F> f) {
+        return MethodReference.call(factory, List.of(a, b, c, d, e, f));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C, D, E, F, G> Impl<R> call(Factory7<R, A, B, C, D, E, F, G> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c, Impl<? extends D> d, Impl<? extends E> e, Impl<? extends F> f, Impl<? extends G> g) {
+        return MethodReference.call(factory, List.of(a, b, c, d, e, f, g));
+    }
+
+    /**
+     * The value a method returns, called at boot with the values of the inputs, in order: a typed device of the
+     * description's own, {@code factory} being a method reference to a public static method
+     * (of a class or interface) or to an interface's instance method, whose first input is then
+     * the receiver: {@code Devices.call(GitStore::onBlock, Devices.block("storage"),
+     * Devices.wallClock())}. A runtime argument of type {@code Integer}, {@code Long} or
+     * {@code Boolean} feeds an {@code int}, {@code long} or {@code boolean} parameter unboxed.
+     * Read when the description runs; the method is called only by the boot class.
+     *
+     * @throws IllegalArgumentException if {@code factory} is a lambda, a constructor or a class's
+     *     instance method, or its class is not in a named module
+     */
+    static <R, A, B, C, D, E, F, G, H> Impl<R> call(Factory8<R, A, B, C, D, E, F, G, H> factory, Impl<? extends A> a, Impl<? extends B> b, Impl<? extends C> c, Impl<? extends D> d, Impl<? extends E> e, Impl<? extends F> f, Impl<? extends G> g, Impl<? extends H> h) {
+        return MethodReference.call(factory, List.of(a, b, c, d, e, f, g, h));
+    }
+
+    /** A method reference to a factory of {@code R} with 0 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory0<R> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make() throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 1 parameter (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory1<R, A> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 2 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory2<R, A, B> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 3 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory3<R, A, B, C> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 4 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory4<R, A, B, C, D> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c, D d) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 5 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory5<R, A, B, C, D, E> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c, D d, E e) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 6 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory6<R, A, B, C, D, E, F> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c, D d, E e, F f) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 7 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory7<R, A, B, C, D, E, F, G> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c, D d, E e, F f, G g) throws Exception;
+    }
+
+    /** A method reference to a factory of {@code R} with 8 parameters (see {@link #call(Factory0)}). */
+    @FunctionalInterface
+    interface Factory8<R, A, B, C, D, E, F, G, H> extends Serializable {
+        /** Never called by the link tool: it reads which method this refers to. */
+        R make(A a, B b, C c, D d, E e, F f, G g, H h) throws Exception;
     }
 }

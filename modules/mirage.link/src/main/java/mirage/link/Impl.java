@@ -1,21 +1,41 @@
 package mirage.link;
 
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.SequencedMap;
+import java.util.Set;
 import mirage.core.RuntimeArg;
+import mirage.core.spi.EventLoop;
+import mirage.core.spi.Platform;
 
 /**
- * How to obtain one value the unikernel's {@code start} is called with: the device graph's
- * nodes. The boot class the link step generates evaluates them in order, with no reflection.
- * {@link Devices} makes the usual ones.
+ * How to obtain one value of type {@code T}: a node of the unikernel's device graph. The boot
+ * class the link step generates evaluates the graph with no reflection. {@link Devices} makes
+ * the usual nodes; {@link Job} checks, through {@code T}, that each fits its {@code start}
+ * parameter.
+ *
+ * <p><b>Identity.</b> Nodes are values: two equal nodes (same implementation, same inputs,
+ * recursively; records compare so) are one device, evaluated once at boot and passed to
+ * everyone who uses it, as MirageOS keys its devices by their structure. A description that
+ * wants two separate instances of equal structure (two in-memory stores, say) tells them apart
+ * with {@link Devices#instance(String, Impl)}.
+ *
+ * <p>{@code T} is a phantom type: nodes carry the binary name of their type ({@link #type()}),
+ * since the link tool runs without the libraries the types come from; configure checks that
+ * the names and the methods exist.
+ *
+ * @param <T> the Java type of the value
  */
-public sealed interface Impl {
+public sealed interface Impl<T> {
 
     /** The binary name of the Java type this implementation yields. */
     String type();
 
     /** The platform itself ({@code mirage.core.spi.Platform}). */
-    record PlatformValue() implements Impl {
+    record PlatformValue() implements Impl<Platform> {
         @Override
         public String type() {
             return "mirage.core.spi.Platform";
@@ -23,15 +43,18 @@ public sealed interface Impl {
     }
 
     /** The unikernel's event loop ({@code mirage.core.spi.EventLoop}). */
-    record LoopValue() implements Impl {
+    record LoopValue() implements Impl<EventLoop> {
         @Override
         public String type() {
             return "mirage.core.spi.EventLoop";
         }
     }
 
-    /** The value of a runtime argument, delivered as its type's Java type (or its primitive). */
-    record Arg(RuntimeArg<?> arg) implements Impl {
+    /**
+     * The value of a runtime argument, delivered as its type's Java type, or unboxed where a
+     * parameter is an {@code int}, {@code long} or {@code boolean}.
+     */
+    record Arg<T>(RuntimeArg<T> arg) implements Impl<T> {
         public Arg {
             Objects.requireNonNull(arg, "arg");
         }
@@ -46,7 +69,7 @@ public sealed interface Impl {
      * A device of the platform's manifest (Solo5's {@code NET_BASIC} or {@code BLOCK_BASIC}),
      * bound at boot from the command line ({@code --net:NAME=...}) and delivered as {@code type}.
      * Every device a job uses becomes an entry of its manifest; the image refuses to boot
-     * until each is bound.
+     * until each is bound. Two devices of one name are one device.
      *
      * @param name the device's name in the manifest and on the command line
      * @param kind its kind
@@ -54,7 +77,7 @@ public sealed interface Impl {
      * @param type binary name of the interface the platform's device implements
      * @throws IllegalArgumentException if {@code name} is not a manifest device name
      */
-    record Device(String name, mirage.core.spi.DeviceKind kind, String module, String type) implements Impl {
+    record Device<T>(String name, mirage.core.spi.DeviceKind kind, String module, String type) implements Impl<T> {
         public Device {
             Objects.requireNonNull(kind, "kind");
             Objects.requireNonNull(module, "module");
@@ -68,7 +91,8 @@ public sealed interface Impl {
      * key (MirageOS's configure-time keys, as in {@code mirage configure --net=host}): given
      * as {@code --KEY=VALUE} to {@code mirage configure}, {@code build} or {@code run}'s build,
      * remembered for later builds, {@code defaultChoice} when never given. The image holds only
-     * the chosen implementation and its modules and devices.
+     * the chosen implementation and its modules and devices. Made with {@link
+     * Devices#select(String, String, Impl)} and {@link #or(String, Impl)}.
      *
      * @param key the key's name: 1-30 characters of a-z, 0-9 and '-', starting with a letter
      * @param defaultChoice the choice when the key is not given; one of {@code choices}
@@ -76,14 +100,15 @@ public sealed interface Impl {
      * @throws IllegalArgumentException if the key is malformed, there are no choices, a value is
      *     not 1-30 characters of a-z, 0-9 and '-', or the default is not a choice
      */
-    record Select(String key, String defaultChoice, java.util.SequencedMap<String, Impl> choices) implements Impl {
+    record Select<T>(String key, String defaultChoice, SequencedMap<String, Impl<? extends T>> choices)
+            implements Impl<T> {
         public Select {
             Objects.requireNonNull(key, "key");
             Objects.requireNonNull(defaultChoice, "defaultChoice");
             if (!key.matches("[a-z][a-z0-9-]{0,29}")) {
                 throw new IllegalArgumentException("configure key '" + key + "' must be 1-30 characters of a-z, 0-9 and '-', starting with a letter");
             }
-            java.util.LinkedHashMap<String, Impl> copy = new java.util.LinkedHashMap<>();
+            LinkedHashMap<String, Impl<? extends T>> copy = new LinkedHashMap<>();
             for (var e : choices.entrySet()) {
                 if (!e.getKey().matches("[a-z0-9][a-z0-9-]{0,29}")) {
                     throw new IllegalArgumentException("value '" + e.getKey() + "' of configure key " + key
@@ -95,10 +120,24 @@ public sealed interface Impl {
                 throw new IllegalArgumentException("configure key " + key + ": the default '" + defaultChoice
                         + "' must be one of its choices " + copy.keySet());
             }
-            choices = java.util.Collections.unmodifiableSequencedMap(copy);
+            choices = Collections.unmodifiableSequencedMap(copy);
         }
 
-        /** The type of the default choice; every choice must fit where the select is used. */
+        /**
+         * This select with one more choice.
+         *
+         * @throws IllegalArgumentException if {@code value} is malformed or already a choice
+         */
+        public Select<T> or(String value, Impl<? extends T> impl) {
+            if (choices.containsKey(value)) {
+                throw new IllegalArgumentException("configure key " + key + " already has the value '" + value + "'");
+            }
+            LinkedHashMap<String, Impl<? extends T>> more = new LinkedHashMap<>(choices);
+            more.put(value, Objects.requireNonNull(impl, "impl"));
+            return new Select<>(key, defaultChoice, more);
+        }
+
+        /** The type of the default choice; every choice fits where the select is used. */
         @Override
         public String type() {
             return choices.get(defaultChoice).type();
@@ -107,28 +146,85 @@ public sealed interface Impl {
 
     /**
      * The result of calling a method: a static method of {@code owner}, or, for {@link
-     * Dispatch#INSTANCE}, an instance method of {@code owner} on the first input.
+     * Dispatch#INSTANCE}, an instance method of the interface {@code owner} on the first input.
+     * Made by the factories of {@link Devices}, or from a method reference by {@link
+     * Devices#call(Devices.Factory1, Impl)} and its siblings.
      *
      * @param module the module that holds {@code owner}; it is linked into the image
      * @param owner binary name of the class or interface declaring the method
      * @param method the method's name
      * @param type binary name of the method's declared return type
      * @param dispatch how the method is invoked
-     * @param inputs the receiver (for {@code INSTANCE}) and the arguments, whose {@link #type()}s
-     *     are the method's declared parameter types
+     * @param parameters the method's declared parameter types (without the receiver): binary
+     *     names, or {@code int}, {@code long}, {@code boolean}, which a runtime argument of that
+     *     type feeds unboxed
+     * @param inputs the receiver (for {@code INSTANCE}) and the arguments, each of a type that
+     *     fits its parameter
+     * @param instance empty, or a label that makes this node a separate instance from an
+     *     otherwise equal one ({@link Devices#instance(String, Impl)})
+     * @throws IllegalArgumentException if the parameters do not match the inputs in number, a
+     *     parameter is another primitive type, or the label is malformed
      */
-    record Call(String module, String owner, String method, String type, Dispatch dispatch, List<Impl> inputs)
-            implements Impl {
+    record Call<T>(String module, String owner, String method, String type, Dispatch dispatch, List<String> parameters,
+            List<Impl<?>> inputs, String instance) implements Impl<T> {
+        private static final Set<String> PRIMITIVES = Set.of("int", "long", "boolean");
+
         public Call {
             Objects.requireNonNull(module, "module");
             Objects.requireNonNull(owner, "owner");
             Objects.requireNonNull(method, "method");
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(dispatch, "dispatch");
+            Objects.requireNonNull(instance, "instance");
+            parameters = List.copyOf(parameters);
             inputs = List.copyOf(inputs);
             if (dispatch == Dispatch.INSTANCE && inputs.isEmpty()) {
                 throw new IllegalArgumentException("an instance call of " + owner + "." + method + " needs a receiver");
             }
+            int receivers = dispatch == Dispatch.INSTANCE ? 1 : 0;
+            if (parameters.size() != inputs.size() - receivers) {
+                throw new IllegalArgumentException(owner + "." + method + " takes " + parameters.size()
+                        + " parameters but is given " + (inputs.size() - receivers) + " inputs");
+            }
+            for (String p : parameters) {
+                if (!PRIMITIVES.contains(p) && !p.contains(".")) {
+                    throw new IllegalArgumentException(owner + "." + method + ": parameter type " + p
+                            + " is neither a binary class name nor int, long or boolean");
+                }
+            }
+            if (!instance.isEmpty() && !instance.matches("[a-z][a-z0-9-]{0,29}")) {
+                throw new IllegalArgumentException("instance label '" + instance
+                        + "' must be 1-30 characters of a-z, 0-9 and '-', starting with a letter");
+            }
+        }
+
+        /**
+         * A call whose parameter types are its inputs' types, a runtime argument of type
+         * {@code int}, {@code long} or {@code boolean} being passed unboxed; no instance label.
+         */
+        public Call(String module, String owner, String method, String type, Dispatch dispatch, List<Impl<?>> inputs) {
+            this(module, owner, method, type, dispatch, parametersOf(dispatch, inputs), inputs, "");
+        }
+
+        /** This call as the separate instance {@code label}. */
+        public Call<T> instance(String label) {
+            return new Call<>(module, owner, method, type, dispatch, parameters, inputs, label);
+        }
+
+        private static List<String> parametersOf(Dispatch dispatch, List<Impl<?>> inputs) {
+            List<String> types = new ArrayList<>();
+            for (int i = dispatch == Dispatch.INSTANCE ? 1 : 0; i < inputs.size(); i++) {
+                Impl<?> input = inputs.get(i);
+                String boxed = input.type();
+                String primitive = switch (boxed) {
+                    case "java.lang.Integer" -> "int";
+                    case "java.lang.Long" -> "long";
+                    case "java.lang.Boolean" -> "boolean";
+                    default -> boxed;
+                };
+                types.add(input instanceof Arg<?> ? primitive : boxed);
+            }
+            return types;
         }
     }
 

@@ -1,7 +1,9 @@
 /**
  * The unikernel description DSL, what MirageOS writes in {@code config.ml}: a {@link
- * mirage.link.Description} returns a {@link mirage.link.Job} naming the unikernel's main class
- * and, for each parameter of its {@code start} method, an {@link mirage.link.Impl}: a device
- * implementation ({@link mirage.link.Devices}) or a runtime argument. Signatures only.
+ * mirage.link.Description} returns a {@link mirage.link.Job} naming the unikernel's {@code start}
+ * method ({@code Main::start}) and, for each of its parameters, an {@link mirage.link.Impl}
+ * whose type javac checks against the parameter's: a device implementation ({@link
+ * mirage.link.Devices}), a runtime argument, or a configure-time choice. Equal implementations
+ * are one device. Signatures only.
  */
 package mirage.link;

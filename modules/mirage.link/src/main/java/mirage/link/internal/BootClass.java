@@ -39,7 +39,10 @@ import mirage.link.Impl;
  *     }
  *     public Object get() { return Solo5.imagePlatform(); }
  *     public void start(Boot.Context c) throws Exception {
- *         new Main().start(<each start parameter's implementation, evaluated in order>);
+ *         Platform v2 = c.platform();            // each node of the device graph once,
+ *         Console v3 = v2.console();             // inputs first, into a local of its own
+ *         ...
+ *         new Main().start(v3, ...);             // then start, with the nodes of its parameters
  *     }
  * }
  * }</pre>
@@ -117,33 +120,55 @@ public final class BootClass {
         code.return_();
     }
 
+    /**
+     * Evaluates the device graph, each node once in the graph's order into local {@code 1 + id}
+     * (local 1 is the context), then constructs the unikernel and calls its {@code start}.
+     */
     private static void start(CodeBuilder code, Plan plan) {
+        Graph graph = plan.graph();
+        for (Graph.Node node : graph.nodes()) {
+            evaluate(code, plan, graph, node);
+            code.astore(local(node.id()));
+        }
         ClassDesc main = ClassDesc.of(plan.mainClass());
         code.new_(main).dup().invokespecial(main, INIT_NAME, MTD_void);
         MethodTypeDesc startType = MethodTypeDesc.ofDescriptor(plan.startDescriptor());
-        for (int i = 0; i < plan.start().size(); i++) {
-            push(code, plan, plan.start().get(i), startType.parameterType(i));
+        for (int i = 0; i < graph.start().size(); i++) {
+            load(code, graph.node(graph.start().get(i)), startType.parameterType(i));
         }
         code.invokevirtual(main, "start", startType);
         code.return_();
     }
 
-    /** Pushes the value of {@code impl}, converted to {@code as}. The context is local 1. */
-    private static void push(CodeBuilder code, Plan plan, Impl impl, ClassDesc as) {
-        switch (impl) {
+    /** The local variable holding node {@code id}'s value. */
+    private static int local(int id) {
+        return 1 + id;
+    }
+
+    /**
+     * Pushes node {@code id}'s value as {@code as}: a runtime argument's boxed value is unboxed
+     * for a primitive {@code as}, as configure checked.
+     */
+    private static void load(CodeBuilder code, Graph.Node node, ClassDesc as) {
+        code.aload(local(node.id()));
+        if (as.isPrimitive() && node.impl() instanceof Impl.Arg<?> a) {
+            ClassDesc boxed = ClassDesc.of(a.arg().type().javaType().getName());
+            code.invokevirtual(boxed, as.displayName() + "Value", MethodTypeDesc.of(as));
+        }
+    }
+
+    /** Pushes the value of {@code node}, its inputs being in their locals already. */
+    private static void evaluate(CodeBuilder code, Plan plan, Graph graph, Graph.Node node) {
+        switch (node.impl()) {
             case Impl.PlatformValue p -> code.aload(1).invokeinterface(CD_CONTEXT, "platform", MethodTypeDesc.of(CD_PLATFORM));
             case Impl.LoopValue l -> code.aload(1).invokeinterface(CD_CONTEXT, "loop", MethodTypeDesc.of(CD_LOOP));
-            case Impl.Arg a -> {
+            case Impl.Arg<?> a -> {
                 code.aload(1).invokeinterface(CD_CONTEXT, "arguments", MethodTypeDesc.of(CD_ARGUMENTS));
                 code.loadConstant(plan.argIndex(a.arg()));
                 code.invokeinterface(CD_ARGUMENTS, "valueAt", MethodTypeDesc.of(CD_Object, CD_int));
-                ClassDesc boxed = ClassDesc.of(a.arg().type().javaType().getName());
-                code.checkcast(boxed);
-                if (as.isPrimitive()) {
-                    code.invokevirtual(boxed, as.displayName() + "Value", MethodTypeDesc.of(as));
-                }
+                code.checkcast(ClassDesc.of(a.arg().type().javaType().getName()));
             }
-            case Impl.Device d -> {
+            case Impl.Device<?> d -> {
                 // platform.device(name).orElseThrow(): bind() already refused to boot without it
                 code.aload(1).invokeinterface(CD_CONTEXT, "platform", MethodTypeDesc.of(CD_PLATFORM));
                 code.ldc(d.name());
@@ -151,27 +176,36 @@ public final class BootClass {
                 code.invokevirtual(CD_OPTIONAL, "orElseThrow", MethodTypeDesc.of(CD_Object));
                 code.checkcast(ClassDesc.of(d.type()));
             }
-            case Impl.Select sel -> throw new IllegalStateException("configure resolves every select before code generation: " + sel.key());
-            case Impl.Call c -> {
-                List<ClassDesc> params = new ArrayList<>();
-                for (Impl input : c.inputs()) {
-                    // a runtime argument of type int, long or boolean is passed unboxed, as configure checked
-                    ClassDesc type = input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
-                            ? Plan.primitive(a.arg().type()).get().describeConstable().orElseThrow()
-                            : ClassDesc.of(input.type());
-                    push(code, plan, input, type);
-                    params.add(type);
-                }
+            case Impl.Select<?> sel -> throw new IllegalStateException("configure resolves every select before code generation: " + sel.key());
+            case Impl.Call<?> c -> {
                 ClassDesc owner = ClassDesc.of(c.owner());
-                ClassDesc result = ClassDesc.of(c.type());
+                List<ClassDesc> params = new ArrayList<>();
+                for (String p : c.parameters()) {
+                    params.add(typeDesc(p));
+                }
+                int receivers = c.dispatch() == Impl.Dispatch.INSTANCE ? 1 : 0;
+                for (int i = 0; i < node.inputs().size(); i++) {
+                    Graph.Node input = graph.node(node.inputs().get(i));
+                    load(code, input, i < receivers ? owner : params.get(i - receivers));
+                }
+                MethodTypeDesc type = MethodTypeDesc.of(ClassDesc.of(c.type()), params);
                 switch (c.dispatch()) {
-                    case STATIC_INTERFACE -> code.invokestatic(owner, c.method(), MethodTypeDesc.of(result, params), true);
-                    case STATIC_CLASS -> code.invokestatic(owner, c.method(), MethodTypeDesc.of(result, params), false);
-                    case INSTANCE -> code.invokeinterface(owner, c.method(),
-                            MethodTypeDesc.of(result, params.subList(1, params.size())));
+                    case STATIC_INTERFACE -> code.invokestatic(owner, c.method(), type, true);
+                    case STATIC_CLASS -> code.invokestatic(owner, c.method(), type, false);
+                    case INSTANCE -> code.invokeinterface(owner, c.method(), type);
                 }
             }
         }
+    }
+
+    /** A parameter type as the plan writes it: a binary name, or int, long or boolean. */
+    static ClassDesc typeDesc(String name) {
+        return switch (name) {
+            case "int" -> CD_int;
+            case "long" -> java.lang.constant.ConstantDescs.CD_long;
+            case "boolean" -> java.lang.constant.ConstantDescs.CD_boolean;
+            default -> ClassDesc.of(name);
+        };
     }
 
     /**

@@ -12,7 +12,8 @@ import java.util.List;
 import mirage.link.Target;
 
 /**
- * The {@code mirage} command's Java half: {@code configure}, {@code build}, {@code clean}. The
+ * The {@code mirage} command's Java half: {@code configure}, {@code build}, {@code describe},
+ * {@code clean}. The
  * {@code ./mirage} script finds JDK 25, keeps the tool's jars built, and does {@code run}
  * itself (it boots the image without a JVM of the tool's).
  *
@@ -25,6 +26,9 @@ public final class Cli {
               configure DIR [-t TARGET]   check DIR's unikernel and description for TARGET (default solo5)
               build DIR [-t TARGET]       configure, generate the boot class and link the image;
                                           prints the image directory as the last line
+              describe DIR [--dot]        configure, then print the device graph, the modules and their
+                                          sizes, the manifest and the boot plan; --dot: the device graph
+                                          in Graphviz's language instead
               clean DIR                   delete DIR/_build
             options:
               -t, --target TARGET         solo5 (a Linux process), virtio (a microVM under QEMU or
@@ -57,6 +61,7 @@ public final class Cli {
         String profileName = Profile.DEFAULT;
         List<Path> libs = new ArrayList<>();
         boolean quiet = false;
+        boolean dot = false;
         Path dir = null;
         java.util.Map<String, String> keys = new java.util.TreeMap<>();
         java.util.Map<String, String> kernelOptions = new java.util.TreeMap<>();
@@ -74,6 +79,7 @@ public final class Cli {
                         }
                     }
                     case "-q", "--quiet" -> quiet = true;
+                    case "--dot" -> dot = true;
                     default -> {
                         if (opt.startsWith("--kernel=") || opt.startsWith("--kernel-modules=")) {
                             String value = opt.substring(opt.indexOf('=') + 1);
@@ -96,6 +102,9 @@ public final class Cli {
             }
             if (dir == null) {
                 throw new UsageException(command + " needs a unikernel directory");
+            }
+            if (dot && !command.equals("describe")) {
+                throw new UsageException("--dot is an option of describe");
             }
         } catch (UsageException e) {
             err.println("mirage: " + e.getMessage() + " (mirage --help)");
@@ -127,6 +136,25 @@ public final class Cli {
                         saveLines(layout.kernelOptions(), kernel);
                     }
                     out.println(image);
+                }
+                case "describe" -> {
+                    Target t = target != null ? target : savedTarget(layout);
+                    java.util.Map<String, String> k = keys(layout, keys);
+                    List<Path> libraries = libraries(libs);
+                    Configure.Configured configured = Configure.configure(layout, libraries, t, k, profileName, progress);
+                    Plan plan = configured.plan();
+                    Link.writePlan(layout, plan);
+                    saveTarget(layout, t);
+                    saveKeys(layout, k);
+                    if (dot) {
+                        out.print(Describe.dot(plan));
+                    } else {
+                        List<Path> modulePath = new ArrayList<>(libraries);
+                        modulePath.add(layout.classes());
+                        Describe.Report report = Describe.report(layout, plan);
+                        out.print(Describe.text(configured, ModuleSizes.of(plan.modules(), modulePath), report.report(),
+                                report.note()));
+                    }
                 }
                 case "clean" -> Files2.deleteTree(layout.build());
                 default -> {

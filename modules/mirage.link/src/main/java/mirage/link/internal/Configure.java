@@ -66,6 +66,39 @@ public final class Configure {
     public static Plan run(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
             String profile, Progress progress)
             throws LinkException {
+        return configure(layout, libraries, target, keys, profile, progress).plan();
+    }
+
+    /**
+     * A configure key the description declares, and the value this configuration took.
+     *
+     * @param name the key, without {@code --}
+     * @param value the value taken: given, remembered, or the default
+     * @param defaultChoice the value when none is given
+     * @param choices every value, in the description's order
+     */
+    public record Key(String name, String value, String defaultChoice, List<String> choices) {
+        public Key {
+            choices = List.copyOf(choices);
+        }
+    }
+
+    /**
+     * What configure resolved, with the configure keys the description declares.
+     *
+     * @param plan the plan
+     * @param keys the declared keys, sorted by name
+     */
+    public record Configured(Plan plan, List<Key> keys) {
+        public Configured {
+            keys = List.copyOf(keys);
+        }
+    }
+
+    /** As {@link #run(Layout, List, Target, java.util.Map, String, Progress)}, with the declared keys. */
+    public static Configured configure(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
+            String profile, Progress progress)
+            throws LinkException {
         if (target == Target.XEN) {
             throw new LinkException("target " + target.word() + " cannot be linked yet: module "
                     + target.module() + " has no implementation; use -t solo5 or -t virtio");
@@ -92,10 +125,16 @@ public final class Configure {
                 List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
         ModuleLayer layer = appLayer(withApp, app.name());
         Job described = describe(layout.config(), layer, app.name());
-        Job job = new Job(described.name(), described.main(), select(described.start(), keys));
+        java.util.Map<String, Impl.Select<?>> declared = new java.util.TreeMap<>();
+        Job job = new Job(described.name(), described.main(), select(described.start(), keys, declared));
+        List<Key> declaredKeys = new ArrayList<>();
+        for (Impl.Select<?> sel : declared.values()) {
+            declaredKeys.add(new Key(sel.key(), keys.getOrDefault(sel.key(), sel.defaultChoice()), sel.defaultChoice(),
+                    List.copyOf(sel.choices().keySet())));
+        }
 
         Class<? extends Unikernel> main = job.main().orElseThrow(() ->
-                new LinkException(DESCRIPTION + ": the job names no main class: call .main(YourUnikernel.class)"));
+                new LinkException(DESCRIPTION + ": the job names no main class: build it with Job.named(NAME).start(Main::start)"));
         if (!app.name().equals(main.getModule().getName())) {
             throw new LinkException(DESCRIPTION + ": main class " + main.getName() + " is not in the unikernel's module "
                     + app.name());
@@ -107,18 +146,23 @@ public final class Configure {
         Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
                 new TreeSet<>(), manifest, profile);
         SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
-        return new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(), args,
-                modules, manifest, profile);
+        return new Configured(new Plan(draft.name(), target, app.name(), main.getName(), draft.startDescriptor(), job.start(),
+                args, modules, manifest, profile), declaredKeys);
     }
 
     /**
      * {@code start} with every {@link Impl.Select} replaced by the choice {@code keys} names (or
      * its default); fails on keys no select declares and on values a select does not offer.
      */
-    static List<Impl> select(List<Impl> start, java.util.Map<String, String> keys) throws LinkException {
-        java.util.Map<String, Impl.Select> declared = new java.util.TreeMap<>();
-        List<Impl> out = new ArrayList<>();
-        for (Impl i : start) {
+    static List<Impl<?>> select(List<Impl<?>> start, java.util.Map<String, String> keys) throws LinkException {
+        return select(start, keys, new java.util.TreeMap<>());
+    }
+
+    /** As {@link #select(List, java.util.Map)}; every select met is put in {@code declared} by key. */
+    private static List<Impl<?>> select(List<Impl<?>> start, java.util.Map<String, String> keys,
+            java.util.Map<String, Impl.Select<?>> declared) throws LinkException {
+        List<Impl<?>> out = new ArrayList<>();
+        for (Impl<?> i : start) {
             out.add(select(i, keys, declared));
         }
         for (String k : keys.keySet()) {
@@ -133,35 +177,36 @@ public final class Configure {
         return out;
     }
 
-    private static Impl select(Impl impl, java.util.Map<String, String> keys, java.util.Map<String, Impl.Select> declared)
+    private static Impl<?> select(Impl<?> impl, java.util.Map<String, String> keys, java.util.Map<String, Impl.Select<?>> declared)
             throws LinkException {
         return switch (impl) {
-            case Impl.Select sel -> {
-                Impl.Select seen = declared.putIfAbsent(sel.key(), sel);
+            case Impl.Select<?> sel -> {
+                Impl.Select<?> seen = declared.putIfAbsent(sel.key(), sel);
                 if (seen != null && !seen.choices().keySet().equals(sel.choices().keySet())) {
                     throw new LinkException(DESCRIPTION + ": configure key --" + sel.key() + " is declared twice with different choices");
                 }
                 String value = keys.getOrDefault(sel.key(), sel.defaultChoice());
-                Impl chosen = sel.choices().get(value);
+                Impl<?> chosen = sel.choices().get(value);
                 if (chosen == null) {
                     throw new LinkException("configure key --" + sel.key() + "=" + value + ": not one of "
                             + String.join(", ", sel.choices().keySet()));
                 }
                 yield select(chosen, keys, declared);
             }
-            case Impl.Call c -> {
-                List<Impl> inputs = new ArrayList<>();
-                for (Impl i : c.inputs()) {
+            case Impl.Call<?> c -> {
+                List<Impl<?>> inputs = new ArrayList<>();
+                for (Impl<?> i : c.inputs()) {
                     inputs.add(select(i, keys, declared));
                 }
-                yield new Impl.Call(c.module(), c.owner(), c.method(), c.type(), c.dispatch(), inputs);
+                yield new Impl.Call<>(c.module(), c.owner(), c.method(), c.type(), c.dispatch(), c.parameters(), inputs,
+                        c.instance());
             }
             default -> impl;
         };
     }
 
     /** The devices the job uses, in order of first use; one name, one kind. */
-    static Manifest manifest(List<Impl> start) throws LinkException {
+    static Manifest manifest(List<Impl<?>> start) throws LinkException {
         Map<String, Manifest.Entry> devices = new LinkedHashMap<>();
         collectDevices(start, devices);
         if (devices.size() > Manifest.MAX_DEVICES) {
@@ -170,15 +215,15 @@ public final class Configure {
         return devices.isEmpty() ? Manifest.EMPTY : new Manifest(List.copyOf(devices.values()));
     }
 
-    private static void collectDevices(List<Impl> impls, Map<String, Manifest.Entry> into) throws LinkException {
-        for (Impl impl : impls) {
-            if (impl instanceof Impl.Device d) {
+    private static void collectDevices(List<Impl<?>> impls, Map<String, Manifest.Entry> into) throws LinkException {
+        for (Impl<?> impl : impls) {
+            if (impl instanceof Impl.Device<?> d) {
                 Manifest.Entry seen = into.putIfAbsent(d.name(), new Manifest.Entry(d.name(), d.kind()));
                 if (seen != null && seen.kind() != d.kind()) {
                     throw new LinkException(DESCRIPTION + ": device " + d.name() + " is used as " + seen.kind()
                             + " and as " + d.kind());
                 }
-            } else if (impl instanceof Impl.Call c) {
+            } else if (impl instanceof Impl.Call<?> c) {
                 collectDevices(c.inputs(), into);
             }
         }
@@ -275,8 +320,12 @@ public final class Configure {
         return start;
     }
 
-    /** Checks each start parameter against its implementation; returns the runtime arguments. */
-    private static List<RuntimeArg<?>> checkStart(Method start, List<Impl> impls, ModuleLayer layer) throws LinkException {
+    /**
+     * Checks each start parameter against its implementation, as javac checked the description
+     * already (a second line, for jobs made without the typed steps); returns the runtime
+     * arguments.
+     */
+    private static List<RuntimeArg<?>> checkStart(Method start, List<Impl<?>> impls, ModuleLayer layer) throws LinkException {
         Class<?>[] params = start.getParameterTypes();
         if (params.length != impls.size()) {
             throw new LinkException(DESCRIPTION + ": " + start.getDeclaringClass().getSimpleName() + ".start takes "
@@ -284,74 +333,95 @@ public final class Configure {
         }
         Map<String, RuntimeArg<?>> args = new LinkedHashMap<>();
         for (int i = 0; i < params.length; i++) {
-            Impl impl = impls.get(i);
+            Impl<?> impl = impls.get(i);
             String what = "parameter " + (i + 1) + " of start (" + params[i].getName() + ")";
             checkImpl(impl, layer, args, what);
-            Class<?> given = load(impl.type(), layer, what);
-            boolean fits = params[i].isAssignableFrom(given)
-                    || (impl instanceof Impl.Arg a && Plan.primitive(a.arg().type()).orElse(null) == params[i]);
-            if (!fits) {
+            if (!fits(impl, params[i], layer, what)) {
                 throw new LinkException(DESCRIPTION + ": " + what + " is given " + Plan.describe(impl) + ", a " + impl.type());
             }
         }
         return List.copyOf(args.values());
     }
 
-    static void checkImpl(Impl impl, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
+    /**
+     * Whether {@code impl}'s value can be passed as a {@code param}: a subtype, or a runtime
+     * argument of type int, long or boolean for that primitive.
+     */
+    private static boolean fits(Impl<?> impl, Class<?> param, ModuleLayer layer, String what) throws LinkException {
+        if (param.isPrimitive()) {
+            return impl instanceof Impl.Arg<?> a && Plan.primitive(a.arg().type()).orElse(null) == param;
+        }
+        return param.isAssignableFrom(load(impl.type(), layer, what));
+    }
+
+    static void checkImpl(Impl<?> impl, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
             throws LinkException {
         switch (impl) {
             case Impl.PlatformValue p -> { }
             case Impl.LoopValue l -> { }
-            case Impl.Select sel -> throw new LinkException(DESCRIPTION + ": " + what + ": configure key --" + sel.key()
+            case Impl.Select<?> sel -> throw new LinkException(DESCRIPTION + ": " + what + ": configure key --" + sel.key()
                     + " is not resolved (a bug of the link tool)");
-            case Impl.Device d -> {
+            case Impl.Device<?> d -> {
                 Class<?> type = load(d.type(), layer, what);
                 if (!type.isInterface() || !type.getModule().getName().equals(d.module())) {
                     throw new LinkException(DESCRIPTION + ": " + what + ": device " + d.name() + " is delivered as "
                             + d.type() + ", which is not an interface of module " + d.module());
                 }
             }
-            case Impl.Arg a -> {
+            case Impl.Arg<?> a -> {
                 RuntimeArg<?> seen = args.putIfAbsent(a.arg().name(), a.arg());
                 if (seen != null && !seen.equals(a.arg())) {
                     throw new LinkException(DESCRIPTION + ": two different runtime arguments are named --" + a.arg().name());
                 }
             }
-            case Impl.Call c -> {
-                for (Impl input : c.inputs()) {
-                    checkImpl(input, layer, args, what);
-                }
-                Class<?> owner = load(c.owner(), layer, what);
-                List<Class<?>> types = new ArrayList<>();
-                for (Impl input : c.inputs()) {
-                    // a runtime argument of type int, long or boolean is passed unboxed
-                    types.add(input instanceof Impl.Arg a && Plan.primitive(a.arg().type()).isPresent()
-                            ? Plan.primitive(a.arg().type()).get() : load(input.type(), layer, what));
-                }
-                boolean instance = c.dispatch() == Impl.Dispatch.INSTANCE;
-                if (instance && !types.getFirst().equals(owner)) {
-                    throw new LinkException(DESCRIPTION + ": " + what + ": the receiver of " + c.owner() + "." + c.method()
-                            + " is a " + types.getFirst().getName());
-                }
-                Method m;
-                try {
-                    m = owner.getMethod(c.method(), (instance ? types.subList(1, types.size()) : types).toArray(Class<?>[]::new));
-                } catch (NoSuchMethodException e) {
-                    throw new LinkException(DESCRIPTION + ": " + what + ": no public method " + c.owner() + "." + c.method()
-                            + " taking " + types.subList(instance ? 1 : 0, types.size()));
-                }
-                boolean isStatic = Modifier.isStatic(m.getModifiers());
-                boolean dispatchFits = switch (c.dispatch()) {
-                    case STATIC_INTERFACE -> isStatic && owner.isInterface();
-                    case STATIC_CLASS -> isStatic && !owner.isInterface();
-                    case INSTANCE -> !isStatic && owner.isInterface();
-                };
-                if (!dispatchFits || !m.getReturnType().getName().equals(c.type())
-                        || !owner.getModule().getName().equals(c.module())) {
-                    throw new LinkException(DESCRIPTION + ": " + what + ": " + c.owner() + "." + c.method()
-                            + " is not a " + c.dispatch() + " method of module " + c.module() + " returning " + c.type());
-                }
+            case Impl.Call<?> c -> checkCall(c, layer, args, what);
+        }
+    }
+
+    private static void checkCall(Impl.Call<?> c, ModuleLayer layer, Map<String, RuntimeArg<?>> args, String what)
+            throws LinkException {
+        for (Impl<?> input : c.inputs()) {
+            checkImpl(input, layer, args, what);
+        }
+        String name = c.owner() + "." + c.method();
+        Class<?> owner = load(c.owner(), layer, what);
+        List<Class<?>> params = new ArrayList<>();
+        for (String p : c.parameters()) {
+            params.add(switch (p) {
+                case "int" -> int.class;
+                case "long" -> long.class;
+                case "boolean" -> boolean.class;
+                default -> load(p, layer, what);
+            });
+        }
+        Method m;
+        try {
+            m = owner.getMethod(c.method(), params.toArray(Class<?>[]::new));
+        } catch (NoSuchMethodException e) {
+            throw new LinkException(DESCRIPTION + ": " + what + ": no public method " + name + " taking " + c.parameters());
+        }
+        boolean instance = c.dispatch() == Impl.Dispatch.INSTANCE;
+        if (instance && !owner.isAssignableFrom(load(c.inputs().getFirst().type(), layer, what))) {
+            throw new LinkException(DESCRIPTION + ": " + what + ": the receiver of " + name + " is a "
+                    + c.inputs().getFirst().type());
+        }
+        for (int i = 0; i < params.size(); i++) {
+            Impl<?> input = c.inputs().get(i + (instance ? 1 : 0));
+            if (!fits(input, params.get(i), layer, what)) {
+                throw new LinkException(DESCRIPTION + ": " + what + ": parameter " + (i + 1) + " of " + name + " ("
+                        + c.parameters().get(i) + ") is given " + Plan.describe(input) + ", a " + input.type());
             }
+        }
+        boolean isStatic = Modifier.isStatic(m.getModifiers());
+        boolean dispatchFits = switch (c.dispatch()) {
+            case STATIC_INTERFACE -> isStatic && owner.isInterface();
+            case STATIC_CLASS -> isStatic && !owner.isInterface();
+            case INSTANCE -> !isStatic && owner.isInterface();
+        };
+        if (!dispatchFits || !m.getReturnType().getName().equals(c.type())
+                || !owner.getModule().getName().equals(c.module())) {
+            throw new LinkException(DESCRIPTION + ": " + what + ": " + name
+                    + " is not a " + c.dispatch() + " method of module " + c.module() + " returning " + c.type());
         }
     }
 

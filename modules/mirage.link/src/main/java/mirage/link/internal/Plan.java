@@ -32,7 +32,7 @@ public record Plan(
         String appModule,
         String mainClass,
         String startDescriptor,
-        List<Impl> start,
+        List<Impl<?>> start,
         List<RuntimeArg<?>> args,
         SortedSet<String> modules,
         Manifest manifest,
@@ -52,6 +52,11 @@ public record Plan(
         return (dot < 0 ? "" : mainClass.substring(0, dot + 1)) + "MirageBoot";
     }
 
+    /** The device graph of {@link #start()}: each distinct node once, in evaluation order. */
+    public Graph graph() {
+        return Graph.of(start);
+    }
+
     /** The modules jlink is asked for; the rest of {@link #modules()} is their closure. */
     public SortedSet<String> roots() {
         SortedSet<String> roots = new TreeSet<>();
@@ -61,12 +66,12 @@ public record Plan(
         return roots;
     }
 
-    private static void collectModules(List<Impl> impls, SortedSet<String> into) {
-        for (Impl impl : impls) {
-            if (impl instanceof Impl.Call call) {
+    private static void collectModules(List<Impl<?>> impls, SortedSet<String> into) {
+        for (Impl<?> impl : impls) {
+            if (impl instanceof Impl.Call<?> call) {
                 into.add(call.module());
                 collectModules(call.inputs(), into);
-            } else if (impl instanceof Impl.Device device) {
+            } else if (impl instanceof Impl.Device<?> device) {
                 into.add(device.module());
             }
         }
@@ -84,7 +89,10 @@ public record Plan(
 
     /**
      * The text form: a header, then one {@code key<TAB>value...} line per fact, fields escaped
-     * ({@code \\}, {@code \t}, {@code \n}). Deterministic: same plan, same bytes.
+     * ({@code \\}, {@code \t}, {@code \n}): the unikernel, its module set, its runtime
+     * arguments, the device graph's nodes in evaluation order ({@code node N WHAT TYPE}, inputs
+     * as {@code #N}), the node each start parameter is given ({@code start I #N}) and the
+     * manifest's devices. Deterministic: same plan, same bytes.
      */
     public String encode() {
         StringBuilder b = new StringBuilder(HEADER).append('\n');
@@ -99,8 +107,12 @@ public record Plan(
             line(b, "arg", a.name(), a.type().name(),
                     a.defaultText().map(d -> "default=" + d).orElse("required"), a.doc());
         }
+        Graph graph = graph();
+        for (Graph.Node n : graph.nodes()) {
+            line(b, "node", Integer.toString(n.id()), label(n), n.impl().type());
+        }
         for (int i = 0; i < start.size(); i++) {
-            line(b, "start", Integer.toString(i), describe(start.get(i)));
+            line(b, "start", Integer.toString(i), "#" + graph.start().get(i));
         }
         for (Manifest.Entry d : manifest.devices()) {
             line(b, "device", d.kind().name(), d.name());
@@ -122,18 +134,30 @@ public record Plan(
         throw new LinkException("boot plan has no 'modules' line");
     }
 
-    /** One line a human reads: what a start parameter is made from. */
-    static String describe(Impl impl) {
+    /** What a node of the graph is, its inputs by number: {@code mirage.core.Rng.drbg(#8)}. */
+    static String label(Graph.Node n) {
+        if (n.impl() instanceof Impl.Call<?> c) {
+            List<String> inputs = new ArrayList<>();
+            n.inputs().forEach(i -> inputs.add("#" + i));
+            return c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")"
+                    + (c.instance().isEmpty() ? "" : " instance " + c.instance());
+        }
+        return describe(n.impl());
+    }
+
+    /** One line a human reads: what a start parameter is made from, as a tree. */
+    static String describe(Impl<?> impl) {
         return switch (impl) {
             case Impl.PlatformValue p -> "platform";
             case Impl.LoopValue l -> "loop";
-            case Impl.Arg a -> "--" + a.arg().name();
-            case Impl.Device d -> "device " + d.name() + " (" + d.kind() + ")";
-            case Impl.Select sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
-            case Impl.Call c -> {
+            case Impl.Arg<?> a -> "--" + a.arg().name();
+            case Impl.Device<?> d -> "device " + d.name() + " (" + d.kind() + ")";
+            case Impl.Select<?> sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
+            case Impl.Call<?> c -> {
                 List<String> inputs = new ArrayList<>();
                 c.inputs().forEach(i -> inputs.add(describe(i)));
-                yield c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")";
+                yield c.owner() + "." + c.method() + "(" + String.join(", ", inputs) + ")"
+                        + (c.instance().isEmpty() ? "" : " instance " + c.instance());
             }
         };
     }

@@ -38,7 +38,7 @@ class BootClassTest {
     static final RuntimeArg<java.time.Duration> PAUSE = RuntimeArg.duration("pause", Duration.ofMillis(250), "A pause.");
 
     static Plan plan() {
-        List<Impl> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
+        List<Impl<?>> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
                 Devices.arg(BIG), Devices.arg(FLAG), Devices.arg(PAUSE), Devices.arg(COUNT));
         String descriptor = "(Lmirage/core/Console;Lmirage/core/spi/EventLoop;Ljava/lang/String;IJZLjava/time/Duration;"
                 + "Ljava/lang/Integer;)V";
@@ -70,7 +70,7 @@ class BootClassTest {
         entry.start(new Boot.Context() {
             @Override
             public Platform platform() {
-                return new FakePlatform(console);
+                return new TestPlatform(console, null);
             }
 
             @Override
@@ -111,19 +111,5 @@ class BootClassTest {
                 d.exports().stream().map(ModuleDescriptor.Exports::source).collect(Collectors.toSet()));
         assertTrue(d.requires().stream().filter(r -> r.name().equals("java.base"))
                 .allMatch(r -> r.modifiers().contains(ModuleDescriptor.Requires.Modifier.MANDATED)));
-    }
-
-    /** Only {@code console()} is called by the boot class in this test. */
-    private record FakePlatform(Console console) implements Platform {
-        @Override public String name() { return "fake"; }
-        @Override public mirage.core.Entropy entropy() { throw new UnsupportedOperationException(); }
-        @Override public long monotonicNanos() { return 0; }
-        @Override public long wallClockNanos() { return 0; }
-        @Override public Manifest manifest() { return Manifest.EMPTY; }
-        @Override public List<String> bind(List<String> argv) { return argv; }
-        @Override public Optional<mirage.core.spi.Device> device(String name) { return Optional.empty(); }
-        @Override public long yield(long deadlineNanos) { return 0; }
-        @Override public void wake() { }
-        @Override public void close() { }
     }
 }

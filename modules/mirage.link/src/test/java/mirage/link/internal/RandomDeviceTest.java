@@ -10,12 +10,10 @@ import java.lang.module.ModuleFinder;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicInteger;
 import mirage.core.Arguments;
-import mirage.core.Console;
 import mirage.core.Entropy;
 import mirage.core.Rng;
 import mirage.core.spi.Boot;
@@ -32,7 +30,7 @@ class RandomDeviceTest {
 
     @Test
     void is_rng_drbg_over_the_platforms_entropy() {
-        assertEquals(new Impl.Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+        assertEquals(new Impl.Call<>("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
                 Impl.Dispatch.STATIC_INTERFACE, List.of(Devices.entropy())), Devices.random());
         assertEquals("mirage.core.Rng", Devices.random().type());
     }
@@ -51,7 +49,7 @@ class RandomDeviceTest {
         ModuleLayer layer = coreLayer();
         assertDoesNotThrow(() -> Configure.checkImpl(Devices.random(), layer, new LinkedHashMap<>(), "parameter 1"));
         // and the check does check: the same call misdeclared is refused
-        Impl wrong = new Impl.Call("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
+        Impl<?> wrong = new Impl.Call<>("mirage.core", "mirage.core.Rng", "drbg", "mirage.core.Rng",
                 Impl.Dispatch.STATIC_CLASS, List.of(Devices.entropy()));
         assertThrows(LinkException.class, () -> Configure.checkImpl(wrong, layer, new LinkedHashMap<>(), "parameter 1"));
     }
@@ -69,7 +67,7 @@ class RandomDeviceTest {
             reads.incrementAndGet();
             java.util.Arrays.fill(dst, (byte) 7);
         };
-        Platform platform = new EntropyPlatform(entropy);
+        Platform platform = new TestPlatform(null, entropy);
         Arguments arguments = Arguments.parse(List.of(), List.of());
         entry.start(new Boot.Context() {
             @Override public Platform platform() { return platform; }
@@ -81,19 +79,5 @@ class RandomDeviceTest {
         long x = rng.nextLong();
         assertEquals(1, reads.get());
         assertEquals(Rng.drbg(entropy).nextLong(), x, "an HMAC_DRBG over the platform's entropy");
-    }
-
-    /** Only {@code entropy()} is called by the boot class in this test. */
-    private record EntropyPlatform(Entropy entropy) implements Platform {
-        @Override public String name() { return "fake"; }
-        @Override public Console console() { throw new UnsupportedOperationException(); }
-        @Override public long monotonicNanos() { return 0; }
-        @Override public long wallClockNanos() { return 0; }
-        @Override public Manifest manifest() { return Manifest.EMPTY; }
-        @Override public List<String> bind(List<String> argv) { return argv; }
-        @Override public Optional<mirage.core.spi.Device> device(String name) { return Optional.empty(); }
-        @Override public long yield(long deadlineNanos) { return 0; }
-        @Override public void wake() { }
-        @Override public void close() { }
     }
 }

@@ -1,0 +1,47 @@
+package mirage.tls.internal;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import mirage.core.Rng;
+import mirage.tls.ClientConfig;
+import mirage.tls.Credentials;
+import mirage.tls.ServerConfig;
+import mirage.tls.TlsConfigException;
+import mirage.tls.Trust;
+
+/**
+ * The configurations {@link ServerConfig#fromArguments} and {@link ClientConfig#fromArguments}
+ * make from a unikernel's runtime arguments.
+ */
+public final class ArgumentConfigs {
+    /** How long before its boot a self-signed certificate is valid: clocks disagree a little. */
+    static final Duration SELF_SIGNED_BACKDATE = Duration.ofHours(1);
+    /** How long a self-signed certificate made at boot is valid. */
+    static final Duration SELF_SIGNED_VALIDITY = Duration.ofDays(30);
+
+    private ArgumentConfigs() {}
+
+    /** See {@link ServerConfig#fromArguments}. */
+    public static ServerConfig server(Rng rng, InstantSource clock, String certificateFile, String keyFile,
+            String selfSignedName) {
+        Credentials credentials;
+        if (!certificateFile.isEmpty() || !keyFile.isEmpty()) {
+            if (certificateFile.isEmpty() || keyFile.isEmpty()) {
+                throw new TlsConfigException("a certificate file and a key file go together: "
+                        + (certificateFile.isEmpty() ? "the certificate file is missing" : "the key file is missing"));
+            }
+            credentials = Credentials.pem(Path.of(certificateFile), Path.of(keyFile));
+        } else {
+            credentials = Credentials.selfSigned(selfSignedName, Credentials.KeyType.ECDSA_P256, rng,
+                    clock.instant().minus(SELF_SIGNED_BACKDATE), SELF_SIGNED_VALIDITY);
+        }
+        return ServerConfig.builder(rng, credentials).build();
+    }
+
+    /** See {@link ClientConfig#fromArguments}. */
+    public static ClientConfig client(Rng rng, InstantSource clock, String trustFile) {
+        Trust trust = trustFile.isEmpty() ? Trust.system() : Trust.pem(Path.of(trustFile));
+        return ClientConfig.builder(trust, rng).withClock(clock).build();
+    }
+}
