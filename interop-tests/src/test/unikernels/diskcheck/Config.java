@@ -13,7 +13,10 @@ public final class Config implements Description {
 
     @Override
     public Job describe() {
-        return Job.named("diskcheck").main(DiskCheck.class)
-                .start(Devices.console(), Devices.block("storage"), Devices.arg(WRITE));
+        return Job.named("diskcheck")
+                .start(DiskCheck::start)
+                .with(Devices.console())
+                .with(Devices.block("storage"))
+                .with(Devices.arg(WRITE));
     }
 }
