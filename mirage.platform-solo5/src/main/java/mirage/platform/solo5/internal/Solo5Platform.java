@@ -96,7 +96,13 @@ public final class Solo5Platform implements Platform {
     public static Solo5Platform guest() {
         Solo5Platform p = fromImage();
         if (!p.manifest.devices().isEmpty() && Guest.isInit()) {
-            Guest.prepareDevices();
+            int nics = 0;
+            for (Manifest.Entry e : p.manifest.devices()) {
+                if (e.kind() == DeviceKind.NET_BASIC) {
+                    nics++;
+                }
+            }
+            Guest.prepareDevices(nics);
         }
         return p;
     }

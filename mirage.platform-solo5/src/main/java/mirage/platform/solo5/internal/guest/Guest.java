@@ -44,32 +44,74 @@ public final class Guest {
     }
 
     /**
-     * Mounts {@code devtmpfs} and {@code proc} and loads the image's kernel modules. A file
+     * Mounts {@code devtmpfs} and {@code proc}, loads the image's kernel modules and readies
+     * the network cards {@code eth0} to {@code eth(nics-1)}: up, and generic receive offload off,
+     * so that an {@code AF_PACKET} socket on a card reads the frames as they came, not the
+     * kernel's coalesced super-frames (the launcher also keeps QEMU from sending the guest
+     * large or partially checksummed frames: {@code guest_tso4=off,guest_csum=off}...). A file
      * system already mounted there and a module already loaded (or built in) are fine.
      *
-     * @throws IllegalStateException one line naming the mount or module that failed and the errno
+     * @param nics how many network cards the manifest's {@code NET_BASIC} devices are
+     * @throws IllegalStateException one line naming the mount, module or card that failed and the errno
      */
-    public static void prepareDevices() {
+    public static void prepareDevices(int nics) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = InitCalls.errnoState(arena);
             mount(arena, errno, "devtmpfs", "/dev", "devtmpfs", InitCalls.MS_NOSUID | InitCalls.MS_NOEXEC);
             mount(arena, errno, "proc", "/proc", "proc", InitCalls.MS_NOSUID | InitCalls.MS_NODEV | InitCalls.MS_NOEXEC);
             Path order = Path.of(MODULE_ORDER);
-            if (!Files.exists(order)) {
-                return;
-            }
-            List<String> modules;
-            try {
-                modules = Files.readAllLines(order, StandardCharsets.UTF_8);
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot read " + MODULE_ORDER + ": " + e.getMessage(), e);
-            }
-            MemorySegment noParams = arena.allocateFrom("");
-            for (String module : modules) {
-                if (!module.isBlank()) {
-                    load(arena, errno, module.strip(), noParams);
+            if (Files.exists(order)) {
+                List<String> modules;
+                try {
+                    modules = Files.readAllLines(order, StandardCharsets.UTF_8);
+                } catch (IOException e) {
+                    throw new IllegalStateException("cannot read " + MODULE_ORDER + ": " + e.getMessage(), e);
+                }
+                MemorySegment noParams = arena.allocateFrom("");
+                for (String module : modules) {
+                    if (!module.isBlank()) {
+                        load(arena, errno, module.strip(), noParams);
+                    }
                 }
             }
+            if (nics > 0) {
+                readyCards(arena, errno, nics);
+            }
+        }
+    }
+
+    /** Sets {@code eth0}... up with GRO off, through an IPv4 datagram socket (the kernel needs some socket to name a card in). */
+    private static void readyCards(Arena arena, MemorySegment errno, int nics) {
+        int fd = InitCalls.socket(errno, InitCalls.AF_INET, InitCalls.SOCK_DGRAM | InitCalls.SOCK_CLOEXEC, 0);
+        if (fd < 0) {
+            throw new IllegalStateException("cannot open a socket to set the network cards up: " + why(InitCalls.errno(errno)));
+        }
+        try {
+            MemorySegment ifreq = arena.allocate(InitCalls.IFREQ, 8);
+            MemorySegment ethtool = arena.allocate(8, 8);
+            for (int i = 0; i < nics; i++) {
+                String card = "eth" + i;
+                ifreq.fill((byte) 0);
+                ifreq.setString(0, card);
+                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCGIFFLAGS, ifreq) != 0) {
+                    throw new IllegalStateException("no network card " + card + " (" + why(InitCalls.errno(errno))
+                            + "): the kernel found fewer virtio network cards than the manifest has NET_BASIC devices");
+                }
+                short flags = ifreq.get(java.lang.foreign.ValueLayout.JAVA_SHORT, InitCalls.IFNAMSIZ);
+                ifreq.set(java.lang.foreign.ValueLayout.JAVA_SHORT, InitCalls.IFNAMSIZ, (short) (flags | InitCalls.IFF_UP));
+                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCSIFFLAGS, ifreq) != 0) {
+                    throw new IllegalStateException("cannot set the network card " + card + " up: " + why(InitCalls.errno(errno)));
+                }
+                ethtool.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, InitCalls.ETHTOOL_SGRO);
+                ethtool.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0);
+                ifreq.set(java.lang.foreign.ValueLayout.ADDRESS, InitCalls.IFNAMSIZ, ethtool);
+                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCETHTOOL, ifreq) != 0) {
+                    throw new IllegalStateException("cannot turn generic receive offload off on " + card + ": "
+                            + why(InitCalls.errno(errno)));
+                }
+            }
+        } finally {
+            InitCalls.close(errno, fd);
         }
     }
 
