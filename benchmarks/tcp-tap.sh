@@ -1,50 +1,83 @@
 #!/usr/bin/env bash
-# Whole-process TCP bulk benchmark (issue 6): our stack <-> Linux through a TAP, against
-# Linux <-> Linux over a veth pair, in the same run, each in network namespaces of its own.
+# Whole-process TCP bulk benchmark (issues 6 and 13): our stack <-> Linux through a TAP and
+# through a raw veth end (AF_PACKET), against Linux <-> Linux over a veth pair, in the same run,
+# each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE]   (as root)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE] [-m MODES]   (as root)
 #   -n RUNS     transfers per side, alternating (default 5)
 #   -b BYTES    bytes per transfer (default 1000000000)
 #   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
+#   -m MODES    our bindings, comma-separated: tap, packet (default tap,packet)
 #
-# Ours: examples/echo's image on a TAP answers GET /bytes/BYTES. Linux <-> Linux: a minimal
-# HTTP server in one namespace answers any GET with BYTES from a file in /dev/shm by sendfile(2)
-# (zero-copy: the strongest Linux sender) to a client in another namespace, over a veth pair.
-# The client is the same for both: curl writing to /dev/null; its wall time from start to the
-# end of the body is measured (a socat client in bidirectional mode capped both at ~280 MB/s).
-# Ends with: RESULT ratio=X ours_MBps=... linux_MBps=... (medians; ratio = ours / linux).
+# Ours: examples/echo's image answers GET /bytes/BYTES, bound to a TAP (--net:service=tapb, the
+# kernel's side of the TAP in the same namespace as curl) or to one end of a veth pair
+# (--net:service=if:vpk, alone in a namespace whose kernel has no address, as in a microVM; curl
+# on the other end). Linux <-> Linux: a minimal HTTP server in one namespace answers any GET with
+# BYTES from a file in /dev/shm by sendfile(2) (zero-copy: the strongest Linux sender) to a client
+# in another namespace, over a veth pair. The client is the same for all: curl writing to
+# /dev/null; its wall time from start to the end of the body is measured (a socat client in
+# bidirectional mode capped every side at ~280 MB/s).
+# Ends with one line per mode: RESULT mode=M ratio=X ours_MBps=... linux_MBps=... (medians;
+# ratio = ours / linux), then the servers' CPU time per GB (user + system of the server process,
+# which includes the kernel's send path and, on these local links, the receive processing run in
+# its system calls: less sensitive to other load on the machine than the wall time), then the
+# load average.
 set -euo pipefail
-usage() { sed -n '5,9p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 bytes=1000000000
 profile=()
+modes=tap,packet
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
     -b) bytes=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
+    -m) modes=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tcp-tap: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
-[ "$(id -u)" = 0 ] || { echo "tcp-tap: needs root (namespaces, TAP)" >&2; exit 2; }
+IFS=, read -r -a modes <<<"$modes"
+for m in "${modes[@]}"; do
+  case $m in tap|packet) ;; *) echo "tcp-tap: unknown mode '$m' (tap, packet)" >&2; exit 2 ;; esac
+done
+[ "$(id -u)" = 0 ] || { echo "tcp-tap: needs root (namespaces, TAP, veth)" >&2; exit 2; }
 command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl >/dev/null
 
 image=$("$root/mirage" build "$root/examples/echo" "${profile[@]}" | tail -n 1)
-ours=mtap-ours-$$; srv=mtap-srv-$$; cli=mtap-cli-$$
+tap=mtap-ours-$$; pko=mpk-ours-$$; pkc=mpk-cli-$$; srv=mtap-srv-$$; cli=mtap-cli-$$
+blob=/dev/shm/tcp-tap-$$.bin
 cleanup() {
-  for n in "$ours" "$srv" "$cli"; do ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true; ip netns del "$n" 2>/dev/null || true; done
+  for n in "$tap" "$pko" "$pkc" "$srv" "$cli"; do
+    ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
+    ip netns del "$n" 2>/dev/null || true
+  done
+  rm -f "$blob"
 }
 trap cleanup EXIT
 
-# Ours: the unikernel creates the TAP as it binds it.
-ip netns add "$ours"
-ip netns exec "$ours" ip link set lo up
-ip netns exec "$ours" "$image/bin/echo" --net:service=tapb --ipv4=10.90.0.2/24 >/tmp/tcp-tap-echo.log 2>&1 &
-for _ in $(seq 1 100); do ip netns exec "$ours" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
-ip netns exec "$ours" ip addr add 10.90.0.1/24 dev tapb
-ip netns exec "$ours" ip link set tapb up
+for m in "${modes[@]}"; do
+  if [ "$m" = tap ]; then
+    # the unikernel creates the TAP as it binds it
+    ip netns add "$tap"
+    ip netns exec "$tap" ip link set lo up
+    ip netns exec "$tap" "$image/bin/echo" --net:service=tapb --ipv4=10.90.0.2/24 >/tmp/tcp-tap-echo.log 2>&1 &
+    tap_launcher=$!
+    for _ in $(seq 1 100); do ip netns exec "$tap" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
+    ip netns exec "$tap" ip addr add 10.90.0.1/24 dev tapb
+    ip netns exec "$tap" ip link set tapb up
+  else
+    # a veth pair: our end alone in a namespace (its kernel holds no address), curl at the other
+    ip netns add "$pko"; ip netns add "$pkc"
+    ip link add vpk netns "$pko" type veth peer name vpc netns "$pkc"
+    ip netns exec "$pko" ip link set vpk up
+    ip netns exec "$pkc" ip addr add 10.92.0.1/24 dev vpc; ip netns exec "$pkc" ip link set vpc up
+    ip netns exec "$pko" "$image/bin/echo" --net:service=if:vpk --ipv4=10.92.0.2/24 >/tmp/tcp-packet-echo.log 2>&1 &
+    packet_launcher=$!
+  fi
+done
 sleep 1
 
 # Linux <-> Linux: a veth pair between two namespaces.
@@ -52,9 +85,7 @@ ip netns add "$srv"; ip netns add "$cli"
 ip link add vsrv$$ netns "$srv" type veth peer name vcli$$ netns "$cli"
 ip netns exec "$srv" ip addr add 10.91.0.1/24 dev vsrv$$; ip netns exec "$srv" ip link set vsrv$$ up
 ip netns exec "$cli" ip addr add 10.91.0.2/24 dev vcli$$; ip netns exec "$cli" ip link set vcli$$ up
-blob=/dev/shm/tcp-tap-$$.bin
 head -c "$bytes" /dev/zero > "$blob"
-trap 'cleanup; rm -f "$blob"' EXIT
 ip netns exec "$srv" python3 -c '
 import os, socket, sys
 path = sys.argv[1]; n = os.path.getsize(path)
@@ -74,20 +105,56 @@ while True:
             off += os.sendfile(c.fileno(), f.fileno(), off, n - off)
     c.close()
 ' "$blob" &
+linux_server=$!
 sleep 1
+# the server processes whose CPU time is counted: ip netns exec execs its command; an image's
+# launcher script starts the JVM as its child
+server_pid() { pgrep -P "$1" java || echo "$1"; }
+declare -A pid
+pid[linux]=$linux_server
+for m in "${modes[@]}"; do
+  if [ "$m" = tap ]; then pid[tap]=$(server_pid "$tap_launcher"); else pid[packet]=$(server_pid "$packet_launcher"); fi
+done
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
 
 fetch() { # namespace, address: microseconds for one transfer
   local ns=$1 addr=$2 t
   t=$(ip netns exec "$ns" curl -s -o /dev/null -w '%{time_total}' "http://$addr/bytes/$bytes")
   awk -v t="$t" 'BEGIN { printf "%d\n", t * 1000000 }'
 }
-ours_us=(); linux_us=()
+declare -A us cpu
 for i in $(seq 1 "$runs"); do
-  ours_us+=("$(fetch "$ours" 10.90.0.2)")
-  linux_us+=("$(fetch "$cli" 10.91.0.1)")
-  echo "run $i: ours ${ours_us[-1]} us, linux ${linux_us[-1]} us" >&2
+  line="run $i:"
+  for m in linux "${modes[@]}"; do
+    before=$(ticks "${pid[$m]}")
+    case $m in
+      linux) t=$(fetch "$cli" 10.91.0.1) ;;
+      tap) t=$(fetch "$tap" 10.90.0.2) ;;
+      packet) t=$(fetch "$pkc" 10.92.0.2) ;;
+    esac
+    c=$(( ($(ticks "${pid[$m]}") - before) * 1000 / hz ))
+    us[$m]="${us[$m]:-} $t"
+    cpu[$m]="${cpu[$m]:-} $c"
+    line="$line $m $t us ${c} ms CPU,"
+  done
+  echo "${line%,}" >&2
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-mo=$(median "${ours_us[@]}"); ml=$(median "${linux_us[@]}")
-awk -v b="$bytes" -v o="$mo" -v l="$ml" 'BEGIN {
-  printf "RESULT ratio=%.3f ours_MBps=%.1f linux_MBps=%.1f bytes=%d\n", l / o, b / o, b / l, b }'
+# shellcheck disable=SC2086
+ml=$(median ${us[linux]})
+for m in "${modes[@]}"; do
+  # shellcheck disable=SC2086
+  mo=$(median ${us[$m]})
+  awk -v m="$m" -v b="$bytes" -v o="$mo" -v l="$ml" 'BEGIN {
+    printf "RESULT mode=%s ratio=%.3f ours_MBps=%.1f linux_MBps=%.1f bytes=%d\n", m, l / o, b / o, b / l, b }'
+done
+# shellcheck disable=SC2086
+cl=$(median ${cpu[linux]})
+for m in "${modes[@]}"; do
+  # shellcheck disable=SC2086
+  co=$(median ${cpu[$m]})
+  awk -v m="$m" -v b="$bytes" -v o="$co" -v l="$cl" 'BEGIN {
+    printf "CPU mode=%s ours_ms_per_GB=%.0f linux_ms_per_GB=%.0f ratio=%.3f\n", m, o * 1e9 / b, l * 1e9 / b, (o > 0 ? l / o : 0) }'
+done
+echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -74,24 +74,39 @@ class EchoImageTest {
     @Test
     @Order(1)
     void kernelPings_everyEchoRequestAnswered() {
-        Mirage.Result r = ns.exec("ping", "-c", "5", "-i", "0.2", "-W", "3", US);
-        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+        assertPingsAnswered(ns, US);
     }
 
     @Test
     @Order(2)
     void kernelPings8000Bytes_reassembledAndAnsweredInFragments() {
-        Mirage.Result r = ns.exec("ping", "-c", "3", "-i", "0.3", "-s", "8000", "-W", "3", US);
-        assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
-        assertTrue(r.out().contains("8008 bytes from " + US), r.out());
+        assertLargePingsAnswered(ns, US);
     }
 
     @Test
     @Order(3)
     void arping_resolvesOurAddressToOurMac() {
-        Mirage.Result r = ns.exec("arping", "-c", "2", "-w", "5", "-I", TAP, US);
+        assertArpingResolves(ns, TAP, US, MAC);
+    }
+
+    /** The kernel of {@code ns} pings {@code address} 5 times and hears every answer. */
+    static void assertPingsAnswered(Host.Netns ns, String address) {
+        Mirage.Result r = ns.exec("ping", "-c", "5", "-i", "0.2", "-W", "3", address);
+        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+    }
+
+    /** The kernel of {@code ns} pings {@code address} with 8000 bytes (fragments both ways) 3 times and hears every answer. */
+    static void assertLargePingsAnswered(Host.Netns ns, String address) {
+        Mirage.Result r = ns.exec("ping", "-c", "3", "-i", "0.3", "-s", "8000", "-W", "3", address);
+        assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
+        assertTrue(r.out().contains("8008 bytes from " + address), r.out());
+    }
+
+    /** iputils' arping on {@code link} in {@code ns} resolves {@code address} to {@code mac} twice. */
+    static void assertArpingResolves(Host.Netns ns, String link, String address, String mac) {
+        Mirage.Result r = ns.exec("arping", "-c", "2", "-w", "5", "-I", link, address);
         String out = r.out().toLowerCase(Locale.ROOT);
-        assertTrue(out.contains("reply from " + US + " [" + MAC + "]"), r.out());
+        assertTrue(out.contains("reply from " + address + " [" + mac + "]"), r.out());
         assertTrue(out.contains("received 2 response"), r.out());
     }
 

@@ -155,7 +155,17 @@ class EchoTcpTest {
     @Test
     @Order(3)
     void clientStopsReading_zeroWindowsAndProbes_thenEverythingArrives() throws Exception {
-        Path script = work.resolve("slow.py");
+        assertEquals("same True 2000000", echoBothWays(ns, work, US, 3).strip());
+    }
+
+    /**
+     * Sends 2,000,000 bytes to TCP port 7 of {@code address} from {@code ns} while reading the echo,
+     * with a 4 KiB receive buffer and, if {@code pauseSeconds} is not 0, reading nothing for that
+     * long first (both windows close); returns the script's line, "same True 2000000" when the
+     * echo was whole.
+     */
+    static String echoBothWays(Host.Netns ns, Path work, String address, int pauseSeconds) throws Exception {
+        Path script = work.resolve("echo-both-ways.py");
         Files.writeString(script, """
                 import socket, sys, threading, time, hashlib
                 data = bytes((i * 7) % 256 for i in range(2_000_000))
@@ -167,7 +177,7 @@ class EchoTcpTest {
                     s.shutdown(socket.SHUT_WR)
                 t = threading.Thread(target=send)
                 t.start()
-                time.sleep(3)  # read nothing: both windows close
+                time.sleep(float(sys.argv[2]))  # read nothing: both windows close
                 got = bytearray()
                 while True:
                     chunk = s.recv(65536)
@@ -177,9 +187,9 @@ class EchoTcpTest {
                 t.join()
                 print("same", hashlib.sha256(got).hexdigest() == hashlib.sha256(data).hexdigest(), len(got))
                 """);
-        Mirage.Result r = ns.execQuietly(Duration.ofMinutes(2), "python3", script.toString(), US);
+        Mirage.Result r = ns.execQuietly(Duration.ofMinutes(2), "python3", script.toString(), address, Integer.toString(pauseSeconds));
         assertEquals(0, r.exit(), r.out() + r.err());
-        assertEquals("same True 2000000", r.out().strip());
+        return r.out();
     }
 
     @Test
@@ -229,7 +239,7 @@ class EchoTcpTest {
     }
 
     /** A counter of /proc/net/snmp in {@code netns}: the value under {@code name} in the {@code group} lines. */
-    private static long snmp(Host.Netns netns, String group, String name) {
+    static long snmp(Host.Netns netns, String group, String name) {
         java.util.List<String> lines = netns.exec("cat", "/proc/net/snmp").out().lines()
                 .filter(l -> l.startsWith(group + ":")).toList();
         java.util.List<String> names = java.util.List.of(lines.get(0).split("\\s+"));

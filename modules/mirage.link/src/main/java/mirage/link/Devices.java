@@ -92,8 +92,12 @@ public interface Devices {
     }
 
     /**
-     * A network interface named {@code name} in the manifest ({@code NET_BASIC}); bound at boot
-     * with {@code --net:NAME=tap0} or {@code --net:NAME=unix:PATH}, and {@code --net-mac:NAME=MAC}.
+     * A network interface named {@code name} in the manifest ({@code NET_BASIC}), as
+     * {@code mirage.net.Netif}; bound at boot with {@code --net:NAME=tap0} (a TAP, created if
+     * missing), {@code --net:NAME=if:IFACE} (an existing Ethernet interface bound raw through
+     * AF_PACKET: a veth end, a microVM's virtio NIC) or {@code --net:NAME=unix:PATH} (a framed
+     * stream: passt, QEMU {@code -netdev stream}), and {@code --net-mac:NAME=MAC},
+     * {@code --net-mtu:NAME=N}.
      *
      * @throws IllegalArgumentException if {@code name} is not a manifest device name
      */

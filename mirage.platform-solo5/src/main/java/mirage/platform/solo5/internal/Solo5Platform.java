@@ -37,8 +37,9 @@ import mirage.platform.solo5.internal.net.NetBinder;
  * random source, and {@code yield}.
  *
  * <p>Device bindings are parsed and checked against the manifest as Solo5's tenders do.
- * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}) or a
- * framed stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
+ * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}), an
+ * existing Ethernet interface through AF_PACKET ({@code --net:NAME=if:IFACE}) or a framed
+ * stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
  * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does.
  *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
@@ -164,8 +165,11 @@ public final class Solo5Platform implements Platform {
         for (Manifest.Entry entry : manifest.devices()) {
             String option = "--" + entry.kind().option() + ":" + entry.name();
             if (!bound.containsKey(option)) {
+                String forms = entry.kind() == DeviceKind.NET_BASIC
+                        ? option + "=TAP, " + option + "=if:IFACE or " + option + "=unix:PATH"
+                        : option + "=PATH";
                 throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
-                        + ") is not bound: give " + option + "=" + (entry.kind() == DeviceKind.NET_BASIC ? "IFACE" : "PATH"));
+                        + ") is not bound: give " + forms);
             }
         }
         // Every device is bound as the manifest asks: attach block devices (files), then

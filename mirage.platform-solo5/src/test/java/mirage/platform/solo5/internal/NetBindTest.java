@@ -75,6 +75,21 @@ class NetBindTest {
     }
 
     @Test
+    void rawInterfaceNamesAreCheckedAsTapNames() {
+        Solo5BindTest.assertRefused(Problem.MALFORMED, "--net:service", "bad interface name in --net:service=if:: it is empty",
+                refused("--net:service=if:"));
+        Solo5BindTest.assertRefused(Problem.MALFORMED, "--net:service",
+                "bad interface name in --net:service=if:veth-name-of-16b: it is 16 bytes; Linux allows at most 15 (IFNAMSIZ 16);"
+                        + " for a stream socket write unix:PATH", refused("--net:service=if:veth-name-of-16b"));
+        for (String bad : List.of("a/b", "a:b", "a b", ".", "..", "t\u00e9", "if:x")) {
+            ArgumentException e = refused("--net:service=if:" + bad);
+            assertEquals(Problem.MALFORMED, e.problem(), bad);
+            assertTrue(e.getMessage().startsWith("bad interface name in --net:service=if:"), e.getMessage());
+            assertOneLine(e);
+        }
+    }
+
+    @Test
     void socketPathsMustFitSockaddrUn() {
         Solo5BindTest.assertRefused(Problem.MALFORMED, "--net:service",
                 "bad socket path in --net:service=unix:: give 1 to 107 bytes after 'unix:' (sockaddr_un), not 0",

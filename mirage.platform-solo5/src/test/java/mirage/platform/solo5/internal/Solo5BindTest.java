@@ -96,17 +96,17 @@ class Solo5BindTest {
     @Test
     void unboundDeviceNamesTheOptionToGive() {
         assertRefused(Problem.DEVICE, "--net:service",
-                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE", refused(TWO));
+                "device 'service' (NET_BASIC) is not bound: give --net:service=TAP, --net:service=if:IFACE or --net:service=unix:PATH", refused(TWO));
         assertRefused(Problem.DEVICE, "--block:storage",
                 "device 'storage' (BLOCK_BASIC) is not bound: give --block:storage=PATH",
                 refused(TWO, "--net:service=tap0"));
         // a MAC alone does not bind the interface
         assertRefused(Problem.DEVICE, "--net:service",
-                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE",
+                "device 'service' (NET_BASIC) is not bound: give --net:service=TAP, --net:service=if:IFACE or --net:service=unix:PATH",
                 refused(TWO, "--net-mac:service=02:00:00:00:00:01"));
         // bindings after "--" are the unikernel's, not the platform's
         assertRefused(Problem.DEVICE, "--net:service",
-                "device 'service' (NET_BASIC) is not bound: give --net:service=IFACE",
+                "device 'service' (NET_BASIC) is not bound: give --net:service=TAP, --net:service=if:IFACE or --net:service=unix:PATH",
                 refused(TWO, "--", "--net:service=tap0"));
     }
 

@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.Libc;
+import mirage.platform.solo5.internal.net.PacketNetif;
 
 /**
  * What the JVM does as PID 1 of a microVM image (target {@code virtio}), where nothing else
@@ -44,11 +46,9 @@ public final class Guest {
     }
 
     /**
-     * Mounts {@code devtmpfs} and {@code proc}, loads the image's kernel modules and readies
-     * the network cards {@code eth0} to {@code eth(nics-1)}: up, and generic receive offload off,
-     * so that an {@code AF_PACKET} socket on a card reads the frames as they came, not the
-     * kernel's coalesced super-frames (the launcher also keeps QEMU from sending the guest
-     * large or partially checksummed frames: {@code guest_tso4=off,guest_csum=off}...). A file
+     * Mounts {@code devtmpfs} and {@code proc}, loads the image's kernel modules and sets the
+     * network cards {@code eth0} to {@code eth(nics-1)} up for the {@code AF_PACKET} binding
+     * (which finishes the checksums and super-frames the guest kernel hands it, 0032). A file
      * system already mounted there and a module already loaded (or built in) are fine.
      *
      * @param nics how many network cards the manifest's {@code NET_BASIC} devices are
@@ -75,43 +75,24 @@ public final class Guest {
                 }
             }
             if (nics > 0) {
-                readyCards(arena, errno, nics);
+                readyCards(nics);
             }
         }
     }
 
-    /** Sets {@code eth0}... up with GRO off, through an IPv4 datagram socket (the kernel needs some socket to name a card in). */
-    private static void readyCards(Arena arena, MemorySegment errno, int nics) {
-        int fd = InitCalls.socket(errno, InitCalls.AF_INET, InitCalls.SOCK_DGRAM | InitCalls.SOCK_CLOEXEC, 0);
-        if (fd < 0) {
-            throw new IllegalStateException("cannot open a socket to set the network cards up: " + why(InitCalls.errno(errno)));
-        }
-        try {
-            MemorySegment ifreq = arena.allocate(InitCalls.IFREQ, 8);
-            MemorySegment ethtool = arena.allocate(8, 8);
-            for (int i = 0; i < nics; i++) {
-                String card = "eth" + i;
-                ifreq.fill((byte) 0);
-                ifreq.setString(0, card);
-                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCGIFFLAGS, ifreq) != 0) {
-                    throw new IllegalStateException("no network card " + card + " (" + why(InitCalls.errno(errno))
-                            + "): the kernel found fewer virtio network cards than the manifest has NET_BASIC devices");
-                }
-                short flags = ifreq.get(java.lang.foreign.ValueLayout.JAVA_SHORT, InitCalls.IFNAMSIZ);
-                ifreq.set(java.lang.foreign.ValueLayout.JAVA_SHORT, InitCalls.IFNAMSIZ, (short) (flags | InitCalls.IFF_UP));
-                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCSIFFLAGS, ifreq) != 0) {
-                    throw new IllegalStateException("cannot set the network card " + card + " up: " + why(InitCalls.errno(errno)));
-                }
-                ethtool.set(java.lang.foreign.ValueLayout.JAVA_INT, 0, InitCalls.ETHTOOL_SGRO);
-                ethtool.set(java.lang.foreign.ValueLayout.JAVA_INT, 4, 0);
-                ifreq.set(java.lang.foreign.ValueLayout.ADDRESS, InitCalls.IFNAMSIZ, ethtool);
-                if (InitCalls.ioctl(errno, fd, InitCalls.SIOCETHTOOL, ifreq) != 0) {
-                    throw new IllegalStateException("cannot turn generic receive offload off on " + card + ": "
-                            + why(InitCalls.errno(errno)));
-                }
+    /**
+     * Sets {@code eth0}... up (the AF_PACKET binding takes an interface only when it is up, and
+     * here nothing else would). Loads the net binding's classes, as binding the devices will.
+     */
+    private static void readyCards(int nics) {
+        for (int i = 0; i < nics; i++) {
+            String card = "eth" + i;
+            try {
+                PacketNetif.bringUp(card);
+            } catch (HostException e) {
+                throw new IllegalStateException("cannot set the network card " + card + " up: " + e.getMessage()
+                        + (e.errno() == 19 ? " (the kernel found fewer virtio network cards than the manifest has NET_BASIC devices)" : ""), e);
             }
-        } finally {
-            InitCalls.close(errno, fd);
         }
     }
 

@@ -12,8 +12,7 @@ import java.lang.invoke.MethodHandle;
 
 /**
  * The system calls only a microVM's PID 1 makes, through FFM: {@code mount(2)},
- * {@code init_module(2)}, {@code socket}/{@code ioctl}/{@code close} to set its network cards
- * up, and {@code reboot(2)}. Apart from {@code Libc}, whose class
+ * {@code init_module(2)} and {@code reboot(2)}. Apart from {@code Libc}, whose class
  * initialization links a dozen calls, so that a process never links these and a guest links
  * only these on its way to its devices (each call linked costs ~0.1 s, the first ~1.5 s,
  * under emulation). {@code init_module} takes the module's bytes, read in Java, rather than a
@@ -26,18 +25,6 @@ final class InitCalls {
     static final long MS_NOEXEC = 8;
     /** {@code LINUX_REBOOT_CMD_POWER_OFF}, {@code RB_POWER_OFF}. */
     static final int RB_POWER_OFF = 0x4321fedc;
-    static final int AF_INET = 2;
-    static final int SOCK_DGRAM = 2;
-    static final int SOCK_CLOEXEC = 0x80000;
-    static final long SIOCGIFFLAGS = 0x8913;
-    static final long SIOCSIFFLAGS = 0x8914;
-    static final long SIOCETHTOOL = 0x8946;
-    static final short IFF_UP = 0x1;
-    /** {@code ETHTOOL_SGRO}: set generic receive offload (linux/ethtool.h). */
-    static final int ETHTOOL_SGRO = 0x2c;
-    /** {@code sizeof(struct ifreq)}: the name, then a 24-byte union at offset 16. */
-    static final int IFREQ = 40;
-    static final int IFNAMSIZ = 16;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
 
@@ -68,16 +55,6 @@ final class InitCalls {
                 java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
     }
 
-    /** For the network cards: a socket to name them in, {@code ioctl}, {@code close}. */
-    private static final class Card {
-        static final MethodHandle SOCKET = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("socket"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), ERRNO);
-        static final MethodHandle IOCTL = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("ioctl"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS), ERRNO, Linker.Option.firstVariadicArg(2));
-        static final MethodHandle CLOSE = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("close"),
-                FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
-    }
-
     private static final class Reboot {
         static final MethodHandle REBOOT = LINKER.downcallHandle(LINKER.defaultLookup().findOrThrow("reboot"),
                 FunctionDescriptor.of(JAVA_INT, JAVA_INT), ERRNO);
@@ -95,30 +72,6 @@ final class InitCalls {
     static int initModule(MemorySegment state, MemorySegment image, MemorySegment params) {
         try {
             return (int) Module.INIT_MODULE.invokeExact(state, image, image.byteSize(), params);
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
-    }
-
-    static int socket(MemorySegment state, int domain, int type, int protocol) {
-        try {
-            return (int) Card.SOCKET.invokeExact(state, domain, type, protocol);
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
-    }
-
-    static int ioctl(MemorySegment state, int fd, long request, MemorySegment arg) {
-        try {
-            return (int) Card.IOCTL.invokeExact(state, fd, request, arg);
-        } catch (Throwable e) {
-            throw unexpected(e);
-        }
-    }
-
-    static int close(MemorySegment state, int fd) {
-        try {
-            return (int) Card.CLOSE.invokeExact(state, fd);
         } catch (Throwable e) {
             throw unexpected(e);
         }

@@ -30,6 +30,19 @@ public final class Libc {
     public static final int SOCK_NONBLOCK = 0x800;
     public static final int SOCK_CLOEXEC = 0x80000;
     public static final int MSG_NOSIGNAL = 0x4000;
+    public static final int AF_PACKET = 17;
+    public static final int SOCK_RAW = 3;
+    public static final int SOL_SOCKET = 1;
+    public static final int SO_ERROR = 4;
+    public static final int SO_SNDBUF = 7;
+    public static final int SO_RCVBUF = 8;
+    /** As {@link #SO_SNDBUF}, past {@code net.core.wmem_max}; needs CAP_NET_ADMIN. */
+    public static final int SO_SNDBUFFORCE = 32;
+    /** As {@link #SO_RCVBUF}, past {@code net.core.rmem_max}; needs CAP_NET_ADMIN. */
+    public static final int SO_RCVBUFFORCE = 33;
+    public static final int PROT_READ = 1;
+    public static final int PROT_WRITE = 2;
+    public static final int MAP_SHARED = 1;
     public static final int EFD_NONBLOCK = 0x800;
     public static final int EFD_CLOEXEC = 0x80000;
     public static final short POLLIN = 0x1;
@@ -38,7 +51,10 @@ public final class Libc {
     public static final short POLLHUP = 0x10;
     public static final short POLLNVAL = 0x20;
     public static final int EINTR = 4;
+    public static final int ENXIO = 6;
     public static final int EAGAIN = 11;
+    public static final int ENETDOWN = 100;
+    public static final int ENOBUFS = 105;
     public static final int EINPROGRESS = 115;
     /** {@code sizeof(struct iovec)} on LP64: a pointer and a {@code size_t}. */
     public static final int IOVEC = 16;
@@ -58,6 +74,14 @@ public final class Libc {
     private static final MethodHandle EVENTFD = handle("eventfd", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle SOCKET = handle("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT), -1);
     private static final MethodHandle CONNECT = handle("connect", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle BIND = handle("bind", FunctionDescriptor.of(JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle SETSOCKOPT = handle("setsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, JAVA_INT), -1);
+    private static final MethodHandle GETSOCKOPT = handle("getsockopt",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS, ADDRESS), -1);
+    private static final MethodHandle MMAP = handle("mmap",
+            FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT, JAVA_INT, JAVA_INT, JAVA_LONG), -1);
+    private static final MethodHandle MUNMAP = handle("munmap", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG), -1);
     private static final MethodHandle STRERROR = LINKER.downcallHandle(
             LINKER.defaultLookup().findOrThrow("strerror"), FunctionDescriptor.of(ADDRESS, JAVA_INT));
 
@@ -171,6 +195,58 @@ public final class Libc {
         }
     }
 
+    public static int bind(MemorySegment state, int fd, MemorySegment address, int length) {
+        try {
+            return (int) BIND.invokeExact(state, fd, address, length);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** {@code setsockopt} with {@code value}'s whole size as the option length. */
+    public static int setsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value) {
+        try {
+            return (int) SETSOCKOPT.invokeExact(state, fd, level, name, value, (int) value.byteSize());
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** {@code getsockopt}; {@code length} is a {@code socklen_t} holding the size of {@code value}, updated. */
+    public static int getsockopt(MemorySegment state, int fd, int level, int name, MemorySegment value, MemorySegment length) {
+        try {
+            return (int) GETSOCKOPT.invokeExact(state, fd, level, name, value, length);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /**
+     * {@code mmap} of {@code length} bytes of {@code fd} from offset 0, anywhere: the mapping's
+     * address (a zero-length segment), or {@code MAP_FAILED} (all bits set) with errno in
+     * {@code state}.
+     */
+    public static MemorySegment mmap(MemorySegment state, long length, int prot, int flags, int fd) {
+        try {
+            return (MemorySegment) MMAP.invokeExact(state, MemorySegment.NULL, length, prot, flags, fd, 0L);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
+    /** Whether an address {@link #mmap} returned is {@code MAP_FAILED}. */
+    public static boolean mapFailed(MemorySegment address) {
+        return address.address() == -1L;
+    }
+
+    public static int munmap(MemorySegment state, MemorySegment address, long length) {
+        try {
+            return (int) MUNMAP.invokeExact(state, address, length);
+        } catch (Throwable e) {
+            throw unexpected(e);
+        }
+    }
+
     /** The C library's text for {@code errno}, e.g. "No such file or directory". */
     public static String strerror(int errno) {
         try {
@@ -188,6 +264,7 @@ public final class Libc {
             case 2 -> "ENOENT";
             case 4 -> "EINTR";
             case 5 -> "EIO";
+            case 6 -> "ENXIO";
             case 9 -> "EBADF";
             case 11 -> "EAGAIN";
             case 12 -> "ENOMEM";
@@ -201,8 +278,15 @@ public final class Libc {
             case 36 -> "ENAMETOOLONG";
             case 77 -> "EBADFD";
             case 88 -> "ENOTSOCK";
+            case 90 -> "EMSGSIZE";
             case 91 -> "EPROTOTYPE";
+            case 92 -> "ENOPROTOOPT";
+            case 93 -> "EPROTONOSUPPORT";
+            case 94 -> "ESOCKTNOSUPPORT";
+            case 97 -> "EAFNOSUPPORT";
+            case 100 -> "ENETDOWN";
             case 104 -> "ECONNRESET";
+            case 105 -> "ENOBUFS";
             case 111 -> "ECONNREFUSED";
             case 115 -> "EINPROGRESS";
             default -> "errno " + errno;

@@ -23,7 +23,7 @@ import mirage.platform.solo5.internal.host.Pollable;
  * it lies, and copies one on the heap first), or queued, for a stream, so the caller never waits
  * for the event loop.
  */
-public abstract sealed class HostNetif implements Device, Netif, Pollable permits TapNetif, StreamNetif {
+public abstract sealed class HostNetif implements Device, Netif, Pollable permits VnetNetif, StreamNetif {
     /** Frames delivered per loop turn, at most. */
     static final int BUDGET = 64;
     /** The MTU of a device bound without {@code --net-mtu}: Ethernet's. */
@@ -199,6 +199,11 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
         }
     }
 
+    /** Prints one line about the device on the console. */
+    final void report(String line) {
+        console.println("mirage: net device " + name + " (" + attachment() + "): " + line);
+    }
+
     /** Why the device failed, or null. */
     public final String failure() {
         return failure;
@@ -243,6 +248,7 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
     public final void release() {
         synchronized (io) {
             if (fd >= 0) {
+                detach();
                 Libc.close(txState, fd);
                 fd = -1;
             }
@@ -256,6 +262,9 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
             poller.release(this);
         }
     }
+
+    /** Undoes what binding did to the host beyond the descriptor, just before it is closed; under {@link #io}. */
+    void detach() {}
 
     /** Wakes the poller, so that it polls for output. */
     final void wakePoller() {
@@ -285,6 +294,10 @@ public abstract sealed class HostNetif implements Device, Netif, Pollable permit
 
         synchronized void rxDropped() {
             rxDropped++;
+        }
+
+        synchronized void rxDropped(long frames) {
+            rxDropped += frames;
         }
 
         synchronized void rxError() {

@@ -11,15 +11,26 @@ import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 
 /**
- * Attaches {@code NET_BASIC} devices as Solo5's tenders do: {@code --net:NAME=IFACE} (a TAP) or
- * {@code --net:NAME=unix:PATH} (a framed stream), with {@code --net-mac:NAME=MAC} or a random
- * locally administered unicast MAC, and {@code --net-mtu:NAME=N} or 1500 (a passt peer sends
- * frames up to 65,520 bytes and does not reassemble fragments: give it its MTU). The only class the platform calls that touches
- * {@code mirage.net}: it is loaded when such a device is bound, never otherwise.
+ * Attaches {@code NET_BASIC} devices as Solo5's tenders do, in one of three forms:
+ * <ul>
+ *   <li>{@code --net:NAME=IFACE}: a TAP, created if missing ({@link TapNetif});
+ *   <li>{@code --net:NAME=if:IFACE}: an existing Ethernet interface bound raw through
+ *       {@code AF_PACKET} (one end of a veth pair, a microVM's virtio NIC; {@link PacketNetif}),
+ *       which must be up; its MTU is the default;
+ *   <li>{@code --net:NAME=unix:PATH}: a framed stream (passt, QEMU {@code -netdev stream};
+ *       {@link StreamNetif}).
+ * </ul>
+ * With {@code --net-mac:NAME=MAC} or a random locally administered unicast MAC, and
+ * {@code --net-mtu:NAME=N} or 1500 (a raw interface: its own MTU, and no more; a passt peer
+ * sends frames up to 65,520 bytes and does not reassemble fragments: give it its MTU). The only
+ * class the platform calls that touches {@code mirage.net}: it is loaded when such a device is
+ * bound, never otherwise.
  */
 public final class NetBinder {
     /** The prefix of a framed-stream binding. */
     public static final String UNIX = "unix:";
+    /** The prefix of a raw interface binding. */
+    public static final String INTERFACE = "if:";
 
     private NetBinder() {}
 
@@ -28,15 +39,20 @@ public final class NetBinder {
      *
      * @param option the binding option as written, {@code --net:NAME}, for messages
      * @param macText the {@code --net-mac} value, or null
-     * @param mtuText the {@code --net-mtu} value, or null for 1500
+     * @param mtuText the {@code --net-mtu} value, or null for 1500 (a raw interface: its MTU)
      * @throws ArgumentException one line naming the option: {@code MALFORMED} for a value that
      *     cannot be right, {@code DEVICE} when the host refuses (errno named)
      */
     public static Device attach(String name, int handle, String option, String value, String macText, String mtuText,
             Entropy entropy, HostPoller poller, Console console) throws ArgumentException {
         MacAddress mac = macText == null ? randomMac(entropy) : parseMac(name, macText);
-        int mtu = mtuText == null ? HostNetif.DEFAULT_MTU : parseMtu(name, mtuText);
         HostNetif device;
+        if (value.startsWith(INTERFACE)) {
+            device = attachInterface(name, handle, option, value.substring(INTERFACE.length()), mac, mtuText, poller, console);
+            poller.add(device);
+            return device;
+        }
+        int mtu = mtuText == null ? HostNetif.DEFAULT_MTU : parseMtu(name, mtuText);
         if (value.startsWith(UNIX)) {
             String path = value.substring(UNIX.length());
             int bytes = path.getBytes(StandardCharsets.UTF_8).length;
@@ -72,7 +88,66 @@ public final class NetBinder {
             case 1 -> ": creating or attaching a TAP needs CAP_NET_ADMIN";
             case 2, 19 -> ": is the tun module loaded (/dev/net/tun)?";
             case 16 -> ": another process holds it";
-            case 22 -> ": is an interface of that name something other than a TAP?";
+            case 22 -> ": is an interface of that name something other than a TAP? (bind an existing interface with if:NAME)";
+            default -> "";
+        };
+    }
+
+    /**
+     * {@code --net:NAME=if:IFACE}: probes the interface, checks that it can carry our frames
+     * (Ethernet, up, an MTU that fits), then binds a packet socket to it.
+     */
+    private static PacketNetif attachInterface(String name, int handle, String option, String ifname, MacAddress mac,
+            String mtuText, HostPoller poller, Console console) throws ArgumentException {
+        String problem = ifnameProblem(ifname);
+        if (problem != null) {
+            throw new ArgumentException(Problem.MALFORMED, option,
+                    "bad interface name in " + option + "=" + INTERFACE + printable(ifname) + ": " + problem);
+        }
+        String cannot = "cannot attach " + option + " to interface " + ifname + ": ";
+        if (java.nio.ByteOrder.nativeOrder() != java.nio.ByteOrder.LITTLE_ENDIAN) {
+            // PACKET_VNET_HDR's header is in host order; VirtioNetHeader writes it little-endian
+            throw new ArgumentException(Problem.DEVICE, option, cannot + "raw interfaces are bound on little-endian hosts only");
+        }
+        PacketNetif.Link link;
+        try {
+            link = PacketNetif.probe(ifname);
+        } catch (HostException e) {
+            throw new ArgumentException(Problem.DEVICE, option, cannot + e.getMessage() + packetHint(e.errno()));
+        }
+        if (!link.ethernet()) {
+            throw new ArgumentException(Problem.DEVICE, option, cannot + "it is not an Ethernet interface (ARPHRD "
+                    + link.hardwareType() + "); bind a veth, a TAP or a NIC");
+        }
+        if (!link.up()) {
+            throw new ArgumentException(Problem.DEVICE, option, cannot + "it is down; bring it up first (ip link set " + ifname + " up)");
+        }
+        if (link.mtu() < 68) {
+            throw new ArgumentException(Problem.DEVICE, option, cannot + "its MTU is " + link.mtu() + ", below IPv4's 68");
+        }
+        int mtu = Math.min(link.mtu(), HostNetif.MAX_MTU);
+        if (mtuText != null) {
+            mtu = parseMtu(name, mtuText);
+            if (mtu > link.mtu()) {
+                String mtuOption = "--net-mtu:" + name;
+                throw new ArgumentException(Problem.DEVICE, mtuOption, mtuOption + "=" + mtu + " exceeds the MTU of interface "
+                        + ifname + " (" + link.mtu() + "), which drops longer frames: give at most " + link.mtu()
+                        + ", or raise the interface's (ip link set " + ifname + " mtu " + mtu + ")");
+            }
+        }
+        try {
+            return PacketNetif.open(name, handle, mac, link, mtu, poller, console);
+        } catch (HostException e) {
+            throw new ArgumentException(Problem.DEVICE, option, cannot + e.getMessage() + packetHint(e.errno()));
+        }
+    }
+
+    private static String packetHint(int errno) {
+        return switch (errno) {
+            case 1, 13 -> ": a raw packet socket needs CAP_NET_RAW";
+            case 19 -> ": there is no interface of that name in this network namespace (ip link show)";
+            case 97 -> ": this kernel has no AF_PACKET sockets (CONFIG_PACKET)";
+            case 12 -> ": the kernel could not allocate the receive ring";
             default -> "";
         };
     }
@@ -80,6 +155,9 @@ public final class NetBinder {
     /** Why {@code name} cannot be a Linux interface name, or null (Linux's dev_valid_name). */
     static String ifnameProblem(String name) {
         int bytes = name.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes == 0) {
+            return "it is empty";
+        }
         if (bytes >= TapNetif.IFNAMSIZ) {
             return "it is " + bytes + " bytes; Linux allows at most " + (TapNetif.IFNAMSIZ - 1) + " (IFNAMSIZ " + TapNetif.IFNAMSIZ
                     + "); for a stream socket write unix:PATH";

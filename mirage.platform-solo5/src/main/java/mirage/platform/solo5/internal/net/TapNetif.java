@@ -1,18 +1,13 @@
 package mirage.platform.solo5.internal.net;
 
-import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
-import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import static java.lang.foreign.ValueLayout.JAVA_SHORT;
 
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteBuffer;
-import java.util.Optional;
 import java.nio.charset.StandardCharsets;
 import mirage.core.Console;
 import mirage.net.MacAddress;
-import mirage.net.NetException;
 import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.host.Libc;
@@ -25,12 +20,12 @@ import mirage.platform.solo5.internal.host.Libc;
  * TAP is attached.
  *
  * <p>The virtio header never reaches the stack: it is stripped from what is read and written in
- * front of what is sent. It carries TCP segmentation offload ({@link #tcpSegmentation()}):
- * the stack hands the kernel TCP frames of up to 64 KiB that it segments and checksums only if
- * it has to. {@code TUNSETOFFLOAD} 0 keeps the other direction plain: the kernel sends us
+ * front of what is sent ({@link VnetNetif}). It carries TCP segmentation offload
+ * ({@link #tcpSegmentation()}): the stack hands the kernel TCP frames of up to 64 KiB that it
+ * segments and checksums only if it has to. {@code TUNSETOFFLOAD} 0 keeps the other direction plain: the kernel sends us
  * MTU-sized frames with complete checksums. See docs/decisions/0027.
  */
-public final class TapNetif extends HostNetif {
+public final class TapNetif extends VnetNetif {
     /** {@code _IOW('T', 202, int)}. */
     static final long TUNSETIFF = 0x400454caL;
     /** {@code _IOW('T', 208, unsigned int)}: the offloads we accept from the kernel. */
@@ -42,22 +37,14 @@ public final class TapNetif extends HostNetif {
     static final short IFF_TAP = 0x0002;
     static final short IFF_NO_PI = 0x1000;
     static final short IFF_VNET_HDR = 0x4000;
-    /** The longest frame the segmentation offload takes: an Ethernet header and the largest IPv4 datagram. */
-    public static final int MAX_SEGMENTATION_FRAME = 14 + 0xffff;
     /** {@code IFNAMSIZ}: names are at most 15 bytes and a NUL. */
     public static final int IFNAMSIZ = 16;
     static final int IFREQ = 40;
 
     private final String ifname;
-    private final MemorySegment tx;
-
-    private final Segmentation segmentation = new Segmentation();
-    /** Two {@code struct iovec}s: the virtio header in {@link #tx}, then the frame where it is; under {@link #io}. */
-    private final MemorySegment iov = arena.allocate(2L * Libc.IOVEC, 8);
 
     private TapNetif(String name, int handle, MacAddress mac, int fd, String ifname, HostPoller poller, Console console, int mtu) {
-        super(name, handle, mac, fd, poller, console, mtu, maxTagged(mtu), VirtioNetHeader.LENGTH);
-        this.tx = arena.allocate(VirtioNetHeader.LENGTH + Math.max(maxTagged(mtu), MAX_SEGMENTATION_FRAME), 8);
+        super(name, handle, mac, fd, poller, console, mtu, maxTagged(mtu));
         this.ifname = ifname;
     }
 
@@ -118,66 +105,6 @@ public final class TapNetif extends HostNetif {
     @Override
     public String attachment() {
         return "TAP " + ifname;
-    }
-
-    @Override
-    void transmit(MemorySegment bytes, int length) {
-        VirtioNetHeader.writePlain(tx, 0);
-        write(bytes, length);
-    }
-
-    /**
-     * Writes {@link #tx}'s header and then {@code length} bytes of {@code bytes}; under
-     * {@link #io}. Counts tx. Native bytes (a direct buffer's) go out from where they are, in
-     * one {@code writev} with the header; heap bytes are copied behind the header first.
-     */
-    private void write(MemorySegment bytes, int length) {
-        long total = VirtioNetHeader.LENGTH + length;
-        long n;
-        if (bytes.isNative()) {
-            iov.set(ADDRESS, 0, tx);
-            iov.set(JAVA_LONG, 8, VirtioNetHeader.LENGTH);
-            iov.set(ADDRESS, Libc.IOVEC, bytes);
-            iov.set(JAVA_LONG, Libc.IOVEC + 8, length);
-            n = Libc.writev(txState, fd, iov, 2);
-        } else {
-            MemorySegment.copy(bytes, 0, tx, VirtioNetHeader.LENGTH, length);
-            n = Libc.write(txState, fd, tx, total);
-        }
-        if (n == total) {
-            counters().tx(length);
-        } else if (n < 0 && Libc.errno(txState) == Libc.EAGAIN) {
-            counters().txDropped();
-        } else {
-            counters().txError();
-        }
-    }
-
-    /** TCP segmentation offload through the virtio header: see the class comment. */
-    @Override
-    public Optional<TcpSegmentation> tcpSegmentation() {
-        return Optional.of(segmentation);
-    }
-
-    private final class Segmentation implements TcpSegmentation {
-        @Override
-        public int maxFrame() {
-            return MAX_SEGMENTATION_FRAME;
-        }
-
-        @Override
-        public void send(ByteBuffer frame, int segmentSize) throws NetException {
-            int length = frame.remaining();
-            if (length > MAX_SEGMENTATION_FRAME) {
-                throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
-                        "frame of " + length + " bytes exceeds " + MAX_SEGMENTATION_FRAME + " on " + name());
-            }
-            synchronized (io) {
-                checkOpen();
-                VirtioNetHeader.writeSegmentation(tx, 0, frame, segmentSize, mtu() + HEADER_LENGTH);
-                write(MemorySegment.ofBuffer(frame), length);
-            }
-        }
     }
 
     @Override

@@ -6,10 +6,11 @@ import java.nio.ByteBuffer;
 
 /**
  * Linux's {@code struct virtio_net_hdr} (include/uapi/linux/virtio_net.h), the 10 bytes in front
- * of every frame read from or written to a TAP opened with {@code IFF_VNET_HDR}: {@code flags}
- * (u8), {@code gso_type} (u8), then {@code hdr_len}, {@code gso_size}, {@code csum_start} and
- * {@code csum_offset} (u16 each, little-endian: the TAP is put in virtio 1.0 byte order with
- * {@code TUNSETVNETLE}).
+ * of every frame read from or written to a TAP opened with {@code IFF_VNET_HDR} or a packet
+ * socket with {@code PACKET_VNET_HDR}: {@code flags} (u8), {@code gso_type} (u8), then
+ * {@code hdr_len}, {@code gso_size}, {@code csum_start} and {@code csum_offset} (u16 each,
+ * little-endian: the TAP is put in virtio 1.0 byte order with {@code TUNSETVNETLE}; a packet
+ * socket uses the host's, and is bound on little-endian hosts only).
  *
  * <p>Sent: zero for a frame sent as it is; for a segmentation frame
  * ({@link mirage.net.Netif.TcpSegmentation}) {@code NEEDS_CSUM} with the TCP checksum's
@@ -19,7 +20,8 @@ import java.nio.ByteBuffer;
  * into a GSO {@code sk_buff} it segments and checksums only if it must (it forwards it out of a
  * device without offloads); delivered locally, it needs neither. Received: with
  * {@code TUNSETOFFLOAD} 0 the kernel segments and checksums everything before it reaches us, so
- * a header asking for either is an error.
+ * a header asking for either is an error. A packet socket's received headers are finished in
+ * {@link ReceiveOffload} (docs/decisions/0032).
  */
 final class VirtioNetHeader {
     /** {@code sizeof(struct virtio_net_hdr)}. */

@@ -183,8 +183,7 @@ public final class Launcher {
                 unix:*) devices+=(-netdev "stream,id=$dev,server=off,addr.type=unix,addr.path=$(qemu_value "${value#unix:}")") ;;
                 *) devices+=(-netdev "tap,id=$dev,ifname=$(qemu_value "$value"),script=no,downscript=no") ;;
               esac
-              # no large or partially checksummed frames towards the guest: its AF_PACKET socket reads frames as sent
-              card="virtio-net-pci,netdev=$dev,addr=$slot,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off,guest_csum=off"
+              card="virtio-net-pci,netdev=$dev,addr=$slot"
               if [[ $mac =~ ^[0-9A-Fa-f]{2}(:[0-9A-Fa-f]{2}){5}$ ]]; then
                 card+=",mac=$mac"
               elif [ -z "$mac" ]; then
