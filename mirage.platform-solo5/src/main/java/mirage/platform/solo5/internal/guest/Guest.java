@@ -4,6 +4,7 @@ import java.io.FileOutputStream;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -91,7 +92,7 @@ public final class Guest {
                 PacketNetif.bringUp(card);
             } catch (HostException e) {
                 throw new IllegalStateException("cannot set the network card " + card + " up: " + e.getMessage()
-                        + (e.errno() == 19 ? " (the kernel found fewer virtio network cards than the manifest has NET_BASIC devices)" : ""), e);
+                        + (e.errno() == InitCalls.ENODEV ? " (the kernel found fewer virtio network cards than the manifest has NET_BASIC devices)" : ""), e);
             }
         }
     }
@@ -111,7 +112,7 @@ public final class Guest {
             throw new IllegalStateException("cannot read the kernel module " + file + ": " + e.getMessage(), e);
         }
         MemorySegment image = arena.allocate(bytes.length, 64);
-        MemorySegment.copy(bytes, 0, image, java.lang.foreign.ValueLayout.JAVA_BYTE, 0, bytes.length);
+        MemorySegment.copy(bytes, 0, image, ValueLayout.JAVA_BYTE, 0, bytes.length);
         if (InitCalls.initModule(errno, image, params) != 0 && InitCalls.errno(errno) != InitCalls.EEXIST) {
             throw new IllegalStateException("cannot load the kernel module " + file + ": " + why(InitCalls.errno(errno)));
         }

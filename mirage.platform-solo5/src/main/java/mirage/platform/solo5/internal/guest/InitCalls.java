@@ -7,6 +7,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 import java.lang.foreign.Arena;
 import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.Linker;
+import java.lang.foreign.MemoryLayout;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 
@@ -27,6 +28,7 @@ final class InitCalls {
     static final int RB_POWER_OFF = 0x4321fedc;
     static final int EBUSY = 16;
     static final int EEXIST = 17;
+    static final int ENODEV = 19;
 
     private static final Linker LINKER = Linker.nativeLinker();
     private static final Linker.Option ERRNO = Linker.Option.captureCallState("errno");
@@ -51,8 +53,7 @@ final class InitCalls {
 
     /** The {@code errno} the last call through {@code state} left. */
     static int errno(MemorySegment state) {
-        return state.get(JAVA_INT, Linker.Option.captureStateLayout().byteOffset(
-                java.lang.foreign.MemoryLayout.PathElement.groupElement("errno")));
+        return state.get(JAVA_INT, Linker.Option.captureStateLayout().byteOffset(MemoryLayout.PathElement.groupElement("errno")));
     }
 
     private static final class Reboot {
