@@ -83,6 +83,9 @@ public final class Link {
         Removal removal = options.removal();
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
+        boolean vm = target == mirage.link.Target.VIRTIO;
+        // the kernel is checked before the link's work: a kernel that cannot boot the image is refused first
+        VmImage.Prepared kernel = vm ? VmImage.prepare(plan.manifest(), options.kernel(), progress) : null;
 
         progress.step("generating the boot class " + plan.bootClass());
         Path module = layout.module();
@@ -119,7 +122,6 @@ public final class Link {
         writePlan(layout, plan);
 
         progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
-        boolean vm = target == mirage.link.Target.VIRTIO;
         Path image = vm ? layout.runtime() : layout.image();
         Files2.deleteTree(image);
         List<String> args = new ArrayList<>(List.of(
@@ -150,7 +152,7 @@ public final class Link {
             printReport(report, progress);
         }
         if (vm) {
-            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), options.kernel(),
+            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), kernel,
                     java.util.Optional.empty(), progress);
         }
         return image;

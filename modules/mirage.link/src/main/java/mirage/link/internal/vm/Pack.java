@@ -26,8 +26,10 @@ public final class Pack {
                 args.length > 4 ? Optional.of(Path.of(args[4])) : Optional.empty(),
                 args.length > 5 ? Optional.of(Path.of(args[5])) : Optional.empty(), DebianKernel.defaultCache());
         try {
-            Path out = VmImage.build(Path.of(args[0]), Path.of(args[1]), args[2], args[3], Manifest.EMPTY, kernel, Optional.empty(),
-                    new Progress(System.err, false));
+            Progress progress = new Progress(System.err, false);
+            VmImage.Prepared prepared = VmImage.prepare(Manifest.EMPTY, kernel, progress);
+            Path out = VmImage.build(Path.of(args[0]), Path.of(args[1]), args[2], args[3], Manifest.EMPTY, prepared,
+                    Optional.empty(), progress);
             System.out.println(out);
         } catch (LinkException e) {
             System.err.println("pack: " + e.getMessage());

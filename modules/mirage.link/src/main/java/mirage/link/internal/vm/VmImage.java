@@ -46,16 +46,24 @@ public final class VmImage {
     private VmImage() {}
 
     /**
-     * Writes the microVM image of {@code runtime} into {@code out} (replaced).
-     *
-     * @param name the unikernel's name: the launcher is {@code bin/NAME}
-     * @param aotCache the JVM's AOT cache to boot with, if one was trained (see {@link Initramfs#assemble})
-     * @return {@code out}
-     * @throws LinkException one line: the kernel cannot be had or cannot boot this image, a
-     *     library or module is missing, or the files cannot be written
+     * The kernel a microVM image will boot, checked against what its devices need, with the
+     * modules to load in order: what {@link #build} packs. Made before the image is linked, so
+     * that a kernel that cannot boot the image is refused before the link's work.
      */
-    public static Path build(Path runtime, Path out, String name, String appModule, Manifest manifest, KernelChoice choice,
-            Optional<Path> aotCache, Progress progress) throws LinkException {
+    public record Prepared(Kernel kernel, List<KernelModules.Module> modules) {
+        public Prepared {
+            modules = List.copyOf(modules);
+        }
+    }
+
+    /**
+     * Obtains and checks the kernel {@code choice} names for an image with {@code manifest}'s
+     * devices.
+     *
+     * @throws LinkException one line: not an x86-64 build machine, too many devices, or the
+     *     kernel cannot be had or lacks what the image needs
+     */
+    public static Prepared prepare(Manifest manifest, KernelChoice choice, Progress progress) throws LinkException {
         if (!System.getProperty("os.arch").equals("amd64")) {
             throw new LinkException("the virtio target builds x86-64 microVMs; this machine is " + System.getProperty("os.arch"));
         }
@@ -65,7 +73,22 @@ public final class VmImage {
         }
         Kernel kernel = kernel(choice, progress);
         Kernel.Needs needs = new Kernel.Needs(has(manifest, DeviceKind.NET_BASIC), has(manifest, DeviceKind.BLOCK_BASIC));
-        List<KernelModules.Module> modules = kernel.check(needs);
+        return new Prepared(kernel, kernel.check(needs));
+    }
+
+    /**
+     * Writes the microVM image of {@code runtime} into {@code out} (replaced).
+     *
+     * @param name the unikernel's name: the launcher is {@code bin/NAME}
+     * @param prepared the kernel and modules {@link #prepare} checked for this manifest
+     * @param aotCache the JVM's AOT cache to boot with, if one was trained (see {@link Initramfs#assemble})
+     * @return {@code out}
+     * @throws LinkException one line: a library is missing, or the files cannot be written
+     */
+    public static Path build(Path runtime, Path out, String name, String appModule, Manifest manifest, Prepared prepared,
+            Optional<Path> aotCache, Progress progress) throws LinkException {
+        Kernel kernel = prepared.kernel();
+        List<KernelModules.Module> modules = prepared.modules();
         List<SharedLibraries.Placement> libraries = SharedLibraries.resolve(runtime,
                 SharedLibraries.loaderDirectories(Path.of("/etc/ld.so.conf")));
         List<SharedLibraries.Placement> hostFiles = new java.util.ArrayList<>(libraries);
