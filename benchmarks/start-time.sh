@@ -67,42 +67,10 @@ if [ "$image" != floor ]; then
 fi
 
 # 2. The floor: a one-class java.base hello world, linked with the profile's options.
-jlink_opts=()
-jvm_opts=()
-while IFS= read -r line || [ -n "$line" ]; do
-  line=${line%%#*}
-  line=$(printf '%s' "$line" | sed 's/^[[:space:]]*//; s/[[:space:]]*$//')
-  [ -n "$line" ] || continue
-  value=$(printf '%s' "${line#*:}" | sed 's/^[[:space:]]*//')
-  case $line in
-    jlink:*) jlink_opts+=("$value") ;;
-    jvm:*) jvm_opts+=("$value") ;;
-    *) echo "start-time: $profile: cannot read line '$line'" >&2; exit 2 ;;
-  esac
-done < "$profile"
-if [ ${#jvm_opts[@]} -gt 0 ]; then
-  jlink_opts+=("--add-options=${jvm_opts[*]}")
-fi
-
-src=$work/src/hello.floor
-mkdir -p "$src/hello/floor"
-cat > "$src/module-info.java" <<'EOF'
-module hello.floor {}
-EOF
-cat > "$src/hello/floor/Hello.java" <<'EOF'
-package hello.floor;
-
-public final class Hello {
-    public static void main(String[] args) {
-        System.out.println("hello");
-    }
-}
-EOF
+. "$root/benchmarks/floor.sh"
 echo "start-time: linking the floor (java.base + hello.floor) with $(basename "$profile")" >&2
-"$JAVA_HOME/bin/javac" --release 25 -d "$work/classes" "$src/module-info.java" "$src/hello/floor/Hello.java"
 floor=$work/floor
-"$JAVA_HOME/bin/jlink" --module-path "$work/classes" --add-modules hello.floor \
-  --launcher hello=hello.floor/hello.floor.Hello "${jlink_opts[@]}" --output "$floor"
+link_floor "$profile" "$work" "$floor"
 [ "$image" != floor ] || image=$floor
 if [ -n "$save_floor" ]; then
   rm -rf "$save_floor"
@@ -166,7 +134,7 @@ size_ratio=$(ratio "$mirage_bytes" "$floor_bytes")
 echo
 echo "start-up to first line, $runs launches each ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 echo "  mirage: $image"
-echo "  floor:  java.base + one class, $(basename "$profile")"
+echo "  floor:  java.base + hello.floor, $(basename "$profile")"
 printf '\n%-8s %10s %10s %10s %14s %14s %12s %12s\n' image "median ms" "p90 ms" "min ms" "RSS med MiB" "RSS max MiB" "image MiB" "modules MiB"
 printf '%-8s %10s %10s %10s %14s %14s %12s %12s\n' mirage "$m_med" "$m_p90" "$m_min" "$(mib "$m_rss*1024")" "$(mib "$m_rss_max*1024")" "$(mib "$mirage_bytes")" "$(mib "$mirage_modules")"
 printf '%-8s %10s %10s %10s %14s %14s %12s %12s\n' floor "$f_med" "$f_p90" "$f_min" "$(mib "$f_rss*1024")" "$(mib "$f_rss_max*1024")" "$(mib "$floor_bytes")" "$(mib "$floor_modules")"

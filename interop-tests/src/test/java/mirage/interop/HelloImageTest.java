@@ -42,7 +42,8 @@ class HelloImageTest {
         assertEquals(0, r.exit(), r.err());
         image = Path.of(r.lastOutLine());
         assertEquals(unikernel.resolve("_build/image"), image, "build prints the image directory last");
-        assertTrue(r.err().contains("mirage: [4] linking the image with jlink"), "build shows its progress: " + r.err());
+        assertTrue(r.err().matches("(?s).*mirage: \\[\\d+\\] linking the image with jlink.*"),
+                "build shows its progress: " + r.err());
     }
 
     private static Mirage.Result boot(Path image, String... args) {
@@ -68,6 +69,27 @@ class HelloImageTest {
         assertEquals(0, r.exit(), r.err());
         Set<String> modules = r.out().lines().map(l -> l.replaceFirst("@.*", "")).collect(Collectors.toSet());
         assertEquals(Set.of("java.base", "mirage.core", "mirage.time", "mirage.platform.solo5", "hello"), modules);
+    }
+
+    /**
+     * The link removed what hello cannot reach (docs/decisions/0033): classes of java.base and of
+     * the libraries, and the files only unused classes read; the report says so, per module.
+     */
+    @Test
+    void the_image_lacks_what_hello_cannot_reach() throws IOException {
+        for (String gone : List.of("bin/keytool", "lib/security/public_suffix_list.dat", "lib/security/blocked.certs")) {
+            assertFalse(Files.exists(image.resolve(gone)), gone + " is read only by classes hello never uses");
+        }
+        for (String kept : List.of("lib/modules", "lib/server/libjvm.so", "lib/libjava.so", "bin/java", "bin/hello")) {
+            assertTrue(Files.exists(image.resolve(kept)), kept);
+        }
+        List<String> report = Files.readAllLines(unikernel.resolve("_build/link-report.tsv"));
+        assertEquals("module\tclassesBefore\tbytesBefore\tclassesAfter\tbytesAfter", report.getFirst());
+        String[] base = report.stream().filter(l -> l.startsWith("java.base\t")).findFirst().orElseThrow().split("\t");
+        assertTrue(Integer.parseInt(base[3]) < Integer.parseInt(base[1]) * 9 / 10,
+                "java.base lost more than a tenth of its classes: " + String.join(" ", base));
+        Mirage.Result listed = exec(List.of(image.resolve("bin/java").toString(), "--list-modules"), BOOT_LIMIT);
+        assertEquals(0, listed.exit(), "the launcher's --list-modules still works: " + listed.err());
     }
 
     @Test

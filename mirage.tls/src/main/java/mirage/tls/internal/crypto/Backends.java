@@ -30,11 +30,11 @@ public final class Backends {
     private Backends() {}
 
     /**
-     * JCA back-end with the JDK's ChaCha20-Poly1305, whose other look-ups fall back to Bouncy
-     * Castle's provider for what the JDK lacks under BC's names (RSA-PSS).
+     * JCA back-end: the JDK's providers for everything, ChaCha20-Poly1305 and RSA-PSS included
+     * (JdkJcaJceHelper maps Bouncy Castle's RSA-PSS names to the JDK's RSASSA-PSS).
      */
     private static final JcaTlsCryptoProvider JCA_PROVIDER = new JcaTlsCryptoProvider() {
-        private final FallbackJcaJceHelper helper = new FallbackJcaJceHelper();
+        private final JdkJcaJceHelper helper = new JdkJcaJceHelper();
 
         @Override
         public org.bouncycastle.jcajce.util.JcaJceHelper getHelper() {

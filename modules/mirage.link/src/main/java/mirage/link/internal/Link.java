@@ -10,25 +10,77 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.spi.ToolProvider;
 import jdk.tools.jlink.internal.PluginRepository;
+import mirage.link.internal.dce.LinkReport;
+import mirage.link.internal.dce.LinkRules;
+import mirage.link.internal.dce.LinkableModules;
+import mirage.link.internal.reach.KeepRules;
+import mirage.link.internal.dce.ReachabilityPlugin;
+import mirage.link.internal.vm.DebianKernel;
+import mirage.link.internal.vm.VmImage;
 
 /**
  * {@code mirage build}: configure, generate the boot class into a copy of the unikernel's
- * module, then run jlink in-process with {@link MiragePlugin} registered.
+ * module, then run jlink in-process with {@link MiragePlugin} and, unless removal is off,
+ * {@link ReachabilityPlugin} registered.
  */
 public final class Link {
     private static boolean registered;
 
     private Link() {}
 
-    /** Builds the image; returns its directory. */
-    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target, Profile profile,
-            Progress progress) throws LinkException {
-        return build(layout, libraries, target, java.util.Map.of(), profile, progress);
+    /** Whether the link removes what the image cannot reach (docs/decisions/0033). */
+    public enum Removal {
+        /** Remove unreachable classes and files (the default). */
+        UNREACHABLE,
+        /** Link every class of every module ({@code --no-dce}). */
+        NONE
     }
 
-    /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
+    /**
+     * How a build links, beyond the unikernel and its profile.
+     *
+     * @param removal whether unreachable classes are removed
+     * @param kernel the kernel a {@code virtio} image boots (ignored for other targets)
+     */
+    public record Options(Removal removal, VmImage.KernelChoice kernel) {
+        public Options {
+            java.util.Objects.requireNonNull(removal, "removal");
+            java.util.Objects.requireNonNull(kernel, "kernel");
+        }
+
+        /** Removal on; Debian's cloud kernel, cached in the user's cache directory. */
+        public static Options defaults() {
+            return new Options(Removal.UNREACHABLE, defaultKernel());
+        }
+
+        public Options withRemoval(Removal r) {
+            return new Options(r, kernel);
+        }
+
+        public Options withKernel(VmImage.KernelChoice k) {
+            return new Options(removal, k);
+        }
+    }
+
+    /** Debian's cloud kernel, cached in the user's cache directory. */
+    public static VmImage.KernelChoice defaultKernel() {
+        return new VmImage.KernelChoice(java.util.Optional.empty(), java.util.Optional.empty(), DebianKernel.defaultCache());
+    }
+
+    /** Builds the image with {@link Options#defaults()}; returns its directory. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
             java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
+        return build(layout, libraries, target, keys, profile, Options.defaults(), progress);
+    }
+
+    /**
+     * Builds the image; returns its directory: the jlink image, or for {@code virtio} the
+     * microVM image (kernel, initramfs, launchers) packed from it.
+     */
+    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
+            java.util.Map<String, String> keys, Profile profile, Options options, Progress progress)
+            throws LinkException {
+        Removal removal = options.removal();
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
 
@@ -45,30 +97,90 @@ public final class Link {
             throw new LinkException("cannot write the linked module under " + module + ": " + e.getMessage(), e);
         }
 
-        progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
-        Path image = layout.image();
-        Files2.deleteTree(image);
         List<Path> modulePath = new ArrayList<>(libraries);
         modulePath.add(module);
+        progress.step(removal == Removal.UNREACHABLE ? "preparing the modules: descriptors, requires nothing reaches"
+                : "preparing the modules: descriptors");
+        Path ownRules = layout.dir().resolve(LinkRules.UNIKERNEL_FILE);
+        List<KeepRules> unikernelRules = LinkRules.unikernel(ownRules, plan.appModule());
+        try {
+            Path copy = layout.build().resolve(LinkRules.UNIKERNEL_FILE);
+            Files.deleteIfExists(copy);
+            if (!unikernelRules.isEmpty()) {
+                Files.copy(ownRules, copy);
+            }
+        } catch (IOException e) {
+            throw new LinkException("cannot copy " + ownRules + " under " + layout.build() + ": " + e.getMessage(), e);
+        }
+        LinkableModules.Prepared prepared = LinkableModules.prepare(modulePath, plan.roots(), plan.appModule(), removal,
+                layout.build().resolve("modules"), unikernelRules, progress);
+        prepared.changed().forEach(progress::detail);
+        plan = plan.withModules(prepared.modules());
+        writePlan(layout, plan);
+
+        progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
+        boolean vm = target == mirage.link.Target.VIRTIO;
+        Path image = vm ? layout.runtime() : layout.image();
+        Files2.deleteTree(image);
         List<String> args = new ArrayList<>(List.of(
-                "--module-path", Configure.pathList(modulePath),
-                "--add-modules", String.join(",", plan.roots()),
+                "--module-path", Configure.pathList(prepared.modulePath()),
+                "--add-modules", String.join(",", prepared.roots()),
                 "--output", image.toString(),
                 "--launcher", plan.name() + "=" + plan.appModule(),
                 // Bouncy Castle's modular jars are signed; an image does not keep jar signatures
                 "--ignore-signing-information"));
         args.addAll(profile.jlinkOptions());
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
-        if (!plan.manifest().devices().isEmpty()) {
-            // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
+        if (!plan.manifest().devices().isEmpty() || vm) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll), and a microVM's
+            // PID 1 powers off through it: allow it, quietly
             jvm.add("--enable-native-access=" + plan.target().module());
         }
         if (!jvm.isEmpty()) {
             args.add("--add-options=" + String.join(" ", jvm));
         }
         args.add("--" + MiragePlugin.NAME + "=" + layout.build());
+        Path report = layout.build().resolve(ReachabilityPlugin.REPORT);
+        Files2.delete(report);
+        if (removal == Removal.UNREACHABLE) {
+            args.add("--" + ReachabilityPlugin.NAME + "=" + layout.build());
+        }
         jlink(args);
+        if (removal == Removal.UNREACHABLE) {
+            printReport(report, progress);
+        }
+        if (vm) {
+            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), options.kernel(),
+                    java.util.Optional.empty(), progress);
+        }
         return image;
+    }
+
+    /** One progress line per module the link removed from. */
+    private static void printReport(Path file, Progress progress) throws LinkException {
+        LinkReport report;
+        try {
+            report = LinkReport.parse(Files.readString(file, StandardCharsets.UTF_8));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new LinkException("cannot read the link report " + file + ": " + e.getMessage(), e);
+        }
+        long before = 0;
+        long after = 0;
+        for (LinkReport.Row r : report.modules()) {
+            before += r.bytesBefore();
+            after += r.bytesAfter();
+            if (r.classesAfter() < r.classesBefore() || r.bytesAfter() < r.bytesBefore()) {
+                progress.detail(String.format(java.util.Locale.ROOT, "%-28s %6d of %6d classes removed, %s -> %s",
+                        r.module(), r.classesBefore() - r.classesAfter(), r.classesBefore(), kib(r.bytesBefore()),
+                        kib(r.bytesAfter())));
+            }
+        }
+        progress.detail("removed " + kib(before - after) + " of " + kib(before) + " (before compression); "
+                + "details in " + file);
+    }
+
+    private static String kib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%,d KiB", (bytes + 512) / 1024);
     }
 
     /** Writes the boot plan and manifest configure computed, where the plugin reads them. */
@@ -87,6 +199,7 @@ public final class Link {
         synchronized (Link.class) {
             if (!registered) {
                 PluginRepository.registerPlugin(new MiragePlugin());
+                PluginRepository.registerPlugin(new ReachabilityPlugin());
                 registered = true;
             }
         }

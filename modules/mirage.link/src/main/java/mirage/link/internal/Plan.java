@@ -46,6 +46,11 @@ public record Plan(
         modules = new TreeSet<>(modules);
     }
 
+    /** This plan with another module set (the link's, once descriptors are trimmed). */
+    public Plan withModules(SortedSet<String> set) {
+        return new Plan(name, target, appModule, mainClass, startDescriptor, start, args, set, manifest, profile);
+    }
+
     /** Binary name of the generated boot class: {@code MirageBoot} in the main class's package. */
     public String bootClass() {
         int dot = mainClass.lastIndexOf('.');

@@ -55,14 +55,9 @@ public record Profile(String name, List<String> jlinkOptions, List<String> jvmOp
     public static Profile parse(String name, String text) throws LinkException {
         List<String> jlink = new ArrayList<>();
         List<String> jvm = new ArrayList<>();
-        int lineNo = 0;
-        for (String raw : text.split("\n", -1)) {
-            lineNo++;
-            int hash = raw.indexOf('#');
-            String line = (hash >= 0 ? raw.substring(0, hash) : raw).strip();
-            if (line.isEmpty()) {
-                continue;
-            }
+        for (mirage.link.internal.reach.TextLines l : mirage.link.internal.reach.TextLines.of(text)) {
+            String line = l.text();
+            int lineNo = l.number();
             int colon = line.indexOf(':');
             String key = colon < 0 ? line : line.substring(0, colon).strip();
             String value = colon < 0 ? "" : line.substring(colon + 1).strip();

@@ -13,6 +13,14 @@ public final class Progress {
         this.quiet = quiet;
     }
 
+    /** A line under the current step, indented. */
+    public void detail(String what) {
+        if (!quiet) {
+            out.println("mirage:     " + what);
+            out.flush();
+        }
+    }
+
     public void step(String what) {
         step++;
         if (!quiet) {
