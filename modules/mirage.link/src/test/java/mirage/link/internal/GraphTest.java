@@ -52,8 +52,9 @@ class GraphTest {
     @Test
     void instanceLabels_makeSeparateNodes_thatStillShareTheirInputs() {
         Graph g = Graph.of(List.of(Devices.memoryKv(), Devices.memoryKv(), Devices.instance("cache", Devices.memoryKv())));
-        assertEquals(List.of(1, 1, 2), g.start());
-        assertEquals(List.of(0, 1), g.startParameters(1));
+        assertEquals(List.of(3, 3, 4), g.start(), "platform, wall clock, then the stores: " + g.nodes());
+        assertEquals(List.of(0, 1), g.startParameters(3));
+        assertEquals(g.node(3).inputs(), g.node(4).inputs(), "one wall clock for both stores");
 
         Graph stores = Graph.of(List.of(Devices.memoryGitStore(), Devices.instance("other", Devices.memoryGitStore())));
         assertEquals(4, stores.nodes().size(), "platform, wall clock, two stores: " + stores.nodes());
@@ -76,7 +77,7 @@ class GraphTest {
                 "(Lmirage/core/Rng;Lmirage/core/Rng;Lmirage/kv/KvRw;Lmirage/kv/KvRw;Lmirage/kv/KvRw;)V",
                 List.of(Devices.random(), Devices.random(), Devices.memoryKv(), Devices.memoryKv(),
                         Devices.instance("cache", Devices.memoryKv())),
-                List.of(), new TreeSet<>(Set.of("fake", "java.base", "mirage.core", "mirage.kv")), Manifest.EMPTY, "minimal");
+                List.of(), new TreeSet<>(Set.of("fake", "java.base", "mirage.core", "mirage.kv", "mirage.time")), Manifest.EMPTY, "minimal");
         byte[] bytes = BootClass.generate(plan);
         MethodModel start = ClassFile.of().parse(bytes).methods().stream()
                 .filter(m -> m.methodName().equalsString("start")).findFirst().orElseThrow();
