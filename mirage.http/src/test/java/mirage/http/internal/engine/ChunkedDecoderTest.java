@@ -1,4 +1,4 @@
-package fetch;
+package mirage.http.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
+/** The chunked decoder: any body in any chunking and any pieces decodes to itself; any cut is not done. */
 class ChunkedDecoderTest {
     /** {@code body} in chunks of random sizes, with extensions and a trailer now and then. */
     static byte[] encode(byte[] body, SplittableRandom random) {
@@ -97,5 +98,31 @@ class ChunkedDecoderTest {
                     () -> d.feed(ByteBuffer.wrap(bad.getBytes(StandardCharsets.ISO_8859_1)), data -> data.position(data.limit())), bad);
             assertFalse(d.done());
         }
+    }
+
+    @Test
+    void decodeIntoBoundedBuffers_givesTheSameBody_andStopsWhenTheBufferIsFull() {
+        qt().forAll(integers().between(0, 20_000), longs().all()).checkAssert((length, seed) -> {
+            SplittableRandom random = new SplittableRandom(seed);
+            byte[] body = new byte[length];
+            random.nextBytes(body);
+            byte[] coded = encode(body, random);
+            ChunkedDecoder d = new ChunkedDecoder();
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteBuffer in = ByteBuffer.wrap(coded);
+            try {
+                while (!d.done()) {
+                    ByteBuffer room = ByteBuffer.allocate(1 + random.nextInt(700));
+                    d.decode(in, room);
+                    out.write(room.array(), 0, room.position());
+                    assertTrue(!room.hasRemaining() || !in.hasRemaining() || d.done(),
+                            "stops only with its room full, its input used, or the body done");
+                }
+            } catch (ChunkedDecoder.MalformedException e) {
+                throw new AssertionError(e);
+            }
+            assertArrayEquals(body, out.toByteArray());
+            assertEquals(0, in.remaining(), "nothing after the body");
+        });
     }
 }

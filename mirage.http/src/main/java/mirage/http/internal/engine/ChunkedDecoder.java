@@ -1,4 +1,4 @@
-package fetch;
+package mirage.http.internal.engine;
 
 import java.nio.ByteBuffer;
 
@@ -14,6 +14,8 @@ public final class ChunkedDecoder {
 
     /** Malformed chunked coding. */
     public static final class MalformedException extends Exception {
+        private static final long serialVersionUID = 1L;
+
         MalformedException(String message) {
             super(message);
         }
@@ -45,6 +47,20 @@ public final class ChunkedDecoder {
      * @throws MalformedException if the bytes are not the chunked coding
      */
     public void feed(ByteBuffer in, Sink sink) throws MalformedException {
+        run(in, sink, Long.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #feed}, the body bytes copied into {@code out}, at most as many as it has room
+     * for: decoding stops when {@code out} is full (the rest stays in {@code in}).
+     *
+     * @throws MalformedException if the bytes are not the chunked coding
+     */
+    public void decode(ByteBuffer in, ByteBuffer out) throws MalformedException {
+        run(in, out::put, out.remaining());
+    }
+
+    private void run(ByteBuffer in, Sink sink, long budget) throws MalformedException {
         while (in.hasRemaining() && state != State.DONE) {
             switch (state) {
                 case SIZE -> {
@@ -55,7 +71,11 @@ public final class ChunkedDecoder {
                     }
                 }
                 case DATA -> {
-                    int n = (int) Math.min(left, in.remaining());
+                    int n = (int) Math.min(Math.min(left, in.remaining()), budget);
+                    if (n == 0) {
+                        return; // the caller's room is full
+                    }
+                    budget -= n;
                     ByteBuffer data = in.slice(in.position(), n);
                     in.position(in.position() + n);
                     left -= n;
@@ -119,7 +139,7 @@ public final class ChunkedDecoder {
             n = n << 4 | d;
         }
         if (i == 0) {
-            throw new MalformedException("no chunk size: " + ResponseHead.printable(s.toString()));
+            throw new MalformedException("no chunk size: " + printable(s));
         }
         for (; i < s.length(); i++) {
             char c = s.charAt(i);
@@ -127,9 +147,19 @@ public final class ChunkedDecoder {
                 return n; // chunk extensions: ignored
             }
             if (c != ' ' && c != '\t') {
-                throw new MalformedException("malformed chunk size: " + ResponseHead.printable(s.toString()));
+                throw new MalformedException("malformed chunk size: " + printable(s));
             }
         }
         return n;
+    }
+
+    /** {@code s} with control characters escaped and cut to 80 characters, for messages. */
+    private static String printable(CharSequence s) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < s.length() && b.length() < 80; i++) {
+            char c = s.charAt(i);
+            b.append(c >= 0x20 && c < 0x7f ? String.valueOf(c) : String.format("\\x%02x", (int) c));
+        }
+        return b.toString();
     }
 }

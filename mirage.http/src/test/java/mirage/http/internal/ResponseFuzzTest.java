@@ -1,9 +1,11 @@
-package fetch;
+package mirage.http.internal;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import java.nio.ByteBuffer;
+import mirage.http.internal.engine.ChunkedDecoder;
+import mirage.http.internal.wire.ResponseHead;
 
 /**
  * Any bytes: the response head parser returns a head no longer than its input, asks for more,
@@ -13,7 +15,7 @@ import java.nio.ByteBuffer;
 class ResponseFuzzTest {
     @FuzzTest(maxDuration = "10s")
     void head(byte[] data) {
-        ResponseHead.Parsed p = ResponseHead.parse(data, data.length, data.length % 2 == 0);
+        ResponseHead.Parsed p = ResponseHead.parse(data, 0, data.length, data.length % 2 == 0);
         if (p instanceof ResponseHead.Parsed.Head h) {
             assertTrue(h.length() > 0 && h.length() <= data.length && h.length() <= ResponseHead.MAX + 4);
             assertTrue(h.head().status() >= 100 && h.head().status() <= 599);

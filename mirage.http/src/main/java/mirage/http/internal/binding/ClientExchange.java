@@ -1,0 +1,202 @@
+package mirage.http.internal.binding;
+
+import java.nio.ByteBuffer;
+import mirage.core.Flow;
+import mirage.core.FlowException;
+import mirage.http.BodySink;
+import mirage.http.ClientRequest;
+import mirage.http.ClientResponse;
+import mirage.http.Content;
+import mirage.http.HttpClient;
+import mirage.http.internal.engine.ChunkedDecoder;
+import mirage.http.internal.wire.Framing;
+import mirage.http.internal.wire.Heads;
+import mirage.http.internal.wire.ResponseHead;
+
+/**
+ * One exchange of {@code HttpClient}: writes the request, reads the final response and its body.
+ * Single-threaded.
+ */
+public final class ClientExchange {
+    private final Flow flow;
+    private final byte[] buf = new byte[64 * 1024];
+    private int pos;
+    private int lim;
+
+    public ClientExchange(Flow flow) {
+        this.flow = java.util.Objects.requireNonNull(flow, "flow");
+    }
+
+    public ClientResponse exchange(ClientRequest request, HttpClient.BodyConsumer consumer) throws FlowException {
+        java.util.Objects.requireNonNull(consumer, "consumer");
+        Content content = request.content();
+        long length = switch (content) {
+            case Content.Empty e -> request.method().equals("PUT") || request.method().equals("POST") ? 0 : -2;
+            case Content.Bytes b -> b.bytes().length;
+            case Content.Sized s -> s.length();
+            case Content.Chunked c -> -1;
+        };
+        boolean expect = request.expectContinue() && length != 0 && length != -2;
+        byte[] head = Heads.request(request.method(), request.target(), request.headers(), length, expect);
+        boolean toHead = request.method().equals("HEAD");
+        if (expect) {
+            flow.write(ByteBuffer.wrap(head));
+            ResponseHead first = nextHead(toHead);
+            while (first.status() < 200 && first.status() != 100) {
+                first = nextHead(toHead); // another interim response: wait on
+            }
+            if (first.status() != 100) {
+                return body(first, consumer); // a final answer before the body: it is not sent
+            }
+            send(null, content);
+        } else {
+            send(head, content);
+        }
+        ResponseHead response = nextHead(toHead);
+        while (response.status() < 200) {
+            response = nextHead(toHead); // 1xx: an interim response; the final one follows
+        }
+        return body(response, consumer);
+    }
+
+    /** Writes {@code head} (if not null) and the body: one writev for a body in memory, else corked together. */
+    private void send(byte[] head, Content content) throws FlowException {
+        ByteBuffer h = head == null ? ByteBuffer.allocate(0) : ByteBuffer.wrap(head);
+        switch (content) {
+            case Content.Empty e -> flow.write(h);
+            case Content.Bytes b -> flow.writev(h, ByteBuffer.wrap(b.bytes()));
+            case Content.Sized s -> {
+                long[] left = {s.length()};
+                boolean[] first = {true};
+                flow.cork();
+                try {
+                    BodySink sink = src -> {
+                        int n = src.remaining();
+                        if (n > left[0]) {
+                            throw new IllegalStateException("the body is longer than its length: " + n + " bytes with "
+                                    + left[0] + " left");
+                        }
+                        left[0] -= n;
+                        if (first[0]) {
+                            first[0] = false;
+                            flow.writev(h, src);
+                        } else {
+                            flow.write(src);
+                        }
+                    };
+                    s.writer().writeTo(sink);
+                    if (first[0]) {
+                        flow.write(h);
+                    }
+                } finally {
+                    flow.uncork();
+                }
+                if (left[0] != 0) {
+                    throw new IllegalStateException("the body is shorter than its length: " + left[0] + " bytes missing");
+                }
+            }
+            case Content.Chunked c -> {
+                flow.cork();
+                try {
+                    flow.write(h);
+                    c.writer().writeTo(src -> {
+                        if (src.hasRemaining()) {
+                            flow.writev(ByteBuffer.wrap(Heads.chunkStart(src.remaining())), src, ByteBuffer.wrap(Heads.CRLF));
+                        }
+                    });
+                    flow.write(ByteBuffer.wrap(Heads.LAST_CHUNK));
+                } finally {
+                    flow.uncork();
+                }
+            }
+        }
+    }
+
+    /** Reads the next response head. */
+    private ResponseHead nextHead(boolean toHead) throws FlowException {
+        while (true) {
+            ResponseHead.Parsed p = ResponseHead.parse(buf, pos, lim, toHead);
+            switch (p) {
+                case ResponseHead.Parsed.Bad b -> throw new FlowException(FlowException.Reason.PROTOCOL, b.reason());
+                case ResponseHead.Parsed.Head h -> {
+                    pos += h.length();
+                    return h.head();
+                }
+                case ResponseHead.Parsed.More m -> {
+                    if (fill() == Flow.EOF) {
+                        throw new FlowException(FlowException.Reason.PROTOCOL,
+                                "the server closed the connection before a whole response head (" + (lim - pos) + " bytes)");
+                    }
+                }
+            }
+        }
+    }
+
+    /** Reads the body after {@code head}, starting with what the buffer holds. */
+    private ClientResponse body(ResponseHead head, HttpClient.BodyConsumer consumer) throws FlowException {
+        long length = 0;
+        switch (head.framing()) {
+            case NONE -> { }
+            case LENGTH, CLOSE -> {
+                boolean bounded = head.framing() == Framing.LENGTH;
+                long want = bounded ? head.contentLength() : Long.MAX_VALUE;
+                while (length < want) {
+                    if (lim == pos && fill() == Flow.EOF) {
+                        if (bounded) {
+                            throw new FlowException(FlowException.Reason.PROTOCOL, "the response was cut short: "
+                                    + length + " of its Content-Length " + want + " bytes came before the connection ended");
+                        }
+                        break;
+                    }
+                    int n = (int) Math.min(lim - pos, want - length);
+                    consumer.accept(ByteBuffer.wrap(buf, pos, n).slice());
+                    pos += n;
+                    length += n;
+                }
+            }
+            case CHUNKED -> {
+                ChunkedDecoder decoder = new ChunkedDecoder();
+                long[] total = {0};
+                ChunkedDecoder.Sink sink = data -> {
+                    total[0] += data.remaining();
+                    consumer.accept(data);
+                };
+                try {
+                    while (true) {
+                        ByteBuffer in = ByteBuffer.wrap(buf, pos, lim - pos);
+                        decoder.feed(in, sink);
+                        pos = in.position();
+                        if (decoder.done()) {
+                            break;
+                        }
+                        if (fill() == Flow.EOF) {
+                            throw new FlowException(FlowException.Reason.PROTOCOL, "the response was cut short: the connection "
+                                    + "ended after " + total[0] + " bytes of a chunked body, before its last chunk");
+                        }
+                    }
+                } catch (ChunkedDecoder.MalformedException e) {
+                    throw new FlowException(FlowException.Reason.PROTOCOL, "malformed chunked body: " + e.getMessage(), e);
+                }
+                length = total[0];
+            }
+        }
+        return new ClientResponse(head.statusLine(), head.status(), head.headers(), length);
+    }
+
+    /** Reads more bytes after {@code lim}, making room first; the count read or EOF. */
+    private int fill() throws FlowException {
+        if (pos == lim) {
+            pos = 0;
+            lim = 0;
+        } else if (lim == buf.length) {
+            System.arraycopy(buf, pos, buf, 0, lim - pos);
+            lim -= pos;
+            pos = 0;
+        }
+        int n = flow.read(ByteBuffer.wrap(buf, lim, buf.length - lim));
+        if (n > 0) {
+            lim += n;
+        }
+        return n;
+    }
+}
