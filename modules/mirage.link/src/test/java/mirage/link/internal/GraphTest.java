@@ -22,6 +22,7 @@ import mirage.link.Devices;
 import mirage.link.Impl;
 import mirage.link.Target;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
 
 /** The device graph: equal nodes are one device, evaluated once by the boot class, in a fixed order. */
 class GraphTest {
@@ -92,7 +93,7 @@ class GraphTest {
         // hidden, so as not to clash with the MirageBoot other tests define in this loader
         Class<?> boot = MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
         Boot.Entry entry = (Boot.Entry) boot.getConstructor().newInstance();
-        Platform platform = new TestPlatform(null, dst -> java.util.Arrays.fill(dst, (byte) 1));
+        Platform platform = VirtualPlatform.create().entropy(dst -> java.util.Arrays.fill(dst, (byte) 1));
         Arguments arguments = Arguments.parse(List.of(), List.of());
         entry.start(new Boot.Context() {
             @Override public Platform platform() { return platform; }
