@@ -19,12 +19,11 @@ import mirage.http.internal.wire.ResponseHead;
  */
 public final class ClientExchange {
     private final Flow flow;
-    private final byte[] buf = new byte[64 * 1024];
-    private int pos;
-    private int lim;
+    private final Inbox in;
 
     public ClientExchange(Flow flow) {
         this.flow = java.util.Objects.requireNonNull(flow, "flow");
+        this.in = new Inbox(flow, 64 * 1024);
     }
 
     public ClientResponse exchange(ClientRequest request, HttpClient.BodyConsumer consumer) throws FlowException {
@@ -115,17 +114,17 @@ public final class ClientExchange {
     /** Reads the next response head. */
     private ResponseHead nextHead(boolean toHead) throws FlowException {
         while (true) {
-            ResponseHead.Parsed p = ResponseHead.parse(buf, pos, lim, toHead);
+            ResponseHead.Parsed p = ResponseHead.parse(in.buf, in.pos, in.lim, toHead);
             switch (p) {
                 case ResponseHead.Parsed.Bad b -> throw new FlowException(FlowException.Reason.PROTOCOL, b.reason());
                 case ResponseHead.Parsed.Head h -> {
-                    pos += h.length();
+                    in.pos += h.length();
                     return h.head();
                 }
                 case ResponseHead.Parsed.More m -> {
-                    if (fill() == Flow.EOF) {
+                    if (in.fill() == Flow.EOF) {
                         throw new FlowException(FlowException.Reason.PROTOCOL,
-                                "the server closed the connection before a whole response head (" + (lim - pos) + " bytes)");
+                                "the server closed the connection before a whole response head (" + (in.lim - in.pos) + " bytes)");
                     }
                 }
             }
@@ -141,16 +140,16 @@ public final class ClientExchange {
                 boolean bounded = head.framing() == Framing.LENGTH;
                 long want = bounded ? head.contentLength() : Long.MAX_VALUE;
                 while (length < want) {
-                    if (lim == pos && fill() == Flow.EOF) {
+                    if (in.lim == in.pos && in.fill() == Flow.EOF) {
                         if (bounded) {
                             throw new FlowException(FlowException.Reason.PROTOCOL, "the response was cut short: "
                                     + length + " of its Content-Length " + want + " bytes came before the connection ended");
                         }
                         break;
                     }
-                    int n = (int) Math.min(lim - pos, want - length);
-                    consumer.accept(ByteBuffer.wrap(buf, pos, n).slice());
-                    pos += n;
+                    int n = (int) Math.min(in.lim - in.pos, want - length);
+                    consumer.accept(ByteBuffer.wrap(in.buf, in.pos, n).slice());
+                    in.pos += n;
                     length += n;
                 }
             }
@@ -163,13 +162,13 @@ public final class ClientExchange {
                 };
                 try {
                     while (true) {
-                        ByteBuffer in = ByteBuffer.wrap(buf, pos, lim - pos);
-                        decoder.feed(in, sink);
-                        pos = in.position();
+                        ByteBuffer coded = ByteBuffer.wrap(in.buf, in.pos, in.lim - in.pos);
+                        decoder.feed(coded, sink);
+                        in.pos = coded.position();
                         if (decoder.done()) {
                             break;
                         }
-                        if (fill() == Flow.EOF) {
+                        if (in.fill() == Flow.EOF) {
                             throw new FlowException(FlowException.Reason.PROTOCOL, "the response was cut short: the connection "
                                     + "ended after " + total[0] + " bytes of a chunked body, before its last chunk");
                         }
@@ -181,22 +180,5 @@ public final class ClientExchange {
             }
         }
         return new ClientResponse(head.statusLine(), head.status(), head.headers(), length);
-    }
-
-    /** Reads more bytes after {@code lim}, making room first; the count read or EOF. */
-    private int fill() throws FlowException {
-        if (pos == lim) {
-            pos = 0;
-            lim = 0;
-        } else if (lim == buf.length) {
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-            lim -= pos;
-            pos = 0;
-        }
-        int n = flow.read(ByteBuffer.wrap(buf, lim, buf.length - lim));
-        if (n > 0) {
-            lim += n;
-        }
-        return n;
     }
 }

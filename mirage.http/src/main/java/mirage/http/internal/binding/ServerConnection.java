@@ -22,7 +22,7 @@ import mirage.http.internal.wire.RequestHead;
  * request to the handler, writes its response, and ends the connection as RFC 9112 section 9
  * says. Single-threaded: the thread that calls {@link #run} does every read and write.
  *
- * <p>The buffer holds the bytes read and not yet consumed, {@code buf[pos, lim)}: the next
+ * <p>The {@link Inbox} holds the bytes read and not yet consumed: the next
  * request head, the start of a body, pipelined requests. Bodies are read from it first, then
  * from the flow.
  */
@@ -33,9 +33,7 @@ public final class ServerConnection {
     private final Flow flow;
     private final ServerOptions options;
     private final Handler handler;
-    private final byte[] buf;
-    private int pos;
-    private int lim;
+    private final Inbox in;
     /** Whether the flow applies read timeouts, and the one in force. */
     private boolean timed;
     private Duration timeout;
@@ -45,7 +43,7 @@ public final class ServerConnection {
         this.flow = java.util.Objects.requireNonNull(flow, "flow");
         this.options = java.util.Objects.requireNonNull(options, "options");
         this.handler = java.util.Objects.requireNonNull(handler, "handler");
-        this.buf = new byte[options.maxHeadBytes() + 1024];
+        this.in = new Inbox(flow, options.maxHeadBytes() + 1024);
     }
 
     /** Serves until the connection is done. */
@@ -54,15 +52,15 @@ public final class ServerConnection {
         timed = flow.readTimeout(t.idle());
         timeout = t.idle();
         while (true) {
-            RequestHead.Parsed p = RequestHead.parse(buf, pos, lim, options.maxHeadBytes());
+            RequestHead.Parsed p = RequestHead.parse(in.buf, in.pos, in.lim, options.maxHeadBytes());
             switch (p) {
                 case RequestHead.Parsed.More m -> {
                     uncork(); // every request read so far is answered: the responses leave together
-                    boolean begun = lim > pos;
+                    boolean begun = in.lim > in.pos;
                     timeout(begun ? t.head() : t.idle());
                     int n;
                     try {
-                        n = fill();
+                        n = in.fill();
                     } catch (FlowException e) {
                         if (e.reason() != FlowException.Reason.TIMEOUT) {
                             throw e;
@@ -83,13 +81,13 @@ public final class ServerConnection {
                     return;
                 }
                 case RequestHead.Parsed.Head h -> {
-                    pos += h.length();
+                    in.pos += h.length();
                     if (!exchange(h.head())) {
                         return;
                     }
                     // Pipelined requests already here: their responses leave together, once every
                     // request read so far is answered (no response waits behind another's ACK).
-                    if (lim > pos && !corked) {
+                    if (in.lim > in.pos && !corked) {
                         flow.cork();
                         corked = true;
                     }
@@ -210,8 +208,8 @@ public final class ServerConnection {
         timeout(options.timeouts().linger());
         long bound = Math.max(options.maxBodyBytes(), MIN_LINGER_BYTES);
         ByteBuffer sink = ByteBuffer.allocate(4096);
-        long total = lim - pos;
-        pos = lim;
+        long total = in.lim - in.pos;
+        in.pos = in.lim;
         try {
             while (total < bound) {
                 int n = flow.read(sink.clear());
@@ -237,23 +235,6 @@ public final class ServerConnection {
             flow.readTimeout(d);
             timeout = d;
         }
-    }
-
-    /** Reads more bytes after {@code lim}, making room first; the count read or EOF. */
-    private int fill() throws FlowException {
-        if (pos == lim) {
-            pos = 0;
-            lim = 0;
-        } else if (lim == buf.length) {
-            System.arraycopy(buf, pos, buf, 0, lim - pos);
-            lim -= pos;
-            pos = 0;
-        }
-        int n = flow.read(ByteBuffer.wrap(buf, lim, buf.length - lim));
-        if (n > 0) {
-            lim += n;
-        }
-        return n;
     }
 
     /** The body of the request being handled: from the buffer first, then the flow. */
@@ -306,7 +287,7 @@ public final class ServerConnection {
             if (done) {
                 return Flow.EOF;
             }
-            if (head.expectContinue() && !continued && lim == pos) {
+            if (head.expectContinue() && !continued && in.lim == in.pos) {
                 uncork();
                 flow.write(ByteBuffer.wrap(Heads.CONTINUE)); // else the client waits (curl: 1 s) before it sends the body
             }
@@ -329,10 +310,10 @@ public final class ServerConnection {
         private int nextOfLength(ByteBuffer dst) throws FlowException {
             long left = head.contentLength() - consumed;
             int n;
-            if (lim > pos) {
-                n = (int) Math.min(Math.min(left, lim - pos), dst.remaining());
-                dst.put(buf, pos, n);
-                pos += n;
+            if (in.lim > in.pos) {
+                n = (int) Math.min(Math.min(left, in.lim - in.pos), dst.remaining());
+                dst.put(in.buf, in.pos, n);
+                in.pos += n;
             } else {
                 int limit = dst.limit();
                 dst.limit(dst.position() + (int) Math.min(dst.remaining(), left));
@@ -353,15 +334,15 @@ public final class ServerConnection {
 
         private int nextChunk(ByteBuffer dst) throws FlowException {
             while (true) {
-                if (lim > pos) {
-                    ByteBuffer in = ByteBuffer.wrap(buf, pos, lim - pos);
+                if (in.lim > in.pos) {
+                    ByteBuffer coded = ByteBuffer.wrap(in.buf, in.pos, in.lim - in.pos);
                     int before = dst.position();
                     try {
-                        chunks.decode(in, dst);
+                        chunks.decode(coded, dst);
                     } catch (ChunkedDecoder.MalformedException e) {
                         throw fail(400, "Bad Request", "malformed chunked body: " + e.getMessage());
                     }
-                    pos = in.position();
+                    in.pos = coded.position();
                     int n = dst.position() - before;
                     consumed += n;
                     if (consumed > options.maxBodyBytes()) {
@@ -375,7 +356,7 @@ public final class ServerConnection {
                         return Flow.EOF;
                     }
                 }
-                if (fill() == Flow.EOF) {
+                if (in.fill() == Flow.EOF) {
                     throw fail(400, "Bad Request", "the chunked request body was cut short before its last chunk");
                 }
             }
