@@ -142,7 +142,8 @@ public interface Flow extends AutoCloseable {
      * buffering up to {@code capacity} bytes before a writer blocks. Behaves as a TCP
      * connection would: {@code shutdown(WRITE)} lets the peer read what was written and then
      * {@link #EOF}; after {@link #close()} the peer reads what was buffered and then
-     * {@link #EOF}, and its writes fail with {@link FlowException.Reason#RESET}. For tests,
+     * {@link #EOF}, and its writes fail with {@link FlowException.Reason#RESET}. Its ends apply
+     * {@link #readTimeout} (on the host's clock). For tests,
      * benchmarks and in-image plumbing (a TLS engine over an in-memory peer, for example).
      *
      * @throws IllegalArgumentException if {@code capacity} is less than 1

@@ -3,7 +3,6 @@ package mirage.http.internal.binding;
 import java.nio.ByteBuffer;
 import mirage.core.Flow;
 import mirage.core.FlowException;
-import mirage.http.BodySink;
 import mirage.http.ClientRequest;
 import mirage.http.ClientResponse;
 import mirage.http.Content;
@@ -65,49 +64,11 @@ public final class ClientExchange {
             case Content.Empty e -> flow.write(h);
             case Content.Bytes b -> flow.writev(h, ByteBuffer.wrap(b.bytes()));
             case Content.Sized s -> {
-                long[] left = {s.length()};
-                boolean[] first = {true};
-                flow.cork();
-                try {
-                    BodySink sink = src -> {
-                        int n = src.remaining();
-                        if (n > left[0]) {
-                            throw new IllegalStateException("the body is longer than its length: " + n + " bytes with "
-                                    + left[0] + " left");
-                        }
-                        left[0] -= n;
-                        if (first[0]) {
-                            first[0] = false;
-                            flow.writev(h, src);
-                        } else {
-                            flow.write(src);
-                        }
-                    };
-                    s.writer().writeTo(sink);
-                    if (first[0]) {
-                        flow.write(h);
-                    }
-                } finally {
-                    flow.uncork();
-                }
-                if (left[0] != 0) {
-                    throw new IllegalStateException("the body is shorter than its length: " + left[0] + " bytes missing");
+                if (!Bodies.writeSized(flow, head, s.length(), s.writer())) {
+                    throw new IllegalStateException("the body is shorter than its length " + s.length());
                 }
             }
-            case Content.Chunked c -> {
-                flow.cork();
-                try {
-                    flow.write(h);
-                    c.writer().writeTo(src -> {
-                        if (src.hasRemaining()) {
-                            flow.writev(ByteBuffer.wrap(Heads.chunkStart(src.remaining())), src, ByteBuffer.wrap(Heads.CRLF));
-                        }
-                    });
-                    flow.write(ByteBuffer.wrap(Heads.LAST_CHUNK));
-                } finally {
-                    flow.uncork();
-                }
-            }
+            case Content.Chunked c -> Bodies.writeChunked(flow, head == null ? new byte[0] : head, c.writer(), false);
         }
     }
 

@@ -5,7 +5,6 @@ import java.time.Duration;
 import mirage.core.Flow;
 import mirage.core.FlowException;
 import mirage.http.Body;
-import mirage.http.BodySink;
 import mirage.http.Content;
 import mirage.http.Handler;
 import mirage.http.Request;
@@ -157,9 +156,7 @@ public final class ServerConnection {
                 if (headOnly || noBody) {
                     flow.write(ByteBuffer.wrap(h));
                 } else {
-                    SizedSink sink = new SizedSink(flow, h, s.length());
-                    s.writer().writeTo(sink);
-                    ok = sink.finish();
+                    ok = Bodies.writeSized(flow, h, s.length(), s.writer());
                 }
             }
             case Content.Chunked c -> {
@@ -168,16 +165,7 @@ public final class ServerConnection {
                 if (headOnly || noBody) {
                     flow.write(ByteBuffer.wrap(h));
                 } else {
-                    flow.cork(); // a body in pieces: no piece's short tail waits for the client's ACK
-                    try {
-                        flow.write(ByteBuffer.wrap(h));
-                        c.writer().writeTo(raw ? flow::write : new ChunkSink(flow));
-                        if (!raw) {
-                            flow.write(ByteBuffer.wrap(Heads.LAST_CHUNK));
-                        }
-                    } finally {
-                        flow.uncork();
-                    }
+                    Bodies.writeChunked(flow, h, c.writer(), raw);
                 }
             }
         }
@@ -379,63 +367,6 @@ public final class ServerConnection {
                 return true;
             } catch (FlowException e) {
                 return false;
-            }
-        }
-    }
-
-    /** A body of known length: one piece of the whole length leaves with the head in one writev. */
-    private static final class SizedSink implements BodySink {
-        private final Flow flow;
-        private byte[] head;
-        private long left;
-        private boolean corked;
-
-        SizedSink(Flow flow, byte[] head, long length) {
-            this.flow = flow;
-            this.head = head;
-            this.left = length;
-        }
-
-        @Override
-        public void write(ByteBuffer src) throws FlowException {
-            int n = src.remaining();
-            if (n > left) {
-                throw new IllegalStateException("the body is longer than its length: " + n + " bytes with " + left + " left");
-            }
-            left -= n;
-            if (head == null) {
-                flow.write(src);
-                return;
-            }
-            byte[] h = head;
-            head = null;
-            if (left > 0) {
-                flow.cork(); // a body in pieces: corked, so that no piece's short tail waits for the client's ACK
-                corked = true;
-            }
-            flow.writev(ByteBuffer.wrap(h), src);
-        }
-
-        /** Sends the head if nothing was written, uncorks; whether the whole length was written. */
-        boolean finish() throws FlowException {
-            if (head != null) {
-                flow.write(ByteBuffer.wrap(head));
-                head = null;
-            }
-            if (corked) {
-                corked = false;
-                flow.uncork();
-            }
-            return left == 0;
-        }
-    }
-
-    /** Each write one chunk: size line, data and line end in one writev. */
-    private record ChunkSink(Flow flow) implements BodySink {
-        @Override
-        public void write(ByteBuffer src) throws FlowException {
-            if (src.hasRemaining()) { // a zero-size chunk would end the body
-                flow.writev(ByteBuffer.wrap(Heads.chunkStart(src.remaining())), src, ByteBuffer.wrap(Heads.CRLF));
             }
         }
     }
