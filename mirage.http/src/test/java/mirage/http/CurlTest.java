@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import mirage.core.Flow;
 import mirage.core.FlowException;
+import mirage.testkit.HostFlows;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -72,7 +73,7 @@ class CurlTest {
                     written.add(out);
                 }
                 pool.submit(() -> {
-                    try (SocketFlow f = new SocketFlow(s, out)) {
+                    try (Flow f = new Recording(HostFlows.of(s), out)) {
                         HttpServer.serve(f, HANDLER);
                     }
                     return null;
@@ -135,23 +136,11 @@ class CurlTest {
                 "an HTTP/1.0 client gets the body to the close");
     }
 
-    /** A blocking socket as a flow, recording what it writes; cannot time its reads. */
-    static final class SocketFlow implements Flow {
-        private final SocketChannel s;
-        private final ByteArrayOutputStream out;
-
-        SocketFlow(SocketChannel s, ByteArrayOutputStream out) {
-            this.s = s;
-            this.out = out;
-        }
-
+    /** {@code inner}, recording what is written to it. */
+    record Recording(Flow inner, ByteArrayOutputStream out) implements Flow {
         @Override
         public int read(ByteBuffer dst) throws FlowException {
-            try {
-                return s.read(dst);
-            } catch (IOException e) {
-                throw new FlowException(FlowException.Reason.RESET, e.toString(), e);
-            }
+            return inner.read(dst);
         }
 
         @Override
@@ -161,43 +150,20 @@ class CurlTest {
 
         @Override
         public void writev(ByteBuffer... srcs) throws FlowException {
-            try {
-                for (ByteBuffer b : srcs) {
-                    out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
-                }
-                long left = 0;
-                for (ByteBuffer b : srcs) {
-                    left += b.remaining();
-                }
-                while (left > 0) {
-                    left -= s.write(srcs);
-                }
-            } catch (IOException e) {
-                throw new FlowException(FlowException.Reason.RESET, e.toString(), e);
+            for (ByteBuffer b : srcs) {
+                out.write(b.array(), b.arrayOffset() + b.position(), b.remaining());
             }
+            inner.writev(srcs);
         }
 
         @Override
         public void shutdown(Direction direction) throws FlowException {
-            try {
-                if (direction != Direction.READ) {
-                    s.shutdownOutput();
-                }
-                if (direction != Direction.WRITE) {
-                    s.shutdownInput();
-                }
-            } catch (IOException e) {
-                throw new FlowException(FlowException.Reason.RESET, e.toString(), e);
-            }
+            inner.shutdown(direction);
         }
 
         @Override
         public void close() {
-            try {
-                s.close();
-            } catch (IOException e) {
-                // closing: nothing to do
-            }
+            inner.close();
         }
     }
 }

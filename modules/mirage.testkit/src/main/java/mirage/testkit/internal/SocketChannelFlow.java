@@ -1,20 +1,18 @@
-package mirage.interop;
+package mirage.testkit.internal;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.SocketChannel;
+import java.util.Objects;
 import mirage.core.Flow;
 import mirage.core.FlowException;
 
-/**
- * Test-only: a {@link Flow} over a blocking host {@link SocketChannel}, until the project has a
- * host-socket stack. Enough for the git interop tests; not a model of error handling.
- */
-final class SocketFlow implements Flow {
+/** {@code HostFlows.of}: a blocking socket channel as a flow. */
+public final class SocketChannelFlow implements Flow {
     private final SocketChannel channel;
 
-    SocketFlow(SocketChannel channel) {
-        this.channel = channel;
+    public SocketChannelFlow(SocketChannel channel) {
+        this.channel = Objects.requireNonNull(channel, "channel");
     }
 
     @Override
@@ -29,9 +27,18 @@ final class SocketFlow implements Flow {
 
     @Override
     public void write(ByteBuffer src) throws FlowException {
+        writev(src);
+    }
+
+    @Override
+    public void writev(ByteBuffer... srcs) throws FlowException {
         try {
-            while (src.hasRemaining()) {
-                channel.write(src);
+            long left = 0;
+            for (ByteBuffer b : srcs) {
+                left += b.remaining();
+            }
+            while (left > 0) {
+                left -= channel.write(srcs);
             }
         } catch (IOException e) {
             throw new FlowException(FlowException.Reason.RESET, "socket write: " + e.getMessage(), e);
