@@ -95,7 +95,7 @@ public final class AotCache {
         record.addAll(jvmOptions);
         record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-m", mainModule));
         record.addAll(bootArgs);
-        End end;
+        Ran end;
         try {
             end = runTraining(record, recordLog);
         } catch (IOException e) {
@@ -128,9 +128,9 @@ public final class AotCache {
         return Optional.of(cache);
     }
 
-    private static String describe(End end) {
-        return switch (end) {
-            case EXITED -> "ended by itself";
+    private static String describe(Ran ran) {
+        return switch (ran.end()) {
+            case EXITED -> "ended by itself (exit " + ran.exit() + ")";
             case IDLE -> "was ended once idle";
             case BOUNDED -> "was ended after " + MAX_TRAINING.toSeconds() + " s";
         };
@@ -140,7 +140,10 @@ public final class AotCache {
      * Runs a training JVM until it ends by itself, is idle, or has run {@link #MAX_TRAINING};
      * in the last two cases ends it ({@code SIGTERM}, then {@code SIGKILL} after {@link #MAX_EXIT}).
      */
-    static End runTraining(List<String> command, Path log) throws IOException {
+    /** A training run's end, and its exit status. */
+    record Ran(End end, int exit) {}
+
+    static Ran runTraining(List<String> command, Path log) throws IOException {
         Process p = start(command, log);
         ProcessHandle handle = p.toHandle();
         long started = System.nanoTime();
@@ -150,7 +153,7 @@ public final class AotCache {
         try {
             while (true) {
                 if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                    return End.EXITED;
+                    return new Ran(End.EXITED, p.exitValue());
                 }
                 long now = System.nanoTime();
                 if (now - started > MAX_TRAINING.toNanos()) {
@@ -171,7 +174,7 @@ public final class AotCache {
                 p.destroyForcibly();
                 p.waitFor();
             }
-            return end;
+            return new Ran(end, p.exitValue());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
