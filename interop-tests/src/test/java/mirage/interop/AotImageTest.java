@@ -46,6 +46,8 @@ class AotImageTest {
         Path cache = image.resolve("lib/hello.aot");
         assertTrue(Files.size(cache) > 1_000_000, "the cache is in the image");
         assertTrue(buildLog.contains("training the AOT cache"), buildLog);
+        assertTrue(buildLog.contains("trained by a run that ended by itself (exit 0)"),
+                "examples/hello/aot-training.args (--count=2) lets the training end by itself: " + buildLog);
         assertTrue(Files.readString(image.resolve("bin/hello")).contains("-XX:AOTCache=$DIR/../lib/hello.aot"));
         Path log = work.resolve("aot.log");
         Mirage.Result r = exec(List.of(image.resolve("bin/hello").toString(), "--count=2", "--hello=hi"),
