@@ -70,7 +70,10 @@ class AotImageTest {
         assertTrue(r.err().contains("[aot]"), "the JVM says why on standard error: " + r.err());
     }
 
-    /** A second unikernel directory: --aot=off overrides the profile, and later commands keep it. */
+    /**
+     * A second unikernel directory: --aot=off overrides the profile, and later commands keep both
+     * (a later build or {@code ./mirage run} links with the same profile and choice).
+     */
     @Test
     void aot_off_links_no_cache_and_is_remembered() throws IOException {
         Path other = Mirage.copyExample("hello", work.resolve("hello-off"));
@@ -82,6 +85,7 @@ class AotImageTest {
         assertEquals("off", Files.readString(other.resolve("_build/aot-choice")).strip());
         assertEquals(0, mirage("configure", other.toString()).exit());
         assertEquals("off", Files.readString(other.resolve("_build/aot-choice")).strip(), "configure keeps the choice");
+        assertEquals("fast", Files.readString(other.resolve("_build/profile")).strip(), "configure keeps the profile");
         assertEquals(new Mirage.Result(0, "hello\n", ""), exec(List.of(off.resolve("bin/hello").toString(), "--count=1"), BOOT_LIMIT));
     }
 }

@@ -34,7 +34,8 @@ public final class Cli {
               -t, --target TARGET         solo5 (a Linux process), virtio (a microVM under QEMU or
                                           Firecracker); xen is declared but not implemented yet
               -p, --profile NAME|FILE     jlink profile: minimal (default), fast (with an AOT cache),
-                                          server (C2), debug (JDWP, JFR, debug info); see jlink-profiles/
+                                          server (C2), debug (JDWP, JFR, debug info); see jlink-profiles/;
+                                          remembered in DIR/_build for later builds
               --no-dce                    build: keep every class of every module (no removal of what
                                           the image cannot reach; see link-rules/)
               --aot=on|off|profile        build: train an AOT cache into the image (start-up) or not;
@@ -63,7 +64,7 @@ public final class Cli {
         }
         String command = a.removeFirst();
         Target target = null;
-        String profileName = Profile.DEFAULT;
+        String profileName = null;
         List<Path> libs = new ArrayList<>();
         boolean quiet = false;
         boolean dot = false;
@@ -77,7 +78,7 @@ public final class Cli {
                 String opt = a.get(i);
                 switch (opt) {
                     case "-t", "--target" -> target = target(value(a, ++i, opt));
-                    case "-p", "--profile" -> profileName = value(a, ++i, opt);
+                    case "-p", "--profile" -> profileName = profileWord(value(a, ++i, opt));
                     case "--lib" -> {
                         for (String p : value(a, ++i, opt).split(File.pathSeparator)) {
                             if (!p.isEmpty()) {
@@ -125,6 +126,9 @@ public final class Cli {
         Layout layout = new Layout(dir);
         Progress progress = new Progress(err, quiet);
         try {
+            if (profileName == null) {
+                profileName = savedProfile(layout);
+            }
             switch (command) {
                 case "configure" -> {
                     Target t = target != null ? target : savedTarget(layout);
@@ -134,6 +138,7 @@ public final class Cli {
                     saveTarget(layout, t);
                     saveKeys(layout, k);
                     saveAot(layout, aot != null ? aot : savedAot(layout));
+                    saveProfile(layout, profileName);
                     out.print(plan.encode());
                 }
                 case "build" -> {
@@ -149,6 +154,7 @@ public final class Cli {
                     saveTarget(layout, t);
                     saveKeys(layout, k);
                     saveAot(layout, aotChoice);
+                    saveProfile(layout, profileName);
                     if (t == Target.VIRTIO) {
                         saveLines(layout.kernelOptions(), kernel);
                     }
@@ -246,6 +252,37 @@ public final class Cli {
             Files.createDirectories(layout.build());
             Files.writeString(layout.build().resolve("aot-choice"), aot.name().toLowerCase(java.util.Locale.ROOT) + "\n",
                     StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A profile's name as given, or a profile file's absolute path (so a later run finds it from anywhere). */
+    private static String profileWord(String given) {
+        return given.contains("/") || given.endsWith(".profile") ? Path.of(given).toAbsolutePath().toString() : given;
+    }
+
+    /** The profile an earlier configure or build was given; {@link Profile#DEFAULT} if none. */
+    private static String savedProfile(Layout layout) throws LinkException {
+        Path file = layout.build().resolve("profile");
+        if (!Files.isRegularFile(file)) {
+            return Profile.DEFAULT;
+        }
+        try {
+            String word = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (word.isEmpty()) {
+                throw new IOException("it is empty");
+            }
+            return word;
+        } catch (IOException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        }
+    }
+
+    private static void saveProfile(Layout layout, String profileName) throws LinkException {
+        try {
+            Files.createDirectories(layout.build());
+            Files.writeString(layout.build().resolve("profile"), profileName + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
         }
