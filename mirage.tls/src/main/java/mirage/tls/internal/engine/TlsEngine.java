@@ -1,15 +1,22 @@
 package mirage.tls.internal.engine;
 
+import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import mirage.tls.ClientConfig;
 import mirage.tls.Handshake;
 import mirage.tls.ServerConfig;
 import mirage.tls.TlsException;
+import org.bouncycastle.tls.AlertDescription;
+import org.bouncycastle.tls.AlertLevel;
 import org.bouncycastle.tls.ContentType;
+import org.bouncycastle.tls.HandshakeMessageInput;
+import org.bouncycastle.tls.HandshakeType;
 import org.bouncycastle.tls.TlsClientProtocol;
+import org.bouncycastle.tls.TlsFatalAlert;
 import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
+import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 
 /**
@@ -59,13 +66,21 @@ public final class TlsEngine {
     private Handshake handshake;
     private boolean closedByUs;
     private long droppedInputs;
+    /** A server that has not yet produced a byte: Bouncy Castle cannot write an alert then. */
+    private boolean silentServer;
+    /** An alert record this engine wrote itself (see {@link #alertBeforeHello}), or null. */
+    private byte[] ownOutput;
+    private int ownOutputTaken;
 
     private TlsEngine(TlsProtocol protocol, Peer peer) {
         this.protocol = protocol;
         this.peer = peer;
     }
 
-    /** Bouncy Castle's client, handing application data to {@link #deliver} first. */
+    /**
+     * Bouncy Castle's client, handing application data to {@link #deliver} first, and checking
+     * what Bouncy Castle does not (decision 0053).
+     */
     private static final class Client extends TlsClientProtocol {
         private TlsEngine engine;
 
@@ -73,22 +88,81 @@ public final class TlsEngine {
         protected void processRecord(short type, byte[] buf, int off, int len) throws IOException {
             int n = engine.deliver(type, buf, off, len);
             if (n == 0 || n < len) {
-                super.processRecord(type, buf, off + n, len - n);
+                try {
+                    super.processRecord(type, buf, off + n, len - n);
+                } catch (EOFException e) {
+                    throw cutShort(e);
+                }
             }
+        }
+
+        @Override
+        @SuppressWarnings("unchecked")
+        protected void handleHandshakeMessage(short type, HandshakeMessageInput buf) throws IOException {
+            if (type == HandshakeType.server_hello) {
+                HelloChecks.serverHello(body(buf), clientExtensions);
+            } else if (connection_state == CS_SERVER_HELLO
+                    && !TlsUtils.isTLSv13(getContext().getSecurityParametersHandshake().getNegotiatedVersion())
+                    && (type == HandshakeType.server_key_exchange || type == HandshakeType.certificate_request
+                            || type == HandshakeType.server_hello_done)) {
+                // Every TLS 1.2 suite we offer authenticates the server by certificate, so after a
+                // full ServerHello the Certificate comes next; Bouncy Castle reaches a null
+                // certificate here and sends internal_error.
+                throw new TlsFatalAlert(AlertDescription.unexpected_message,
+                        HandshakeType.getText(type) + " before the server's Certificate");
+            }
+            super.handleHandshakeMessage(type, buf);
         }
     }
 
-    /** Bouncy Castle's server, handing application data to {@link #deliver} first. */
+    /**
+     * Bouncy Castle's server, handing application data to {@link #deliver} first, and checking
+     * what Bouncy Castle does not (decision 0053).
+     */
     private static final class Server extends TlsServerProtocol {
         private TlsEngine engine;
+        private boolean does13;
 
         @Override
         protected void processRecord(short type, byte[] buf, int off, int len) throws IOException {
             int n = engine.deliver(type, buf, off, len);
             if (n == 0 || n < len) {
-                super.processRecord(type, buf, off + n, len - n);
+                try {
+                    super.processRecord(type, buf, off + n, len - n);
+                } catch (EOFException e) {
+                    throw cutShort(e);
+                }
             }
         }
+
+        @Override
+        protected void handleHandshakeMessage(short type, HandshakeMessageInput buf) throws IOException {
+            if (type == HandshakeType.client_hello) {
+                HelloChecks.clientHello(body(buf), does13);
+            }
+            super.handleHandshakeMessage(type, buf);
+        }
+    }
+
+    /**
+     * A handshake message's body; {@code buf} is left where Bouncy Castle gave it (just after the
+     * four-byte header it was built over).
+     */
+    private static byte[] body(HandshakeMessageInput buf) {
+        byte[] body = buf.readAllBytes();
+        buf.reset();
+        buf.skip(4);
+        return body;
+    }
+
+    /**
+     * Bouncy Castle reads a handshake message with a length field running past its end as an
+     * {@link EOFException}, which it answers with internal_error; it is the peer's decode_error
+     * (RFC 8446 6.2). Thrown from inside Bouncy Castle's record processing, the alert is the
+     * one sent.
+     */
+    private static TlsFatalAlert cutShort(EOFException e) {
+        return new TlsFatalAlert(AlertDescription.decode_error, "a length runs past the end of its message", e);
     }
 
     /**
@@ -127,9 +201,11 @@ public final class TlsEngine {
     /** A server, waiting for a ClientHello. */
     public static TlsEngine server(ServerConfig config, TlsCrypto crypto) {
         Server protocol = new Server();
+        protocol.does13 = config.versions().contains(mirage.tls.TlsVersion.TLS_1_3);
         ServerPeer peer = new ServerPeer(crypto, config);
         TlsEngine engine = new TlsEngine(protocol, peer);
         protocol.engine = engine;
+        engine.silentServer = true;
         try {
             protocol.accept(peer);
         } catch (Exception e) {
@@ -180,11 +256,13 @@ public final class TlsEngine {
         try {
             protocol.offerInput(bytes, offset, length);
         } catch (Exception e) {
-            fail(e, protocol.getAvailableOutputBytes() > before);
+            boolean written = protocol.getAvailableOutputBytes() > before;
+            fail(e, written || alertBeforeHello(e));
             return plaintext == null ? 0 : plaintext.position() - start;
         } finally {
             direct = null;
         }
+        silentServer &= protocol.getAvailableOutputBytes() == 0;
         advance();
         return plaintext == null ? 0 : plaintext.position() - start;
     }
@@ -236,13 +314,37 @@ public final class TlsEngine {
 
     /** Bytes waiting to be sent to the peer. */
     public int outputAvailable() {
-        return protocol.getAvailableOutputBytes();
+        return protocol.getAvailableOutputBytes() + (ownOutput == null ? 0 : ownOutput.length - ownOutputTaken);
     }
 
     /** Moves up to {@code dst.remaining()} bytes for the peer into {@code dst}; returns how many. */
     public int takeOutput(ByteBuffer dst) {
         int n = Math.min(dst.remaining(), protocol.getAvailableOutputBytes());
-        return n == 0 ? 0 : protocol.readOutput(dst, n);
+        n = n == 0 ? 0 : protocol.readOutput(dst, n);
+        if (ownOutput != null && dst.hasRemaining()) {
+            int m = Math.min(dst.remaining(), ownOutput.length - ownOutputTaken);
+            dst.put(ownOutput, ownOutputTaken, m);
+            ownOutputTaken += m;
+            n += m;
+        }
+        return n;
+    }
+
+    /**
+     * Bouncy Castle's server cannot write a record before it has accepted a ClientHello (its
+     * record layer has no version yet), so a peer whose first bytes are wrong got no alert at
+     * all. Here the engine writes the alert Bouncy Castle chose as a plaintext record itself
+     * (legacy_record_version 0x0303, RFC 8446 5.1), so the peer learns why (decision 0053).
+     *
+     * @return whether an alert was queued
+     */
+    private boolean alertBeforeHello(Exception e) {
+        if (!silentServer || protocol.getAvailableOutputBytes() != 0 || !(e instanceof TlsFatalAlert a)) {
+            return false;
+        }
+        ownOutput = new byte[] {ContentType.alert, 3, 3, 0, 2, AlertLevel.fatal, (byte) a.getAlertDescription()};
+        silentServer = false;
+        return true;
     }
 
     /**

@@ -35,7 +35,7 @@ import mirage.tls.internal.crypto.Backends;
  * ({@link #main} writes them).
  */
 class RecordFuzzTest {
-    private static final long NOW = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
+    static final long NOW = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
     private static final Credentials CREDENTIALS = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256,
             Rng.seeded(5), Instant.parse("2026-01-01T00:00:00Z"), Duration.ofDays(365));
 
