@@ -18,6 +18,7 @@ import org.bouncycastle.tls.TlsProtocol;
 import org.bouncycastle.tls.TlsServerProtocol;
 import org.bouncycastle.tls.TlsUtils;
 import org.bouncycastle.tls.crypto.TlsCrypto;
+import org.bouncycastle.tls.crypto.TlsCryptoException;
 
 /**
  * A sans-IO TLS session: Bouncy Castle's non-blocking protocol object (the shape of rustls'
@@ -90,8 +91,8 @@ public final class TlsEngine {
             if (n == 0 || n < len) {
                 try {
                     super.processRecord(type, buf, off + n, len - n);
-                } catch (EOFException e) {
-                    throw cutShort(e);
+                } catch (IOException e) {
+                    throw peerFault(e);
                 }
             }
         }
@@ -111,7 +112,36 @@ public final class TlsEngine {
                 throw new TlsFatalAlert(AlertDescription.unexpected_message,
                         HandshakeType.getText(type) + " before the server's Certificate");
             }
-            super.handleHandshakeMessage(type, buf);
+            if (type == HandshakeType.server_key_exchange || type == HandshakeType.certificate_verify) {
+                try {
+                    super.handleHandshakeMessage(type, buf);
+                } catch (RuntimeException e) {
+                    // The JCA verifier throws (IllegalStateException "unable to process
+                    // signature") for a signature that is not valid DER; Bouncy Castle answers
+                    // a runtime exception with internal_error. A signature that cannot be
+                    // verified is decrypt_error (RFC 8446 6.2, RFC 5246 7.2.2).
+                    throw new TlsFatalAlert(AlertDescription.decrypt_error, "the signature does not verify: " + e, e);
+                }
+                return;
+            }
+            if (type != HandshakeType.certificate) {
+                super.handleHandshakeMessage(type, buf);
+                return;
+            }
+            try {
+                super.handleHandshakeMessage(type, buf);
+            } catch (TlsCryptoException e) {
+                throw new TlsFatalAlert(AlertDescription.bad_certificate, "a certificate does not parse: " + e, e);
+            } catch (org.bouncycastle.tls.TlsException e) {
+                throw e;
+            } catch (EOFException e) {
+                throw cutShort(e);
+            } catch (IOException | RuntimeException e) {
+                // The certificates are parsed as they arrive (their checks come later, as
+                // TlsFatalAlerts): a DER error is a corrupt certificate, bad_certificate (RFC 8446
+                // 6.2, RFC 5246 7.2.2), where Bouncy Castle sends internal_error.
+                throw new TlsFatalAlert(AlertDescription.bad_certificate, "a certificate does not parse: " + e, e);
+            }
         }
     }
 
@@ -129,8 +159,8 @@ public final class TlsEngine {
             if (n == 0 || n < len) {
                 try {
                     super.processRecord(type, buf, off + n, len - n);
-                } catch (EOFException e) {
-                    throw cutShort(e);
+                } catch (IOException e) {
+                    throw peerFault(e);
                 }
             }
         }
@@ -163,6 +193,23 @@ public final class TlsEngine {
      */
     private static TlsFatalAlert cutShort(EOFException e) {
         return new TlsFatalAlert(AlertDescription.decode_error, "a length runs past the end of its message", e);
+    }
+
+    /**
+     * What Bouncy Castle's record processing threw, with the peer's faults that it would answer
+     * with internal_error given their own alert: a message cut short (decode_error), a
+     * handshake message longer than Bouncy Castle accepts (32 KiB; illegal_parameter, as
+     * OpenSSL sends for an excessive message; Bouncy Castle's only sign is its message text).
+     */
+    private static IOException peerFault(IOException e) {
+        if (e instanceof EOFException eof) {
+            return cutShort(eof);
+        }
+        if (e instanceof TlsFatalAlert a && a.getAlertDescription() == AlertDescription.internal_error
+                && String.valueOf(a.getMessage()).contains("Handshake message length exceeds the maximum")) {
+            return new TlsFatalAlert(AlertDescription.illegal_parameter, "a handshake message longer than accepted", e);
+        }
+        return e;
     }
 
     /**
