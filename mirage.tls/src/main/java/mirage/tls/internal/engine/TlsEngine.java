@@ -432,7 +432,8 @@ public final class TlsEngine {
 
     /**
      * @param alertWritten whether the failing call added output (the alert): Bouncy Castle sends
-     *     nothing, not even an alert, before a valid ClientHello
+     *     nothing, not even an alert, before a valid ClientHello, so there the engine writes it
+     *     ({@link #alertBeforeHello})
      */
     private void fail(Throwable t, boolean alertWritten) {
         if (t instanceof TlsException e) {

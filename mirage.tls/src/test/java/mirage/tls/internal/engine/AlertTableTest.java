@@ -16,6 +16,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
@@ -278,6 +279,28 @@ class AlertTableTest {
                     }
                     return body;
                 }), EnumSet.of(Alert.DECRYPT_ERROR)));
+        rows.add(new Row(Role.CLIENT, Version.TLS12, "ServerKeyExchange signature that is not DER",
+                x -> flight12(x, (type, body) -> {
+                    if (type == SERVER_KEY_EXCHANGE) {
+                        // ECDHE params, then scheme (2), length (2), an ECDSA-Sig-Value in DER
+                        int sig = 4 + (body[3] & 0xff) + 4;
+                        Arrays.fill(body, sig, body.length, (byte) 0);
+                    }
+                    return body;
+                }), EnumSet.of(Alert.DECRYPT_ERROR)));
+        rows.add(new Row(Role.CLIENT, Version.TLS12, "a certificate whose DER does not parse",
+                x -> flight12(x, (type, body) -> {
+                    if (type == CERTIFICATE) {
+                        // list length (3), certificate length (3), then the DER SEQUENCE tag
+                        body[6] = 0x31;
+                    }
+                    return body;
+                }), EnumSet.of(Alert.BAD_CERTIFICATE)));
+        for (Version v : Version.values()) {
+            rows.add(new Row(Role.SERVER, v, "a handshake message of 65,164 bytes (over 32 KiB)",
+                    x -> record(HANDSHAKE, Wire.concat(new byte[] {CLIENT_HELLO, 0, (byte) 0xfe, (byte) 0x8c},
+                            new byte[100])), EnumSet.of(Alert.ILLEGAL_PARAMETER, Alert.DECODE_ERROR)));
+        }
         rows.add(new Row(Role.CLIENT, Version.TLS12, "ServerHelloDone with a body",
                 x -> flight12(x, (type, body) -> type == SERVER_HELLO_DONE ? new byte[] {0} : body),
                 EnumSet.of(Alert.DECODE_ERROR)));
