@@ -147,7 +147,7 @@ class AlertTableTest {
             rows.add(new Row(Role.SERVER, v, "ClientHello cut short inside its extensions",
                     x -> {
                         byte[] body = x.hello().encode();
-                        byte[] cut = java.util.Arrays.copyOf(body, body.length - 3);
+                        byte[] cut = Arrays.copyOf(body, body.length - 3);
                         return record(HANDSHAKE, handshake(CLIENT_HELLO, cut));
                     }, EnumSet.of(Alert.DECODE_ERROR)));
             rows.add(new Row(Role.SERVER, v, "ClientHello session id of 33 bytes",
@@ -203,9 +203,10 @@ class AlertTableTest {
                     x -> serverHello(x, h -> h.plus(0x1234, new byte[0])), EnumSet.of(Alert.UNSUPPORTED_EXTENSION)));
             rows.add(new Row(Role.CLIENT, v, "ServerHello cut short inside its extensions",
                     x -> {
-                        byte[] body = serverHelloOf(x).encode();
-                        byte[] cut = java.util.Arrays.copyOf(body, body.length - 3);
-                        return concat(record(HANDSHAKE, handshake(SERVER_HELLO, cut)), afterServerHello(x));
+                        ServerAnswer a = serverAnswer(x);
+                        byte[] body = a.hello().encode();
+                        byte[] cut = Arrays.copyOf(body, body.length - 3);
+                        return concat(record(HANDSHAKE, handshake(SERVER_HELLO, cut)), a.rest());
                     }, EnumSet.of(Alert.DECODE_ERROR)));
             rows.add(new Row(Role.CLIENT, v, "ServerHello with legacy_version TLS 1.1 and no supported_versions",
                     x -> serverHello(x, h -> h.without(EXT_SUPPORTED_VERSIONS).withVersion(0x0302)),
@@ -323,23 +324,24 @@ class AlertTableTest {
         return concat(out.toArray(byte[][]::new));
     }
 
-    private static byte[] flight;
+    /** Client role: the honest server's ServerHello, and the records of its flight after it. */
+    record ServerAnswer(Hello hello, byte[] rest) {}
+
+    static ServerAnswer serverAnswer(Context x) {
+        List<Record> rs = Wire.records(x.serverFlight());
+        Hello hello = Hello.parse(false, Wire.messages(rs.subList(0, 1)).get(0).body());
+        return new ServerAnswer(hello, concat(rs.subList(1, rs.size()).stream().map(Record::encode)
+                .toArray(byte[][]::new)));
+    }
 
     static Hello serverHelloOf(Context x) {
-        flight = x.serverFlight();
-        Message sh = Wire.messages(Wire.records(flight).subList(0, 1)).get(0);
-        return Hello.parse(false, sh.body());
+        return serverAnswer(x).hello();
     }
 
-    /** Client role: the rest of the honest server flight, after its first record. */
-    static byte[] afterServerHello(Context x) {
-        List<Record> rs = Wire.records(flight);
-        return concat(rs.subList(1, rs.size()).stream().map(Record::encode).toArray(byte[][]::new));
-    }
-
+    /** Client role: the honest flight with its ServerHello changed. */
     static byte[] serverHello(Context x, java.util.function.UnaryOperator<Hello> change) {
-        Hello h = change.apply(serverHelloOf(x));
-        return concat(h.toRecord(), afterServerHello(x));
+        ServerAnswer a = serverAnswer(x);
+        return concat(change.apply(a.hello()).toRecord(), a.rest());
     }
 
     /** Runs one row: honest steps, then the hostile bytes, and reads what our side did. */
