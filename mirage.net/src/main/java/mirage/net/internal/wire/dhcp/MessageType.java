@@ -1,4 +1,6 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
+
+import mirage.net.internal.wire.WireError;
 
 /**
  * The DHCP message type carried in option 53: the IANA registry "DHCP Message Type 53 Values"
@@ -29,7 +31,7 @@ public enum MessageType {
         return code;
     }
 
-    /** The type numbered {@code code}, or {@code null} if the registry has none (callers map that to {@link DhcpError#UNKNOWN_MESSAGE_TYPE}). */
+    /** The type numbered {@code code}, or {@code null} if the registry has none (callers map that to {@link WireError#UNKNOWN_MESSAGE_TYPE}). */
     static MessageType ofCode(int code) {
         return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
     }

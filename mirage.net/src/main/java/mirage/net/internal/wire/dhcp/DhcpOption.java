@@ -1,4 +1,4 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 /** Option codes this package knows by name (RFC 2132 sections cited per code). */
 public final class DhcpOption {

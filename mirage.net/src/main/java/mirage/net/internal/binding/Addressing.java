@@ -1,4 +1,4 @@
-package mirage.net.internal.stack;
+package mirage.net.internal.binding;
 
 /**
  * Something that configures the stack's addresses over time from the event loop (the DHCP

@@ -1,4 +1,4 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import java.io.IOException;
 import java.io.InputStream;

@@ -1,4 +1,4 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import mirage.net.internal.wire.Octets;
 import static org.quicktheories.generators.SourceDSL.integers;
@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpMessage.Op;
+import mirage.net.internal.wire.dhcp.DhcpMessage.Op;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.RandomnessSource;
 

@@ -1,14 +1,14 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
-
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.SplittableRandom;
+import mirage.net.internal.wire.Parsed;
 import org.junit.jupiter.api.Test;
 
 /** parse(emit(m)) == m, and no bytes make the checked view or the parser throw. */
@@ -67,7 +67,7 @@ class DhcpPropertyTest {
         byte[] framed = new byte[ack.length + 20];
         System.arraycopy(ack, 0, framed, 10, ack.length);
         ByteBuffer buf = ByteBuffer.wrap(framed, 10, ack.length);
-        DhcpPacket p = DhcpPacket.checked(buf).orElseThrow();
+        DhcpPacket p = DhcpPacket.checked(buf).orThrow();
         assertEquals(ack.length, p.length());
         assertEquals(0xf8a00b51, p.xid());
         assertEquals(10, buf.position());

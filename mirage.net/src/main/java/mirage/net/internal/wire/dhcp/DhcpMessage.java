@@ -1,12 +1,14 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
-import mirage.net.internal.wire.Octets;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
 import java.util.Optional;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
+import mirage.net.internal.wire.Octets;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
 
 /**
  * A validated DHCP message (RFC 2131 section 2, options RFC 2132, long options RFC 3396).
@@ -96,7 +98,7 @@ public record DhcpMessage(
         DhcpPacket p;
         switch (DhcpPacket.checked(buffer)) {
             case Parsed.Err<DhcpPacket> err -> {
-                return new Parsed.Err<>(err.error());
+                return new Parsed.Err<>(err.reason());
             }
             case Parsed.Ok<DhcpPacket> ok -> p = ok.value();
         }
@@ -106,7 +108,7 @@ public record DhcpMessage(
             default -> null;
         };
         if (op == null) {
-            return new Parsed.Err<>(DhcpError.BAD_OP);
+            return new Parsed.Err<>(WireError.BAD_OP);
         }
         LinkedHashMap<Integer, ByteArrayOutputStream> concatenated = new LinkedHashMap<>();
         p.forEachOption((code, message, offset, length) -> {
@@ -118,7 +120,7 @@ public record DhcpMessage(
         DhcpOptions options;
         switch (DhcpOptions.decode(concatenated)) {
             case Parsed.Err<DhcpOptions> err -> {
-                return new Parsed.Err<>(err.error());
+                return new Parsed.Err<>(err.reason());
             }
             case Parsed.Ok<DhcpOptions> ok -> options = ok.value();
         }

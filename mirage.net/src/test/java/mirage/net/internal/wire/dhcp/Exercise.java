@@ -1,11 +1,12 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
-
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
 
 /** The property every input must keep: no exception, and what parses re-emits to itself. */
 final class Exercise {
@@ -20,7 +21,7 @@ final class Exercise {
         if (parsed instanceof Parsed.Ok<DhcpMessage>(DhcpMessage m)) {
             assertEquals(parsed, DhcpMessage.parse(m.toBytes()));
         }
-        if (checked instanceof Parsed.Err<DhcpPacket>(DhcpError e) && parsed instanceof Parsed.Err<DhcpMessage>(DhcpError f)) {
+        if (checked instanceof Parsed.Err<DhcpPacket>(WireError e) && parsed instanceof Parsed.Err<DhcpMessage>(WireError f)) {
             assertEquals(e, f, "the parser reports the framing error the view found");
         }
     }

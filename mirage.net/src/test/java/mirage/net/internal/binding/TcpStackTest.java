@@ -1,4 +1,4 @@
-package mirage.net.internal.stack;
+package mirage.net.internal.binding;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

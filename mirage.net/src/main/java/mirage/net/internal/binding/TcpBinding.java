@@ -1,4 +1,4 @@
-package mirage.net.internal.stack;
+package mirage.net.internal.binding;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;

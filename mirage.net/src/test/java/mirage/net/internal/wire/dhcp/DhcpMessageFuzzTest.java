@@ -1,4 +1,4 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 

@@ -1,6 +1,5 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
-import mirage.net.internal.wire.Octets;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,6 +12,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.Set;
 import mirage.net.Ipv4Address;
+import mirage.net.internal.wire.Octets;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
 
 /**
  * The options of a DHCP message, each known option decoded (RFC 2132), every other one kept
@@ -183,14 +185,14 @@ public record DhcpOptions(
         for (Map.Entry<Integer, ByteArrayOutputStream> e : concatenated.entrySet()) {
             int code = e.getKey();
             byte[] v = e.getValue().toByteArray();
-            DhcpError error = switch (code) {
+            WireError error = switch (code) {
                 case DhcpOption.DHCP_MESSAGE_TYPE -> {
                     if (v.length != 1) {
-                        yield DhcpError.BAD_OPTION_LENGTH;
+                        yield WireError.BAD_OPTION_LENGTH;
                     }
                     MessageType t = MessageType.ofCode(v[0] & 0xff);
                     if (t == null) {
-                        yield DhcpError.UNKNOWN_MESSAGE_TYPE;
+                        yield WireError.UNKNOWN_MESSAGE_TYPE;
                     }
                     b.messageType = Optional.of(t);
                     yield null;
@@ -209,7 +211,7 @@ public record DhcpOptions(
                 case DhcpOption.MESSAGE -> text(v, x -> b.message = x);
                 case DhcpOption.PARAMETER_REQUEST_LIST -> {
                     if (v.length < 1) {
-                        yield DhcpError.BAD_OPTION_LENGTH;
+                        yield WireError.BAD_OPTION_LENGTH;
                     }
                     List<Integer> codes = new ArrayList<>(v.length);
                     for (byte c : v) {
@@ -220,18 +222,18 @@ public record DhcpOptions(
                 }
                 case DhcpOption.MAXIMUM_DHCP_MESSAGE_SIZE -> {
                     if (v.length != 2) {
-                        yield DhcpError.BAD_OPTION_LENGTH;
+                        yield WireError.BAD_OPTION_LENGTH;
                     }
                     int size = ((v[0] & 0xff) << 8) | (v[1] & 0xff);
                     if (size < MIN_MAXIMUM_MESSAGE_SIZE) {
-                        yield DhcpError.BAD_OPTION_VALUE;
+                        yield WireError.BAD_OPTION_VALUE;
                     }
                     b.maximumMessageSize = OptionalInt.of(size);
                     yield null;
                 }
                 case DhcpOption.CLIENT_IDENTIFIER -> {
                     if (v.length < 2) {
-                        yield DhcpError.BAD_OPTION_LENGTH;
+                        yield WireError.BAD_OPTION_LENGTH;
                     }
                     b.clientIdentifier = Optional.of(Octets.of(v));
                     yield null;
@@ -253,25 +255,25 @@ public record DhcpOptions(
         void set(T value);
     }
 
-    private static DhcpError address(byte[] v, Setter<Optional<Ipv4Address>> set) {
+    private static WireError address(byte[] v, Setter<Optional<Ipv4Address>> set) {
         if (v.length != 4) {
-            return DhcpError.BAD_OPTION_LENGTH;
+            return WireError.BAD_OPTION_LENGTH;
         }
         set.set(Optional.of(new Ipv4Address(readInt(v, 0))));
         return null;
     }
 
-    private static DhcpError seconds(byte[] v, Setter<OptionalLong> set) {
+    private static WireError seconds(byte[] v, Setter<OptionalLong> set) {
         if (v.length != 4) {
-            return DhcpError.BAD_OPTION_LENGTH;
+            return WireError.BAD_OPTION_LENGTH;
         }
         set.set(OptionalLong.of(readInt(v, 0) & U32_MAX));
         return null;
     }
 
-    private static DhcpError addressList(byte[] v, Setter<List<Ipv4Address>> set) {
+    private static WireError addressList(byte[] v, Setter<List<Ipv4Address>> set) {
         if (v.length < 4 || v.length % 4 != 0) {
-            return DhcpError.BAD_OPTION_LENGTH;
+            return WireError.BAD_OPTION_LENGTH;
         }
         List<Ipv4Address> list = new ArrayList<>(v.length / 4);
         for (int i = 0; i < v.length; i += 4) {
@@ -281,9 +283,9 @@ public record DhcpOptions(
         return null;
     }
 
-    private static DhcpError text(byte[] v, Setter<Optional<String>> set) {
+    private static WireError text(byte[] v, Setter<Optional<String>> set) {
         if (v.length < 1) {
-            return DhcpError.BAD_OPTION_LENGTH;
+            return WireError.BAD_OPTION_LENGTH;
         }
         set.set(Optional.of(new String(v, StandardCharsets.ISO_8859_1)));
         return null;

@@ -1,4 +1,4 @@
-package mirage.net.internal.stack;
+package mirage.net.internal.binding;
 
 import mirage.net.SimulatedNetwork;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;

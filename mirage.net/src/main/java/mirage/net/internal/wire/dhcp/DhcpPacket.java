@@ -1,6 +1,8 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
 import java.nio.ByteBuffer;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
 
 /**
  * A zero-copy view of a DHCP message in a buffer (RFC 2131 section 2, figure 1):
@@ -52,7 +54,7 @@ public final class DhcpPacket {
     /** A view of {@code buffer} that passed {@link #check}, or the first problem found. Never throws. */
     public static Parsed<DhcpPacket> checked(ByteBuffer buffer) {
         DhcpPacket p = wrap(buffer);
-        DhcpError e = p.check();
+        WireError e = p.check();
         return e == null ? new Parsed.Ok<>(p) : new Parsed.Err<>(e);
     }
 
@@ -63,15 +65,15 @@ public final class DhcpPacket {
      * gives to options, and the overload option well-formed and only in the options field.
      * Option values are not looked at (that is {@link DhcpMessage#parse}'s job).
      */
-    public DhcpError check() {
+    public WireError check() {
         if (buf.limit() < MIN_LEN) {
-            return DhcpError.TRUNCATED;
+            return WireError.TRUNCATED;
         }
         if (buf.getInt(COOKIE) != MAGIC_COOKIE) {
-            return DhcpError.BAD_MAGIC_COOKIE;
+            return WireError.BAD_MAGIC_COOKIE;
         }
         if (hlen() > CHADDR_LEN) {
-            return DhcpError.BAD_HARDWARE_LENGTH;
+            return WireError.BAD_HARDWARE_LENGTH;
         }
         return walk(null);
     }
@@ -136,21 +138,21 @@ public final class DhcpPacket {
      * problem (then only the options before it were visited), or {@code null}; on a checked
      * view always {@code null}.
      */
-    public DhcpError forEachOption(OptionVisitor visitor) {
+    public WireError forEachOption(OptionVisitor visitor) {
         return walk(visitor);
     }
 
-    private DhcpError walk(OptionVisitor visitor) {
+    private WireError walk(OptionVisitor visitor) {
         if (buf.limit() < MIN_LEN) {
-            return DhcpError.TRUNCATED;
+            return WireError.TRUNCATED;
         }
         int[] tally = new int[2];
-        DhcpError e = region(OPTIONS, buf.limit(), tally, visitor);
+        WireError e = region(OPTIONS, buf.limit(), tally, visitor);
         if (e != null || tally[0] == 0) {
             return e;
         }
         if (tally[0] != 1 || tally[1] < 1 || tally[1] > 3) {
-            return DhcpError.BAD_OVERLOAD;
+            return WireError.BAD_OVERLOAD;
         }
         if ((tally[1] & OVERLOAD_FILE) != 0 && (e = region(FILE, FILE + FILE_LEN, null, visitor)) != null) {
             return e;
@@ -165,7 +167,7 @@ public final class DhcpPacket {
      * Walks the options in {@code [from, to)}. {@code overload}, when not null, collects option 52
      * (total length, last byte); when null, option 52 is an error.
      */
-    private DhcpError region(int from, int to, int[] overload, OptionVisitor visitor) {
+    private WireError region(int from, int to, int[] overload, OptionVisitor visitor) {
         int i = from;
         while (i < to) {
             int code = u8(i);
@@ -177,15 +179,15 @@ public final class DhcpPacket {
                 return null;
             }
             if (i + 1 >= to) {
-                return DhcpError.OPTION_TRUNCATED;
+                return WireError.OPTION_TRUNCATED;
             }
             int len = u8(i + 1);
             if (i + 2 + len > to) {
-                return DhcpError.OPTION_TRUNCATED;
+                return WireError.OPTION_TRUNCATED;
             }
             if (code == DhcpOption.OPTION_OVERLOAD) {
                 if (overload == null) {
-                    return DhcpError.BAD_OVERLOAD;
+                    return WireError.BAD_OVERLOAD;
                 }
                 overload[0] += len;
                 if (len > 0) {
@@ -196,7 +198,7 @@ public final class DhcpPacket {
             }
             i += 2 + len;
         }
-        return DhcpError.MISSING_END;
+        return WireError.MISSING_END;
     }
 
     public void setOp(int v) { buf.put(OP, (byte) v); }

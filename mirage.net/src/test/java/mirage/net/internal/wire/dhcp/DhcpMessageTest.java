@@ -1,17 +1,18 @@
-package mirage.net.internal.dhcp;
+package mirage.net.internal.wire.dhcp;
 
-import mirage.net.internal.wire.Octets;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import java.nio.ByteBuffer;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
-import mirage.net.internal.dhcp.DhcpMessage.Op;
+import mirage.net.internal.wire.Octets;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
+import mirage.net.internal.wire.dhcp.DhcpMessage.Op;
 import org.junit.jupiter.api.Test;
 
 /** Golden vectors: a dnsmasq exchange (see {@link Seeds}) and messages laid out by hand from RFC 2131, 2132 and 3396. */
@@ -28,7 +29,7 @@ class DhcpMessageTest {
     }
 
     static DhcpMessage parsed(byte[] bytes) {
-        return DhcpMessage.parse(bytes).orElseThrow();
+        return DhcpMessage.parse(bytes).orThrow();
     }
 
     static DhcpMessage request(int xid, DhcpOptions options) {
@@ -174,30 +175,30 @@ class DhcpMessageTest {
     @Test
     void errors() {
         byte[] good = Seeds.get("dnsmasq-ack");
-        assertError(DhcpError.TRUNCATED, new byte[239]);
-        assertError(DhcpError.BAD_MAGIC_COOKIE, with(good, 236, "63825364"));
-        assertError(DhcpError.BAD_HARDWARE_LENGTH, with(good, 2, "11"));
-        assertError(DhcpError.BAD_OP, with(good, 0, "03"));
-        assertError(DhcpError.MISSING_END, with(new byte[240], 236, "63825363"));
-        assertError(DhcpError.MISSING_END, with(with(new byte[244], 236, "63825363"), 240, "35010100"));
-        assertError(DhcpError.OPTION_TRUNCATED, with(with(new byte[243], 236, "63825363"), 240, "0c05"));
-        assertError(DhcpError.OPTION_TRUNCATED, with(with(new byte[241], 236, "63825363"), 240, "0c"));
-        assertError(DhcpError.BAD_OVERLOAD, options("340104ff"));
-        assertError(DhcpError.BAD_OVERLOAD, options("34020101ff"));
-        assertError(DhcpError.BAD_OVERLOAD, options("340101340101ff"));
+        assertError(WireError.TRUNCATED, new byte[239]);
+        assertError(WireError.BAD_MAGIC_COOKIE, with(good, 236, "63825364"));
+        assertError(WireError.BAD_HARDWARE_LENGTH, with(good, 2, "11"));
+        assertError(WireError.BAD_OP, with(good, 0, "03"));
+        assertError(WireError.MISSING_END, with(new byte[240], 236, "63825363"));
+        assertError(WireError.MISSING_END, with(with(new byte[244], 236, "63825363"), 240, "35010100"));
+        assertError(WireError.OPTION_TRUNCATED, with(with(new byte[243], 236, "63825363"), 240, "0c05"));
+        assertError(WireError.OPTION_TRUNCATED, with(with(new byte[241], 236, "63825363"), 240, "0c"));
+        assertError(WireError.BAD_OVERLOAD, options("340104ff"));
+        assertError(WireError.BAD_OVERLOAD, options("34020101ff"));
+        assertError(WireError.BAD_OVERLOAD, options("340101340101ff"));
         byte[] overloadInFile = options("340101ff");
         put(overloadInFile, 108, "340102ff");
-        assertError(DhcpError.BAD_OVERLOAD, overloadInFile);
-        assertError(DhcpError.MISSING_END, options("340102ff"));  // sname given to options but all pad
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("35020101ff"));
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("330400000e10" + "330400000e10" + "ff"));
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("03050102030405ff"));
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("0c00ff"));
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("3700ff"));
-        assertError(DhcpError.BAD_OPTION_LENGTH, options("3d0101ff"));
-        assertError(DhcpError.BAD_OPTION_VALUE, options("39020100ff"));
-        assertError(DhcpError.UNKNOWN_MESSAGE_TYPE, options("350113ff"));
-        assertError(DhcpError.UNKNOWN_MESSAGE_TYPE, options("350100ff"));
+        assertError(WireError.BAD_OVERLOAD, overloadInFile);
+        assertError(WireError.MISSING_END, options("340102ff"));  // sname given to options but all pad
+        assertError(WireError.BAD_OPTION_LENGTH, options("35020101ff"));
+        assertError(WireError.BAD_OPTION_LENGTH, options("330400000e10" + "330400000e10" + "ff"));
+        assertError(WireError.BAD_OPTION_LENGTH, options("03050102030405ff"));
+        assertError(WireError.BAD_OPTION_LENGTH, options("0c00ff"));
+        assertError(WireError.BAD_OPTION_LENGTH, options("3700ff"));
+        assertError(WireError.BAD_OPTION_LENGTH, options("3d0101ff"));
+        assertError(WireError.BAD_OPTION_VALUE, options("39020100ff"));
+        assertError(WireError.UNKNOWN_MESSAGE_TYPE, options("350113ff"));
+        assertError(WireError.UNKNOWN_MESSAGE_TYPE, options("350100ff"));
     }
 
     @Test
@@ -231,7 +232,7 @@ class DhcpMessageTest {
         assertEquals(5, buf.position());
         assertEquals(0x5a, buf.get(4));
         assertEquals(0x5a, buf.get(5 + m.bufferLen()));
-        assertEquals(m, DhcpMessage.parse(buf.slice(5, m.bufferLen())).orElseThrow());
+        assertEquals(m, DhcpMessage.parse(buf.slice(5, m.bufferLen())).orThrow());
     }
 
     private static byte[] options(String hex) {
@@ -241,7 +242,7 @@ class DhcpMessageTest {
         return b;
     }
 
-    private static void assertError(DhcpError expected, byte[] bytes) {
+    private static void assertError(WireError expected, byte[] bytes) {
         assertEquals(new Parsed.Err<DhcpMessage>(expected), DhcpMessage.parse(bytes));
     }
 
