@@ -1,4 +1,4 @@
-package mirage.tls.internal.flow;
+package mirage.tls.internal.binding;
 
 import java.nio.ByteBuffer;
 import java.time.InstantSource;
