@@ -2,6 +2,7 @@ package mirage.net.internal.binding;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -9,11 +10,8 @@ import mirage.core.Rng;
 import mirage.core.spi.EventLoop;
 import mirage.net.Arp;
 import mirage.net.DirectStack;
-import mirage.net.EtherType;
 import mirage.net.Ethernet;
 import mirage.net.Icmpv4;
-import mirage.net.IpAddress;
-import mirage.net.IpProtocol;
 import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
@@ -29,32 +27,45 @@ import mirage.net.internal.engine.ethernet.EthernetEngine;
 import mirage.net.internal.engine.icmp.Icmpv4Engine;
 import mirage.net.internal.engine.ipv4.Ipv4Config;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
-import mirage.net.internal.engine.ipv4.Ipv4Link;
 import mirage.net.internal.engine.ipv4.Route;
 import mirage.net.internal.engine.tcp.TcpConfig;
 import mirage.net.internal.engine.tcp.TcpEngine;
 import mirage.net.internal.engine.udp.UdpEngine;
 import mirage.net.internal.wire.EthernetFrame;
-import mirage.net.internal.wire.TcpSegmenter;
+import mirage.net.internal.wire.Ipv4Packet;
 
 /**
- * The direct stack: the binding (DESIGN.md section 3) that drives the Ethernet, ARP, IPv4, ICMP
- * and UDP engines from a {@link Netif} and an {@link EventLoop}.
+ * The direct stack: the binding (DESIGN.md section 3) that builds the Ethernet, ARP, IPv4, ICMP,
+ * UDP and TCP engines over a {@link Netif}, connects them, and drives them from an
+ * {@link EventLoop}. The engines know nothing of one another's input: this class is the one
+ * place that says where a received frame goes ({@link #processEthernet} and the methods after
+ * it, as smoltcp's {@code Interface::process_*}), read from the top down. The way down is the
+ * engines' own: a transport sends through the IPv4 engine, which sends through {@link ArpLink}
+ * to ARP and the Ethernet engine, whose frames leave by {@link #transmit}.
  *
  * <h2>How the loop drives the engines</h2>
- * Received frames arrive on the loop's thread ({@link Netif#listen}) and go straight into the
- * Ethernet engine with the loop's {@code now}. After every event (a frame, a call from the
- * application, a timer) {@link #settle} asks the engines for their next deadline and keeps one
- * loop timer armed at the earliest: nothing polls on a period, and an idle stack costs nothing.
- * The timer is re-armed only when the deadline moves earlier, so the steady state of a busy
- * stack schedules nothing and allocates nothing per packet.
+ * Received frames arrive on the loop's thread ({@link Netif#listen}) and go through the engines
+ * with the loop's {@code now}. After every event (a frame, a call from the application, a timer)
+ * {@link #settle} asks the engines for their next deadline and keeps one loop timer armed at
+ * the earliest: nothing polls on a period, and an idle stack costs nothing. The timer is
+ * re-armed only when the deadline moves earlier, so the steady state of a busy stack schedules
+ * nothing and allocates nothing per packet.
  *
  * <h2>Threading</h2>
- * Engines are owned by the loop and never locked. Every method of the layers goes through
- * {@link EventLoop#call}: on the loop's thread (a receiver answering a datagram) it runs at
- * once; from an application thread it is handed to the loop and the caller waits.
+ * Engines are owned by the loop and never locked. Every method of the layers
+ * ({@link EthernetLayer}, {@link ArpLayer}, {@link Ipv4Layer}, {@link IcmpLayer},
+ * {@link UdpLayer}, {@link TcpBinding}) goes through {@link EventLoop#call}: on the loop's thread
+ * (a receiver answering a datagram) it runs at once; from an application thread it is handed to
+ * the loop and the caller waits.
  */
 public final class Direct implements DirectStack {
+
+    /**
+     * TCP of the direct stack: the engine's defaults with 128 KiB buffers each way per
+     * connection (a 1 Gbit/s path with 1 ms of round trip needs 125 KiB in flight; 256 KiB
+     * doubled the memory of 1,000 connections for nothing on a LAN) and 4,096 connections.
+     */
+    static final TcpConfig TCP = TcpConfig.DEFAULT.withBuffers(128 * 1024, 128 * 1024).withMaxConnections(4096);
 
     /**
      * ARP for an interface of {@code mtu}: addresses given by the operator or a DHCP server are
@@ -64,13 +75,6 @@ public final class Direct implements DirectStack {
      * never fewer than 8 (an interface with a 64 KiB MTU, for passt, rarely fragments). See
      * docs/decisions/0025-direct-stack.md.
      */
-    /**
-     * TCP of the direct stack: the engine's defaults with 128 KiB buffers each way per
-     * connection (a 1 Gbit/s path with 1 ms of round trip needs 125 KiB in flight; 256 KiB
-     * doubled the memory of 1,000 connections for nothing on a LAN) and 4,096 connections.
-     */
-    static final TcpConfig TCP = TcpConfig.DEFAULT.withBuffers(128 * 1024, 128 * 1024).withMaxConnections(4096);
-
     static ArpConfig arpConfig(int mtu) {
         int total = Math.max(8, Math.min(64, 96 * 1024 / mtu));
         return ArpConfig.DEFAULTS.withAddressStart(ArpConfig.AddressStart.ANNOUNCE).withQueue(Math.min(48, total), total);
@@ -79,28 +83,34 @@ public final class Direct implements DirectStack {
     private final Netif netif;
     private final NetConfig config;
     private final EventLoop loop;
+    // The engines, from the bottom up.
     private final EthernetEngine ethernetEngine;
     private final ArpEngine arpEngine;
     private final Ipv4Engine ipEngine;
     private final Icmpv4Engine icmpEngine;
     private final UdpEngine udpEngine;
     private final TcpEngine tcpEngine;
+    private final Addressing dhcp;
+
+    // The layers as the application sees them.
+    private final EthernetLayer ethernet = new EthernetLayer(this);
+    private final ArpLayer arp = new ArpLayer(this);
+    private final Ipv4Layer ipv4 = new Ipv4Layer(this);
+    private final IcmpLayer icmp = new IcmpLayer(this);
+    private final UdpLayer udp = new UdpLayer(this);
     private final TcpBinding tcp;
+
+    // Applications' own receivers of an EtherType or an IP protocol (Ethernet.listen,
+    // Ipv4.listen): they take those frames or datagrams instead of the stack's engines.
+    private int[] etherTypes = new int[0];
+    private Ethernet.Receiver[] etherTypeReceivers = new Ethernet.Receiver[0];
+    private final Ipv4.Receiver[] protocolReceivers = new Ipv4.Receiver[256];
+
     /** Set by TCP activity: the TCP engine's deadlines may have moved; poll it within a delayed-ACK time. */
     private boolean tcpDirty;
     /** The TCP engine's next deadline, as its last poll said. */
     private long tcpNext = Long.MAX_VALUE;
-    private final Addressing dhcp;
     private final Runnable onTimer = this::timer;
-    /** Cuts segmented datagrams whose next hop awaits ARP; made on first need. */
-    private TcpSegmenter segmenter;
-
-    private final EthernetLayer ethernet = new EthernetLayer();
-    private final ArpLayer arp = new ArpLayer();
-    private final Ipv4Layer ipv4 = new Ipv4Layer();
-    private final IcmpLayer icmp = new IcmpLayer();
-    private final UdpLayer udp = new UdpLayer();
-
     private EventLoop.Timer timer;
     private long armedAt = Long.MAX_VALUE;
     private volatile boolean closed;
@@ -113,42 +123,12 @@ public final class Direct implements DirectStack {
         this.config = config;
         this.loop = loop;
         this.ethernetEngine = new EthernetEngine(netif.mac(), netif.mtu(), this::transmit);
-        this.arpEngine = new ArpEngine(ethernetEngine, arpConfig(netif.mtu()), rng);
         Netif.TcpSegmentation offload = netif.tcpSegmentation().orElse(null);
         if (offload != null && offload.maxFrame() > EthernetFrame.HEADER_LENGTH + netif.mtu()) {
             ethernetEngine.segmentation(Math.min(offload.maxFrame(), EthernetFrame.HEADER_LENGTH + 0xffff),
                     (frame, segmentSize) -> transmitSegmented(offload, frame, segmentSize));
         }
-        Ipv4Link link = new Ipv4Link() {
-            @Override
-            public int mtu() {
-                return netif.mtu();
-            }
-
-            @Override
-            public void transmit(long now, Ipv4Address nextHop, ByteBuffer packet) {
-                arpEngine.output(now, nextHop, packet);
-            }
-
-            @Override
-            public int maxSegmentedDatagram() {
-                return ethernetEngine.maxSegmentedPayload();
-            }
-
-            @Override
-            public void transmitSegmented(long now, Ipv4Address nextHop, ByteBuffer packet, int segmentSize) {
-                long mac = arpEngine.resolve(now, nextHop.bits());
-                if (mac != ArpEngine.UNRESOLVED) {
-                    ethernetEngine.sendSegmented(mac, packet, segmentSize);
-                    return;
-                }
-                // ARP queues MTU-sized packets until the next hop resolves: cut the datagram here
-                if (segmenter == null) {
-                    segmenter = new TcpSegmenter(TcpSegmenter.NONE, netif.mtu());
-                }
-                segmenter.segment(packet, segmentSize, segment -> arpEngine.output(now, nextHop, segment));
-            }
-        };
+        this.arpEngine = new ArpEngine(ethernetEngine, arpConfig(netif.mtu()), rng);
         List<Ipv4Cidr> addresses = new ArrayList<>();
         List<Route> routes = new ArrayList<>();
         if (config instanceof NetConfig.Static s) {
@@ -158,13 +138,12 @@ public final class Direct implements DirectStack {
         } else {
             this.gateway = Optional.empty();
         }
-        this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), link, rng);
+        this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), new ArpLink(ethernetEngine, arpEngine, netif.mtu()),
+                rng);
         this.icmpEngine = new Icmpv4Engine(ipEngine);
-        this.udpEngine = new UdpEngine(ipEngine, icmpEngine, rng);
+        this.udpEngine = new UdpEngine(ipEngine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, TCP, rng);
         this.tcp = new TcpBinding(this, tcpEngine);
-        ethernetEngine.register(EthernetFrame.TYPE_IPV4,
-                (now, frame) -> ipEngine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength()));
         this.dhcp = config instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
     }
 
@@ -195,17 +174,108 @@ public final class Direct implements DirectStack {
         settle(now);
     }
 
-    // ---------------------------------------------------------------- the loop side
+    // ---------------------------------------------------------------- a received frame's way up
 
+    /** The interface's receiver: one frame, on the loop's thread. */
     private void receive(ByteBuffer frame) {
         if (closed) {
             return;
         }
         long now = loop.now();
-        ethernetEngine.receive(now, frame);
+        processEthernet(now, frame);
         tcpDirty = true;
         settle(now);
     }
+
+    /** Ethernet: a frame for us goes to ARP or IPv4 by its EtherType (or to an application's receiver of that type). */
+    private void processEthernet(long now, ByteBuffer buffer) {
+        EthernetFrame frame = ethernetEngine.receive(now, buffer, buffer.position(), buffer.remaining());
+        if (frame == null) {
+            return; // malformed, for another station, or VLAN-tagged: counted by the engine
+        }
+        int type = frame.etherType();
+        Ethernet.Receiver own = etherTypeReceiver(type);
+        if (own != null) {
+            own.receive(new MacAddress(frame.source()), new MacAddress(frame.destination()),
+                    slice(frame.buffer(), frame.payloadOffset(), frame.payloadLength()));
+            return;
+        }
+        switch (type) {
+            case EthernetFrame.TYPE_ARP -> arpEngine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+            case EthernetFrame.TYPE_IPV4 -> processIpv4(now, frame);
+            default -> ethernetEngine.unknownType();
+        }
+    }
+
+    /**
+     * IPv4: a whole datagram for us (reassembled if it came in fragments) goes to ICMP, UDP or TCP
+     * by its protocol (or to an application's receiver of that protocol); another protocol is
+     * answered with Protocol Unreachable (RFC 1122 section 3.2.2.1).
+     */
+    private void processIpv4(long now, EthernetFrame frame) {
+        Ipv4Packet datagram = ipEngine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        if (datagram == null) {
+            return; // a bad header, not for us, or a fragment kept for reassembly: counted by the engine
+        }
+        int protocol = datagram.protocol();
+        Ipv4.Receiver own = protocolReceivers[protocol];
+        if (own != null) {
+            own.receive(ipEngine.address(datagram.source()), ipEngine.address(datagram.destination()),
+                    slice(datagram.buffer(), datagram.payloadOffset(), datagram.payloadLength()));
+            return;
+        }
+        switch (protocol) {
+            case Ipv4Packet.PROTOCOL_ICMP -> icmpEngine.receive(now, datagram);
+            case Ipv4Packet.PROTOCOL_UDP -> processUdp(now, datagram);
+            case Ipv4Packet.PROTOCOL_TCP -> tcpEngine.receive(now, datagram);
+            default -> {
+                ipEngine.unknownProtocol();
+                icmpEngine.destinationUnreachable(now, datagram, Icmpv4Engine.PROTOCOL_UNREACHABLE);
+            }
+        }
+    }
+
+    /** UDP: to the port's listener; a port nobody listens on is answered with Port Unreachable (RFC 1122 section 4.1.3.1). */
+    private void processUdp(long now, Ipv4Packet datagram) {
+        if (udpEngine.receive(now, datagram) == UdpEngine.Delivery.NO_LISTENER) {
+            icmpEngine.destinationUnreachable(now, datagram, Icmpv4Engine.PORT_UNREACHABLE);
+        }
+    }
+
+    private Ethernet.Receiver etherTypeReceiver(int type) {
+        for (int i = 0; i < etherTypes.length; i++) {
+            if (etherTypes[i] == type) {
+                return etherTypeReceivers[i];
+            }
+        }
+        return null;
+    }
+
+    /** Makes {@code receiver} take the frames of {@code etherType}, instead of the stack or an earlier receiver. Loop thread. */
+    void listen(int etherType, Ethernet.Receiver receiver) {
+        for (int i = 0; i < etherTypes.length; i++) {
+            if (etherTypes[i] == etherType) {
+                etherTypeReceivers[i] = receiver;
+                return;
+            }
+        }
+        int n = etherTypes.length;
+        etherTypes = Arrays.copyOf(etherTypes, n + 1);
+        etherTypeReceivers = Arrays.copyOf(etherTypeReceivers, n + 1);
+        etherTypes[n] = etherType;
+        etherTypeReceivers[n] = receiver;
+    }
+
+    /** Makes {@code receiver} take the datagrams of IP {@code protocol}, instead of the stack or an earlier receiver. Loop thread. */
+    void listen(int protocol, Ipv4.Receiver receiver) {
+        protocolReceivers[protocol] = receiver;
+    }
+
+    private static ByteBuffer slice(ByteBuffer buffer, int offset, int length) {
+        return buffer.asReadOnlyBuffer().limit(offset + length).position(offset).slice();
+    }
+
+    // ---------------------------------------------------------------- frames out
 
     private void transmit(ByteBuffer frame) {
         try {
@@ -222,6 +292,8 @@ public final class Direct implements DirectStack {
             transmitFailures++;
         }
     }
+
+    // ---------------------------------------------------------------- time
 
     /** Keeps the one loop timer at the engines' earliest deadline. Loop thread only. */
     void settle(long now) {
@@ -268,6 +340,8 @@ public final class Direct implements DirectStack {
         settle(now);
     }
 
+    // ---------------------------------------------------------------- addressing
+
     /** Applies a new address set (a DHCP lease bound, changed or lost). Loop thread only. */
     void readdress(long now, List<Ipv4Cidr> addresses, Optional<Ipv4Address> router) {
         List<Route> routes = new ArrayList<>();
@@ -283,6 +357,17 @@ public final class Direct implements DirectStack {
         arpEngine.resolve(now, address.bits());
     }
 
+    /** The default gateway, if any. Loop thread only. */
+    Optional<Ipv4Address> gateway() {
+        return gateway;
+    }
+
+    /** Makes {@code listener} the one told of address changes, and tells it the current ones. Loop thread only. */
+    void onAddressChange(Ipv4.AddressListener listener) {
+        addressListener = listener;
+        notifyAddresses();
+    }
+
     private void notifyAddresses() {
         try {
             addressListener.changed(ipEngine.addresses(), gateway);
@@ -291,28 +376,46 @@ public final class Direct implements DirectStack {
         }
     }
 
-    EventLoop loop() {
-        return loop;
-    }
-
-    UdpEngine udpEngine() {
-        return udpEngine;
-    }
-
-    Ipv4Engine ipEngine() {
-        return ipEngine;
-    }
-
-    MacAddress mac() {
-        return netif.mac();
-    }
-
     private static List<Ipv4Address> addressesOf(List<Ipv4Cidr> cidrs) {
         List<Ipv4Address> out = new ArrayList<>(cidrs.size());
         for (Ipv4Cidr c : cidrs) {
             out.add(c.address());
         }
         return out;
+    }
+
+    // ---------------------------------------------------------------- for the layers
+
+    EventLoop loop() {
+        return loop;
+    }
+
+    EthernetEngine ethernetEngine() {
+        return ethernetEngine;
+    }
+
+    ArpEngine arpEngine() {
+        return arpEngine;
+    }
+
+    Ipv4Engine ipEngine() {
+        return ipEngine;
+    }
+
+    Icmpv4Engine icmpEngine() {
+        return icmpEngine;
+    }
+
+    UdpEngine udpEngine() {
+        return udpEngine;
+    }
+
+    MacAddress mac() {
+        return netif.mac();
+    }
+
+    TcpBinding tcpBinding() {
+        return tcp;
     }
 
     /** Something done on the loop with its {@code now}. */
@@ -354,14 +457,15 @@ public final class Direct implements DirectStack {
         return result;
     }
 
-    private void checkOpen() throws NetException {
+    /** @throws NetException {@code DISCONNECTED} once the stack is closed */
+    void checkOpen() throws NetException {
         if (closed) {
             throw new NetException(NetException.Reason.DISCONNECTED, "the stack on " + netif.mac() + " is closed");
         }
     }
 
-
-    private static NetException failure(Ipv4Engine.Outcome o, String what) {
+    /** The exception for an engine's refusal to send {@code what}. */
+    static NetException failure(Ipv4Engine.Outcome o, String what) {
         return switch (o) {
             case NO_ROUTE -> new NetException(NetException.Reason.NO_ROUTE, "no route for " + what);
             case MESSAGE_TOO_LONG -> new NetException(NetException.Reason.MESSAGE_TOO_LONG, what + " is too long to send");
@@ -406,10 +510,6 @@ public final class Direct implements DirectStack {
         return tcp;
     }
 
-    TcpBinding tcpBinding() {
-        return tcp;
-    }
-
     @Override
     public NetConfig config() {
         return config;
@@ -445,268 +545,5 @@ public final class Direct implements DirectStack {
     @Override
     public String toString() {
         return "DirectStack[" + netif.mac() + " " + config + "]";
-    }
-
-    // ---------------------------------------------------------------- layers
-
-    private final class EthernetLayer implements Ethernet {
-        @Override
-        public MacAddress mac() {
-            return netif.mac();
-        }
-
-        @Override
-        public int mtu() {
-            return netif.mtu();
-        }
-
-        @Override
-        public void write(MacAddress destination, EtherType type, ByteBuffer payload) throws NetException {
-            Objects.requireNonNull(destination, "destination");
-            Objects.requireNonNull(type, "type");
-            if (type.equals(EtherType.VLAN)) {
-                throw new IllegalArgumentException("0x8100 is a VLAN tag, not a payload EtherType");
-            }
-            if (payload.remaining() > netif.mtu()) {
-                throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
-                        "Ethernet payload of " + payload.remaining() + " bytes exceeds the MTU " + netif.mtu());
-            }
-            onLoopChecked(now -> {
-                ethernetEngine.send(destination.bits(), type.value(), payload);
-                return null;
-            });
-        }
-
-        @Override
-        public void listen(EtherType type, Receiver receiver) {
-            Objects.requireNonNull(receiver, "receiver");
-            if (type.equals(EtherType.VLAN)) {
-                throw new IllegalArgumentException("0x8100 is a VLAN tag, not a payload EtherType");
-            }
-            onLoopQuietly(now -> {
-                ethernetEngine.register(type.value(), (at, frame) -> receiver.receive(
-                        new MacAddress(frame.source()), new MacAddress(frame.destination()),
-                        slice(frame.buffer(), frame.payloadOffset(), frame.payloadLength())));
-                return null;
-            });
-        }
-
-        @Override
-        public Stats stats() {
-            return onLoopQuietly(now -> ethernetEngine.stats());
-        }
-    }
-
-    private final class ArpLayer implements Arp {
-        @Override
-        public Optional<MacAddress> query(Ipv4Address address) {
-            Objects.requireNonNull(address, "address");
-            return onLoopQuietly(now -> arpEngine.query(loop.now(), address));
-        }
-
-        @Override
-        public List<Ipv4Address> addresses() {
-            return onLoopQuietly(now -> arpEngine.addresses());
-        }
-
-        @Override
-        public void setAddresses(List<Ipv4Address> addresses) {
-            List<Ipv4Address> copy = List.copyOf(addresses);
-            onLoopQuietly(now -> {
-                arpEngine.setAddresses(loop.now(), copy);
-                return null;
-            });
-        }
-
-        @Override
-        public void addAddress(Ipv4Address address) {
-            Objects.requireNonNull(address, "address");
-            onLoopQuietly(now -> {
-                arpEngine.addAddress(loop.now(), address);
-                return null;
-            });
-        }
-
-        @Override
-        public void removeAddress(Ipv4Address address) {
-            Objects.requireNonNull(address, "address");
-            onLoopQuietly(now -> {
-                arpEngine.removeAddress(address);
-                return null;
-            });
-        }
-
-        @Override
-        public List<Entry> entries() {
-            return onLoopQuietly(now -> arpEngine.entries());
-        }
-
-        @Override
-        public Stats stats() {
-            return onLoopQuietly(now -> arpEngine.stats());
-        }
-    }
-
-    private final class Ipv4Layer implements Ipv4 {
-        @Override
-        public List<Ipv4Cidr> addresses() {
-            return onLoopQuietly(now -> ipEngine.addresses());
-        }
-
-        @Override
-        public Optional<Ipv4Address> gateway() {
-            return onLoopQuietly(now -> gateway);
-        }
-
-        @Override
-        public int mtu() {
-            return netif.mtu();
-        }
-
-        @Override
-        public Ipv4Address source(Ipv4Address destination) throws NetException {
-            Objects.requireNonNull(destination, "destination");
-            Ipv4Address s = onLoopQuietly(now -> ipEngine.source(destination));
-            if (s == null || s.isUnspecified() && !destination.isBroadcast()) {
-                throw new NetException(NetException.Reason.NO_ROUTE, "no route to " + destination);
-            }
-            return s;
-        }
-
-        @Override
-        public void write(Ipv4Address destination, IpProtocol protocol, ByteBuffer payload, Options options) throws NetException {
-            Objects.requireNonNull(destination, "destination");
-            Objects.requireNonNull(protocol, "protocol");
-            Objects.requireNonNull(options, "options");
-            Ipv4Engine.Outcome o = onLoopChecked(now -> ipEngine.send(loop.now(), options.source(), destination,
-                    protocol.value(), options.ttl(), options.fragmentation(), payload));
-            if (o != Ipv4Engine.Outcome.SENT) {
-                throw failure(o, "an IPv4 datagram of " + payload.remaining() + " bytes to " + destination);
-            }
-        }
-
-        @Override
-        public void listen(IpProtocol protocol, Receiver receiver) {
-            Objects.requireNonNull(protocol, "protocol");
-            Objects.requireNonNull(receiver, "receiver");
-            onLoopQuietly(now -> {
-                ipEngine.register(protocol.value(), (at, p) -> receiver.receive(
-                        ipEngine.address(p.source()), ipEngine.address(p.destination()),
-                        slice(p.buffer(), p.payloadOffset(), p.payloadLength())));
-                return null;
-            });
-        }
-
-        @Override
-        public void onAddressChange(AddressListener listener) {
-            Objects.requireNonNull(listener, "listener");
-            onLoopQuietly(now -> {
-                addressListener = listener;
-                notifyAddresses();
-                return null;
-            });
-        }
-
-        @Override
-        public Stats stats() {
-            return onLoopQuietly(now -> ipEngine.stats());
-        }
-    }
-
-    private final class IcmpLayer implements Icmpv4 {
-        @Override
-        public void ping(Ipv4Address destination, int identifier, int sequence, ByteBuffer data) throws NetException {
-            Objects.requireNonNull(destination, "destination");
-            if (identifier < 0 || identifier > 0xffff || sequence < 0 || sequence > 0xffff) {
-                throw new IllegalArgumentException("ICMP identifier and sequence are 0-65535: " + identifier + ", " + sequence);
-            }
-            Ipv4Engine.Outcome o = onLoopChecked(now -> icmpEngine.ping(loop.now(), destination, identifier, sequence, data));
-            if (o != Ipv4Engine.Outcome.SENT) {
-                throw failure(o, "an echo request to " + destination);
-            }
-        }
-
-        @Override
-        public void listen(EchoReplyReceiver receiver) {
-            Objects.requireNonNull(receiver, "receiver");
-            onLoopQuietly(now -> {
-                icmpEngine.listen((at, source, id, seq, data, rtt) -> receiver.receive(source, id, seq, data));
-                return null;
-            });
-        }
-
-        @Override
-        public Stats stats() {
-            return onLoopQuietly(now -> icmpEngine.stats());
-        }
-    }
-
-    private final class UdpLayer implements Udp {
-        @Override
-        public void listen(int port, Receiver receiver) throws NetException {
-            checkPort(port);
-            Objects.requireNonNull(receiver, "receiver");
-            boolean taken = !onLoopChecked(now -> udpEngine.listen(port, (at, src, sp, dst, data) -> receiver.receive(src, sp, dst, data)));
-            if (taken) {
-                throw new NetException(NetException.Reason.ADDRESS_IN_USE, "UDP port " + port + " already has a receiver");
-            }
-        }
-
-        @Override
-        public void unlisten(int port) {
-            checkPort(port);
-            onLoopQuietly(now -> {
-                udpEngine.unlisten(port);
-                return null;
-            });
-        }
-
-        @Override
-        public void send(int sourcePort, IpAddress destination, int destinationPort, ByteBuffer payload) throws NetException {
-            Objects.requireNonNull(destination, "destination");
-            if (sourcePort < 0 || sourcePort > 0xffff) {
-                throw new IllegalArgumentException("a UDP source port is 0-65535, got " + sourcePort);
-            }
-            checkPort(destinationPort);
-            if (!(destination instanceof Ipv4Address v4)) {
-                throw new NetException(NetException.Reason.NO_ROUTE, "this stack has no IPv6: cannot reach " + destination);
-            }
-            if (payload.remaining() > MAX_IPV4_PAYLOAD) {
-                throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
-                        "UDP payload of " + payload.remaining() + " bytes exceeds " + MAX_IPV4_PAYLOAD);
-            }
-            if (loop.inLoop()) {
-                sendOnLoop(sourcePort, v4, destinationPort, payload); // no handoff, nothing allocated
-            } else {
-                loop.call(() -> sendOnLoop(sourcePort, v4, destinationPort, payload));
-            }
-        }
-
-        private Void sendOnLoop(int sourcePort, Ipv4Address destination, int destinationPort, ByteBuffer payload)
-                throws NetException {
-            checkOpen();
-            long now = loop.now();
-            Ipv4Engine.Outcome o = udpEngine.send(now, sourcePort, destination, destinationPort, payload);
-            settle(now);
-            if (o != Ipv4Engine.Outcome.SENT) {
-                throw failure(o, "a UDP datagram to " + destination + ":" + destinationPort);
-            }
-            return null;
-        }
-
-        @Override
-        public Stats stats() {
-            return onLoopQuietly(now -> udpEngine.stats());
-        }
-
-        private static void checkPort(int port) {
-            if (port < 1 || port > 0xffff) {
-                throw new IllegalArgumentException("a UDP port is 1-65535, got " + port);
-            }
-        }
-    }
-
-    private static ByteBuffer slice(ByteBuffer buffer, int offset, int length) {
-        return buffer.asReadOnlyBuffer().limit(offset + length).position(offset).slice();
     }
 }

@@ -14,6 +14,8 @@ import mirage.core.Rng;
 import mirage.net.Arp;
 import mirage.net.DirectStack;
 import mirage.net.EtherType;
+import mirage.net.IpProtocol;
+import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
 import mirage.net.MacAddress;
@@ -163,6 +165,53 @@ class DirectStackTest {
         assertEquals(List.of(a.netif().mac() + ">" + b.netif().mac() + ":100"), got);
         assertEquals(NetException.Reason.MESSAGE_TOO_LONG,
                 assertThrows(NetException.class, () -> a.ethernet().write(MacAddress.BROADCAST, experimental, ByteBuffer.allocate(1501))).reason());
+    }
+
+    @Test
+    void ethernet_unheardEtherType_countedUnknown_vlanListenRefused() throws NetException {
+        DirectStack a = stack("a", 2, "10.0.0.2/24");
+        DirectStack b = stack("b", 3, "10.0.0.3/24");
+        sim.runFor(java.time.Duration.ofMillis(1)); // the addresses' first announcements
+        long before = b.ethernet().stats().framesReceived();
+        a.ethernet().write(b.netif().mac(), new EtherType(0x88b5), ByteBuffer.allocate(100));
+        sim.runFor(java.time.Duration.ofMillis(1));
+        assertEquals(1, b.ethernet().stats().unknownType());
+        assertEquals(before, b.ethernet().stats().framesReceived(), "a frame nobody took was not received");
+        assertThrows(IllegalArgumentException.class, () -> b.ethernet().listen(EtherType.VLAN, (src, dst, payload) -> { }));
+    }
+
+    @Test
+    void ipv4_unknownProtocol_countedAndAnsweredWithProtocolUnreachable() throws NetException {
+        DirectStack a = stack("a", 2, "10.0.0.2/24");
+        DirectStack b = stack("b", 3, "10.0.0.3/24");
+        a.ipv4().write(B, new IpProtocol(253), ByteBuffer.allocate(10), Ipv4.Options.DEFAULT);
+        sim.runFor(java.time.Duration.ofSeconds(1));
+        assertEquals(1, b.ipv4().stats().unknownProtocol());
+        assertEquals(0, b.ipv4().stats().packetsDelivered());
+        assertEquals(1, b.icmpv4().stats().unreachableSent());
+        assertEquals(1, a.icmpv4().stats().otherReceived());
+    }
+
+    /** An application's receiver of a protocol or EtherType the stack handles takes its traffic instead (as before the explicit wiring). */
+    @Test
+    void ownReceivers_ofUdpAndOfIpv4_takeTheirTrafficFromTheStack() throws NetException {
+        DirectStack a = stack("a", 2, "10.0.0.2/24");
+        DirectStack b = stack("b", 3, "10.0.0.3/24");
+        List<Integer> udpDatagrams = new ArrayList<>();
+        b.ipv4().listen(IpProtocol.UDP, (src, dst, payload) -> udpDatagrams.add(payload.remaining()));
+        a.udp().send(4000, B, 9, ByteBuffer.allocate(10));
+        sim.runFor(java.time.Duration.ofSeconds(1));
+        assertEquals(List.of(18), udpDatagrams, "the UDP datagram, header and all");
+        assertEquals(0, b.udp().stats().datagramsReceived());
+        assertEquals(0, b.icmpv4().stats().unreachableSent(), "the stack's UDP never saw it");
+        assertEquals(1, b.ipv4().stats().packetsDelivered());
+
+        List<Integer> ipv4Frames = new ArrayList<>();
+        b.ethernet().listen(EtherType.IPV4, (src, dst, payload) -> ipv4Frames.add(payload.remaining()));
+        a.udp().send(4000, B, 9, ByteBuffer.allocate(10));
+        sim.runFor(java.time.Duration.ofSeconds(1));
+        assertEquals(List.of(38), ipv4Frames, "the frame's payload: the whole datagram");
+        assertEquals(1, b.ipv4().stats().packetsReceived(), "IPv4 never saw the second");
     }
 
     @Test

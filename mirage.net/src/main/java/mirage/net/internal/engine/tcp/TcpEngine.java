@@ -11,7 +11,6 @@ import mirage.net.Ipv4Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
-import mirage.net.internal.engine.ipv4.Ipv4Receiver;
 import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.TcpSegment;
@@ -19,7 +18,7 @@ import mirage.net.internal.wire.TcpSegmenter;
 
 /**
  * TCP over IPv4 (RFC 9293), sans-IO above an {@link Ipv4Engine}, like the UDP engine: segments
- * come in through {@link #receive} (the engine registers itself for protocol 6), calls come from
+ * come in through {@link #receive} (the binding hands it the datagrams of protocol 6), calls come from
  * the binding, segments go out through {@link Ipv4Engine#send}, and {@link #poll} runs the
  * timers that are due and returns the next deadline. Time is the {@code now} parameter
  * (monotonic nanoseconds); randomness (the keys of the ISN, port and cookie functions) comes
@@ -70,7 +69,7 @@ import mirage.net.internal.wire.TcpSegmenter;
  * Urgent data (the pointer is ignored and sent as zero), ECN, IPv6, path MTU discovery (DF is
  * not set; the MSS is clamped to the first hop's MTU), RFC 7413 fast open, TCP-AO/MD5.
  */
-public final class TcpEngine implements Ipv4Receiver {
+public final class TcpEngine {
 
     /** The first port of the dynamic range (RFC 6335 section 6). */
     public static final int EPHEMERAL_FIRST = 49152;
@@ -150,7 +149,7 @@ public final class TcpEngine implements Ipv4Receiver {
     private long dropped;
     private long eventFailures;
 
-    /** Registers with {@code ip} for protocol 6. */
+    /** An engine that sends through {@code ip}. */
     public TcpEngine(Ipv4Engine ip, TcpConfig config, Rng rng) {
         this.ip = Objects.requireNonNull(ip, "ip");
         this.config = Objects.requireNonNull(config, "config");
@@ -167,7 +166,6 @@ public final class TcpEngine implements Ipv4Receiver {
             shift++;
         }
         this.ourShift = config.windowScaling() ? shift : 0;
-        ip.register(Ipv4Packet.PROTOCOL_TCP, this);
     }
 
     /** Where events go; replaces the previous sink. */
@@ -312,7 +310,10 @@ public final class TcpEngine implements Ipv4Receiver {
 
     // ---------------------------------------------------------------- input
 
-    @Override
+    /**
+     * Receives a TCP segment: the payload of {@code datagram}, a checked view lent for the call
+     * (what {@link Ipv4Engine#receive} returned). Never throws for any bytes.
+     */
     public void receive(long now, Ipv4Packet datagram) {
         TcpSegment s = view;
         if (!s.check(datagram.buffer(), datagram.payloadOffset(), datagram.payloadLength())) {

@@ -134,7 +134,7 @@ class TcpEngineFuzzTest {
                 b.capacity());
         b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, b.capacity())));
         byte[] d = Packets.ipv4(TcpFixture.PEER, TcpFixture.US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, b.array());
-        f.ip.receive(f.now, ByteBuffer.wrap(d), 0, d.length);
+        f.receive(d);
     }
 
     /** Arbitrary bytes as the TCP part of a datagram to us (checksum fixed or not). */
@@ -149,6 +149,6 @@ class TcpEngineFuzzTest {
             b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, tcp.length)));
         }
         byte[] d = Packets.ipv4(TcpFixture.PEER, TcpFixture.US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, tcp);
-        f.ip.receive(f.now, ByteBuffer.wrap(d), 0, d.length);
+        f.receive(d);
     }
 }
