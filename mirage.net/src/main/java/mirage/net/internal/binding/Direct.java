@@ -106,10 +106,6 @@ public final class Direct implements DirectStack {
     private Ethernet.Receiver[] etherTypeReceivers = new Ethernet.Receiver[0];
     private final Ipv4.Receiver[] protocolReceivers = new Ipv4.Receiver[256];
 
-    /** Set by TCP activity: the TCP engine's deadlines may have moved; poll it within a delayed-ACK time. */
-    private boolean tcpDirty;
-    /** The TCP engine's next deadline, as its last poll said. */
-    private long tcpNext = Long.MAX_VALUE;
     private final Runnable onTimer = this::timer;
     private EventLoop.Timer timer;
     private long armedAt = Long.MAX_VALUE;
@@ -183,7 +179,6 @@ public final class Direct implements DirectStack {
         }
         long now = loop.now();
         processEthernet(now, frame);
-        tcpDirty = true;
         settle(now);
     }
 
@@ -295,21 +290,17 @@ public final class Direct implements DirectStack {
 
     // ---------------------------------------------------------------- time
 
-    /** Keeps the one loop timer at the engines' earliest deadline. Loop thread only. */
+    /**
+     * Keeps the one loop timer at the engines' earliest deadline, each engine's exact (TCP's in
+     * O(1) from its timer structure), so no timer fires late. Loop thread only.
+     */
     void settle(long now) {
         if (closed) {
             return;
         }
         long next = Math.min(arpEngine.nextDeadline(), ipEngine.nextDeadline());
         next = Math.min(next, icmpEngine.nextDeadline());
-        next = Math.min(next, tcpNext);
-        if (tcpDirty) {
-            // Segments and application calls set TCP timers (delayed ACK, retransmission,
-            // persist...), none sooner than a delayed ACK: poll the engine by then, and it
-            // gives the exact next deadline. Busy periods poll once per delayed-ACK time;
-            // idle ones never. (A connect timeout under 40 ms may fire up to 40 ms late.)
-            next = Math.min(next, now + TCP.delayedAck());
-        }
+        next = Math.min(next, tcpEngine.nextDeadline());
         if (dhcp != null) {
             next = Math.min(next, dhcp.nextDeadline());
         }
@@ -332,8 +323,7 @@ public final class Direct implements DirectStack {
         arpEngine.poll(now);
         ipEngine.poll(now);
         icmpEngine.poll(now);
-        tcpDirty = false;
-        tcpNext = tcpEngine.poll(now);
+        tcpEngine.poll(now);
         if (dhcp != null) {
             dhcp.poll(now);
         }
@@ -435,7 +425,6 @@ public final class Direct implements DirectStack {
     private <T> T runChecked(LoopOp<T, NetException> op) throws NetException {
         checkOpen();
         long now = loop.now();
-        tcpDirty = true;
         T result = op.run(now);
         settle(now);
         return result;
@@ -451,7 +440,6 @@ public final class Direct implements DirectStack {
 
     private <T> T runQuietly(LoopOp<T, RuntimeException> op) {
         long now = loop.now();
-        tcpDirty = true;
         T result = op.run(now);
         settle(now);
         return result;
