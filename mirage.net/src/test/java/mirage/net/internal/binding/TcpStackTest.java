@@ -173,6 +173,24 @@ class TcpStackTest {
         assertTrue(ms >= 3000 && ms <= 3050, "timed out at " + ms + " ms");
     }
 
+    /** No timer fires late: the binding arms the loop at the engine's exact next deadline (issue 14). */
+    @Test
+    void connect_timeoutOf5ms_firesAt5msOfVirtualTime() {
+        World w = world(3, SimulatedNetwork.Impairments.NONE);
+        List<String> got = new ArrayList<>();
+        w.sim().runFor(Duration.ofMillis(7)); // not at time 0: the deadline is counted from the call
+        w.sim().spawn("client", () -> {
+            long start = w.sim().now();
+            try {
+                w.a().tcp().connect(Ipv4Address.parse("10.0.0.99"), 80, Duration.ofMillis(5));
+            } catch (FlowException e) {
+                got.add(e.reason() + " after " + (w.sim().now() - start) + " ns");
+            }
+        });
+        w.sim().runFor(Duration.ofSeconds(1));
+        assertEquals(List.of("TIMEOUT after 5000000 ns"), got);
+    }
+
     @Test
     void handlerThrows_clientSeesReset() {
         World w = world(4, SimulatedNetwork.Impairments.NONE);

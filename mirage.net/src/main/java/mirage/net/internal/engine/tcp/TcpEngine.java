@@ -125,15 +125,15 @@ public final class TcpEngine {
     private final TcpSegment view = new TcpSegment();
     private final int ourShift;
 
-    // The parts.
-    private final SegmentWriter writer;
-    private final Output output;
-    private final Acknowledgments acks;
-    private final ListenInput listenInput;
-    private final SynSentInput synSentInput;
-    private final SynchronizedInput synchronizedInput;
-    private final TcpTimers timers;
-    private final UserCalls calls;
+    // The parts (package-private: each is tested on its own).
+    final SegmentWriter writer;
+    final Output output;
+    final Acknowledgments acks;
+    final ListenInput listenInput;
+    final SynSentInput synSentInput;
+    final SynchronizedInput synchronizedInput;
+    final TcpTimers tcpTimers;
+    final UserCalls calls;
 
     /** An engine that sends through {@code ip}. */
     public TcpEngine(Ipv4Engine ip, TcpConfig config, Rng rng) {
@@ -156,7 +156,7 @@ public final class TcpEngine {
         this.listenInput = new ListenInput(this, ip, config, counters, writer, output, cookies);
         this.synSentInput = new SynSentInput(this, counters, writer, output, acks);
         this.synchronizedInput = new SynchronizedInput(this, config, counters, writer, output, acks);
-        this.timers = new TcpTimers(this, config, counters, writer, output);
+        this.tcpTimers = new TcpTimers(this, config, counters, writer, output);
         this.calls = new UserCalls(this, config, writer, output);
     }
 
@@ -267,7 +267,7 @@ public final class TcpEngine {
         table.add(c);
         c.index = live.size();
         live.add(c);
-        timers.add(c);
+        tcpTimers.add(c);
         touch(c);
         return c;
     }
@@ -428,9 +428,9 @@ public final class TcpEngine {
      * connection that is due, nothing for the others.
      */
     public long poll(long now) {
-        timers.expire(now);
+        tcpTimers.expire(now);
         endCall();
-        return timers.nextDeadline();
+        return tcpTimers.nextDeadline();
     }
 
     /**
@@ -439,7 +439,7 @@ public final class TcpEngine {
      * O(1), and up to date after every call into the engine.
      */
     public long nextDeadline() {
-        return timers.nextDeadline();
+        return tcpTimers.nextDeadline();
     }
 
     /** Marks {@code c}'s deadlines as possibly moved in this call: it is re-keyed in the timer structure before the call returns. */
@@ -473,7 +473,7 @@ public final class TcpEngine {
         moved.index = c.index;
         live.remove(last);
         c.index = -1;
-        timers.remove(c);
+        tcpTimers.remove(c);
         if (c.state == TcpState.TIME_WAIT) {
             c.state = TcpState.CLOSED;
         }
@@ -516,7 +516,7 @@ public final class TcpEngine {
         while ((t = touched.poll()) != null) {
             t.touched = false;
             if (t.index >= 0) {
-                timers.reschedule(t);
+                tcpTimers.reschedule(t);
             }
         }
         if (delivering) {
@@ -585,7 +585,7 @@ public final class TcpEngine {
             }
             armed += in ? 1 : 0;
         }
-        return armed == timers.size();
+        return armed == tcpTimers.size();
     }
 
     /** The connection for a 4-tuple, or null (for tests). */

@@ -129,6 +129,20 @@ final class TcpFixture {
         }
     }
 
+    /**
+     * A segment from the peer to {@link #PORT} as a checked view, not sent: for handing it to
+     * one part of the engine directly.
+     */
+    static TcpSegment view(int flags, int seq, int ack, int window, byte[] payload, List<TcpOption> options) {
+        TcpRepr r = new TcpRepr(PEER_PORT, PORT, seq, ack, flags, window, 0, options, payload.length);
+        ByteBuffer b = ByteBuffer.allocate(r.bufferLen());
+        b.put(r.headerLength(), payload);
+        r.emit(b, 0, PEER, US);
+        TcpSegment s = new TcpSegment();
+        assertTrue(s.check(b, 0, b.capacity()));
+        return s;
+    }
+
     void send(int flags, int seq, int ack, byte[] payload) {
         sendTo(PORT, flags, seq, ack, 65535, payload, List.of());
     }
