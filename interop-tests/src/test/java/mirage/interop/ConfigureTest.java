@@ -90,7 +90,7 @@ class ConfigureTest {
         Path uk = Mirage.copyExample("hello", work.resolve("xen"));
         Mirage.Result r = mirage("configure", uk.toString(), "-t", "xen");
         assertEquals(1, r.exit());
-        assertEquals("mirage: target xen cannot be linked yet: module mirage.platform.xen has no implementation; use -t solo5\n",
+        assertEquals("mirage: target xen cannot be linked yet: module mirage.platform.xen has no implementation; use -t solo5 or -t virtio\n",
                 r.err());
     }
 

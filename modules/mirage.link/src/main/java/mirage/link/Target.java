@@ -3,20 +3,30 @@ package mirage.link;
 /** The platforms a unikernel can be linked for ({@code mirage configure -t TARGET}). */
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
-    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform"),
+    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "java.lang.System", "exit"),
+    /**
+     * Solo5's model in a microVM: the same platform module as PID 1 of a minimal Linux guest
+     * under QEMU or Firecracker, its devices virtio cards and disks (docs/decisions/0035).
+     */
+    VIRTIO("virtio", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "guestPlatform", "mirage.platform.solo5.Solo5",
+            "guestExit"),
     /** Xen PV (module {@code mirage.platform.xen}); not implemented yet, configure refuses it. */
-    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform");
+    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "java.lang.System", "exit");
 
     private final String word;
     private final String module;
     private final String factoryOwner;
     private final String factoryMethod;
+    private final String exitOwner;
+    private final String exitMethod;
 
-    Target(String word, String module, String factoryOwner, String factoryMethod) {
+    Target(String word, String module, String factoryOwner, String factoryMethod, String exitOwner, String exitMethod) {
         this.word = word;
         this.module = module;
         this.factoryOwner = factoryOwner;
         this.factoryMethod = factoryMethod;
+        this.exitOwner = exitOwner;
+        this.exitMethod = exitMethod;
     }
 
     /** The name given to {@code -t}. */
@@ -40,5 +50,19 @@ public enum Target {
     /** See {@link #factoryOwner()}. */
     public String factoryMethod() {
         return factoryMethod;
+    }
+
+    /**
+     * The class (or platform interface) whose static method {@link #exitMethod()}, taking the
+     * exit status, ends the image after boot: {@code java.lang.System} for a process; the
+     * platform's own for a microVM, whose JVM is PID 1 and must power the machine off instead.
+     */
+    public String exitOwner() {
+        return exitOwner;
+    }
+
+    /** See {@link #exitOwner()}. */
+    public String exitMethod() {
+        return exitMethod;
     }
 }
