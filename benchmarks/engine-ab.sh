@@ -57,7 +57,8 @@ rm -rf "$work/base-src"
     || { tail -30 "$work/new-build.log"; exit 1; }
 cp "$root/benchmarks/target/benchmarks.jar" "$work/new.jar"
 
-java=${MIRAGE_JAVA_HOME:-$(ls -d /usr/lib/jvm/*25* 2>/dev/null | head -1)}/bin/java
+. "$root/.mvn/jdk.sh" # JAVA_HOME: a JDK 25
+java=$JAVA_HOME/bin/java
 jmh=(-f 1 -wi 2 -i "$iterations" -w 1s -r 1s -rf csv)
 run() { # side round
     if ! $tcpOnly; then
