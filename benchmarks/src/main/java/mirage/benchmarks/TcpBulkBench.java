@@ -14,6 +14,7 @@ import mirage.net.internal.engine.tcp.TcpConfig;
 import mirage.net.internal.engine.tcp.TcpConnection;
 import mirage.net.internal.engine.tcp.TcpEngine;
 import mirage.net.internal.engine.tcp.TcpEvents;
+import mirage.net.internal.wire.Ipv4Packet;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Level;
@@ -50,6 +51,7 @@ public class TcpBulkBench {
         int head;
         int count;
         Ipv4Engine to;
+        TcpEngine toTcp;
 
         Wire(int mtu) {
             this.mtu = mtu;
@@ -82,7 +84,10 @@ public class TcpBulkBench {
             ByteBuffer s = slots[head];
             head = (head + 1) % slots.length;
             count--;
-            to.receive(now, s, 0, s.limit());
+            Ipv4Packet datagram = to.receive(now, s, 0, s.limit());
+            if (datagram != null) {
+                toTcp.receive(now, datagram); // IPv4, then TCP, as the stack's binding hands it up
+            }
             return true;
         }
     }
@@ -108,6 +113,8 @@ public class TcpBulkBench {
         TcpConfig config = TcpConfig.DEFAULT.withBuffers(1 << 20, 1 << 20);
         a = new TcpEngine(ipA, config, Rng.seeded(3));
         b = new TcpEngine(ipB, config, Rng.seeded(4));
+        ab.toTcp = b;
+        ba.toTcp = a;
         TcpConnection[] accepted = new TcpConnection[1];
         b.events(new TcpEvents() {
             @Override

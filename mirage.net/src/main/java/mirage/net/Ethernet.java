@@ -34,7 +34,7 @@ public interface Ethernet {
 
     /**
      * Makes {@code receiver} the receiver of payloads of frames of {@code type}, replacing any
-     * previous one (the stack's ARP and IPv4 layers register themselves).
+     * previous one; for ARP or IPv4 it takes the frames from the stack's own layer.
      *
      * @throws IllegalArgumentException if {@code type} is {@link EtherType#VLAN}, which is a
      *     tag, not a payload type

@@ -71,7 +71,7 @@ public interface Ipv4 {
 
     /**
      * Makes {@code receiver} the receiver of packets of {@code protocol}, replacing any
-     * previous one (the stack's ICMP and UDP layers register themselves).
+     * previous one; for ICMP, UDP or TCP it takes the packets from the stack's own layer.
      */
     void listen(IpProtocol protocol, Receiver receiver);
 

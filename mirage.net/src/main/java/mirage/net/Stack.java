@@ -61,6 +61,6 @@ public interface Stack extends AutoCloseable {
      * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791)
      */
     static DirectStack direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
-        return mirage.net.internal.stack.Direct.open(netif, config, loop, rng);
+        return mirage.net.internal.binding.Direct.open(netif, config, loop, rng);
     }
 }

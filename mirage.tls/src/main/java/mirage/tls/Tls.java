@@ -2,7 +2,7 @@ package mirage.tls;
 
 import java.util.Objects;
 import mirage.core.Flow;
-import mirage.tls.internal.flow.EngineFlow;
+import mirage.tls.internal.binding.EngineFlow;
 
 /** Where TLS flows come from. Static factories only. */
 public interface Tls {

@@ -16,31 +16,41 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Architecture rules every mirage module keeps (DESIGN.md §2 and §3), as ArchUnit rules over
- * one module's compiled classes. Rules about layers that a module may not have yet
- * ({@code wire}, {@code engine}) allow an empty selection.
+ * one module's compiled classes.
+ *
+ * <p>The layer rules apply to the {@link Layer}s a module has ({@link #layersOf}): a module
+ * without an {@code engine} package has no engine rule. A rule in force never checks nothing:
+ * its own layer holds classes (ArchUnit fails a rule whose selection is empty), and every layer
+ * it forbids holds classes too ({@link #checkLayerRulesMatchClasses}), so a binding package
+ * named {@code stack} instead of {@code binding} is reported, not silently unchecked.
  *
  * <p>A package is <em>internal</em> when one of its name segments is {@code internal}
  * (e.g. {@code mirage.core.internal}, {@code mirage.net.internal.tcp}).
  */
 public interface ArchitectureRules {
 
-    /** {@code ..wire..} imports nothing of {@code ..engine..}: views and records hold no state machine. */
-    static ArchRule wireDoesNotDependOnEngine() {
-        return noClasses().that().resideInAPackage("..wire..")
-                .should().dependOnClassesThat().resideInAPackage("..engine..")
-                .because("wire types are stateless views; engines build on them, not the reverse"
-                        + " (DESIGN.md §3)")
-                .allowEmptyShould(true);
+    /**
+     * {@code ..wire..} imports nothing of {@code ..engine..} or {@code ..binding..}: views and
+     * records hold no state machine and drive nothing.
+     */
+    static ArchRule wireIsStateless() {
+        return noClasses().that().resideInAPackage(Layer.WIRE.packages())
+                .should().dependOnClassesThat().resideInAnyPackage(Layer.ENGINE.packages(), Layer.BINDING.packages())
+                .because("wire types are stateless views; engines and bindings build on them, not the reverse"
+                        + " (DESIGN.md §3)");
     }
 
     /**
@@ -49,22 +59,86 @@ public interface ArchitectureRules {
      * no {@link SecureRandom}, no {@code ..binding..}. Time and randomness come in as parameters.
      */
     static ArchRule enginesAreSansIo() {
-        return noClasses().that().resideInAPackage("..engine..")
+        return noClasses().that().resideInAPackage(Layer.ENGINE.packages())
                 .should().dependOnClassesThat().belongToAnyOf(
                         Thread.class, ThreadFactory.class, Executors.class,
                         Clock.class, InstantSource.class, SecureRandom.class)
                 .orShould().callMethod(System.class, "currentTimeMillis")
                 .orShould().callMethod(System.class, "nanoTime")
                 .orShould().callMethod(Instant.class, "now")
-                .orShould().dependOnClassesThat().resideInAPackage("..binding..")
+                .orShould().dependOnClassesThat().resideInAPackage(Layer.BINDING.packages())
                 .because("engines take time and randomness as parameters and are driven by"
-                        + " bindings, so that simulation is deterministic (DESIGN.md §3)")
-                .allowEmptyShould(true);
+                        + " bindings, so that simulation is deterministic (DESIGN.md §3)");
     }
 
-    /** Both layer rules. */
-    static ArchRule layers() {
-        return CompositeArchRule.of(wireDoesNotDependOnEngine()).and(enginesAreSansIo());
+    /** The rule that guards {@code layer}; empty for a layer with no rule of its own (a binding). */
+    static Optional<ArchRule> ruleOf(Layer layer) {
+        return switch (layer) {
+            case WIRE -> Optional.of(wireIsStateless());
+            case ENGINE -> Optional.of(enginesAreSansIo());
+            case BINDING -> Optional.empty();
+        };
+    }
+
+    /** The layers the rule of {@code layer} forbids it to use: they must hold classes for the rule to check anything. */
+    static Set<Layer> forbiddenTo(Layer layer) {
+        return switch (layer) {
+            case WIRE -> EnumSet.of(Layer.ENGINE, Layer.BINDING);
+            case ENGINE -> EnumSet.of(Layer.BINDING);
+            case BINDING -> EnumSet.noneOf(Layer.class);
+        };
+    }
+
+    /** The layers whose packages hold at least one class of {@code classes}. */
+    static Set<Layer> layersOf(JavaClasses classes) {
+        Set<Layer> present = EnumSet.noneOf(Layer.class);
+        for (JavaClass c : classes) {
+            if (c.getSimpleName().equals("package-info")) {
+                continue;
+            }
+            for (Layer l : Layer.values()) {
+                if (l.holds(c.getPackageName())) {
+                    present.add(l);
+                }
+            }
+        }
+        return present;
+    }
+
+    /** The layer rules in force for {@code classes}: one for each layer it has that has a rule. */
+    static List<ArchRule> layerRules(JavaClasses classes) {
+        List<ArchRule> rules = new ArrayList<>();
+        for (Layer l : layersOf(classes)) {
+            ruleOf(l).ifPresent(rules::add);
+        }
+        return rules;
+    }
+
+    /**
+     * Fails unless every layer rule in force matches classes on both sides: its layer holds
+     * classes (so it is in force at all), and so does every layer it forbids. A rule whose
+     * forbidden layer holds nothing checks nothing: the package of that layer is named
+     * otherwise (as {@code internal.stack} for a binding was), and the rule would pass whatever
+     * it imports.
+     *
+     * @throws AssertionError naming each rule and the layer it names that holds no class
+     */
+    static void checkLayerRulesMatchClasses(JavaClasses classes) {
+        Set<Layer> present = layersOf(classes);
+        List<String> vacant = new ArrayList<>();
+        for (Layer l : present) {
+            for (Layer forbidden : forbiddenTo(l)) {
+                if (!present.contains(forbidden)) {
+                    vacant.add("the rule for " + l.packages() + " names " + forbidden.packages()
+                            + ", which holds no class of this module: name the package of that layer '"
+                            + forbidden.segment() + "' (DESIGN.md §3), or the rule checks nothing ("
+                            + ruleOf(l).map(ArchRule::getDescription).orElse("") + ")");
+                }
+            }
+        }
+        if (!vacant.isEmpty()) {
+            throw new AssertionError(String.join("\n", vacant));
+        }
     }
 
     /**
@@ -123,18 +197,21 @@ public interface ArchitectureRules {
     }
 
     /**
-     * All rules for one module: layers, no foreign internals (none shared with it), no internals
-     * in the exported API.
+     * All rules for one module: the layer rules in force, no foreign internals (none shared with
+     * it), no internals in the exported API.
      */
     static List<ArchRule> forModule(ModuleLocation module) {
-        return List.of(layers(),
-                noInternalsOfOtherModules(module.packages(), List.of()),
-                exportedApiExposesNoInternals(module.exportedPackages()));
+        JavaClasses classes = importModule(module);
+        List<ArchRule> rules = new ArrayList<>(layerRules(classes));
+        rules.add(noInternalsOfOtherModules(module.packages(), List.of()));
+        rules.add(exportedApiExposesNoInternals(module.exportedPackages()));
+        return rules;
     }
 
-    /** Checks {@link #forModule(ModuleLocation)} on the module's classes. */
+    /** Checks {@link #forModule(ModuleLocation)} and {@link #checkLayerRulesMatchClasses} on the module's classes. */
     static void check(ModuleLocation module) {
         JavaClasses classes = importModule(module);
+        checkLayerRulesMatchClasses(classes);
         forModule(module).forEach(rule -> rule.check(classes));
     }
 

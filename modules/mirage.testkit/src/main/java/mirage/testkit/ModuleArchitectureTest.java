@@ -1,5 +1,6 @@
 package mirage.testkit;
 
+import com.tngtech.archunit.core.domain.JavaClasses;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -22,9 +23,20 @@ public interface ModuleArchitectureTest {
         return List.of();
     }
 
+    /** The layer rules in force (those of the layers the module has: none in a module without layers). */
     @Test
     default void layersFollowTheDesign() {
-        ArchitectureRules.layers().check(ArchitectureRules.importModule(module()));
+        JavaClasses classes = ArchitectureRules.importModule(module());
+        ArchitectureRules.layerRules(classes).forEach(rule -> rule.check(classes));
+    }
+
+    /**
+     * No layer rule in force checks nothing: every layer a rule names holds classes of the
+     * module (a binding package named otherwise than {@code binding} fails here).
+     */
+    @Test
+    default void layerRulesMatchClasses() {
+        ArchitectureRules.checkLayerRulesMatchClasses(ArchitectureRules.importModule(module()));
     }
 
     @Test

@@ -1,5 +1,6 @@
 package mirage.testkit;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -8,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -102,7 +104,7 @@ class ArchitectureRulesTest {
                         """));
         JavaClasses classes = ArchitectureRules.importModule(module);
         AssertionError wire = assertThrows(AssertionError.class,
-                () -> ArchitectureRules.wireDoesNotDependOnEngine().check(classes));
+                () -> ArchitectureRules.wireIsStateless().check(classes));
         assertTrue(wire.getMessage().contains("Segment"), wire.getMessage());
         AssertionError engine = assertThrows(AssertionError.class,
                 () -> ArchitectureRules.enginesAreSansIo().check(classes));
@@ -113,6 +115,80 @@ class ArchitectureRulesTest {
     @Test
     void layerRulesPassOnAModuleWithoutLayers() throws IOException {
         ModuleLocation alpha = alpha();
-        ArchitectureRules.check(alpha); // wire/engine selections are empty: allowed
+        JavaClasses classes = ArchitectureRules.importModule(alpha);
+        assertEquals(Set.of(), ArchitectureRules.layersOf(classes));
+        assertEquals(List.of(), ArchitectureRules.layerRules(classes)); // no layer, no rule in force
+        ArchitectureRules.check(alpha);
+    }
+
+    @Test
+    void aLayerRuleOnAModuleWithoutThatLayerFails() throws IOException {
+        JavaClasses classes = ArchitectureRules.importModule(alpha());
+        // applied by hand where it matches nothing, a layer rule fails instead of passing vacuously
+        assertThrows(AssertionError.class, () -> ArchitectureRules.enginesAreSansIo().check(classes));
+        assertThrows(AssertionError.class, () -> ArchitectureRules.wireIsStateless().check(classes));
+    }
+
+    /** The mistake the rules once let through: engines present, their binding in a package named otherwise. */
+    @Test
+    void aBindingNamedOtherwiseIsReportedNotSilentlyUnchecked() throws IOException {
+        ModuleLocation misnamed = TestModules.compile(tmp.resolve("misnamed"), Map.of(
+                "module-info.java", "module mirage.misnamed { }",
+                "mirage/misnamed/internal/engine/Tcp.java", """
+                        package mirage.misnamed.internal.engine;
+                        public final class Tcp {
+                            public void poll(long now) { mirage.misnamed.internal.stack.Direct.settle(); }
+                        }
+                        """,
+                "mirage/misnamed/internal/stack/Direct.java", """
+                        package mirage.misnamed.internal.stack;
+                        public final class Direct { public static void settle() {} }
+                        """));
+        JavaClasses classes = ArchitectureRules.importModule(misnamed);
+        assertEquals(Set.of(Layer.ENGINE), ArchitectureRules.layersOf(classes));
+        // the engine rule alone passes: the binding it forbids is not where it looks
+        ArchitectureRules.enginesAreSansIo().check(classes);
+        AssertionError vacant = assertThrows(AssertionError.class,
+                () -> ArchitectureRules.checkLayerRulesMatchClasses(classes));
+        assertTrue(vacant.getMessage().contains("..binding.."), vacant.getMessage());
+        assertThrows(AssertionError.class, () -> ArchitectureRules.check(misnamed));
+
+        // named after its layer, the binding is found, and the engine's use of it is caught
+        ModuleLocation named = TestModules.compile(tmp.resolve("named"), Map.of(
+                "module-info.java", "module mirage.named { }",
+                "mirage/named/internal/engine/Tcp.java", """
+                        package mirage.named.internal.engine;
+                        public final class Tcp {
+                            public void poll(long now) { mirage.named.internal.binding.Direct.settle(); }
+                        }
+                        """,
+                "mirage/named/internal/binding/Direct.java", """
+                        package mirage.named.internal.binding;
+                        public final class Direct { public static void settle() {} }
+                        """));
+        JavaClasses namedClasses = ArchitectureRules.importModule(named);
+        ArchitectureRules.checkLayerRulesMatchClasses(namedClasses);
+        AssertionError engine = assertThrows(AssertionError.class,
+                () -> ArchitectureRules.enginesAreSansIo().check(namedClasses));
+        assertTrue(engine.getMessage().contains("Direct.settle()"), engine.getMessage());
+    }
+
+    @Test
+    void wireNeedsEngineAndBindingForItsRuleToCheckAnything() throws IOException {
+        ModuleLocation module = TestModules.compile(tmp.resolve("wireonly"), Map.of(
+                "module-info.java", "module mirage.wireonly { }",
+                "mirage/wireonly/internal/wire/Frame.java", """
+                        package mirage.wireonly.internal.wire;
+                        public record Frame(int type) { }
+                        """,
+                "mirage/wireonly/internal/binding/Device.java", """
+                        package mirage.wireonly.internal.binding;
+                        public final class Device { }
+                        """));
+        JavaClasses classes = ArchitectureRules.importModule(module);
+        AssertionError vacant = assertThrows(AssertionError.class,
+                () -> ArchitectureRules.checkLayerRulesMatchClasses(classes));
+        assertTrue(vacant.getMessage().contains("..engine.."), vacant.getMessage());
+        assertTrue(!vacant.getMessage().contains("..binding.., which"), vacant.getMessage());
     }
 }

@@ -57,7 +57,8 @@
  * {@code order()} does not matter. See docs/decisions/0013-net-wire.md.
  *
  * <h2>Not covered</h2>
- * IPv6 and DHCP formats (elsewhere or later); the layout of TCP options ({@code TcpRepr}
+ * IPv6 (later); DHCP's format is the subpackage {@code dhcp}, whose view is checked and parsed
+ * with the same {@link mirage.net.internal.wire.Parsed} and {@link mirage.net.internal.wire.WireError}; the layout of TCP options ({@code TcpRepr}
  * drops No-Operation padding, docs/decisions/0022); ARP for other than Ethernet/IPv4; ICMP types
  * other than echo, destination unreachable and time exceeded; more than two VLAN tags; the
  * IEEE 802.3 length/LLC encapsulation (RFC 1042); IPv4 option semantics (options are carried

@@ -28,7 +28,7 @@ class EngineFuzzTest {
             if (fix) {
                 fixUp(packet);
             }
-            host.ip.receive(now, ByteBuffer.wrap(packet), 0, packet.length);
+            host.receive(now, ByteBuffer.wrap(packet), 0, packet.length);
             host.ip.poll(now);
             host.icmp.poll(now);
             count++;

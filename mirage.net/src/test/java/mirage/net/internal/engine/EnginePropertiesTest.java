@@ -36,11 +36,11 @@ class EnginePropertiesTest {
             Host receiver = new Host(new Ipv4Config(List.of(Ipv4Cidr.parse("10.0.0.3/24")), List.of(), 4, 1 << 20, 8192,
                     Ipv4Config.REASSEMBLY_TIMEOUT_NANOS), 1500, seed);
             List<byte[]> got = new ArrayList<>();
-            receiver.ip.register(PROTO, (now, d) -> {
+            receiver.other = (now, d) -> {
                 byte[] b = new byte[d.payloadLength()];
                 d.buffer().get(d.payloadOffset(), b);
                 got.add(b);
-            });
+            };
             byte[] payload = new byte[n];
             new SplittableRandom(seed).nextBytes(payload);
             assertEquals(Ipv4Engine.Outcome.SENT, sender.ip.send(0, Ipv4Address.UNSPECIFIED, B, PROTO, 64,
@@ -49,7 +49,7 @@ class EnginePropertiesTest {
             assertTrue(fragments.stream().allMatch(f -> f.bytes().length <= mtu));
             Collections.shuffle(fragments, new Random(seed));
             for (CapturingLink.Sent f : fragments) {
-                receiver.ip.receive(0, f.buffer(), 0, f.bytes().length);
+                receiver.receive(0, f.buffer(), 0, f.bytes().length);
             }
             assertEquals(1, got.size());
             assertArrayEquals(payload, got.get(0));
@@ -81,7 +81,7 @@ class EnginePropertiesTest {
                 }
                 int len = m.length == 0 ? 0 : r.nextInt(m.length + 1);
                 Ipv4.Stats before = host.ip.stats();
-                host.ip.receive(i, ByteBuffer.wrap(m), 0, len);
+                host.receive(i, ByteBuffer.wrap(m), 0, len);
                 Ipv4.Stats after = host.ip.stats();
                 assertEquals(before.packetsReceived() + 1, after.packetsReceived());
                 host.ip.poll(i);

@@ -73,7 +73,7 @@ class TwoStacksTest {
             a.udp.send(now, 4000, B, 9, ByteBuffer.wrap(Packets.bytes(8000, i)));
             for (CapturingLink.Sent s : a.link.drain()) {
                 if (random.nextInt(10) != 0) { // 10% of fragments lost
-                    b.ip.receive(now, s.buffer(), 0, s.bytes().length);
+                    b.receive(now, s.buffer(), 0, s.bytes().length);
                 }
             }
             now += 100_000_000L;

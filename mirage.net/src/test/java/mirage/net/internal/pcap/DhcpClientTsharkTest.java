@@ -14,9 +14,9 @@ import java.util.List;
 import mirage.core.Rng;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.DhcpClient;
 import mirage.net.internal.engine.dhcp.DhcpClientConfig;
 import mirage.net.internal.engine.dhcp.Lease;
@@ -46,7 +46,7 @@ class DhcpClientTsharkTest {
         public void send(long now, Ipv4Address destination, ByteBuffer message) {
             byte[] payload = new byte[message.remaining()];
             message.get(message.position(), payload);
-            last = DhcpMessage.parse(payload).orElseThrow();
+            last = DhcpMessage.parse(payload).orThrow();
             int source = lease == null ? 0 : lease.address().address().bits();
             byte[] udp = Frames.udp(source, destination.bits(), 68, 67, payload);
             byte[] ip = Frames.ipv4(source, destination.bits(), Frames.PROTO_UDP, frames.size(), 64, udp);

@@ -167,7 +167,7 @@ class PcapWriterTest {
     @Test
     void reads_a_tcpdump_capture() throws IOException {
         byte[] file;
-        try (InputStream in = getClass().getResourceAsStream("/mirage/net/internal/dhcp/dnsmasq-exchange.pcap")) {
+        try (InputStream in = getClass().getResourceAsStream("/mirage/net/internal/wire/dhcp/dnsmasq-exchange.pcap")) {
             file = in.readAllBytes();
         }
         PcapReader.Capture c = PcapReader.read(ByteBuffer.wrap(file));

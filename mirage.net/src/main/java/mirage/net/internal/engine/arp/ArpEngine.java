@@ -10,7 +10,6 @@ import mirage.net.Arp;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
 import mirage.net.internal.engine.ethernet.EthernetEngine;
-import mirage.net.internal.engine.ethernet.PayloadHandler;
 import mirage.net.internal.wire.ArpPacket;
 import mirage.net.internal.wire.EthernetFrame;
 
@@ -20,8 +19,7 @@ import mirage.net.internal.wire.EthernetFrame;
  *
  * <h2>Inputs</h2>
  * <ul>
- *   <li>{@link #receive}: an ARP frame (registered with the Ethernet engine by the constructor).
- *       Requests for our addresses are answered; the sender of any packet already in the cache
+ *   <li>{@link #receive}: an ARP packet (the payload of a frame the binding received). Requests for our addresses are answered; the sender of any packet already in the cache
  *       is refreshed, and the sender of a packet aimed at one of our addresses is added (RFC 826,
  *       "Packet Reception"). Malformed packets, and packets whose sender hardware address is a
  *       group address, are dropped and counted in {@link Arp.Stats#malformed()}; nothing is
@@ -53,7 +51,7 @@ import mirage.net.internal.wire.EthernetFrame;
  *
  * <p>Not thread-safe: owned by the event loop, like every engine.
  */
-public final class ArpEngine implements PayloadHandler {
+public final class ArpEngine {
 
     /** RFC 5227 section 1.1: PROBE_WAIT, 1 second. */
     public static final long PROBE_WAIT_MS = 1000;
@@ -135,7 +133,7 @@ public final class ArpEngine implements PayloadHandler {
     private long queueDropped;
 
     /**
-     * Builds the engine and registers it with {@code ethernet} for EtherType 0x0806.
+     * Builds the engine, which sends through {@code ethernet}.
      *
      * @param rng randomness for probe delays (RFC 5227 section 2.1.1); the engine has no other
      */
@@ -164,7 +162,6 @@ public final class ArpEngine implements PayloadHandler {
             qNext[i] = i + 1 < q ? i + 1 : -1;
         }
         qFree = q > 0 ? 0 : -1;
-        ethernet.register(EthernetFrame.TYPE_ARP, this);
     }
 
     // ---------------------------------------------------------------- addresses
@@ -281,12 +278,14 @@ public final class ArpEngine implements PayloadHandler {
     // ---------------------------------------------------------------- receive
 
     /**
-     * Receives the ARP packet in the payload of {@code frame} (a checked view lent for the call),
-     * at {@code now}; see the class comment. Never throws for any bytes.
+     * Receives the ARP packet at {@code [offset, offset + length)} of {@code buffer} (the payload
+     * of a received frame, lent for the call), at {@code now}; see the class comment. Never
+     * throws for any bytes.
+     *
+     * @throws IndexOutOfBoundsException if the region lies outside the buffer (a caller's bug)
      */
-    @Override
-    public void receive(long now, EthernetFrame frame) {
-        if (!view.check(frame.buffer(), frame.payloadOffset(), frame.payloadLength())) {
+    public void receive(long now, ByteBuffer buffer, int offset, int length) {
+        if (!view.check(buffer, offset, length)) {
             malformed++;
             return;
         }

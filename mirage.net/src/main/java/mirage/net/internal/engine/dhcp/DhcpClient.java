@@ -6,11 +6,11 @@ import java.util.Optional;
 import mirage.core.Rng;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.DhcpPacket;
-import mirage.net.internal.dhcp.MessageType;
-import mirage.net.internal.dhcp.Parsed;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.DhcpPacket;
+import mirage.net.internal.wire.dhcp.MessageType;
+import mirage.net.internal.wire.Parsed;
 import mirage.net.internal.wire.Octets;
 
 /**

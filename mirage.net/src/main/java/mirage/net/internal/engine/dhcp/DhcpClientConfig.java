@@ -5,8 +5,8 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpOption;
-import mirage.net.internal.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.DhcpOption;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
 import mirage.net.internal.wire.Octets;
 
 /**

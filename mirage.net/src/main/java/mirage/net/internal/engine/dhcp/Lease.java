@@ -6,9 +6,9 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.RawOption;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.RawOption;
 
 /**
  * An address leased by a DHCP server (RFC 2131 section 4.4.1) and the configuration that came

@@ -10,13 +10,14 @@ import mirage.net.internal.wire.EthernetFrame;
  * The Ethernet II layer as a sans-IO engine (RFC 894; IEEE 802.3 clause 3.2).
  *
  * <h2>Receive</h2>
- * {@link #receive} checks a frame and hands it to the {@link PayloadHandler} registered for its
- * EtherType. A frame is dropped and counted ({@link Ethernet.Stats}) when it is malformed (shorter
- * than a header, an IEEE 802.3 length instead of a type, more tags than the wire layer parses), is
- * unicast to another station, carries a VLAN tag other than one 802.1Q priority tag (VID 0, which
- * IEEE 802.1Q-2018 clause 9.6 makes "no VLAN": it is stripped and the frame delivered), or has a
- * type no handler is registered for. Nothing is thrown for any bytes; nothing is allocated per
- * frame (one view is reused).
+ * {@link #receive} checks a frame and returns it, for the caller (the stack's binding) to hand
+ * its payload to the layer of its EtherType; the engine knows no layer above it. A frame is
+ * dropped and counted ({@link Ethernet.Stats}) when it is malformed (shorter than a header, an
+ * IEEE 802.3 length instead of a type, more tags than the wire layer parses), is unicast to
+ * another station, or carries a VLAN tag other than one 802.1Q priority tag (VID 0, which IEEE
+ * 802.1Q-2018 clause 9.6 makes "no VLAN": it is stripped and the frame delivered); a frame of a
+ * type no layer takes is counted by the caller with {@link #unknownType()}. Nothing is thrown
+ * for any bytes; nothing is allocated per frame (one view is reused).
  *
  * <h2>Send</h2>
  * {@link #startFrame} writes a header from {@link #mac()} into the engine's one transmit buffer
@@ -28,9 +29,6 @@ import mirage.net.internal.wire.EthernetFrame;
  */
 public final class EthernetEngine {
 
-    /** Most handlers: ARP, IPv4, IPv6 and a few more. */
-    private static final int MAX_HANDLERS = 8;
-
     private final MacAddress mac;
     private final long macBits;
     private final int mtu;
@@ -40,11 +38,8 @@ public final class EthernetEngine {
     /** Frames for {@link #sendSegmented}; null until {@link #segmentation}. */
     private ByteBuffer largeTx;
     private SegmentedFrameSink segmentedSink;
-    private final int[] types = new int[MAX_HANDLERS];
-    private final PayloadHandler[] handlers = new PayloadHandler[MAX_HANDLERS];
-    private int handlerCount;
-
-    private long framesReceived;
+    /** Frames returned by {@link #receive}; those no layer took are in {@link #unknownType} too. */
+    private long framesAccepted;
     private long framesSent;
     private long notForUs;
     private long unknownType;
@@ -79,65 +74,41 @@ public final class EthernetEngine {
         return mtu;
     }
 
-    /**
-     * Makes {@code handler} the receiver of frames of {@code etherType}, replacing any previous one.
-     *
-     * @throws IllegalArgumentException if the type is below 0x0600, above 0xffff or a VLAN TPID,
-     *     or if {@value #MAX_HANDLERS} other types are already registered
-     */
-    public void register(int etherType, PayloadHandler handler) {
-        Objects.requireNonNull(handler, "handler");
-        if (etherType < EthernetFrame.MIN_ETHER_TYPE || etherType > 0xffff
-                || etherType == EthernetFrame.TPID_CVLAN || etherType == EthernetFrame.TPID_SVLAN) {
-            throw new IllegalArgumentException(String.format("not a payload EtherType: 0x%04x", etherType));
-        }
-        for (int i = 0; i < handlerCount; i++) {
-            if (types[i] == etherType) {
-                handlers[i] = handler;
-                return;
-            }
-        }
-        if (handlerCount == MAX_HANDLERS) {
-            throw new IllegalArgumentException("at most " + MAX_HANDLERS + " EtherTypes can be registered");
-        }
-        types[handlerCount] = etherType;
-        handlers[handlerCount++] = handler;
-    }
-
-    /** Receives the frame between position and limit of {@code frame}; both are left alone. */
-    public void receive(long now, ByteBuffer frame) {
-        receive(now, frame, frame.position(), frame.remaining());
+    /** As {@link #receive(long, ByteBuffer, int, int)} for the frame between position and limit of {@code frame}. */
+    public EthernetFrame receive(long now, ByteBuffer frame) {
+        return receive(now, frame, frame.position(), frame.remaining());
     }
 
     /**
-     * Receives the frame at {@code [offset, offset + length)} of {@code buffer}, lent for the call.
+     * Checks the frame at {@code [offset, offset + length)} of {@code buffer}, lent for the call.
      *
+     * @return the frame, a checked view addressed to us, to broadcast or to a multicast group,
+     *     untagged or priority-tagged: the engine's one view, valid (with its buffer) until the
+     *     next {@code receive}; null if the frame was dropped and counted
      * @throws IndexOutOfBoundsException if the region lies outside the buffer (a caller's bug)
      */
-    public void receive(long now, ByteBuffer buffer, int offset, int length) {
+    public EthernetFrame receive(long now, ByteBuffer buffer, int offset, int length) {
         if (!view.check(buffer, offset, length)) {
             malformed++;
-            return;
+            return null;
         }
         long destination = view.destination();
         if (destination != macBits && (destination & (1L << 40)) == 0) {
             notForUs++;
-            return;
+            return null;
         }
         if (view.tagCount() != 0
                 && (view.tagCount() > 1 || view.tagProtocol(0) != EthernetFrame.TPID_CVLAN
                         || (view.tagControl(0) & 0xfff) != 0)) {
             vlanTagged++;
-            return;
+            return null;
         }
-        int type = view.etherType();
-        for (int i = 0; i < handlerCount; i++) {
-            if (types[i] == type) {
-                framesReceived++;
-                handlers[i].receive(now, view);
-                return;
-            }
-        }
+        framesAccepted++;
+        return view;
+    }
+
+    /** Counts a frame {@link #receive} returned that no layer takes: its EtherType is not heard. */
+    public void unknownType() {
         unknownType++;
     }
 
@@ -233,7 +204,7 @@ public final class EthernetEngine {
 
     /** The counters since the engine was built. */
     public Ethernet.Stats stats() {
-        return new Ethernet.Stats(framesReceived, framesSent, notForUs, unknownType, vlanTagged, malformed);
+        return new Ethernet.Stats(framesAccepted - unknownType, framesSent, notForUs, unknownType, vlanTagged, malformed);
     }
 
     /** Writes an untagged header at absolute {@code offset}; position and limit are left alone. */

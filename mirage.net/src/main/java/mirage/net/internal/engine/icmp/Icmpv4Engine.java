@@ -6,7 +6,6 @@ import mirage.net.Icmpv4;
 import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
-import mirage.net.internal.engine.ipv4.Ipv4Receiver;
 import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.Icmpv4Packet;
@@ -17,12 +16,14 @@ import mirage.net.internal.wire.Icmpv4Packet;
  * RFC 1122 section 3.2.2.6 allows), sends Echo Requests for {@link #ping} and matches the replies
  * by source, identifier and sequence, and sends Destination Unreachable for the transports
  * ({@link #destinationUnreachable}) through a token bucket driven by {@code now} (RFC 1812
- * section 4.3.2.8), also for protocols nobody handles. Messages that are too short or whose checksum fails are dropped and counted.
+ * section 4.3.2.8), also for protocols nobody handles; the binding calls it, as it hands
+ * {@link #receive} the ICMP datagrams. Messages that are too short or whose checksum fails are
+ * dropped and counted.
  * Received error messages are counted, not yet passed to the transports.
  *
  * <p>Not thread-safe: owned by one event loop.
  */
-public final class Icmpv4Engine implements Ipv4Receiver {
+public final class Icmpv4Engine {
 
     /** The Destination Unreachable code for a transport protocol nobody handles (RFC 792). */
     public static final int PROTOCOL_UNREACHABLE = 2;
@@ -72,7 +73,7 @@ public final class Icmpv4Engine implements Ipv4Receiver {
     private long malformed;
 
     /**
-     * Registers with {@code ip} for protocol 1.
+     * An engine that sends through {@code ip}.
      *
      * @param errorsPerSecond the sustained rate of error messages, at least 1
      * @param burst how many may go at once after a quiet spell, at least 1
@@ -84,8 +85,6 @@ public final class Icmpv4Engine implements Ipv4Receiver {
         }
         this.tokenInterval = 1_000_000_000L / errorsPerSecond;
         this.bucketCapacity = tokenInterval * burst;
-        ip.register(Ipv4Packet.PROTOCOL_ICMP, this);
-        ip.onUnknownProtocol((now, datagram) -> destinationUnreachable(now, datagram, PROTOCOL_UNREACHABLE));
     }
 
     /** With the default limit: 100 error messages a second, bursts of 10. */
@@ -98,7 +97,10 @@ public final class Icmpv4Engine implements Ipv4Receiver {
         this.listener = Objects.requireNonNull(listener, "listener");
     }
 
-    @Override
+    /**
+     * Receives an ICMP message: the payload of {@code datagram}, a checked view lent for the call
+     * (what {@link Ipv4Engine#receive} returned). Never throws for any bytes.
+     */
     public void receive(long now, Ipv4Packet datagram) {
         Icmpv4Packet m = view;
         if (!m.check(datagram.buffer(), datagram.payloadOffset(), datagram.payloadLength()) || !m.checksumVerifies()) {

@@ -19,9 +19,10 @@ import mirage.net.internal.wire.Ipv4Packet;
  *
  * <p>Receive: a datagram whose header fails the wire layer's checks or its checksum, that is
  * addressed to someone else, or that has a TTL of 0, is dropped and counted; fragments are
- * reassembled ({@link Reassembly}); whole datagrams go to the {@link Ipv4Receiver} registered for
- * their protocol. "For us" means one of the configured addresses, the limited broadcast, or the
- * directed broadcast of a configured network; multicast is not joined, so it is not for us.
+ * reassembled ({@link Reassembly}); {@link #receive} returns each whole datagram for the caller
+ * (the stack's binding) to hand to the transport of its protocol: the engine knows none of them.
+ * "For us" means one of the configured addresses, the limited broadcast, or the directed
+ * broadcast of a configured network; multicast is not joined, so it is not for us.
  *
  * <p>Send: the source is the configured address on the route's network (or the first one); the
  * route is the longest prefix match of the routing table; the Identification field comes from a
@@ -51,15 +52,14 @@ public final class Ipv4Engine {
     private Ipv4Address[] routeSources;
     private int[] routeMasks;
     private int[] routeNetworks;
-    private final Ipv4Receiver[] receivers = new Ipv4Receiver[256];
-    private Ipv4Receiver unknownProtocolReceiver = (now, datagram) -> { };
     private final Reassembly reassembly;
     private final Ipv4Packet view = new Ipv4Packet();
     private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
     private int nextIdentification;
 
     private long packetsReceived;
-    private long packetsDelivered;
+    /** Whole datagrams returned by {@link #receive}; those no transport took are in {@link #unknownProtocol} too. */
+    private long packetsReturned;
     private long packetsSent;
     private long headerErrors;
     private long badChecksum;
@@ -142,24 +142,6 @@ public final class Ipv4Engine {
         return List.copyOf(out);
     }
 
-    /**
-     * Registers the transport for {@code protocol} (0-255), replacing any before it.
-     *
-     * @param receiver null to unregister
-     */
-    public void register(int protocol, Ipv4Receiver receiver) {
-        Objects.checkIndex(protocol, 256);
-        receivers[protocol] = receiver;
-    }
-
-    /**
-     * Sets who hears of datagrams for a protocol nobody registered (the ICMP engine, to answer
-     * with Protocol Unreachable, RFC 1122 section 3.2.2.1). They are counted as unknown either way.
-     */
-    public void onUnknownProtocol(Ipv4Receiver receiver) {
-        this.unknownProtocolReceiver = Objects.requireNonNull(receiver, "receiver");
-    }
-
     /** The link MTU: the largest datagram sent without fragmenting. */
     public int mtu() {
         return link.mtu();
@@ -234,38 +216,47 @@ public final class Ipv4Engine {
 
     /**
      * Takes one datagram from the link: {@code [offset, offset + length)} of {@code buffer},
-     * position and limit untouched. The engine does not keep the buffer after returning.
+     * position and limit untouched.
+     *
+     * @return the datagram if it is whole and for this host (the last fragment of one completes
+     *     it): a checked view, header at {@code offset()}, payload at {@code payloadOffset()},
+     *     over {@code buffer} or over the engine's reassembly buffer; valid until the next
+     *     {@code receive} or {@link #poll}. Null if it was dropped and counted, or is a fragment kept for
+     *     reassembly. A caller with no transport for its protocol counts it with
+     *     {@link #unknownProtocol()}.
+     * @throws IndexOutOfBoundsException if the region lies outside the buffer (a caller's bug)
      */
-    public void receive(long now, ByteBuffer buffer, int offset, int length) {
+    public Ipv4Packet receive(long now, ByteBuffer buffer, int offset, int length) {
+        reassembly.release();
         packetsReceived++;
         Ipv4Packet p = view;
         if (!p.check(buffer, offset, length)) {
             headerErrors++;
-            return;
+            return null;
         }
         if (!p.checksumVerifies()) {
             headerErrors++;
             badChecksum++;
-            return;
+            return null;
         }
         if ((p.flags() & Ipv4Packet.FLAG_RESERVED) != 0) {
             headerErrors++;
-            return;
+            return null;
         }
         int src = p.source();
         // RFC 1122 section 3.2.1.3: a broadcast or multicast source is discarded.
         if (src == -1 || (src >>> 28) == 0xe || isDirectedBroadcast(src)) {
             headerErrors++;
-            return;
+            return null;
         }
         if (p.ttl() == 0) {
             headerErrors++;
             ttlZero++;
-            return;
+            return null;
         }
         if (!isForUs(p.destination())) {
             notForUs++;
-            return;
+            return null;
         }
         if (p.moreFragments() || p.fragmentOffset() != 0) {
             fragmentsReceived++;
@@ -276,8 +267,8 @@ public final class Ipv4Engine {
                 case PENDING -> { }
                 case COMPLETE -> {
                     reassembled++;
-                    deliver(now, reassembly.complete);
-                    reassembly.release();
+                    packetsReturned++;
+                    return reassembly.complete; // its buffer is released by the next call
                 }
                 case MALFORMED, OVER_LIMIT -> reassemblyFailures++;
                 case OVERLAP -> {
@@ -285,9 +276,18 @@ public final class Ipv4Engine {
                     reassemblyOverlaps++;
                 }
             }
-            return;
+            return null;
         }
-        deliver(now, p);
+        packetsReturned++;
+        return p;
+    }
+
+    /**
+     * Counts a datagram {@link #receive} returned that no transport takes (its protocol is not
+     * handled here: the caller answers with ICMP Protocol Unreachable, RFC 1122 section 3.2.2.1).
+     */
+    public void unknownProtocol() {
+        unknownProtocol++;
     }
 
     private boolean isDirectedBroadcast(int address) {
@@ -299,17 +299,6 @@ public final class Ipv4Engine {
         return false;
     }
 
-    private void deliver(long now, Ipv4Packet p) {
-        Ipv4Receiver r = receivers[p.protocol()];
-        if (r == null) {
-            unknownProtocol++;
-            unknownProtocolReceiver.receive(now, p);
-            return;
-        }
-        packetsDelivered++;
-        r.receive(now, p);
-    }
-
     /** When {@link #poll} has something to do: the oldest reassembly's deadline, or {@code Long.MAX_VALUE}. */
     public long nextDeadline() {
         return reassembly.nextDeadline();
@@ -317,6 +306,7 @@ public final class Ipv4Engine {
 
     /** Expires reassemblies past their lifetime; returns the next deadline, or {@code Long.MAX_VALUE}. */
     public long poll(long now) {
+        reassembly.release();
         int expired = reassembly.expire(now);
         reassemblyTimeouts += expired;
         reassemblyFailures += expired;
@@ -507,19 +497,24 @@ public final class Ipv4Engine {
         b.putShort(Ipv4Packet.CHECKSUM, (short) InternetChecksum.of(b, 0, Ipv4Packet.MIN_HEADER_LENGTH));
     }
 
-    /** Bytes held by reassembly buffers now (bounded by the configured limit). */
+    /**
+     * Bytes held by reassembly buffers now (bounded by the configured limit); a datagram
+     * {@link #receive} returned whole is released first (this is a call into the engine).
+     */
     public long reassemblyBytes() {
+        reassembly.release();
         return reassembly.bytes();
     }
 
-    /** Datagrams in reassembly now. */
+    /** Datagrams in reassembly now; as {@link #reassemblyBytes}, one returned whole is released first. */
     public int reassemblyActive() {
+        reassembly.release();
         return reassembly.active();
     }
 
     /** The counters of {@link Ipv4#stats()}. */
     public Ipv4.Stats stats() {
-        return new Ipv4.Stats(packetsReceived, packetsDelivered, packetsSent, headerErrors, notForUs, unknownProtocol,
+        return new Ipv4.Stats(packetsReceived, packetsReturned - unknownProtocol, packetsSent, headerErrors, notForUs, unknownProtocol,
                 fragmentsReceived, reassemblyFailures, noRoute);
     }
 

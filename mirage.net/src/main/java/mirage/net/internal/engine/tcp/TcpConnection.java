@@ -2,6 +2,7 @@ package mirage.net.internal.engine.tcp;
 
 import java.nio.ByteBuffer;
 import mirage.net.Ipv4Address;
+import mirage.time.Timers;
 
 /**
  * One connection of a {@link TcpEngine}: the handle its binding holds, and the transmission
@@ -17,12 +18,9 @@ public final class TcpConnection {
     static final byte[] NO_BYTES = new byte[0];
     /** The first size of a ring; it doubles from there. */
     static final int MIN_RING = 4096;
-    /** How many out-of-order ranges the receiver keeps (and so at most how many SACK blocks it reports). */
-    static final int MAX_OOO = 4;
-    /** How many SACKed ranges the sender remembers. */
-    static final int MAX_SACKED = 8;
 
-    final TcpEngine engine;
+    /** Where the connection's calls go: its engine's {@link UserCalls}. */
+    private final UserCalls calls;
     final Ipv4Address localAddress;
     final int localPort;
     final Ipv4Address remoteAddress;
@@ -80,17 +78,14 @@ public final class TcpConnection {
     final int rcvCap;
     int rcvHead;
     int rcvLen;
-    final int[] oooLeft = new int[MAX_OOO];
-    final int[] oooRight = new int[MAX_OOO];
-    int oooCount;
+    /** What arrived out of order beyond RCV.NXT, its bytes already in the ring. */
+    final ReassemblyQueue reassembly = new ReassemblyQueue();
     boolean finReceived;
     boolean readShut;
     boolean appClosed;
 
-    // What the peer SACKed, beyond sndUna.
-    final int[] sackedLeft = new int[MAX_SACKED];
-    final int[] sackedRight = new int[MAX_SACKED];
-    int sackedCount;
+    /** What the peer SACKed, beyond sndUna. */
+    final SackScoreboard scoreboard = new SackScoreboard();
 
     // RTT and retransmission (RFC 6298).
     long srtt = -1;
@@ -127,7 +122,8 @@ public final class TcpConnection {
     int keepSent;
     long lastHeard;
 
-    // Timers as data: absolute deadlines, NONE when off.
+    // Timers as data: absolute deadlines, NONE when off. The engine keeps the connection in its
+    // timer structure at the earliest of them (nextDeadline()), re-keyed at the end of every call.
     long rtoDeadline = NONE;
     long ackDeadline = NONE;
     long persistDeadline = NONE;
@@ -138,22 +134,23 @@ public final class TcpConnection {
     /** When the last window probe went out (-1: none), to tell an answered probe from a silent peer. */
     long probeAt = -1;
 
+    /** The connection's place in the engine's timer structure, armed at {@link #nextDeadline()}; set by the engine. */
+    Timers.Timer timer;
+    /** True while the connection waits, in the engine's list, for its timer to be re-keyed at the end of a call. */
+    boolean touched;
+
     int events;
     boolean queued;
     /** Index in the engine's list of live connections, -1 once removed. */
     int index = -1;
-    /** Index in the engine's list of connections its poll visits, -1 in TIME-WAIT and once removed. */
-    int timedIndex = -1;
-    /** The engine's creation number: orders TIME-WAITs that end at the same time. */
-    long serial;
     /** True once the binding knows the handle (connect returned it, or it was accepted). */
     boolean exposed;
     /** True if the peer's SYN carried a window scale option (both sides then scale). */
     boolean wsOn;
 
-    TcpConnection(TcpEngine engine, Ipv4Address localAddress, int localPort, Ipv4Address remoteAddress, int remotePort,
+    TcpConnection(UserCalls calls, Ipv4Address localAddress, int localPort, Ipv4Address remoteAddress, int remotePort,
             TcpEngine.Listener listener, boolean active, int sendBuffer, int receiveBuffer, CongestionControl cc) {
-        this.engine = engine;
+        this.calls = calls;
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.remoteAddress = remoteAddress;
@@ -221,6 +218,30 @@ public final class TcpConnection {
         return cc.cwnd;
     }
 
+    /** The earliest deadline of the connection's timers, {@code Long.MAX_VALUE} when none is set. */
+    long nextDeadline() {
+        return Math.min(Math.min(Math.min(rtoDeadline, ackDeadline), Math.min(persistDeadline, keepaliveDeadline)),
+                Math.min(closeDeadline, connectDeadline));
+    }
+
+    /** How many of the connection's timers are set. */
+    int timersSet() {
+        return (rtoDeadline != NONE ? 1 : 0) + (ackDeadline != NONE ? 1 : 0) + (persistDeadline != NONE ? 1 : 0)
+                + (keepaliveDeadline != NONE ? 1 : 0) + (closeDeadline != NONE ? 1 : 0) + (connectDeadline != NONE ? 1 : 0);
+    }
+
+    /** Payload bytes per segment: the MSS less the options every segment carries. */
+    int effectiveMss() {
+        return mss - (tsOn ? 12 : 0);
+    }
+
+    /** Payload bytes that fit the next segment: {@link #effectiveMss} less the SACK blocks it will carry. */
+    int segmentRoom() {
+        int ooo = reassembly.count();
+        int sack = sackOn && ooo > 0 ? 4 + 8 * Math.min(ooo, tsOn ? 3 : 4) : 0;
+        return effectiveMss() - sack;
+    }
+
     /**
      * Copies up to {@code dst.remaining()} received bytes into {@code dst} (its position moves).
      *
@@ -230,7 +251,7 @@ public final class TcpConnection {
      *     {@code RESET}, {@code TIMEOUT}, {@code REFUSED} into a {@code FlowException})
      */
     public int read(long now, ByteBuffer dst) {
-        return engine.read(now, this, dst);
+        return calls.read(now, this, dst);
     }
 
     /**
@@ -241,7 +262,7 @@ public final class TcpConnection {
      *     or -1 if writing was shut down or the connection ended
      */
     public int write(long now, ByteBuffer src) {
-        return engine.write(now, this, src);
+        return calls.write(now, this, src);
     }
 
     /**
@@ -254,17 +275,17 @@ public final class TcpConnection {
      *     connection ended
      */
     public int write(long now, ByteBuffer[] srcs, int offset, int count) {
-        return engine.write(now, this, srcs, offset, count);
+        return calls.write(now, this, srcs, offset, count);
     }
 
     /** Sends FIN once the buffered bytes are sent (half-close, RFC 9293 section 3.10.4). Idempotent. */
     public void shutdownWrite(long now) {
-        engine.shutdownWrite(now, this);
+        calls.shutdownWrite(now, this);
     }
 
     /** Discards what arrives from now on; {@link #read} returns -1. */
     public void shutdownRead(long now) {
-        engine.shutdownRead(now, this);
+        calls.shutdownRead(now, this);
     }
 
     /**
@@ -273,19 +294,17 @@ public final class TcpConnection {
      * buffered bytes and the engine finishes the close on its own. Idempotent.
      */
     public void close(long now) {
-        engine.close(now, this);
+        calls.close(now, this);
     }
 
     /** Sends a reset (if synchronized) and ends the connection at once with {@link Termination#ABORTED}. Idempotent. */
     public void abort(long now) {
-        engine.abort(now, this);
+        calls.abort(now, this);
     }
 
     /** Nagle off (true) or on; turning it off sends what is buffered. */
     public void noDelay(long now, boolean noDelay) {
-        this.noDelay = noDelay;
-        engine.output(now, this);
-        engine.flushEvents();
+        calls.noDelay(now, this, noDelay);
     }
 
     /**
@@ -297,7 +316,7 @@ public final class TcpConnection {
      * it never stalls. A FIN (shutdown, close) sends everything.
      */
     public void cork(long now, boolean corked) {
-        engine.cork(now, this, corked);
+        calls.cork(now, this, corked);
     }
 
     /** Whether the connection is corked. */
@@ -311,19 +330,7 @@ public final class TcpConnection {
      * {@code idle <= 0} turns it off.
      */
     public void keepalive(long now, long idle, long interval, int probes) {
-        if (idle <= 0) {
-            keepIdle = 0;
-            keepaliveDeadline = NONE;
-            return;
-        }
-        keepIdle = idle;
-        keepInterval = Math.max(1, interval);
-        keepProbes = Math.max(1, probes);
-        keepSent = 0;
-        lastHeard = now;
-        if (state.synchronizedState() && termination == null) {
-            keepaliveDeadline = now + idle;
-        }
+        calls.keepalive(now, this, idle, interval, probes);
     }
 
     @Override

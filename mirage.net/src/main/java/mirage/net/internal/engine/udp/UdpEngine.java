@@ -6,9 +6,7 @@ import mirage.core.Rng;
 import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
 import mirage.net.Udp;
-import mirage.net.internal.engine.icmp.Icmpv4Engine;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
-import mirage.net.internal.engine.ipv4.Ipv4Receiver;
 import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.UdpPacket;
@@ -16,20 +14,30 @@ import mirage.net.internal.wire.UdpPacket;
 /**
  * UDP over IPv4 (RFC 768, RFC 1122 section 4.1), sans-IO above an {@link Ipv4Engine}: a listener
  * per port; received datagrams with a bad length or a checksum that is present and fails are
- * dropped and counted; a datagram for a port nobody listens on is answered with an ICMP Port
- * Unreachable (RFC 1122 section 4.1.3.1) through the {@link Icmpv4Engine}, which rate-limits it.
+ * dropped and counted; for a datagram to a port nobody listens on, {@link #receive} says so,
+ * and the caller answers with an ICMP Port Unreachable (RFC 1122 section 4.1.3.1).
  * Sent datagrams always carry a checksum over the pseudo-header (a computed zero goes as 0xFFFF).
  * Ephemeral ports (RFC 6335 section 6: 49152-65535) are drawn from the {@link Rng}, as RFC 6056
  * advises against predictable ones.
  *
  * <p>Not thread-safe: owned by one event loop.
  */
-public final class UdpEngine implements Ipv4Receiver {
+public final class UdpEngine {
 
     /** The first port of the dynamic range (RFC 6335 section 6). */
     public static final int EPHEMERAL_FIRST = 49152;
 
     private static final int TTL = 64;
+
+    /** What became of a datagram given to {@link #receive}. */
+    public enum Delivery {
+        /** Handed to the listener of its port. */
+        DELIVERED,
+        /** Nobody listens on its port (counted): the caller answers with ICMP Port Unreachable. */
+        NO_LISTENER,
+        /** Malformed or with a checksum that fails: dropped and counted. */
+        DROPPED
+    }
 
     /** A listener on a port. */
     @FunctionalInterface
@@ -41,7 +49,6 @@ public final class UdpEngine implements Ipv4Receiver {
     }
 
     private final Ipv4Engine ip;
-    private final Icmpv4Engine icmp;
     private final Rng rng;
     private final Receiver[] listeners = new Receiver[0x10000];
     private final UdpPacket view = new UdpPacket();
@@ -57,12 +64,10 @@ public final class UdpEngine implements Ipv4Receiver {
     private long malformed;
     private long receiverFailures;
 
-    /** Registers with {@code ip} for protocol 17. */
-    public UdpEngine(Ipv4Engine ip, Icmpv4Engine icmp, Rng rng) {
+    /** An engine that sends through {@code ip} and draws ephemeral ports from {@code rng}. */
+    public UdpEngine(Ipv4Engine ip, Rng rng) {
         this.ip = Objects.requireNonNull(ip, "ip");
-        this.icmp = Objects.requireNonNull(icmp, "icmp");
         this.rng = Objects.requireNonNull(rng, "rng");
-        ip.register(Ipv4Packet.PROTOCOL_UDP, this);
     }
 
     /**
@@ -118,24 +123,29 @@ public final class UdpEngine implements Ipv4Receiver {
         }
     }
 
-    @Override
-    public void receive(long now, Ipv4Packet datagram) {
+    /**
+     * Receives a UDP datagram: the payload of {@code datagram}, a checked view lent for the call
+     * (what {@link Ipv4Engine#receive} returned), handed to its port's listener. A listener that
+     * throws is counted; nothing is thrown for any bytes.
+     *
+     * @return what became of it; {@link Delivery#NO_LISTENER} asks the caller for a Port Unreachable
+     */
+    public Delivery receive(long now, Ipv4Packet datagram) {
         UdpPacket u = view;
         if (!u.check(datagram.buffer(), datagram.payloadOffset(), datagram.payloadLength())) {
             malformed++;
-            return;
+            return Delivery.DROPPED;
         }
         if (!u.checksumVerifies(datagram.source(), datagram.destination())) {
             checksumErrors++;
-            return;
+            return Delivery.DROPPED;
         }
         datagramsReceived++;
         int port = u.destinationPort();
         Receiver r = listeners[port];
         if (r == null) {
             noPort++;
-            icmp.destinationUnreachable(now, datagram, Icmpv4Engine.PORT_UNREACHABLE);
-            return;
+            return Delivery.NO_LISTENER;
         }
         ByteBuffer payload = slice(datagram.buffer(), u.payloadOffset(), u.payloadLength());
         try {
@@ -143,6 +153,7 @@ public final class UdpEngine implements Ipv4Receiver {
         } catch (RuntimeException e) {
             receiverFailures++;
         }
+        return Delivery.DELIVERED;
     }
 
     /** The peer's address, reused while datagrams keep coming from the same one. */

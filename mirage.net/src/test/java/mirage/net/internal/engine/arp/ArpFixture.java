@@ -56,11 +56,6 @@ final class ArpFixture {
             sent.add(copy);
         });
         arp = new ArpEngine(ethernet, config, Rng.seeded(seed));
-        ethernet.register(EthernetFrame.TYPE_IPV4, (now, frame) -> {
-            byte[] copy = new byte[frame.payloadLength()];
-            frame.buffer().get(frame.payloadOffset(), copy);
-            ipv4Received.add(copy);
-        });
     }
 
     /** A whole Ethernet frame carrying {@code arp}, from {@code source} to {@code destination}. */
@@ -81,8 +76,21 @@ final class ArpFixture {
         return frame(tha, sha, new ArpRepr(ArpRepr.Operation.REPLY, sha, spa, tha, tpa));
     }
 
+    /** A frame from the link, as the stack's binding takes it: ARP to the engine, IPv4 recorded. */
     void receive(long now, byte[] frame) {
-        ethernet.receive(now, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+        EthernetFrame f = ethernet.receive(now, ByteBuffer.wrap(frame).asReadOnlyBuffer());
+        if (f == null) {
+            return;
+        }
+        switch (f.etherType()) {
+            case EthernetFrame.TYPE_ARP -> arp.receive(now, f.buffer(), f.payloadOffset(), f.payloadLength());
+            case EthernetFrame.TYPE_IPV4 -> {
+                byte[] copy = new byte[f.payloadLength()];
+                f.buffer().get(f.payloadOffset(), copy);
+                ipv4Received.add(copy);
+            }
+            default -> ethernet.unknownType();
+        }
     }
 
     /** The header and ARP packet of sent frame {@code i}, parsed by the wire layer. */

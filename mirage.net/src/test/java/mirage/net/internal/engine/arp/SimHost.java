@@ -47,16 +47,28 @@ final class SimHost {
             }
         });
         this.arp = new ArpEngine(ethernet, config, rng);
-        ethernet.register(EthernetFrame.TYPE_IPV4, (now, f) -> {
-            byte[] b = new byte[f.payloadLength()];
-            f.buffer().get(f.payloadOffset(), b);
-            ipv4Received.add(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
-        });
         port.listen(frame -> {
             sim.trace(name, "rx " + summary(frame));
-            ethernet.receive(sim.now(), frame);
+            receive(sim.now(), frame);
             rearm();
         });
+    }
+
+    /** A frame from the port, as the stack's binding takes it: ARP to the engine, IPv4 recorded. */
+    private void receive(long now, ByteBuffer frame) {
+        EthernetFrame f = ethernet.receive(now, frame);
+        if (f == null) {
+            return;
+        }
+        switch (f.etherType()) {
+            case EthernetFrame.TYPE_ARP -> arp.receive(now, f.buffer(), f.payloadOffset(), f.payloadLength());
+            case EthernetFrame.TYPE_IPV4 -> {
+                byte[] b = new byte[f.payloadLength()];
+                f.buffer().get(f.payloadOffset(), b);
+                ipv4Received.add(new String(b, java.nio.charset.StandardCharsets.US_ASCII));
+            }
+            default -> ethernet.unknownType();
+        }
     }
 
     void addAddress(Ipv4Address address) {

@@ -9,8 +9,8 @@ import java.util.List;
 import mirage.core.Rng;
 import mirage.net.Ipv4Address;
 import mirage.net.MacAddress;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.MessageType;
 
 /**
  * One client under test: its sink records what it sends and the lease events, in order, and
@@ -57,7 +57,7 @@ final class ClientFixture implements DhcpClient.Sink {
     public void send(long now, Ipv4Address destination, ByteBuffer message) {
         byte[] bytes = new byte[message.remaining()];
         message.get(message.position(), bytes);
-        events.add(new Sent(now, destination, DhcpMessage.parse(bytes).orElseThrow(), bytes));
+        events.add(new Sent(now, destination, DhcpMessage.parse(bytes).orThrow(), bytes));
     }
 
     @Override

@@ -20,9 +20,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Predicate;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.DhcpClient.State;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * that each seed does what its name says.
  */
 class DhcpClientFuzzSeedsTest {
-    private static final String GOLDEN = "/mirage/net/internal/dhcp/DhcpMessageFuzzTestInputs/parse/";
+    private static final String GOLDEN = "/mirage/net/internal/wire/dhcp/DhcpMessageFuzzTestInputs/parse/";
     private static final String DIR = "DhcpClientFuzzTestInputs/replies/";
 
     /** A seed under construction. */
@@ -80,7 +80,7 @@ class DhcpClientFuzzSeedsTest {
 
     /** The golden ACK turned into a DHCPNAK from the same server (RFC 2131 table 3: no address, no lease options). */
     static byte[] nak() {
-        DhcpMessage ack = DhcpMessage.parse(golden("dnsmasq-ack")).orElseThrow();
+        DhcpMessage ack = DhcpMessage.parse(golden("dnsmasq-ack")).orThrow();
         DhcpOptions o = DhcpOptions.builder().messageType(MessageType.NAK)
                 .serverIdentifier(ack.options().serverIdentifier().orElseThrow()).message("wrong address").build();
         return TestServer.reply(ack, mirage.net.Ipv4Address.UNSPECIFIED, o).toBytes();

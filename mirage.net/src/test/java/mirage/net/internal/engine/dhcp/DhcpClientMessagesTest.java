@@ -15,10 +15,10 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.OptionalLong;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.DhcpPacket;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.DhcpPacket;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.ClientFixture.Sent;
 import mirage.net.internal.wire.Octets;
 import org.junit.jupiter.api.Test;
@@ -83,7 +83,7 @@ class DhcpClientMessagesTest {
             String kind = entry.getKey();
             Sent s = entry.getValue();
             Expected x = TABLE_5.get(kind);
-            DhcpMessage m = DhcpMessage.parse(s.bytes()).orElseThrow();
+            DhcpMessage m = DhcpMessage.parse(s.bytes()).orThrow();
             assertArrayEquals(s.bytes(), m.toBytes(), kind + ": emitted in the wire layer's own layout");
             assertTrue(s.bytes().length >= DhcpMessage.BOOTP_MIN_LEN, kind + ": at least the BOOTP 300 bytes");
             // Fixed fields, the same for every client message.

@@ -12,8 +12,8 @@ import java.util.OptionalLong;
 import java.util.Set;
 import java.util.SplittableRandom;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.DhcpClient.State;
 import org.junit.jupiter.api.Test;
 

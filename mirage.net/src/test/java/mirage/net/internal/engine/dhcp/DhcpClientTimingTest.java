@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.OptionalLong;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.ClientFixture.Bound;
 import mirage.net.internal.engine.dhcp.ClientFixture.Event;
 import mirage.net.internal.engine.dhcp.ClientFixture.Lost;

@@ -17,8 +17,8 @@ import mirage.net.NetConfig;
 import mirage.net.NetException;
 import mirage.net.SimulatedNetwork;
 import mirage.net.Stack;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.time.Simulation;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +40,7 @@ class DhcpStackTest {
         DirectStack server = Stack.direct(net.port("server", MacAddress.parse("02:00:00:00:00:01"), 1500),
                 NetConfig.ipv4(Ipv4Cidr.parse("10.77.0.1/24")), sim.loop(), Rng.seeded(6));
         server.udp().listen(67, (src, sp, dst, payload) -> {
-            DhcpMessage m = DhcpMessage.parse(payload).orElseThrow();
+            DhcpMessage m = DhcpMessage.parse(payload).orThrow();
             MessageType type = m.options().messageType().orElseThrow();
             serverSaw.add(type);
             serverAddressing.add(src + ">" + dst);

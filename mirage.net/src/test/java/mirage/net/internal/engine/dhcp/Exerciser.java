@@ -10,8 +10,8 @@ import java.util.Optional;
 import java.util.Set;
 import mirage.core.Rng;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.engine.dhcp.DhcpClient.State;
 
 /**
@@ -146,7 +146,7 @@ final class Exerciser implements DhcpClient.Sink {
     @Override
     public void send(long at, Ipv4Address destination, ByteBuffer message) {
         assertEquals(now, at);
-        DhcpMessage m = DhcpMessage.parse(message).orElseThrow();
+        DhcpMessage m = DhcpMessage.parse(message).orThrow();
         assertEquals(DhcpMessage.Op.BOOTREQUEST, m.op());
         assertEquals(Optional.of(ClientFixture.MAC), m.clientMac());
         assertTrue(CLIENT_TYPES.contains(m.options().messageType().orElseThrow()), m.toString());

@@ -14,9 +14,9 @@ import java.util.OptionalInt;
 import java.util.OptionalLong;
 import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.MessageType;
 import mirage.net.internal.wire.Octets;
 import org.junit.jupiter.api.Test;
 

@@ -4,10 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
 import mirage.net.Ipv4Address;
-import mirage.net.internal.dhcp.DhcpMessage;
-import mirage.net.internal.dhcp.DhcpOptions;
-import mirage.net.internal.dhcp.MessageType;
-import mirage.net.internal.dhcp.RawOption;
+import mirage.net.internal.wire.dhcp.DhcpMessage;
+import mirage.net.internal.wire.dhcp.DhcpOptions;
+import mirage.net.internal.wire.dhcp.MessageType;
+import mirage.net.internal.wire.dhcp.RawOption;
 import mirage.net.internal.wire.Octets;
 
 /**

@@ -25,7 +25,7 @@ class Icmpv4EngineTest {
     final Host host = new Host("10.0.0.2/24", 1500);
 
     void receive(long now, byte[] datagram) {
-        host.ip.receive(now, ByteBuffer.wrap(datagram), 0, datagram.length);
+        host.receive(now, ByteBuffer.wrap(datagram), 0, datagram.length);
     }
 
     static Icmpv4Packet icmp(byte[] datagram) {

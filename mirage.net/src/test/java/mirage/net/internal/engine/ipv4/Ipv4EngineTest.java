@@ -30,17 +30,26 @@ class Ipv4EngineTest {
     Ipv4Engine ip = engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.2/24")), List.of(Route.defaultVia(GATEWAY))));
 
     Ipv4Engine engine(Ipv4Config config) {
-        Ipv4Engine e = new Ipv4Engine(config, link, Rng.seeded(7));
-        e.register(PROTO, (now, d) -> {
-            byte[] b = new byte[d.payloadLength()];
-            d.buffer().get(d.payloadOffset(), b);
-            delivered.add(b);
-        });
-        return e;
+        return new Ipv4Engine(config, link, Rng.seeded(7));
     }
 
+    /** As a binding with a transport for {@link #PROTO} only: its payloads are kept, other protocols are unknown. */
     void receive(long now, byte[] datagram) {
-        ip.receive(now, ByteBuffer.wrap(datagram), 0, datagram.length);
+        receive(now, datagram, datagram.length);
+    }
+
+    void receive(long now, byte[] datagram, int length) {
+        Ipv4Packet d = ip.receive(now, ByteBuffer.wrap(datagram), 0, length);
+        if (d == null) {
+            return;
+        }
+        if (d.protocol() != PROTO) {
+            ip.unknownProtocol();
+            return;
+        }
+        byte[] b = new byte[d.payloadLength()];
+        d.buffer().get(d.payloadOffset(), b);
+        delivered.add(b);
     }
 
     @Test
@@ -275,7 +284,7 @@ class Ipv4EngineTest {
     @Test
     void receive_truncated_dropped() {
         byte[] d = Packets.ipv4(PEER, US, PROTO, 1, 0, 64, Packets.bytes(10, 0));
-        ip.receive(0, ByteBuffer.wrap(d), 0, 25);
+        receive(0, d, 25);
         assertTrue(delivered.isEmpty());
         assertEquals(1, ip.stats().headerErrors());
     }

@@ -45,6 +45,14 @@ final class SimNet {
             return mtu;
         }
 
+        /** A datagram from the link, up through IPv4 to TCP as the stack's binding passes it. */
+        void receive(long at, byte[] datagram) {
+            mirage.net.internal.wire.Ipv4Packet p = ip.receive(at, ByteBuffer.wrap(datagram), 0, datagram.length);
+            if (p != null && p.protocol() == mirage.net.internal.wire.Ipv4Packet.PROTOCOL_TCP) {
+                tcp.receive(at, p);
+            }
+        }
+
         /** The largest datagram taken for segmentation offload; 0: none. */
         int segmentation;
         /** Super-segments handed to {@link #transmitSegmented}. */
@@ -165,7 +173,7 @@ final class SimNet {
         while (!queue.isEmpty() && queue.peek().at() <= now) {
             InFlight f = queue.poll();
             deliverTap.accept(f.to(), f.bytes());
-            f.to().ip.receive(now, ByteBuffer.wrap(f.bytes()), 0, f.bytes().length);
+            f.to().receive(now, f.bytes());
         }
         for (Node n : nodes) {
             n.tcp.poll(now);

@@ -13,6 +13,7 @@ import mirage.net.NetException;
 import mirage.net.internal.engine.ipv4.Ipv4Config;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.engine.ipv4.Ipv4Link;
+import mirage.net.internal.wire.Ipv4Packet;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -30,6 +31,7 @@ class TcpAllocationTest {
         int count;
         long datagrams;
         Ipv4Engine to;
+        TcpEngine toTcp;
 
         Wire() {
             for (int i = 0; i < slots.length; i++) {
@@ -59,7 +61,10 @@ class TcpAllocationTest {
             ByteBuffer s = slots[head];
             head = (head + 1) % slots.length;
             count--;
-            to.receive(now, s, 0, s.limit());
+            Ipv4Packet p = to.receive(now, s, 0, s.limit());
+            if (p != null) {
+                toTcp.receive(now, p);
+            }
             return true;
         }
     }
@@ -119,6 +124,8 @@ class TcpAllocationTest {
         TcpConfig config = TcpConfig.DEFAULT.withCongestionControl(kind);
         a = new TcpEngine(ipA, config, Rng.seeded(3));
         b = new TcpEngine(ipB, config, Rng.seeded(4));
+        ab.toTcp = b;
+        ba.toTcp = a;
         TcpConnection[] accepted = new TcpConnection[1];
         b.events(new TcpEvents() {
             @Override

@@ -18,7 +18,8 @@ import mirage.net.internal.wire.TcpSegment;
  * The engine fed arbitrary segments and calls: a listener on port 80, connections to the peer,
  * then steps read from the fuzzer's bytes (a segment with fields near what the engine expects or
  * raw bytes, a write, a read, a shutdown, a close, a connect, time passing). Nothing may throw,
- * buffers and lists stay in their bounds, and once the application closes everything and time
+ * buffers and lists stay in their bounds, every connection sits in the timer structure at its
+ * earliest deadline, and once the application closes everything and time
  * runs on, no connection and no timer remains. Seeds under
  * {@code src/test/resources/mirage/net/internal/engine/tcp/TcpEngineFuzzTestInputs/segments/}.
  */
@@ -95,6 +96,7 @@ class TcpEngineFuzzTest {
 
     private static void invariants(TcpFixture f) {
         assertTrue(f.tcp.connections() <= MAX);
+        assertTrue(f.tcp.timersConsistent(), "every connection in the timer structure at its earliest deadline");
         for (TcpConnection c : f.accepted) {
             check(c);
         }
@@ -103,8 +105,8 @@ class TcpEngineFuzzTest {
     private static void check(TcpConnection c) {
         assertTrue(c.rcvLen >= 0 && c.rcvLen <= c.rcvBuf.length);
         assertTrue(c.sndLen >= 0 && c.sndLen <= c.sndBuf.length);
-        assertTrue(c.oooCount >= 0 && c.oooCount <= TcpConnection.MAX_OOO);
-        assertTrue(c.sackedCount >= 0 && c.sackedCount <= TcpConnection.MAX_SACKED);
+        assertTrue(c.reassembly.count() >= 0 && c.reassembly.count() <= ReassemblyQueue.MAX);
+        assertTrue(c.scoreboard.count() >= 0 && c.scoreboard.count() <= SackScoreboard.MAX);
     }
 
     /** A well-formed segment with fields near the engine's expectations, so that deep paths are reached. */
@@ -134,7 +136,7 @@ class TcpEngineFuzzTest {
                 b.capacity());
         b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, b.capacity())));
         byte[] d = Packets.ipv4(TcpFixture.PEER, TcpFixture.US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, b.array());
-        f.ip.receive(f.now, ByteBuffer.wrap(d), 0, d.length);
+        f.receive(d);
     }
 
     /** Arbitrary bytes as the TCP part of a datagram to us (checksum fixed or not). */
@@ -149,6 +151,6 @@ class TcpEngineFuzzTest {
             b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, tcp.length)));
         }
         byte[] d = Packets.ipv4(TcpFixture.PEER, TcpFixture.US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, tcp);
-        f.ip.receive(f.now, ByteBuffer.wrap(d), 0, d.length);
+        f.receive(d);
     }
 }

@@ -118,8 +118,29 @@ final class TcpFixture {
         ByteBuffer b = ByteBuffer.allocate(r.bufferLen());
         b.put(r.headerLength(), payload);
         r.emit(b, 0, PEER, US);
-        byte[] datagram = Packets.ipv4(PEER, US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, b.array());
-        ip.receive(now, ByteBuffer.wrap(datagram), 0, datagram.length);
+        receive(Packets.ipv4(PEER, US, Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, b.array()));
+    }
+
+    /** A datagram from the link at {@link #now}, up through IPv4 to TCP as the stack's binding passes it. */
+    void receive(byte[] datagram) {
+        Ipv4Packet p = ip.receive(now, ByteBuffer.wrap(datagram), 0, datagram.length);
+        if (p != null && p.protocol() == Ipv4Packet.PROTOCOL_TCP) {
+            tcp.receive(now, p);
+        }
+    }
+
+    /**
+     * A segment from the peer to {@link #PORT} as a checked view, not sent: for handing it to
+     * one part of the engine directly.
+     */
+    static TcpSegment view(int flags, int seq, int ack, int window, byte[] payload, List<TcpOption> options) {
+        TcpRepr r = new TcpRepr(PEER_PORT, PORT, seq, ack, flags, window, 0, options, payload.length);
+        ByteBuffer b = ByteBuffer.allocate(r.bufferLen());
+        b.put(r.headerLength(), payload);
+        r.emit(b, 0, PEER, US);
+        TcpSegment s = new TcpSegment();
+        assertTrue(s.check(b, 0, b.capacity()));
+        return s;
     }
 
     void send(int flags, int seq, int ack, byte[] payload) {

@@ -152,7 +152,7 @@ class TcpStateTest {
         ByteBuffer b = ByteBuffer.allocate(r.bufferLen());
         r.emit(b, 0, TcpFixture.PEER, TcpFixture.US);
         byte[] d = mirage.net.internal.engine.Packets.ipv4(TcpFixture.PEER, TcpFixture.US, 6, 1, 0, 64, b.array());
-        g.ip.receive(g.now, ByteBuffer.wrap(d), 0, d.length);
+        g.receive(d);
     }
 
     @Test
@@ -697,7 +697,7 @@ class TcpStateTest {
         r.emit(b, 0, TcpFixture.PEER, TcpFixture.US);
         b.put(16, (byte) (b.get(16) ^ 1));
         byte[] d = mirage.net.internal.engine.Packets.ipv4(TcpFixture.PEER, TcpFixture.US, 6, 1, 0, 64, b.array());
-        f.ip.receive(f.now, ByteBuffer.wrap(d), 0, d.length);
+        f.receive(d);
         assertEquals(before + 1, f.tcp.stats().malformed());
         f.none();
     }

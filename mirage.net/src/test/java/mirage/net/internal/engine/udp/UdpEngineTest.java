@@ -25,7 +25,7 @@ class UdpEngineTest {
     final List<byte[]> received = new ArrayList<>();
 
     void receive(byte[] datagram) {
-        host.ip.receive(0, ByteBuffer.wrap(datagram), 0, datagram.length);
+        host.receive(0, ByteBuffer.wrap(datagram), 0, datagram.length);
     }
 
     void listen(int port) {

@@ -1,0 +1,688 @@
+package mirage.net.internal.binding;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import mirage.core.FlowException;
+import mirage.core.spi.EventLoop;
+import mirage.net.IpAddress;
+import mirage.net.Ipv4Address;
+import mirage.net.NetException;
+import mirage.net.Tcp;
+import mirage.net.internal.engine.tcp.TcpConnection;
+import mirage.net.internal.engine.tcp.TcpEngine;
+import mirage.net.internal.engine.tcp.TcpEvents;
+import mirage.net.internal.engine.tcp.TcpState;
+import mirage.net.internal.engine.tcp.Termination;
+
+/**
+ * TCP of the direct stack: the sans-IO {@link TcpEngine} driven from the loop, its connections
+ * offered to applications as blocking {@link Tcp.Connection}s (DESIGN.md section 4).
+ *
+ * <p>An application thread never touches the engine: each operation is one
+ * {@link EventLoop#call} that tries it (copy bytes in or out, as many as the buffers allow) and
+ * returns at once; if nothing could be done the thread awaits its connection's
+ * {@link EventLoop.Waiter}, which the engine's events ({@code readable}, {@code writable},
+ * {@code connected}, {@code closed}) signal from the loop. The waiter's permit makes the
+ * check-then-wait free of lost wake-ups. Accepted connections run their handler as a task of
+ * their own ({@link EventLoop#spawn}): a virtual thread, or a simulated task on virtual time.
+ *
+ * <p>Two paths cost fewer hand-offs, as a request/response server runs them (issue 20): a
+ * <em>read</em> hands its buffer to the loop and waits once: the loop fills it as soon as bytes
+ * are there, at once or when they arrive ({@code readable}), so a reader that waits costs one
+ * wake-up, not a call that finds nothing, a wait, and a second call. A <em>small write</em>
+ * (at most {@value #OUTBOX} bytes, not corked) is copied into the connection's outbox, a ring
+ * the loop drains into the engine, and returns without waiting for the loop. Every other
+ * operation drains the outbox first, so the bytes keep their order; a failure found while
+ * draining is thrown by the next write.
+ */
+final class TcpBinding implements Tcp, TcpEvents {
+    /** Handshakes in progress per listener before SYN cookies. */
+    static final int BACKLOG = 128;
+    /** Bytes a connection's outbox holds: writes up to this size do not wait for the loop. */
+    static final int OUTBOX = 8192;
+    /** {@code filled} before the loop has completed the pending read. */
+    static final int NOTHING = Integer.MIN_VALUE;
+    /** {@code filled} when the flow was closed under a pending read. */
+    static final int CANCELLED = Integer.MIN_VALUE + 1;
+
+    private final Direct stack;
+    private final EventLoop loop;
+    private final TcpEngine engine;
+    private final Map<Integer, Listening> listeners = new ConcurrentHashMap<>();
+    private final AtomicLong handlerFailures = new AtomicLong();
+    /** Connections whose engine handle has not ended yet; loop thread only. */
+    private final java.util.Set<DirectConnection> live = new java.util.HashSet<>();
+
+    private record Listening(Options options, Handler handler) {}
+
+    TcpBinding(Direct stack, TcpEngine engine) {
+        this.stack = stack;
+        this.loop = stack.loop();
+        this.engine = engine;
+        engine.events(this);
+    }
+
+    // ---------------------------------------------------------------- Tcp
+
+    @Override
+    public Connection connect(IpAddress remote, int port, Duration timeout, Options options) throws NetException, FlowException {
+        Objects.requireNonNull(remote, "remote");
+        Objects.requireNonNull(timeout, "timeout");
+        Objects.requireNonNull(options, "options");
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("a TCP port is 1-65535, got " + port);
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("a connect timeout is positive, got " + timeout);
+        }
+        if (!(remote instanceof Ipv4Address v4)) {
+            throw new NetException(NetException.Reason.NO_ROUTE, "this stack has no IPv6: cannot reach " + remote);
+        }
+        long nanos = saturatedNanos(timeout);
+        DirectConnection c = stack.onLoopChecked(now -> {
+            TcpConnection handle = engine.connect(now, null, v4, port, nanos);
+            DirectConnection d = new DirectConnection(handle, options);
+            handle.attachment = d;
+            live.add(d);
+            d.apply(now, options);
+            return d;
+        });
+        c.awaitEstablished(remote, port, timeout);
+        return c;
+    }
+
+    @Override
+    public void listen(int port, Options options, Handler handler) throws NetException {
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("a TCP port is 1-65535, got " + port);
+        }
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        stack.onLoopChecked(now -> {
+            engine.listen(port, BACKLOG);
+            listeners.put(port, new Listening(options, handler));
+            return null;
+        });
+    }
+
+    @Override
+    public void unlisten(int port) {
+        if (port < 1 || port > 0xffff) {
+            throw new IllegalArgumentException("a TCP port is 1-65535, got " + port);
+        }
+        stack.onLoopQuietly(now -> {
+            engine.unlisten(now, port);
+            listeners.remove(port);
+            return null;
+        });
+    }
+
+    @Override
+    public Stats stats() {
+        Stats s = stack.onLoopQuietly(now -> engine.stats());
+        return new Stats(s.activeOpens(), s.passiveOpens(), s.failedAttempts(), s.established(), s.segmentsReceived(),
+                s.segmentsSent(), s.retransmittedSegments(), s.resetsReceived(), s.resetsSent(), s.malformed(),
+                s.challengeAcks(), s.synCookiesSent(), s.handlerFailures() + handlerFailures.get());
+    }
+
+    /** Live connections and armed timers in the engine (tests check both reach 0). */
+    int[] footprint() {
+        return stack.onLoopQuietly(now -> new int[] {engine.connections(), engine.timers()});
+    }
+
+    // ---------------------------------------------------------------- events, on the loop
+
+    @Override
+    public void accepted(TcpConnection handle) {
+        Listening l = listeners.get(handle.localPort());
+        if (l == null) {
+            handle.abort(loop.now());
+            return;
+        }
+        DirectConnection c = new DirectConnection(handle, l.options());
+        handle.attachment = c;
+        live.add(c);
+        c.apply(loop.now(), l.options());
+        loop.spawn("tcp-" + handle.localPort() + "-" + handle.remoteAddress() + ":" + handle.remotePort(), () -> {
+            try {
+                l.handler().handle(c);
+                c.close();
+            } catch (Exception | Error e) {
+                handlerFailures.incrementAndGet();
+                c.abort();
+            }
+        });
+    }
+
+    @Override
+    public void connected(TcpConnection handle) {
+        wake(handle);
+    }
+
+    @Override
+    public void readable(TcpConnection handle) {
+        if (handle.attachment instanceof DirectConnection c) {
+            c.completeRead(loop.now());
+        }
+    }
+
+    @Override
+    public void writable(TcpConnection handle) {
+        if (handle.attachment instanceof DirectConnection c) {
+            c.drainOutbox(loop.now());
+            c.writers.signal();
+        }
+    }
+
+    @Override
+    public void closed(TcpConnection handle, Termination reason) {
+        if (handle.attachment instanceof DirectConnection c) {
+            live.remove(c);
+            c.completeRead(loop.now());
+        }
+        wake(handle);
+    }
+
+    /** The stack closes: every connection is reset and its waiting threads woken. Loop thread. */
+    void abortAll(long now) {
+        for (DirectConnection c : java.util.List.copyOf(live)) {
+            c.handle.abort(now);
+            c.completeRead(now);
+            c.writers.signal();
+        }
+        live.clear();
+    }
+
+    private static void wake(TcpConnection handle) {
+        if (handle.attachment instanceof DirectConnection c) {
+            c.readers.signal();
+            c.writers.signal();
+        }
+    }
+
+    static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    // ---------------------------------------------------------------- connections
+
+    /** One connection as the application sees it. Its engine handle is touched on the loop only. */
+    final class DirectConnection implements Connection {
+        final TcpConnection handle;
+        private final Endpoint local;
+        private final Endpoint remote;
+        final EventLoop.Waiter readers = loop.waiter();
+        final EventLoop.Waiter writers = loop.waiter();
+        private volatile Options options;
+        /** Set once this side closed or aborted: later operations fail with CLOSED. */
+        private volatile boolean closed;
+        /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
+        private int corks;
+        /** Whether a write since the outermost cork has corked the engine's connection; the writer's. */
+        private boolean engineCorked;
+
+        /** The reader's buffer, handed to the loop by {@link #registerRead}; published by the loop's inbox. */
+        private volatile ByteBuffer requested;
+        /** The buffer the loop fills when bytes come, lent by a waiting reader; loop thread only. */
+        private ByteBuffer pendingRead;
+        /** What the loop did with the pending read: bytes, -1, or {@link #CANCELLED}; {@link #NOTHING} until then. */
+        private volatile int filled = NOTHING;
+        /** Registers {@link #requested} as the pending read and completes it if it can; on the loop. */
+        private final Direct.LoopOp<Void, RuntimeException> registerRead = now -> {
+            pendingRead = requested;
+            requested = null;
+            completeRead(now);
+            return null;
+        };
+        private final Runnable registerReadOnLoop = () -> stack.onLoopQuietly(registerRead);
+
+        /**
+         * Small writes on their way to the engine: a ring written by the writer and drained by
+         * the loop, {@code produced - consumed} bytes from {@code consumed % OUTBOX}. Made on
+         * first use.
+         */
+        private byte[] outbox;
+        private volatile long produced;
+        private volatile long consumed;
+        /** Set once this side shut down writing: later writes fail at once, not at the next drain. */
+        private volatile boolean writeShut;
+        /** Set by the loop when the engine refused outbox bytes (writing over, or the connection ended). */
+        private volatile boolean outboxFailed;
+        private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+        /** Two views of the outbox, its bytes up to the ring's end and from its start; loop thread only. */
+        private final ByteBuffer[] outboxSlices = new ByteBuffer[2];
+        private final Direct.LoopOp<Void, RuntimeException> drainOp = now -> {
+            drainScheduled.set(false);
+            drainOutbox(now);
+            return null;
+        };
+        private final Runnable drainOnLoop = () -> stack.onLoopQuietly(drainOp);
+
+        DirectConnection(TcpConnection handle, Options options) {
+            this.handle = handle;
+            this.options = options;
+            this.local = new Endpoint(handle.localAddress(), handle.localPort());
+            this.remote = new Endpoint(handle.remoteAddress(), handle.remotePort());
+        }
+
+        /** Loop thread. */
+        void apply(long now, Options o) {
+            handle.noDelay(now, o.noDelay());
+            if (o.keepalive() != null) {
+                handle.keepalive(now, saturatedNanos(o.keepalive().after()), saturatedNanos(o.keepalive().interval()),
+                        o.keepalive().probes());
+            } else {
+                handle.keepalive(now, 0, 0, 1);
+            }
+        }
+
+        void awaitEstablished(IpAddress to, int port, Duration timeout) throws FlowException {
+            while (true) {
+                Object outcome = stack.onLoopQuietly(now -> {
+                    Termination t = handle.termination();
+                    if (t != null) {
+                        return t;
+                    }
+                    TcpState s = handle.state();
+                    return s == TcpState.SYN_SENT || s == TcpState.SYN_RECEIVED ? null : s;
+                });
+                if (outcome instanceof Termination t) {
+                    throw switch (t) {
+                        case REFUSED -> new FlowException(FlowException.Reason.REFUSED, to + ":" + port + " refused the connection");
+                        case TIMEOUT -> new FlowException(FlowException.Reason.TIMEOUT, "no answer from " + to + ":" + port
+                                + " within " + timeout);
+                        case RESET -> new FlowException(FlowException.Reason.RESET, to + ":" + port + " reset the connection");
+                        case NORMAL, ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + to + ":"
+                                + port + " was closed before it was established");
+                    };
+                }
+                if (outcome != null) {
+                    return;
+                }
+                awaitQuietly(readers);
+            }
+        }
+
+        @Override
+        public Endpoint local() {
+            return local;
+        }
+
+        @Override
+        public Endpoint remote() {
+            return remote;
+        }
+
+        @Override
+        public Options options() {
+            return options;
+        }
+
+        @Override
+        public void options(Options o) throws FlowException {
+            Objects.requireNonNull(o, "options");
+            failIfDone();
+            stack.onLoopQuietly(now -> {
+                apply(now, o);
+                return null;
+            });
+            this.options = o;
+        }
+
+        /**
+         * Lends {@code dst} to the loop, which fills it at once if bytes are there, or when they
+         * arrive, and wakes this thread: one hand-off and one wake-up.
+         */
+        @Override
+        public int read(ByteBuffer dst) throws FlowException {
+            if (!dst.hasRemaining()) {
+                throw new IllegalArgumentException("read buffer has no space remaining");
+            }
+            failIfClosed();
+            filled = NOTHING;
+            requested = dst;
+            loop.execute(registerReadOnLoop);
+            int n;
+            while ((n = filled) == NOTHING) {
+                try {
+                    readers.await(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    requested = null;
+                    cancelRead();
+                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
+                }
+            }
+            if (n > 0) {
+                return n;
+            }
+            if (n == CANCELLED) {
+                throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+            }
+            Termination t = handle.termination();
+            if (t == null || t == Termination.NORMAL) {
+                return EOF;
+            }
+            throw failure(t);
+        }
+
+        /**
+         * Completes the pending read if bytes are there or none will come (the engine's read
+         * gives -1), and wakes the reader; loop thread. Called when it is registered and on
+         * every event that may complete it.
+         */
+        void completeRead(long now) {
+            ByteBuffer dst = pendingRead;
+            if (dst != null) {
+                int r = closed ? CANCELLED : handle.read(now, dst);
+                if (r != 0) {
+                    pendingRead = null;
+                    filled = r;
+                }
+            }
+            readers.signal();
+        }
+
+        /** Takes the buffer back from the loop: the reader leaves without a result. */
+        private void cancelRead() {
+            try {
+                stack.onLoopQuietly(now -> {
+                    pendingRead = null;
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // the stack is gone: nothing fills the buffer any more
+            }
+        }
+
+        @Override
+        public void write(ByteBuffer src) throws FlowException {
+            if (toOutbox(src)) {
+                return;
+            }
+            while (true) {
+                failIfClosed();
+                boolean cork = corks > 0;
+                engineCorked |= cork;
+                int n = stack.onLoopQuietly(now -> {
+                    if (!drainOutbox(now)) {
+                        return 0; // the outbox's bytes go first; the engine's buffer is full
+                    }
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
+                    }
+                    return handle.write(now, src);
+                });
+                if (n < 0) {
+                    throw writeFailure();
+                }
+                if (!src.hasRemaining()) {
+                    return;
+                }
+                // Nothing or only part taken: the send buffer is full, and only an ACK frees
+                // space, which signals the writers. Waiting now saves a call that would find it
+                // full again (a signal since the call is kept, so none is lost).
+                awaitQuietly(writers);
+            }
+        }
+
+        /**
+         * One hand-off to the loop per send buffer's worth: every buffer is appended before
+         * anything is sent, so a message that fits one segment leaves as one.
+         */
+        @Override
+        public void writev(ByteBuffer... srcs) throws FlowException {
+            if (toOutbox(srcs)) {
+                return;
+            }
+            int at = 0;
+            while (true) {
+                while (at < srcs.length && !srcs[at].hasRemaining()) {
+                    at++;
+                }
+                if (at == srcs.length) {
+                    return;
+                }
+                failIfClosed();
+                boolean cork = corks > 0;
+                engineCorked |= cork;
+                int from = at;
+                int n = stack.onLoopQuietly(now -> {
+                    if (!drainOutbox(now)) {
+                        return 0;
+                    }
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
+                    }
+                    return handle.write(now, srcs, from, srcs.length - from);
+                });
+                if (n < 0) {
+                    throw writeFailure();
+                }
+                while (at < srcs.length && !srcs[at].hasRemaining()) {
+                    at++;
+                }
+                if (at == srcs.length) {
+                    return;
+                }
+                awaitQuietly(writers); // the send buffer is full: as write
+            }
+        }
+
+        /**
+         * Costs nothing by itself: the engine's connection is corked with the next write
+         * (a cork with nothing written under it never reaches the loop).
+         */
+        @Override
+        public void cork() throws FlowException {
+            failIfClosed();
+            corks++;
+        }
+
+        @Override
+        public void uncork() throws FlowException {
+            if (corks == 0 || --corks > 0 || !engineCorked) {
+                return;
+            }
+            engineCorked = false;
+            failIfClosed();
+            stack.onLoopQuietly(now -> {
+                drainOutbox(now);
+                handle.cork(now, false);
+                return null;
+            });
+        }
+
+        /**
+         * Copies {@code srcs} into the outbox and has the loop drain it, if they fit and the
+         * flow is not corked; false (nothing copied) otherwise. The writer's.
+         */
+        private boolean toOutbox(ByteBuffer... srcs) throws FlowException {
+            if (corks > 0 || writeShut || handle.termination() != null) {
+                return false; // corked, or a write that must fail now: the waiting path
+            }
+            long n = 0;
+            for (ByteBuffer b : srcs) {
+                n += b.remaining();
+            }
+            if (n == 0 || n > OUTBOX) {
+                return false;
+            }
+            failIfClosed();
+            if (outboxFailed) {
+                throw writeFailure();
+            }
+            long p = produced;
+            if (n > OUTBOX - (p - consumed)) {
+                return false; // the loop has not drained enough yet: the waiting path
+            }
+            if (outbox == null) {
+                outbox = new byte[OUTBOX];
+            }
+            int at = (int) (p % OUTBOX);
+            for (ByteBuffer b : srcs) {
+                int len = b.remaining();
+                int first = Math.min(len, OUTBOX - at);
+                b.get(outbox, at, first);
+                if (first < len) {
+                    b.get(outbox, 0, len - first);
+                }
+                at = (at + len) % OUTBOX;
+            }
+            produced = p + n;
+            if (drainScheduled.compareAndSet(false, true)) {
+                loop.execute(drainOnLoop);
+            }
+            return true;
+        }
+
+        /**
+         * Moves what the outbox holds into the engine, as one gathered write; loop thread.
+         *
+         * @return true if the outbox is empty now
+         */
+        boolean drainOutbox(long now) {
+            long c = consumed;
+            long n = produced - c;
+            if (n == 0) {
+                return true;
+            }
+            int at = (int) (c % OUTBOX);
+            int first = (int) Math.min(n, OUTBOX - at);
+            if (outboxSlices[0] == null) {
+                outboxSlices[0] = ByteBuffer.wrap(outbox); // the ring made by the writer, seen through produced
+                outboxSlices[1] = ByteBuffer.wrap(outbox);
+            }
+            outboxSlices[0].clear().position(at).limit(at + first);
+            outboxSlices[1].clear().limit((int) (n - first));
+            if (handle.corked()) {
+                handle.cork(now, false); // outbox bytes were written uncorked
+            }
+            int taken = handle.write(now, outboxSlices, 0, 2);
+            if (taken < 0) {
+                outboxFailed = true;
+                consumed = c + n; // writing is over: what is left cannot be sent
+                writers.signal();
+                return true;
+            }
+            consumed = c + taken;
+            return taken == n;
+        }
+
+        private FlowException writeFailure() {
+            Termination t = handle.termination();
+            if (t == null || t == Termination.NORMAL) {
+                return new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was shut down for writing");
+            }
+            return failure(t);
+        }
+
+        @Override
+        public void shutdown(Direction direction) throws FlowException {
+            Objects.requireNonNull(direction, "direction");
+            failIfDone();
+            while (true) {
+                boolean done = stack.onLoopQuietly(now -> {
+                    if (direction != Direction.READ && !drainOutbox(now)) {
+                        return false; // the FIN goes after the outbox's bytes: wait for room
+                    }
+                    if (direction != Direction.READ) {
+                        handle.shutdownWrite(now);
+                        writeShut = true;
+                    }
+                    if (direction != Direction.WRITE) {
+                        handle.shutdownRead(now);
+                        completeRead(now);
+                    }
+                    return true;
+                });
+                if (done) {
+                    break;
+                }
+                awaitQuietly(writers);
+                failIfClosed();
+            }
+            readers.signal();
+        }
+
+        @Override
+        public void close() {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                stack.onLoopQuietly(now -> {
+                    drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
+                    handle.close(now);
+                    completeRead(now);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // the stack is gone; its engine went with it
+            }
+            readers.signal();
+            writers.signal();
+        }
+
+        /** Ends the connection with a reset: its handler failed. */
+        void abort() {
+            closed = true;
+            try {
+                stack.onLoopQuietly(now -> {
+                    handle.abort(now);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // as close
+            }
+        }
+
+        private void failIfClosed() throws FlowException {
+            if (closed) {
+                throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+            }
+        }
+
+        /** As failIfClosed, and a connection that ended by a failure stays failed. */
+        private void failIfDone() throws FlowException {
+            failIfClosed();
+            Termination t = handle.termination();
+            if (t != null && t != Termination.NORMAL) {
+                throw failure(t);
+            }
+        }
+
+        private FlowException failure(Termination t) {
+            return switch (t) {
+                case RESET -> new FlowException(FlowException.Reason.RESET, remote + " reset the connection");
+                case TIMEOUT -> new FlowException(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
+                case REFUSED -> new FlowException(FlowException.Reason.REFUSED, remote + " refused the connection");
+                case ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was aborted");
+                case NORMAL -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+            };
+        }
+
+        private void awaitQuietly(EventLoop.Waiter w) throws FlowException {
+            try {
+                w.await(Long.MAX_VALUE);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "TcpConnection[" + local + " -> " + remote + "]";
+        }
+    }
+}
