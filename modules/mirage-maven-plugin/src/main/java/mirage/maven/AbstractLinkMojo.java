@@ -175,7 +175,7 @@ abstract class AbstractLinkMojo extends AbstractMojo {
     }
 
     /**
-     * Runs the tool: progress lines go to the log, the command's standard output to
+     * Runs the tool: its standard error (progress, then its message) goes to the log, its standard output to
      * {@code out}. Exit status 1 (the unikernel or its description is wrong) is a build
      * failure with the tool's message; any other non-zero status is an execution error.
      */
@@ -186,13 +186,8 @@ abstract class AbstractLinkMojo extends AbstractMojo {
         getLog().debug("mirage: " + String.join(" ", tool.commandLine(args)));
         LinkTool.Result r;
         try {
-            r = tool.run(args, project.getBasedir().toPath(), out, line -> {
-                if (line.startsWith("mirage: ")) {
-                    getLog().error(line);
-                } else {
-                    getLog().info(line);
-                }
-            });
+            // Progress lines; the failure itself becomes the build's message below.
+            r = tool.run(args, project.getBasedir().toPath(), out, getLog()::info);
         } catch (IOException e) {
             throw new MojoExecutionException("mirage: cannot start the link tool: " + e.getMessage(), e);
         } catch (InterruptedException e) {
