@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,10 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  * are installed into a fresh local repository, {@code archetype:generate} makes a project from
  * {@code mirage-archetype} in a temporary directory, the test adds {@code mirage.net} and
  * {@code mirage.tls} to its dependencies, and {@code mvn -o package} (offline, after one build
- * that fetched the third-party artifacts from the build's own local repository through a
- * {@code file:} URL, never from the network) links {@code target/image}, which boots and holds
- * only the modules the unikernel needs. A project without its description fails with
- * {@code ./mirage}'s message.
+ * with the link skipped that fetched the third-party artifacts from the build's own local
+ * repository through a {@code file:} URL, never from the network) links {@code target/image},
+ * which boots and holds only the modules the unikernel needs. A project without its description
+ * fails with {@code ./mirage}'s message. The same for a project on mirage.gitstore: JGit, an
+ * automatic module, is linked with the descriptor mirage.link generates.
  *
  * <p>Starts Maven (this repository's wrapper, the only thing of the repository it uses) on a
  * project of its own with its own local repository: never on this repository's modules, never
@@ -54,71 +56,147 @@ class OutsideProjectTest {
             new String[] {"mirage.platform-xen", "mirage.platform.xen", "jar"});
 
     @TempDir
-    Path work;
+    static Path work;
+    static Path repo;
+    static Path settings;
+
+    @BeforeAll
+    static void installIntoAFreshRepository() throws IOException {
+        repo = install(work.resolve("repo"));
+        settings = writeSettings(work.resolve("settings.xml"));
+    }
 
     @Test
     void theArchetypesProjectLinksOfflineBootsAndHoldsOnlyWhatItNeeds() throws Exception {
-        Path repo = install(work.resolve("repo"));
-        Path settings = settings(work.resolve("settings.xml"));
-        Path projects = Files.createDirectories(work.resolve("projects"));
-
-        Result generated = mvn(projects, settings, repo, "org.apache.maven.plugins:maven-archetype-plugin:3.4.0:generate",
-                "-DarchetypeGroupId=" + GROUP, "-DarchetypeArtifactId=mirage-archetype", "-DarchetypeVersion=" + VERSION,
-                "-DgroupId=com.example", "-DartifactId=hi", "-Dversion=1.0", "-Dpackage=com.example.hi",
-                "-DinteractiveMode=false");
-        assertEquals(0, generated.exit(), generated.out());
-        Path project = projects.resolve("hi");
+        Path project = generate("hi", "com.example.hi");
         assertTrue(Files.isRegularFile(project.resolve("Config.java")), "the description beside the POM");
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/com/example/hi/Hello.java")));
 
         // The user adds the network stack and TLS; the hello unikernel reaches neither.
-        Path pom = project.resolve("pom.xml");
-        String text = Files.readString(pom);
-        int end = text.lastIndexOf("  </dependencies>");
-        String withNet = text.substring(0, end) + """
-                    <dependency>
-                      <groupId>io.github.mirage-java</groupId>
-                      <artifactId>mirage.net</artifactId>
-                    </dependency>
-                    <dependency>
-                      <groupId>io.github.mirage-java</groupId>
-                      <artifactId>mirage.tls</artifactId>
-                    </dependency>
-                  </dependencies>""" + text.substring(end + "  </dependencies>".length());
-        Files.writeString(pom, withNet);
+        addDependencies(project, "mirage.net", "mirage.tls");
+        buildOffline(project);
 
-        // One build through the file: repository fills the fresh local repository with the
-        // third-party artifacts; then the build that counts, offline, from a clean target/.
-        Result first = mvn(project, settings, repo, "-Dmirage.quiet", "package");
-        assertEquals(0, first.exit(), first.out());
-        deleteTree(project.resolve("target"));
-        Result offline = mvn(project, settings, repo, "-o", "package");
-        assertEquals(0, offline.exit(), offline.out());
-        assertTrue(offline.out().contains("mirage: image " + project.resolve("target/image")), offline.out());
-
-        Path bin = project.resolve("target/image/bin/hi");
-        Result booted = exec(project, List.of(bin.toString(), "--count=2", "--hello=outside"), Map.of(), Duration.ofMinutes(1));
+        Result booted = exec(project, List.of(project.resolve("target/image/bin/hi").toString(), "--count=2",
+                "--hello=outside"), Map.of(), Duration.ofMinutes(1));
         assertEquals(0, booted.exit(), booted.out());
         assertEquals("outside\noutside\n", booted.out());
-
-        Result modules = exec(project, List.of(project.resolve("target/image/bin/java").toString(), "--list-modules"), Map.of(),
-                Duration.ofMinutes(1));
-        List<String> names = modules.out().lines().map(l -> l.replaceFirst("@.*", "")).sorted().toList();
-        assertEquals(List.of("com.example.hi", "java.base", "mirage.core", "mirage.platform.solo5", "mirage.time"), names,
-                "mirage.net, mirage.tls and Bouncy Castle are dependencies the unikernel does not reach");
+        assertEquals(List.of("com.example.hi", "java.base", "mirage.core", "mirage.platform.solo5", "mirage.time"),
+                imageModules(project), "mirage.net, mirage.tls and Bouncy Castle are dependencies the unikernel does not reach");
 
         // The same message as ./mirage when the project is no unikernel.
         Files.delete(project.resolve("Config.java"));
-        Result broken = mvn(project, settings, repo, "-o", "package");
+        Result broken = mvn(project, "-o", "package");
         assertTrue(broken.exit() != 0);
         assertTrue(broken.out().contains("mirage: " + project + " is not a unikernel: it has no Config.java"), broken.out());
     }
 
+    @Test
+    void aGitStoreProjectLinksJGitWithItsGeneratedDescriptor() throws Exception {
+        Path project = generate("store", "com.example.store");
+        addDependencies(project, "mirage.gitstore");
+        Files.writeString(project.resolve("src/main/java/module-info.java"), """
+                /** A unikernel that commits to a git store in memory. */
+                module com.example.store {
+                    requires mirage.gitstore;
+
+                    exports com.example.store;
+                }
+                """);
+        Path hello = project.resolve("src/main/java/com/example/store/Hello.java");
+        Files.writeString(hello, """
+                package com.example.store;
+
+                import java.nio.charset.StandardCharsets;
+                import mirage.core.Console;
+                import mirage.core.Unikernel;
+                import mirage.gitstore.Author;
+                import mirage.gitstore.CommitInfo;
+                import mirage.gitstore.GitStore;
+                import mirage.kv.Key;
+
+                /** Writes a key (one commit) and prints it back with the log's length. */
+                public final class Hello implements Unikernel {
+                    public void start(Console console, GitStore git) throws Exception {
+                        git.main().set(Key.of("greeting"), "hello".getBytes(StandardCharsets.UTF_8),
+                                CommitInfo.of(new Author("store", "store@localhost"), "greet"));
+                        console.println(new String(git.main().get(Key.of("greeting")).orElseThrow(), StandardCharsets.UTF_8)
+                                + ", " + git.main().log(0, 10).size() + " commit");
+                    }
+                }
+                """);
+        Files.writeString(project.resolve("Config.java"), """
+                import com.example.store.Hello;
+                import mirage.link.Description;
+                import mirage.link.Devices;
+                import mirage.link.Job;
+
+                public final class Config implements Description {
+                    @Override
+                    public Job describe() {
+                        return Job.named("store").start(Hello::start).with(Devices.console()).with(Devices.memoryGitStore());
+                    }
+                }
+                """);
+        buildOffline(project);
+
+        Result booted = exec(project, List.of(project.resolve("target/image/bin/store").toString()), Map.of(),
+                Duration.ofMinutes(1));
+        assertEquals(0, booted.exit(), booted.out());
+        assertEquals("hello, 1 commit\n", booted.out());
+        List<String> modules = imageModules(project);
+        assertTrue(modules.contains("org.eclipse.jgit") && modules.contains("mirage.gitstore"), modules.toString());
+        assertTrue(!modules.contains("mirage.net") && !modules.contains("mirage.tls"), modules.toString());
+    }
+
+    /** {@code archetype:generate} of mirage-archetype into a new directory under {@code work}. */
+    static Path generate(String artifactId, String pkg) throws IOException {
+        Path projects = Files.createDirectories(work.resolve("projects-" + artifactId));
+        Result generated = mvn(projects, "org.apache.maven.plugins:maven-archetype-plugin:3.4.0:generate",
+                "-DarchetypeGroupId=" + GROUP, "-DarchetypeArtifactId=mirage-archetype", "-DarchetypeVersion=" + VERSION,
+                "-DgroupId=com.example", "-DartifactId=" + artifactId, "-Dversion=1.0", "-Dpackage=" + pkg,
+                "-DinteractiveMode=false");
+        assertEquals(0, generated.exit(), generated.out());
+        return projects.resolve(artifactId);
+    }
+
+    /** Adds mirage modules (versions from the imported BOM) to the project's dependencies. */
+    static void addDependencies(Path project, String... artifactIds) throws IOException {
+        Path pom = project.resolve("pom.xml");
+        String text = Files.readString(pom);
+        int end = text.lastIndexOf("  </dependencies>");
+        StringBuilder deps = new StringBuilder();
+        for (String a : artifactIds) {
+            deps.append("    <dependency>\n      <groupId>").append(GROUP).append("</groupId>\n      <artifactId>")
+                    .append(a).append("</artifactId>\n    </dependency>\n");
+        }
+        Files.writeString(pom, text.substring(0, end) + deps + text.substring(end));
+    }
+
+    /**
+     * One build through the {@code file:} repository with the link skipped fills the fresh
+     * local repository with the third-party artifacts; then the build that counts, offline.
+     */
+    static void buildOffline(Path project) {
+        Result fill = mvn(project, "-Dmirage.skip", "package");
+        assertEquals(0, fill.exit(), fill.out());
+        Result offline = mvn(project, "-o", "-Dmirage.quiet", "package");
+        assertEquals(0, offline.exit(), offline.out());
+        assertTrue(offline.out().contains("mirage: image " + project.resolve("target/image")), offline.out());
+    }
+
+    /** The image's modules, as its {@code bin/java --list-modules} names them, sorted. */
+    static List<String> imageModules(Path project) {
+        Result modules = exec(project, List.of(project.resolve("target/image/bin/java").toString(), "--list-modules"),
+                Map.of(), Duration.ofMinutes(1));
+        assertEquals(0, modules.exit(), modules.out());
+        return modules.out().lines().map(l -> l.replaceFirst("@.*", "")).sorted().toList();
+    }
+
     /** The published artifacts as this build left them, in a local repository's layout. */
-    static Path install(Path repo) throws IOException {
+    static Path install(Path into) throws IOException {
         for (String[] m : PUBLISHED) {
             Path from = Mirage.ROOT.resolve(m[0]);
-            Path dir = Files.createDirectories(repo.resolve(GROUP.replace('.', '/')).resolve(m[1]).resolve(VERSION));
+            Path dir = Files.createDirectories(into.resolve(GROUP.replace('.', '/')).resolve(m[1]).resolve(VERSION));
             String base = m[1] + "-" + VERSION;
             Files.copy(from.resolve("pom.xml"), dir.resolve(base + ".pom"), StandardCopyOption.REPLACE_EXISTING);
             if (m[2].equals("jar")) {
@@ -127,7 +205,7 @@ class OutsideProjectTest {
                 Files.copy(jar, dir.resolve(base + ".jar"), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        return repo;
+        return into;
     }
 
     /**
@@ -135,7 +213,7 @@ class OutsideProjectTest {
      * {@code file:} URL; it has no checksum files): third-party artifacts come from there, so
      * nothing is fetched from the network.
      */
-    static Path settings(Path file) throws IOException {
+    static Path writeSettings(Path file) throws IOException {
         String m2 = Path.of(System.getProperty("mirage.m2.repository",
                 System.getProperty("user.home") + "/.m2/repository")).toUri().toString();
         String repository = """
@@ -159,7 +237,7 @@ class OutsideProjectTest {
 
     record Result(int exit, String out) {}
 
-    static Result mvn(Path dir, Path settings, Path repo, String... args) {
+    static Result mvn(Path dir, String... args) {
         List<String> command = new ArrayList<>(List.of(Mirage.ROOT.resolve("mvnw").toString(), "-B", "-ntp",
                 "-s", settings.toString(), "-Dmaven.repo.local=" + repo));
         command.addAll(List.of(args));
