@@ -98,6 +98,7 @@ class OutsideProjectTest {
                 /** A unikernel that commits to a git store in memory. */
                 module com.example.store {
                     requires mirage.gitstore;
+                    requires mirage.time; // the memory store's WallClock
 
                     exports com.example.store;
                 }
