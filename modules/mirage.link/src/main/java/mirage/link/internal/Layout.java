@@ -9,7 +9,8 @@ import java.nio.file.Path;
  *
  * @param dir the unikernel's directory
  * @param build where its build's intermediate files go
- * @param image where its image goes
+ * @param image where its image goes: the jlink image for a process target, the microVM image
+ *     for {@code virtio}
  */
 public record Layout(Path dir, Path build, Path image) {
     public Layout {
