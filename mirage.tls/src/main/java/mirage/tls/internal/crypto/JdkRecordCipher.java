@@ -240,7 +240,10 @@ final class JdkRecordCipher implements TlsCipher {
     public TlsDecodeResult decodeCiphertext(long seqNo, short recordType, ProtocolVersion recordVersion,
             byte[] ciphertext, int offset, int len) throws IOException {
         if (getPlaintextDecodeLimit(len) < 0) {
-            throw new TlsFatalAlert(AlertDescription.decode_error);
+            // Too short for the explicit nonce and tag: it cannot be decrypted, which RFC 8446 5.2
+            // and RFC 5246 7.2.2 answer with bad_record_mac (as OpenSSL does; Bouncy Castle's
+            // TlsAEADCipher says decode_error). Decision 0053.
+            throw new TlsFatalAlert(AlertDescription.bad_record_mac, "a record too short to decrypt");
         }
         Direction d = decrypt;
         if (recordIvLength != 0) {

@@ -1,6 +1,7 @@
 package mirage.tls.internal.engine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
@@ -25,7 +26,7 @@ import mirage.tls.internal.crypto.Backends;
  * that has sent its ClientHello, and a client or server after a completed handshake (TLS 1.3 or
  * 1.2). Nothing may throw or hang; the engine ends Handshaking, Open, Closed or Failed; a
  * failure that claims an alert was sent left bytes for the peer; input after the end is dropped
- * and counted.
+ * and counted; no failure is INTERNAL (the peer's bytes are never our internal error).
  *
  * <p>Input: {@code mode, then steps of (length, bytes[length])}; the low two bits of
  * {@code mode} pick the position, bit 2 picks TLS 1.2 for the established ones, bit 3 ends with
@@ -35,7 +36,7 @@ import mirage.tls.internal.crypto.Backends;
  * ({@link #main} writes them).
  */
 class RecordFuzzTest {
-    private static final long NOW = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
+    static final long NOW = Instant.parse("2026-06-01T00:00:00Z").toEpochMilli();
     private static final Credentials CREDENTIALS = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256,
             Rng.seeded(5), Instant.parse("2026-01-01T00:00:00Z"), Duration.ofDays(365));
 
@@ -121,6 +122,10 @@ class RecordFuzzTest {
         if (state instanceof TlsEngine.Failed failed && failed.error() instanceof TlsException.Fatal fatal
                 && fatal.alertSent().isPresent()) {
             assertTrue(sent > 0, "an alert was reported sent but no bytes left: " + fatal);
+        }
+        if (state instanceof TlsEngine.Failed failed && failed.error() instanceof TlsException.Fatal fatal) {
+            // The peer's bytes are never our internal error (decision 0053).
+            assertNotEquals(TlsException.Failure.INTERNAL, fatal.failure(), fatal.toString());
         }
         if (state instanceof TlsEngine.Failed || state instanceof TlsEngine.Closed) {
             long before = target.droppedInputs();
