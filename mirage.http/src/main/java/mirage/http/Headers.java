@@ -18,11 +18,11 @@ public record Headers(List<Field> fields) {
     public static final Headers EMPTY = new Headers(List.of());
 
     /**
-     * One field.
+     * One field. The constructor throws {@code IllegalArgumentException} if the name is not a
+     * token or the value holds CR, LF or NUL.
      *
      * @param name a token (RFC 9110 section 5.1), in the case it was written
      * @param value the value, without surrounding whitespace; no CR, LF or NUL
-     * @throws IllegalArgumentException if the name is not a token or the value holds CR, LF or NUL
      */
     public record Field(String name, String value) {
         public Field {

@@ -11,7 +11,7 @@ import mirage.tls.internal.ConfigChecks;
 /**
  * How a client connects: whom it trusts, what it offers. Immutable, and valid by construction:
  * the canonical constructor checks every rule below and throws {@link TlsConfigException}, so
- * an invalid configuration cannot exist. Start from {@link #builder(Trust, Rng)}.
+ * an invalid configuration cannot exist. Start from {@link #builder(Trust, Rng, InstantSource)}.
  *
  * <ul>
  *   <li>{@code versions}: not empty, no duplicates, in order of preference;

@@ -71,11 +71,13 @@ public sealed interface Impl<T> {
      * Every device a job uses becomes an entry of its manifest; the image refuses to boot
      * until each is bound. Two devices of one name are one device.
      *
+     * <p>The constructor throws {@code IllegalArgumentException} if {@code name} is not a
+     * manifest device name.
+     *
      * @param name the device's name in the manifest and on the command line
      * @param kind its kind
      * @param module the module that holds {@code type}; it is linked into the image
      * @param type binary name of the interface the platform's device implements
-     * @throws IllegalArgumentException if {@code name} is not a manifest device name
      */
     record Device<T>(String name, mirage.core.spi.DeviceKind kind, String module, String type) implements Impl<T> {
         public Device {
@@ -94,11 +96,13 @@ public sealed interface Impl<T> {
      * the chosen implementation and its modules and devices. Made with {@link
      * Devices#select(String, String, Impl)} and {@link #or(String, Impl)}.
      *
+     * <p>The constructor throws {@code IllegalArgumentException} if the key is malformed, there
+     * are no choices, a value is not 1-30 characters of a-z, 0-9 and '-', or the default is not
+     * a choice.
+     *
      * @param key the key's name: 1-30 characters of a-z, 0-9 and '-', starting with a letter
      * @param defaultChoice the choice when the key is not given; one of {@code choices}
      * @param choices each value of the key and what it selects, in the order shown to users
-     * @throws IllegalArgumentException if the key is malformed, there are no choices, a value is
-     *     not 1-30 characters of a-z, 0-9 and '-', or the default is not a choice
      */
     record Select<T>(String key, String defaultChoice, SequencedMap<String, Impl<? extends T>> choices)
             implements Impl<T> {
@@ -150,6 +154,9 @@ public sealed interface Impl<T> {
      * Made by the factories of {@link Devices}, or from a method reference by {@link
      * Devices#call(Devices.Factory1, Impl)} and its siblings.
      *
+     * <p>The constructor throws {@code IllegalArgumentException} if the parameters do not match
+     * the inputs in number, a parameter is another primitive type, or the label is malformed.
+     *
      * @param module the module that holds {@code owner}; it is linked into the image
      * @param owner binary name of the class or interface declaring the method
      * @param method the method's name
@@ -162,8 +169,6 @@ public sealed interface Impl<T> {
      *     fits its parameter
      * @param instance empty, or a label that makes this node a separate instance from an
      *     otherwise equal one ({@link Devices#instance(String, Impl)})
-     * @throws IllegalArgumentException if the parameters do not match the inputs in number, a
-     *     parameter is another primitive type, or the label is malformed
      */
     record Call<T>(String module, String owner, String method, String type, Dispatch dispatch, List<String> parameters,
             List<Impl<?>> inputs, String instance) implements Impl<T> {

@@ -41,6 +41,8 @@ public final class Cli {
               --aot=on|off|profile        build: train an AOT cache into the image (start-up) or not;
                                           default as the profile says (aot: on in fast); remembered
               --lib PATH[:PATH...]        module path of the mirage libraries (the script sets it)
+              --build-dir DIR             the build's files in DIR instead of DIR/_build (mirage-maven-plugin)
+              --image-dir DIR             the image in DIR instead of the build's image/ (mirage-maven-plugin)
               -q, --quiet                 no progress lines
               --KEY=VALUE                 a configure key the description declares (e.g. --stack=host);
                                           remembered in DIR/_build for later builds
@@ -70,6 +72,8 @@ public final class Cli {
         boolean dot = false;
         Link.Removal removal = Link.Removal.UNREACHABLE;
         Path dir = null;
+        Path buildDir = null;
+        Path imageDir = null;
         java.util.Map<String, String> keys = new java.util.TreeMap<>();
         java.util.Map<String, String> kernelOptions = new java.util.TreeMap<>();
         Link.Aot aot = null;
@@ -86,6 +90,8 @@ public final class Cli {
                             }
                         }
                     }
+                    case "--build-dir" -> buildDir = Path.of(value(a, ++i, opt));
+                    case "--image-dir" -> imageDir = Path.of(value(a, ++i, opt));
                     case "-q", "--quiet" -> quiet = true;
                     case "--dot" -> dot = true;
                     case "--no-dce" -> removal = Link.Removal.NONE;
@@ -124,6 +130,10 @@ public final class Cli {
             return 2;
         }
         Layout layout = new Layout(dir);
+        if (buildDir != null || imageDir != null) {
+            Path build = buildDir != null ? buildDir : layout.build();
+            layout = new Layout(dir, build, imageDir != null ? imageDir : build.resolve("image"));
+        }
         Progress progress = new Progress(err, quiet);
         try {
             if (profileName == null) {

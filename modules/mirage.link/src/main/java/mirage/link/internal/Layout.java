@@ -3,17 +3,25 @@ package mirage.link.internal;
 import java.nio.file.Path;
 
 /**
- * Where the link tool keeps a unikernel's build, under {@code DIR/_build}.
+ * Where the link tool keeps a unikernel's build: under {@code DIR/_build} for {@code ./mirage},
+ * elsewhere when a build tool chooses (mirage-maven-plugin: {@code target/mirage} and
+ * {@code target/image}).
  *
  * @param dir the unikernel's directory
+ * @param build where its build's intermediate files go
+ * @param image where its image goes: the jlink image for a process target, the microVM image
+ *     for {@code virtio}
  */
-public record Layout(Path dir) {
+public record Layout(Path dir, Path build, Path image) {
     public Layout {
         dir = dir.toAbsolutePath().normalize();
+        build = build.toAbsolutePath().normalize();
+        image = image.toAbsolutePath().normalize();
     }
 
-    public Path build() {
-        return dir.resolve("_build");
+    /** The layout of {@code ./mirage}: everything under {@code dir/_build}. */
+    public Layout(Path dir) {
+        this(dir, dir.resolve("_build"), dir.resolve("_build").resolve("image"));
     }
 
     /** The unikernel's compiled module, as javac left it. */
@@ -39,11 +47,6 @@ public record Layout(Path dir) {
     /** The device manifest configure wrote. */
     public Path manifest() {
         return build().resolve("manifest");
-    }
-
-    /** The image: the jlink image for a process target, the microVM image for {@code virtio}. */
-    public Path image() {
-        return build().resolve("image");
     }
 
     /** For the {@code virtio} target, the jlink image the microVM's initramfs holds. */
