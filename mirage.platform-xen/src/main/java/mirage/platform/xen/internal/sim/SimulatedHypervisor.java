@@ -43,7 +43,7 @@ public final class SimulatedHypervisor implements AutoCloseable {
         frames.add(null); // frame 0 is never handed out
     }
 
-    /** A hypervisor on the real clock (nanoseconds since it was made). */
+    /** A hypervisor on the real clock (nanoseconds since it was made); its domains wait by parking. */
     public static SimulatedHypervisor realTime() {
         long origin = System.nanoTime();
         return new SimulatedHypervisor(() -> System.nanoTime() - origin);
@@ -57,7 +57,8 @@ public final class SimulatedHypervisor implements AutoCloseable {
     /**
      * A new domain with the next domid (the first is 0, the control domain).
      *
-     * @param waiter what {@code await} blocks on; null for a parking waiter on this clock
+     * @param waiter what the domain's {@code await} blocks on: a parking waiter on this
+     *     hypervisor's clock, or a simulation's
      */
     public SimDomain createDomain(String name, EventLoop.Waiter waiter) {
         return createDomain(name, waiter, DEFAULT_MAX_PAGES);
@@ -72,7 +73,7 @@ public final class SimulatedHypervisor implements AutoCloseable {
             int domid = domains.size();
             MemorySegment shared = arena.allocate(Layouts.PAGE_SIZE, Layouts.PAGE_SIZE);
             MemorySegment table = arena.allocate((long) GRANT_FRAMES * Layouts.PAGE_SIZE, Layouts.PAGE_SIZE);
-            SimDomain d = new SimDomain(this, domid, name, shared, table, waiter != null ? waiter : new ClockWaiter(clock),
+            SimDomain d = new SimDomain(this, domid, name, shared, table, java.util.Objects.requireNonNull(waiter, "waiter"),
                     maxPages);
             domains.add(d);
             return d;

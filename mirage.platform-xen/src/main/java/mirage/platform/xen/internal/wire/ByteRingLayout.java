@@ -31,6 +31,8 @@ public record ByteRingLayout(int data, int size, int cons, int prod) {
     public static final int XENSTORE_CONNECTION = 2068;
     /** {@code error}: {@code XENSTORE_ERROR_NONE} 0, {@code _COMM} 1, {@code _RINGIDX} 2, {@code _PROTO} 3. */
     public static final int XENSTORE_ERROR = 2072;
+    /** {@code XENSTORE_ERROR_COMM}: a communication problem (here: a guest that never reads). */
+    public static final int XENSTORE_ERROR_COMM = 1;
     /** {@code XENSTORE_ERROR_RINGIDX}: an index moved further than the ring holds. */
     public static final int XENSTORE_ERROR_RINGIDX = 2;
     /** {@code XENSTORE_ERROR_PROTO}: a payload over the limit. */

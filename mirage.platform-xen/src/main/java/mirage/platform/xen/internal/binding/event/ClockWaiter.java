@@ -1,4 +1,4 @@
-package mirage.platform.xen.internal.sim;
+package mirage.platform.xen.internal.binding.event;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
