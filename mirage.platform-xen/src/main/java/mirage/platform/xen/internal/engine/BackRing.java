@@ -72,6 +72,15 @@ public final class BackRing {
         return Integer.compareUnsigned(req, rsp) < 0 ? req : rsp;
     }
 
+    /**
+     * The offset of the request {@code ahead} places after the next one, without consuming it
+     * (to see whether a packet's slots have all arrived); only for {@code ahead} below
+     * {@link #unconsumedRequests()}.
+     */
+    public long peekRequest(int ahead) {
+        return SringLayout.entryOffset(reqCons + ahead, entries, entrySize);
+    }
+
     /** Consumes the next request and returns its offset; only while requests are unconsumed. */
     public long takeRequest() {
         return SringLayout.entryOffset(reqCons++, entries, entrySize);

@@ -412,14 +412,23 @@ public final class XenstoreClient implements AutoCloseable {
             synchronized (inbox) {
                 inbox.add(m);
             }
-            if (!loop.inLoop()) {
-                loop.execute(drain);
+            if (Thread.currentThread() != sending) {
+                loop.execute(drain); // caused by another connection: deliver on the loop
             }
         }
 
+        /** The thread inside {@link #send}, which drains what its request caused. */
+        private volatile Thread sending;
+
         @Override
         public void send(XsMessage m) {
-            service.receive(connection, m);
+            Thread outer = sending;
+            sending = Thread.currentThread();
+            try {
+                service.receive(connection, m);
+            } finally {
+                sending = outer;
+            }
             drain(); // the reply, now that the server has returned
 
         }
