@@ -51,6 +51,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
     private final int guest;
     private final int devid;
     private final XenbusNode node;
+    private final String token;
     private final MacAddress mac;
     private final int mtu;
     private final BackendHandshake handshake = new BackendHandshake();
@@ -86,6 +87,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
         this.mac = mac;
         this.mtu = mtu;
         this.node = new XenbusNode(ctx.xs(), ctx.backendDir("vif", guest, devid));
+        this.token = XenbusNode.token("netback/" + guest + "/" + devid);
     }
 
     /**
@@ -121,7 +123,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
     }
 
     private String token() {
-        return "netback/" + guest + "/" + devid;
+        return token;
     }
 
     private void publishFeatures() {

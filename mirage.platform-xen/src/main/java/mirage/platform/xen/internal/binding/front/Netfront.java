@@ -65,6 +65,7 @@ public final class Netfront implements mirage.net.Netif, Device {
     private final int handle;
     private final int devid;
     private final XenbusNode node;
+    private final String token;
     private final String backend;
     private final int backendId;
     private final MacAddress mac;
@@ -111,6 +112,7 @@ public final class Netfront implements mirage.net.Netif, Device {
         this.handle = handle;
         this.devid = devid;
         this.node = new XenbusNode(ctx.xs(), dir);
+        this.token = XenbusNode.token(getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT) + "/" + dir);
         this.backend = backend;
         this.backendId = backendId;
         this.mac = mac;
@@ -210,7 +212,7 @@ public final class Netfront implements mirage.net.Netif, Device {
     }
 
     private String token() {
-        return "netfront/" + devid;
+        return token;
     }
 
     // ------------------------------------------------------------------ handshake (event thread)
@@ -221,7 +223,10 @@ public final class Netfront implements mirage.net.Netif, Device {
         }
         switch (handshake.backendChanged(state)) {
             case PUBLISH -> publish();
-            case REINITIALISE -> publish();
+            case REINITIALISE -> {
+                node.state(XenbusState.INITIALISING); // as Linux's front ends do, so that its back ends reconnect
+                publish();
+            }
             case CONNECT -> {
                 handshake.connected();
                 txOpen = true;

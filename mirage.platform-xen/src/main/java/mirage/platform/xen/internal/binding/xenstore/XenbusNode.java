@@ -16,6 +16,8 @@ import mirage.platform.xen.internal.wire.XsType;
  * other end's {@code state}.
  */
 public final class XenbusNode {
+    private static final java.util.concurrent.atomic.AtomicLong TOKENS = new java.util.concurrent.atomic.AtomicLong();
+
     private final XenstoreClient xs;
     private final String path;
     private long failures;
@@ -94,6 +96,14 @@ public final class XenbusNode {
 
     private String resolve(String key) {
         return key.startsWith("/") ? key : path + "/" + key;
+    }
+
+    /**
+     * A watch token unique in this process: {@code what} and a sequence number, so that a
+     * driver started again never shares a token (and so a callback) with its predecessor.
+     */
+    public static String token(String what) {
+        return what + "#" + TOKENS.incrementAndGet();
     }
 
     /** Parses a non-negative decimal number of at most 18 digits; -1 if it is not one. */

@@ -11,7 +11,9 @@ import mirage.platform.xen.internal.wire.XenbusState;
  * front end                back end does                          and becomes
  * Initialised/Connected    read transport, map rings, bind port   Connected
  * Closing                  disconnect                             Closing
- * Closed (or gone)         disconnect if connected                Closed
+ * Closed (or gone)         disconnect if connected                Closed (from Connected or
+ *                                                                 Closing; a back end still in
+ *                                                                 InitWait stays there)
  * Initialising, after      start over                             InitWait
  *   the back end closed
  * </pre>
@@ -81,10 +83,11 @@ public final class BackendHandshake {
                 if (connected) {
                     return disconnect();
                 }
-                if (state != XenbusState.CLOSED) {
+                if (state == XenbusState.CLOSING || (closeRequested && state != XenbusState.CLOSED)) {
                     state = XenbusState.CLOSED;
                     return Step.CLOSED;
                 }
+                // a fresh back end in InitWait: the front end closed before it started; wait for it
                 return Step.WAIT;
             }
             default -> {
