@@ -4,7 +4,10 @@ package mirage.link;
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
     SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform"),
-    /** Xen PV (module {@code mirage.platform.xen}); not implemented yet, configure refuses it. */
+    /**
+     * Xen PV (module {@code mirage.platform.xen}): for now the image runs as a guest domain of a
+     * simulated Xen host in its own process (docs/decisions/0043-xen-target.md).
+     */
     XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform");
 
     private final String word;

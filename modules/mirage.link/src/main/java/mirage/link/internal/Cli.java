@@ -31,7 +31,7 @@ public final class Cli {
                                           in Graphviz's language instead
               clean DIR                   delete DIR/_build
             options:
-              -t, --target TARGET         solo5 (xen is declared but not implemented yet)
+              -t, --target TARGET         solo5 or xen (a simulated Xen host)
               --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
               --no-dce                    build: keep every class of every module (no removal of what
                                           the image cannot reach; see link-rules/)
