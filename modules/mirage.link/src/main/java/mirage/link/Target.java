@@ -3,23 +3,25 @@ package mirage.link;
 /** The platforms a unikernel can be linked for ({@code mirage configure -t TARGET}). */
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
-    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform"),
+    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "mirage.platform.solo5"),
     /**
      * Xen PV (module {@code mirage.platform.xen}): for now the image runs as a guest domain of a
      * simulated Xen host in its own process (docs/decisions/0043-xen-target.md).
      */
-    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform");
+    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "mirage.platform.solo5");
 
     private final String word;
     private final String module;
     private final String factoryOwner;
     private final String factoryMethod;
+    private final String nativeAccess;
 
-    Target(String word, String module, String factoryOwner, String factoryMethod) {
+    Target(String word, String module, String factoryOwner, String factoryMethod, String nativeAccess) {
         this.word = word;
         this.module = module;
         this.factoryOwner = factoryOwner;
         this.factoryMethod = factoryMethod;
+        this.nativeAccess = nativeAccess;
     }
 
     /** The name given to {@code -t}. */
@@ -43,5 +45,14 @@ public enum Target {
     /** See {@link #factoryOwner()}. */
     public String factoryMethod() {
         return factoryMethod;
+    }
+
+    /**
+     * The modules that bind host devices through FFM (a TAP's ioctl, ppoll), comma-separated,
+     * as {@code --enable-native-access} takes them: the Xen target's host attaches its back
+     * ends' host sides with Solo5's binder.
+     */
+    public String nativeAccess() {
+        return nativeAccess;
     }
 }

@@ -101,7 +101,7 @@ public final class Link {
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
         if (!plan.manifest().devices().isEmpty()) {
             // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
-            jvm.add("--enable-native-access=" + plan.target().module());
+            jvm.add("--enable-native-access=" + plan.target().nativeAccess());
         }
         if (!jvm.isEmpty()) {
             args.add("--add-options=" + String.join(" ", jvm));
