@@ -21,8 +21,12 @@ final class BlockAttach {
     static Device attach(XenPlatform p, String name, int handle, String option, String path, int vdev)
             throws ArgumentException {
         Path file = Path.of(path);
-        if (!Files.isRegularFile(file) && !Files.exists(file)) {
-            throw new ArgumentException(Problem.DEVICE, option, option + ": no file " + path);
+        // solo5-hvt's rules, as the Solo5 target applies them (docs/decisions/0029)
+        if (!Files.exists(file)) {
+            throw new ArgumentException(Problem.DEVICE, option, option + ": no file " + path + " (it is never created)");
+        }
+        if (Files.isDirectory(file)) {
+            throw new ArgumentException(Problem.DEVICE, option, option + ": " + path + " is a directory");
         }
         boolean writable = Files.isWritable(file);
         int guest = p.guestDomid();
