@@ -9,7 +9,7 @@
  * <p>Two implementations are designed: the simulated hypervisor of
  * {@code mirage.platform.xen.internal.sim} (several domains in one process), and a Linux PVH
  * guest's {@code /dev/xen/{xenbus,gntalloc,gntdev,evtchn}} (on paper:
- * docs/xen-pvh-binding.md). Front ends, back ends and xenstore reach the hypervisor through
+ * docs/decisions/0041-xen-hypervisor-spi.md). Front ends, back ends and xenstore reach the hypervisor through
  * this package only; the architecture test keeps it so.
  */
 package mirage.platform.xen.internal.hypervisor;
