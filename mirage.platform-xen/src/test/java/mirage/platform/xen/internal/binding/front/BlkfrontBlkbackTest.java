@@ -164,4 +164,68 @@ class BlkfrontBlkbackTest {
             assertTrue(bf[0].connected());
         }
     }
+
+    @Test
+    void backEndThatLiesAboutItsGeometry_openFailsNamingIt_andTheFrontEndCloses() throws Exception {
+        Path file = disk(random(1 << 20, 6));
+        try (XenSim x = new XenSim(6)) {
+            XenSim.Guest g = x.guest("guest");
+            x.toolstack.addVbd(g.domid(), Toolstack.XVDA, file.toString(), true);
+            String back = "/local/domain/0/backend/vbd/1/51712";
+            String front = "/local/domain/1/device/vbd/51712";
+            // no blkback: the control domain writes a back end's nodes by hand
+            x.xs0.write(back + "/state", "2");
+            XenDeviceException[] thrown = new XenDeviceException[1];
+            mirage.time.Simulation.Task opener = x.sim.spawn("open", () -> thrown[0] = assertThrows(XenDeviceException.class,
+                    () -> Blkfront.open(g.ctx(), "storage", 0, Toolstack.XVDA, Duration.ofSeconds(10))));
+            x.run(Duration.ofSeconds(30), () -> {
+                while (!"3".equals(x.xs0.readOrNull(front + "/state"))) {
+                    x.sim.sleep().sleep(Duration.ofMillis(1));
+                }
+                x.xs0.write(back + "/sectors", "2048");
+                x.xs0.write(back + "/sector-size", "1000");
+                x.xs0.write(back + "/state", "4");
+                while (!opener.done()) {
+                    x.sim.sleep().sleep(Duration.ofMillis(1));
+                }
+            });
+            assertTrue(opener.failure().isEmpty(), () -> opener.failure().get().toString());
+            assertTrue(thrown[0].getMessage().contains("sector-size '1000'"), thrown[0].getMessage());
+            x.runFor(Duration.ofMillis(10));
+            assertEquals("6", x.xs0.readString(front + "/state"), "the front end closed");
+        }
+    }
+
+    @Test
+    void backEndThatReconnectsWithAnotherSize_failsTheDeviceForGood_typedErrorNothingWritten() throws Exception {
+        byte[] content = random(1 << 20, 7);
+        Path file = disk(content);
+        try (XenSim x = new XenSim(7)) {
+            XenSim.Guest g = x.guest("guest");
+            x.toolstack.addVbd(g.domid(), Toolstack.XVDA, file.toString(), true);
+            Blkback[] bb = {Blkback.start(x.back, g.domid(), Toolstack.XVDA)};
+            Blkfront[] bf = new Blkfront[1];
+            x.run(Duration.ofSeconds(30), () -> bf[0] = Blkfront.open(g.ctx(), "storage", 0, Toolstack.XVDA, Duration.ofSeconds(10)));
+            assertEquals(2048, bf[0].info().sizeSectors());
+            x.run(Duration.ofSeconds(30), () -> {
+                bb[0].shutdown();
+                while (bf[0].connected()) {
+                    x.sim.sleep().sleep(Duration.ofMillis(1));
+                }
+                bb[0].close();
+                // the disk is now twice as large: the new back end reports another geometry
+                Files.write(file, new byte[1 << 20], java.nio.file.StandardOpenOption.APPEND);
+                bb[0] = Blkback.start(x.back, g.domid(), Toolstack.XVDA);
+                while (bf[0].failure() == null) {
+                    x.sim.sleep().sleep(Duration.ofMillis(1));
+                }
+                assertEquals(BlockException.Reason.DISCONNECTED, assertThrows(BlockException.class,
+                        () -> bf[0].write(0, List.of(ByteBuffer.allocate(512)))).reason());
+            });
+            assertTrue(bf[0].failure().contains("another geometry"), bf[0].failure());
+            assertEquals(2048, bf[0].info().sizeSectors(), "the device keeps the geometry it was opened with");
+            byte[] now = Files.readAllBytes(file);
+            assertArrayEquals(content, java.util.Arrays.copyOf(now, content.length), "nothing written");
+        }
+    }
 }
