@@ -73,4 +73,85 @@ class NetfrontNetbackTest {
             assertTrue(x.log.isEmpty(), x.log.toString());
         }
     }
+
+    @Test
+    void everyXenbusState_reconfiguredResumes_aBackEndClosedMidRunIsReplaced_andFramesFlowAgain() throws Exception {
+        try (XenSim x = new XenSim(2)) {
+            XenSim.Guest g = x.guest("guest");
+            x.toolstack.addVif(g.domid(), 0, GUEST_MAC.toString(), "test", 1500);
+            Netback[] nb = {Netback.start(x.back, g.domid(), 0, VIF_MAC, 1500)};
+            List<String> frontStates = new ArrayList<>();
+            List<String> backStates = new ArrayList<>();
+            String front = "/local/domain/1/device/vif/0/state";
+            String back = "/local/domain/0/backend/vif/1/0/state";
+            x.xs0.watch(front, "f", (p, t) -> frontStates.add(read(x, p)));
+            x.xs0.watch(back, "b", (p, t) -> backStates.add(read(x, p)));
+            List<byte[]> atBack = new ArrayList<>();
+            nb[0].listen(b -> atBack.add(copy(b)));
+            Netfront[] nf = new Netfront[1];
+            x.run(Duration.ofSeconds(30), () -> nf[0] = Netfront.open(g.ctx(), "service", 0, 0, Duration.ofSeconds(10)));
+            Netfront f = nf[0];
+            List<byte[]> atFront = new ArrayList<>();
+            f.listen(b -> atFront.add(copy(b)));
+            x.run(Duration.ofSeconds(10), () -> f.send(ByteBuffer.wrap(frame(100, 1))));
+            x.runFor(Duration.ofMillis(1));
+            assertEquals(1, atBack.size());
+
+            // Reconfiguring and back: the front end resumes
+            nb[0].reconfigure(() -> { });
+            x.runFor(Duration.ofMillis(1));
+            x.run(Duration.ofSeconds(10), () -> f.send(ByteBuffer.wrap(frame(100, 2))));
+            x.runFor(Duration.ofMillis(1));
+            assertEquals(2, atBack.size(), "frames flow after Reconfigured");
+
+            // the back end closes mid-run: the front end goes Closing, Closed; frames are dropped, counted
+            nb[0].shutdown();
+            x.runFor(Duration.ofMillis(5));
+            assertTrue(!f.connected());
+            long droppedBefore = f.stats().txDropped();
+            x.run(Duration.ofSeconds(10), () -> f.send(ByteBuffer.wrap(frame(100, 3))));
+            assertEquals(droppedBefore + 1, f.stats().txDropped(), "a frame sent while the back end is gone is counted");
+            // each watch event reads the state when delivered, after the front end's batch of
+            // writes: Closing and Closed are two events that both read Closed
+            assertEquals(List.of("1", "4", "6", "6"), frontStates, "the watch's first, Connected, Closing, Closed");
+            nb[0].close();
+
+            // a new back end: the front end starts over and reconnects
+            List<byte[]> atNewBack = new ArrayList<>();
+            nb[0] = Netback.start(x.back, g.domid(), 0, VIF_MAC, 1500);
+            nb[0].listen(b -> atNewBack.add(copy(b)));
+            x.run(Duration.ofSeconds(10), () -> {
+                while (!f.connected() || nb[0].state() != XenbusState.CONNECTED) {
+                    x.sim.sleep().sleep(Duration.ofMillis(1));
+                }
+                f.send(ByteBuffer.wrap(frame(200, 4)));
+                nb[0].send(ByteBuffer.wrap(frame(300, 5)));
+            });
+            x.runFor(Duration.ofMillis(1));
+            assertEquals(1, atNewBack.size(), "guest to the new vif");
+            assertArrayEquals(frame(200, 4), atNewBack.get(0));
+            assertEquals(1, atFront.size(), "the new vif to the guest");
+            assertArrayEquals(frame(300, 5), atFront.get(0));
+            assertEquals(List.of("1", "4", "6", "6", "1", "4"), frontStates,
+                    "front end: (first), Connected, Closing, Closed, Initialising, Connected (at once, as Linux's netfront)");
+            assertEquals(List.of("2", "4", "7", "8", "4", "5", "6", "2", "4"), backStates,
+                    "back end: InitWait, Connected, Reconfiguring, Reconfigured, Connected, Closing, Closed; the new one InitWait, Connected");
+            assertEquals(0, f.stats().rxErrors() + f.stats().txErrors());
+            assertTrue(f.failure() == null, f.failure());
+        }
+    }
+
+    private static String read(XenSim x, String path) {
+        try {
+            return x.xs0.readString(path);
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static byte[] copy(ByteBuffer b) {
+        byte[] c = new byte[b.remaining()];
+        b.get(c);
+        return c;
+    }
 }
