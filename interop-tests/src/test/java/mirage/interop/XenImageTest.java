@@ -50,6 +50,8 @@ class XenImageTest {
         Host.assumeRoot();
         Host.require("curl", "curl");
         Path image = Mirage.buildExample("gitkv", work, "-t", "xen", "--stack=host", "--storage=block");
+        String xl = java.nio.file.Files.readString(image.getParent().resolve("xen/gitkv.cfg"));
+        assertTrue(xl.contains("type = \"pvh\"") && xl.contains("vdev=xvda"), xl);
         Path disk = work.resolve("kv.img");
         Host.run(java.util.List.of("truncate", "-s", "64M", disk.toString()), Duration.ofSeconds(10));
         String commit;

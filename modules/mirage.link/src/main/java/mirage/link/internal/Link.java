@@ -155,6 +155,7 @@ public final class Link {
         } catch (IOException e) {
             throw new LinkException("cannot write the boot plan under " + layout.build() + ": " + e.getMessage(), e);
         }
+        XenConfigs.write(layout.build(), plan);
     }
 
     /** Runs jlink in this JVM with the mirage plugin registered. */
