@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import mirage.net.MacAddress;
 import mirage.net.NetException;
+import mirage.platform.xen.internal.binding.NetCounters;
 import mirage.platform.xen.internal.binding.xenstore.XenbusNode;
 import mirage.platform.xen.internal.engine.BackRing;
 import mirage.platform.xen.internal.engine.Rings;
@@ -55,7 +56,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
     private final MacAddress mac;
     private final int mtu;
     private final BackendHandshake handshake = new BackendHandshake();
-    private final Counters counters = new Counters();
+    private final NetCounters counters = new NetCounters();
     private final Arena arena = Arena.ofShared();
     private final MemorySegment txFrame = arena.allocate(MAX_PACKET + PAGE, 64);
     private final ByteBuffer txView = txFrame.asByteBuffer().asReadOnlyBuffer();
@@ -439,7 +440,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
             }
             int available = r.unconsumedRequests();
             if (available == Rings.OVERFLOW) {
-                counters.txErrors();
+                counters.txError();
                 onLoop(() -> fatal("the front end moved the receive ring's producer beyond the ring"));
                 return;
             }
@@ -466,7 +467,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
                 Netif.rxResponse(ring, r.nextResponse(), id, 0, flags, status);
             }
             if (failed) {
-                counters.txErrors();
+                counters.txError();
             } else {
                 counters.tx(length);
             }
@@ -562,47 +563,5 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
     @Override
     public String toString() {
         return "netback vif" + guest + "." + devid;
-    }
-
-    /** The counters, under one lock. */
-    static final class Counters {
-        private long rxFrames;
-        private long rxBytes;
-        private long rxDropped;
-        private long rxErrors;
-        private long txFrames;
-        private long txBytes;
-        private long txDropped;
-        private long txErrors;
-
-        synchronized void rx(int bytes) {
-            rxFrames++;
-            rxBytes += bytes;
-        }
-
-        synchronized void rxDropped() {
-            rxDropped++;
-        }
-
-        synchronized void rxError() {
-            rxErrors++;
-        }
-
-        synchronized void tx(int bytes) {
-            txFrames++;
-            txBytes += bytes;
-        }
-
-        synchronized void txDropped() {
-            txDropped++;
-        }
-
-        synchronized void txErrors() {
-            txErrors++;
-        }
-
-        synchronized Stats snapshot() {
-            return new Stats(rxFrames, rxBytes, rxDropped, rxErrors, txFrames, txBytes, txDropped, txErrors);
-        }
     }
 }

@@ -8,6 +8,7 @@ import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
 import mirage.net.MacAddress;
 import mirage.net.NetException;
+import mirage.platform.xen.internal.binding.NetCounters;
 import mirage.platform.xen.internal.binding.xenstore.XenbusNode;
 import mirage.platform.xen.internal.binding.xenstore.XenstoreException;
 import mirage.platform.xen.internal.engine.FrontRing;
@@ -83,7 +84,7 @@ public final class Netfront implements mirage.net.Netif, Device {
     private final int port;
     private final FrontendHandshake handshake = new FrontendHandshake(true);
     private final Object txLock = new Object();
-    private final Counters counters = new Counters();
+    private final NetCounters counters = new NetCounters();
     private final ByteBuffer assembly = ByteBuffer.allocateDirect(MAX_PACKET + PAGE);
     private final ByteBuffer assemblyView = assembly.asReadOnlyBuffer();
 
@@ -613,47 +614,5 @@ public final class Netfront implements mirage.net.Netif, Device {
     @Override
     public String toString() {
         return "netfront " + name + " (vif " + devid + ", " + mac + ", back end " + backend + ")";
-    }
-
-    /** The counters, under one lock so that a snapshot is consistent. */
-    static final class Counters {
-        private long rxFrames;
-        private long rxBytes;
-        private long rxDropped;
-        private long rxErrors;
-        private long txFrames;
-        private long txBytes;
-        private long txDropped;
-        private long txErrors;
-
-        synchronized void rx(int bytes) {
-            rxFrames++;
-            rxBytes += bytes;
-        }
-
-        synchronized void rxDropped() {
-            rxDropped++;
-        }
-
-        synchronized void rxError() {
-            rxErrors++;
-        }
-
-        synchronized void tx(int bytes) {
-            txFrames++;
-            txBytes += bytes;
-        }
-
-        synchronized void txDropped() {
-            txDropped++;
-        }
-
-        synchronized void txError() {
-            txErrors++;
-        }
-
-        synchronized Stats snapshot() {
-            return new Stats(rxFrames, rxBytes, rxDropped, rxErrors, txFrames, txBytes, txDropped, txErrors);
-        }
     }
 }
