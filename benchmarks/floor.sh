@@ -4,9 +4,10 @@
 #
 #   read_profile FILE    sets the arrays jlink_opts and jvm_opts from a jlink-profiles/ file
 #                        (jvm options are baked in with --add-options, as the link tool does)
-#   link_floor WORK OUT  compiles hello.floor under WORK and links it to OUT, with the launchers
-#                        bin/hello (prints "hello" and exits) and bin/idle (prints "ready",
-#                        then sleeps until killed); needs JAVA_HOME (JDK 25) and read_profile first
+#   link_floor PROFILE WORK OUT
+#                        compiles hello.floor under WORK and links it to OUT with PROFILE's
+#                        options, with the launchers bin/hello (prints "hello" and exits) and
+#                        bin/idle (prints "ready", then sleeps until killed); needs JAVA_HOME (JDK 25)
 
 read_profile() {
   local profile=$1 line value
@@ -29,7 +30,8 @@ read_profile() {
 }
 
 link_floor() {
-  local work=$1 out=$2 src=$1/src/hello.floor
+  local profile=$1 work=$2 out=$3 src=$2/src/hello.floor
+  read_profile "$profile" || return
   mkdir -p "$src/hello/floor"
   cat > "$src/module-info.java" <<'JAVA'
 module hello.floor {}

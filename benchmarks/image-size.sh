@@ -53,9 +53,8 @@ cleanup() {
 trap cleanup EXIT
 
 # 1. The floor.
-read_profile "$profile"
 echo "image-size: linking the floor (java.base + hello.floor) with $(basename "$profile")" >&2
-link_floor "$work/floor-build" "$work/floor" >/dev/null
+link_floor "$profile" "$work/floor-build" "$work/floor" >/dev/null
 floor_bytes=$(du -sb "$work/floor" | cut -f1)
 floor_modules=$(stat -c %s "$work/floor/lib/modules")
 

@@ -68,10 +68,9 @@ fi
 
 # 2. The floor: a one-class java.base hello world, linked with the profile's options.
 . "$root/benchmarks/floor.sh"
-read_profile "$profile"
 echo "start-time: linking the floor (java.base + hello.floor) with $(basename "$profile")" >&2
 floor=$work/floor
-link_floor "$work" "$floor"
+link_floor "$profile" "$work" "$floor"
 [ "$image" != floor ] || image=$floor
 if [ -n "$save_floor" ]; then
   rm -rf "$save_floor"

@@ -4,7 +4,6 @@
  * Implementations live in {@code mirage.block.internal}, which is not exported.
  */
 module mirage.block {
-    requires transitive mirage.core;
     requires transitive mirage.kv;
 
     exports mirage.block;

@@ -6,8 +6,8 @@
  * JGit type appears in the exported package.
  */
 module mirage.gitstore {
+    requires transitive mirage.core;
     requires transitive mirage.kv;
-    requires transitive mirage.time;
     requires transitive mirage.block;
     requires org.eclipse.jgit;
     // JGit's logging API: initialized quietly (internal.Stores)

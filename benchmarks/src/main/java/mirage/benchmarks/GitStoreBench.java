@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -23,7 +24,6 @@ import mirage.gitstore.GitStore;
 import mirage.gitstore.GitStoreException;
 import mirage.gitstore.Write;
 import mirage.kv.Key;
-import mirage.time.WallClock;
 import org.eclipse.jgit.internal.storage.dfs.DfsPackCompactor;
 import org.eclipse.jgit.internal.storage.dfs.DfsPackFile;
 import org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription;
@@ -81,7 +81,7 @@ public class GitStoreBench {
     static final int FILES = 10;
     static final Author AUTHOR = new Author("bench", "bench@example.org");
 
-    static WallClock clock() {
+    static InstantSource clock() {
         AtomicLong s = new AtomicLong(1_767_225_600L);
         return () -> Instant.ofEpochSecond(s.getAndIncrement());
     }

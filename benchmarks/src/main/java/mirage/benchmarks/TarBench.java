@@ -41,7 +41,7 @@ public class TarBench {
     public void setup() throws KvException {
         long perEntry = 512 + (valueBytes + 511) / 512 * 512;
         device = Block.memory(512, (DIRS * FILES * perEntry + 4096) / 512);
-        KvRw rw = TarStore.appendOnly(device, () -> 0L);
+        KvRw rw = TarStore.appendOnly(device, () -> java.time.Instant.EPOCH);
         keys = new Key[DIRS * FILES];
         byte[] value = new byte[valueBytes];
         for (int d = 0; d < DIRS; d++) {

@@ -91,8 +91,8 @@ public class TlsBench {
         credentials = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256, rng,
                 Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
         CipherSuite s = CipherSuite.valueOf(suite);
-        clientConfig = ClientConfig.builder(Trust.anchors(credentials.leaf()), rng).withVersions(TlsVersion.TLS_1_3)
-                .withSuites(s).withGroups(NamedGroup.X25519).withClock(InstantSource.system()).build();
+        clientConfig = ClientConfig.builder(Trust.anchors(credentials.leaf()), rng, InstantSource.system())
+                .withVersions(TlsVersion.TLS_1_3).withSuites(s).withGroups(NamedGroup.X25519).build();
         serverConfig = ServerConfig.builder(rng, credentials).withVersions(TlsVersion.TLS_1_3).withSuites(s)
                 .withGroups(NamedGroup.X25519).build();
 

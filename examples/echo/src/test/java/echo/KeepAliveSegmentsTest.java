@@ -169,7 +169,7 @@ class KeepAliveSegmentsTest {
         Credentials credentials = Credentials.selfSigned("echo.test", Credentials.KeyType.ECDSA_P256, Rng.seeded(5),
                 Instant.now().minus(Duration.ofHours(1)), Duration.ofDays(1));
         Echo.serveHttps(line -> { }, w.server(), ServerConfig.builder(Rng.seeded(6), credentials).build());
-        ClientConfig config = ClientConfig.builder(Trust.anchors(credentials.leaf()), Rng.seeded(7)).build();
+        ClientConfig config = ClientConfig.builder(Trust.anchors(credentials.leaf()), Rng.seeded(7), java.time.InstantSource.system()).build();
         List<List<Long>> took = new ArrayList<>();
         w.sim().spawn("client", () -> {
             try (Flow c = Tls.client(w.client().tcp().connect(SERVER, Echo.HTTPS_PORT, Duration.ofSeconds(10)), config,

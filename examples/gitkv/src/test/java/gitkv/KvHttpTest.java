@@ -12,14 +12,13 @@ import java.util.concurrent.Future;
 import mirage.core.Flow;
 import mirage.gitstore.Commit;
 import mirage.gitstore.GitStore;
-import mirage.time.WallClock;
 import org.junit.jupiter.api.Test;
 
 /** gitkv's HTTP side over an in-memory pipe, against an in-memory store. */
 class KvHttpTest {
     final GitStore store = GitStore.memory(fixedClock());
 
-    static WallClock fixedClock() {
+    static java.time.InstantSource fixedClock() {
         return () -> Instant.parse("2026-11-27T00:00:00Z");
     }
 
@@ -102,15 +101,22 @@ class KvHttpTest {
     }
 
     @Test
-    void refusals_badRequestsTooLargeBodiesChunkedAndUnknownPaths() throws Exception {
+    void refusals_badRequestsTooLargeBodiesAndUnknownPaths() throws Exception {
         assertTrue(exchange("PUT /kv/x HTTP/1.1\r\nHost: s\r\nContent-Length: " + (KvHttp.MAX_BODY + 1) + "\r\n\r\n")
                 .startsWith("HTTP/1.1 413 "));
-        assertTrue(exchange("PUT /kv/x HTTP/1.1\r\nHost: s\r\nTransfer-Encoding: chunked\r\n\r\n").startsWith("HTTP/1.1 411 "));
         assertTrue(exchange("GET  /kv/x HTTP/1.1\r\n\r\n").startsWith("HTTP/1.1 400 "));
         assertTrue(exchange("GET /kv/x HTTP/3.0\r\n\r\n").startsWith("HTTP/1.1 505 "));
-        assertTrue(exchange("GET /other HTTP/1.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 404 "));
-        assertTrue(exchange("PUT /kv/x HTTP/1.1\r\nX-Author: a\nb\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+        assertTrue(exchange("GET /other HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 404 "));
+        assertTrue(exchange("PUT /kv/x HTTP/1.1\r\nHost: s\r\nX-Author: a\nb\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 .startsWith("HTTP/1.1 "), "a header value with a bare LF is a new line: parsed, not thrown");
-        assertTrue(exchange("POST /kv/x HTTP/1.1\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 405 "));
+        assertTrue(exchange("POST /kv/x HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n").startsWith("HTTP/1.1 405 "));
+    }
+
+    @Test
+    void chunkedBodies_taken() throws Exception {
+        String out = exchange("PUT /kv/c HTTP/1.1\r\nHost: s\r\nTransfer-Encoding: chunked\r\n\r\n3\r\nabc\r\n2\r\nde\r\n0\r\n\r\n"
+                + "GET /kv/c HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n");
+        assertTrue(out.startsWith("HTTP/1.1 200 OK"), out);
+        assertTrue(out.endsWith("\r\n\r\nabcde"), out);
     }
 }

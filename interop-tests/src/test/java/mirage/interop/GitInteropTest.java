@@ -24,6 +24,7 @@ import mirage.kv.Key;
 import mirage.time.WallClock;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
+import mirage.testkit.HostFlows;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
  * mirage.gitstore against C git over the git protocol (git://), through a veth pair into a
  * network namespace this test creates and deletes: {@code git daemon} in the namespace is the
  * remote for fetch (clone) and push; and the store, served over a {@link Flow} on a host socket
- * (test-only {@link SocketFlow}), is cloned and pushed to by C git in the namespace. Every
+ * (the test kit's {@link HostFlows}), is cloned and pushed to by C git in the namespace. Every
  * repository C git ends with passes {@code git fsck --full}. Needs root, git and iproute2.
  */
 class GitInteropTest {
@@ -124,7 +125,7 @@ class GitInteropTest {
     }
 
     static Flow connect() throws IOException {
-        return new SocketFlow(SocketChannel.open(new InetSocketAddress(NS_ADDR, 9418)));
+        return HostFlows.of(SocketChannel.open(new InetSocketAddress(NS_ADDR, 9418)));
     }
 
     @Test
@@ -163,7 +164,7 @@ class GitInteropTest {
                     try {
                         SocketChannel c = server.accept();
                         Thread.ofVirtual().start(() -> {
-                            try (Flow f = new SocketFlow(c)) {
+                            try (Flow f = HostFlows.of(c)) {
                                 store.serve(f);
                             } catch (Exception e) {
                                 // reported by the client's failure

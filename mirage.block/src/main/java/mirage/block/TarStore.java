@@ -1,6 +1,6 @@
 package mirage.block;
 
-import java.util.function.LongSupplier;
+import java.time.InstantSource;
 import mirage.block.internal.tar.TarKvRo;
 import mirage.block.internal.tar.TarKvRw;
 import mirage.kv.KvException;
@@ -36,23 +36,15 @@ public interface TarStore {
 
     /**
      * An append-only store over the archive on {@code device} (an all-zero device is an empty
-     * archive), writing times from the system wall clock. Each write appends an entry and a
-     * new end-of-archive marker and flushes; GNU tar lists and extracts the result. Writing an
-     * existing key appends a replacing entry; remove and rename fail with
+     * archive), entries timed by {@code clock} (the archive keeps whole seconds). Each write
+     * appends an entry and a new end-of-archive marker and flushes; GNU tar lists and extracts
+     * the result. Writing an existing key appends a replacing entry; remove and rename fail with
      * {@code NOT_SUPPORTED}; a write that does not fit fails with {@code NO_SPACE}.
      *
      * @throws KvException {@code STORAGE} as {@link #readOnly}
      * @throws IllegalArgumentException if the device is read-only
      */
-    static KvRw appendOnly(Block device) throws KvException {
-        return TarKvRw.open(device, TarKvRw.SYSTEM_WALL_CLOCK);
-    }
-
-    /**
-     * As {@link #appendOnly(Block)}, with times from {@code wallClockNanos} (nanoseconds since
-     * the epoch; the archive keeps whole seconds).
-     */
-    static KvRw appendOnly(Block device, LongSupplier wallClockNanos) throws KvException {
-        return TarKvRw.open(device, wallClockNanos);
+    static KvRw appendOnly(Block device, InstantSource clock) throws KvException {
+        return TarKvRw.open(device, clock);
     }
 }

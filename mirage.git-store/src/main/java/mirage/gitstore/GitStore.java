@@ -1,10 +1,10 @@
 package mirage.gitstore;
 
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import mirage.gitstore.internal.Stores;
-import mirage.time.WallClock;
 
 /**
  * A repository of branches (Irmin's {@code Repo}): the entry point of the store.
@@ -22,7 +22,7 @@ public interface GitStore extends AutoCloseable {
      *
      * @param clock the time of commits
      */
-    static GitStore memory(WallClock clock) {
+    static GitStore memory(InstantSource clock) {
         return Stores.memory(clock);
     }
 
@@ -33,7 +33,7 @@ public interface GitStore extends AutoCloseable {
      * @throws GitStoreException {@code CORRUPT} if it is not a repository that can be read,
      *     {@code STORAGE} on I/O failure
      */
-    static GitStore openBare(Path directory, WallClock clock) throws GitStoreException {
+    static GitStore openBare(Path directory, InstantSource clock) throws GitStoreException {
         return Stores.bare(directory, clock);
     }
 
@@ -47,7 +47,7 @@ public interface GitStore extends AutoCloseable {
      * @throws GitStoreException {@code CORRUPT} if the device holds data that is not a store,
      *     {@code STORAGE} if it cannot be read
      */
-    static GitStore onBlock(mirage.block.Block device, WallClock clock) throws GitStoreException {
+    static GitStore onBlock(mirage.block.Block device, InstantSource clock) throws GitStoreException {
         return Stores.block(device, clock);
     }
 

@@ -7,7 +7,8 @@
  * {@link mirage.kv.Key}s to values exactly as git does (a key's segments are the path of a
  * blob; dictionaries are trees and, as in {@code mirage.kv}, exist only while something lies
  * below them). Every write is one commit with an {@link mirage.gitstore.Author}, a message and
- * a time read from the store's {@link mirage.time.WallClock} (git keeps whole seconds, in UTC).
+ * a time read from the store's clock, a {@link java.time.InstantSource} (a unikernel passes its
+ * platform's {@code WallClock}; git keeps whole seconds, in UTC).
  * A repository on disk is an ordinary bare git repository that C {@code git} reads.
  *
  * <h2>Concurrency</h2>

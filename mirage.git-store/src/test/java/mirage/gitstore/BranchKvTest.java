@@ -66,7 +66,7 @@ class BranchKvTest {
     @Test
     void viewBehavesAsTheReferenceStore() {
         qt().withExamples(150).forAll(lists().of(op()).ofSizeBetween(1, 30), integers().between(0, 3)).checkAssert((ops, batchSize) -> {
-            try (GitStore store = GitStore.memory(Fixtures.ticking()); KvRw reference = KvRw.memory()) {
+            try (GitStore store = GitStore.memory(Fixtures.ticking()); KvRw reference = KvRw.memory(java.time.InstantSource.system())) {
                 BranchKv kv = store.main().kv(ALICE);
                 int writes = 0;
                 for (int i = 0; i < ops.size(); i++) {

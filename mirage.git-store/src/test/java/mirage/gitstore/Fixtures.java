@@ -6,11 +6,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import mirage.time.WallClock;
 
 /** Test support: a settable clock, both backends, and C git. */
 final class Fixtures {
@@ -20,7 +20,7 @@ final class Fixtures {
     static final Author BOB = new Author("Bob", "bob@example.org");
 
     /** A wall clock that advances one second per reading, from 2026-01-01. */
-    static WallClock ticking() {
+    static InstantSource ticking() {
         AtomicLong s = new AtomicLong(1_767_225_600L);
         return () -> Instant.ofEpochSecond(s.getAndIncrement());
     }

@@ -86,19 +86,23 @@ public interface Netif extends AutoCloseable {
 
     /**
      * {@code netif}, recording every frame it sends and receives to a new pcap file at
-     * {@code file} (nanosecond timestamps from {@code wallClockNanos}, nanoseconds since the
-     * epoch; Ethernet link type; read by tcpdump, tshark and Wireshark). The file is written as
-     * frames pass, in 64 KiB blocks, and completed when the returned interface is closed. If
-     * writing fails (a full disk), recording stops and the interface goes on.
+     * {@code file} (nanosecond timestamps read from {@code clock}; Ethernet link type; read by
+     * tcpdump, tshark and Wireshark). The file is written as frames pass, in 64 KiB blocks, and
+     * completed when the returned interface is closed. If writing fails (a full disk), recording
+     * stops and the interface goes on.
      *
      * @throws java.io.IOException if the file cannot be created
      */
-    static Netif capture(Netif netif, java.nio.file.Path file, java.util.function.LongSupplier wallClockNanos)
+    static Netif capture(Netif netif, java.nio.file.Path file, java.time.InstantSource clock)
             throws java.io.IOException {
         java.util.Objects.requireNonNull(netif, "netif");
+        java.util.Objects.requireNonNull(clock, "clock");
         mirage.net.internal.pcap.PcapWriter writer = mirage.net.internal.pcap.PcapWriter.create(file,
                 mirage.net.internal.pcap.PcapWriter.DEFAULT_SNAPLEN, mirage.net.internal.pcap.PcapWriter.Flush.WHEN_FULL);
-        return new mirage.net.internal.pcap.CaptureNetif(netif, writer, wallClockNanos);
+        return new mirage.net.internal.pcap.CaptureNetif(netif, writer, () -> {
+            java.time.Instant now = clock.instant();
+            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+        });
     }
 
     /**

@@ -58,12 +58,13 @@ public record ClientConfig(
 
     /**
      * A builder with the defaults: TLS 1.3 then 1.2, every {@link CipherSuite} (TLS 1.3 ones
-     * first), X25519, P-256, P-384, no ALPN, the {@link Crypto#HYBRID} back-end, the system clock
-     * and a memory session cache of 64 sessions.
+     * first), X25519, P-256, P-384, no ALPN, the {@link Crypto#HYBRID} back-end and a memory
+     * session cache of 64 sessions; certificates are checked at {@code clock}'s time (a unikernel
+     * passes its platform's {@code WallClock}).
      */
-    public static Builder builder(Trust trust, Rng rng) {
+    public static Builder builder(Trust trust, Rng rng, InstantSource clock) {
         return new Builder(trust, List.of(TlsVersion.TLS_1_3, TlsVersion.TLS_1_2), List.of(CipherSuite.values()),
-                List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng, InstantSource.system(),
+                List.of(NamedGroup.values()), List.of(), Crypto.HYBRID, rng, clock,
                 SessionCache.memory(64));
     }
 

@@ -29,7 +29,7 @@ class ArgumentConfigsTest {
         assertEquals(Fixtures.CLOCK.instant().minus(Duration.ofHours(1)), leaf.getNotBefore().toInstant());
         assertEquals(Fixtures.CLOCK.instant().minus(Duration.ofHours(1)).plus(Duration.ofDays(30)),
                 leaf.getNotAfter().toInstant());
-        ClientConfig client = ClientConfig.builder(Trust.anchors(leaf), Rng.seeded(2)).withClock(Fixtures.CLOCK).build();
+        ClientConfig client = ClientConfig.builder(Trust.anchors(leaf), Rng.seeded(2), Fixtures.CLOCK).build();
         var outcome = Fixtures.connect(client, "unikernel.test", server, flow -> "client done", flow -> "server done");
         assertEquals("client done", outcome.client());
         assertEquals("server done", outcome.server());

@@ -16,7 +16,7 @@ class ConfigTest {
     private static final Credentials RSA = Fixtures.localhost(KeyType.RSA_2048);
 
     private static ClientConfig.Builder client() {
-        return ClientConfig.builder(Trust.anchors(EC.leaf()), Rng.seeded(1));
+        return ClientConfig.builder(Trust.anchors(EC.leaf()), Rng.seeded(1), Fixtures.CLOCK);
     }
 
     private static void refused(String fragment, Runnable build) {

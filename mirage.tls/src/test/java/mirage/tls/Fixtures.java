@@ -38,7 +38,7 @@ final class Fixtures {
             anchors.add(c.leaf());
         }
         Trust trust = anchors.isEmpty() ? Trust.system() : new Trust.Anchors(anchors);
-        return ClientConfig.builder(trust, Rng.seeded(11)).withCrypto(crypto).withClock(CLOCK);
+        return ClientConfig.builder(trust, Rng.seeded(11), CLOCK).withCrypto(crypto);
     }
 
     static ServerConfig.Builder server(Crypto crypto, Credentials... credentials) {

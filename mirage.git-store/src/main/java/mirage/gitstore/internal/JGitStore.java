@@ -2,6 +2,7 @@ package mirage.gitstore.internal;
 
 import java.io.IOException;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,7 +30,6 @@ import mirage.gitstore.Snapshot;
 import mirage.gitstore.Watch;
 import mirage.kv.Key;
 import mirage.kv.KvException;
-import mirage.time.WallClock;
 import org.eclipse.jgit.errors.MissingObjectException;
 import org.eclipse.jgit.internal.storage.dfs.DfsPackCompactor;
 import org.eclipse.jgit.internal.storage.dfs.DfsPackFile;
@@ -58,7 +58,7 @@ public final class JGitStore implements GitStore {
     private static final int COMPACT_AT_PACKS = 48;
 
     final Repository repo;
-    final WallClock clock;
+    final InstantSource clock;
     final ObjectCache cache = new ObjectCache();
     private final ReentrantLock lock = new ReentrantLock();
     private final ConcurrentHashMap<String, Head> heads = new ConcurrentHashMap<>();
@@ -82,7 +82,7 @@ public final class JGitStore implements GitStore {
         void run(Stage stage) throws KvException;
     }
 
-    JGitStore(Repository repo, WallClock clock) {
+    JGitStore(Repository repo, InstantSource clock) {
         this.repo = repo;
         this.clock = Objects.requireNonNull(clock, "clock");
     }
@@ -438,7 +438,7 @@ public final class JGitStore implements GitStore {
     }
 
     Instant now() {
-        return Instant.ofEpochSecond(clock.now().getEpochSecond());
+        return Instant.ofEpochSecond(clock.instant().getEpochSecond());
     }
 
     static ObjectId insertCommit(ObjectInserter ins, ObjectId tree, CommitInfo info, Instant time, ObjectId... parents) throws IOException {

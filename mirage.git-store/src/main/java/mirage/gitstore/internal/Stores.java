@@ -4,11 +4,11 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import mirage.gitstore.GitStore;
 import mirage.gitstore.GitStoreException;
 import mirage.gitstore.GitStoreException.Reason;
-import mirage.time.WallClock;
 import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.Constants;
 import org.eclipse.jgit.lib.RefUpdate;
@@ -44,7 +44,7 @@ public final class Stores {
         }
     }
 
-    public static GitStore memory(WallClock clock) {
+    public static GitStore memory(InstantSource clock) {
         MemRepository repo = new MemRepository("mem-" + NAMES.incrementAndGet());
         try {
             linkHead(repo);
@@ -54,7 +54,7 @@ public final class Stores {
         return new JGitStore(repo, clock);
     }
 
-    public static GitStore bare(Path directory, WallClock clock) throws GitStoreException {
+    public static GitStore bare(Path directory, InstantSource clock) throws GitStoreException {
         try {
             Files.createDirectories(directory);
             File dir = directory.toFile();
@@ -78,7 +78,7 @@ public final class Stores {
         }
     }
 
-    public static GitStore block(mirage.block.Block device, WallClock clock) throws GitStoreException {
+    public static GitStore block(mirage.block.Block device, InstantSource clock) throws GitStoreException {
         try {
             org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription d =
                     new org.eclipse.jgit.internal.storage.dfs.DfsRepositoryDescription("block-" + NAMES.incrementAndGet());

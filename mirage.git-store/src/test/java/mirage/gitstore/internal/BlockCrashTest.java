@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +23,6 @@ import mirage.gitstore.MergeFunction;
 import mirage.gitstore.MergePolicy;
 import mirage.gitstore.Write;
 import mirage.kv.Key;
-import mirage.time.WallClock;
 import org.eclipse.jgit.lib.ObjectChecker;
 import org.eclipse.jgit.lib.ObjectReader;
 import org.eclipse.jgit.lib.Ref;
@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class BlockCrashTest {
     static final CommitInfo INFO = CommitInfo.of(new Author("crash", "crash@example.org"), "step");
 
-    static WallClock clock() {
+    static InstantSource clock() {
         AtomicLong s = new AtomicLong(1_767_225_600L);
         return () -> Instant.ofEpochSecond(s.getAndIncrement());
     }

@@ -24,6 +24,30 @@ public interface Solo5 {
         return Solo5Platform.fromImage();
     }
 
+    /**
+     * The platform of a running microVM image (target {@code virtio}): as
+     * {@link #imagePlatform()}; when this JVM is the guest's PID 1 and the manifest lists
+     * devices, the guest is first made ready for them (devtmpfs and proc mounted, the image's
+     * virtio kernel modules loaded), and the devices then bind to the guest's virtio cards
+     * ({@code --net:NAME=if:ethN}) and disks ({@code --block:NAME=/dev/vdX}), which the image's
+     * launcher passes on the kernel command line.
+     *
+     * @throws IllegalStateException as {@link #imagePlatform()}, or if a mount or a module load
+     *     fails; the message is one line naming it and the errno
+     */
+    static Platform guestPlatform() {
+        return Solo5Platform.guest();
+    }
+
+    /**
+     * Ends a microVM image with {@code status}: writes it to the guest's second serial port
+     * (where the launcher reads it) and powers the machine off. When this JVM is not the
+     * guest's PID 1, {@code System.exit(status)}. Never returns.
+     */
+    static void guestExit(int status) {
+        mirage.platform.solo5.internal.guest.Guest.exit(status);
+    }
+
     /** A platform for the given manifest, for tests and for use without the link tool. */
     static Platform platform(Manifest manifest) {
         return new Solo5Platform(manifest);

@@ -15,44 +15,14 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.CompletableFuture;
 import mirage.core.Unikernel;
 import mirage.core.spi.Boot;
-import mirage.core.spi.EventLoop;
 import mirage.time.Sleep;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import mirage.testkit.ManualLoop;
+import mirage.testkit.VirtualPlatform;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class LoopSleepTest {
-
-    /** A loop that records the deadlines sleepers ask it to block until. */
-    static final class RecordingLoop implements EventLoop {
-        long now;
-        final List<Long> blockedUntil = new ArrayList<>();
-
-        @Override
-        public long now() {
-            return now;
-        }
-
-        @Override
-        public void execute(Runnable action) {
-            throw new AssertionError("sleep has no use for execute");
-        }
-
-        @Override
-        public Timer schedule(long deadlineNanos, Runnable action) {
-            throw new AssertionError("sleep blocks through sleepUntil");
-        }
-
-        @Override
-        public boolean inLoop() {
-            return false;
-        }
-
-        @Override
-        public void sleepUntil(long deadlineNanos) {
-            blockedUntil.add(deadlineNanos);
-        }
-    }
 
     /** Boots on {@code p} (a real event loop) and runs {@code entry} as the unikernel. */
     static int boot(VirtualPlatform p, Boot.Entry entry) {
@@ -61,7 +31,7 @@ class LoopSleepTest {
 
     @Test
     void sleepReturnsExactlyWhenVirtualTimeReachesTheDeadline() {
-        VirtualPlatform p = new VirtualPlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         List<Long> wokeAt = new ArrayList<>();
         int status = boot(p, c -> {
             Sleep sleep = Sleep.on(c.loop());
@@ -79,18 +49,17 @@ class LoopSleepTest {
 
     @Test
     void theDeadlineIsNowPlusTheDurationAndZeroIsNow() throws InterruptedException {
-        RecordingLoop loop = new RecordingLoop();
-        loop.now = 1_000;
+        ManualLoop loop = ManualLoop.create(1_000);
         Sleep sleep = new LoopSleep(loop);
         sleep.sleep(Duration.ofMillis(5));
         sleep.sleep(Duration.ZERO);
         sleep.sleep(Duration.ofNanos(1));
-        assertEquals(List.of(1_000L + 5_000_000L, 1_000L, 1_001L), loop.blockedUntil);
+        assertEquals(List.of(1_000L + 5_000_000L, 1_000L, 1_001L), loop.sleeps());
     }
 
     @Test
     void negativeAndAbsurdDurationsAreRefusedWithAClearMessage() {
-        RecordingLoop loop = new RecordingLoop();
+        ManualLoop loop = ManualLoop.create();
         Sleep sleep = new LoopSleep(loop);
         assertEquals("negative duration PT-0.000000001S",
                 assertThrows(IllegalArgumentException.class, () -> sleep.sleep(Duration.ofNanos(-1))).getMessage());
@@ -98,24 +67,23 @@ class LoopSleepTest {
         IllegalArgumentException tooLong = assertThrows(IllegalArgumentException.class,
                 () -> sleep.sleep(Duration.ofSeconds(Long.MAX_VALUE, 999_999_999)));
         assertTrue(tooLong.getMessage().endsWith("is longer than 292 years in nanoseconds"), tooLong.getMessage());
-        assertEquals(List.of(), loop.blockedUntil, "nothing blocked");
+        assertEquals(List.of(), loop.sleeps(), "nothing blocked");
     }
 
     @Test
     void deadlinesBeyondTheClockSaturateAtNever() throws InterruptedException {
         for (long now : new long[] {0, 5, Long.MAX_VALUE - 10}) {
-            RecordingLoop loop = new RecordingLoop();
-            loop.now = now;
+            ManualLoop loop = ManualLoop.create(now);
             new LoopSleep(loop).sleep(Duration.ofNanos(Long.MAX_VALUE));
             new LoopSleep(loop).sleep(Duration.ofSeconds(1));
             long oneSecond = now < Long.MAX_VALUE - 2_000_000_000L ? now + 1_000_000_000L : Long.MAX_VALUE;
-            assertEquals(List.of(now == 0 ? Long.MAX_VALUE : Long.MAX_VALUE, oneSecond), loop.blockedUntil, "from " + now);
+            assertEquals(List.of(now == 0 ? Long.MAX_VALUE : Long.MAX_VALUE, oneSecond), loop.sleeps(), "from " + now);
         }
     }
 
     @Test
     void onTheLoopThreadItRefuses() throws Exception {
-        VirtualPlatform p = new VirtualPlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         AtomicReference<Throwable> seen = new AtomicReference<>();
         int status = boot(p, c -> {
             CompletableFuture<Void> done = new CompletableFuture<>();

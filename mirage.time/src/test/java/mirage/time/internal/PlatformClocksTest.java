@@ -10,6 +10,7 @@ import mirage.time.WallClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import mirage.testkit.VirtualPlatform;
 
 class PlatformClocksTest {
 
@@ -26,17 +27,17 @@ class PlatformClocksTest {
         "-9223372036854775808, 1677-09-21T00:12:43.145224192Z",
     })
     void wallClockConvertsNanosSinceTheEpoch(long nanos, String instant) {
-        VirtualPlatform p = new VirtualPlatform();
-        p.setWall(nanos);
+        VirtualPlatform p = VirtualPlatform.create();
+        p.setWallClock(nanos);
         assertEquals(Instant.parse(instant), WallClock.of(p).now());
     }
 
     @Test
     void wallClockAgreesWithInstantArithmetic() {
-        VirtualPlatform p = new VirtualPlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         WallClock clock = WallClock.of(p);
         qt().forAll(longs().all()).checkAssert(ns -> {
-            p.setWall(ns);
+            p.setWallClock(ns);
             Instant i = clock.now();
             assertEquals(Instant.EPOCH.plusNanos(ns), i);
             assertEquals(java.math.BigInteger.valueOf(ns), java.math.BigInteger.valueOf(i.getEpochSecond())
@@ -46,7 +47,7 @@ class PlatformClocksTest {
 
     @Test
     void monotonicClockIsThePlatforms() {
-        VirtualPlatform p = new VirtualPlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         MonotonicClock clock = MonotonicClock.of(p);
         assertEquals(0, clock.elapsedNanos());
         p.yield(42);

@@ -42,6 +42,6 @@ public final class ArgumentConfigs {
     /** See {@link ClientConfig#fromArguments}. */
     public static ClientConfig client(Rng rng, InstantSource clock, String trustFile) {
         Trust trust = trustFile.isEmpty() ? Trust.system() : Trust.pem(Path.of(trustFile));
-        return ClientConfig.builder(trust, rng).withClock(clock).build();
+        return ClientConfig.builder(trust, rng, clock).build();
     }
 }

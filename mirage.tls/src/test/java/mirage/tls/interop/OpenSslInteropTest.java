@@ -145,7 +145,8 @@ class OpenSslInteropTest {
         Process server = new ProcessBuilder(command).redirectErrorStream(true).start();
         try {
             SocketChannel socket = connectWhenListening(port, server);
-            ClientConfig config = ClientConfig.builder(Trust.anchors(isRsa(suite) ? rsa.leaf() : ec.leaf()), Rng.seeded(3))
+            ClientConfig config = ClientConfig.builder(Trust.anchors(isRsa(suite) ? rsa.leaf() : ec.leaf()), Rng.seeded(3),
+                    java.time.InstantSource.system())
                     .withVersions(suite.version()).withSuites(suite).build();
             try (TlsFlow flow = Tls.client(new SocketFlow(socket), config, "localhost")) {
                 Handshake h = flow.handshake();
@@ -272,7 +273,7 @@ class OpenSslInteropTest {
         });
         try {
             SocketChannel socket = connectWhenListening(port, server);
-            ClientConfig config = ClientConfig.builder(Trust.anchors(ec.leaf()), Rng.seeded(7)).build();
+            ClientConfig config = ClientConfig.builder(Trust.anchors(ec.leaf()), Rng.seeded(7), java.time.InstantSource.system()).build();
             try (TlsFlow flow = Tls.client(new SocketFlow(socket), config, "localhost")) {
                 flow.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
                 awaitLine(lines, "ping");

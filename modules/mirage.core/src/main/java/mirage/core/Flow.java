@@ -1,6 +1,7 @@
 package mirage.core;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 
 /**
  * A reliable, ordered, bidirectional byte stream: a TCP connection, a TLS session, a pipe.
@@ -99,6 +100,27 @@ public interface Flow extends AutoCloseable {
     default void uncork() throws FlowException {}
 
     /**
+     * Bounds how long each later {@link #read} may wait for bytes: a read that gets none within
+     * {@code timeout} throws a {@link FlowException} with reason
+     * {@link FlowException.Reason#TIMEOUT}, and the flow stays usable (bytes that arrive later go
+     * to the next read). {@link Duration#ZERO} removes the bound. It is a bound on waiting for
+     * progress, not a deadline for a whole message: a peer that sends a byte now and then is not
+     * timed out. This is how a server bounds idle keep-alive connections and slow requests
+     * (mirage.http's {@code Timeouts}); a flow whose transport cannot time its reads returns
+     * {@code false}, and its reads wait as long as they take.
+     *
+     * @return whether this flow applies the bound; the default applies none and returns
+     *     {@code false}
+     * @throws IllegalArgumentException if {@code timeout} is negative
+     */
+    default boolean readTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a read timeout cannot be negative: " + timeout);
+        }
+        return false;
+    }
+
+    /**
      * Closes one or both directions. Shutting down {@link Direction#WRITE} sends end of stream
      * to the peer once buffered bytes are delivered; shutting down {@link Direction#READ}
      * discards what arrives from now on and makes {@link #read} return {@link #EOF}.
@@ -120,7 +142,8 @@ public interface Flow extends AutoCloseable {
      * buffering up to {@code capacity} bytes before a writer blocks. Behaves as a TCP
      * connection would: {@code shutdown(WRITE)} lets the peer read what was written and then
      * {@link #EOF}; after {@link #close()} the peer reads what was buffered and then
-     * {@link #EOF}, and its writes fail with {@link FlowException.Reason#RESET}. For tests,
+     * {@link #EOF}, and its writes fail with {@link FlowException.Reason#RESET}. Its ends apply
+     * {@link #readTimeout} (on the host's clock). For tests,
      * benchmarks and in-image plumbing (a TLS engine over an in-memory peer, for example).
      *
      * @throws IllegalArgumentException if {@code capacity} is less than 1

@@ -107,4 +107,18 @@ class PipeFlowTest {
         }
         return out.toByteArray();
     }
+
+    @Test
+    void aReadTimeout_failsTheWaitingRead_withTimeout_andTheFlowStaysUsable() throws Exception {
+        Flow.Pair p = Flow.pipe(16);
+        assertEquals(true, p.right().readTimeout(java.time.Duration.ofMillis(20)));
+        FlowException e = assertThrows(FlowException.class, () -> p.right().read(ByteBuffer.allocate(4)));
+        assertEquals(FlowException.Reason.TIMEOUT, e.reason());
+        p.left().write(ByteBuffer.wrap(new byte[] {1, 2}));
+        assertEquals(2, p.right().read(ByteBuffer.allocate(4)), "usable after a timeout");
+        p.right().readTimeout(java.time.Duration.ZERO);
+        p.left().shutdown(Flow.Direction.WRITE);
+        assertEquals(Flow.EOF, p.right().read(ByteBuffer.allocate(4)));
+        assertThrows(IllegalArgumentException.class, () -> p.right().readTimeout(java.time.Duration.ofNanos(-1)));
+    }
 }

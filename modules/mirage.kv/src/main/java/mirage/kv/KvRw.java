@@ -1,8 +1,8 @@
 package mirage.kv;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Optional;
-import java.util.function.LongSupplier;
 import mirage.kv.internal.MemoryKv;
 
 /**
@@ -74,21 +74,25 @@ public interface KvRw extends KvRo {
         allocate(key, size, Optional.empty());
     }
 
-    /** An empty in-memory store on the system wall clock, limited only by the heap. */
-    static KvRw memory() {
-        return new MemoryKv(MemoryKv.SYSTEM_WALL_CLOCK, Long.MAX_VALUE);
+    /**
+     * An empty in-memory store, limited only by the heap.
+     *
+     * @param clock the time of writes (a unikernel passes its platform's {@code WallClock}, a
+     *     simulation its virtual one)
+     */
+    static KvRw memory(InstantSource clock) {
+        return new MemoryKv(clock, Long.MAX_VALUE);
     }
 
     /**
      * An empty in-memory store.
      *
-     * @param wallClockNanos the time of writes, in nanoseconds since the POSIX epoch (a
-     *     simulation passes its virtual clock)
+     * @param clock the time of writes, as {@link #memory(InstantSource)}
      * @param capacity the most value bytes the store holds at once; a write beyond it fails
      *     with {@code NO_SPACE}
      * @throws IllegalArgumentException if {@code capacity} is negative
      */
-    static KvRw memory(LongSupplier wallClockNanos, long capacity) {
-        return new MemoryKv(wallClockNanos, capacity);
+    static KvRw memory(InstantSource clock, long capacity) {
+        return new MemoryKv(clock, capacity);
     }
 }

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -238,7 +239,7 @@ class MemoryKvModelTest {
                 .forAll(lists().of(longs().all().map(Op::from)).ofSizeBetween(1, 40), integers().between(8, 64))
                 .checkAssert((ops, capacity) -> {
                     AtomicLong now = new AtomicLong();
-                    KvRw kv = KvRw.memory(now::get, capacity);
+                    KvRw kv = KvRw.memory(() -> Instant.ofEpochSecond(0, now.get()), capacity);
                     Model model = new Model(capacity);
                     List<Op> done = new ArrayList<>();
                     for (Op op : ops) {
@@ -286,7 +287,7 @@ class MemoryKvModelTest {
 
     /** The model's content written into a fresh store in another order, at other times. */
     static KvRw rebuilt(Model model) throws KvException {
-        KvRw fresh = KvRw.memory();
+        KvRw fresh = KvRw.memory(InstantSource.system());
         List<Key> keys = new ArrayList<>(model.values.keySet());
         keys.sort((x, y) -> y.compareTo(x));
         for (Key k : keys) {

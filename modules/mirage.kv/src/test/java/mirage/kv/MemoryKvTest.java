@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.function.Executable;
 /** Examples of every operation and every error of the in-memory store. */
 class MemoryKvTest {
     final AtomicLong now = new AtomicLong(1_000_000_000L);
-    final KvRw kv = KvRw.memory(now::get, 100);
+    final KvRw kv = KvRw.memory(() -> Instant.ofEpochSecond(0, now.get()), 100);
 
     static Key k(String path) {
         return Key.parse(path);
@@ -50,7 +51,7 @@ class MemoryKvTest {
         assertEquals(0, kv.size(k("/e")));
         assertEquals(List.of(new Entry(k("/a/b"), Kind.VALUE), new Entry(k("/a/c"), Kind.DICTIONARY)), kv.list(k("/a")));
         assertEquals(List.of(new Entry(k("/a"), Kind.DICTIONARY), new Entry(k("/e"), Kind.VALUE)), kv.list(Key.ROOT));
-        assertEquals(List.of(), KvRw.memory().list(Key.ROOT));
+        assertEquals(List.of(), KvRw.memory(InstantSource.system()).list(Key.ROOT));
     }
 
     @Test
@@ -145,7 +146,7 @@ class MemoryKvTest {
         assertArrayEquals(MessageDigest.getInstance("SHA-256").digest(b("hello")), kv.digest(k("/a/b")));
         byte[] root = kv.digest(Key.ROOT);
         assertEquals(32, root.length);
-        KvRw other = KvRw.memory();
+        KvRw other = KvRw.memory(InstantSource.system());
         other.set(k("/a/c/d"), b("x"));
         other.set(k("/a/b"), b("hello"));
         assertArrayEquals(root, other.digest(Key.ROOT), "independent of write order and times");
@@ -153,9 +154,9 @@ class MemoryKvTest {
         other.set(k("/a/c/d"), b("y"));
         assertFalse(MessageDigest.isEqual(root, other.digest(Key.ROOT)));
         // A value and a dictionary with the same digest inside still differ by kind.
-        KvRw v = KvRw.memory();
+        KvRw v = KvRw.memory(InstantSource.system());
         v.set(k("/n"), b(""));
-        KvRw d = KvRw.memory();
+        KvRw d = KvRw.memory(InstantSource.system());
         d.set(k("/n/m"), b(""));
         assertFalse(MessageDigest.isEqual(v.digest(Key.ROOT), d.digest(Key.ROOT)));
     }
@@ -223,7 +224,7 @@ class MemoryKvTest {
         assertEquals("no space left for /b: 41 bytes would bring the store to 101 of its 100 bytes", e.getMessage());
         fails(Reason.NO_SPACE, k("/a"), () -> kv.setPartial(k("/a"), 100, b("x")));
         fails(Reason.NO_SPACE, k("/c"), () -> kv.allocate(k("/c"), 41));
-        fails(Reason.NO_SPACE, k("/c"), () -> KvRw.memory().allocate(k("/c"), Long.MAX_VALUE));
+        fails(Reason.NO_SPACE, k("/c"), () -> KvRw.memory(InstantSource.system()).allocate(k("/c"), Long.MAX_VALUE));
         assertEquals(Optional.empty(), kv.exists(k("/b")), "a failed write changes nothing");
         kv.set(k("/a"), new byte[100]);
     }
@@ -256,6 +257,6 @@ class MemoryKvTest {
 
     @Test
     void capacityIsValidated() {
-        assertThrows(IllegalArgumentException.class, () -> KvRw.memory(() -> 0, -1));
+        assertThrows(IllegalArgumentException.class, () -> KvRw.memory(InstantSource.system(), -1));
     }
 }

@@ -206,12 +206,13 @@ public interface Devices {
     }
 
     /**
-     * An empty key-value store in memory ({@code KvRw.memory()}, MirageOS's {@code kv_rw_mem}).
-     * One store however often a description uses it: give separate stores a label each with
-     * {@link #instance}.
+     * An empty key-value store in memory ({@code KvRw.memory}, MirageOS's {@code kv_rw_mem}),
+     * writes timed by the {@link #wallClock()}. One store however often a description uses it:
+     * give separate stores a label each with {@link #instance}.
      */
     static Impl<KvRw> memoryKv() {
-        return new Call<>("mirage.kv", "mirage.kv.KvRw", "memory", "mirage.kv.KvRw", Dispatch.STATIC_INTERFACE, List.of());
+        return new Call<>("mirage.kv", "mirage.kv.KvRw", "memory", "mirage.kv.KvRw", Dispatch.STATIC_INTERFACE,
+                List.of("java.time.InstantSource"), List.of(wallClock()), "");
     }
 
     /**
@@ -226,17 +227,18 @@ public interface Devices {
     /**
      * The tar archive on {@code block} as an append-only key-value store ({@code
      * TarStore.appendOnly}, MirageOS's {@code tar_kv_rw}): writes append entries that GNU tar
-     * reads; an all-zero device is an empty archive.
+     * reads, timed by the {@link #wallClock()}; an all-zero device is an empty archive.
      */
     static Impl<KvRw> tarKvRw(Impl<? extends Block> block) {
         return new Call<>("mirage.block", "mirage.block.TarStore", "appendOnly", "mirage.kv.KvRw",
-                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block"), List.of(block), "");
+                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block", "java.time.InstantSource"),
+                List.of(block, wallClock()), "");
     }
 
     /** A git store in memory ({@code GitStore.memory}), commits timed by the {@link #wallClock()}. */
     static Impl<GitStore> memoryGitStore() {
         return new Call<>("mirage.gitstore", "mirage.gitstore.GitStore", "memory", "mirage.gitstore.GitStore",
-                Dispatch.STATIC_INTERFACE, List.of("mirage.time.WallClock"), List.of(wallClock()), "");
+                Dispatch.STATIC_INTERFACE, List.of("java.time.InstantSource"), List.of(wallClock()), "");
     }
 
     /**
@@ -245,7 +247,7 @@ public interface Devices {
      */
     static Impl<GitStore> blockGitStore(Impl<? extends Block> block) {
         return new Call<>("mirage.gitstore", "mirage.gitstore.GitStore", "onBlock", "mirage.gitstore.GitStore",
-                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block", "mirage.time.WallClock"),
+                Dispatch.STATIC_INTERFACE, List.of("mirage.block.Block", "java.time.InstantSource"),
                 List.of(block, wallClock()), "");
     }
 

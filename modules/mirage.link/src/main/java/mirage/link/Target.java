@@ -3,24 +3,37 @@ package mirage.link;
 /** The platforms a unikernel can be linked for ({@code mirage configure -t TARGET}). */
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
-    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "mirage.platform.solo5"),
+    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "java.lang.System", "exit",
+            "mirage.platform.solo5"),
+    /**
+     * Solo5's model in a microVM: the same platform module as PID 1 of a minimal Linux guest
+     * under QEMU or Firecracker, its devices virtio cards and disks (docs/decisions/0035).
+     */
+    VIRTIO("virtio", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "guestPlatform", "mirage.platform.solo5.Solo5",
+            "guestExit", "mirage.platform.solo5"),
     /**
      * Xen PV (module {@code mirage.platform.xen}): for now the image runs as a guest domain of a
      * simulated Xen host in its own process (docs/decisions/0043-xen-target.md).
      */
-    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "mirage.platform.solo5");
+    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "java.lang.System", "exit",
+            "mirage.platform.solo5");
 
     private final String word;
     private final String module;
     private final String factoryOwner;
     private final String factoryMethod;
+    private final String exitOwner;
+    private final String exitMethod;
     private final String nativeAccess;
 
-    Target(String word, String module, String factoryOwner, String factoryMethod, String nativeAccess) {
+    Target(String word, String module, String factoryOwner, String factoryMethod, String exitOwner, String exitMethod,
+            String nativeAccess) {
         this.word = word;
         this.module = module;
         this.factoryOwner = factoryOwner;
         this.factoryMethod = factoryMethod;
+        this.exitOwner = exitOwner;
+        this.exitMethod = exitMethod;
         this.nativeAccess = nativeAccess;
     }
 
@@ -54,5 +67,19 @@ public enum Target {
      */
     public String nativeAccess() {
         return nativeAccess;
+    }
+
+    /**
+     * The class (or platform interface) whose static method {@link #exitMethod()}, taking the
+     * exit status, ends the image after boot: {@code java.lang.System} for a process; the
+     * platform's own for a microVM, whose JVM is PID 1 and must power the machine off instead.
+     */
+    public String exitOwner() {
+        return exitOwner;
+    }
+
+    /** See {@link #exitOwner()}. */
+    public String exitMethod() {
+        return exitMethod;
     }
 }

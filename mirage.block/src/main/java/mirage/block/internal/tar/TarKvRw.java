@@ -2,11 +2,11 @@ package mirage.block.internal.tar;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.Lock;
-import java.util.function.LongSupplier;
 import mirage.block.Block;
 import mirage.block.BlockException;
 import mirage.kv.Key;
@@ -33,22 +33,11 @@ import mirage.kv.KvRw;
 public final class TarKvRw extends TarKvRo implements KvRw {
     private static final byte[] ZEROS = new byte[ByteDevice.CHUNK];
 
-    /** The JDK's wall clock, in nanoseconds since the epoch. */
-    public static final LongSupplier SYSTEM_WALL_CLOCK = new SystemWallClock();
+    private final InstantSource clock;
 
-    private static final class SystemWallClock implements LongSupplier {
-        @Override
-        public long getAsLong() {
-            Instant now = Instant.now();
-            return now.getEpochSecond() * 1_000_000_000L + now.getNano();
-        }
-    }
-
-    private final LongSupplier clock;
-
-    private TarKvRw(ByteDevice dev, TarIndex index, LongSupplier wallClockNanos) {
+    private TarKvRw(ByteDevice dev, TarIndex index, InstantSource clock) {
         super(dev, index);
-        this.clock = wallClockNanos;
+        this.clock = clock;
     }
 
     /**
@@ -57,13 +46,13 @@ public final class TarKvRw extends TarKvRo implements KvRw {
      * @throws KvException as {@link TarKvRo#open}
      * @throws IllegalArgumentException if the device is read-only
      */
-    public static TarKvRw open(Block device, LongSupplier wallClockNanos) throws KvException {
-        Objects.requireNonNull(wallClockNanos, "wallClockNanos");
+    public static TarKvRw open(Block device, InstantSource clock) throws KvException {
+        Objects.requireNonNull(clock, "clock");
         if (!device.info().readWrite()) {
             throw new IllegalArgumentException("an append-only tar store needs a read-write device");
         }
         ByteDevice dev = new ByteDevice(device);
-        return new TarKvRw(dev, scan(dev), wallClockNanos);
+        return new TarKvRw(dev, scan(dev), clock);
     }
 
     private Lock writeLock() {
@@ -97,7 +86,7 @@ public final class TarKvRw extends TarKvRo implements KvRw {
         Lock l = writeLock();
         try {
             checkWritable(key);
-            append(key, copy, copy.length, clock.getAsLong());
+            append(key, copy, copy.length, nowNanos());
         } finally {
             l.unlock();
         }
@@ -128,7 +117,7 @@ public final class TarKvRw extends TarKvRo implements KvRw {
                 }
             }
             System.arraycopy(copy, 0, next, (int) offset, copy.length);
-            append(key, next, next.length, clock.getAsLong());
+            append(key, next, next.length, nowNanos());
         } finally {
             l.unlock();
         }
@@ -159,7 +148,7 @@ public final class TarKvRw extends TarKvRo implements KvRw {
             checkWritable(key);
             long when = lastModified.isPresent()
                     ? Math.addExact(Math.multiplyExact(lastModified.get().getEpochSecond(), 1_000_000_000L), lastModified.get().getNano())
-                    : clock.getAsLong();
+                    : nowNanos();
             append(key, null, size, when);
         } finally {
             l.unlock();
@@ -255,5 +244,11 @@ public final class TarKvRw extends TarKvRo implements KvRw {
                 i += m;
             }
         }
+    }
+
+    /** The clock's now in nanoseconds since the epoch. */
+    private long nowNanos() {
+        Instant now = clock.instant();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 }

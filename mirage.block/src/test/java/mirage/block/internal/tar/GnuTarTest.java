@@ -119,7 +119,7 @@ class GnuTarTest {
         Path image = tmp.resolve("img");
         Map<String, byte[]> files = files(false);
         try (Block dev = Block.file(image, FileOption.create(200))) {
-            KvRw rw = TarStore.appendOnly(dev, () -> 1_650_000_000_000_000_000L);
+            KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(1_650_000_000L));
             rw.set(Key.parse("plain.txt"), "first version".getBytes(UTF_8));
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 rw.set(Key.parse(f.getKey()), f.getValue());
@@ -174,7 +174,7 @@ class GnuTarTest {
             KvException e = org.junit.jupiter.api.Assertions.assertThrows(KvException.class, () -> ro.get(big));
             assertEquals(Reason.NO_SPACE, e.reason());
 
-            KvRw rw = TarStore.appendOnly(dev, () -> 0L);
+            KvRw rw = TarStore.appendOnly(dev, () -> Instant.EPOCH);
             rw.set(Key.parse("small"), "s".getBytes(UTF_8));
         }
         String listing = run(tmp, "tar", "-tvf", image.toString());

@@ -10,6 +10,7 @@ import static org.quicktheories.generators.SourceDSL.longs;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
@@ -48,7 +49,7 @@ class TarPropertiesTest {
         }
         checkConsistent(ro, Key.ROOT);
         // The same device opened for appending takes one more entry, and keeps the others.
-        KvRw rw = TarStore.appendOnly(dev, () -> 0L);
+        KvRw rw = TarStore.appendOnly(dev, () -> Instant.EPOCH);
         byte[] before = rw.digest(Key.ROOT);
         assertArrayEquals(ro.digest(Key.ROOT), before);
         Key fresh = Key.of("fresh-" + Long.toHexString(new SplittableRandom(bytes.length).nextLong()));
@@ -123,7 +124,7 @@ class TarPropertiesTest {
     static byte[] validArchive(SplittableRandom r) {
         try {
             Block dev = Block.memory(512, 64);
-            KvRw rw = TarStore.appendOnly(dev, () -> 1_000_000_000L * r.nextInt(1 << 30));
+            KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(r.nextInt(1 << 30)));
             int n = 1 + r.nextInt(4);
             for (int i = 0; i < n; i++) {
                 String name = r.nextBoolean() ? "k" + r.nextInt(5) : "dir" + r.nextInt(2) + "/" + "n".repeat(r.nextInt(150)) + i;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
@@ -55,7 +56,7 @@ class TarStoreTest {
     @Test
     void appendedEntriesReadBackAfterReopening() throws Exception {
         Block dev = Block.memory(512, 200);
-        KvRw rw = TarStore.appendOnly(dev, now::get);
+        KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a/b"), b("hello"));
         rw.set(k("/a/c/d"), b(""));
         String longName = "x".repeat(120) + "/" + "y".repeat(90);
@@ -80,8 +81,8 @@ class TarStoreTest {
 
     @Test
     void digestsEqualTheMemoryStoresForTheSameContent() throws Exception {
-        KvRw tar = TarStore.appendOnly(Block.memory(512, 100), now::get);
-        KvRw mem = KvRw.memory();
+        KvRw tar = TarStore.appendOnly(Block.memory(512, 100), () -> Instant.ofEpochSecond(0, now.get()));
+        KvRw mem = KvRw.memory(InstantSource.system());
         for (String[] kv : new String[][] {{"/a/b", "1"}, {"/a/c/d", "2"}, {"/é", ""}, {"/a/b", "3"}}) {
             tar.set(k(kv[0]), b(kv[1]));
             mem.set(k(kv[0]), b(kv[1]));
@@ -93,7 +94,7 @@ class TarStoreTest {
 
     @Test
     void allocateAppendsZeroesAtTheGivenTime() throws Exception {
-        KvRw rw = TarStore.appendOnly(Block.memory(4096, 20), now::get);
+        KvRw rw = TarStore.appendOnly(Block.memory(4096, 20), () -> Instant.ofEpochSecond(0, now.get()));
         rw.allocate(k("/z"), 5000, Optional.of(Instant.ofEpochSecond(42)));
         assertArrayEquals(new byte[5000], rw.get(k("/z")));
         assertEquals(Instant.ofEpochSecond(42), rw.lastModified(k("/z")));
@@ -117,7 +118,7 @@ class TarStoreTest {
 
     @Test
     void notFound() throws Exception {
-        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), now::get);
+        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a/b"), b("1"));
         fails(Reason.NOT_FOUND, k("/x"), () -> rw.get(k("/x")));
         fails(Reason.NOT_FOUND, k("/a/b/c"), () -> rw.get(k("/a/b/c")));
@@ -130,7 +131,7 @@ class TarStoreTest {
 
     @Test
     void dictionaryAndValueExpected() throws Exception {
-        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), now::get);
+        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a/b"), b("1"));
         fails(Reason.DICTIONARY_EXPECTED, k("/a/b"), () -> rw.list(k("/a/b")));
         fails(Reason.DICTIONARY_EXPECTED, k("/a/b"), () -> rw.set(k("/a/b/c"), b("2")));
@@ -145,7 +146,7 @@ class TarStoreTest {
     @Test
     void noSpaceLeavesTheArchiveAsItWas() throws Exception {
         Block dev = Block.memory(512, 6);
-        KvRw rw = TarStore.appendOnly(dev, now::get);
+        KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a"), new byte[1024]); // header + 2 blocks + marker: 5 of 6 blocks
         KvException e = fails(Reason.NO_SPACE, k("/b"), () -> rw.set(k("/b"), new byte[1]));
         assertEquals("no space left for /b: its entry needs 2048 bytes and the device has 1536 after the archive", e.getMessage());
@@ -156,7 +157,7 @@ class TarStoreTest {
 
     @Test
     void alreadyPresent() throws Exception {
-        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), now::get);
+        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a/b"), b("1"));
         fails(Reason.ALREADY_PRESENT, k("/a/b"), () -> rw.allocate(k("/a/b"), 1));
         fails(Reason.ALREADY_PRESENT, k("/a"), () -> rw.allocate(k("/a"), 1));
@@ -164,7 +165,7 @@ class TarStoreTest {
 
     @Test
     void removeAndRenameAreNotSupported() throws Exception {
-        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), now::get);
+        KvRw rw = TarStore.appendOnly(Block.memory(512, 20), () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a"), b("1"));
         fails(Reason.NOT_SUPPORTED, k("/a"), () -> rw.remove(k("/a")));
         KvException e = fails(Reason.NOT_SUPPORTED, k("/a"), () -> rw.rename(k("/a"), k("/b")));
@@ -184,7 +185,7 @@ class TarStoreTest {
         assertTrue(e.getMessage().contains("past the device's end"), e.getMessage());
 
         Block dev = Block.memory(512, 20);
-        KvRw rw = TarStore.appendOnly(dev, now::get);
+        KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a"), b("1"));
         KvRo ro = TarStore.readOnly(dev);
         dev.close();
@@ -197,14 +198,14 @@ class TarStoreTest {
     @Test
     void appendOnlyNeedsAWritableDevice() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> TarStore.appendOnly(Block.readOnly(Block.memory(512, 4))));
+                () -> TarStore.appendOnly(Block.readOnly(Block.memory(512, 4)), InstantSource.system()));
         assertEquals("an append-only tar store needs a read-write device", e.getMessage());
     }
 
     @Test
     void closedStoresRefuseOperationsButLeaveTheDeviceOpen() throws Exception {
         Block dev = Block.memory(512, 20);
-        KvRw rw = TarStore.appendOnly(dev, now::get);
+        KvRw rw = TarStore.appendOnly(dev, () -> Instant.ofEpochSecond(0, now.get()));
         rw.set(k("/a"), b("1"));
         rw.close();
         rw.close();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.longs;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -52,7 +53,7 @@ class TornAppendTest {
         Block mem = Block.memory(sectorSize, 256 * 1024 / sectorSize);
         int ops = 1 + r.nextInt(8);
         FaultyBlock faulty = Block.faulty(mem, new Fault.SeededTear(r.nextInt(ops * 5), r.nextLong()));
-        KvRw rw = TarStore.appendOnly(faulty, () -> 0L);
+        KvRw rw = TarStore.appendOnly(faulty, () -> Instant.EPOCH);
         Map<Key, byte[]> done = new LinkedHashMap<>();
         Key inflightKey = null;
         byte[] inflight = null;
@@ -84,7 +85,7 @@ class TornAppendTest {
             assertTrue(seen.contains(key), "completed " + key + " is missing");
         }
         // The store takes appends again over what the crash left.
-        KvRw again = TarStore.appendOnly(mem, () -> 0L);
+        KvRw again = TarStore.appendOnly(mem, () -> Instant.EPOCH);
         again.set(Key.parse("after/crash"), new byte[] {42});
         KvRo last = TarStore.readOnly(mem);
         assertArrayEquals(new byte[] {42}, last.get(Key.parse("after/crash")));

@@ -89,7 +89,7 @@ class CaptureSegmentationTest {
     void superSegment_passesWhole_recordedAsItsSegments() throws Exception {
         Recorder inner = new Recorder(true);
         Path file = dir.resolve("gso.pcap");
-        Netif capture = Netif.capture(inner, file, () -> 1_700_000_000_000_000_000L);
+        Netif capture = Netif.capture(inner, file, () -> java.time.Instant.ofEpochSecond(1_700_000_000L));
         Netif.TcpSegmentation offload = capture.tcpSegmentation().orElseThrow();
         assertEquals(14 + 65535, offload.maxFrame());
         byte[] data = new byte[5000];
@@ -112,7 +112,7 @@ class CaptureSegmentationTest {
     void tshark_decodesTheSegments_everyChecksumGood() throws Exception {
         Tshark.require();
         Path file = dir.resolve("gso-tshark.pcap");
-        Netif capture = Netif.capture(new Recorder(true), file, () -> 1_700_000_000_000_000_000L);
+        Netif capture = Netif.capture(new Recorder(true), file, () -> java.time.Instant.ofEpochSecond(1_700_000_000L));
         byte[] data = new byte[10_000];
         for (int i = 0; i < data.length; i++) {
             data[i] = (byte) (i * 31 + 7);
@@ -128,7 +128,7 @@ class CaptureSegmentationTest {
     @Test
     void malformedSuperSegment_refused_neitherRecordedNorSent() throws Exception {
         Recorder inner = new Recorder(true);
-        Netif capture = Netif.capture(inner, dir.resolve("bad.pcap"), () -> 0L);
+        Netif capture = Netif.capture(inner, dir.resolve("bad.pcap"), () -> java.time.Instant.EPOCH);
         byte[] frame = TcpSegmenterTest.frame(7, 1000, TcpSegment.ACK, new byte[3000], true);
         frame[14 + 9] = 17;
         assertThrows(IllegalArgumentException.class,
@@ -140,7 +140,7 @@ class CaptureSegmentationTest {
 
     @Test
     void withoutOffload_theCaptureOffersNone() throws Exception {
-        Netif capture = Netif.capture(new Recorder(false), dir.resolve("plain.pcap"), () -> 0L);
+        Netif capture = Netif.capture(new Recorder(false), dir.resolve("plain.pcap"), () -> java.time.Instant.EPOCH);
         assertTrue(capture.tcpSegmentation().isEmpty());
         capture.close();
     }

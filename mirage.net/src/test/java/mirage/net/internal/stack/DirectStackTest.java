@@ -208,7 +208,7 @@ class DirectStackTest {
             throws Exception {
         java.nio.file.Path file = dir.resolve("a.pcap");
         mirage.net.Netif port = sw.addPort("a", MacAddress.parse("02:00:00:00:00:02"), 1500);
-        mirage.net.Netif captured = mirage.net.Netif.capture(port, file, () -> 946_684_800_000_000_000L + sim.now());
+        mirage.net.Netif captured = mirage.net.Netif.capture(port, file, () -> java.time.Instant.ofEpochSecond(946_684_800L, sim.now()));
         DirectStack a = Stack.direct(captured, NetConfig.ipv4(Ipv4Cidr.parse("10.0.0.2/24")), sim.loop(), Rng.seeded(2));
         stack("b", 3, "10.0.0.3/24");
         a.icmpv4().ping(B, 1, 1, ByteBuffer.allocate(3000)); // ARP both ways, then 3 fragments each way

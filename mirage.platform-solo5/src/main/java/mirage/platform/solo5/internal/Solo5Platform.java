@@ -28,6 +28,7 @@ import mirage.core.spi.ManifestException;
 import mirage.core.spi.Platform;
 import mirage.platform.solo5.Solo5;
 import mirage.platform.solo5.internal.block.BlockBinder;
+import mirage.platform.solo5.internal.guest.Guest;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.net.NetBinder;
 
@@ -86,6 +87,25 @@ public final class Solo5Platform implements Platform {
         } catch (ManifestException e) {
             throw new IllegalStateException("malformed device manifest " + file + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The platform of a running microVM image: {@link #fromImage()}, after readying the guest
+     * for the manifest's devices when this JVM is its PID 1 (an image without devices makes
+     * no native call at boot).
+     */
+    public static Solo5Platform guest() {
+        Solo5Platform p = fromImage();
+        if (!p.manifest.devices().isEmpty() && Guest.isInit()) {
+            int nics = 0;
+            for (Manifest.Entry e : p.manifest.devices()) {
+                if (e.kind() == DeviceKind.NET_BASIC) {
+                    nics++;
+                }
+            }
+            Guest.prepareDevices(nics);
+        }
+        return p;
     }
 
     @Override

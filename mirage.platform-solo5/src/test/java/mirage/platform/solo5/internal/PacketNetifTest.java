@@ -64,12 +64,26 @@ class PacketNetifTest extends KernelPeerTest {
         links.add(ifname);
         ip("-n", ns, "addr", "add", "10.77.0.1/24", "dev", peer);
         ip("-n", ns, "link", "set", peer, "up");
+        withoutIpv6(ifname);
         ip("link", "set", ifname, "up");
         kernelIp = new byte[] {10, 77, 0, 1};
         ourIp = new byte[] {10, 77, 0, 2};
         platform = new Solo5Platform(NET);
         platform.bind(List.of("--net:service=if:" + ifname, "--net-mac:service=" + MAC));
         netif = (Netif) platform.device("service").orElseThrow();
+    }
+
+    /**
+     * The root namespace's end of a veth is an interface of the host kernel too: with IPv6 on, the
+     * kernel sends its own multicast listener reports and router solicitations out of it when it
+     * comes up, and those frames would be counted with ours. A unikernel's interface carries no
+     * address of the host's (decision 0032), so the tests switch the host's IPv6 off on it.
+     */
+    private static void withoutIpv6(String link) throws java.io.IOException {
+        Path knob = Path.of("/proc/sys/net/ipv6/conf", link, "disable_ipv6");
+        if (Files.exists(knob)) {
+            Files.writeString(knob, "1");
+        }
     }
 
     @AfterEach
@@ -149,6 +163,8 @@ class PacketNetifTest extends KernelPeerTest {
         String b = "mpb" + suffix;
         ip("link", "add", a, "type", "veth", "peer", "name", b);
         links.add(a);
+        withoutIpv6(a);
+        withoutIpv6(b);
         ip("link", "set", a, "up");
         ip("link", "set", b, "up");
         MacAddress macA = MacAddress.parse("02:6d:69:72:00:0a");

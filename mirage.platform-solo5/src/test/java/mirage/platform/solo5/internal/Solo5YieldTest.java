@@ -6,16 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import mirage.core.ArgumentException;
-import mirage.core.Console;
-import mirage.core.Entropy;
 import mirage.core.Unikernel;
 import mirage.core.spi.Boot;
-import mirage.core.spi.Device;
 import mirage.core.spi.Manifest;
-import mirage.core.spi.Platform;
+import mirage.testkit.WatchedPlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -83,42 +78,11 @@ class Solo5YieldTest {
         }
     }
 
-    /** Solo5 with a latch opened when the loop first blocks in yield. */
-    static final class Watched implements Platform {
-        final Solo5Platform inner = new Solo5Platform(Manifest.EMPTY);
-        final CountDownLatch yielding = new CountDownLatch(1);
-        volatile boolean closed;
-
-        @Override public String name() { return inner.name(); }
-        @Override public Console console() { return inner.console(); }
-        @Override public Entropy entropy() { return inner.entropy(); }
-        @Override public long monotonicNanos() { return inner.monotonicNanos(); }
-        @Override public long wallClockNanos() { return inner.wallClockNanos(); }
-        @Override public Manifest manifest() { return inner.manifest(); }
-        @Override public List<String> bind(List<String> argv) throws ArgumentException { return inner.bind(argv); }
-        @Override public Optional<Device> device(String name) { return inner.device(name); }
-        @Override public void wake() { inner.wake(); }
-
-        @Override
-        public long yield(long deadlineNanos) {
-            if (deadlineNanos == Long.MAX_VALUE) {
-                yielding.countDown();
-            }
-            return inner.yield(deadlineNanos);
-        }
-
-        @Override
-        public void close() {
-            closed = true;
-            inner.close();
-        }
-    }
-
     @Test
     void executeFromTheUnikernelThreadWakesTheBlockedLoop() {
-        Watched w = new Watched();
+        WatchedPlatform w = WatchedPlatform.of(new Solo5Platform(Manifest.EMPTY));
         int status = Boot.run("t", () -> w, List.of(), new String[0], c -> {
-            w.yielding.await();
+            w.awaitIdle();
             for (int i = 0; i < 100; i++) {
                 CompletableFuture<Boolean> ran = new CompletableFuture<>();
                 c.loop().execute(() -> ran.complete(c.loop().inLoop()));
@@ -126,12 +90,12 @@ class Solo5YieldTest {
             }
         });
         assertEquals(Unikernel.EXIT_OK, status);
-        assertTrue(w.closed);
+        assertTrue(w.closed());
     }
 
     @Test
     void timersOnTheRealLoopRunInOrderAndNotEarly() {
-        Watched w = new Watched();
+        WatchedPlatform w = WatchedPlatform.of(new Solo5Platform(Manifest.EMPTY));
         List<Integer> order = new java.util.concurrent.CopyOnWriteArrayList<>();
         List<String> early = new java.util.concurrent.CopyOnWriteArrayList<>();
         int status = Boot.run("t", () -> w, List.of(), new String[0], c -> {

@@ -1,9 +1,11 @@
 package mirage.tls.internal.crypto;
 
 import java.io.IOException;
+import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 import mirage.core.Rng;
 import mirage.tls.Credentials;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -16,8 +18,10 @@ import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCrypto;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
 import org.bouncycastle.tls.crypto.impl.bc.BcDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.bc.BcTlsCertificate;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaDefaultTlsCredentialedSigner;
+import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCertificate;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCrypto;
 import org.bouncycastle.tls.crypto.impl.jcajce.JcaTlsCryptoProvider;
 
@@ -54,20 +58,21 @@ public final class Backends {
     }
 
     /**
-     * A signer presenting {@code credentials}, signing with {@code scheme}.
+     * A signer presenting {@code credentials}, signing with {@code scheme}. The chain's encodings
+     * and Bouncy Castle's form of the chain and the key are made once per credentials (see
+     * {@link Presented}), not per handshake.
      *
      * @param tls13 whether the certificate message is TLS 1.3's (with a context and entries)
      */
     public static TlsCredentialedSigner signer(TlsCrypto crypto, TlsCryptoParameters parameters,
             Credentials credentials, SignatureAndHashAlgorithm scheme, boolean tls13) throws IOException {
+        Presented presented = Presented.of(credentials);
         List<X509Certificate> chain = credentials.chain();
         TlsCertificate[] certificates = new TlsCertificate[chain.size()];
-        try {
-            for (int i = 0; i < certificates.length; i++) {
-                certificates[i] = crypto.createCertificate(chain.get(i).getEncoded());
-            }
-        } catch (CertificateEncodingException e) {
-            throw new IOException("cannot encode a certificate of our own chain", e);
+        for (int i = 0; i < certificates.length; i++) {
+            certificates[i] = crypto instanceof JcaTlsCrypto jca
+                    ? new JcaTlsCertificate(jca, chain.get(i))
+                    : new EncodedBcCertificate((BcTlsCrypto) crypto, presented.parsed[i], presented.encoded[i]);
         }
         Certificate certificate;
         if (tls13) {
@@ -86,7 +91,95 @@ public final class Backends {
             }
             return new JcaDefaultTlsCredentialedSigner(parameters, jca, key, certificate, scheme);
         }
-        AsymmetricKeyParameter key = PrivateKeyFactory.createKey(credentials.key().getEncoded());
-        return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, key, certificate, scheme);
+        return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, presented.key(), certificate, scheme);
+    }
+
+    /**
+     * What a server presents for one {@link Credentials}, computed on its first handshake and
+     * kept: the DER of each certificate (as the certificate was read, sent as is), Bouncy
+     * Castle's parsed form of each, and Bouncy Castle's form of the private key (made on first
+     * use: the JCA back-end signs with the JDK key). All immutable, shared by every handshake.
+     * At most {@value #KEPT} credentials are kept (a program making credentials by the thousand
+     * does not grow this without bound; a server has a few).
+     */
+    static final class Presented {
+        static final int KEPT = 64;
+        private static final ConcurrentHashMap<Same, Presented> CACHE = new ConcurrentHashMap<>();
+
+        /** Credentials by identity: no hashing of key material, no comparing of encodings. */
+        private record Same(Credentials credentials) {
+            @Override
+            public boolean equals(Object o) {
+                return o instanceof Same s && s.credentials == credentials;
+            }
+
+            @Override
+            public int hashCode() {
+                return System.identityHashCode(credentials);
+            }
+        }
+
+        final byte[][] encoded;
+        final org.bouncycastle.asn1.x509.Certificate[] parsed;
+        private final PrivateKey privateKey;
+        private volatile AsymmetricKeyParameter key;
+
+        private Presented(Credentials credentials) throws IOException {
+            List<X509Certificate> chain = credentials.chain();
+            encoded = new byte[chain.size()][];
+            parsed = new org.bouncycastle.asn1.x509.Certificate[chain.size()];
+            for (int i = 0; i < encoded.length; i++) {
+                try {
+                    encoded[i] = chain.get(i).getEncoded();
+                } catch (CertificateEncodingException e) {
+                    throw new IOException("cannot encode a certificate of our own chain", e);
+                }
+                parsed[i] = BcTlsCertificate.parseCertificate(encoded[i]);
+            }
+            privateKey = credentials.key();
+        }
+
+        static Presented of(Credentials credentials) throws IOException {
+            Same same = new Same(credentials);
+            Presented p = CACHE.get(same);
+            if (p == null) {
+                p = new Presented(credentials);
+                if (CACHE.size() >= KEPT) {
+                    CACHE.clear();
+                }
+                CACHE.putIfAbsent(same, p);
+            }
+            return p;
+        }
+
+        /** How many credentials are kept now. */
+        static int kept() {
+            return CACHE.size();
+        }
+
+        /** Bouncy Castle's form of the private key. */
+        AsymmetricKeyParameter key() throws IOException {
+            AsymmetricKeyParameter k = key;
+            if (k == null) {
+                k = PrivateKeyFactory.createKey(privateKey.getEncoded());
+                key = k;
+            }
+            return k;
+        }
+    }
+
+    /** A certificate of our own chain that encodes as it was read, without encoding it again. */
+    private static final class EncodedBcCertificate extends BcTlsCertificate {
+        private final byte[] encoded;
+
+        EncodedBcCertificate(BcTlsCrypto crypto, org.bouncycastle.asn1.x509.Certificate parsed, byte[] encoded) {
+            super(crypto, parsed);
+            this.encoded = encoded;
+        }
+
+        @Override
+        public byte[] getEncoded() {
+            return encoded.clone();
+        }
     }
 }

@@ -88,6 +88,35 @@ final class JdkRecordCipher implements TlsCipher {
     }
 
     /**
+     * The provider of each AEAD, found once: the one {@code Cipher.getInstance(name)} picks (the
+     * first in the JDK's list that has it, SunJCE). Asking it directly for each record cipher
+     * skips the search of every provider's services that {@code getInstance(name)} makes each
+     * time (~2-3 us, four times per connection: two directions, handshake and application keys).
+     */
+    private static final class Providers {
+        private static final String AES_GCM = "AES/GCM/NoPadding";
+        private static final String CHACHA20_POLY1305 = "ChaCha20-Poly1305";
+        private static volatile java.security.Provider aesGcm;
+        private static volatile java.security.Provider chacha;
+
+        static Cipher cipher(Kind kind) throws GeneralSecurityException {
+            String name = kind == Kind.AES_GCM ? AES_GCM : CHACHA20_POLY1305;
+            java.security.Provider p = kind == Kind.AES_GCM ? aesGcm : chacha;
+            if (p == null) {
+                Cipher first = Cipher.getInstance(name);
+                p = first.getProvider();
+                if (kind == Kind.AES_GCM) {
+                    aesGcm = p;
+                } else {
+                    chacha = p;
+                }
+                return first;
+            }
+            return Cipher.getInstance(name, p);
+        }
+    }
+
+    /**
      * The cipher for {@code encryptionAlgorithm} (a Bouncy Castle {@link EncryptionAlgorithm}), or
      * null for one this class does not do.
      */
@@ -117,9 +146,8 @@ final class JdkRecordCipher implements TlsCipher {
         this.fixedIvLength = explicitNonce ? 4 : 12;
         this.recordIvLength = explicitNonce ? 8 : 0;
         try {
-            String name = kind == Kind.AES_GCM ? "AES/GCM/NoPadding" : "ChaCha20-Poly1305";
-            this.encrypt = new Direction(Cipher.getInstance(name), Cipher.ENCRYPT_MODE, fixedIvLength);
-            this.decrypt = new Direction(Cipher.getInstance(name), Cipher.DECRYPT_MODE, fixedIvLength);
+            this.encrypt = new Direction(Providers.cipher(kind), Cipher.ENCRYPT_MODE, fixedIvLength);
+            this.decrypt = new Direction(Providers.cipher(kind), Cipher.DECRYPT_MODE, fixedIvLength);
         } catch (GeneralSecurityException e) {
             throw new TlsFatalAlert(AlertDescription.internal_error, e);
         }

@@ -56,6 +56,12 @@ public final class EngineFlow implements TlsFlow {
     /** Whether records went to the transport under the current cork (the transport is corked then). The writer's. */
     private boolean transportCorked;
     private volatile boolean closed;
+    /**
+     * Whether a transport read failed with {@code RESET}: the peer is gone (RFC 9293 3.10.7), so
+     * neither close_notify nor an alert is written to the transport any more (each such write
+     * would only fail, at the cost of an exception).
+     */
+    private volatile boolean transportReset;
     private volatile boolean readShut;
     private volatile boolean writeShut;
     private volatile Handshake handshake;
@@ -320,10 +326,11 @@ public final class EngineFlow implements TlsFlow {
         }
         closed = true;
         try {
-            // close_notify only for an open session: a handshake in progress is abandoned
-            // without sending what it had queued, and a writer blocked on the transport keeps
-            // outLock, in which case the transport is closed under it.
-            if (state() instanceof TlsEngine.Open && outLock.tryLock()) {
+            // close_notify only for an open session whose peer did not reset the transport: a
+            // handshake in progress is abandoned without sending what it had queued, and a
+            // writer blocked on the transport keeps outLock, in which case the transport is
+            // closed under it.
+            if (!transportReset && state() instanceof TlsEngine.Open && outLock.tryLock()) {
                 try {
                     engineLock.lock();
                     try {
@@ -370,7 +377,15 @@ public final class EngineFlow implements TlsFlow {
      *     (else the next read throws it), but its alert is sent at once either way
      */
     private int pull(ByteBuffer dst) throws FlowException {
-        int n = transport.read(ByteBuffer.wrap(in));
+        int n;
+        try {
+            n = transport.read(ByteBuffer.wrap(in));
+        } catch (FlowException e) {
+            if (e.reason() == FlowException.Reason.RESET) {
+                transportReset = true;
+            }
+            throw e;
+        }
         checkOpen();
         int direct = 0;
         engineLock.lock();
@@ -400,7 +415,9 @@ public final class EngineFlow implements TlsFlow {
     /** The failure, after the alert was flushed and the transport closed (once). */
     private FlowException failed(TlsEngine.Failed failed) {
         try {
-            flush();
+            if (!transportReset) {
+                flush();
+            }
         } catch (FlowException | RuntimeException e) {
             // the alert could not be delivered; the failure stands
         }

@@ -40,8 +40,8 @@ class RecordFuzzTest {
             Rng.seeded(5), Instant.parse("2026-01-01T00:00:00Z"), Duration.ofDays(365));
 
     static ClientConfig client(boolean tls12) {
-        var b = ClientConfig.builder(Trust.anchors(CREDENTIALS.leaf()), Rng.seeded(1))
-                .withClock(InstantSource.fixed(Instant.ofEpochMilli(NOW)));
+        var b = ClientConfig.builder(Trust.anchors(CREDENTIALS.leaf()), Rng.seeded(1),
+                InstantSource.fixed(Instant.ofEpochMilli(NOW)));
         return tls12 ? b.withVersions(mirage.tls.TlsVersion.TLS_1_2).onlyUsableSuites().build() : b.build();
     }
 

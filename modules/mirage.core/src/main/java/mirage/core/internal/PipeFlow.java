@@ -1,6 +1,7 @@
 package mirage.core.internal;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -39,6 +40,8 @@ public final class PipeFlow implements Flow {
     private boolean closed;
     private boolean writeShut;
     private boolean readShut;
+    /** The read timeout in nanoseconds; 0 for none. */
+    private volatile long readTimeoutNanos;
 
     private PipeFlow(ReentrantLock lock, Condition changed, Channel in, Channel out, String name) {
         this.lock = lock;
@@ -66,6 +69,8 @@ public final class PipeFlow implements Flow {
         if (!dst.hasRemaining()) {
             throw new IllegalArgumentException("read buffer has no space remaining");
         }
+        long waited = 0;
+        boolean interrupted = false;
         lock.lock();
         try {
             while (true) {
@@ -88,11 +93,38 @@ public final class PipeFlow implements Flow {
                 if (in.writerDone) {
                     return EOF;
                 }
-                changed.awaitUninterruptibly();
+                long timeout = readTimeoutNanos;
+                if (timeout == 0) {
+                    changed.awaitUninterruptibly();
+                } else if (waited >= timeout) {
+                    throw new FlowException(FlowException.Reason.TIMEOUT,
+                            "pipe end " + name + ": no bytes within " + Duration.ofNanos(timeout));
+                } else {
+                    long before = System.nanoTime();
+                    try {
+                        changed.awaitNanos(timeout - waited);
+                    } catch (InterruptedException e) {
+                        interrupted = true; // as the untimed wait: not abandoned; restored on return
+                    }
+                    waited += System.nanoTime() - before;
+                }
             }
         } finally {
             lock.unlock();
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
+    }
+
+    /** Applied: a read waits at most {@code timeout} for bytes (on the host's clock). */
+    @Override
+    public boolean readTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a read timeout cannot be negative: " + timeout);
+        }
+        readTimeoutNanos = timeout.toNanos();
+        return true;
     }
 
     @Override

@@ -19,6 +19,7 @@ import mirage.core.Unikernel;
 import mirage.core.spi.Boot;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import mirage.testkit.VirtualPlatform;
 
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
 class BootRunnerTest {
@@ -29,7 +30,7 @@ class BootRunnerTest {
     record Outcome(int status, String out, String err) {}
 
     /** Runs a boot with System.out and System.err captured. */
-    static Outcome boot(java.util.function.Supplier<FakePlatform> platform, Boot.Entry entry, String... argv) {
+    static Outcome boot(java.util.function.Supplier<VirtualPlatform> platform, Boot.Entry entry, String... argv) {
         PrintStream out = System.out;
         PrintStream err = System.err;
         ByteArrayOutputStream o = new ByteArrayOutputStream();
@@ -57,7 +58,7 @@ class BootRunnerTest {
 
     @Test
     void helpPrintsUsageAndReturns63() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Outcome r = boot(() -> p, NEVER, "--count=x", "--help");
         assertEquals(Unikernel.EXIT_HELP, r.status());
         assertEquals(Arguments.usage("hello", ARGS), r.out());
@@ -68,14 +69,14 @@ class BootRunnerTest {
     @Test
     void helpAfterDoubleDashIsNotHelp() {
         AtomicBoolean started = new AtomicBoolean();
-        Outcome r = boot(FakePlatform::new, c -> started.set(true), "--name=x", "--", "--help");
+        Outcome r = boot(VirtualPlatform::create, c -> started.set(true), "--name=x", "--", "--help");
         assertEquals(Unikernel.EXIT_OK, r.status());
         assertTrue(started.get());
     }
 
     @Test
     void unknownArgumentReturns64WithOneLineNamingIt() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Outcome r = boot(() -> p, NEVER, "--name=x", "--foo=1");
         assertEquals(Unikernel.EXIT_USAGE, r.status());
         assertEquals("hello: unknown argument --foo\n", r.err());
@@ -85,17 +86,17 @@ class BootRunnerTest {
 
     @Test
     void missingArgumentReturns64() {
-        Outcome r = boot(FakePlatform::new, NEVER);
+        Outcome r = boot(VirtualPlatform::create, NEVER);
         assertEquals(Unikernel.EXIT_USAGE, r.status());
         assertEquals("hello: missing required argument --name=TEXT\n", r.err());
     }
 
     @Test
     void refusedBindingReturns64() {
-        FakePlatform p = new FakePlatform();
-        p.binder = argv -> {
+        VirtualPlatform p = VirtualPlatform.create();
+        p.binder(argv -> {
             throw new ArgumentException(ArgumentException.Problem.DEVICE, "--net:service", "device 'service' is not bound");
-        };
+        });
         Outcome r = boot(() -> p, NEVER, "--name=x");
         assertEquals(Unikernel.EXIT_USAGE, r.status());
         assertEquals("hello: device 'service' is not bound\n", r.err());
@@ -104,8 +105,8 @@ class BootRunnerTest {
 
     @Test
     void argumentsAreThoseLeftByBind() {
-        FakePlatform p = new FakePlatform();
-        p.binder = argv -> argv.subList(1, argv.size());
+        VirtualPlatform p = VirtualPlatform.create();
+        p.binder(argv -> argv.subList(1, argv.size()));
         AtomicReference<Object> seen = new AtomicReference<>();
         Outcome r = boot(() -> p, c -> seen.set(c.arguments().get(NAME)), "--net:x=tap0", "--name=world");
         assertEquals(Unikernel.EXIT_OK, r.status());
@@ -114,7 +115,7 @@ class BootRunnerTest {
 
     @Test
     void successReturns0AndClosesThePlatform() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         AtomicReference<String> seen = new AtomicReference<>();
         Outcome r = boot(() -> p, c -> {
             assertTrue(Thread.currentThread().isVirtual());
@@ -129,30 +130,30 @@ class BootRunnerTest {
         assertEquals(new Outcome(Unikernel.EXIT_OK, "", ""), r);
         assertEquals("world x3", seen.get());
         assertTrue(p.closed());
-        assertEquals(List.of(), p.console_());
+        assertEquals(List.of(), p.consoleLines());
     }
 
     @Test
     void startThrowingReturns1WithOneConsoleLine() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Outcome r = boot(() -> p, c -> {
             throw new IllegalStateException("boom");
         }, "--name=x");
         assertEquals(Unikernel.EXIT_FAILURE, r.status());
-        assertEquals(List.of("hello: start failed: java.lang.IllegalStateException: boom"), p.console_());
+        assertEquals(List.of("hello: start failed: java.lang.IllegalStateException: boom"), p.consoleLines());
         assertTrue(p.closed());
     }
 
     @Test
     void startThrowingAMultiLineMessageStillGivesOneLine() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Outcome r = boot(() -> p, c -> {
             throw new Exception("first\nsecond");
         }, "--name=x");
         assertEquals(Unikernel.EXIT_FAILURE, r.status());
-        assertEquals(1, p.console_().size());
-        assertEquals(1, p.console_().getFirst().lines().count(), p.console_().getFirst());
-        assertTrue(p.console_().getFirst().contains("first"), p.console_().getFirst());
+        assertEquals(1, p.consoleLines().size());
+        assertEquals(1, p.consoleLines().getFirst().lines().count(), p.consoleLines().getFirst());
+        assertTrue(p.consoleLines().getFirst().contains("first"), p.consoleLines().getFirst());
     }
 
     @Test

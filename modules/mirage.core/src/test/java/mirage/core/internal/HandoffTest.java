@@ -9,13 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
 
 /** {@code EventLoop.call} on the real loop: the action runs on the loop's thread; results and exceptions come back. */
 class HandoffTest {
 
     @Test
     void call_fromVirtualThread_runsOnLoopThread_returnsResultAndRethrows() throws Exception {
-        FakePlatform platform = new FakePlatform();
+        VirtualPlatform platform = VirtualPlatform.create();
         Loop loop = new Loop(platform);
         Thread loopThread = Thread.ofPlatform().start(loop::run);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -17,6 +17,7 @@ import java.util.stream.IntStream;
 import mirage.core.spi.EventLoop;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import mirage.testkit.VirtualPlatform;
 
 /** The loop on a virtual clock: every test runs the loop on the test thread unless it says otherwise. */
 @Timeout(value = 20, unit = TimeUnit.SECONDS)
@@ -30,7 +31,7 @@ class LoopTest {
     }
 
     static List<Ran> runTimers(List<Long> deadlines, boolean fromLoop) {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Ran> ran = new ArrayList<>();
         Runnable scheduleAll = () -> {
@@ -64,7 +65,7 @@ class LoopTest {
 
     @Test
     void aPastDeadlineRunsWithoutYielding() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Long> at = new ArrayList<>();
         loop.schedule(10, () -> {
@@ -81,7 +82,7 @@ class LoopTest {
 
     @Test
     void cancelBeforeDuePreventsTheRun() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         AtomicBoolean ran = new AtomicBoolean();
         List<Boolean> cancels = new ArrayList<>();
@@ -100,7 +101,7 @@ class LoopTest {
 
     @Test
     void cancelFromOutsideBeforeTheLoopSeesTheTimer() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         AtomicBoolean ran = new AtomicBoolean();
         EventLoop.Timer t = loop.schedule(0, () -> ran.set(true));
@@ -112,7 +113,7 @@ class LoopTest {
 
     @Test
     void cancelAfterRunningReturnsFalse() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         AtomicInteger runs = new AtomicInteger();
         List<Boolean> cancels = new ArrayList<>();
@@ -127,7 +128,7 @@ class LoopTest {
 
     @Test
     void aThrowingActionIsCountedAndTheLoopGoesOn() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<String> ran = new ArrayList<>();
         loop.execute(() -> {
@@ -143,12 +144,12 @@ class LoopTest {
         assertEquals(List.of("after execute", "after timer"), ran);
         assertEquals(2, loop.failures());
         assertEquals(List.of("mirage: loop action failed: java.lang.IllegalStateException: boom",
-                "mirage: loop action failed: java.lang.AssertionError: timer boom"), p.console_());
+                "mirage: loop action failed: java.lang.AssertionError: timer boom"), p.consoleLines());
     }
 
     @Test
     void actionsThatResubmitThemselvesDoNotStarveTimers() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         AtomicInteger spins = new AtomicInteger();
         AtomicInteger spinsWhenTimerRan = new AtomicInteger(-1);
@@ -171,7 +172,7 @@ class LoopTest {
 
     @Test
     void inLoopIsTrueOnlyOnTheLoopThread() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Boolean> seen = new ArrayList<>();
         assertFalse(loop.inLoop());
@@ -186,7 +187,7 @@ class LoopTest {
 
     @Test
     void executeFromAnotherThreadWakesABlockedYield() throws Exception {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         AtomicBoolean onLoop = new AtomicBoolean();
         Thread runner = Thread.ofPlatform().start(loop::run);
@@ -203,7 +204,7 @@ class LoopTest {
 
     @Test
     void scheduleFromAnotherThreadWakesTheLoopAndRunsAtTheDeadline() throws Exception {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Long> at = new ArrayList<>();
         Thread runner = Thread.ofPlatform().start(loop::run);
@@ -218,7 +219,7 @@ class LoopTest {
 
     @Test
     void stopFromAnotherThreadEndsRun() throws Exception {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         Thread runner = Thread.ofPlatform().start(loop::run);
         p.awaitYields(1);
@@ -227,17 +228,9 @@ class LoopTest {
         assertFalse(runner.isAlive());
     }
 
-    /** A platform whose yields never move the clock: only wakes end them. */
-    static final class StillPlatform extends FakePlatform {
-        @Override
-        public synchronized long yield(long deadlineNanos) {
-            return super.yield(Long.MAX_VALUE);
-        }
-    }
-
     @Test
     void sleepUntilBlocksAVirtualThreadUntilTheDeadlineTimerRuns() throws Exception {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Long> wokeAt = new ArrayList<>();
         Thread.ofVirtual().start(() -> {
@@ -258,7 +251,7 @@ class LoopTest {
 
     @Test
     void sleepUntilIsInterruptibleAndCancelsItsTimer() throws Exception {
-        StillPlatform p = new StillPlatform();
+        VirtualPlatform p = VirtualPlatform.create(VirtualPlatform.Mode.STILL); // only wakes end its yields
         Loop loop = new Loop(p);
         Thread runner = Thread.ofPlatform().start(loop::run);
         java.util.concurrent.atomic.AtomicReference<Throwable> outcome = new java.util.concurrent.atomic.AtomicReference<>();
@@ -279,7 +272,7 @@ class LoopTest {
 
     @Test
     void sleepUntilOnTheLoopThreadIsRefused() {
-        FakePlatform p = new FakePlatform();
+        VirtualPlatform p = VirtualPlatform.create();
         Loop loop = new Loop(p);
         List<Throwable> seen = new ArrayList<>();
         loop.execute(() -> {

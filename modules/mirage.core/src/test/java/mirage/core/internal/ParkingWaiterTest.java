@@ -9,13 +9,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import mirage.core.spi.EventLoop;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
 
 /** EventLoop.Waiter on the real loop: a virtual thread parks until the loop signals, or a loop timer ends the wait. */
 class ParkingWaiterTest {
 
     @Test
     void await_signalledFromLoop_returnsTrue_deadline_returnsFalse() throws Exception {
-        FakePlatform platform = new FakePlatform();
+        VirtualPlatform platform = VirtualPlatform.create();
         Loop loop = new Loop(platform);
         Thread loopThread = Thread.ofPlatform().start(loop::run);
         try (var pool = Executors.newVirtualThreadPerTaskExecutor()) {

@@ -1,6 +1,7 @@
 package mirage.kv.internal;
 
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Iterator;
@@ -11,7 +12,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import mirage.kv.Entry;
 import mirage.kv.Key;
 import mirage.kv.Kind;
@@ -20,7 +20,7 @@ import mirage.kv.KvException.Reason;
 import mirage.kv.KvRw;
 
 /**
- * The in-memory store behind {@link KvRw#memory()}: a sorted map from the key of every value to
+ * The in-memory store behind {@link KvRw#memory(InstantSource)}: a sorted map from the key of every value to
  * its bytes and time. Dictionaries are not stored; they are the proper prefixes of bound keys,
  * and since a key sorts just before its descendants, a dictionary's entries are one contiguous
  * range of the map. Invariant: no bound key lies below another bound key.
@@ -29,21 +29,18 @@ import mirage.kv.KvRw;
  */
 public final class MemoryKv implements KvRw {
 
-    /** The JDK's wall clock in nanoseconds since the epoch. */
-    public static final LongSupplier SYSTEM_WALL_CLOCK = new SystemWallClock();
-
     /** The largest array the JVM reliably allocates. */
     static final int MAX_VALUE_BYTES = Integer.MAX_VALUE - 16;
 
     private final ReentrantLock lock = new ReentrantLock();
     private final NavigableMap<Key, Value> values = new TreeMap<>();
-    private final LongSupplier clock;
+    private final InstantSource clock;
     private final long capacity;
     private long used;
     private boolean closed;
 
-    public MemoryKv(LongSupplier wallClockNanos, long capacity) {
-        this.clock = Objects.requireNonNull(wallClockNanos, "wallClockNanos");
+    public MemoryKv(InstantSource clock, long capacity) {
+        this.clock = Objects.requireNonNull(clock, "clock");
         if (capacity < 0) {
             throw new IllegalArgumentException("capacity " + capacity + " is negative");
         }
@@ -191,7 +188,7 @@ public final class MemoryKv implements KvRw {
         try {
             checkWritable(key);
             reserve(key, copy.length);
-            values.put(key, new Value(copy, clock.getAsLong()));
+            values.put(key, new Value(copy, nanos(clock.instant())));
         } finally {
             lock.unlock();
         }
@@ -214,7 +211,7 @@ public final class MemoryKv implements KvRw {
             byte[] after = Arrays.copyOf(before, (int) Math.max(before.length, end));
             reserve(key, after.length);
             System.arraycopy(data, 0, after, (int) offset, data.length);
-            values.put(key, new Value(after, clock.getAsLong()));
+            values.put(key, new Value(after, nanos(clock.instant())));
         } finally {
             lock.unlock();
         }
@@ -299,7 +296,7 @@ public final class MemoryKv implements KvRw {
                 throw KvException.of(Reason.NO_SPACE, key);
             }
             reserve(key, size);
-            long when = lastModified.isPresent() ? nanos(lastModified.get()) : clock.getAsLong();
+            long when = lastModified.isPresent() ? nanos(lastModified.get()) : nanos(clock.instant());
             values.put(key, new Value(new byte[(int) size], when));
         } finally {
             lock.unlock();
@@ -411,12 +408,5 @@ public final class MemoryKv implements KvRw {
 
     static long nanos(Instant t) {
         return Math.addExact(Math.multiplyExact(t.getEpochSecond(), 1_000_000_000L), t.getNano());
-    }
-
-    private static final class SystemWallClock implements LongSupplier {
-        @Override
-        public long getAsLong() {
-            return nanos(Instant.now());
-        }
     }
 }

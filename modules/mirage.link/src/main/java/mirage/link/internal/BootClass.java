@@ -35,7 +35,7 @@ import mirage.link.Impl;
  * public final class MirageBoot implements Boot.Entry, Supplier<Platform> {
  *     public static void main(String[] argv) {
  *         MirageBoot boot = new MirageBoot();
- *         System.exit(Boot.run(NAME, boot, List.of(RuntimeArg.of(...), ...), argv, boot));
+ *         System.exit(Boot.run(NAME, boot, List.of(RuntimeArg.of(...), ...), argv, boot)); // or the target.exitMethod()
  *     }
  *     public Object get() { return Solo5.imagePlatform(); }
  *     public void start(Boot.Context c) throws Exception {
@@ -114,7 +114,9 @@ public final class BootClass {
         code.aload(1);
         code.invokestatic(CD_BOOT, "run",
                 MethodTypeDesc.of(CD_int, CD_String, CD_SUPPLIER, CD_LIST, CD_String.arrayType(), CD_ENTRY), true);
-        code.invokestatic(CD_SYSTEM, "exit", MethodTypeDesc.of(CD_void, CD_int), false);
+        // System.exit, or the platform's exit (a microVM's PID 1 powers off instead)
+        ClassDesc exit = ClassDesc.of(plan.target().exitOwner());
+        code.invokestatic(exit, plan.target().exitMethod(), MethodTypeDesc.of(CD_void, CD_int), !exit.equals(CD_SYSTEM));
         code.return_();
     }
 

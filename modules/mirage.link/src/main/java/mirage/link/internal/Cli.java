@@ -31,7 +31,8 @@ public final class Cli {
                                           in Graphviz's language instead
               clean DIR                   delete DIR/_build
             options:
-              -t, --target TARGET         solo5 or xen (a simulated Xen host)
+              -t, --target TARGET         solo5 (a Linux process), virtio (a microVM under QEMU or
+                                          Firecracker), xen (a guest of a simulated Xen host)
               --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
               --no-dce                    build: keep every class of every module (no removal of what
                                           the image cannot reach; see link-rules/)
@@ -39,6 +40,10 @@ public final class Cli {
               -q, --quiet                 no progress lines
               --KEY=VALUE                 a configure key the description declares (e.g. --stack=host);
                                           remembered in DIR/_build for later builds
+              --kernel=PATH               virtio: boot this kernel (vmlinux or bzImage) instead of Debian's
+                                          cloud kernel, which the build downloads with apt-get
+              --kernel-modules=DIR        virtio: the kernel's modules (default: its package's, or
+                                          /lib/modules/RELEASE); both remembered like the keys
             """;
 
     private Cli() {}
@@ -62,6 +67,7 @@ public final class Cli {
         Link.Removal removal = Link.Removal.UNREACHABLE;
         Path dir = null;
         java.util.Map<String, String> keys = new java.util.TreeMap<>();
+        java.util.Map<String, String> kernelOptions = new java.util.TreeMap<>();
         try {
             for (int i = 0; i < a.size(); i++) {
                 String opt = a.get(i);
@@ -79,6 +85,14 @@ public final class Cli {
                     case "--dot" -> dot = true;
                     case "--no-dce" -> removal = Link.Removal.NONE;
                     default -> {
+                        if (opt.startsWith("--kernel=") || opt.startsWith("--kernel-modules=")) {
+                            String value = opt.substring(opt.indexOf('=') + 1);
+                            if (value.isEmpty()) {
+                                throw new UsageException(opt + " needs a path");
+                            }
+                            kernelOptions.put(opt.substring(2, opt.indexOf('=')), Path.of(value).toAbsolutePath().toString());
+                            continue;
+                        }
                         if (opt.startsWith("--") && opt.indexOf('=') > 2) {
                             keys.put(opt.substring(2, opt.indexOf('=')), opt.substring(opt.indexOf('=') + 1));
                             continue;
@@ -118,9 +132,14 @@ public final class Cli {
                     Profile profile = profileName.contains("/") || profileName.endsWith(".profile")
                             ? Profile.file(Path.of(profileName)) : Profile.builtIn(profileName);
                     java.util.Map<String, String> k = keys(layout, keys);
-                    Path image = Link.build(layout, libraries(libs), t, k, profile, removal, progress);
+                    java.util.Map<String, String> kernel = kernelOptions(layout, t, kernelOptions);
+                    Path image = Link.build(layout, libraries(libs), t, k, profile,
+                            Link.Options.defaults().withRemoval(removal).withKernel(kernelChoice(kernel)), progress);
                     saveTarget(layout, t);
                     saveKeys(layout, k);
+                    if (t == Target.VIRTIO) {
+                        saveLines(layout.kernelOptions(), kernel);
+                    }
                     out.println(image);
                 }
                 case "describe" -> {
@@ -173,7 +192,7 @@ public final class Cli {
                 return t;
             }
         }
-        throw new UsageException("unknown target '" + word + "': one of solo5, xen");
+        throw new UsageException("unknown target '" + word + "': one of solo5, virtio, xen");
     }
 
     private static Target savedTarget(Layout layout) throws LinkException {
@@ -198,8 +217,12 @@ public final class Cli {
 
     /** The keys saved by an earlier configure or build, with {@code given} ones replacing them. */
     private static java.util.Map<String, String> keys(Layout layout, java.util.Map<String, String> given) throws LinkException {
+        return saved(layout.build().resolve("keys"), given);
+    }
+
+    /** The {@code KEY=VALUE} lines of {@code file}, if it exists, with {@code given} ones replacing them. */
+    private static java.util.Map<String, String> saved(Path file, java.util.Map<String, String> given) throws LinkException {
         java.util.Map<String, String> k = new java.util.TreeMap<>();
-        Path file = layout.build().resolve("keys");
         if (Files.isRegularFile(file)) {
             try {
                 for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -217,13 +240,39 @@ public final class Cli {
     }
 
     private static void saveKeys(Layout layout, java.util.Map<String, String> keys) throws LinkException {
+        saveLines(layout.build().resolve("keys"), keys);
+    }
+
+    private static void saveLines(Path file, java.util.Map<String, String> values) throws LinkException {
         StringBuilder b = new StringBuilder();
-        keys.forEach((key, value) -> b.append(key).append('=').append(value).append('\n'));
+        values.forEach((key, value) -> b.append(key).append('=').append(value).append('\n'));
         try {
-            Files.writeString(layout.build().resolve("keys"), b.toString(), StandardCharsets.UTF_8);
+            Files.writeString(file, b.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+            throw new LinkException("cannot write under " + file.getParent() + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The kernel options of a {@code virtio} build: those saved by an earlier build, with
+     * {@code given} ones replacing them; refused for another target.
+     */
+    private static java.util.Map<String, String> kernelOptions(Layout layout, Target target, java.util.Map<String, String> given)
+            throws LinkException {
+        if (target != Target.VIRTIO) {
+            if (!given.isEmpty()) {
+                throw new LinkException("--" + given.keySet().iterator().next() + " is for the virtio target (-t virtio)");
+            }
+            return java.util.Map.of();
+        }
+        return saved(layout.kernelOptions(), given);
+    }
+
+    private static mirage.link.internal.vm.VmImage.KernelChoice kernelChoice(java.util.Map<String, String> options) {
+        return new mirage.link.internal.vm.VmImage.KernelChoice(
+                java.util.Optional.ofNullable(options.get("kernel")).map(Path::of),
+                java.util.Optional.ofNullable(options.get("kernel-modules")).map(Path::of),
+                mirage.link.internal.vm.DebianKernel.defaultCache());
     }
 
     private static String value(List<String> a, int i, String opt) throws UsageException {

@@ -8,11 +8,11 @@ import java.util.Comparator;
 import java.util.stream.Stream;
 
 /** File helpers the JDK lacks. */
-final class Files2 {
+public final class Files2 {
     private Files2() {}
 
     /** Deletes {@code dir} and everything under it, if it exists. */
-    static void deleteTree(Path dir) throws LinkException {
+    public static void deleteTree(Path dir) throws LinkException {
         if (!Files.exists(dir)) {
             return;
         }
@@ -39,7 +39,7 @@ final class Files2 {
     }
 
     /** Copies the tree {@code from} to {@code to} (which must not exist). */
-    static void copyTree(Path from, Path to) throws LinkException {
+    public static void copyTree(Path from, Path to) throws LinkException {
         try (Stream<Path> walk = Files.walk(from)) {
             for (Path p : (Iterable<Path>) walk.sorted()::iterator) {
                 Path target = to.resolve(from.relativize(p).toString());

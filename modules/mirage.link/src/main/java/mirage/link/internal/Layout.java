@@ -41,8 +41,18 @@ public record Layout(Path dir) {
         return build().resolve("manifest");
     }
 
-    /** The linked image. */
+    /** The image: the jlink image for a process target, the microVM image for {@code virtio}. */
     public Path image() {
         return build().resolve("image");
+    }
+
+    /** For the {@code virtio} target, the jlink image the microVM's initramfs holds. */
+    public Path runtime() {
+        return build().resolve("runtime");
+    }
+
+    /** The kernel options a {@code virtio} build was given, remembered for later builds. */
+    public Path kernelOptions() {
+        return build().resolve("kernel");
     }
 }

@@ -15,6 +15,8 @@ import mirage.link.internal.dce.LinkRules;
 import mirage.link.internal.dce.LinkableModules;
 import mirage.link.internal.reach.KeepRules;
 import mirage.link.internal.dce.ReachabilityPlugin;
+import mirage.link.internal.vm.DebianKernel;
+import mirage.link.internal.vm.VmImage;
 
 /**
  * {@code mirage build}: configure, generate the boot class into a copy of the unikernel's
@@ -34,24 +36,56 @@ public final class Link {
         NONE
     }
 
-    /** Builds the image; returns its directory. */
-    public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target, Profile profile,
-            Progress progress) throws LinkException {
-        return build(layout, libraries, target, java.util.Map.of(), profile, progress);
+    /**
+     * How a build links, beyond the unikernel and its profile.
+     *
+     * @param removal whether unreachable classes are removed
+     * @param kernel the kernel a {@code virtio} image boots (ignored for other targets)
+     */
+    public record Options(Removal removal, VmImage.KernelChoice kernel) {
+        public Options {
+            java.util.Objects.requireNonNull(removal, "removal");
+            java.util.Objects.requireNonNull(kernel, "kernel");
+        }
+
+        /** Removal on; Debian's cloud kernel, cached in the user's cache directory. */
+        public static Options defaults() {
+            return new Options(Removal.UNREACHABLE, defaultKernel());
+        }
+
+        public Options withRemoval(Removal r) {
+            return new Options(r, kernel);
+        }
+
+        public Options withKernel(VmImage.KernelChoice k) {
+            return new Options(removal, k);
+        }
     }
 
-    /** As {@link #build(Layout, List, mirage.link.Target, Profile, Progress)}, with configure keys. */
+    /** Debian's cloud kernel, cached in the user's cache directory. */
+    public static VmImage.KernelChoice defaultKernel() {
+        return new VmImage.KernelChoice(java.util.Optional.empty(), java.util.Optional.empty(), DebianKernel.defaultCache());
+    }
+
+    /** Builds the image with {@link Options#defaults()}; returns its directory. */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
             java.util.Map<String, String> keys, Profile profile, Progress progress) throws LinkException {
-        return build(layout, libraries, target, keys, profile, Removal.UNREACHABLE, progress);
+        return build(layout, libraries, target, keys, profile, Options.defaults(), progress);
     }
 
-    /** As {@link #build(Layout, List, mirage.link.Target, java.util.Map, Profile, Progress)}, choosing removal. */
+    /**
+     * Builds the image; returns its directory: the jlink image, or for {@code virtio} the
+     * microVM image (kernel, initramfs, launchers) packed from it.
+     */
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
-            java.util.Map<String, String> keys, Profile profile, Removal removal, Progress progress)
+            java.util.Map<String, String> keys, Profile profile, Options options, Progress progress)
             throws LinkException {
+        Removal removal = options.removal();
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
+        boolean vm = target == mirage.link.Target.VIRTIO;
+        // the kernel is checked before the link's work: a kernel that cannot boot the image is refused first
+        VmImage.Prepared kernel = vm ? VmImage.prepare(plan.manifest(), options.kernel(), progress) : null;
 
         progress.step("generating the boot class " + plan.bootClass());
         Path module = layout.module();
@@ -88,7 +122,7 @@ public final class Link {
         writePlan(layout, plan);
 
         progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
-        Path image = layout.image();
+        Path image = vm ? layout.runtime() : layout.image();
         Files2.deleteTree(image);
         List<String> args = new ArrayList<>(List.of(
                 "--module-path", Configure.pathList(prepared.modulePath()),
@@ -99,8 +133,9 @@ public final class Link {
                 "--ignore-signing-information"));
         args.addAll(profile.jlinkOptions());
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
-        if (!plan.manifest().devices().isEmpty()) {
-            // the platform binds devices through FFM (a TAP's ioctl, ppoll): allow it, quietly
+        if (!plan.manifest().devices().isEmpty() || vm) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll), and a microVM's
+            // PID 1 powers off through it: allow it, quietly
             jvm.add("--enable-native-access=" + plan.target().nativeAccess());
         }
         if (!jvm.isEmpty()) {
@@ -115,6 +150,10 @@ public final class Link {
         jlink(args);
         if (removal == Removal.UNREACHABLE) {
             printReport(report, progress);
+        }
+        if (vm) {
+            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), kernel,
+                    java.util.Optional.empty(), progress);
         }
         return image;
     }

@@ -19,7 +19,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 import mirage.core.Arguments;
-import mirage.core.Console;
 import mirage.core.RuntimeArg;
 import mirage.core.spi.Boot;
 import mirage.core.spi.EventLoop;
@@ -29,6 +28,8 @@ import mirage.link.Devices;
 import mirage.link.Impl;
 import mirage.link.Target;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
+import mirage.testkit.ManualLoop;
 
 class BootClassTest {
     static final RuntimeArg<String> TEXT = RuntimeArg.string("text", "a b\tc", "Some text.");
@@ -58,19 +59,13 @@ class BootClassTest {
 
         Class<?> boot = MethodHandles.lookup().defineClass(bytes);
         Boot.Entry entry = (Boot.Entry) boot.getConstructor().newInstance();
-        Console console = line -> { };
-        EventLoop loop = new EventLoop() {
-            @Override public long now() { return 0; }
-            @Override public void execute(Runnable action) { }
-            @Override public Timer schedule(long deadlineNanos, Runnable action) { throw new UnsupportedOperationException(); }
-            @Override public boolean inLoop() { return false; }
-            @Override public void sleepUntil(long deadlineNanos) { }
-        };
+        VirtualPlatform platform = VirtualPlatform.create();
+        EventLoop loop = ManualLoop.create();
         Arguments arguments = Arguments.parse(plan.args(), List.of("--count=7", "--flag", "--pause=2s"));
         entry.start(new Boot.Context() {
             @Override
             public Platform platform() {
-                return new TestPlatform(console, null);
+                return platform;
             }
 
             @Override
@@ -84,7 +79,7 @@ class BootClassTest {
             }
         });
         Object[] got = FakeUnikernel.received;
-        assertSame(console, got[0]);
+        assertSame(platform.console(), got[0]);
         assertSame(loop, got[1]);
         assertArrayEquals(new Object[] {"a b\tc", 7, 1L << 40, true, Duration.ofSeconds(2), 7},
                 java.util.Arrays.copyOfRange(got, 2, got.length));

@@ -22,6 +22,7 @@ import mirage.link.Devices;
 import mirage.link.Impl;
 import mirage.link.Target;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
 
 /** The device graph: equal nodes are one device, evaluated once by the boot class, in a fixed order. */
 class GraphTest {
@@ -52,8 +53,9 @@ class GraphTest {
     @Test
     void instanceLabels_makeSeparateNodes_thatStillShareTheirInputs() {
         Graph g = Graph.of(List.of(Devices.memoryKv(), Devices.memoryKv(), Devices.instance("cache", Devices.memoryKv())));
-        assertEquals(List.of(1, 1, 2), g.start());
-        assertEquals(List.of(0, 1), g.startParameters(1));
+        assertEquals(List.of(3, 3, 4), g.start(), "platform, wall clock, then the stores: " + g.nodes());
+        assertEquals(List.of(0, 1), g.startParameters(3));
+        assertEquals(g.node(3).inputs(), g.node(4).inputs(), "one wall clock for both stores");
 
         Graph stores = Graph.of(List.of(Devices.memoryGitStore(), Devices.instance("other", Devices.memoryGitStore())));
         assertEquals(4, stores.nodes().size(), "platform, wall clock, two stores: " + stores.nodes());
@@ -76,7 +78,7 @@ class GraphTest {
                 "(Lmirage/core/Rng;Lmirage/core/Rng;Lmirage/kv/KvRw;Lmirage/kv/KvRw;Lmirage/kv/KvRw;)V",
                 List.of(Devices.random(), Devices.random(), Devices.memoryKv(), Devices.memoryKv(),
                         Devices.instance("cache", Devices.memoryKv())),
-                List.of(), new TreeSet<>(Set.of("fake", "java.base", "mirage.core", "mirage.kv")), Manifest.EMPTY, "minimal");
+                List.of(), new TreeSet<>(Set.of("fake", "java.base", "mirage.core", "mirage.kv", "mirage.time")), Manifest.EMPTY, "minimal");
         byte[] bytes = BootClass.generate(plan);
         MethodModel start = ClassFile.of().parse(bytes).methods().stream()
                 .filter(m -> m.methodName().equalsString("start")).findFirst().orElseThrow();
@@ -91,7 +93,7 @@ class GraphTest {
         // hidden, so as not to clash with the MirageBoot other tests define in this loader
         Class<?> boot = MethodHandles.lookup().defineHiddenClass(bytes, true).lookupClass();
         Boot.Entry entry = (Boot.Entry) boot.getConstructor().newInstance();
-        Platform platform = new TestPlatform(null, dst -> java.util.Arrays.fill(dst, (byte) 1));
+        Platform platform = VirtualPlatform.create().entropy(dst -> java.util.Arrays.fill(dst, (byte) 1));
         Arguments arguments = Arguments.parse(List.of(), List.of());
         entry.start(new Boot.Context() {
             @Override public Platform platform() { return platform; }

@@ -24,6 +24,7 @@ import mirage.link.Devices;
 import mirage.link.Impl;
 import mirage.link.Target;
 import org.junit.jupiter.api.Test;
+import mirage.testkit.VirtualPlatform;
 
 /** {@link Devices#random()}: its shape, configure's check of it, and the boot class calling it. */
 class RandomDeviceTest {
@@ -67,7 +68,7 @@ class RandomDeviceTest {
             reads.incrementAndGet();
             java.util.Arrays.fill(dst, (byte) 7);
         };
-        Platform platform = new TestPlatform(null, entropy);
+        Platform platform = VirtualPlatform.create().entropy(entropy);
         Arguments arguments = Arguments.parse(List.of(), List.of());
         entry.start(new Boot.Context() {
             @Override public Platform platform() { return platform; }
