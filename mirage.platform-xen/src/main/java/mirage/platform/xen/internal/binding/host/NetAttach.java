@@ -30,20 +30,14 @@ final class NetAttach {
 
     static Device attach(XenPlatform p, String name, int handle, String option, String hostValue, Device hostEnd,
             String macText, int devid) throws ArgumentException {
+        // macText: given, or drawn by the platform (it is never null here)
         Netif host = (Netif) hostEnd;
         MacAddress mac;
-        if (macText != null) {
-            try {
-                mac = MacAddress.parse(macText);
-            } catch (IllegalArgumentException e) {
-                throw new ArgumentException(Problem.MALFORMED, "--net-mac:" + name, "--net-mac:" + name + "=" + macText
-                        + " is not a MAC address: " + e.getMessage());
-            }
-        } else {
-            // Xen's OUI, as libxl picks an address
-            byte[] b = new byte[3];
-            p.hostEntropy().nextBytes(b);
-            mac = MacAddress.parse(String.format("00:16:3e:%02x:%02x:%02x", b[0] & 0x7f, b[1] & 0xff, b[2] & 0xff));
+        try {
+            mac = MacAddress.parse(macText);
+        } catch (IllegalArgumentException e) {
+            throw new ArgumentException(Problem.MALFORMED, "--net-mac:" + name, "--net-mac:" + name + "=" + macText
+                    + " is not a MAC address: " + e.getMessage());
         }
         int mtu = host.mtu();
         int guest = p.guestDomid();

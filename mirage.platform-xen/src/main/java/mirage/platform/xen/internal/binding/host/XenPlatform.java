@@ -58,6 +58,8 @@ import mirage.platform.xen.internal.sim.SimulatedHypervisor;
 public final class XenPlatform implements Platform {
     /** How long a device's handshake may take at boot. */
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Disks xvda to xvdp: the numbering {@code 202 << 8 | 16 * i} has room for 16. */
+    static final int MAX_DISKS = 16;
 
     private final Manifest manifest;
     private final SimulatedHypervisor hv;
@@ -250,9 +252,23 @@ public final class XenPlatform implements Platform {
                 throw new ArgumentException(Problem.DEVICE, b.getKey(), "unknown device '" + name + "' in " + b.getKey());
             }
         }
+        List<Manifest.Entry> entries = manifest.devices();
+        int disks = 0;
+        for (Manifest.Entry e : entries) {
+            if (e.kind() == DeviceKind.BLOCK_BASIC && ++disks > MAX_DISKS) {
+                throw new ArgumentException(Problem.DEVICE, "--block:" + e.name(), "the xen target attaches at most "
+                        + MAX_DISKS + " disks (xvda to xvdp), not " + disks);
+            }
+            if (e.kind() == DeviceKind.NET_BASIC && !bound.containsKey("--net-mac:" + e.name())) {
+                // the guest's address, drawn as libxl draws one; the host's end gets it too, so that
+                // an AF_PACKET attachment lets the guest's frames through its unicast filter
+                String mac = guestMac();
+                bound.put("--net-mac:" + e.name(), mac);
+                hostArgs.add("--net-mac:" + e.name() + "=" + mac);
+            }
+        }
         boolean done = false;
         try {
-            List<Manifest.Entry> entries = manifest.devices();
             int vifs = 0;
             int vbds = 0;
             if (entries.stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
@@ -289,6 +305,13 @@ public final class XenPlatform implements Platform {
         return rest;
     }
 
+    /** A unicast, locally unique address in Xen's OUI {@code 00:16:3e}. */
+    private String guestMac() {
+        byte[] b = new byte[3];
+        host.entropy().nextBytes(b);
+        return String.format(java.util.Locale.ROOT, "00:16:3e:%02x:%02x:%02x", b[0] & 0x7f, b[1] & 0xff, b[2] & 0xff);
+    }
+
     /** The host side of the bridges: Solo5's poller delivers the host's frames to the back ends. */
     private void bridgeHost() {
         while (!closed.get()) {
@@ -308,10 +331,6 @@ public final class XenPlatform implements Platform {
 
     int guestDomid() {
         return guest.domid();
-    }
-
-    Entropy hostEntropy() {
-        return host.entropy();
     }
 
     /** Runs {@code action} on domain 0's loop (toolstack writes, starting back ends) and waits. */

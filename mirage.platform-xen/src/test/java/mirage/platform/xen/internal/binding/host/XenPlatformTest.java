@@ -87,4 +87,69 @@ class XenPlatformTest {
             r.close();
         }
     }
+
+    @Test
+    void netDeviceOnAUnixStream_framesBothWaysThroughNetfrontNetbackAndTheBridge_macInXensOui() throws Exception {
+        Path socket = dir.resolve("net.sock");
+        Manifest m = new Manifest(List.of(new Manifest.Entry("service", DeviceKind.NET_BASIC)));
+        try (java.nio.channels.ServerSocketChannel server = java.nio.channels.ServerSocketChannel.open(java.net.StandardProtocolFamily.UNIX)) {
+            server.bind(java.net.UnixDomainSocketAddress.of(socket));
+            XenPlatform p = new XenPlatform(m, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                p.bind(List.of("--net:service=unix:" + socket));
+                java.nio.channels.SocketChannel peer = server.accept();
+                mirage.net.Netif guest = (mirage.net.Netif) p.device("service").orElseThrow();
+                assertTrue(guest.mac().toString().startsWith("00:16:3e:"), guest.mac().toString());
+                List<String> vif = p.xenstore("/local/domain/1/device/vif/0");
+                assertTrue(vif.contains("/local/domain/1/device/vif/0/mac = " + guest.mac()), vif.toString());
+                assertTrue(vif.contains("/local/domain/1/device/vif/0/state = 4"), vif.toString());
+
+                // host to guest: a framed frame on the socket reaches the guest's receiver on the yielding thread
+                List<byte[]> received = new java.util.ArrayList<>();
+                guest.listen(f -> {
+                    byte[] c = new byte[f.remaining()];
+                    f.get(c);
+                    received.add(c);
+                });
+                byte[] in = frame(guest.mac().toString(), 300, 1);
+                peer.write(ByteBuffer.allocate(4 + in.length).putInt(in.length).put(in).flip());
+                long deadline = p.monotonicNanos() + 10_000_000_000L; // a stall bound, not a timing
+                while (received.isEmpty() && p.monotonicNanos() < deadline) {
+                    p.yield(p.monotonicNanos() + 10_000_000L);
+                }
+                assertEquals(1, received.size());
+                assertArrayEquals(in, received.get(0));
+
+                // guest to host: a frame sent by the guest comes out of the socket, framed
+                byte[] out = frame("02:00:00:00:00:01", 1514, 2);
+                guest.send(ByteBuffer.wrap(out));
+                ByteBuffer got = ByteBuffer.allocate(4 + out.length);
+                while (got.hasRemaining()) {
+                    peer.read(got);
+                }
+                got.flip();
+                assertEquals(out.length, got.getInt());
+                byte[] body = new byte[out.length];
+                got.get(body);
+                assertArrayEquals(out, body);
+                peer.close();
+            } finally {
+                p.close();
+            }
+        }
+    }
+
+    /** An Ethernet frame to {@code dst} of {@code length} bytes, IPv4 type, random payload. */
+    private static byte[] frame(String dst, int length, long seed) {
+        byte[] f = new byte[length];
+        new SplittableRandom(seed).nextBytes(f);
+        String[] octets = dst.split(":");
+        for (int i = 0; i < 6; i++) {
+            f[i] = (byte) Integer.parseInt(octets[i], 16);
+        }
+        f[6] = 0x02; // a unicast source
+        f[12] = 0x08;
+        f[13] = 0x00;
+        return f;
+    }
 }
