@@ -5,10 +5,12 @@
 # uncompressed cpio buys). With --echo, also boot-to-first-HTTP-answer of examples/echo as a
 # microVM against the process target (both on a TAP in a network namespace; needs root).
 #
-# Usage: benchmarks/vm-boot.sh [-n N] [--accel kvm|tcg] [--echo]
+# Usage: benchmarks/vm-boot.sh [-n N] [--accel kvm|tcg] [--echo] [-p PROFILE]
 #   -n N          boots of each image (default 5), alternating the images
 #   --accel A     QEMU accelerator (default: the launcher's choice, kvm when usable)
 #   --echo        add the echo comparison (root: TAP devices, a network namespace)
+#   -p PROFILE    link the hello microVM with this profile (e.g. fast: with its AOT cache,
+#                 docs/decisions/0049); the baseline stays minimal, without a cache
 #
 # Each boot is timed from just before the launcher starts to the moment the first line of the
 # guest's console is read. Peak RSS is the launcher's with its children (wait4 rusage): QEMU's,
@@ -16,14 +18,16 @@
 #   RESULT accel=... first_line_ratio=X gzip_ratio=Y mirage_ms=... baseline_ms=... ...
 set -euo pipefail
 
-usage() { sed -n '7,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '7,12p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 accel=${MIRAGE_ACCEL:-}
 echo_too=
+hello_profile=minimal
 while [ $# -gt 0 ]; do
   case $1 in
+    -p) hello_profile=${2:?-p needs a profile}; shift 2 ;;
     -n) runs=${2:?-n needs a number}; shift 2 ;;
     --accel) accel=${2:?--accel needs kvm or tcg}; shift 2 ;;
     --echo) echo_too=1; shift ;;
@@ -56,9 +60,9 @@ trap cleanup EXIT
 
 # 1. The hello unikernel as a microVM, built from a copy (examples/hello keeps its target).
 mkdir -p "$work/hello"
-cp -r examples/hello/Config.java examples/hello/src "$work/hello/"
-echo "vm-boot: building the hello microVM (./mirage build -t virtio)" >&2
-./mirage build "$work/hello" -t virtio > "$work/build.out" 2> "$work/build.err" || { cat "$work/build.err" >&2; exit 1; }
+cp -r examples/hello/Config.java examples/hello/src examples/hello/aot-training.args "$work/hello/"
+echo "vm-boot: building the hello microVM (./mirage build -t virtio -p $hello_profile)" >&2
+./mirage build "$work/hello" -t virtio -p "$hello_profile" > "$work/build.out" 2> "$work/build.err" || { cat "$work/build.err" >&2; exit 1; }
 hello=$(tail -n 1 "$work/build.out")
 
 # 2. The baseline: java.base + one class printing "hello", the profile's options, packed alike.
@@ -135,7 +139,7 @@ size_ratio=$(ratio "$m_kernel+$m_initrd" "$b_kernel+$b_initrd")
 echo
 echo "mirage/baseline first line: $first_ratio; gzip/uncompressed cpio first line: $gzip_ratio; size mirage/baseline: $size_ratio"
 
-result="RESULT accel=$accel first_line_ratio=$first_ratio gzip_ratio=$gzip_ratio size_ratio=$size_ratio mirage_ms=$m_med baseline_ms=$b_med gzip_ms=$g_med mirage_total_ms=$m_total mirage_rss_kib=$m_rss baseline_rss_kib=$b_rss kernel_bytes=$m_kernel initrd_bytes=$m_initrd baseline_initrd_bytes=$b_initrd gzip_initrd_bytes=$g_initrd runs=$runs"
+result="RESULT accel=$accel first_line_ratio=$first_ratio gzip_ratio=$gzip_ratio size_ratio=$size_ratio mirage_ms=$m_med baseline_ms=$b_med gzip_ms=$g_med mirage_total_ms=$m_total mirage_rss_kib=$m_rss baseline_rss_kib=$b_rss kernel_bytes=$m_kernel initrd_bytes=$m_initrd baseline_initrd_bytes=$b_initrd gzip_initrd_bytes=$g_initrd profile=$hello_profile runs=$runs"
 
 if [ -n "$echo_too" ]; then
   [ "$(id -u)" = 0 ] || { echo "vm-boot: --echo needs root (TAP devices, a network namespace)" >&2; exit 1; }

@@ -93,10 +93,16 @@ final class Mirage {
         return copyUnikernel(ROOT.resolve("examples").resolve(name), into);
     }
 
-    /** A copy of the unikernel in {@code from} (sources and description only) under {@code into}. */
+    /**
+     * A copy of the unikernel in {@code from} (sources, description and AOT training arguments
+     * only) under {@code into}.
+     */
     static Path copyUnikernel(Path from, Path into) throws IOException {
         Files.createDirectories(into);
         Files.copy(from.resolve("Config.java"), into.resolve("Config.java"));
+        if (Files.exists(from.resolve("aot-training.args"))) {
+            Files.copy(from.resolve("aot-training.args"), into.resolve("aot-training.args"));
+        }
         copyTree(from.resolve("src"), into.resolve("src"));
         return into;
     }

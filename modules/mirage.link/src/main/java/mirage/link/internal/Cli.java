@@ -33,9 +33,13 @@ public final class Cli {
             options:
               -t, --target TARGET         solo5 (a Linux process), virtio (a microVM under QEMU or
                                           Firecracker), xen (a guest of a simulated Xen host)
-              --profile NAME|FILE         jlink profile (default minimal; see jlink-profiles/)
+              -p, --profile NAME|FILE     jlink profile: minimal (default), fast (with an AOT cache),
+                                          server (C2), debug (JDWP, JFR, debug info); see jlink-profiles/;
+                                          remembered in DIR/_build for later builds
               --no-dce                    build: keep every class of every module (no removal of what
                                           the image cannot reach; see link-rules/)
+              --aot=on|off|profile        build: train an AOT cache into the image (start-up) or not;
+                                          default as the profile says (aot: on in fast); remembered
               --lib PATH[:PATH...]        module path of the mirage libraries (the script sets it)
               -q, --quiet                 no progress lines
               --KEY=VALUE                 a configure key the description declares (e.g. --stack=host);
@@ -60,7 +64,7 @@ public final class Cli {
         }
         String command = a.removeFirst();
         Target target = null;
-        String profileName = Profile.DEFAULT;
+        String profileName = null;
         List<Path> libs = new ArrayList<>();
         boolean quiet = false;
         boolean dot = false;
@@ -68,12 +72,13 @@ public final class Cli {
         Path dir = null;
         java.util.Map<String, String> keys = new java.util.TreeMap<>();
         java.util.Map<String, String> kernelOptions = new java.util.TreeMap<>();
+        Link.Aot aot = null;
         try {
             for (int i = 0; i < a.size(); i++) {
                 String opt = a.get(i);
                 switch (opt) {
                     case "-t", "--target" -> target = target(value(a, ++i, opt));
-                    case "--profile" -> profileName = value(a, ++i, opt);
+                    case "-p", "--profile" -> profileName = profileWord(value(a, ++i, opt));
                     case "--lib" -> {
                         for (String p : value(a, ++i, opt).split(File.pathSeparator)) {
                             if (!p.isEmpty()) {
@@ -85,6 +90,10 @@ public final class Cli {
                     case "--dot" -> dot = true;
                     case "--no-dce" -> removal = Link.Removal.NONE;
                     default -> {
+                        if (opt.startsWith("--aot=")) {
+                            aot = aot(opt.substring("--aot=".length()));
+                            continue;
+                        }
                         if (opt.startsWith("--kernel=") || opt.startsWith("--kernel-modules=")) {
                             String value = opt.substring(opt.indexOf('=') + 1);
                             if (value.isEmpty()) {
@@ -117,6 +126,9 @@ public final class Cli {
         Layout layout = new Layout(dir);
         Progress progress = new Progress(err, quiet);
         try {
+            if (profileName == null) {
+                profileName = savedProfile(layout);
+            }
             switch (command) {
                 case "configure" -> {
                     Target t = target != null ? target : savedTarget(layout);
@@ -125,6 +137,8 @@ public final class Cli {
                     Link.writePlan(layout, plan);
                     saveTarget(layout, t);
                     saveKeys(layout, k);
+                    saveAot(layout, aot != null ? aot : savedAot(layout));
+                    saveProfile(layout, profileName);
                     out.print(plan.encode());
                 }
                 case "build" -> {
@@ -133,10 +147,14 @@ public final class Cli {
                             ? Profile.file(Path.of(profileName)) : Profile.builtIn(profileName);
                     java.util.Map<String, String> k = keys(layout, keys);
                     java.util.Map<String, String> kernel = kernelOptions(layout, t, kernelOptions);
+                    Link.Aot aotChoice = aot != null ? aot : savedAot(layout);
                     Path image = Link.build(layout, libraries(libs), t, k, profile,
-                            Link.Options.defaults().withRemoval(removal).withKernel(kernelChoice(kernel)), progress);
+                            Link.Options.defaults().withRemoval(removal).withKernel(kernelChoice(kernel)).withAot(aotChoice),
+                            progress);
                     saveTarget(layout, t);
                     saveKeys(layout, k);
+                    saveAot(layout, aotChoice);
+                    saveProfile(layout, profileName);
                     if (t == Target.VIRTIO) {
                         saveLines(layout.kernelOptions(), kernel);
                     }
@@ -204,6 +222,69 @@ public final class Cli {
             return target(Files.readString(file, StandardCharsets.UTF_8).strip());
         } catch (IOException | UsageException e) {
             throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        }
+    }
+
+    private static Link.Aot aot(String word) throws UsageException {
+        return switch (word) {
+            case "on" -> Link.Aot.ON;
+            case "off" -> Link.Aot.OFF;
+            case "profile" -> Link.Aot.PROFILE;
+            default -> throw new UsageException("--aot= takes on, off or profile, not '" + word + "'");
+        };
+    }
+
+    /** The {@code --aot=} choice an earlier configure or build remembered; the profile's if none. */
+    private static Link.Aot savedAot(Layout layout) throws LinkException {
+        Path file = layout.build().resolve("aot-choice");
+        if (!Files.isRegularFile(file)) {
+            return Link.Aot.PROFILE;
+        }
+        try {
+            return aot(Files.readString(file, StandardCharsets.UTF_8).strip());
+        } catch (IOException | UsageException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        }
+    }
+
+    private static void saveAot(Layout layout, Link.Aot aot) throws LinkException {
+        try {
+            Files.createDirectories(layout.build());
+            Files.writeString(layout.build().resolve("aot-choice"), aot.name().toLowerCase(java.util.Locale.ROOT) + "\n",
+                    StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A profile's name as given, or a profile file's absolute path (so a later run finds it from anywhere). */
+    private static String profileWord(String given) {
+        return given.contains("/") || given.endsWith(".profile") ? Path.of(given).toAbsolutePath().toString() : given;
+    }
+
+    /** The profile an earlier configure or build was given; {@link Profile#DEFAULT} if none. */
+    private static String savedProfile(Layout layout) throws LinkException {
+        Path file = layout.build().resolve("profile");
+        if (!Files.isRegularFile(file)) {
+            return Profile.DEFAULT;
+        }
+        try {
+            String word = Files.readString(file, StandardCharsets.UTF_8).strip();
+            if (word.isEmpty()) {
+                throw new IOException("it is empty");
+            }
+            return word;
+        } catch (IOException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        }
+    }
+
+    private static void saveProfile(Layout layout, String profileName) throws LinkException {
+        try {
+            Files.createDirectories(layout.build());
+            Files.writeString(layout.build().resolve("profile"), profileName + "\n", StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
         }
     }
 

@@ -36,31 +36,60 @@ public final class Link {
         NONE
     }
 
+    /** Whether the image gets an AOT cache (docs/decisions/0049). */
+    public enum Aot {
+        /** As the profile says ({@code aot: on|off}). */
+        PROFILE,
+        /** Train one whatever the profile says ({@code --aot=on}). */
+        ON,
+        /** None ({@code --aot=off}). */
+        OFF;
+
+        /** Whether a build with {@code profile} gets a cache. */
+        public boolean wanted(Profile profile) {
+            return this == ON || (this == PROFILE && profile.aot());
+        }
+    }
+
     /**
      * How a build links, beyond the unikernel and its profile.
      *
-     * @param removal whether unreachable classes are removed
+     * @param removal whether unreachable classes are removed (a profile with {@code dce: off}
+     *     turns it off too)
      * @param kernel the kernel a {@code virtio} image boots (ignored for other targets)
+     * @param aot whether the image gets an AOT cache
      */
-    public record Options(Removal removal, VmImage.KernelChoice kernel) {
+    public record Options(Removal removal, VmImage.KernelChoice kernel, Aot aot) {
         public Options {
             java.util.Objects.requireNonNull(removal, "removal");
             java.util.Objects.requireNonNull(kernel, "kernel");
+            java.util.Objects.requireNonNull(aot, "aot");
         }
 
-        /** Removal on; Debian's cloud kernel, cached in the user's cache directory. */
+        /** Removal on; Debian's cloud kernel, cached in the user's cache directory; AOT as the profile says. */
         public static Options defaults() {
-            return new Options(Removal.UNREACHABLE, defaultKernel());
+            return new Options(Removal.UNREACHABLE, defaultKernel(), Aot.PROFILE);
         }
 
         public Options withRemoval(Removal r) {
-            return new Options(r, kernel);
+            return new Options(r, kernel, aot);
         }
 
         public Options withKernel(VmImage.KernelChoice k) {
-            return new Options(removal, k);
+            return new Options(removal, k, aot);
+        }
+
+        public Options withAot(Aot a) {
+            return new Options(removal, kernel, a);
         }
     }
+
+    /**
+     * The JVM options a cache for a microVM guest is trained with: the guest's virtual CPU may
+     * lack the host's vector instructions, and a cache trained with them crashes it with
+     * SIGILL (PLATFORM-FACTS).
+     */
+    static final List<String> GUEST_TRAINING = List.of("-XX:UseAVX=0");
 
     /** Debian's cloud kernel, cached in the user's cache directory. */
     public static VmImage.KernelChoice defaultKernel() {
@@ -80,7 +109,7 @@ public final class Link {
     public static Path build(Layout layout, List<Path> libraries, mirage.link.Target target,
             java.util.Map<String, String> keys, Profile profile, Options options, Progress progress)
             throws LinkException {
-        Removal removal = options.removal();
+        Removal removal = profile.dce() ? options.removal() : Removal.NONE;
         Plan plan = Configure.run(layout, libraries, target, keys, profile.name(), progress);
         writePlan(layout, plan);
         boolean vm = target == mirage.link.Target.VIRTIO;
@@ -126,7 +155,7 @@ public final class Link {
         Files2.deleteTree(image);
         List<String> args = new ArrayList<>(List.of(
                 "--module-path", Configure.pathList(prepared.modulePath()),
-                "--add-modules", String.join(",", prepared.roots()),
+                "--add-modules", String.join(",", addModules(prepared.roots(), profile)),
                 "--output", image.toString(),
                 "--launcher", plan.name() + "=" + plan.appModule(),
                 // Bouncy Castle's modular jars are signed; an image does not keep jar signatures
@@ -151,11 +180,35 @@ public final class Link {
         if (removal == Removal.UNREACHABLE) {
             printReport(report, progress);
         }
+        java.util.Optional<Path> cache = java.util.Optional.empty();
+        if (options.aot().wanted(profile)) {
+            progress.step("training the AOT cache: a run of the unikernel's boot path from the image");
+            String main = plan.appModule() + "/" + plan.bootClass();
+            Path file = vm ? layout.build().resolve("aot").resolve(plan.name() + ".aot")
+                    : image.resolve("lib").resolve(plan.name() + ".aot");
+            cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(),
+                    AotCache.trainingArgs(layout.dir().resolve(AotCache.TRAINING_ARGS)), layout.build().resolve("aot"), file,
+                    progress);
+            if (cache.isPresent() && !vm) {
+                AotCache.writeLauncher(image, plan.name(), main, java.util.Optional.of(file.getFileName().toString()));
+            }
+        }
         if (vm) {
-            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), kernel,
-                    java.util.Optional.empty(), progress);
+            return VmImage.build(image, layout.image(), plan.name(), plan.appModule(), plan.manifest(), kernel, cache,
+                    progress);
         }
         return image;
+    }
+
+    /** The modules jlink adds: the roots, then the profile's modules not among them. */
+    private static List<String> addModules(java.util.Collection<String> roots, Profile profile) {
+        List<String> all = new ArrayList<>(roots);
+        for (String m : profile.modules()) {
+            if (!all.contains(m)) {
+                all.add(m);
+            }
+        }
+        return all;
     }
 
     /** One progress line per module the link removed from. */

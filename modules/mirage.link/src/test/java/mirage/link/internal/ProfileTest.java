@@ -1,6 +1,7 @@
 package mirage.link.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -38,5 +39,47 @@ class ProfileTest {
         assertEquals("no jlink profile named 'huge' (see jlink-profiles/)",
                 assertThrows(LinkException.class, () -> Profile.builtIn("huge")).getMessage());
         assertThrows(LinkException.class, () -> Profile.builtIn("../etc"));
+    }
+
+    @Test
+    void module_aot_and_dce_settings_are_read_and_default_to_none_off_and_on() throws Exception {
+        Profile p = Profile.parse("t", "module: jdk.jdwp.agent\nmodule: jdk.jfr\naot: on\ndce: off\n");
+        assertEquals(List.of("jdk.jdwp.agent", "jdk.jfr"), p.modules());
+        assertTrue(p.aot());
+        assertFalse(p.dce());
+        Profile plain = Profile.parse("t", "jvm: -Xss256k\n");
+        assertEquals(List.of(), plain.modules());
+        assertFalse(plain.aot());
+        assertTrue(plain.dce());
+    }
+
+    @Test
+    void malformed_module_aot_and_dce_settings_name_the_line() {
+        assertEquals("profile t line 1: expected 'aot: on' or 'aot: off'",
+                assertThrows(LinkException.class, () -> Profile.parse("t", "aot: yes\n")).getMessage());
+        assertEquals("profile t line 2: expected 'dce: on' or 'dce: off'",
+                assertThrows(LinkException.class, () -> Profile.parse("t", "aot: off\ndce:\n")).getMessage());
+        assertEquals("profile t line 1: expected 'module: MODULE.NAME'",
+                assertThrows(LinkException.class, () -> Profile.parse("t", "module: --add-modules=x\n")).getMessage());
+    }
+
+    /** The shipped profiles: minimal has no cache; fast is minimal plus one; debug keeps debug info, JDWP and JFR. */
+    @Test
+    void the_shipped_profiles_say_what_their_documentation_says() throws Exception {
+        Profile minimal = Profile.builtIn("minimal");
+        Profile fast = Profile.builtIn("fast");
+        Profile server = Profile.builtIn("server");
+        Profile debug = Profile.builtIn("debug");
+        assertFalse(minimal.aot());
+        assertTrue(minimal.dce());
+        assertTrue(fast.aot());
+        assertEquals(minimal.jlinkOptions(), fast.jlinkOptions());
+        assertEquals(minimal.jvmOptions(), fast.jvmOptions());
+        assertFalse(server.aot());
+        assertFalse(server.jvmOptions().contains("-XX:TieredStopAtLevel=1"), "server has C2");
+        assertFalse(debug.jlinkOptions().contains("--strip-debug"), "debug keeps debug information");
+        assertEquals(List.of("jdk.jdwp.agent", "jdk.jfr"), debug.modules());
+        assertFalse(debug.dce(), "debug keeps every class");
+        assertFalse(debug.aot());
     }
 }

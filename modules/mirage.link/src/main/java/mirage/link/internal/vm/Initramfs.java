@@ -105,6 +105,10 @@ public final class Initramfs {
         if (aotCache.isPresent()) {
             String aot = "mirage/" + appModule.split("/")[0] + ".aot";
             cpio.add(aot, new Cpio.FileEntry(0644, aotCache.get()));
+            // a cache the guest's JVM refuses is skipped, and says so on stderr, not on the console's output
+            for (String o : mirage.link.internal.AotCache.QUIET_OPTIONS) {
+                args.append(o).append('\n');
+            }
             args.append("-XX:AOTCache=/").append(aot).append('\n');
         }
         args.append("-m ").append(appModule).append('\n');

@@ -70,6 +70,6 @@ class InitramfsTest {
         Path aot = Files.write(dir.resolve("train.aot"), new byte[] {42});
         Cpio cpio = Initramfs.assemble(runtime(), "bin/hello", "hello", List.of(), List.of(), Optional.of(aot));
         assertEquals(new Cpio.FileEntry(0644, aot), cpio.entries().get("mirage/hello.aot"));
-        assertEquals("-XX:AOTCache=/mirage/hello.aot\n-m hello\n", text(cpio.entries().get(Initramfs.JAVA_ARGS)));
+        assertEquals("-Xlog:aot*=off\n-Xlog:aot*=warning:stderr\n-XX:AOTCache=/mirage/hello.aot\n-m hello\n", text(cpio.entries().get(Initramfs.JAVA_ARGS)));
     }
 }

@@ -1,0 +1,190 @@
+#!/usr/bin/env bash
+# Start-up, idle memory and size with and without the per-image AOT cache (issue 18 part 3,
+# docs/decisions/0049): hello (start to its first line) and echo --stack=host (start to its
+# first HTTP answer), each linked with the minimal profile (no cache) and the fast profile
+# (minimal's settings plus the cache), against the floor: a jlinked java.base hello world
+# linked with the minimal profile, without a cache (benchmarks/floor.sh).
+#
+# Usage: benchmarks/aot-start.sh [-n N] [--jvm "OPTIONS"]
+#   -n N            launches of each (default 20), alternating the images in each round
+#   --jvm OPTIONS   extra JVM options for every echo launch (JDK_JAVA_OPTIONS), e.g. to try
+#                   heap settings for idle RSS: --jvm "-Xmn4m -XX:MetaspaceSize=8m"
+#
+# Each launch is timed from just before the process starts to its first line of output
+# (hello, floor) or to the first byte of an answer to GET / on its HTTP port (echo, polled
+# every millisecond). Idle RSS is VmRSS of the JVM 2 s after that, for echo and for the
+# floor's bin/idle (which prints "ready" and sleeps). Sizes are du -sb of each image.
+# Ends with one machine-readable line: RESULT key=value...
+set -euo pipefail
+
+usage() { sed -n '8,12p' "$0" | sed 's/^# \{0,1\}//'; }
+
+root=$(cd "$(dirname "$0")/.." && pwd)
+runs=20
+jvm_extra=
+while [ $# -gt 0 ]; do
+  case $1 in
+    -n) runs=${2:?-n needs a number}; shift 2 ;;
+    --jvm) jvm_extra=${2?--jvm needs options}; shift 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "aot-start: unknown option '$1'" >&2; usage >&2; exit 2 ;;
+  esac
+done
+case $runs in ''|*[!0-9]*|0) echo "aot-start: -n wants a positive number, not '$runs'" >&2; exit 2 ;; esac
+
+cd "$root"
+. "$root/.mvn/jdk.sh"
+. "$root/benchmarks/floor.sh"
+command -v python3 >/dev/null || { echo "aot-start: installing python3" >&2; apt-get install -y -qq python3 >/dev/null; }
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/aot-start.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+echo "aot-start: linking the floor (java.base + hello.floor) with minimal.profile" >&2
+link_floor "$root/jlink-profiles/minimal.profile" "$work/floor-build" "$work/floor" >/dev/null
+
+# NAME EXAMPLE PROFILE KEYS
+specs=("hello-plain hello minimal" "hello-aot hello fast" "echo-plain echo minimal --stack=host" "echo-aot echo fast --stack=host")
+declare -A bytes
+for spec in "${specs[@]}"; do
+  read -r name example profile keys <<< "$spec"
+  dir=$work/$name
+  mkdir -p "$dir"
+  cp -r "examples/$example/src" "examples/$example/Config.java" "$dir/"
+  [ -f "examples/$example/aot-training.args" ] && cp "examples/$example/aot-training.args" "$dir/"
+  echo "aot-start: building $name (-p $profile $keys)" >&2
+  # shellcheck disable=SC2086 # KEYS is empty or one word
+  ./mirage build "$dir" -q -p "$profile" $keys > "$work/build.out" 2>&1 || {
+    echo "aot-start: building $name failed:" >&2; cat "$work/build.out" >&2; exit 1; }
+  bytes[$name]=$(du -sb "$dir/_build/image" | cut -f1)
+done
+floor_bytes=$(du -sb "$work/floor" | cut -f1)
+aot_hello=$(stat -c %s "$work/hello-aot/_build/image/lib/hello.aot")
+aot_echo=$(stat -c %s "$work/echo-aot/_build/image/lib/echo.aot")
+
+cat > "$work/harness.py" <<'EOF'
+import os, random, signal, socket, statistics, subprocess, sys, time
+
+runs, work, jvm_extra = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+images = {
+    "floor": ("line", [f"{work}/floor/bin/hello"]),
+    "hello-plain": ("line", [f"{work}/hello-plain/_build/image/bin/hello", "--count=1"]),
+    "hello-aot": ("line", [f"{work}/hello-aot/_build/image/bin/hello", "--count=1"]),
+    "echo-plain": ("http", [f"{work}/echo-plain/_build/image/bin/echo"]),
+    "echo-aot": ("http", [f"{work}/echo-aot/_build/image/bin/echo"]),
+    "floor-idle": ("rss", [f"{work}/floor/bin/idle"]),
+}
+
+def jvm_of(pid):  # the JVM a launcher script started (the script does not exec it)
+    for _ in range(2000):
+        try:
+            kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
+        except OSError:
+            kids = []
+        if kids:
+            return int(kids[0])
+        time.sleep(0.001)
+    return pid
+
+def rss_kib(pid):
+    for line in open(f"/proc/{pid}/status"):
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    return 0
+
+def answer(port):
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+            s.sendall(b"GET / HTTP/1.0\r\nHost: x\r\n\r\n")
+            return len(s.recv(16)) > 0
+    except OSError:
+        return False
+
+def launch(name, measure_rss):
+    kind, cmd = images[name]
+    env = dict(os.environ)
+    if kind == "http":
+        offset = random.randint(20000, 40000)
+        cmd = cmd + [f"--port-offset={offset}"]
+        if jvm_extra:
+            env["JDK_JAVA_OPTIONS"] = jvm_extra
+    start = time.perf_counter_ns()
+    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                         env=env, start_new_session=True)
+    try:
+        if kind == "http":
+            deadline = time.monotonic() + 60
+            while not answer(offset + 80):
+                if p.poll() is not None or time.monotonic() > deadline:
+                    sys.exit(f"aot-start: {name} never answered HTTP (exit {p.poll()})")
+                time.sleep(0.001)
+        else:
+            first = p.stdout.readline()
+            if not first:
+                sys.exit(f"aot-start: {name} printed nothing")
+        elapsed = (time.perf_counter_ns() - start) / 1e6
+        rss = 0
+        if measure_rss:
+            time.sleep(2)
+            rss = rss_kib(jvm_of(p.pid))
+        return elapsed, rss
+    finally:
+        try:
+            os.killpg(p.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        p.wait()
+
+timed = ["floor", "hello-plain", "hello-aot", "echo-plain", "echo-aot"]
+ms = {n: [] for n in timed}
+for n in timed:
+    launch(n, False)  # unrecorded: page cache, first exec
+for i in range(runs):
+    order = timed if i % 2 == 0 else list(reversed(timed))
+    for n in order:
+        ms[n].append(launch(n, False)[0])
+rss_names = ["floor-idle", "echo-plain", "echo-aot"]
+rss = {n: [] for n in rss_names}
+for i in range(max(3, runs // 4)):
+    order = rss_names if i % 2 == 0 else list(reversed(rss_names))
+    for n in order:
+        rss[n].append(launch(n, True)[1])
+for n in timed:
+    print("ms", n, f"{statistics.median(ms[n]):.1f}", f"{min(ms[n]):.1f}")
+for n in rss_names:
+    print("rss", n, int(statistics.median(rss[n])))
+EOF
+echo "aot-start: $runs launches of each, alternating" >&2
+python3 "$work/harness.py" "$runs" "$work" "$jvm_extra" > "$work/results"
+
+get() { awk -v k="$1" -v n="$2" '$1 == k && $2 == n {print $3}' "$work/results"; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.3f", a / b}'; }
+mb() { awk -v b="$1" 'BEGIN {printf "%.2f", b / 1000000}'; }
+floor_ms=$(get ms floor)
+floor_rss=$(get rss floor-idle)
+echo
+echo "start-up with and without the AOT cache, $runs launches each ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
+[ -n "$jvm_extra" ] && echo "echo launched with JDK_JAVA_OPTIONS='$jvm_extra'"
+printf '\n%-12s %10s %12s %10s %12s %12s\n' image "median ms" "/floor" "size MB" "size-floor" "cache MB"
+printf '%-12s %10s %12s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(mb "$floor_bytes")" "0.00" ""
+result="floor_ms=$floor_ms floor_bytes=$floor_bytes floor_rss_kib=$floor_rss"
+for name in hello-plain hello-aot echo-plain echo-aot; do
+  t=$(get ms "$name")
+  cache=
+  [ "$name" = hello-aot ] && cache=$(mb "$aot_hello")
+  [ "$name" = echo-aot ] && cache=$(mb "$aot_echo")
+  printf '%-12s %10s %12s %10s %12s %12s\n' "$name" "$t" "$(ratio "$t" "$floor_ms")" "$(mb "${bytes[$name]}")" \
+    "$(mb $((bytes[$name] - floor_bytes)))" "$cache"
+  key=${name//-/_}
+  result="$result ${key}_ms=$t ${key}_start_ratio=$(ratio "$t" "$floor_ms") ${key}_bytes=${bytes[$name]}"
+done
+echo
+echo "idle RSS (VmRSS of the JVM 2 s after ready, median)"
+for name in echo-plain echo-aot; do
+  r=$(get rss "$name")
+  printf '  %-10s %8.1f MiB  /floor %s\n' "$name" "$(awk -v k="$r" 'BEGIN {print k / 1024}')" "$(ratio "$r" "$floor_rss")"
+  result="$result ${name//-/_}_rss_kib=$r ${name//-/_}_rss_ratio=$(ratio "$r" "$floor_rss")"
+done
+printf '  %-10s %8.1f MiB\n' floor "$(awk -v k="$floor_rss" 'BEGIN {print k / 1024}')"
+echo
+echo "RESULT $result hello_cache_bytes=$aot_hello echo_cache_bytes=$aot_echo runs=$runs"

@@ -1,0 +1,91 @@
+package mirage.interop;
+
+import static mirage.interop.Mirage.exec;
+import static mirage.interop.Mirage.mirage;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * examples/hello linked with the {@code fast} profile: its image carries an AOT cache trained
+ * by a run of hello's own boot path, its launcher boots with it, and {@code --aot=off} links
+ * the same image without one (docs/decisions/0049). One image build per case.
+ */
+class AotImageTest {
+    private static final Duration BOOT_LIMIT = Duration.ofSeconds(60);
+
+    @TempDir
+    static Path work;
+
+    static Path unikernel;
+    static Path image;
+    static String buildLog;
+
+    @BeforeAll
+    static void build() throws IOException {
+        Mirage.markLibrariesBuilt();
+        unikernel = Mirage.copyExample("hello", work.resolve("hello"));
+        Mirage.Result r = mirage("build", unikernel.toString(), "-p", "fast");
+        assertEquals(0, r.exit(), r.err());
+        image = Path.of(r.lastOutLine());
+        buildLog = r.err();
+    }
+
+    @Test
+    void the_fast_image_carries_a_cache_trained_by_hellos_boot_and_boots_with_it() throws IOException {
+        Path cache = image.resolve("lib/hello.aot");
+        assertTrue(Files.size(cache) > 1_000_000, "the cache is in the image");
+        assertTrue(buildLog.contains("training the AOT cache"), buildLog);
+        assertTrue(buildLog.contains("trained by a run that ended by itself (exit 0)"),
+                "examples/hello/aot-training.args (--count=2) lets the training end by itself: " + buildLog);
+        assertTrue(Files.readString(image.resolve("bin/hello")).contains("-XX:AOTCache=$DIR/../lib/hello.aot"));
+        Path log = work.resolve("aot.log");
+        Mirage.Result r = exec(List.of(image.resolve("bin/hello").toString(), "--count=2", "--hello=hi"),
+                Map.of("JDK_JAVA_OPTIONS", "-Xlog:aot=info:file=" + log), BOOT_LIMIT);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hi\nhi\n", r.out(), "hello's output and nothing else");
+        String aot = Files.readString(log);
+        assertTrue(aot.contains("Using AOT-linked classes: true"), "the JVM used the cache: " + aot);
+    }
+
+    @Test
+    void a_cache_from_elsewhere_does_not_stop_hello() throws IOException {
+        Path copy = work.resolve("foreign-cache");
+        Mirage.copyTree(image, copy);
+        byte[] cache = Files.readAllBytes(copy.resolve("lib/hello.aot"));
+        Files.write(copy.resolve("lib/hello.aot"), java.util.Arrays.copyOf(cache, cache.length / 3));
+        Mirage.Result r = exec(List.of(copy.resolve("bin/hello").toString(), "--count=1"), BOOT_LIMIT);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello\n", r.out());
+        assertTrue(r.err().contains("[aot]"), "the JVM says why on standard error: " + r.err());
+    }
+
+    /**
+     * A second unikernel directory: --aot=off overrides the profile, and later commands keep both
+     * (a later build or {@code ./mirage run} links with the same profile and choice).
+     */
+    @Test
+    void aot_off_links_no_cache_and_is_remembered() throws IOException {
+        Path other = Mirage.copyExample("hello", work.resolve("hello-off"));
+        Mirage.Result r = mirage("build", other.toString(), "-p", "fast", "--aot=off");
+        assertEquals(0, r.exit(), r.err());
+        Path off = Path.of(r.lastOutLine());
+        assertFalse(Files.exists(off.resolve("lib/hello.aot")));
+        assertFalse(Files.readString(off.resolve("bin/hello")).contains("AOTCache"));
+        assertEquals("off", Files.readString(other.resolve("_build/aot-choice")).strip());
+        assertEquals(0, mirage("configure", other.toString()).exit());
+        assertEquals("off", Files.readString(other.resolve("_build/aot-choice")).strip(), "configure keeps the choice");
+        assertEquals("fast", Files.readString(other.resolve("_build/profile")).strip(), "configure keeps the profile");
+        assertEquals(new Mirage.Result(0, "hello\n", ""), exec(List.of(off.resolve("bin/hello").toString(), "--count=1"), BOOT_LIMIT));
+    }
+}

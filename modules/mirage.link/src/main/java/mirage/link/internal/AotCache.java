@@ -1,0 +1,259 @@
+package mirage.link.internal;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A per-image AOT cache (JDK 25, JEP 483/514/515), trained at build time by a run of the
+ * unikernel's own boot path from the linked image (docs/decisions/0049).
+ *
+ * <p><b>Training</b> is two JVM runs of the image's own {@code bin/java}. The first,
+ * {@code -XX:AOTMode=record}, boots the unikernel with its training arguments
+ * ({@value #TRAINING_ARGS} in the unikernel's directory, one a line; none if absent). It ends
+ * by itself when the unikernel's start returns or fails, or it is ended with {@code SIGTERM}
+ * (on which the JVM still writes its AOT configuration) once it is <em>idle</em>: its process
+ * used less than {@link #IDLE_CPU} of CPU time over {@link #IDLE_WINDOW} of wall time, that is,
+ * it has booted and waits for the world. {@link #MAX_TRAINING} bounds the run in any case,
+ * and a JVM that does not end {@link #MAX_EXIT} after {@code SIGTERM} is killed: training
+ * never hangs a build. The second, {@code -XX:AOTMode=create}, turns the configuration into
+ * the cache.
+ *
+ * <p>A training that yields no cache does not fail the build: the image is linked without one
+ * and the build says why. A cache the JVM refuses at run time (changed JDK, other CPU, damaged
+ * file) does not stop the unikernel either: the launcher leaves {@code -XX:AOTMode} at its
+ * default ({@code auto}), on which the JVM goes on without it and says so on standard error.
+ *
+ * <p>Not thread-safe; one build at a time per image directory.
+ */
+public final class AotCache {
+    /** The file of training boot arguments in a unikernel's directory, one argument a line. */
+    public static final String TRAINING_ARGS = "aot-training.args";
+    /** Less CPU time than this over {@link #IDLE_WINDOW} counts as idle. */
+    static final Duration IDLE_CPU = Duration.ofMillis(20);
+    /** The wall-time window over which idleness is judged. */
+    static final Duration IDLE_WINDOW = Duration.ofMillis(1000);
+    /** The longest a training run may take before it is ended anyway. */
+    static final Duration MAX_TRAINING = Duration.ofSeconds(120);
+    /** How long a JVM may take to write its configuration and exit after {@code SIGTERM}. */
+    static final Duration MAX_EXIT = Duration.ofSeconds(120);
+    /** How long making the cache from the configuration may take. */
+    static final Duration MAX_CREATE = Duration.ofSeconds(300);
+    /**
+     * The JVM options the launcher puts in front of {@code -XX:AOTCache}: the JVM's own lines
+     * about the cache (a refused cache) go to standard error, never into the unikernel's output.
+     */
+    public static final List<String> QUIET_OPTIONS = List.of("-Xlog:aot*=off", "-Xlog:aot*=warning:stderr");
+
+    private AotCache() {}
+
+    /** How a training run ended. */
+    enum End {
+        /** The unikernel's boot ended by itself (start returned or failed). */
+        EXITED,
+        /** It was idle and was asked to end ({@code SIGTERM}). */
+        IDLE,
+        /** It ran for {@link #MAX_TRAINING} and was asked to end. */
+        BOUNDED
+    }
+
+    /**
+     * Trains a cache for {@code image} and writes it to {@code cache}.
+     *
+     * @param image a jlink image with {@code bin/java} and the unikernel's module
+     * @param mainModule {@code MODULE/CLASS}, as given to {@code -m}
+     * @param jvmOptions options for both runs beyond the image's own (e.g. {@code -XX:UseAVX=0}
+     *     to train for a guest CPU with fewer features than this host's)
+     * @param bootArgs the unikernel's boot arguments for the training run
+     * @param work a directory for the configuration and the runs' output (created)
+     * @param cache where the cache goes
+     * @return the cache, or empty (with one progress line saying why) when training made none
+     * @throws LinkException when {@code work} cannot be written
+     */
+    public static Optional<Path> train(Path image, String mainModule, List<String> jvmOptions, List<String> bootArgs,
+            Path work, Path cache, Progress progress) throws LinkException {
+        Path java = image.resolve("bin").resolve("java");
+        Path config = work.resolve("training.aotconf");
+        Path recordLog = work.resolve("training.log");
+        Path createLog = work.resolve("create.log");
+        try {
+            Files.createDirectories(work);
+            Files.deleteIfExists(config);
+            Files.deleteIfExists(cache);
+        } catch (IOException e) {
+            throw new LinkException("cannot prepare " + work + " for the AOT training: " + e.getMessage(), e);
+        }
+        List<String> record = new ArrayList<>();
+        record.add(java.toString());
+        record.addAll(jvmOptions);
+        record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-m", mainModule));
+        record.addAll(bootArgs);
+        Ran end;
+        try {
+            end = runTraining(record, recordLog);
+        } catch (IOException e) {
+            progress.detail("no AOT cache: the training run did not start: " + e.getMessage());
+            return Optional.empty();
+        }
+        if (!Files.isRegularFile(config)) {
+            progress.detail("no AOT cache: the training run (" + describe(end) + ") wrote no AOT configuration; see " + recordLog);
+            return Optional.empty();
+        }
+        List<String> create = new ArrayList<>();
+        create.add(java.toString());
+        create.addAll(jvmOptions);
+        create.addAll(List.of("-XX:AOTMode=create", "-XX:AOTConfiguration=" + config, "-XX:AOTCache=" + cache,
+                "-m", mainModule));
+        try {
+            int rc = runToEnd(create, createLog, MAX_CREATE);
+            if (rc != 0 || !Files.isRegularFile(cache)) {
+                progress.detail("no AOT cache: making it from the training failed (exit " + rc + "); see " + createLog);
+                Files.deleteIfExists(cache);
+                return Optional.empty();
+            }
+            Files.deleteIfExists(config);
+            progress.detail(String.format(Locale.ROOT, "AOT cache %s: %,d KiB, trained by a run that %s",
+                    cache.getFileName(), (Files.size(cache) + 512) / 1024, describe(end)));
+        } catch (IOException e) {
+            progress.detail("no AOT cache: " + e.getMessage());
+            return Optional.empty();
+        }
+        return Optional.of(cache);
+    }
+
+    private static String describe(Ran ran) {
+        return switch (ran.end()) {
+            case EXITED -> "ended by itself (exit " + ran.exit() + ")";
+            case IDLE -> "was ended once idle";
+            case BOUNDED -> "was ended after " + MAX_TRAINING.toSeconds() + " s";
+        };
+    }
+
+    /**
+     * Runs a training JVM until it ends by itself, is idle, or has run {@link #MAX_TRAINING};
+     * in the last two cases ends it ({@code SIGTERM}, then {@code SIGKILL} after {@link #MAX_EXIT}).
+     */
+    /** A training run's end, and its exit status. */
+    record Ran(End end, int exit) {}
+
+    static Ran runTraining(List<String> command, Path log) throws IOException {
+        Process p = start(command, log);
+        ProcessHandle handle = p.toHandle();
+        long started = System.nanoTime();
+        long windowStart = started;
+        Duration windowCpu = cpu(handle);
+        End end = End.BOUNDED;
+        try {
+            while (true) {
+                if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
+                    return new Ran(End.EXITED, p.exitValue());
+                }
+                long now = System.nanoTime();
+                if (now - started > MAX_TRAINING.toNanos()) {
+                    break;
+                }
+                if (now - windowStart >= IDLE_WINDOW.toNanos()) {
+                    Duration cpu = cpu(handle);
+                    if (cpu.minus(windowCpu).compareTo(IDLE_CPU) < 0) {
+                        end = End.IDLE;
+                        break;
+                    }
+                    windowCpu = cpu;
+                    windowStart = now;
+                }
+            }
+            p.destroy(); // SIGTERM: the JVM runs its exit path and writes the AOT configuration
+            if (!p.waitFor(MAX_EXIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            return new Ran(end, p.exitValue());
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while training", e);
+        }
+    }
+
+    /** The CPU time the process has used so far (zero where the system does not say). */
+    private static Duration cpu(ProcessHandle handle) {
+        return handle.info().totalCpuDuration().orElse(Duration.ZERO);
+    }
+
+    private static int runToEnd(List<String> command, Path log, Duration bound) throws IOException {
+        Process p = start(command, log);
+        try {
+            if (!p.waitFor(bound.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor();
+                throw new IOException(command.get(0) + " did not finish within " + bound.toSeconds() + " s; see " + log);
+            }
+            return p.exitValue();
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
+        }
+    }
+
+    private static Process start(List<String> command, Path log) throws IOException {
+        return new ProcessBuilder(command)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectErrorStream(true)
+                .redirectOutput(log.toFile())
+                .start();
+    }
+
+    /** The training arguments in {@code file}: one a line, blank lines and {@code #} lines skipped; none if absent. */
+    public static List<String> trainingArgs(Path file) throws LinkException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        List<String> args = new ArrayList<>();
+        try {
+            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+                String a = line.strip();
+                if (!a.isEmpty() && !a.startsWith("#")) {
+                    args.add(a);
+                }
+            }
+        } catch (IOException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        return args;
+    }
+
+    /**
+     * Writes the image's launcher {@code bin/NAME}, a POSIX shell script as jlink writes one,
+     * starting {@code mainModule} with the cache at {@code lib/CACHE} when {@code cache} is given.
+     */
+    public static void writeLauncher(Path image, String name, String mainModule, Optional<String> cache) throws LinkException {
+        StringBuilder s = new StringBuilder();
+        s.append("#!/bin/sh\n");
+        s.append("JLINK_VM_OPTIONS=\n");
+        s.append("DIR=`dirname \"$0\"`\n");
+        s.append("\"$DIR/java\" $JLINK_VM_OPTIONS");
+        if (cache.isPresent()) {
+            // a cache the JVM cannot use (another JDK, CPU or a damaged file) is skipped: AOTMode stays auto
+            for (String o : QUIET_OPTIONS) {
+                s.append(' ').append(o);
+            }
+            s.append(" \"-XX:AOTCache=$DIR/../lib/").append(cache.get()).append('"');
+        }
+        s.append(" -m ").append(mainModule).append(" \"$@\"\n");
+        Path launcher = image.resolve("bin").resolve(name);
+        try {
+            Files.writeString(launcher, s.toString(), StandardCharsets.UTF_8);
+            launcher.toFile().setExecutable(true, false);
+        } catch (IOException e) {
+            throw new LinkException("cannot write the launcher " + launcher + ": " + e.getMessage(), e);
+        }
+    }
+}
