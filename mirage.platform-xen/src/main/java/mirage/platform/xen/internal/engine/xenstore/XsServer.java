@@ -238,13 +238,28 @@ public final class XsServer {
     /** A transaction: snapshot, working root, what it looked at, and its writes. */
     private static final class Txn {
         final int id;
+        /** The tree when the transaction started: what its reads depend on, its own writes aside. */
+        final XsNode snapshot;
         XsNode root;
         final Map<String, Long> observed = new HashMap<>();
         final List<Op> log = new ArrayList<>();
 
         Txn(int id, XsNode root) {
             this.id = id;
+            this.snapshot = root;
             this.root = root;
+        }
+
+        /**
+         * Records that the transaction looked at {@code path}: its generation in the snapshot, so
+         * that a node the transaction itself changed or removed is checked against what it was
+         * at the start, not against the transaction's own write.
+         */
+        void observe(String path) {
+            if (!observed.containsKey(path)) {
+                XsNode n = XsTree.lookup(snapshot, path);
+                observed.put(path, n == null ? -1L : n.generation);
+            }
         }
     }
 
@@ -461,7 +476,7 @@ public final class XsServer {
     private XsNode look(Txn t, String path) {
         XsNode n = XsTree.lookup(t == null ? root : t.root, path);
         if (t != null) {
-            t.observed.putIfAbsent(path, n == null ? -1L : n.generation);
+            t.observe(path);
         }
         return n;
     }
@@ -496,7 +511,7 @@ public final class XsServer {
         XsNode lookup(String path) {
             XsNode n = XsTree.lookup(root, path);
             if (observer != null) {
-                observer.observed.putIfAbsent(path, n == null ? -1L : n.generation);
+                observer.observe(path);
             }
             return n;
         }

@@ -181,6 +181,18 @@ class XsServerTest {
         assertEquals("tx", dom0.read("/c"));
     }
 
+    /** The model test's finding: a node the transaction removed itself is no conflict when nothing else changed. */
+    @Test
+    void transaction_looksAtWhatItRemovedItself_commitsWhenNothingElseChanged() {
+        dom0.write("/p/q", "v");
+        int tx = dom0.start();
+        assertEquals("OK", dom0.call(XsType.RM, tx, "/p"));
+        assertEquals("ERR:ENOENT", dom0.call(XsType.READ, tx, "/p/q"), "gone in the transaction's view");
+        h.conn(0).read("/p/q"); // reads outside change nothing
+        assertEquals("OK", dom0.call(XsType.TRANSACTION_END, tx, "T"));
+        assertEquals("ERR:ENOENT", dom0.read("/p"));
+    }
+
     @Test
     void transaction_abortDiscards_unknownIdIsEnoent_startWithTxIdIsEinval() {
         int tx = dom0.start();
