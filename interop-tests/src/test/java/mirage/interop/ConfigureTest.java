@@ -86,12 +86,14 @@ class ConfigureTest {
     }
 
     @Test
-    void a_target_without_an_implementation_is_refused_early() throws IOException {
+    void target_xen_isConfigured_remembered_andGetsItsXlAndLibvirtFiles() throws IOException {
         Path uk = Mirage.copyExample("hello", work.resolve("xen"));
         Mirage.Result r = mirage("configure", uk.toString(), "-t", "xen");
-        assertEquals(1, r.exit());
-        assertEquals("mirage: target xen cannot be linked yet: module mirage.platform.xen has no implementation; use -t solo5 or -t virtio\n",
-                r.err());
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("target\txen\n"), r.out());
+        assertEquals("xen\n", java.nio.file.Files.readString(uk.resolve("_build/target")));
+        assertTrue(java.nio.file.Files.readString(uk.resolve("_build/xen/hello.cfg")).contains("name = \"hello\"\ntype = \"pvh\"\n"));
+        assertTrue(java.nio.file.Files.readString(uk.resolve("_build/xen/hello.xml")).contains("<name>hello</name>"));
     }
 
     @Test

@@ -1,7 +1,5 @@
 /**
- * Entry points to the Xen PV platform; see the mirage.platform-xen issue.
- *
- * <p>Empty so far: the package exists so that the layout, the build and the surface checks
- * cover this module from the start.
+ * Entry points to the Xen PV platform: {@link mirage.platform.xen.Xen}'s factories, which the
+ * link tool's boot class for {@code -t xen} calls.
  */
 package mirage.platform.xen;

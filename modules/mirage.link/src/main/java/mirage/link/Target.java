@@ -3,15 +3,20 @@ package mirage.link;
 /** The platforms a unikernel can be linked for ({@code mirage configure -t TARGET}). */
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
-    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "java.lang.System", "exit"),
+    SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "java.lang.System", "exit",
+            "mirage.platform.solo5"),
     /**
      * Solo5's model in a microVM: the same platform module as PID 1 of a minimal Linux guest
      * under QEMU or Firecracker, its devices virtio cards and disks (docs/decisions/0035).
      */
     VIRTIO("virtio", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "guestPlatform", "mirage.platform.solo5.Solo5",
-            "guestExit"),
-    /** Xen PV (module {@code mirage.platform.xen}); not implemented yet, configure refuses it. */
-    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "java.lang.System", "exit");
+            "guestExit", "mirage.platform.solo5"),
+    /**
+     * Xen PV (module {@code mirage.platform.xen}): for now the image runs as a guest domain of a
+     * simulated Xen host in its own process (docs/decisions/0043-xen-target.md).
+     */
+    XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "java.lang.System", "exit",
+            "mirage.platform.solo5");
 
     private final String word;
     private final String module;
@@ -19,14 +24,17 @@ public enum Target {
     private final String factoryMethod;
     private final String exitOwner;
     private final String exitMethod;
+    private final String nativeAccess;
 
-    Target(String word, String module, String factoryOwner, String factoryMethod, String exitOwner, String exitMethod) {
+    Target(String word, String module, String factoryOwner, String factoryMethod, String exitOwner, String exitMethod,
+            String nativeAccess) {
         this.word = word;
         this.module = module;
         this.factoryOwner = factoryOwner;
         this.factoryMethod = factoryMethod;
         this.exitOwner = exitOwner;
         this.exitMethod = exitMethod;
+        this.nativeAccess = nativeAccess;
     }
 
     /** The name given to {@code -t}. */
@@ -50,6 +58,15 @@ public enum Target {
     /** See {@link #factoryOwner()}. */
     public String factoryMethod() {
         return factoryMethod;
+    }
+
+    /**
+     * The modules that bind host devices through FFM (a TAP's ioctl, ppoll), comma-separated,
+     * as {@code --enable-native-access} takes them: the Xen target's host attaches its back
+     * ends' host sides with Solo5's binder.
+     */
+    public String nativeAccess() {
+        return nativeAccess;
     }
 
     /**

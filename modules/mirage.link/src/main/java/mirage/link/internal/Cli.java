@@ -32,7 +32,7 @@ public final class Cli {
               clean DIR                   delete DIR/_build
             options:
               -t, --target TARGET         solo5 (a Linux process), virtio (a microVM under QEMU or
-                                          Firecracker); xen is declared but not implemented yet
+                                          Firecracker), xen (a guest of a simulated Xen host)
               -p, --profile NAME|FILE     jlink profile: minimal (default), fast (with an AOT cache),
                                           server (C2), debug (JDWP, JFR, debug info); see jlink-profiles/;
                                           remembered in DIR/_build for later builds

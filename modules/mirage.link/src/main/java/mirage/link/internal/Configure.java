@@ -99,10 +99,6 @@ public final class Configure {
     public static Configured configure(Layout layout, List<Path> libraries, Target target, java.util.Map<String, String> keys,
             String profile, Progress progress)
             throws LinkException {
-        if (target == Target.XEN) {
-            throw new LinkException("target " + target.word() + " cannot be linked yet: module "
-                    + target.module() + " has no implementation; use -t solo5 or -t virtio");
-        }
         Path sources = layout.dir().resolve(SOURCES);
         Path description = layout.dir().resolve(DESCRIPTION);
         if (!Files.isDirectory(sources)) {

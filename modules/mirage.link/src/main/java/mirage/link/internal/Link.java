@@ -165,7 +165,7 @@ public final class Link {
         if (!plan.manifest().devices().isEmpty() || vm) {
             // the platform binds devices through FFM (a TAP's ioctl, ppoll), and a microVM's
             // PID 1 powers off through it: allow it, quietly
-            jvm.add("--enable-native-access=" + plan.target().module());
+            jvm.add("--enable-native-access=" + plan.target().nativeAccess());
         }
         if (!jvm.isEmpty()) {
             args.add("--add-options=" + String.join(" ", jvm));
@@ -247,6 +247,7 @@ public final class Link {
         } catch (IOException e) {
             throw new LinkException("cannot write the boot plan under " + layout.build() + ": " + e.getMessage(), e);
         }
+        XenConfigs.write(layout.build(), plan);
     }
 
     /** Runs jlink in this JVM with the mirage plugin registered. */
