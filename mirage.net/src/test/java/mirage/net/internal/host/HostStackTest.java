@@ -21,6 +21,7 @@ import mirage.core.FlowException;
 import mirage.net.Ipv4Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
+import mirage.testkit.HostLoop;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class HostStackTest {
     static final Ipv4Address LOCALHOST = Ipv4Address.parse("127.0.0.1");
 
-    final ThreadLoop loop = new ThreadLoop();
+    final HostLoop loop = HostLoop.start();
     final int offset = freePort() - 7;
     final HostStack stack = HostStack.open(loop, LOCALHOST, offset);
 
