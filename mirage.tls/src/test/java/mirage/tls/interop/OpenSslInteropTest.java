@@ -32,6 +32,7 @@ import mirage.tls.Crypto;
 import mirage.tls.Handshake;
 import mirage.tls.NamedGroup;
 import mirage.tls.ServerConfig;
+import mirage.testkit.HostFlows;
 import mirage.tls.Tls;
 import mirage.tls.TlsFlow;
 import mirage.tls.Trust;
@@ -148,7 +149,7 @@ class OpenSslInteropTest {
             ClientConfig config = ClientConfig.builder(Trust.anchors(isRsa(suite) ? rsa.leaf() : ec.leaf()), Rng.seeded(3),
                     java.time.InstantSource.system())
                     .withVersions(suite.version()).withSuites(suite).build();
-            try (TlsFlow flow = Tls.client(new SocketFlow(socket), config, "localhost")) {
+            try (TlsFlow flow = Tls.client(HostFlows.of(socket), config, "localhost")) {
                 Handshake h = flow.handshake();
                 assertEquals(suite, h.cipherSuite());
                 flow.write(ByteBuffer.wrap("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII)));
@@ -167,7 +168,7 @@ class OpenSslInteropTest {
             String answer, boolean http) {
         CompletableFuture<Object> result = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
-            try (TlsFlow flow = Tls.server(new SocketFlow(listener.accept()), config)) {
+            try (TlsFlow flow = Tls.server(HostFlows.of(listener.accept()), config)) {
                 ByteArrayOutputStream got = new ByteArrayOutputStream();
                 ByteBuffer b = ByteBuffer.allocate(4096);
                 String end = http ? "\r\n\r\n" : "\n";
@@ -274,7 +275,7 @@ class OpenSslInteropTest {
         try {
             SocketChannel socket = connectWhenListening(port, server);
             ClientConfig config = ClientConfig.builder(Trust.anchors(ec.leaf()), Rng.seeded(7), java.time.InstantSource.system()).build();
-            try (TlsFlow flow = Tls.client(new SocketFlow(socket), config, "localhost")) {
+            try (TlsFlow flow = Tls.client(HostFlows.of(socket), config, "localhost")) {
                 flow.write(ByteBuffer.wrap("ping\n".getBytes(StandardCharsets.US_ASCII)));
                 awaitLine(lines, "ping");
                 var stdin = server.getOutputStream();
