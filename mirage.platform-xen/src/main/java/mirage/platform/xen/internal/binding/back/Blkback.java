@@ -128,10 +128,7 @@ public final class Blkback implements AutoCloseable {
             case CONNECT -> connect();
             case DISCONNECT -> {
                 disconnect();
-                node.state(XenbusState.CLOSING);
-                if (handshake.disconnected(frontendState) == BackendHandshake.Step.CLOSED) {
-                    node.state(XenbusState.CLOSED);
-                }
+                BackStates.disconnected(node, handshake, frontendState);
             }
             case CLOSED -> node.state(XenbusState.CLOSED);
             case REINITIALISE -> publishFeatures();
@@ -326,10 +323,7 @@ public final class Blkback implements AutoCloseable {
         onLoop(() -> {
             if (handshake.close() == BackendHandshake.Step.DISCONNECT) {
                 disconnect();
-                node.state(XenbusState.CLOSING);
-                if (handshake.disconnected(frontendState) == BackendHandshake.Step.CLOSED) {
-                    node.state(XenbusState.CLOSED);
-                }
+                BackStates.disconnected(node, handshake, frontendState);
             }
         });
     }

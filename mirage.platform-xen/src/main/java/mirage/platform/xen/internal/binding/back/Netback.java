@@ -146,10 +146,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
             case CONNECT -> connect();
             case DISCONNECT -> {
                 disconnect();
-                node.state(XenbusState.CLOSING);
-                if (handshake.disconnected(frontendState) == BackendHandshake.Step.CLOSED) {
-                    node.state(XenbusState.CLOSED);
-                }
+                BackStates.disconnected(node, handshake, frontendState);
             }
             case CLOSED -> node.state(XenbusState.CLOSED);
             case REINITIALISE -> publishFeatures();
@@ -524,10 +521,7 @@ public final class Netback implements mirage.net.Netif, AutoCloseable {
         onLoop(() -> {
             if (handshake.close() == BackendHandshake.Step.DISCONNECT) {
                 disconnect();
-                node.state(XenbusState.CLOSING);
-                if (handshake.disconnected(frontendState) == BackendHandshake.Step.CLOSED) {
-                    node.state(XenbusState.CLOSED);
-                }
+                BackStates.disconnected(node, handshake, frontendState);
             }
         });
     }

@@ -195,9 +195,7 @@ public final class Blkfront implements Block, Device {
             }
             case CLOSE -> {
                 down();
-                node.state(XenbusState.CLOSING);
-                handshake.closed();
-                node.state(XenbusState.CLOSED);
+                FrontStates.closeOut(node, handshake);
             }
             case WAIT -> { }
         }
@@ -287,9 +285,7 @@ public final class Blkfront implements Block, Device {
         if (handshake.state() != XenbusState.CLOSED) {
             handshake.close();
             down();
-            node.state(XenbusState.CLOSING);
-            handshake.closed();
-            node.state(XenbusState.CLOSED);
+            FrontStates.closeOut(node, handshake);
         }
         ctx.blocker().signalAll();
     }
@@ -687,9 +683,7 @@ public final class Blkfront implements Block, Device {
         node.unwatch(backend + "/state", token());
         if (handshake.state() != XenbusState.CLOSED) {
             handshake.close();
-            node.state(XenbusState.CLOSING);
-            handshake.closed();
-            node.state(XenbusState.CLOSED);
+            FrontStates.closeOut(node, handshake);
         }
         ctx.events().unbind(port);
         ctx.hv().close(port);

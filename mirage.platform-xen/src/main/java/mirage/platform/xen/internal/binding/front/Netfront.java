@@ -237,9 +237,7 @@ public final class Netfront implements mirage.net.Netif, Device {
             case RESUME -> txOpen = true;
             case CLOSE -> {
                 down();
-                node.state(XenbusState.CLOSING);
-                handshake.closed();
-                node.state(XenbusState.CLOSED);
+                FrontStates.closeOut(node, handshake);
             }
             case WAIT -> { }
         }
@@ -311,9 +309,7 @@ public final class Netfront implements mirage.net.Netif, Device {
         if (handshake.state() != XenbusState.CLOSED) {
             down();
             handshake.close();
-            node.state(XenbusState.CLOSING);
-            handshake.closed();
-            node.state(XenbusState.CLOSED);
+            FrontStates.closeOut(node, handshake);
         }
         ctx.blocker().signalAll();
     }
@@ -602,9 +598,7 @@ public final class Netfront implements mirage.net.Netif, Device {
         node.unwatch(backend + "/state", token());
         if (handshake.state() != XenbusState.CLOSED) {
             handshake.close();
-            node.state(XenbusState.CLOSING);
-            handshake.closed();
-            node.state(XenbusState.CLOSED);
+            FrontStates.closeOut(node, handshake);
         }
         ctx.events().unbind(port);
         ctx.hv().close(port);
