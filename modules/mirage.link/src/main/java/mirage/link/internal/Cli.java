@@ -223,16 +223,18 @@ public final class Cli {
         throw new UsageException("unknown target '" + word + "': one of solo5, virtio, xen");
     }
 
+    /** The target an earlier configure or build remembered; solo5 if none. */
     private static Target savedTarget(Layout layout) throws LinkException {
-        Path file = layout.build().resolve("target");
-        if (!Files.isRegularFile(file)) {
-            return Target.SOLO5;
-        }
+        String word = savedWord(layout, "target");
         try {
-            return target(Files.readString(file, StandardCharsets.UTF_8).strip());
-        } catch (IOException | UsageException e) {
-            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+            return word == null ? Target.SOLO5 : target(word);
+        } catch (UsageException e) {
+            throw unreadable(layout, "target", e.getMessage(), e);
         }
+    }
+
+    private static void saveTarget(Layout layout, Target target) throws LinkException {
+        saveWord(layout, "target", target.word());
     }
 
     private static Link.Aot aot(String word) throws UsageException {
@@ -246,25 +248,16 @@ public final class Cli {
 
     /** The {@code --aot=} choice an earlier configure or build remembered; the profile's if none. */
     private static Link.Aot savedAot(Layout layout) throws LinkException {
-        Path file = layout.build().resolve("aot-choice");
-        if (!Files.isRegularFile(file)) {
-            return Link.Aot.PROFILE;
-        }
+        String word = savedWord(layout, "aot-choice");
         try {
-            return aot(Files.readString(file, StandardCharsets.UTF_8).strip());
-        } catch (IOException | UsageException e) {
-            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+            return word == null ? Link.Aot.PROFILE : aot(word);
+        } catch (UsageException e) {
+            throw unreadable(layout, "aot-choice", e.getMessage(), e);
         }
     }
 
     private static void saveAot(Layout layout, Link.Aot aot) throws LinkException {
-        try {
-            Files.createDirectories(layout.build());
-            Files.writeString(layout.build().resolve("aot-choice"), aot.name().toLowerCase(java.util.Locale.ROOT) + "\n",
-                    StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
-        }
+        saveWord(layout, "aot-choice", aot.name().toLowerCase(java.util.Locale.ROOT));
     }
 
     /** A profile's name as given, or a profile file's absolute path (so a later run finds it from anywhere). */
@@ -274,33 +267,42 @@ public final class Cli {
 
     /** The profile an earlier configure or build was given; {@link Profile#DEFAULT} if none. */
     private static String savedProfile(Layout layout) throws LinkException {
-        Path file = layout.build().resolve("profile");
-        if (!Files.isRegularFile(file)) {
+        String word = savedWord(layout, "profile");
+        if (word == null) {
             return Profile.DEFAULT;
         }
-        try {
-            String word = Files.readString(file, StandardCharsets.UTF_8).strip();
-            if (word.isEmpty()) {
-                throw new IOException("it is empty");
-            }
-            return word;
-        } catch (IOException e) {
-            throw new LinkException("cannot read " + file + ": " + e.getMessage() + "; run mirage clean", e);
+        if (word.isEmpty()) {
+            throw unreadable(layout, "profile", "it is empty", null);
         }
+        return word;
     }
 
     private static void saveProfile(Layout layout, String profileName) throws LinkException {
+        saveWord(layout, "profile", profileName);
+    }
+
+    /** The one word an earlier command remembered in {@code DIR/_build/NAME}, stripped; null if none. */
+    private static String savedWord(Layout layout, String name) throws LinkException {
+        Path file = layout.build().resolve(name);
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
         try {
-            Files.createDirectories(layout.build());
-            Files.writeString(layout.build().resolve("profile"), profileName + "\n", StandardCharsets.UTF_8);
+            return Files.readString(file, StandardCharsets.UTF_8).strip();
         } catch (IOException e) {
-            throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
+            throw unreadable(layout, name, e.getMessage(), e);
         }
     }
 
-    private static void saveTarget(Layout layout, Target target) throws LinkException {
+    private static LinkException unreadable(Layout layout, String name, String why, Exception cause) {
+        return new LinkException("cannot read " + layout.build().resolve(name) + ": " + why + "; run mirage clean", cause);
+    }
+
+    /** Remembers one word in {@code DIR/_build/NAME} for later commands. */
+    private static void saveWord(Layout layout, String name, String word) throws LinkException {
         try {
-            Files.writeString(layout.build().resolve("target"), target.word() + "\n", StandardCharsets.UTF_8);
+            Files.createDirectories(layout.build());
+            Files.writeString(layout.build().resolve(name), word + "\n", StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new LinkException("cannot write under " + layout.build() + ": " + e.getMessage(), e);
         }
