@@ -55,7 +55,7 @@ class EchoImageTest {
                 "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.77.0.1");
         ns.awaitLink(TAP, echo, echoLog);
         Host.Netns.awaitLine(echoLog, "echo: UDP and TCP echo on port 7, HTTP on port 80", echo, Duration.ofSeconds(60));
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"); // keep the capture to our protocols
+        ns.withoutIpv6(); // keep the capture to our protocols
         ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("echo.pcapng");

@@ -65,8 +65,8 @@ class EchoPacketTest {
         kernel = new Host.Netns("mirage-pkk");
         Host.run(List.of("ip", "link", "add", OURS, "netns", ours.name, "type", "veth", "peer", "name", KERNEL, "netns", kernel.name),
                 Duration.ofSeconds(10));
-        ours.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
-        kernel.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1"); // keep the captures to our protocols
+        ours.withoutIpv6();
+        kernel.withoutIpv6(); // keep the captures to our protocols
         ours.exec("ip", "link", "set", OURS, "up");
         kernel.exec("ip", "addr", "add", "10.80.0.1/24", "dev", KERNEL);
         kernel.exec("ip", "link", "set", KERNEL, "up");
@@ -148,7 +148,7 @@ class EchoPacketTest {
         kernel.exec("ip", "addr", "add", "10.81.0.1/24", "dev", out);
         kernel.exec("ethtool", "-K", out, "tso", "off", "gso", "off", "tx", "off");
         kernel.exec("ip", "link", "set", out, "up");
-        client.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        client.withoutIpv6();
         client.exec("ip", "addr", "add", "10.81.0.2/24", "dev", in);
         client.exec("ip", "link", "set", in, "up");
         client.exec("ip", "route", "add", "default", "via", "10.81.0.1");

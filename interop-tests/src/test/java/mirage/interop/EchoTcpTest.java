@@ -59,7 +59,7 @@ class EchoTcpTest {
                 "--tls-cert=" + cert, "--tls-key=" + key);
         ns.awaitLink(TAP, echo, log);
         Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        ns.withoutIpv6();
         ns.exec("ip", "addr", "add", "10.78.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("tcp.pcapng");

@@ -114,6 +114,14 @@ final class Host {
             return run(c, Duration.ofSeconds(60));
         }
 
+        /**
+         * Switches the namespace kernel's IPv6 off on every interface, so that its router
+         * solicitations and listener reports stay out of captures and counters of our protocols.
+         */
+        void withoutIpv6() {
+            exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        }
+
         /** Starts {@code command} in the namespace, its output to {@code log}; stopped on close. */
         Process start(Path log, String... command) {
             List<String> c = new ArrayList<>(List.of("ip", "netns", "exec", name));

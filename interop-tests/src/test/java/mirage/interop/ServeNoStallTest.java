@@ -55,7 +55,7 @@ class ServeNoStallTest {
         cert = Host.selfSignedCertificate(work, "echo.test");
         Path key = work.resolve("key.pem");
         ns = new Host.Netns("mirage-nostall");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        ns.withoutIpv6();
         Path log = work.resolve("echo.log");
         Process e = ns.start(log, echo.resolve("bin/echo").toString(), "--net:service=" + TAP, "--net-mac:service=" + MAC,
                 "--ipv4=" + US + "/24", "--tls-cert=" + cert, "--tls-key=" + key);

@@ -39,7 +39,7 @@ class VmEchoTest {
         Host.require("socat", "socat");
         Path image = Mirage.buildExample("echo", work, "-t", "virtio");
         ns = new Host.Netns("mirage-vmecho");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        ns.withoutIpv6();
         ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
         ns.exec("ip", "addr", "add", "10.85.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
