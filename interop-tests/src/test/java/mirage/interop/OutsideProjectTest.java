@@ -26,8 +26,10 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code mirage.tls} to its dependencies, and {@code mvn -o package} (offline, after one build
  * with the link skipped that fetched the third-party artifacts from the build's own local
  * repository through a {@code file:} URL, never from the network) links {@code target/image},
- * which boots and holds only the modules the unikernel needs. A project without its description
- * fails with {@code ./mirage}'s message. The same for a project on mirage.gitstore: JGit, an
+ * which boots and holds only the modules the unikernel needs; its description is a class of its
+ * own module. A second build relinks nothing, a changed source relinks; {@code -Dmirage.aot}
+ * reaches the tool. A project without its description fails with {@code ./mirage}'s message. The
+ * same for a project on mirage.gitstore, described by {@code Config.java} beside the POM: JGit, an
  * automatic module, is linked with the descriptor mirage.link generates.
  *
  * <p>Starts Maven (this repository's wrapper, the only thing of the repository it uses) on a
@@ -69,7 +71,9 @@ class OutsideProjectTest {
     @Test
     void theArchetypesProjectLinksOfflineBootsAndHoldsOnlyWhatItNeeds() throws Exception {
         Path project = generate("hi", "com.example.hi");
-        assertTrue(Files.isRegularFile(project.resolve("Config.java")), "the description beside the POM");
+        Path description = project.resolve("src/main/java/com/example/hi/Config.java");
+        assertTrue(Files.isRegularFile(description), "the description in the unikernel's module");
+        assertTrue(!Files.exists(project.resolve("Config.java")), "none beside the POM");
         assertTrue(Files.isRegularFile(project.resolve("src/main/java/com/example/hi/Hello.java")));
 
         // The user adds the network stack and TLS; the hello unikernel reaches neither.
@@ -83,17 +87,39 @@ class OutsideProjectTest {
         assertEquals(List.of("com.example.hi", "java.base", "mirage.core", "mirage.platform.solo5", "mirage.time"),
                 imageModules(project), "mirage.net, mirage.tls and Bouncy Castle are dependencies the unikernel does not reach");
 
+        // Nothing changed: no relink. A source changed: relinked.
+        Result again = mvn(project, "-o", "-Dmirage.quiet", "package");
+        assertEquals(0, again.exit(), again.out());
+        assertTrue(again.out().contains("mirage: image " + project.resolve("target/image") + " is up to date"), again.out());
+        Path hello = project.resolve("src/main/java/com/example/hi/Hello.java");
+        Files.writeString(hello, Files.readString(hello).replace("console.println(hello);", "console.println(hello + \"!\");"));
+        Result changed = mvn(project, "-o", "-Dmirage.quiet", "package");
+        assertEquals(0, changed.exit(), changed.out());
+        assertTrue(changed.out().contains("mirage: image " + project.resolve("target/image") + "\n")
+                && !changed.out().contains("is up to date"), changed.out());
+        Result bang = exec(project, List.of(project.resolve("target/image/bin/hi").toString(), "--count=1", "--hello=new"),
+                Map.of(), Duration.ofMinutes(1));
+        assertEquals("new!\n", bang.out());
+
+        // -Dmirage.aot reaches the tool, which checks it.
+        Result aot = mvn(project, "-o", "-Dmirage.aot=sometimes", "package");
+        assertTrue(aot.exit() != 0);
+        assertTrue(aot.out().contains("--aot= takes on, off or profile, not 'sometimes'"), aot.out());
+
         // The same message as ./mirage when the project is no unikernel.
-        Files.delete(project.resolve("Config.java"));
+        Files.delete(description);
         Result broken = mvn(project, "-o", "package");
         assertTrue(broken.exit() != 0);
-        assertTrue(broken.out().contains("mirage: " + project + " is not a unikernel: it has no Config.java"), broken.out());
+        assertTrue(broken.out().contains("mirage: " + project + " is not a unikernel: it has no Config.java and no class in "
+                + "src/main/java implements mirage.link.Description"), broken.out());
     }
 
     @Test
     void aGitStoreProjectLinksJGitWithItsGeneratedDescriptor() throws Exception {
         Path project = generate("store", "com.example.store");
         addDependencies(project, "mirage.gitstore");
+        // this project's description is Config.java beside the POM, the other form
+        Files.delete(project.resolve("src/main/java/com/example/store/Config.java"));
         Files.writeString(project.resolve("src/main/java/module-info.java"), """
                 /** A unikernel that commits to a git store in memory. */
                 module com.example.store {

@@ -23,8 +23,10 @@ import org.apache.maven.toolchain.ToolchainManager;
  * What every goal shares: the link tool's command line from the goal's parameters and the
  * project's dependencies, and the tool's run with its errors turned into build failures.
  *
- * <p>The unikernel is the project itself: {@code src/main/java} is its module and
- * {@code Config.java} beside the POM its description, as for {@code ./mirage}. The build's
+ * <p>The unikernel is the project itself: {@code src/main/java} is its module, and its
+ * description the one class of that module implementing {@code mirage.link.Description} (the
+ * module {@code requires static mirage.link}) or {@code Config.java} beside the POM, as for
+ * {@code ./mirage}. The build's
  * files go to {@code target/mirage}, the image to {@code target/image}.
  *
  * <p>Maven injects the fields below as {@code META-INF/maven/plugin.xml} declares them (written
@@ -118,7 +120,7 @@ abstract class AbstractLinkMojo extends AbstractMojo {
     /**
      * The module path the unikernel is configured and linked against: the project's runtime
      * dependencies (the platform, mirage's libraries, third-party modules), then the link
-     * tool's own jars (mirage.link, whose description API {@code Config.java} uses) unless the
+     * tool's own jars (mirage.link, whose description API the description uses) unless the
      * project names them itself.
      */
     List<Path> libraries() throws MojoExecutionException {

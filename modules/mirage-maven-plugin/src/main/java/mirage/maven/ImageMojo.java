@@ -20,21 +20,33 @@ public class ImageMojo extends AbstractLinkMojo {
     /** virtio: the kernel's modules. */
     java.io.File kernelModules;
 
+    /** The AOT cache: {@code on}, {@code off} or {@code profile} ({@code --aot=}; default as the profile says). */
+    String aot;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("mirage: skipped");
             return;
         }
-        build(this, noDce, kernel, kernelModules);
+        build(this, noDce, aot, kernel, kernelModules);
     }
 
-    /** Links the image with {@code mojo}'s parameters; returns where it is. */
-    static String build(AbstractLinkMojo mojo, boolean noDce, java.io.File kernel, java.io.File kernelModules)
+    /**
+     * Links the image with {@code mojo}'s parameters, unless the image there was linked from
+     * the same inputs ({@link Inputs}); returns where it is.
+     *
+     * @param aot {@code on}, {@code off} or {@code profile} ({@code --aot=}), or null for the
+     *     tool's remembered choice
+     */
+    static String build(AbstractLinkMojo mojo, boolean noDce, String aot, java.io.File kernel, java.io.File kernelModules)
             throws MojoExecutionException, MojoFailureException {
         List<String> extra = new ArrayList<>();
         if (noDce) {
             extra.add("--no-dce");
+        }
+        if (aot != null && !aot.isBlank()) {
+            extra.add("--aot=" + aot.strip());
         }
         if (kernel != null) {
             extra.add("--kernel=" + kernel.getAbsolutePath());
@@ -42,7 +54,15 @@ public class ImageMojo extends AbstractLinkMojo {
         if (kernelModules != null) {
             extra.add("--kernel-modules=" + kernelModules.getAbsolutePath());
         }
+        Inputs inputs = new Inputs(mojo.project.getBasedir().toPath(), mojo.buildDirectory.toPath(),
+                mojo.imageDirectory.toPath());
+        String digest = inputs.digest(mojo.arguments("build", extra), mojo.jdk(), kernel, kernelModules);
+        if (inputs.upToDate(digest)) {
+            mojo.getLog().info("mirage: image " + mojo.imageDirectory.getAbsolutePath() + " is up to date");
+            return mojo.imageDirectory.getAbsolutePath();
+        }
         LinkTool.Result r = mojo.runTool("build", extra, line -> { });
+        inputs.linked(digest);
         String image = r.out().isEmpty() ? mojo.imageDirectory.getAbsolutePath() : r.out().get(r.out().size() - 1);
         mojo.getLog().info("mirage: image " + image);
         return image;

@@ -21,13 +21,16 @@ public class RunMojo extends AbstractLinkMojo {
     /** The boot command line, one argument each (after those of {@code args}). */
     List<String> arguments;
 
+    /** The AOT cache: {@code on}, {@code off} or {@code profile} ({@code --aot=}). */
+    String aot;
+
     @Override
     public void execute() throws MojoExecutionException, MojoFailureException {
         if (skip) {
             getLog().info("mirage: skipped");
             return;
         }
-        ImageMojo.build(this, false, null, null);
+        ImageMojo.build(this, false, aot, null, null);
         String name = imageName(buildDirectory.toPath().resolve("boot-plan"));
         Path bin = imageDirectory.toPath().resolve("bin").resolve(name);
         if (!Files.isExecutable(bin)) {

@@ -104,9 +104,7 @@ public final class Configure {
         if (!Files.isDirectory(sources)) {
             throw new LinkException(layout.dir() + " is not a unikernel: it has no " + SOURCES + "/");
         }
-        if (!Files.isRegularFile(description)) {
-            throw new LinkException(layout.dir() + " is not a unikernel: it has no " + DESCRIPTION);
-        }
+        boolean beside = Files.isRegularFile(description);
         String modulePath = pathList(libraries);
 
         progress.step("compiling the unikernel");
@@ -114,13 +112,43 @@ public final class Configure {
                 List.of("--module-path", modulePath));
         ModuleDescriptor app = appDescriptor(layout.classes());
 
-        progress.step("running the description " + DESCRIPTION);
         List<Path> withApp = new ArrayList<>(libraries);
         withApp.add(layout.classes());
-        Javac.compile(DESCRIPTION, List.of(description), layout.config(),
-                List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
-        ModuleLayer layer = appLayer(withApp, app.name());
-        Job described = describe(layout.config(), layer, app.name());
+        ModuleLayer layer;
+        Job described;
+        String source;
+        List<String> inModule = descriptionClasses(layout);
+        if (beside && !inModule.isEmpty()) {
+            throw new LinkException("the unikernel has two descriptions, " + DESCRIPTION + " and " + String.join(", ", inModule)
+                    + ": keep one");
+        }
+        if (beside) {
+            source = DESCRIPTION;
+            progress.step("running the description " + DESCRIPTION);
+            Javac.compile(DESCRIPTION, List.of(description), layout.config(),
+                    List.of("--module-path", pathList(withApp), "--add-modules", app.name() + ",mirage.link"));
+            layer = appLayer(withApp, app.name(), null);
+            described = describe(layout.config(), layer, app.name());
+        } else {
+            source = descriptionClass(layout, inModule);
+            progress.step("running the description " + source);
+            layer = appLayer(withApp, app.name(), source);
+            described = describeInModule(layer, app.name(), source);
+        }
+        try {
+            return checked(layout, withApp, target, keys, profile, app, layer, described);
+        } catch (LinkException e) {
+            if (beside || !e.getMessage().startsWith(DESCRIPTION + ":")) {
+                throw e;
+            }
+            // the checks name the description's source as Config.java: name the class instead
+            throw new LinkException(source + e.getMessage().substring(DESCRIPTION.length()), e);
+        }
+    }
+
+    /** The checks of a description's job against the unikernel and the target. */
+    private static Configured checked(Layout layout, List<Path> withApp, Target target, java.util.Map<String, String> keys,
+            String profile, ModuleDescriptor app, ModuleLayer layer, Job described) throws LinkException {
         java.util.Map<String, Impl.Select<?>> declared = new java.util.TreeMap<>();
         Job job = new Job(described.name(), described.main(), select(described.start(), keys, declared));
         List<Key> declaredKeys = new ArrayList<>();
@@ -241,15 +269,88 @@ public final class Configure {
         }
     }
 
-    /** A layer with the unikernel's module and what it needs beyond the tool's own modules. */
-    private static ModuleLayer appLayer(List<Path> modulePath, String app) throws LinkException {
+    /**
+     * A layer with the unikernel's module and what it needs beyond the tool's own modules; the
+     * package of {@code description} (a class of the unikernel's, or null) opened to the tool.
+     */
+    private static ModuleLayer appLayer(List<Path> modulePath, String app, String description) throws LinkException {
         ModuleLayer boot = ModuleLayer.boot();
         try {
             Configuration cf = Configuration.resolve(ModuleFinder.of(), List.of(boot.configuration()),
                     ModuleFinder.of(modulePath.toArray(Path[]::new)), Set.of(app));
-            return ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader()).layer();
+            ModuleLayer.Controller c = ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot),
+                    ClassLoader.getSystemClassLoader());
+            if (description != null) {
+                Module m = c.layer().findModule(app).orElseThrow();
+                // opened, not only exported: Job.start reads the method reference it is given
+                // through the lambda's writeReplace, as it does for Config.java
+                c.addOpens(m, description.substring(0, description.lastIndexOf('.')), Configure.class.getModule());
+            }
+            return c.layer();
         } catch (FindException | ResolutionException e) {
             throw new LinkException("cannot resolve module " + app + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The classes of the unikernel's module that implement {@link Description} directly,
+     * sorted.
+     */
+    private static List<String> descriptionClasses(Layout layout) throws LinkException {
+        List<String> found = new ArrayList<>();
+        Path classes = layout.classes();
+        String descriptionName = Description.class.getName().replace('.', '/');
+        try (var files = Files.walk(classes)) {
+            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(".class"))::iterator) {
+                if (f.getFileName().toString().equals("module-info.class")) {
+                    continue;
+                }
+                java.lang.classfile.ClassModel cm;
+                try {
+                    cm = java.lang.classfile.ClassFile.of().parse(Files.readAllBytes(f));
+                } catch (IllegalArgumentException e) {
+                    throw new LinkException("cannot read " + f + ": " + e.getMessage(), e);
+                }
+                for (var i : cm.interfaces()) {
+                    if (i.asInternalName().equals(descriptionName)) {
+                        found.add(cm.thisClass().asInternalName().replace('/', '.'));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new LinkException("cannot read the unikernel's classes in " + classes + ": " + e.getMessage(), e);
+        }
+        java.util.Collections.sort(found);
+        return found;
+    }
+
+    /**
+     * The unikernel's own description when no {@code Config.java} is beside it: the one class
+     * of its module that implements {@link Description} directly (the module
+     * {@code requires static mirage.link}, so the tool's module is not linked into the image).
+     */
+    private static String descriptionClass(Layout layout, List<String> found) throws LinkException {
+        if (found.isEmpty()) {
+            throw new LinkException(layout.dir() + " is not a unikernel: it has no " + DESCRIPTION
+                    + " and no class in " + SOURCES + " implements mirage.link.Description");
+        }
+        if (found.size() > 1) {
+            throw new LinkException("the unikernel has " + found.size() + " descriptions (" + String.join(", ", found)
+                    + "): keep one");
+        }
+        String cls = found.getFirst();
+        if (cls.indexOf('.') < 0 || cls.indexOf('$') >= 0) {
+            throw new LinkException(cls + ": a description in the unikernel's module is a top-level class of a named package");
+        }
+        return cls;
+    }
+
+    private static Job describeInModule(ModuleLayer layer, String app, String cls) throws LinkException {
+        try {
+            return run(Class.forName(cls, true, layer.findLoader(app)), cls);
+        } catch (ClassNotFoundException | LinkageError e) {
+            throw new LinkException(cls + ": cannot load the description: " + e
+                    + " (does module-info.java say 'requires static mirage.link'?)", e);
         }
     }
 
@@ -261,29 +362,38 @@ public final class Configure {
             throw new LinkException("bad path " + configClasses, e);
         }
         try (URLClassLoader loader = new URLClassLoader(new URL[] {url}, layer.findLoader(app))) {
-            Class<?> cls = loader.loadClass("Config");
-            if (!Description.class.isAssignableFrom(cls)) {
-                throw new LinkException(DESCRIPTION + ": class Config must implement mirage.link.Description");
-            }
-            Constructor<?> ctor;
-            try {
-                ctor = cls.getConstructor();
-            } catch (NoSuchMethodException e) {
-                throw new LinkException(DESCRIPTION + ": class Config needs a public constructor without parameters");
-            }
-            Job job = ((Description) ctor.newInstance()).describe();
-            if (job == null) {
-                throw new LinkException(DESCRIPTION + ": describe() returned null");
-            }
-            return job;
+            return run(loader.loadClass("Config"), DESCRIPTION);
         } catch (ClassNotFoundException e) {
             throw new LinkException(DESCRIPTION + " must declare a public class Config in the unnamed package");
-        } catch (InvocationTargetException e) {
-            throw new LinkException(DESCRIPTION + ": Config's constructor threw " + e.getCause(), e.getCause());
-        } catch (ReflectiveOperationException | IOException e) {
+        } catch (IOException e) {
             throw new LinkException(DESCRIPTION + ": cannot run Config: " + e, e);
+        }
+    }
+
+    /** Makes {@code cls} and runs its {@code describe()}; {@code source} names it in messages. */
+    private static Job run(Class<?> cls, String source) throws LinkException {
+        String name = cls.getSimpleName();
+        if (!Description.class.isAssignableFrom(cls)) {
+            throw new LinkException(source + ": class " + name + " must implement mirage.link.Description");
+        }
+        Constructor<?> ctor;
+        try {
+            ctor = cls.getConstructor();
+        } catch (NoSuchMethodException e) {
+            throw new LinkException(source + ": class " + name + " needs a public constructor without parameters");
+        }
+        try {
+            Job job = ((Description) ctor.newInstance()).describe();
+            if (job == null) {
+                throw new LinkException(source + ": describe() returned null");
+            }
+            return job;
+        } catch (InvocationTargetException e) {
+            throw new LinkException(source + ": " + name + "'s constructor threw " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException e) {
+            throw new LinkException(source + ": cannot run " + name + ": " + e, e);
         } catch (RuntimeException | LinkageError e) {
-            throw new LinkException(DESCRIPTION + ": describe() failed: " + e, e);
+            throw new LinkException(source + ": describe() failed: " + e, e);
         }
     }
 
