@@ -56,8 +56,7 @@ class EchoDhcpTest {
         // the client retransmits its DISCOVER at 4, 8, 16 s...: dnsmasq hears one of them
         Host.Netns.awaitLine(log, "echo: ipv4 [" + LEASED + "/24] gateway 10.79.0.1", echo, Duration.ofSeconds(60));
         Host.Netns.awaitLine(dnsmasqLog, "DHCPACK(" + TAP + ") " + LEASED, dnsmasq, Duration.ofSeconds(10));
-        Mirage.Result ping = ns.exec("ping", "-c", "3", "-i", "0.2", "-W", "3", LEASED);
-        assertTrue(ping.out().contains("3 packets transmitted, 3 received"), ping.out());
+        EchoImageTest.assertPingsAnswered(ns, LEASED, 3, 3);
         assertTrue(Host.read(leases).contains(" " + LEASED + " "), "dnsmasq's lease file: " + Host.read(leases));
     }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
@@ -89,25 +90,32 @@ class EchoImageTest {
         assertArpingResolves(ns, TAP, US, MAC);
     }
 
+    /** The kernel of {@code ns} pings {@code address} {@code count} times and hears every answer. */
+    static void assertPingsAnswered(Host.Netns ns, String address, int count, int wait) {
+        ToolVariants.ping();
+        Mirage.Result r = ns.exec(ToolVariants.pingCommand(address, count, "0.2", 0, wait).toArray(String[]::new));
+        assertEquals(new ToolVariants.PingSummary(count, count), ToolVariants.pingSummary(r.out()), r.out());
+    }
+
     /** The kernel of {@code ns} pings {@code address} 5 times and hears every answer. */
     static void assertPingsAnswered(Host.Netns ns, String address) {
-        Mirage.Result r = ns.exec("ping", "-c", "5", "-i", "0.2", "-W", "3", address);
-        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+        assertPingsAnswered(ns, address, 5, 3);
     }
 
     /** The kernel of {@code ns} pings {@code address} with 8000 bytes (fragments both ways) 3 times and hears every answer. */
     static void assertLargePingsAnswered(Host.Netns ns, String address) {
-        Mirage.Result r = ns.exec("ping", "-c", "3", "-i", "0.3", "-s", "8000", "-W", "3", address);
-        assertTrue(r.out().contains("3 packets transmitted, 3 received"), r.out());
+        ToolVariants.ping();
+        Mirage.Result r = ns.exec(ToolVariants.pingCommand(address, 3, "0.3", 8000, 3).toArray(String[]::new));
+        assertEquals(new ToolVariants.PingSummary(3, 3), ToolVariants.pingSummary(r.out()), r.out());
         assertTrue(r.out().contains("8008 bytes from " + address), r.out());
     }
 
-    /** iputils' arping on {@code link} in {@code ns} resolves {@code address} to {@code mac} twice. */
+    /** arping (iputils' or Habets') on {@code link} in {@code ns} resolves {@code address} to {@code mac} twice. */
     static void assertArpingResolves(Host.Netns ns, String link, String address, String mac) {
-        Mirage.Result r = ns.exec("arping", "-c", "2", "-w", "5", "-I", link, address);
-        String out = r.out().toLowerCase(Locale.ROOT);
-        assertTrue(out.contains("reply from " + address + " [" + mac + "]"), r.out());
-        assertTrue(out.contains("received 2 response"), r.out());
+        ToolVariants.Arping arping = ToolVariants.arping();
+        Mirage.Result r = ns.exec(ToolVariants.arpingCommand(arping, link, address, 2, 5).toArray(String[]::new));
+        ToolVariants.ArpReply reply = new ToolVariants.ArpReply(address, mac.toLowerCase(Locale.ROOT));
+        assertEquals(List.of(reply, reply), ToolVariants.arpReplies(arping, r.out()), arping + " arping said: " + r.out());
     }
 
     @Test

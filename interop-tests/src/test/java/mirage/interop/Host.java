@@ -26,19 +26,26 @@ final class Host {
 
     /** Skips the calling test class unless it runs as root (as CI does). */
     static void assumeRoot() {
-        Mirage.Result id = Mirage.exec(List.of("id", "-u"), Duration.ofSeconds(10));
-        assumeTrue(id.out().strip().equals("0"), "needs root (network namespaces, TAP devices): CI runs as root");
+        assumeTrue(isRoot(), "needs root (network namespaces, TAP devices): CI runs as root");
+    }
+
+    /** Whether this process runs as root. */
+    static boolean isRoot() {
+        return Mirage.exec(List.of("id", "-u"), Duration.ofSeconds(10)).out().strip().equals("0");
     }
 
     /**
      * Makes {@code command} available, installing Debian {@code pkg} with apt-get if it is
-     * missing; fails (does not skip) if that is impossible, since CI must run these tests.
+     * missing. Without root (a test that needs none, on a machine without the tool) it skips
+     * the test, naming the package; as root it fails (does not skip) if the install is
+     * impossible, since CI, which runs as root, must run these tests.
      */
     static synchronized void require(String command, String pkg) {
         if (installed.getOrDefault(command, false) || onPath(command)) {
             installed.put(command, true);
             return;
         }
+        assumeTrue(isRoot(), command + " is not installed (Debian package " + pkg + ") and installing it needs root");
         if (pkg.equals("tshark")) {
             // wireshark-common asks whether non-root users may capture: answer before it asks
             run(List.of("sh", "-c", "echo 'wireshark-common wireshark-common/install-setuid boolean false' | debconf-set-selections"),

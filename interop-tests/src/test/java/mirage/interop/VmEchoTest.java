@@ -59,8 +59,7 @@ class VmEchoTest {
     @Test
     @Order(1)
     void the_kernel_pings_it() {
-        Mirage.Result r = ns.exec("ping", "-c", "5", "-i", "0.2", "-W", "5", US);
-        assertTrue(r.out().contains("5 packets transmitted, 5 received"), r.out());
+        EchoImageTest.assertPingsAnswered(ns, US, 5, 5);
     }
 
     @Test

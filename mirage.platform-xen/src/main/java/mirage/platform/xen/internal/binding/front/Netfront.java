@@ -56,8 +56,11 @@ public final class Netfront implements mirage.net.Netif, Device {
     public static final int TX_SLOTS = mirage.platform.xen.internal.wire.Netif.TX_RING_SIZE;
     /** The longest packet received: 64 KiB and an Ethernet header. */
     public static final int MAX_PACKET = 65_535 + HEADER_LENGTH;
-    /** The largest MTU: what 18 transmit slots (the back end's minimum) carry. */
-    public static final int MAX_MTU = mirage.platform.xen.internal.wire.Netif.NR_SLOTS_MIN * Layouts.PAGE_SIZE - HEADER_LENGTH - 4;
+    /**
+     * The largest MTU: a frame, VLAN tag included, whose length fits a transmit request's 16-bit
+     * size field (it then takes at most 17 slots, within the back end's minimum of 18).
+     */
+    public static final int MAX_MTU = 0xffff - HEADER_LENGTH - 4;
 
     private static final int PAGE = Layouts.PAGE_SIZE;
 

@@ -141,6 +141,26 @@ class NetfrontNetbackTest {
         }
     }
 
+    @Test
+    void theLargestMtu_aTaggedFrameOf64KiB_crossesWhole_itsSizeFitsTheRequestsField() throws Exception {
+        try (XenSim x = new XenSim(3)) {
+            XenSim.Guest g = x.guest("guest");
+            x.toolstack.addVif(g.domid(), 0, GUEST_MAC.toString(), "test", Netfront.MAX_MTU);
+            Netback nb = Netback.start(x.back, g.domid(), 0, VIF_MAC, Netfront.MAX_MTU);
+            List<byte[]> atBack = new ArrayList<>();
+            nb.listen(b -> atBack.add(copy(b)));
+            Netfront[] nf = new Netfront[1];
+            x.run(Duration.ofSeconds(30), () -> nf[0] = Netfront.open(g.ctx(), "service", 0, 0, Duration.ofSeconds(10)));
+            byte[] tagged = frame(0xffff, 9);
+            tagged[12] = (byte) 0x81;
+            tagged[13] = 0x00;
+            x.run(Duration.ofSeconds(10), () -> nf[0].send(ByteBuffer.wrap(tagged)));
+            x.runFor(Duration.ofMillis(10));
+            assertEquals(1, atBack.size(), "log " + x.log);
+            assertArrayEquals(tagged, atBack.get(0));
+        }
+    }
+
     private static String read(XenSim x, String path) {
         try {
             return x.xs0.readString(path);
