@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * @param idle between requests on a persistent connection: then the connection is closed
  *     without an answer (RFC 9112 section 9.5)
- * @param head for the rest of a request head that has begun: then 408 and close
+ * @param head for the rest of a request head that has begun: then 408 and close; with a
+ *     {@link ServerOptions#clock()}, for the whole head from its first byte
  * @param body for the next bytes of a request body: the handler's read fails with
  *     {@code TIMEOUT}, and 408 and close if it started no response
  * @param linger during a lingering close, for what the client still sends before it closes
