@@ -7,8 +7,8 @@ import java.util.Objects;
  * How long a server waits for a client, each as the longest wait for the next bytes
  * ({@code Flow.readTimeout}); {@link Duration#ZERO} waits as long as it takes. The server
  * applies them only on a flow that can time its reads ({@code Flow.readTimeout} returns
- * {@code true}); on others it waits as the flow does (and a TCP connection's own keepalive, or a
- * later {@code Tcp.Options} read timeout, is what ends a dead client).
+ * {@code true}: both TCP stacks' connections do); on others (a TLS flow) it waits as the flow
+ * does, and the TCP connection's idle timeout or keepalive is what ends a dead client.
  *
  * @param idle between requests on a persistent connection: then the connection is closed
  *     without an answer (RFC 9112 section 9.5)

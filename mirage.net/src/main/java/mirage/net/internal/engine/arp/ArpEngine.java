@@ -632,12 +632,12 @@ public final class ArpEngine {
         return n;
     }
 
-    /** The counters since the engine was built. */
     /** ARP packets not taken because they named a different MAC within the locktime (for tests). */
     public long lockedOut() {
         return lockedOut;
     }
 
+    /** The counters since the engine was built. */
     public Arp.Stats stats() {
         return new Arp.Stats(requestsSent, repliesSent, announcementsSent, requestsReceived, repliesReceived,
                 conflicts, malformed, queueDropped);

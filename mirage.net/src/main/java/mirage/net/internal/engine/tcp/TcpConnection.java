@@ -358,7 +358,7 @@ public final class TcpConnection {
      * nanoseconds without progress: no new byte or FIN from the peer and none of this side's
      * bytes acknowledged. Pure ACKs, keepalive answers and window probes are not progress, so a
      * peer that connects and stays silent, or that stops reading, is dropped. 0 (the default)
-     * turns it off; the clock starts at this call.
+     * turns it off; the clock starts at this call (before the handshake completes: when it does).
      */
     public void idleTimeout(long now, long timeout) {
         calls.idleTimeout(now, this, timeout);
