@@ -26,6 +26,7 @@ public final class Config implements Description {
                 .with(Devices.console())
                 .with(Devices.stack("service"))
                 .with(Devices.arg(KEEPALIVE))
-                .with(Devices.tlsServer());
+                .with(Devices.tlsServer())
+                .with(Devices.wallClock());
     }
 }

@@ -24,6 +24,7 @@ public final class Config implements Description {
                 .start(GitKv::start)
                 .with(Devices.console())
                 .with(Devices.stack("service"))
-                .with(store());
+                .with(store())
+                .with(Devices.wallClock());
     }
 }

@@ -2,6 +2,7 @@ package echo;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.Console;
@@ -11,10 +12,10 @@ import mirage.net.DirectStack;
 import mirage.net.NetException;
 import mirage.net.Stack;
 import mirage.net.Tcp;
+import mirage.net.Udp;
 import mirage.tls.ServerConfig;
 import mirage.tls.Tls;
 import mirage.tls.TlsFlow;
-import mirage.net.Udp;
 
 /**
  * Answers ICMP echo requests (the stack does), echoes UDP datagrams and TCP streams on port
@@ -32,12 +33,13 @@ public final class Echo implements Unikernel {
 
     /**
      * Serves until stopped: echo and HTTP on {@code stack}, and HTTPS with {@code tls} (the
-     * description's TLS server configuration; HTTP/1.1 is added as its ALPN protocol).
+     * description's TLS server configuration; HTTP/1.1 is added as its ALPN protocol); request
+     * heads are timed by {@code clock} (the platform's wall clock).
      */
-    public void start(Console console, Stack stack, Duration keepalive, ServerConfig tls)
+    public void start(Console console, Stack stack, Duration keepalive, ServerConfig tls, InstantSource clock)
             throws InterruptedException, NetException {
-        serve(console, stack, keepalive);
-        serveHttps(console, stack, tls.toBuilder().withAlpn("http/1.1").build());
+        serve(console, stack, keepalive, clock);
+        serveHttps(console, stack, tls.toBuilder().withAlpn("http/1.1").build(), clock);
         new CountDownLatch(1).await(); // a unikernel serves until it is stopped
     }
 
@@ -46,9 +48,14 @@ public final class Echo implements Unikernel {
 
     /** Serves {@link Http} over TLS on port {@value #HTTPS_PORT} with {@code config}. */
     public static void serveHttps(Console console, Stack stack, ServerConfig config) throws NetException {
-        stack.tcp().listen(HTTPS_PORT, connection -> {
+        serveHttps(console, stack, config, null);
+    }
+
+    /** As {@link #serveHttps(Console, Stack, ServerConfig)}, request heads timed by {@code clock} (null: per read). */
+    public static void serveHttps(Console console, Stack stack, ServerConfig config, InstantSource clock) throws NetException {
+        stack.tcp().listen(HTTPS_PORT, Http.TCP_OPTIONS, connection -> {
             try (TlsFlow tls = Tls.server(connection, config)) {
-                Http.serve(tls);
+                serveHttp(tls, clock);
             }
         });
         console.println("echo: HTTPS on port " + HTTPS_PORT);
@@ -69,6 +76,23 @@ public final class Echo implements Unikernel {
      * {@code keepalive} of silence, probing as often, 5 probes (zero: no keepalive).
      */
     public static AtomicLong serve(Console console, Stack stack, Duration keepalive) throws NetException {
+        return serve(console, stack, keepalive, null);
+    }
+
+    private static void serveHttp(Flow flow, InstantSource clock) throws mirage.core.FlowException {
+        if (clock == null) {
+            Http.serve(flow);
+        } else {
+            Http.serve(flow, clock);
+        }
+    }
+
+    /**
+     * As {@link #serve(Console, Stack, Duration)}, with HTTP request heads timed by
+     * {@code clock} (null: each wait bounded, not the whole head).
+     */
+    public static AtomicLong serve(Console console, Stack stack, Duration keepalive, InstantSource clock)
+            throws NetException {
         AtomicLong failed = new AtomicLong();
         Udp udp = stack.udp();
         udp.listen(PORT, (source, sourcePort, destination, payload) -> {
@@ -89,7 +113,7 @@ public final class Echo implements Unikernel {
             }
             connection.shutdown(Flow.Direction.WRITE);
         });
-        stack.tcp().listen(HTTP_PORT, Http::serve);
+        stack.tcp().listen(HTTP_PORT, Http.TCP_OPTIONS, connection -> serveHttp(connection, clock));
         if (stack instanceof DirectStack direct) {
             direct.ipv4().onAddressChange((addresses, gateway) -> console.println("echo: ipv4 "
                     + (addresses.isEmpty() ? "none yet" : addresses.toString())

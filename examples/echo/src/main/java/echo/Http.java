@@ -2,6 +2,8 @@ package echo;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
 import mirage.core.Flow;
 import mirage.core.FlowException;
 import mirage.http.Content;
@@ -10,6 +12,7 @@ import mirage.http.HttpServer;
 import mirage.http.Request;
 import mirage.http.Response;
 import mirage.http.ServerOptions;
+import mirage.net.Tcp;
 
 /**
  * The echo unikernel's HTTP/1.1 pages, served by {@code mirage.http}: {@code GET /} is a short
@@ -22,14 +25,29 @@ public final class Http {
     public static final long MAX_BYTES = 1L << 40;
     /** The body's period. */
     static final int PERIOD = 251;
-    /** The server's options: its name; the defaults otherwise. */
+    /** The server's options: its name; the defaults otherwise (heads in 30 s, 60 s idle). */
     static final ServerOptions OPTIONS = ServerOptions.DEFAULT.withServerName("mirage-java echo");
+
+    /**
+     * The TCP options of the HTTP and HTTPS listeners (issue 19): a connection on which nothing
+     * moves for 75 s (a silent client, one that stops reading a response, a TLS handshake that
+     * stalls) is reset. Longer than the server's own 60 s idle wait, which closes politely first.
+     */
+    public static final Tcp.Options TCP_OPTIONS = Tcp.Options.DEFAULT.withIdleTimeout(Duration.ofSeconds(75));
 
     private Http() {}
 
-    /** Serves the pages on {@code c} until the client is done. */
+    /** Serves the pages on {@code c} until the client is done; each head's wait bounded per read. */
     public static void serve(Flow c) throws FlowException {
         HttpServer.serve(c, OPTIONS, Http::route);
+    }
+
+    /**
+     * Serves the pages on {@code c} until the client is done, each request head within the head
+     * timeout by {@code clock} (a client trickling its head is answered 408 then).
+     */
+    public static void serve(Flow c, InstantSource clock) throws FlowException {
+        HttpServer.serve(c, OPTIONS.withClock(clock), Http::route);
     }
 
     /** The response to {@code r}. */

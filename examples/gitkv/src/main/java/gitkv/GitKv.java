@@ -1,5 +1,6 @@
 package gitkv;
 
+import java.time.InstantSource;
 import java.util.concurrent.CountDownLatch;
 import mirage.core.Console;
 import mirage.core.Unikernel;
@@ -18,14 +19,26 @@ public final class GitKv implements Unikernel {
     public static final int HTTP_PORT = 80;
     public static final int GIT_PORT = 9418;
 
-    public void start(Console console, Stack stack, GitStore store) throws InterruptedException, NetException {
-        serve(console, stack, store);
+    public void start(Console console, Stack stack, GitStore store, InstantSource clock)
+            throws InterruptedException, NetException {
+        serve(console, stack, store, clock);
         new CountDownLatch(1).await(); // serves until stopped
     }
 
-    /** Starts both services on {@code stack} over {@code store} and returns. */
+    /** Starts both services on {@code stack} over {@code store} and returns; HTTP heads bounded per read. */
     public static void serve(Console console, Stack stack, GitStore store) throws NetException {
-        stack.tcp().listen(HTTP_PORT, connection -> KvHttp.serve(connection, store));
+        serve(console, stack, store, null);
+    }
+
+    /** Starts both services on {@code stack} over {@code store} and returns; HTTP heads timed by {@code clock} (null: per read). */
+    public static void serve(Console console, Stack stack, GitStore store, InstantSource clock) throws NetException {
+        stack.tcp().listen(HTTP_PORT, KvHttp.TCP_OPTIONS, connection -> {
+            if (clock == null) {
+                KvHttp.serve(connection, store);
+            } else {
+                KvHttp.serve(connection, store, clock);
+            }
+        });
         // a client that breaks the protocol is reported and counted by the stack, and reset
         stack.tcp().listen(GIT_PORT, store::serve);
         console.println("gitkv: HTTP on port " + HTTP_PORT + ", git on port " + GIT_PORT);

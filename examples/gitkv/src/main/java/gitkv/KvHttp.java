@@ -1,6 +1,8 @@
 package gitkv;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import mirage.core.Flow;
@@ -16,6 +18,7 @@ import mirage.http.Request;
 import mirage.http.Response;
 import mirage.http.ServerOptions;
 import mirage.kv.Key;
+import mirage.net.Tcp;
 
 /**
  * The HTTP/1.1 side of gitkv (RFC 9110, RFC 9112), over the branch {@code main}:
@@ -36,9 +39,20 @@ public final class KvHttp {
 
     private KvHttp() {}
 
-    /** Serves requests on {@code c} over {@code store} until the client is done. */
+    /**
+     * The TCP options of the HTTP listener (issue 19): a connection on which nothing moves for
+     * 75 s is reset (longer than the server's own 60 s idle wait, which closes politely first).
+     */
+    public static final Tcp.Options TCP_OPTIONS = Tcp.Options.DEFAULT.withIdleTimeout(Duration.ofSeconds(75));
+
+    /** Serves requests on {@code c} over {@code store} until the client is done; each head's wait bounded per read. */
     public static void serve(Flow c, GitStore store) throws FlowException {
         HttpServer.serve(c, OPTIONS, r -> respond(r, store));
+    }
+
+    /** As {@link #serve(Flow, GitStore)}, each request head within the head timeout by {@code clock}. */
+    public static void serve(Flow c, GitStore store, InstantSource clock) throws FlowException {
+        HttpServer.serve(c, OPTIONS.withClock(clock), r -> respond(r, store));
     }
 
     /** The response to {@code r}: its body read for a PUT, the answer of {@link #handle} framed. */

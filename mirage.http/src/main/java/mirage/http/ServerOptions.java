@@ -1,5 +1,6 @@
 package mirage.http;
 
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -12,10 +13,20 @@ import java.util.Objects;
  *     connection is then closed
  * @param timeouts how long the server waits for the client
  * @param serverName the {@code Server} field's value, or empty for none
+ * @param clock null, or the clock that makes {@link Timeouts#head()} a bound on a whole request
+ *     head from its first byte (then 408), so that a client trickling a byte at a time
+ *     (slowloris) is dropped in that time; without one the head timeout bounds each wait for
+ *     bytes only, and such a client is bounded by {@code maxHeadBytes} reads of that wait
  */
-public record ServerOptions(int maxHeadBytes, long maxBodyBytes, Timeouts timeouts, String serverName) {
-    /** 8 KiB heads, 1 MiB bodies, {@link Timeouts#DEFAULT}, {@code Server: mirage-java}. */
-    public static final ServerOptions DEFAULT = new ServerOptions(8192, 1 << 20, Timeouts.DEFAULT, "mirage-java");
+public record ServerOptions(int maxHeadBytes, long maxBodyBytes, Timeouts timeouts, String serverName,
+        InstantSource clock) {
+    /** 8 KiB heads, 1 MiB bodies, {@link Timeouts#DEFAULT}, {@code Server: mirage-java}, no clock. */
+    public static final ServerOptions DEFAULT = new ServerOptions(8192, 1 << 20, Timeouts.DEFAULT, "mirage-java", null);
+
+    /** Without a clock. */
+    public ServerOptions(int maxHeadBytes, long maxBodyBytes, Timeouts timeouts, String serverName) {
+        this(maxHeadBytes, maxBodyBytes, timeouts, serverName, null);
+    }
 
     public ServerOptions {
         if (maxHeadBytes < 64) {
@@ -32,18 +43,23 @@ public record ServerOptions(int maxHeadBytes, long maxBodyBytes, Timeouts timeou
     }
 
     public ServerOptions withMaxHeadBytes(int maxHeadBytes) {
-        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName);
+        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName, clock);
     }
 
     public ServerOptions withMaxBodyBytes(long maxBodyBytes) {
-        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName);
+        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName, clock);
     }
 
     public ServerOptions withTimeouts(Timeouts timeouts) {
-        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName);
+        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName, clock);
     }
 
     public ServerOptions withServerName(String serverName) {
-        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName);
+        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName, clock);
+    }
+
+    /** With {@code clock} bounding each request head's whole time by {@link Timeouts#head()}. */
+    public ServerOptions withClock(InstantSource clock) {
+        return new ServerOptions(maxHeadBytes, maxBodyBytes, timeouts, serverName, Objects.requireNonNull(clock, "clock"));
     }
 }

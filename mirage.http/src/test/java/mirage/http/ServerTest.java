@@ -208,6 +208,32 @@ class ServerTest {
         assertTrue(body.ops.contains("timeout " + Timeouts.DEFAULT.body()), body.ops.toString());
     }
 
+    /** A clock that moves one second each time it is read: each read of the server one second apart. */
+    static java.time.InstantSource ticking() {
+        java.util.concurrent.atomic.AtomicLong seconds = new java.util.concurrent.atomic.AtomicLong();
+        return () -> java.time.Instant.ofEpochSecond(seconds.getAndIncrement());
+    }
+
+    /**
+     * Slowloris (issue 19 item 3): a head sent a byte a second is refused with 408 once the head
+     * timeout has passed since its first byte, with each read's wait what is left of it; without
+     * a clock each read's wait is the whole head timeout.
+     */
+    @Test
+    void withClock_headTrickledAByteASecond_408AtTheHeadTimeout() throws Exception {
+        String head = "GET / HTTP/1.1\r\nHost: h\r\nX-Slow: " + "a".repeat(100) + "\r\n\r\n";
+        String[] bytes = head.split("");
+        ServerOptions o = ServerOptions.DEFAULT.withTimeouts(new Timeouts(Duration.ofSeconds(60), Duration.ofSeconds(10),
+                Duration.ofSeconds(30), Duration.ofSeconds(2))).withClock(ticking());
+        ScriptedFlow f = serve(ECHO, o, bytes);
+        assertEquals(List.of("408"), statuses(f.output()));
+        assertTrue(f.ops.contains("timeout PT9S"), "each wait is what is left of the head's 10 s: " + f.ops);
+        assertTrue(f.ops.contains("timeout PT1S"), f.ops.toString());
+        ScriptedFlow normal = serve(ECHO, o.withClock(ticking()), GET.substring(0, 5),
+                GET.substring(5));
+        assertEquals(List.of("200"), statuses(normal.output()), "a head in two reads, 1 s apart, is served");
+    }
+
     @Test
     void aFlowWithoutTimeouts_isServedAlike() throws Exception {
         ScriptedFlow f = new ScriptedFlow(false, (GET + GET).getBytes(StandardCharsets.ISO_8859_1));

@@ -126,17 +126,49 @@ public interface Tcp {
      *     out at once instead of waiting for outstanding data to be acknowledged
      * @param keepalive null for none (the default, RFC 1122 section 4.2.3.6: keepalives are off
      *     unless asked for)
+     * @param idleTimeout how long the connection may go without progress, in either direction
+     *     (no new byte or FIN from the peer, none of ours acknowledged), before it is reset and
+     *     fails with {@code TIMEOUT} (counted in {@link Stats#idleTimeouts()}); a peer that
+     *     connects and stays silent, or stops reading what we send, is dropped after it. Pure
+     *     ACKs and keepalive answers are not progress. {@link Duration#ZERO} (the default): no
+     *     limit. It bounds silence, not slowness: a peer trickling a byte at a time is the
+     *     application protocol's to bound (mirage.http bounds a request head's whole time)
+     * @param readTimeout the default bound on each read's wait for bytes, as
+     *     {@link Flow#readTimeout} sets it (which then overrides it); a read that waits it out
+     *     throws {@code FlowException(TIMEOUT)} and the connection stays usable.
+     *     {@link Duration#ZERO} (the default): reads wait as long as it takes
      */
-    record Options(boolean noDelay, Keepalive keepalive) {
-        /** Nagle on, no keepalive. */
+    record Options(boolean noDelay, Keepalive keepalive, Duration idleTimeout, Duration readTimeout) {
+        /** Nagle on, no keepalive, no idle or read timeout. */
         public static final Options DEFAULT = new Options(false, null);
 
+        public Options {
+            Objects.requireNonNull(idleTimeout, "idleTimeout");
+            Objects.requireNonNull(readTimeout, "readTimeout");
+            if (idleTimeout.isNegative() || readTimeout.isNegative()) {
+                throw new IllegalArgumentException("timeouts are not negative: " + idleTimeout + ", " + readTimeout);
+            }
+        }
+
+        /** Without idle or read timeouts. */
+        public Options(boolean noDelay, Keepalive keepalive) {
+            this(noDelay, keepalive, Duration.ZERO, Duration.ZERO);
+        }
+
         public Options withNoDelay(boolean noDelay) {
-            return new Options(noDelay, keepalive);
+            return new Options(noDelay, keepalive, idleTimeout, readTimeout);
         }
 
         public Options withKeepalive(Keepalive keepalive) {
-            return new Options(noDelay, keepalive);
+            return new Options(noDelay, keepalive, idleTimeout, readTimeout);
+        }
+
+        public Options withIdleTimeout(Duration idleTimeout) {
+            return new Options(noDelay, keepalive, idleTimeout, readTimeout);
+        }
+
+        public Options withReadTimeout(Duration readTimeout) {
+            return new Options(noDelay, keepalive, idleTimeout, readTimeout);
         }
     }
 
@@ -175,8 +207,16 @@ public interface Tcp {
      * @param challengeAcks challenge ACKs sent (RFC 5961)
      * @param synCookiesSent SYN-ACKs sent with a SYN cookie while the backlog was full
      * @param handlerFailures handler calls that threw
+     * @param dropped segments dropped without being malformed: not for us, unacceptable to the
+     *     connection, or over a limit (0 on the host stack: the kernel counts its own)
+     * @param overLimit connection attempts dropped at a limit: the stack's connection limit, or a
+     *     listener's backlog when SYN cookies are off (the peer retries, as with a full Linux
+     *     accept queue)
+     * @param idleTimeouts connections reset by their {@link Options#idleTimeout()}
+     * @param readTimeouts reads that waited their read timeout out
      */
     record Stats(long activeOpens, long passiveOpens, long failedAttempts, long established, long segmentsReceived,
             long segmentsSent, long retransmittedSegments, long resetsReceived, long resetsSent, long malformed,
-            long challengeAcks, long synCookiesSent, long handlerFailures) {}
+            long challengeAcks, long synCookiesSent, long handlerFailures, long dropped, long overLimit,
+            long idleTimeouts, long readTimeouts) {}
 }

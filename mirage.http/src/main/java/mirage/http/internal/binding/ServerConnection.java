@@ -37,6 +37,8 @@ public final class ServerConnection {
     private boolean timed;
     private Duration timeout;
     private boolean corked;
+    /** When the first bytes of the head being read came ({@link ServerOptions#clock()}'s), or null. */
+    private java.time.Instant headStart;
 
     public ServerConnection(Flow flow, ServerOptions options, Handler handler) {
         this.flow = java.util.Objects.requireNonNull(flow, "flow");
@@ -56,7 +58,19 @@ public final class ServerConnection {
                 case RequestHead.Parsed.More m -> {
                     uncork(); // every request read so far is answered: the responses leave together
                     boolean begun = in.lim > in.pos;
-                    timeout(begun ? t.head() : t.idle());
+                    Duration wait = begun ? t.head() : t.idle();
+                    if (begun && headStart == null && options.clock() != null) {
+                        headStart = options.clock().instant(); // a pipelined head, begun in the last read
+                    }
+                    if (begun && headStart != null && !wait.isZero()) {
+                        // the whole head within the head timeout: what is left of it
+                        wait = wait.minus(Duration.between(headStart, options.clock().instant()));
+                        if (wait.isNegative() || wait.isZero()) {
+                            refuse(408, "Request Timeout", "no whole request head in " + t.head());
+                            return;
+                        }
+                    }
+                    timeout(wait);
                     int n;
                     try {
                         n = in.fill();
@@ -73,6 +87,9 @@ public final class ServerConnection {
                         flow.shutdown(Flow.Direction.WRITE); // the client is done, and so are we
                         return;
                     }
+                    if (!begun && options.clock() != null) {
+                        headStart = options.clock().instant(); // the first bytes of a head
+                    }
                 }
                 case RequestHead.Parsed.Bad b -> {
                     uncork();
@@ -80,6 +97,7 @@ public final class ServerConnection {
                     return;
                 }
                 case RequestHead.Parsed.Head h -> {
+                    headStart = null;
                     in.pos += h.length();
                     if (!exchange(h.head())) {
                         return;

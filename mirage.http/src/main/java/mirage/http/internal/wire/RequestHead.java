@@ -20,6 +20,9 @@ import mirage.http.Headers;
  */
 public record RequestHead(String method, String target, int minorVersion, Headers headers, boolean persistent,
         Framing framing, long contentLength, boolean expectContinue) {
+    /** The most header fields a request head may have (Apache's LimitRequestFields default); more get 431. */
+    public static final int MAX_FIELDS = 100;
+
 
     /** What {@link #parse} found in the bytes so far. */
     public sealed interface Parsed {
@@ -94,6 +97,10 @@ public record RequestHead(String method, String target, int minorVersion, Header
         String wrong = Scan.fields(buf, Scan.nextLine(buf, le), end, fields);
         if (wrong != null) {
             return bad(wrong);
+        }
+        if (fields.size() > MAX_FIELDS) {
+            // Apache's LimitRequestFields: each field is an object and a map entry to the server
+            return new Parsed.Bad(431, "Request Header Fields Too Large", fields.size() + " header fields, over " + MAX_FIELDS);
         }
         Headers headers = new Headers(fields);
         String method = Scan.latin1(buf, i, sp1);

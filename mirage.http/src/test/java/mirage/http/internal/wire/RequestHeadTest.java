@@ -71,6 +71,13 @@ class RequestHeadTest {
     }
 
     @Test
+    void fieldCount_100Taken_101Refused431() {
+        String hundred = "GET / HTTP/1.1\r\nHost: a\r\n" + "X: 1\r\n".repeat(RequestHead.MAX_FIELDS - 1) + "\r\n";
+        assertInstanceOf(RequestHead.Parsed.Head.class, parse(hundred));
+        assertEquals(431, bad("GET / HTTP/1.1\r\nHost: a\r\n" + "X: 1\r\n".repeat(RequestHead.MAX_FIELDS) + "\r\n"));
+    }
+
+    @Test
     void malformedRequests_refusedWithTheRightStatus() {
         assertEquals(400, bad("GET / HTTP/1.1\r\n\r\n")); // no Host
         assertEquals(400, bad("GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n"));

@@ -88,7 +88,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             DirectConnection d = new DirectConnection(handle, options);
             handle.attachment = d;
             live.add(d);
-            d.apply(now, options);
+            d.apply(now, options, null);
             return d;
         });
         c.awaitEstablished(remote, port, timeout);
@@ -126,7 +126,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         Stats s = stack.onLoopQuietly(now -> engine.stats());
         return new Stats(s.activeOpens(), s.passiveOpens(), s.failedAttempts(), s.established(), s.segmentsReceived(),
                 s.segmentsSent(), s.retransmittedSegments(), s.resetsReceived(), s.resetsSent(), s.malformed(),
-                s.challengeAcks(), s.synCookiesSent(), s.handlerFailures() + handlerFailures.get());
+                s.challengeAcks(), s.synCookiesSent(), s.handlerFailures() + handlerFailures.get(), s.dropped(),
+                s.overLimit(), s.idleTimeouts(), s.readTimeouts());
     }
 
     /** Live connections and armed timers in the engine (tests check both reach 0). */
@@ -146,7 +147,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         DirectConnection c = new DirectConnection(handle, l.options());
         handle.attachment = c;
         live.add(c);
-        c.apply(loop.now(), l.options());
+        c.apply(loop.now(), l.options(), null);
         loop.spawn("tcp-" + handle.localPort() + "-" + handle.remoteAddress() + ":" + handle.remotePort(), () -> {
             try {
                 l.handler().handle(c);
@@ -273,8 +274,8 @@ final class TcpBinding implements Tcp, TcpEvents {
             this.remote = new Endpoint(handle.remoteAddress(), handle.remotePort());
         }
 
-        /** Loop thread. */
-        void apply(long now, Options o) {
+        /** Applies {@code o} over {@code previous} (null: the connection's first options). Loop thread. */
+        void apply(long now, Options o, Options previous) {
             handle.noDelay(now, o.noDelay());
             if (o.keepalive() != null) {
                 handle.keepalive(now, saturatedNanos(o.keepalive().after()), saturatedNanos(o.keepalive().interval()),
@@ -282,6 +283,27 @@ final class TcpBinding implements Tcp, TcpEvents {
             } else {
                 handle.keepalive(now, 0, 0, 1);
             }
+            // A timeout the options do not change keeps running (and a Flow.readTimeout stays in force).
+            if (previous == null || !o.idleTimeout().equals(previous.idleTimeout())) {
+                handle.idleTimeout(now, saturatedNanos(o.idleTimeout()));
+            }
+            if (previous == null || !o.readTimeout().equals(previous.readTimeout())) {
+                handle.readTimeout(now, saturatedNanos(o.readTimeout()));
+            }
+        }
+
+        /** Bounds each later read's wait for bytes (the engine's read timer); {@code ZERO}: no bound. */
+        @Override
+        public boolean readTimeout(Duration timeout) {
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("a read timeout is not negative: " + timeout);
+            }
+            long nanos = saturatedNanos(timeout);
+            stack.onLoopQuietly(now -> {
+                handle.readTimeout(now, nanos);
+                return null;
+            });
+            return true;
         }
 
         void awaitEstablished(IpAddress to, int port, Duration timeout) throws FlowException {
@@ -331,7 +353,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             Objects.requireNonNull(o, "options");
             failIfDone();
             stack.onLoopQuietly(now -> {
-                apply(now, o);
+                apply(now, o, options);
                 return null;
             });
             this.options = o;
@@ -363,6 +385,9 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             if (n > 0) {
                 return n;
+            }
+            if (n == TcpConnection.READ_TIMED_OUT) {
+                throw new FlowException(FlowException.Reason.TIMEOUT, "nothing from " + remote + " within the read timeout");
             }
             if (n == CANCELLED) {
                 throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
@@ -396,6 +421,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             try {
                 stack.onLoopQuietly(now -> {
                     pendingRead = null;
+                    handle.readAbandoned(now);
                     return null;
                 });
             } catch (RuntimeException e) {

@@ -2,14 +2,18 @@ package mirage.net.internal.host;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousCloseException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.SocketChannel;
+import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import mirage.core.FlowException;
+import mirage.core.spi.EventLoop;
 import mirage.net.Tcp;
 
 /**
@@ -35,9 +39,27 @@ final class HostConnection implements Tcp.Connection {
     /** How much a cork holds before it writes anyway. */
     static final int HOLD = 64 * 1024;
 
-    HostConnection(SocketChannel channel, Tcp.Options options, Consumer<HostConnection> onClose) throws FlowException {
+    /** Where the idle timeout's checks run, on the loop's clock. */
+    private final EventLoop loop;
+    private final HostStack.TimeoutCounters counters;
+    /** The loop time of the last progress: bytes (or the end) read, or a write the kernel took whole. */
+    private volatile long lastProgress;
+    /** The idle timeout in nanoseconds, 0 for none. */
+    private volatile long idleNanos;
+    /** Whether a check of the idle timeout is scheduled on the loop (at most one is). */
+    private final AtomicBoolean idleCheckScheduled = new AtomicBoolean();
+    /** The read timeout in milliseconds ({@code SO_TIMEOUT}), 0 for none. */
+    private volatile int readTimeoutMillis;
+    /** The reader's bytes when the read timeout is on and {@code dst} has no array; the reader's. */
+    private byte[] readScratch;
+
+    HostConnection(SocketChannel channel, Tcp.Options options, Consumer<HostConnection> onClose, EventLoop loop,
+            HostStack.TimeoutCounters counters) throws FlowException {
         this.channel = channel;
         this.onClose = onClose;
+        this.loop = loop;
+        this.counters = counters;
+        this.lastProgress = loop.now();
         try {
             InetSocketAddress l = (InetSocketAddress) channel.getLocalAddress();
             InetSocketAddress r = (InetSocketAddress) channel.getRemoteAddress();
@@ -76,7 +98,77 @@ final class HostConnection implements Tcp.Connection {
         } catch (IOException e) {
             throw fail(e);
         }
+        Tcp.Options before = this.options;
         this.options = o;
+        if (before == null || !before.readTimeout().equals(o.readTimeout())) {
+            readTimeoutMillis = millis(o.readTimeout());
+        }
+        if (before == null || !before.idleTimeout().equals(o.idleTimeout())) {
+            lastProgress = loop.now();
+            idleNanos = saturatedNanos(o.idleTimeout());
+            scheduleIdleCheck(lastProgress + idleNanos);
+        }
+    }
+
+    /** Bounds each later read's wait ({@code SO_TIMEOUT} on the socket's stream); {@code ZERO}: no bound. */
+    @Override
+    public boolean readTimeout(Duration timeout) {
+        if (timeout.isNegative()) {
+            throw new IllegalArgumentException("a read timeout is not negative: " + timeout);
+        }
+        readTimeoutMillis = millis(timeout);
+        return true;
+    }
+
+    private static int millis(Duration d) {
+        if (d.isZero()) {
+            return 0;
+        }
+        long ms = saturatedNanos(d) / 1_000_000;
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, ms));
+    }
+
+    private static long saturatedNanos(Duration d) {
+        try {
+            return d.toNanos();
+        } catch (ArithmeticException e) {
+            return Long.MAX_VALUE / 4;
+        }
+    }
+
+    /**
+     * The idle timeout, as the direct stack's engine keeps it: a check on the loop at the
+     * deadline; if nothing moved since, the connection is reset (SO_LINGER 0) and fails with
+     * TIMEOUT, else the check moves to the new deadline. One check at a time per connection.
+     */
+    private void scheduleIdleCheck(long deadline) {
+        if (idleNanos <= 0 || closed || !idleCheckScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        loop.schedule(deadline, this::checkIdle);
+    }
+
+    private void checkIdle() {
+        idleCheckScheduled.set(false);
+        long idle = idleNanos;
+        if (idle <= 0 || closed) {
+            return;
+        }
+        long due = lastProgress + idle;
+        if (loop.now() - due < 0) {
+            scheduleIdleCheck(due);
+            return;
+        }
+        counters.idleTimeouts.incrementAndGet();
+        failure = new FlowException(FlowException.Reason.TIMEOUT, "nothing moved on the connection to " + remote + " for "
+                + Duration.ofNanos(idle));
+        abort();
+    }
+
+    private void progress() {
+        if (idleNanos > 0) {
+            lastProgress = loop.now();
+        }
     }
 
     @Override
@@ -89,14 +181,42 @@ final class HostConnection implements Tcp.Connection {
             return EOF;
         }
         try {
-            int n = channel.read(dst);
+            int n = readTimeoutMillis > 0 ? timedRead(dst) : channel.read(dst);
+            progress();
             return n < 0 ? EOF : n;
+        } catch (SocketTimeoutException e) {
+            counters.readTimeouts.incrementAndGet();
+            throw new FlowException(FlowException.Reason.TIMEOUT, "nothing from " + remote + " within the read timeout", e);
         } catch (IOException e) {
             if (readShut) {
                 return EOF;
             }
             throw fail(e);
         }
+    }
+
+    /**
+     * A read bounded by {@code SO_TIMEOUT}: java.nio's channels have no timed read, but the
+     * socket adaptor's stream of a blocking channel honours it and stays usable after a timeout.
+     */
+    private int timedRead(ByteBuffer dst) throws IOException {
+        java.net.Socket s = channel.socket();
+        s.setSoTimeout(readTimeoutMillis);
+        if (dst.hasArray()) {
+            int n = s.getInputStream().read(dst.array(), dst.arrayOffset() + dst.position(), dst.remaining());
+            if (n > 0) {
+                dst.position(dst.position() + n);
+            }
+            return n;
+        }
+        if (readScratch == null) {
+            readScratch = new byte[8192];
+        }
+        int n = s.getInputStream().read(readScratch, 0, Math.min(readScratch.length, dst.remaining()));
+        if (n > 0) {
+            dst.put(readScratch, 0, n);
+        }
+        return n;
     }
 
     @Override
@@ -110,6 +230,7 @@ final class HostConnection implements Tcp.Connection {
             while (src.hasRemaining()) {
                 channel.write(src);
             }
+            progress();
         } catch (IOException e) {
             throw fail(e);
         }
@@ -133,6 +254,7 @@ final class HostConnection implements Tcp.Connection {
             while (left > 0) {
                 left -= channel.write(srcs);
             }
+            progress();
         } catch (IOException e) {
             throw fail(e);
         }
@@ -191,6 +313,7 @@ final class HostConnection implements Tcp.Connection {
             while (held.hasRemaining()) {
                 channel.write(held);
             }
+            progress();
         } catch (IOException e) {
             throw fail(e);
         } finally {
@@ -255,6 +378,10 @@ final class HostConnection implements Tcp.Connection {
     }
 
     private FlowException fail(IOException e) {
+        FlowException f0 = failure;
+        if (f0 != null) {
+            return new FlowException(f0.reason(), f0.getMessage(), e); // the idle timeout closed it under the call
+        }
         if (closed || e instanceof AsynchronousCloseException || e instanceof ClosedChannelException) {
             return new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed", e);
         }

@@ -278,6 +278,12 @@ public final class HostStack implements Stack {
 
     // ------------------------------------------------------------------ TCP
 
+    /** What the host connections' own timeouts counted. */
+    static final class TimeoutCounters {
+        final AtomicLong idleTimeouts = new AtomicLong();
+        final AtomicLong readTimeouts = new AtomicLong();
+    }
+
     private final class HostTcp implements Tcp {
         private final Map<Integer, ServerSocketChannel> listening = new ConcurrentHashMap<>();
         private final Map<HostConnection, Boolean> open = new ConcurrentHashMap<>();
@@ -285,6 +291,7 @@ public final class HostStack implements Stack {
         private final AtomicLong passiveOpens = new AtomicLong();
         private final AtomicLong failedAttempts = new AtomicLong();
         private final AtomicLong handlerFailures = new AtomicLong();
+        private final TimeoutCounters timeouts = new TimeoutCounters();
 
         @Override
         public Connection connect(IpAddress remote, int port, Duration timeout, Options options) throws NetException, FlowException {
@@ -327,7 +334,7 @@ public final class HostStack implements Stack {
         }
 
         private HostConnection track(SocketChannel ch, Options options) throws FlowException {
-            HostConnection c = new HostConnection(ch, options, open::remove);
+            HostConnection c = new HostConnection(ch, options, open::remove, loop, timeouts);
             open.put(c, Boolean.TRUE);
             return c;
         }
@@ -397,7 +404,7 @@ public final class HostStack implements Stack {
         @Override
         public Stats stats() {
             return new Stats(activeOpens.get(), passiveOpens.get(), failedAttempts.get(), open.size(), 0, 0, 0, 0, 0, 0, 0, 0,
-                    handlerFailures.get());
+                    handlerFailures.get(), 0, 0, timeouts.idleTimeouts.get(), timeouts.readTimeouts.get());
         }
 
         void closeAll() {

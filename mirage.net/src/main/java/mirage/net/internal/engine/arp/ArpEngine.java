@@ -53,6 +53,12 @@ import mirage.net.internal.wire.EthernetFrame;
  */
 public final class ArpEngine {
 
+    /**
+     * How long a learned MAC cannot be replaced by a different one from anything but a
+     * gratuitous ARP: Linux's {@code locktime} (1 s by default).
+     */
+    static final long LOCKTIME_NANOS = 1_000_000_000L;
+
     /** RFC 5227 section 1.1: PROBE_WAIT, 1 second. */
     public static final long PROBE_WAIT_MS = 1000;
     /** RFC 5227 section 1.1: PROBE_NUM, 3 probe packets. */
@@ -111,6 +117,8 @@ public final class ArpEngine {
     private final long[] cMac;
     private final byte[] cState;
     private final long[] cExpires;
+    /** When the entry's MAC was last set: a different one is refused for {@link #LOCKTIME_NANOS} after. */
+    private final long[] cLearned;
     private final long[] cNextRequest;
     private final int[] cSent;
     private final int[] cHead;
@@ -131,6 +139,8 @@ public final class ArpEngine {
     private long conflicts;
     private long malformed;
     private long queueDropped;
+    /** ARP packets whose different MAC for a cached address came within the locktime and was not taken. */
+    private long lockedOut;
 
     /**
      * Builds the engine, which sends through {@code ethernet}.
@@ -147,6 +157,7 @@ public final class ArpEngine {
         cMac = new long[n];
         cState = new byte[n];
         cExpires = new long[n];
+        cLearned = new long[n];
         cNextRequest = new long[n];
         cSent = new int[n];
         cHead = new int[n];
@@ -326,7 +337,15 @@ public final class ArpEngine {
         if (spa != 0) {
             int e = find(spa);
             if (e >= 0) {
-                learn(now, e, sha);
+                // Linux's locktime: a resolved entry does not take a different MAC within 1 s of
+                // learning one, unless from a gratuitous ARP (spa = tpa, an announcement). Two
+                // answers that disagree (a corrupted or spoofed reply racing the true one) then
+                // leave the first in place instead of the last.
+                if (cState[e] != RESOLVED || cMac[e] == sha || spa == tpa || now - cLearned[e] >= LOCKTIME_NANOS) {
+                    learn(now, e, sha);
+                } else {
+                    lockedOut++;
+                }
                 merged = true;
             }
         }
@@ -361,6 +380,9 @@ public final class ArpEngine {
 
     /** The sender of a packet has MAC {@code sha}: entry {@code e} becomes resolved; its queue goes out. */
     private void learn(long now, int e, long sha) {
+        if (cState[e] != RESOLVED || cMac[e] != sha) {
+            cLearned[e] = now;
+        }
         cMac[e] = sha;
         cExpires[e] = now + config.reachableNanos();
         if (cState[e] == PENDING) {
@@ -608,6 +630,11 @@ public final class ArpEngine {
             n += cState[e] == PENDING ? cQueued[e] : 0;
         }
         return n;
+    }
+
+    /** ARP packets not taken because they named a different MAC within the locktime (for tests). */
+    public long lockedOut() {
+        return lockedOut;
     }
 
     /** The counters since the engine was built. */

@@ -60,6 +60,7 @@ final class ListenInput {
         }
         if (engine.connectionCount() >= config.maxConnections()) {
             counters.dropped++;
+            counters.overLimit++; // as Linux with a full accept queue: the SYN is dropped, the peer retries
             return;
         }
         if (l.halfOpen >= l.backlog) {
@@ -67,6 +68,7 @@ final class ListenInput {
                 sendCookie(now, s, src, dst);
             } else {
                 counters.dropped++;
+                counters.overLimit++;
             }
             return;
         }
@@ -111,6 +113,7 @@ final class ListenInput {
         }
         if (engine.connectionCount() >= config.maxConnections()) {
             counters.dropped++;
+            counters.overLimit++;
             return true;
         }
         TcpConnection c = engine.create(ip.address(dst), s.destinationPort(), new Ipv4Address(src), s.sourcePort(), l, false);

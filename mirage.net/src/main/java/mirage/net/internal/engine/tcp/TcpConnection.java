@@ -18,6 +18,11 @@ public final class TcpConnection {
     static final byte[] NO_BYTES = new byte[0];
     /** The first size of a ring; it doubles from there. */
     static final int MIN_RING = 4096;
+    /**
+     * What {@link #read} returns when its read timeout passed with nothing received: the
+     * connection goes on, and the next read waits afresh.
+     */
+    public static final int READ_TIMED_OUT = -2;
 
     /** Where the connection's calls go: its engine's {@link UserCalls}. */
     private final UserCalls calls;
@@ -118,6 +123,12 @@ public final class TcpConnection {
     int sndSml;
     long keepIdle;
     long keepInterval;
+    /** Nanoseconds without progress after which the connection is reset and ends with TIMEOUT; 0: never. */
+    long idleTimeout;
+    /** Nanoseconds a read may find nothing before it reports {@link #READ_TIMED_OUT}; 0: forever. */
+    long readTimeout;
+    /** Set when {@link #readDeadline} passed; the next read that finds nothing reports it and clears it. */
+    boolean readTimedOut;
     int keepProbes;
     int keepSent;
     long lastHeard;
@@ -130,6 +141,13 @@ public final class TcpConnection {
     long keepaliveDeadline = NONE;
     long closeDeadline = NONE;
     long connectDeadline = NONE;
+    /**
+     * When the connection ends for want of progress ({@link #idleTimeout}): no new byte or FIN
+     * from the peer and none of ours acknowledged since {@code idleDeadline - idleTimeout}.
+     */
+    long idleDeadline = NONE;
+    /** When a read that found nothing gives up ({@link #readTimeout}); NONE while no read waits. */
+    long readDeadline = NONE;
     long persistBackoff;
     /** When the last window probe went out (-1: none), to tell an answered probe from a silent peer. */
     long probeAt = -1;
@@ -221,13 +239,14 @@ public final class TcpConnection {
     /** The earliest deadline of the connection's timers, {@code Long.MAX_VALUE} when none is set. */
     long nextDeadline() {
         return Math.min(Math.min(Math.min(rtoDeadline, ackDeadline), Math.min(persistDeadline, keepaliveDeadline)),
-                Math.min(closeDeadline, connectDeadline));
+                Math.min(Math.min(closeDeadline, connectDeadline), Math.min(idleDeadline, readDeadline)));
     }
 
     /** How many of the connection's timers are set. */
     int timersSet() {
         return (rtoDeadline != NONE ? 1 : 0) + (ackDeadline != NONE ? 1 : 0) + (persistDeadline != NONE ? 1 : 0)
-                + (keepaliveDeadline != NONE ? 1 : 0) + (closeDeadline != NONE ? 1 : 0) + (connectDeadline != NONE ? 1 : 0);
+                + (keepaliveDeadline != NONE ? 1 : 0) + (closeDeadline != NONE ? 1 : 0) + (connectDeadline != NONE ? 1 : 0)
+                + (idleDeadline != NONE ? 1 : 0) + (readDeadline != NONE ? 1 : 0);
     }
 
     /** Payload bytes per segment: the MSS less the options every segment carries. */
@@ -245,7 +264,8 @@ public final class TcpConnection {
     /**
      * Copies up to {@code dst.remaining()} received bytes into {@code dst} (its position moves).
      *
-     * @return bytes copied, 0 if none are there yet, -1 when no more will come: the peer's FIN
+     * @return bytes copied, 0 if none are there yet, {@link #READ_TIMED_OUT} once when the
+     *     {@link #readTimeout} passed with nothing received, -1 when no more will come: the peer's FIN
      *     was read, reading was shut down, or the connection ended otherwise than
      *     {@link Termination#NORMAL} (see {@link #termination()}: a binding turns
      *     {@code RESET}, {@code TIMEOUT}, {@code REFUSED} into a {@code FlowException})
@@ -331,6 +351,35 @@ public final class TcpConnection {
      */
     public void keepalive(long now, long idle, long interval, int probes) {
         calls.keepalive(now, this, idle, interval, probes);
+    }
+
+    /**
+     * Ends the connection (a reset, then {@link Termination#TIMEOUT}) after {@code timeout}
+     * nanoseconds without progress: no new byte or FIN from the peer and none of this side's
+     * bytes acknowledged. Pure ACKs, keepalive answers and window probes are not progress, so a
+     * peer that connects and stays silent, or that stops reading, is dropped. 0 (the default)
+     * turns it off; the clock starts at this call (before the handshake completes: when it does).
+     */
+    public void idleTimeout(long now, long timeout) {
+        calls.idleTimeout(now, this, timeout);
+    }
+
+    /**
+     * Bounds how long a read may find nothing: the first {@link #read} that returns 0 starts a
+     * clock of {@code timeout} nanoseconds; if no byte arrives by then, {@link TcpEvents#readable}
+     * is raised and the next read that finds nothing returns {@link #READ_TIMED_OUT} (once; the
+     * connection goes on). 0 (the default) turns it off.
+     */
+    public void readTimeout(long now, long timeout) {
+        calls.readTimeout(now, this, timeout);
+    }
+
+    /**
+     * The reader gave up waiting (it was interrupted, or left): the read clock stops, and a
+     * timeout not yet reported is forgotten.
+     */
+    public void readAbandoned(long now) {
+        calls.readAbandoned(this);
     }
 
     @Override

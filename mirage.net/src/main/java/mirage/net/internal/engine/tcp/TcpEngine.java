@@ -342,12 +342,17 @@ public final class TcpEngine {
     /** A segment for connection {@code c}: to the input of its state group, then whatever it lets us send. */
     void segment(long now, TcpConnection c, TcpSegment s) {
         touch(c);
+        int rcvNxt = c.rcvNxt;
+        int sndUna = c.sndUna;
         if (c.state == TcpState.SYN_SENT) {
             synSentInput.segment(now, c, s);
         } else {
             synchronizedInput.segment(now, c, s);
         }
         if (c.index >= 0) {
+            if (c.idleDeadline != TcpConnection.NONE && (c.rcvNxt != rcvNxt || c.sndUna != sndUna)) {
+                c.idleDeadline = now + c.idleTimeout; // progress: a new byte or FIN came, or ours were acknowledged
+            }
             output.send(now, c);
         }
     }
@@ -383,6 +388,9 @@ public final class TcpEngine {
         if (c.keepIdle > 0) {
             c.keepaliveDeadline = now + c.keepIdle;
         }
+        if (c.idleTimeout > 0) {
+            c.idleDeadline = now + c.idleTimeout;
+        }
         if (c.listener != null) {
             c.listener.halfOpen--;
             if (!c.listener.open) {
@@ -406,6 +414,8 @@ public final class TcpEngine {
         c.persistDeadline = TcpConnection.NONE;
         c.keepaliveDeadline = TcpConnection.NONE;
         c.connectDeadline = TcpConnection.NONE;
+        c.idleDeadline = TcpConnection.NONE;
+        c.readDeadline = TcpConnection.NONE;
         if (c.ackDeadline != TcpConnection.NONE) {
             c.ackDeadline = TcpConnection.NONE; // TIME-WAIT keeps one timer: a delayed ACK goes now
             c.ackNow = true;
@@ -423,7 +433,7 @@ public final class TcpEngine {
 
     /**
      * Runs the timers due at {@code now} (retransmission, delayed ACK, window probe, keepalive,
-     * TIME-WAIT, FIN-WAIT-2 and handshake limits) of the connections that have any, and returns
+     * TIME-WAIT, FIN-WAIT-2 and handshake limits, idle and read timeouts) of the connections that have any, and returns
      * the next deadline, or {@code Long.MAX_VALUE} if no timer is set. Costs O(log n) per
      * connection that is due, nothing for the others.
      */
@@ -483,6 +493,8 @@ public final class TcpEngine {
         c.keepaliveDeadline = TcpConnection.NONE;
         c.closeDeadline = TcpConnection.NONE;
         c.connectDeadline = TcpConnection.NONE;
+        c.idleDeadline = TcpConnection.NONE;
+        c.readDeadline = TcpConnection.NONE;
     }
 
     private void report(TcpConnection c, Termination reason) {

@@ -4,8 +4,8 @@ import mirage.net.internal.wire.TcpSegment;
 import mirage.time.Timers;
 
 /**
- * The connections' timers: each connection's six deadlines (retransmission, delayed ACK, window
- * probe, keepalive, TIME-WAIT or FIN-WAIT-2, handshake limit) are data on it, set by whatever
+ * The connections' timers: each connection's eight deadlines (retransmission, delayed ACK, window
+ * probe, keepalive, TIME-WAIT or FIN-WAIT-2, handshake limit, idle, read) are data on it, set by whatever
  * transition needs them; this class keeps each connection in a {@link Timers} structure (decision
  * 0007's indexed heap) at the earliest of them, and runs a connection's due timers when that
  * comes. So the engine's next deadline is exact and O(1) ({@link #nextDeadline}), a poll costs
@@ -14,8 +14,8 @@ import mirage.time.Timers;
  *
  * <p>What each timer does when it fires is here too: {@link #retransmissionTimeout},
  * {@link #persist} (window probes and the override of a held short segment), the delayed ACK,
- * {@link #keepalive}, the end of TIME-WAIT or of an orphan's FIN-WAIT-2, and the limit on a
- * handshake.
+ * {@link #keepalive}, the end of TIME-WAIT or of an orphan's FIN-WAIT-2, the limit on a
+ * handshake, and the application's two: the idle timeout ({@link #idle}) and the read timeout.
  */
 final class TcpTimers {
     private final TcpEngine engine;
@@ -118,7 +118,33 @@ final class TcpTimers {
         if (c.keepaliveDeadline <= now) {
             c.keepaliveDeadline = TcpConnection.NONE;
             keepalive(now, c);
+            if (c.index < 0) {
+                return;
+            }
         }
+        if (c.readDeadline <= now) {
+            c.readDeadline = TcpConnection.NONE;
+            c.readTimedOut = true;
+            counters.readTimeouts++;
+            engine.raise(c, TcpEngine.EV_READABLE);
+        }
+        if (c.idleDeadline <= now) {
+            c.idleDeadline = TcpConnection.NONE;
+            idle(now, c);
+        }
+    }
+
+    /**
+     * The idle timeout: nothing moved for the connection's idle time. A reset tells the peer
+     * (as for an exhausted retransmission count), and the connection ends with TIMEOUT.
+     */
+    private void idle(long now, TcpConnection c) {
+        if (c.state == TcpState.TIME_WAIT || c.idleTimeout <= 0) {
+            return;
+        }
+        counters.idleTimeouts++;
+        writer.reset(now, c);
+        engine.terminate(now, c, Termination.TIMEOUT);
     }
 
     /** RFC 6298 section 5: back off, then resend from SND.UNA (or the SYN, or a window probe); too many in a row end the connection. */

@@ -29,9 +29,24 @@ final class UserCalls {
         }
         int n = Math.min(dst.remaining(), c.rcvLen);
         if (n == 0) {
-            return c.finReceived || (c.termination != null && c.termination != Termination.NORMAL) ? -1 : 0;
+            if (c.finReceived || (c.termination != null && c.termination != Termination.NORMAL)) {
+                stopReadTimer(c);
+                return -1;
+            }
+            if (c.readTimedOut) {
+                c.readTimedOut = false;
+                return TcpConnection.READ_TIMED_OUT;
+            }
+            if (c.readTimeout > 0 && c.readDeadline == TcpConnection.NONE && c.index >= 0) {
+                engine.touch(c);
+                c.readDeadline = now + c.readTimeout;
+                engine.endCall();
+            }
+            return 0;
         }
         engine.touch(c);
+        c.readDeadline = TcpConnection.NONE;
+        c.readTimedOut = false;
         int ring = c.rcvBuf.length;
         int cap = c.rcvCap;
         int first = Math.min(n, ring - c.rcvHead);
@@ -121,6 +136,46 @@ final class UserCalls {
         c.noDelay = noDelay;
         output.send(now, c);
         engine.endCall();
+    }
+
+    /**
+     * The idle timeout: {@code timeout} nanoseconds without progress (no new byte or FIN from
+     * the peer, none of ours acknowledged) reset the connection and end it with
+     * {@link Termination#TIMEOUT}; the clock starts now. 0 turns it off.
+     */
+    void idleTimeout(long now, TcpConnection c, long timeout) {
+        engine.touch(c);
+        c.idleTimeout = Math.max(0, timeout);
+        c.idleDeadline = c.idleTimeout > 0 && c.index >= 0 && c.state.synchronizedState()
+                && c.state != TcpState.TIME_WAIT ? now + c.idleTimeout : TcpConnection.NONE;
+        engine.endCall();
+    }
+
+    /**
+     * The read timeout: a read that finds nothing starts a clock of {@code timeout} nanoseconds;
+     * if nothing comes by then, the connection raises {@code readable} and its next read that
+     * finds nothing returns {@link TcpConnection#READ_TIMED_OUT}. 0 turns it off. A clock
+     * already running is stopped (the next read that finds nothing starts the new one).
+     */
+    void readTimeout(long now, TcpConnection c, long timeout) {
+        engine.touch(c);
+        c.readTimeout = Math.max(0, timeout);
+        stopReadTimer(c);
+        engine.endCall();
+    }
+
+    void readAbandoned(TcpConnection c) {
+        stopReadTimer(c);
+        engine.endCall();
+    }
+
+    /** Forgets a read that waits: its clock stops and a timeout not yet reported is dropped. */
+    void stopReadTimer(TcpConnection c) {
+        if (c.readDeadline != TcpConnection.NONE) {
+            engine.touch(c);
+            c.readDeadline = TcpConnection.NONE;
+        }
+        c.readTimedOut = false;
     }
 
     void keepalive(long now, TcpConnection c, long idle, long interval, int probes) {

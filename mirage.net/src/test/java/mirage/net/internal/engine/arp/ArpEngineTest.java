@@ -209,6 +209,32 @@ class ArpEngineTest {
         assertEquals(SECOND + ArpConfig.DEFAULTS.reachableNanos(), f.arp.entries().getFirst().deadlineNanos());
     }
 
+    /**
+     * Issue 19 item 6 (TcpStackTest seed 1531): the true MAC came first, then a reply with one
+     * bit flipped in its sender hardware address; taking the last one sent every SYN of the
+     * connect to a MAC nobody has, for the entry's 60 s. Within the locktime the first stays.
+     */
+    @Test
+    void resolved_differentMacWithinLocktime_isNotTaken_thenIsAfterIt() {
+        ArpFixture f = ArpFixture.bound();
+        f.arp.query(0, PEER_IP);
+        f.receive(1_000_000, reply(PEER, PEER_IP, US, OUR_IP));
+        f.receive(2_000_000, reply(OTHER, PEER_IP, US, OUR_IP));
+        assertEquals(Optional.of(PEER), f.arp.query(3_000_000, PEER_IP), "the first answer stays");
+        assertEquals(1, f.arp.lockedOut());
+        f.receive(1_000_000 + SECOND, reply(OTHER, PEER_IP, US, OUR_IP));
+        assertEquals(Optional.of(OTHER), f.arp.query(2 * SECOND, PEER_IP), "a change after the locktime is taken");
+    }
+
+    @Test
+    void resolved_gratuitousArpWithinLocktime_updatesMac() {
+        ArpFixture f = ArpFixture.bound();
+        f.receive(0, request(PEER, PEER_IP, OUR_IP));
+        f.receive(1_000_000, request(OTHER, PEER_IP, PEER_IP));
+        assertEquals(Optional.of(OTHER), f.arp.query(2_000_000, PEER_IP), "an announcement moves the address at once");
+        assertEquals(0, f.arp.lockedOut());
+    }
+
     @Test
     void cacheFull_newSender_evictsEntryClosestToExpiry() {
         ArpFixture f = ArpFixture.bound(ArpConfig.DEFAULTS.withCacheCapacity(2));
