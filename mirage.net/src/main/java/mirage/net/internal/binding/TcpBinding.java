@@ -173,8 +173,13 @@ final class TcpBinding implements Tcp, TcpEvents {
     @Override
     public void writable(TcpConnection handle) {
         if (handle.attachment instanceof DirectConnection c) {
-            c.drainOutbox(loop.now());
-            c.writers.signal();
+            long now = loop.now();
+            c.drainOutbox(now);
+            if (c.pendingWrite != null) {
+                c.continueWrite(now); // wakes the writer only once its whole write is in
+            } else {
+                c.writers.signal();
+            }
         }
     }
 
@@ -183,6 +188,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         if (handle.attachment instanceof DirectConnection c) {
             live.remove(c);
             c.completeRead(loop.now());
+            c.finishWrite(-1);
         }
         wake(handle);
     }
@@ -192,6 +198,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         for (DirectConnection c : java.util.List.copyOf(live)) {
             c.handle.abort(now);
             c.completeRead(now);
+            c.finishWrite(-1);
+            c.readers.signal();
             c.writers.signal();
         }
         live.clear();
@@ -243,6 +251,30 @@ final class TcpBinding implements Tcp, TcpEvents {
             return null;
         };
         private final Runnable registerReadOnLoop = () -> stack.onLoopQuietly(registerRead);
+
+        /** The writer's buffers, handed to the loop by {@link #registerWrite}, from {@link #lentFrom}, corked or not. */
+        private volatile ByteBuffer[] lent;
+        private int lentFrom;
+        private boolean lentCork;
+        /** {@link #write}'s one-buffer array; the writer's. */
+        private final ByteBuffer[] single = new ByteBuffer[1];
+        /** The buffers the loop moves into the engine as room comes, lent by a waiting writer; loop thread only. */
+        private ByteBuffer[] pendingWrite;
+        private int pendingAt;
+        private boolean pendingCork;
+        /** What became of the pending write: 1 done, -1 failed, or {@link #CANCELLED}; {@link #NOTHING} until then. */
+        private volatile int written = NOTHING;
+        /** Registers {@link #lent} as the pending write and moves what it can; on the loop. */
+        private final Direct.LoopOp<Void, RuntimeException> registerWrite = now -> {
+            ByteBuffer[] srcs = lent; // read first: the writer's volatile write of lent published the plain fields
+            lent = null;
+            pendingAt = lentFrom;
+            pendingCork = lentCork;
+            pendingWrite = srcs;
+            continueWrite(now);
+            return null;
+        };
+        private final Runnable registerWriteOnLoop = () -> stack.onLoopQuietly(registerWrite);
 
         /**
          * Small writes on their way to the engine: a ring written by the writer and drained by
@@ -376,7 +408,8 @@ final class TcpBinding implements Tcp, TcpEvents {
 
         /**
          * Completes the pending read if bytes are there or none will come (the engine's read
-         * gives -1), and wakes the reader; loop thread. Called when it is registered and on
+         * gives -1), and then wakes the reader (only then: a reader parked before its read is
+         * registered is not woken for nothing); loop thread. Called when it is registered and on
          * every event that may complete it.
          */
         void completeRead(long now) {
@@ -386,9 +419,9 @@ final class TcpBinding implements Tcp, TcpEvents {
                 if (r != 0) {
                     pendingRead = null;
                     filled = r;
+                    readers.signal();
                 }
             }
-            readers.signal();
         }
 
         /** Takes the buffer back from the loop: the reader leaves without a result. */
@@ -408,72 +441,121 @@ final class TcpBinding implements Tcp, TcpEvents {
             if (toOutbox(src)) {
                 return;
             }
-            while (true) {
-                failIfClosed();
-                boolean cork = corks > 0;
-                engineCorked |= cork;
-                int n = stack.onLoopQuietly(now -> {
-                    if (!drainOutbox(now)) {
-                        return 0; // the outbox's bytes go first; the engine's buffer is full
-                    }
-                    if (handle.corked() != cork) {
-                        handle.cork(now, cork);
-                    }
-                    return handle.write(now, src);
-                });
-                if (n < 0) {
-                    throw writeFailure();
-                }
-                if (!src.hasRemaining()) {
-                    return;
-                }
-                // Nothing or only part taken: the send buffer is full, and only an ACK frees
-                // space, which signals the writers. Waiting now saves a call that would find it
-                // full again (a signal since the call is kept, so none is lost).
-                awaitQuietly(writers);
+            single[0] = src;
+            try {
+                lend(single);
+            } finally {
+                single[0] = null;
             }
         }
 
         /**
-         * One hand-off to the loop per send buffer's worth: every buffer is appended before
-         * anything is sent, so a message that fits one segment leaves as one.
+         * Every buffer is appended before anything is sent, so a message that fits one segment
+         * leaves as one.
          */
         @Override
         public void writev(ByteBuffer... srcs) throws FlowException {
             if (toOutbox(srcs)) {
                 return;
             }
+            lend(srcs);
+        }
+
+        /**
+         * Lends {@code srcs} to the loop, which moves them into the engine's send buffer at once
+         * as far as it has room and the rest as ACKs free room ({@code writable}), on its own
+         * thread, and wakes this one when the last byte is in (or the connection failed): one
+         * hand-off and one wake-up per write, however many ACKs it takes, where a write that
+         * came back for more on each {@code writable} cost a hand-off each way per ACK.
+         */
+        private void lend(ByteBuffer[] srcs) throws FlowException {
             int at = 0;
-            while (true) {
-                while (at < srcs.length && !srcs[at].hasRemaining()) {
-                    at++;
+            while (at < srcs.length && !srcs[at].hasRemaining()) {
+                at++;
+            }
+            if (at == srcs.length) {
+                return;
+            }
+            failIfClosed();
+            boolean cork = corks > 0;
+            engineCorked |= cork;
+            written = NOTHING;
+            lentCork = cork;
+            lentFrom = at;
+            lent = srcs;
+            loop.execute(registerWriteOnLoop);
+            int n;
+            while ((n = written) == NOTHING) {
+                try {
+                    writers.await(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    cancelWrite();
+                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
                 }
-                if (at == srcs.length) {
-                    return;
+            }
+            if (n == CANCELLED) {
+                throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+            }
+            if (n < 0) {
+                throw writeFailure();
+            }
+        }
+
+        /**
+         * Moves what the pending write holds into the engine, after the outbox's bytes; completes
+         * it and wakes the writer once every byte is in or writing has failed. Loop thread.
+         */
+        void continueWrite(long now) {
+            ByteBuffer[] srcs = pendingWrite;
+            if (srcs == null) {
+                return;
+            }
+            if (closed) {
+                finishWrite(CANCELLED);
+                return;
+            }
+            if (!drainOutbox(now)) {
+                if (outboxFailed) {
+                    finishWrite(-1);
                 }
-                failIfClosed();
-                boolean cork = corks > 0;
-                engineCorked |= cork;
-                int from = at;
-                int n = stack.onLoopQuietly(now -> {
-                    if (!drainOutbox(now)) {
-                        return 0;
-                    }
-                    if (handle.corked() != cork) {
-                        handle.cork(now, cork);
-                    }
-                    return handle.write(now, srcs, from, srcs.length - from);
+                return; // the outbox's bytes go first; the engine's buffer is full
+            }
+            if (handle.corked() != pendingCork) {
+                handle.cork(now, pendingCork);
+            }
+            int at = pendingAt;
+            if (handle.write(now, srcs, at, srcs.length - at) < 0) {
+                finishWrite(-1);
+                return;
+            }
+            while (at < srcs.length && !srcs[at].hasRemaining()) {
+                at++;
+            }
+            pendingAt = at;
+            if (at == srcs.length) {
+                finishWrite(1);
+            }
+        }
+
+        /** Ends the pending write with {@code result} and wakes the writer; loop thread. */
+        void finishWrite(int result) {
+            if (pendingWrite != null) {
+                pendingWrite = null;
+                written = result;
+                writers.signal();
+            }
+        }
+
+        /** Takes the buffers back from the loop: the writer leaves (what was moved is sent). */
+        private void cancelWrite() {
+            try {
+                stack.onLoopQuietly(now -> {
+                    pendingWrite = null;
+                    return null;
                 });
-                if (n < 0) {
-                    throw writeFailure();
-                }
-                while (at < srcs.length && !srcs[at].hasRemaining()) {
-                    at++;
-                }
-                if (at == srcs.length) {
-                    return;
-                }
-                awaitQuietly(writers); // the send buffer is full: as write
+            } catch (RuntimeException e) {
+                // the stack is gone: nothing reads the buffers any more
             }
         }
 
@@ -622,6 +704,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             try {
                 stack.onLoopQuietly(now -> {
                     drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
+                    continueWrite(now); // a writer blocked in write leaves with CLOSED
                     handle.close(now);
                     completeRead(now);
                     return null;
