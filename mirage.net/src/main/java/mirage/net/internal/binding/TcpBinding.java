@@ -275,6 +275,14 @@ final class TcpBinding implements Tcp, TcpEvents {
             return null;
         };
         private final Runnable registerWriteOnLoop = () -> stack.onLoopQuietly(registerWrite);
+        private final Runnable closeOnLoop = () -> stack.onLoopQuietly(now -> {
+            end(now, false);
+            return null;
+        });
+        private final Runnable abortOnLoop = () -> stack.onLoopQuietly(now -> {
+            end(now, true);
+            return null;
+        });
 
         /**
          * Small writes on their way to the engine: a ring written by the writer and drained by
@@ -477,6 +485,9 @@ final class TcpBinding implements Tcp, TcpEvents {
                 return;
             }
             failIfClosed();
+            if (handle.termination() != null) {
+                throw writeFailure(); // the loop would only say so: no hand-off
+            }
             boolean cork = corks > 0;
             engineCorked |= cork;
             written = NOTHING;
@@ -695,6 +706,12 @@ final class TcpBinding implements Tcp, TcpEvents {
             readers.signal();
         }
 
+        /**
+         * Hands the close to the loop and returns without waiting for it (the loop runs it
+         * after every operation this flow handed over before, so the bytes already written
+         * still go first, and a blocked reader or writer is woken by it): a handler that ends
+         * with {@code close} ends at once, with no wake-up of its thread to come back for.
+         */
         @Override
         public void close() {
             if (closed) {
@@ -702,13 +719,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             closed = true;
             try {
-                stack.onLoopQuietly(now -> {
-                    drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
-                    continueWrite(now); // a writer blocked in write leaves with CLOSED
-                    handle.close(now);
-                    completeRead(now);
-                    return null;
-                });
+                loop.execute(closeOnLoop);
             } catch (RuntimeException e) {
                 // the stack is gone; its engine went with it
             }
@@ -716,14 +727,24 @@ final class TcpBinding implements Tcp, TcpEvents {
             writers.signal();
         }
 
-        /** Ends the connection with a reset: its handler failed. */
+        /** The loop's half of {@link #close} and {@link #abort}. */
+        private void end(long now, boolean reset) {
+            if (reset) {
+                continueWrite(now);
+                handle.abort(now);
+            } else {
+                drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
+                continueWrite(now); // a writer blocked in write leaves with CLOSED
+                handle.close(now);
+            }
+            completeRead(now);
+        }
+
+        /** Ends the connection with a reset: its handler failed. Does not wait, as close. */
         void abort() {
             closed = true;
             try {
-                stack.onLoopQuietly(now -> {
-                    handle.abort(now);
-                    return null;
-                });
+                loop.execute(abortOnLoop);
             } catch (RuntimeException e) {
                 // as close
             }
@@ -746,9 +767,9 @@ final class TcpBinding implements Tcp, TcpEvents {
 
         private FlowException failure(Termination t) {
             return switch (t) {
-                case RESET -> new FlowException(FlowException.Reason.RESET, remote + " reset the connection");
-                case TIMEOUT -> new FlowException(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
-                case REFUSED -> new FlowException(FlowException.Reason.REFUSED, remote + " refused the connection");
+                case RESET -> new PeerFailure(FlowException.Reason.RESET, remote + " reset the connection");
+                case TIMEOUT -> new PeerFailure(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
+                case REFUSED -> new PeerFailure(FlowException.Reason.REFUSED, remote + " refused the connection");
                 case ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was aborted");
                 case NORMAL -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
             };
