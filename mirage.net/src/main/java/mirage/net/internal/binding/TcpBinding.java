@@ -275,6 +275,15 @@ final class TcpBinding implements Tcp, TcpEvents {
             return null;
         };
         private final Runnable registerWriteOnLoop = () -> stack.onLoopQuietly(registerWrite);
+        /** Take a lent buffer back from the loop (an interrupted reader or writer). */
+        private final Direct.LoopOp<Void, RuntimeException> dropRead = now -> {
+            pendingRead = null;
+            return null;
+        };
+        private final Direct.LoopOp<Void, RuntimeException> dropWrite = now -> {
+            pendingWrite = null;
+            return null;
+        };
         private final Runnable closeOnLoop = () -> stack.onLoopQuietly(now -> {
             end(now, false);
             return null;
@@ -390,17 +399,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             filled = NOTHING;
             requested = dst;
             loop.execute(registerReadOnLoop);
-            int n;
-            while ((n = filled) == NOTHING) {
-                try {
-                    readers.await(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    requested = null;
-                    cancelRead();
-                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
-                }
-            }
+            int n = awaitOutcome(true);
             if (n > 0) {
                 return n;
             }
@@ -432,16 +431,33 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
         }
 
-        /** Takes the buffer back from the loop: the reader leaves without a result. */
-        private void cancelRead() {
-            try {
-                stack.onLoopQuietly(now -> {
-                    pendingRead = null;
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                // the stack is gone: nothing fills the buffer any more
+        /**
+         * Waits until the loop has completed the lent read ({@code read}) or write, and returns
+         * its outcome. An interrupt takes the buffers back from the loop before it throws
+         * {@code CLOSED}: the loop touches them no more once this returns or throws.
+         */
+        private int awaitOutcome(boolean read) throws FlowException {
+            EventLoop.Waiter waiter = read ? readers : writers;
+            int n;
+            while ((n = read ? filled : written) == NOTHING) {
+                try {
+                    waiter.await(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (read) {
+                        requested = null; // a registration still on its way finds nothing
+                    } else {
+                        lent = null;
+                    }
+                    try {
+                        stack.onLoopQuietly(read ? dropRead : dropWrite);
+                    } catch (RuntimeException gone) {
+                        // the stack is gone: the loop touches the buffers no more
+                    }
+                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
+                }
             }
+            return n;
         }
 
         @Override
@@ -495,16 +511,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             lentFrom = at;
             lent = srcs;
             loop.execute(registerWriteOnLoop);
-            int n;
-            while ((n = written) == NOTHING) {
-                try {
-                    writers.await(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    cancelWrite();
-                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
-                }
-            }
+            int n = awaitOutcome(false);
             if (n == CANCELLED) {
                 throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
             }
@@ -555,18 +562,6 @@ final class TcpBinding implements Tcp, TcpEvents {
                 pendingWrite = null;
                 written = result;
                 writers.signal();
-            }
-        }
-
-        /** Takes the buffers back from the loop: the writer leaves (what was moved is sent). */
-        private void cancelWrite() {
-            try {
-                stack.onLoopQuietly(now -> {
-                    pendingWrite = null;
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                // the stack is gone: nothing reads the buffers any more
             }
         }
 
