@@ -22,22 +22,25 @@ import mirage.net.internal.engine.tcp.Termination;
  * TCP of the direct stack: the sans-IO {@link TcpEngine} driven from the loop, its connections
  * offered to applications as blocking {@link Tcp.Connection}s (DESIGN.md section 4).
  *
- * <p>An application thread never touches the engine: each operation is one
- * {@link EventLoop#call} that tries it (copy bytes in or out, as many as the buffers allow) and
- * returns at once; if nothing could be done the thread awaits its connection's
- * {@link EventLoop.Waiter}, which the engine's events ({@code readable}, {@code writable},
- * {@code connected}, {@code closed}) signal from the loop. The waiter's permit makes the
+ * <p>An application thread never touches the engine: each operation is handed to the loop
+ * ({@link EventLoop#call}, or {@link EventLoop#execute} when the thread then waits for the
+ * outcome anyway), and a thread that must wait awaits its connection's
+ * {@link EventLoop.Waiter}, which the loop signals on the engine's events ({@code readable},
+ * {@code writable}, {@code connected}, {@code closed}). The waiter's permit makes the
  * check-then-wait free of lost wake-ups. Accepted connections run their handler as a task of
  * their own ({@link EventLoop#spawn}): a virtual thread, or a simulated task on virtual time.
  *
- * <p>Two paths cost fewer hand-offs, as a request/response server runs them (issue 20): a
- * <em>read</em> hands its buffer to the loop and waits once: the loop fills it as soon as bytes
+ * <p>The data paths cost as few hand-offs as they can (issue 20, decisions 0031 and 0054): a
+ * <em>read</em> lends its buffer to the loop and waits once: the loop fills it as soon as bytes
  * are there, at once or when they arrive ({@code readable}), so a reader that waits costs one
  * wake-up, not a call that finds nothing, a wait, and a second call. A <em>small write</em>
  * (at most {@value #OUTBOX} bytes, not corked) is copied into the connection's outbox, a ring
- * the loop drains into the engine, and returns without waiting for the loop. Every other
- * operation drains the outbox first, so the bytes keep their order; a failure found while
- * draining is thrown by the next write.
+ * the loop drains into the engine, and returns without waiting for the loop. Any other
+ * <em>write</em> lends its buffers to the loop, which moves them into the engine as ACKs free
+ * room and wakes the writer once, when the last byte is in. Every other operation drains the
+ * outbox first, so the bytes keep their order; a failure found while draining is thrown by the
+ * next write. {@code close} hands its work to the loop and does not wait. A waiter is signalled
+ * only when what its thread waits for has happened.
  */
 final class TcpBinding implements Tcp, TcpEvents {
     /** Handshakes in progress per listener before SYN cookies. */
