@@ -54,12 +54,13 @@ while [ $# -gt 0 ]; do
     -r) rows_wanted=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
     -i) prebuilt=${2:?}; shift 2 ;;
-    -B) base=${2:?}; sides=$sides,base; shift 2 ;;
+    -B) base=${2:?}; shift 2 ;;
     -k) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "http-serve: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+[ -z "$base" ] || sides=$sides,base
 [ "$(id -u)" = 0 ] || { echo "http-serve: needs root (namespaces, TAP)" >&2; exit 2; }
 need() { # command, Debian package
   command -v "$1" >/dev/null && return
