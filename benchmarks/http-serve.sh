@@ -2,7 +2,7 @@
 # HTTP serving benchmark (issue 20): wrk against examples/echo, side by side with nginx serving
 # the same 1,000-byte body, in one run, alternating sides; prints each row's ratio.
 #
-# Usage: benchmarks/http-serve.sh [-n ROUNDS] [-d SECONDS] [-w SECONDS] [-s SIDES] [-r ROWS] [-p PROFILE] [-k]   (as root)
+# Usage: benchmarks/http-serve.sh [-n ROUNDS] [-d SECONDS] [-w SECONDS] [-s SIDES] [-r ROWS] [-p PROFILE] [-i IMAGE] [-B IMAGE] [-k]   (as root)
 #   -n ROUNDS   measurements per side and row, alternating sides (default 3; medians reported)
 #   -d SECONDS  length of each wrk / s_time measurement (default 8)
 #   -w SECONDS  warm-up of new TLS connections (s_time) per side before the rounds (default 30: C2
@@ -12,6 +12,9 @@
 #   -r ROWS     comma-separated among http1, http50, https50, tlsnew (default all four)
 #   -p PROFILE  jlink profile of our images, a name or a file (default: mirage's, minimal: C1
 #               only; `-p server` links them with C2, as a long-running server should be)
+#   -i IMAGE    the direct side runs this built examples/echo image (its directory) instead of building one
+#   -B IMAGE    adds side "base": the direct stack from this image (e.g. one built from main), for
+#               a before/after of two builds in the same run, alternating with the others
 #   -k          keep the work directory (logs, certificates) and print where it is
 #
 # Sides. direct: echo's image on its own stack over a TAP in a network namespace; wrk in the same
@@ -31,7 +34,7 @@
 # Ends with one RESULT line per side and row: ratio (ours against nginx, higher is better for
 # throughput; for latency the ratio is ours/nginx, lower is better).
 set -euo pipefail
-usage() { sed -n '5,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '5,18p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 rounds=3
 secs=8
@@ -40,6 +43,8 @@ sides=direct,host
 rows_wanted=http1,http50,https50,tlsnew
 profile=()
 keep=0
+prebuilt=
+base=
 while [ $# -gt 0 ]; do
   case $1 in
     -n) rounds=${2:?}; shift 2 ;;
@@ -48,11 +53,14 @@ while [ $# -gt 0 ]; do
     -s) sides=${2:?}; shift 2 ;;
     -r) rows_wanted=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
+    -i) prebuilt=${2:?}; shift 2 ;;
+    -B) base=${2:?}; shift 2 ;;
     -k) keep=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "http-serve: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
 done
+[ -z "$base" ] || sides=$sides,base
 [ "$(id -u)" = 0 ] || { echo "http-serve: needs root (namespaces, TAP)" >&2; exit 2; }
 need() { # command, Debian package
   command -v "$1" >/dev/null && return
@@ -65,11 +73,11 @@ need openssl openssl
 
 work=$(mktemp -d /tmp/http-serve.XXXXXX)
 chmod 755 "$work" # nginx's workers (www-data) read the body from here
-ns_direct=mhs-direct-$$; ns_host=mhs-host-$$; ns_ngx=mhs-ngx-$$; ns_cli=mhs-cli-$$; ns_vm=mhs-vm-$$
+ns_direct=mhs-direct-$$; ns_base=mhs-base-$$; ns_host=mhs-host-$$; ns_ngx=mhs-ngx-$$; ns_cli=mhs-cli-$$; ns_vm=mhs-vm-$$
 pids=()
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for n in "$ns_direct" "$ns_host" "$ns_ngx" "$ns_cli" "$ns_vm"; do
+  for n in "$ns_direct" "$ns_base" "$ns_host" "$ns_ngx" "$ns_cli" "$ns_vm"; do
     ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
@@ -93,18 +101,21 @@ netns() { ip netns add "$1"; ip netns exec "$1" ip link set lo up; }
 
 # Each start_SIDE sets url_http, url_https, tls_addr (host:port for s_time), run_ns (where the
 # client runs) and server_pids (whose CPU is counted).
-start_direct() {
-  local image; image=$(build_echo echo-direct)
-  netns "$ns_direct"
-  ip netns exec "$ns_direct" "$image/bin/echo" --net:service=taphs --ipv4=10.92.0.2/24 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/direct.log" 2>&1 &
+start_direct() { # [image namespace subnet log]: the direct side, or with arguments the base side
+  local image=${1:-} ns=${2:-$ns_direct} net=${3:-92} log=${4:-direct}
+  if [ -z "$image" ]; then
+    if [ -n "$prebuilt" ]; then image=$prebuilt; else image=$(build_echo echo-direct); fi
+  fi
+  netns "$ns"
+  ip netns exec "$ns" "$image/bin/echo" --net:service=taphs --ipv4=10.$net.0.2/24 \
+    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/$log.log" 2>&1 &
   pids+=($!)
-  for _ in $(seq 1 100); do ip netns exec "$ns_direct" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
-  ip netns exec "$ns_direct" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
-  ip netns exec "$ns_direct" ip addr add 10.92.0.1/24 dev taphs
-  ip netns exec "$ns_direct" ip link set taphs up
-  await_line "$work/direct.log" "HTTPS on port"
-  direct_pids=$(java_pids "$ns_direct")
+  for _ in $(seq 1 100); do ip netns exec "$ns" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
+  ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
+  ip netns exec "$ns" ip addr add 10.$net.0.1/24 dev taphs
+  ip netns exec "$ns" ip link set taphs up
+  await_line "$work/$log.log" "HTTPS on port"
+  if [ "$log" = direct ]; then direct_pids=$(java_pids "$ns"); else base_pids=$(java_pids "$ns"); fi
 }
 
 start_host() {
@@ -193,6 +204,7 @@ hz=$(getconf CLK_TCK)
 target() { # side -> "namespace http-url https-url tls-host:port pids"
   case $1 in
     direct) echo "$ns_direct http://10.92.0.2:80 https://10.92.0.2:443 10.92.0.2:443 $direct_pids" ;;
+    base) echo "$ns_base http://10.95.0.2:80 https://10.95.0.2:443 10.95.0.2:443 $base_pids" ;;
     host) echo "$ns_host http://127.0.0.1:8080 https://127.0.0.1:8443 127.0.0.1:8443 $host_pids" ;;
     microvm) echo "$ns_vm http://10.94.0.2:80 https://10.94.0.2:443 10.94.0.2:443 $microvm_pids" ;;
     nginx) echo "$ns_cli http://10.93.0.1:80 https://10.93.0.1:443 10.93.0.1:443 $nginx_pids" ;;
@@ -238,6 +250,7 @@ active=()
 for s in "${wanted[@]}"; do
   case $s in
     direct) start_direct; active+=(direct) ;;
+    base) start_direct "$base" "$ns_base" 95 base; active+=(base) ;;
     host) start_host; active+=(host) ;;
     microvm) if start_microvm; then active+=(microvm); fi ;;
     *) echo "http-serve: unknown side '$s'" >&2; exit 2 ;;

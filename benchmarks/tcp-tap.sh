@@ -3,11 +3,14 @@
 # through a raw veth end (AF_PACKET), against Linux <-> Linux over a veth pair, in the same run,
 # each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE] [-m MODES]   (as root)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE]   (as root)
 #   -n RUNS     transfers per side, alternating (default 5)
 #   -b BYTES    bytes per transfer (default 1000000000)
 #   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
 #   -m MODES    our bindings, comma-separated: tap, packet (default tap,packet)
+#   -i IMAGE    use this built examples/echo image (its directory) instead of building one
+#   -B IMAGE    also run each mode on this image (e.g. one built from main), as side MODE-base:
+#               a before/after of two builds in the same run, alternating with the others
 #
 # Ours: examples/echo's image answers GET /bytes/BYTES, bound to a TAP (--net:service=tapb, the
 # kernel's side of the TAP in the same namespace as curl) or to one end of a veth pair
@@ -23,18 +26,22 @@
 # its system calls: less sensitive to other load on the machine than the wall time), then the
 # load average.
 set -euo pipefail
-usage() { sed -n '6,10p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,12p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 bytes=1000000000
 profile=()
 modes=tap,packet
+prebuilt=
+base=
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
     -b) bytes=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
     -m) modes=${2:?}; shift 2 ;;
+    -i) prebuilt=${2:?}; shift 2 ;;
+    -B) base=${2:?}; shift 2 ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tcp-tap: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -46,11 +53,12 @@ done
 [ "$(id -u)" = 0 ] || { echo "tcp-tap: needs root (namespaces, TAP, veth)" >&2; exit 2; }
 command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl >/dev/null
 
-image=$("$root/mirage" build "$root/examples/echo" "${profile[@]}" | tail -n 1)
-tap=mtap-ours-$$; pko=mpk-ours-$$; pkc=mpk-cli-$$; srv=mtap-srv-$$; cli=mtap-cli-$$
+if [ -n "$prebuilt" ]; then image=$prebuilt; else image=$("$root/mirage" build "$root/examples/echo" "${profile[@]}" | tail -n 1); fi
+srv=mtap-srv-$$; cli=mtap-cli-$$
 blob=/dev/shm/tcp-tap-$$.bin
+namespaces=("$srv" "$cli")
 cleanup() {
-  for n in "$tap" "$pko" "$pkc" "$srv" "$cli"; do
+  for n in "${namespaces[@]}"; do
     ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
@@ -58,25 +66,37 @@ cleanup() {
 }
 trap cleanup EXIT
 
-for m in "${modes[@]}"; do
-  if [ "$m" = tap ]; then
-    # the unikernel creates the TAP as it binds it
-    ip netns add "$tap"
-    ip netns exec "$tap" ip link set lo up
-    ip netns exec "$tap" "$image/bin/echo" --net:service=tapb --ipv4=10.90.0.2/24 >/tmp/tcp-tap-echo.log 2>&1 &
-    tap_launcher=$!
-    for _ in $(seq 1 100); do ip netns exec "$tap" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
-    ip netns exec "$tap" ip addr add 10.90.0.1/24 dev tapb
-    ip netns exec "$tap" ip link set tapb up
+# sides: each mode on our image, and on the base image if given (MODE-base)
+sides=("${modes[@]}")
+if [ -n "$base" ]; then for m in "${modes[@]}"; do sides+=("$m-base"); done; fi
+declare -A launcher client address
+subnet=90
+for side in "${sides[@]}"; do
+  kind=${side%-base}; img=$image; [ "$side" = "$kind" ] || img=$base
+  subnet=$((subnet + 2))
+  if [ "$kind" = tap ]; then
+    # the unikernel creates the TAP as it binds it; curl on the TAP's kernel side
+    ns=mtap-$side-$$; namespaces+=("$ns")
+    ip netns add "$ns"
+    ip netns exec "$ns" ip link set lo up
+    ip netns exec "$ns" "$img/bin/echo" --net:service=tapb --ipv4=10.$subnet.0.2/24 >"/tmp/tcp-tap-$side.log" 2>&1 &
+    launcher[$side]=$!
+    for _ in $(seq 1 100); do ip netns exec "$ns" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
+    ip netns exec "$ns" ip addr add 10.$subnet.0.1/24 dev tapb
+    ip netns exec "$ns" ip link set tapb up
+    client[$side]=$ns
   else
     # a veth pair: our end alone in a namespace (its kernel holds no address), curl at the other
+    pko=mpk-$side-$$; pkc=mpc-$side-$$; namespaces+=("$pko" "$pkc")
     ip netns add "$pko"; ip netns add "$pkc"
     ip link add vpk netns "$pko" type veth peer name vpc netns "$pkc"
     ip netns exec "$pko" ip link set vpk up
-    ip netns exec "$pkc" ip addr add 10.92.0.1/24 dev vpc; ip netns exec "$pkc" ip link set vpc up
-    ip netns exec "$pko" "$image/bin/echo" --net:service=if:vpk --ipv4=10.92.0.2/24 >/tmp/tcp-packet-echo.log 2>&1 &
-    packet_launcher=$!
+    ip netns exec "$pkc" ip addr add 10.$subnet.0.1/24 dev vpc; ip netns exec "$pkc" ip link set vpc up
+    ip netns exec "$pko" "$img/bin/echo" --net:service=if:vpk --ipv4=10.$subnet.0.2/24 >"/tmp/tcp-tap-$side.log" 2>&1 &
+    launcher[$side]=$!
+    client[$side]=$pkc
   fi
+  address[$side]=10.$subnet.0.2
 done
 sleep 1
 
@@ -112,9 +132,7 @@ sleep 1
 server_pid() { pgrep -P "$1" java || echo "$1"; }
 declare -A pid
 pid[linux]=$linux_server
-for m in "${modes[@]}"; do
-  if [ "$m" = tap ]; then pid[tap]=$(server_pid "$tap_launcher"); else pid[packet]=$(server_pid "$packet_launcher"); fi
-done
+for m in "${sides[@]}"; do pid[$m]=$(server_pid "${launcher[$m]}"); done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
 
@@ -126,12 +144,11 @@ fetch() { # namespace, address: microseconds for one transfer
 declare -A us cpu
 for i in $(seq 1 "$runs"); do
   line="run $i:"
-  for m in linux "${modes[@]}"; do
+  for m in linux "${sides[@]}"; do
     before=$(ticks "${pid[$m]}")
     case $m in
       linux) t=$(fetch "$cli" 10.91.0.1) ;;
-      tap) t=$(fetch "$tap" 10.90.0.2) ;;
-      packet) t=$(fetch "$pkc" 10.92.0.2) ;;
+      *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
     esac
     c=$(( ($(ticks "${pid[$m]}") - before) * 1000 / hz ))
     us[$m]="${us[$m]:-} $t"
@@ -143,7 +160,7 @@ done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 # shellcheck disable=SC2086
 ml=$(median ${us[linux]})
-for m in "${modes[@]}"; do
+for m in "${sides[@]}"; do
   # shellcheck disable=SC2086
   mo=$(median ${us[$m]})
   awk -v m="$m" -v b="$bytes" -v o="$mo" -v l="$ml" 'BEGIN {
@@ -151,7 +168,7 @@ for m in "${modes[@]}"; do
 done
 # shellcheck disable=SC2086
 cl=$(median ${cpu[linux]})
-for m in "${modes[@]}"; do
+for m in "${sides[@]}"; do
   # shellcheck disable=SC2086
   co=$(median ${cpu[$m]})
   awk -v m="$m" -v b="$bytes" -v o="$co" -v l="$cl" 'BEGIN {

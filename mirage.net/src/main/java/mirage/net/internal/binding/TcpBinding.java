@@ -22,22 +22,25 @@ import mirage.net.internal.engine.tcp.Termination;
  * TCP of the direct stack: the sans-IO {@link TcpEngine} driven from the loop, its connections
  * offered to applications as blocking {@link Tcp.Connection}s (DESIGN.md section 4).
  *
- * <p>An application thread never touches the engine: each operation is one
- * {@link EventLoop#call} that tries it (copy bytes in or out, as many as the buffers allow) and
- * returns at once; if nothing could be done the thread awaits its connection's
- * {@link EventLoop.Waiter}, which the engine's events ({@code readable}, {@code writable},
- * {@code connected}, {@code closed}) signal from the loop. The waiter's permit makes the
+ * <p>An application thread never touches the engine: each operation is handed to the loop
+ * ({@link EventLoop#call}, or {@link EventLoop#execute} when the thread then waits for the
+ * outcome anyway), and a thread that must wait awaits its connection's
+ * {@link EventLoop.Waiter}, which the loop signals on the engine's events ({@code readable},
+ * {@code writable}, {@code connected}, {@code closed}). The waiter's permit makes the
  * check-then-wait free of lost wake-ups. Accepted connections run their handler as a task of
  * their own ({@link EventLoop#spawn}): a virtual thread, or a simulated task on virtual time.
  *
- * <p>Two paths cost fewer hand-offs, as a request/response server runs them (issue 20): a
- * <em>read</em> hands its buffer to the loop and waits once: the loop fills it as soon as bytes
+ * <p>The data paths cost as few hand-offs as they can (issue 20, decisions 0031 and 0054): a
+ * <em>read</em> lends its buffer to the loop and waits once: the loop fills it as soon as bytes
  * are there, at once or when they arrive ({@code readable}), so a reader that waits costs one
  * wake-up, not a call that finds nothing, a wait, and a second call. A <em>small write</em>
  * (at most {@value #OUTBOX} bytes, not corked) is copied into the connection's outbox, a ring
- * the loop drains into the engine, and returns without waiting for the loop. Every other
- * operation drains the outbox first, so the bytes keep their order; a failure found while
- * draining is thrown by the next write.
+ * the loop drains into the engine, and returns without waiting for the loop. Any other
+ * <em>write</em> lends its buffers to the loop, which moves them into the engine as ACKs free
+ * room and wakes the writer once, when the last byte is in. Every other operation drains the
+ * outbox first, so the bytes keep their order; a failure found while draining is thrown by the
+ * next write. {@code close} hands its work to the loop and does not wait. A waiter is signalled
+ * only when what its thread waits for has happened.
  */
 final class TcpBinding implements Tcp, TcpEvents {
     /** Handshakes in progress per listener before SYN cookies. */
@@ -174,8 +177,13 @@ final class TcpBinding implements Tcp, TcpEvents {
     @Override
     public void writable(TcpConnection handle) {
         if (handle.attachment instanceof DirectConnection c) {
-            c.drainOutbox(loop.now());
-            c.writers.signal();
+            long now = loop.now();
+            c.drainOutbox(now);
+            if (c.pendingWrite != null) {
+                c.continueWrite(now); // wakes the writer only once its whole write is in
+            } else {
+                c.writers.signal();
+            }
         }
     }
 
@@ -184,6 +192,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         if (handle.attachment instanceof DirectConnection c) {
             live.remove(c);
             c.completeRead(loop.now());
+            c.finishWrite(-1);
         }
         wake(handle);
     }
@@ -193,6 +202,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         for (DirectConnection c : java.util.List.copyOf(live)) {
             c.handle.abort(now);
             c.completeRead(now);
+            c.finishWrite(-1);
+            c.readers.signal();
             c.writers.signal();
         }
         live.clear();
@@ -244,6 +255,51 @@ final class TcpBinding implements Tcp, TcpEvents {
             return null;
         };
         private final Runnable registerReadOnLoop = () -> stack.onLoopQuietly(registerRead);
+
+        /** The writer's buffers, handed to the loop by {@link #registerWrite}, from {@link #lentFrom}, corked or not. */
+        private volatile ByteBuffer[] lent;
+        private int lentFrom;
+        private boolean lentCork;
+        /** {@link #write}'s one-buffer array; the writer's. */
+        private final ByteBuffer[] single = new ByteBuffer[1];
+        /** The buffers the loop moves into the engine as room comes, lent by a waiting writer; loop thread only. */
+        private ByteBuffer[] pendingWrite;
+        private int pendingAt;
+        private boolean pendingCork;
+        /** What became of the pending write: 1 done, -1 failed, or {@link #CANCELLED}; {@link #NOTHING} until then. */
+        private volatile int written = NOTHING;
+        /** Registers {@link #lent} as the pending write and moves what it can; on the loop. */
+        private final Direct.LoopOp<Void, RuntimeException> registerWrite = now -> {
+            ByteBuffer[] srcs = lent; // read first: the writer's volatile write of lent published the plain fields
+            lent = null;
+            pendingAt = lentFrom;
+            pendingCork = lentCork;
+            pendingWrite = srcs;
+            continueWrite(now);
+            return null;
+        };
+        private final Runnable registerWriteOnLoop = () -> stack.onLoopQuietly(registerWrite);
+        /**
+         * Take a lent buffer back from the loop (an interrupted reader or writer); a reader
+         * that leaves also stops the engine's read clock.
+         */
+        private final Direct.LoopOp<Void, RuntimeException> dropRead = now -> {
+            pendingRead = null;
+            handle.readAbandoned(now);
+            return null;
+        };
+        private final Direct.LoopOp<Void, RuntimeException> dropWrite = now -> {
+            pendingWrite = null;
+            return null;
+        };
+        private final Runnable closeOnLoop = () -> stack.onLoopQuietly(now -> {
+            end(now, false);
+            return null;
+        });
+        private final Runnable abortOnLoop = () -> stack.onLoopQuietly(now -> {
+            end(now, true);
+            return null;
+        });
 
         /**
          * Small writes on their way to the engine: a ring written by the writer and drained by
@@ -372,17 +428,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             filled = NOTHING;
             requested = dst;
             loop.execute(registerReadOnLoop);
-            int n;
-            while ((n = filled) == NOTHING) {
-                try {
-                    readers.await(Long.MAX_VALUE);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    requested = null;
-                    cancelRead();
-                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
-                }
-            }
+            int n = awaitOutcome(true);
             if (n > 0) {
                 return n;
             }
@@ -401,7 +447,8 @@ final class TcpBinding implements Tcp, TcpEvents {
 
         /**
          * Completes the pending read if bytes are there or none will come (the engine's read
-         * gives -1), and wakes the reader; loop thread. Called when it is registered and on
+         * gives -1), and then wakes the reader (only then: a reader parked before its read is
+         * registered is not woken for nothing); loop thread. Called when it is registered and on
          * every event that may complete it.
          */
         void completeRead(long now) {
@@ -411,22 +458,38 @@ final class TcpBinding implements Tcp, TcpEvents {
                 if (r != 0) {
                     pendingRead = null;
                     filled = r;
+                    readers.signal();
                 }
             }
-            readers.signal();
         }
 
-        /** Takes the buffer back from the loop: the reader leaves without a result. */
-        private void cancelRead() {
-            try {
-                stack.onLoopQuietly(now -> {
-                    pendingRead = null;
-                    handle.readAbandoned(now);
-                    return null;
-                });
-            } catch (RuntimeException e) {
-                // the stack is gone: nothing fills the buffer any more
+        /**
+         * Waits until the loop has completed the lent read ({@code read}) or write, and returns
+         * its outcome. An interrupt takes the buffers back from the loop before it throws
+         * {@code CLOSED}: the loop touches them no more once this returns or throws.
+         */
+        private int awaitOutcome(boolean read) throws FlowException {
+            EventLoop.Waiter waiter = read ? readers : writers;
+            int n;
+            while ((n = read ? filled : written) == NOTHING) {
+                try {
+                    waiter.await(Long.MAX_VALUE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    if (read) {
+                        requested = null; // a registration still on its way finds nothing
+                    } else {
+                        lent = null;
+                    }
+                    try {
+                        stack.onLoopQuietly(read ? dropRead : dropWrite);
+                    } catch (RuntimeException gone) {
+                        // the stack is gone: the loop touches the buffers no more
+                    }
+                    throw new FlowException(FlowException.Reason.CLOSED, "interrupted while waiting on the connection to " + remote, e);
+                }
             }
+            return n;
         }
 
         @Override
@@ -434,72 +497,103 @@ final class TcpBinding implements Tcp, TcpEvents {
             if (toOutbox(src)) {
                 return;
             }
-            while (true) {
-                failIfClosed();
-                boolean cork = corks > 0;
-                engineCorked |= cork;
-                int n = stack.onLoopQuietly(now -> {
-                    if (!drainOutbox(now)) {
-                        return 0; // the outbox's bytes go first; the engine's buffer is full
-                    }
-                    if (handle.corked() != cork) {
-                        handle.cork(now, cork);
-                    }
-                    return handle.write(now, src);
-                });
-                if (n < 0) {
-                    throw writeFailure();
-                }
-                if (!src.hasRemaining()) {
-                    return;
-                }
-                // Nothing or only part taken: the send buffer is full, and only an ACK frees
-                // space, which signals the writers. Waiting now saves a call that would find it
-                // full again (a signal since the call is kept, so none is lost).
-                awaitQuietly(writers);
+            single[0] = src;
+            try {
+                lend(single);
+            } finally {
+                single[0] = null;
             }
         }
 
         /**
-         * One hand-off to the loop per send buffer's worth: every buffer is appended before
-         * anything is sent, so a message that fits one segment leaves as one.
+         * Every buffer is appended before anything is sent, so a message that fits one segment
+         * leaves as one.
          */
         @Override
         public void writev(ByteBuffer... srcs) throws FlowException {
             if (toOutbox(srcs)) {
                 return;
             }
+            lend(srcs);
+        }
+
+        /**
+         * Lends {@code srcs} to the loop, which moves them into the engine's send buffer at once
+         * as far as it has room and the rest as ACKs free room ({@code writable}), on its own
+         * thread, and wakes this one when the last byte is in (or the connection failed): one
+         * hand-off and one wake-up per write, however many ACKs it takes, where a write that
+         * came back for more on each {@code writable} cost a hand-off each way per ACK.
+         */
+        private void lend(ByteBuffer[] srcs) throws FlowException {
             int at = 0;
-            while (true) {
-                while (at < srcs.length && !srcs[at].hasRemaining()) {
-                    at++;
+            while (at < srcs.length && !srcs[at].hasRemaining()) {
+                at++;
+            }
+            if (at == srcs.length) {
+                return;
+            }
+            failIfClosed();
+            if (handle.termination() != null) {
+                throw writeFailure(); // the loop would only say so: no hand-off
+            }
+            boolean cork = corks > 0;
+            engineCorked |= cork;
+            written = NOTHING;
+            lentCork = cork;
+            lentFrom = at;
+            lent = srcs;
+            loop.execute(registerWriteOnLoop);
+            int n = awaitOutcome(false);
+            if (n == CANCELLED) {
+                throw new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
+            }
+            if (n < 0) {
+                throw writeFailure();
+            }
+        }
+
+        /**
+         * Moves what the pending write holds into the engine, after the outbox's bytes; completes
+         * it and wakes the writer once every byte is in or writing has failed. Loop thread.
+         */
+        void continueWrite(long now) {
+            ByteBuffer[] srcs = pendingWrite;
+            if (srcs == null) {
+                return;
+            }
+            if (closed) {
+                finishWrite(CANCELLED);
+                return;
+            }
+            if (!drainOutbox(now)) {
+                if (outboxFailed) {
+                    finishWrite(-1);
                 }
-                if (at == srcs.length) {
-                    return;
-                }
-                failIfClosed();
-                boolean cork = corks > 0;
-                engineCorked |= cork;
-                int from = at;
-                int n = stack.onLoopQuietly(now -> {
-                    if (!drainOutbox(now)) {
-                        return 0;
-                    }
-                    if (handle.corked() != cork) {
-                        handle.cork(now, cork);
-                    }
-                    return handle.write(now, srcs, from, srcs.length - from);
-                });
-                if (n < 0) {
-                    throw writeFailure();
-                }
-                while (at < srcs.length && !srcs[at].hasRemaining()) {
-                    at++;
-                }
-                if (at == srcs.length) {
-                    return;
-                }
-                awaitQuietly(writers); // the send buffer is full: as write
+                return; // the outbox's bytes go first; the engine's buffer is full
+            }
+            if (handle.corked() != pendingCork) {
+                handle.cork(now, pendingCork);
+            }
+            int at = pendingAt;
+            if (handle.write(now, srcs, at, srcs.length - at) < 0) {
+                finishWrite(-1);
+                return;
+            }
+            while (at < srcs.length && !srcs[at].hasRemaining()) {
+                at++;
+            }
+            pendingAt = at;
+            if (at == srcs.length) {
+                finishWrite(1);
+            }
+        }
+
+        /** Ends the pending write with {@code result} and wakes the writer; loop thread. */
+        void finishWrite(int result) {
+            if (pendingWrite != null) {
+                pendingWrite = null;
+                written = result;
+                writers.signal();
             }
         }
 
@@ -639,6 +733,12 @@ final class TcpBinding implements Tcp, TcpEvents {
             readers.signal();
         }
 
+        /**
+         * Hands the close to the loop and returns without waiting for it (the loop runs it
+         * after every operation this flow handed over before, so the bytes already written
+         * still go first, and a blocked reader or writer is woken by it): a handler that ends
+         * with {@code close} ends at once, with no wake-up of its thread to come back for.
+         */
         @Override
         public void close() {
             if (closed) {
@@ -646,12 +746,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             closed = true;
             try {
-                stack.onLoopQuietly(now -> {
-                    drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
-                    handle.close(now);
-                    completeRead(now);
-                    return null;
-                });
+                loop.execute(closeOnLoop);
             } catch (RuntimeException e) {
                 // the stack is gone; its engine went with it
             }
@@ -659,14 +754,24 @@ final class TcpBinding implements Tcp, TcpEvents {
             writers.signal();
         }
 
-        /** Ends the connection with a reset: its handler failed. */
+        /** The loop's half of {@link #close} and {@link #abort}. */
+        private void end(long now, boolean reset) {
+            if (reset) {
+                continueWrite(now);
+                handle.abort(now);
+            } else {
+                drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
+                continueWrite(now); // a writer blocked in write leaves with CLOSED
+                handle.close(now);
+            }
+            completeRead(now);
+        }
+
+        /** Ends the connection with a reset: its handler failed. Does not wait, as close. */
         void abort() {
             closed = true;
             try {
-                stack.onLoopQuietly(now -> {
-                    handle.abort(now);
-                    return null;
-                });
+                loop.execute(abortOnLoop);
             } catch (RuntimeException e) {
                 // as close
             }
@@ -689,9 +794,9 @@ final class TcpBinding implements Tcp, TcpEvents {
 
         private FlowException failure(Termination t) {
             return switch (t) {
-                case RESET -> new FlowException(FlowException.Reason.RESET, remote + " reset the connection");
-                case TIMEOUT -> new FlowException(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
-                case REFUSED -> new FlowException(FlowException.Reason.REFUSED, remote + " refused the connection");
+                case RESET -> new PeerFailure(FlowException.Reason.RESET, remote + " reset the connection");
+                case TIMEOUT -> new PeerFailure(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
+                case REFUSED -> new PeerFailure(FlowException.Reason.REFUSED, remote + " refused the connection");
                 case ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was aborted");
                 case NORMAL -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
             };

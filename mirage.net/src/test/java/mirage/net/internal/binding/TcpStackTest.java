@@ -204,6 +204,7 @@ class TcpStackTest {
     void handlerThrows_clientSeesReset() {
         World w = world(4, SimulatedNetwork.Impairments.NONE);
         List<FlowException.Reason> got = new ArrayList<>();
+        List<Integer> traces = new ArrayList<>();
         try {
             w.b().tcp().listen(80, c -> {
                 throw new IllegalStateException("handler bug");
@@ -216,11 +217,64 @@ class TcpStackTest {
                 c.read(ByteBuffer.allocate(10));
             } catch (FlowException e) {
                 got.add(e.reason());
+                traces.add(e.getStackTrace().length); // the network's doing: no trace is built
             }
         });
         w.sim().runFor(Duration.ofSeconds(10));
         assertEquals(List.of(FlowException.Reason.RESET), got);
+        assertEquals(List.of(0), traces);
         assertEquals(1, w.b().tcp().stats().handlerFailures());
+    }
+
+    @Test
+    void peerReset_wakesAWriterBlockedOnAFullSendBuffer_withReset() {
+        World w = world(6, SimulatedNetwork.Impairments.NONE);
+        List<String> got = new ArrayList<>();
+        try {
+            w.b().tcp().listen(80, c -> { // reads nothing, then fails: the stack resets the connection
+                w.sim().sleep().sleep(Duration.ofSeconds(2));
+                throw new IllegalStateException("handler bug");
+            });
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        w.sim().spawn("client", () -> {
+            try (Tcp.Connection c = w.a().tcp().connect(B, 80, Duration.ofSeconds(5))) {
+                c.write(ByteBuffer.allocate(1 << 20)); // more than the send and the peer's receive buffer
+                got.add("returned");
+            } catch (FlowException e) {
+                got.add(e.reason() + " at " + w.sim().now() / 1_000_000_000L + " s");
+            }
+        });
+        w.sim().runFor(Duration.ofSeconds(10));
+        assertEquals(List.of("RESET at 2 s"), got);
+    }
+
+    @Test
+    void close_wakesAWriterBlockedOnAFullSendBuffer_withClosed() {
+        World w = world(7, SimulatedNetwork.Impairments.NONE);
+        List<String> got = new ArrayList<>();
+        try {
+            w.b().tcp().listen(80, c -> w.sim().sleep().sleep(Duration.ofHours(1)));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        Tcp.Connection[] client = new Tcp.Connection[1];
+        w.sim().spawn("client", () -> {
+            try {
+                client[0] = w.a().tcp().connect(B, 80, Duration.ofSeconds(5));
+                client[0].writev(ByteBuffer.allocate(100), ByteBuffer.allocate(1 << 20));
+                got.add("returned");
+            } catch (FlowException e) {
+                got.add(e.reason().toString());
+            }
+        });
+        w.sim().spawn("closer", () -> {
+            w.sim().sleep().sleep(Duration.ofSeconds(2));
+            client[0].close();
+        });
+        w.sim().runFor(Duration.ofSeconds(10));
+        assertEquals(List.of("CLOSED"), got);
     }
 
     @Test

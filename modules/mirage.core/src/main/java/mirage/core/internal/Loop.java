@@ -19,6 +19,12 @@ public final class Loop implements EventLoop {
     private final PriorityQueue<Task> timers = new PriorityQueue<>();
     private long sequence;
     private volatile Thread owner;
+    /**
+     * Set while the loop is in, or about to enter, {@link Platform#yield}: only then does an
+     * action handed in need {@link Platform#wake} (a system call on a platform with devices).
+     * A loop that is running will look at its inbox before it yields anyway.
+     */
+    private volatile boolean sleeping;
     private volatile boolean stopping;
     private final AtomicInteger failures = new AtomicInteger();
 
@@ -39,7 +45,9 @@ public final class Loop implements EventLoop {
     @Override
     public void execute(Runnable action) {
         inbox.add(action);
-        if (!inLoop()) {
+        // After the add: either the loop sees the action before it sleeps, or this sees it
+        // sleeping (both are volatile accesses: one of them sees the other's write).
+        if (sleeping && !inLoop()) {
             platform.wake();
         }
     }
@@ -108,7 +116,13 @@ public final class Loop implements EventLoop {
                     continue;
                 }
                 Task next = timers.peek();
+                sleeping = true;
+                if (!inbox.isEmpty()) { // handed in after the look above, by a thread that did not wake
+                    sleeping = false;
+                    continue;
+                }
                 platform.yield(next == null ? Long.MAX_VALUE : next.deadline);
+                sleeping = false;
             }
         } finally {
             owner = null;

@@ -61,8 +61,17 @@ final class UserCalls {
             int grow = (c.rcvNxt + (cap - c.rcvLen)) - c.rcvAdv;
             int advertised = c.rcvAdv - c.rcvNxt;
             if (grow >= Math.min(cap / 2, 2 * c.mss) || (advertised < c.mss && grow >= c.mss)) {
-                c.ackNow = true;
-                output.send(now, c);
+                if (advertised < cap / 4) {
+                    c.ackNow = true; // the peer may be held by the window: tell it now
+                    output.send(now, c);
+                } else if (c.ackDeadline == TcpConnection.NONE) {
+                    // The peer still has a quarter of the buffer to send into, so nothing waits
+                    // for this update: it goes with the next segment (a response about to
+                    // leave), at the latest with the delayed ACK, as RFC 1122 4.2.3.2 allows.
+                    // (The first read after the handshake always lands here: a SYN's window is
+                    // at most 65,535, and an update at once was a pure ACK before every reply.)
+                    c.ackDeadline = now + config.delayedAck();
+                }
             }
         }
         engine.endCall();

@@ -37,6 +37,40 @@ class UserCallsTest {
     }
 
     @Test
+    void firstRead_afterTheHandshake_sendsNoPureAck_theUpdateGoesWithTheReply() throws NetException {
+        // 128 KiB buffers: the SYN-ACK could offer only 65,535 bytes, so the first read opens the
+        // window by half the buffer; the peer still has ~64 KiB to send into, so no ACK of its own
+        // (before: a pure window update at once, then the reply)
+        TcpFixture big = new TcpFixture(TcpConfig.DEFAULT.withBuffers(128 * 1024, 128 * 1024));
+        TcpConnection c = big.established();
+        big.send(TcpFixture.ACK, big.peerNxt, big.peerAck, TcpFixture.bytes(300)); // a request (ClientHello)
+        big.peerNxt += 300;
+        big.none(); // one short segment: delayed ACK
+        big.tcp.calls.read(big.now, c, ByteBuffer.allocate(1000));
+        big.none(); // no pure window update before the reply
+        big.tcp.calls.write(big.now, c, ByteBuffer.wrap(TcpFixture.bytes(500)));
+        TcpFixture.Seg reply = big.one();
+        assertEquals(500, reply.payload().length);
+        assertEquals(big.peerNxt, reply.ack());
+        assertEquals(0xffff, reply.window()); // the whole window (the fixture's peer offers no scaling), with the reply
+    }
+
+    @Test
+    void firstRead_withNoReply_sendsTheUpdateWithTheDelayedAck() throws NetException {
+        TcpFixture big = new TcpFixture(TcpConfig.DEFAULT.withBuffers(128 * 1024, 128 * 1024));
+        TcpConnection c = big.established();
+        big.send(TcpFixture.ACK, big.peerNxt, big.peerAck, TcpFixture.bytes(300));
+        big.peerNxt += 300;
+        big.tcp.calls.read(big.now, c, ByteBuffer.allocate(1000));
+        big.none();
+        big.advance(TcpConfig.DEFAULT.delayedAck());
+        TcpFixture.Seg ack = big.one();
+        assertEquals(0, ack.payload().length);
+        assertEquals(big.peerNxt, ack.ack());
+        assertEquals(0xffff, ack.window());
+    }
+
+    @Test
     void close_withUnreadData_resets() throws NetException {
         TcpConnection c = f.established();
         f.send(TcpFixture.ACK, f.peerNxt, f.peerAck, TcpFixture.bytes(10));
