@@ -285,7 +285,7 @@ final class TcpBinding implements Tcp, TcpEvents {
          */
         private final Direct.LoopOp<Void, RuntimeException> dropRead = now -> {
             pendingRead = null;
-            handle.readAbandoned(now);
+            this.handle.readAbandoned(now); // "this.": the field is assigned in the constructor
             return null;
         };
         private final Direct.LoopOp<Void, RuntimeException> dropWrite = now -> {
