@@ -283,15 +283,17 @@ final class TcpBinding implements Tcp, TcpEvents {
          * Take a lent buffer back from the loop (an interrupted reader or writer); a reader
          * that leaves also stops the engine's read clock.
          */
-        private final Direct.LoopOp<Void, RuntimeException> dropRead = now -> {
-            pendingRead = null;
-            this.handle.readAbandoned(now); // "this.": the field is assigned in the constructor
-            return null;
-        };
+        private final Direct.LoopOp<Void, RuntimeException> dropRead = this::dropReadOnLoop;
         private final Direct.LoopOp<Void, RuntimeException> dropWrite = now -> {
             pendingWrite = null;
             return null;
         };
+
+        private Void dropReadOnLoop(long now) {
+            pendingRead = null;
+            handle.readAbandoned(now);
+            return null;
+        }
         private final Runnable closeOnLoop = () -> stack.onLoopQuietly(now -> {
             end(now, false);
             return null;
