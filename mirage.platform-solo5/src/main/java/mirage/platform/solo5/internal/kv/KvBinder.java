@@ -1,29 +1,21 @@
 package mirage.platform.solo5.internal.kv;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
-import java.nio.file.FileSystemLoopException;
-import java.nio.file.FileVisitOption;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.EnumSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import mirage.block.Block;
 import mirage.block.BlockException;
 import mirage.block.TarStore;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.internal.files.FileTree;
 import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
 import mirage.kv.Entry;
@@ -42,22 +34,11 @@ import mirage.kv.KvRo;
  * <p>In a directory, a symbolic link is followed only when what it names lies inside the
  * directory; one that leads outside, dangles or loops refuses the binding, as does anything
  * that is not a regular file or directory (a FIFO, a socket, a device node). The sizes are
- * bounded ({@link Limits}). The only class the platform calls that touches {@code mirage.kv}
+ * bounded ({@link FileTree.Limits}): the policy of {@link FileTree}, which the link tool
+ * shares. The only class the platform calls that touches {@code mirage.kv}
  * and {@code mirage.block} for this: loaded when such a device is bound, never otherwise.
  */
 public final class KvBinder {
-
-    /**
-     * How much one binding may read.
-     *
-     * @param fileBytes the largest file (a value, or the tar file)
-     * @param totalBytes the most bytes of all values together
-     * @param entries the most files and directories
-     */
-    public record Limits(long fileBytes, long totalBytes, int entries) {
-        /** 64 MiB a file, 256 MiB in all, 65,536 entries: certificates, keys, static sites. */
-        public static final Limits DEFAULT = new Limits(64L << 20, 256L << 20, 65_536);
-    }
 
     /** The tar format's block size. */
     static final int TAR_BLOCK = 512;
@@ -65,7 +46,7 @@ public final class KvBinder {
     private KvBinder() {}
 
     /**
-     * Reads the store {@code value} names, with {@link Limits#DEFAULT}.
+     * Reads the store {@code value} names, with {@link FileTree.Limits#DEFAULT}.
      *
      * @param option the binding option as written, {@code --kv:NAME}, for messages
      * @throws ArgumentException one line naming the option: {@code MALFORMED} for a path that
@@ -73,11 +54,11 @@ public final class KvBinder {
      *     big, a symbolic link leads outside the directory, or the tar file is malformed
      */
     public static Device attach(String name, int handle, String option, String value) throws ArgumentException {
-        return new HostKv(name, handle, read(option, value, Limits.DEFAULT));
+        return new HostKv(name, handle, read(option, value, FileTree.Limits.DEFAULT));
     }
 
     /** The store {@code value} names, read whole; see {@link #attach}. */
-    public static KvRo read(String option, String value, Limits limits) throws ArgumentException {
+    public static KvRo read(String option, String value, FileTree.Limits limits) throws ArgumentException {
         Path path;
         try {
             path = Path.of(value);
@@ -114,134 +95,32 @@ public final class KvBinder {
         return b.toString();
     }
 
-    /** A directory's regular files, recursively. */
-    private static KvRo directory(String option, Path dir, Limits limits) throws ArgumentException {
-        Path root;
+    /** A directory's regular files, recursively, as values under their relative paths. */
+    private static KvRo directory(String option, Path dir, FileTree.Limits limits) throws ArgumentException {
+        FileTree.Tree tree;
         try {
-            root = dir.toRealPath();
-        } catch (IOException e) {
-            throw refused(option, "cannot read " + dir + ": " + reason(e));
-        }
-        Walk walk = new Walk(option, root, limits);
-        try {
-            Files.walkFileTree(root, EnumSet.of(FileVisitOption.FOLLOW_LINKS), Integer.MAX_VALUE, walk);
-        } catch (Refused e) {
+            tree = FileTree.read(dir, limits);
+        } catch (FileTree.RefusedException e) {
             throw refused(option, e.getMessage());
-        } catch (IOException e) {
-            throw refused(option, "cannot read " + dir + ": " + reason(e));
         }
-        return KvRo.of(walk.values, walk.newest);
-    }
-
-    /** Collects the values of a directory tree, checking each step against the root and the limits. */
-    private static final class Walk extends SimpleFileVisitor<Path> {
-        final String option;
-        final Path root;
-        final Limits limits;
-        final Map<Key, byte[]> values = new TreeMap<>();
-        Instant newest = Instant.EPOCH;
-        long total;
-        int entries;
-
-        Walk(String option, Path root, Limits limits) {
-            this.option = option;
-            this.root = root;
-            this.limits = limits;
-        }
-
-        @Override
-        public FileVisitResult preVisitDirectory(Path dir, BasicFileAttributes attrs) throws IOException {
-            inside(dir);
-            count(dir);
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-            if (attrs.isSymbolicLink()) {
-                throw new Refused(shown(file) + " is a dangling symbolic link");
-            }
-            if (!attrs.isRegularFile()) {
-                throw new Refused(shown(file) + " is not a regular file or directory");
-            }
-            inside(file);
-            count(file);
-            if (attrs.size() > limits.fileBytes()) {
-                throw new Refused(shown(file) + " is " + attrs.size() + " bytes, more than the limit of "
-                        + limits.fileBytes());
-            }
-            byte[] bytes;
-            try (InputStream in = Files.newInputStream(file)) {
-                bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limits.fileBytes() + 1));
-            }
-            if (bytes.length > limits.fileBytes()) {
-                throw new Refused(shown(file) + " grew beyond the limit of " + limits.fileBytes() + " bytes while read");
-            }
-            total += bytes.length;
-            if (total > limits.totalBytes()) {
-                throw new Refused("the files hold more than the limit of " + limits.totalBytes() + " bytes");
-            }
-            List<String> segments = new ArrayList<>();
-            for (Path p : root.relativize(file)) {
-                segments.add(p.toString());
-            }
+        Map<Key, byte[]> values = new LinkedHashMap<>();
+        for (Map.Entry<List<String>, byte[]> file : tree.files().entrySet()) {
             try {
-                values.put(new Key(segments), bytes);
+                values.put(new Key(file.getKey()), file.getValue());
             } catch (IllegalArgumentException e) {
-                throw new Refused(shown(file) + " cannot be a key: " + e.getMessage());
-            }
-            Instant modified = attrs.lastModifiedTime().toInstant();
-            if (modified.isAfter(newest)) {
-                newest = modified;
-            }
-            return FileVisitResult.CONTINUE;
-        }
-
-        @Override
-        public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
-            if (e instanceof FileSystemLoopException) {
-                throw new Refused(shown(file) + " is a symbolic link that loops back to a directory above it");
-            }
-            throw new Refused("cannot read " + shown(file) + ": " + reason(e));
-        }
-
-        /** Refuses a path that, its links followed, lies outside the root. */
-        private void inside(Path p) throws IOException {
-            if (!p.toRealPath().startsWith(root)) {
-                throw new Refused(shown(p) + " is a symbolic link to " + p.toRealPath()
-                        + ", outside the directory (links are followed only within it)");
+                throw refused(option, String.join("/", file.getKey()) + " cannot be a key: " + e.getMessage());
             }
         }
-
-        private void count(Path p) throws Refused {
-            if (++entries > limits.entries()) {
-                throw new Refused("the directory holds more than the limit of " + limits.entries() + " entries");
-            }
-        }
-
-        private String shown(Path p) {
-            Path relative = root.relativize(p);
-            return relative.toString().isEmpty() ? root.toString() : relative.toString();
-        }
-    }
-
-    /** A binding refused while walking the tree; its message is the reason. */
-    private static final class Refused extends IOException {
-        Refused(String message) {
-            super(message);
-        }
+        return KvRo.of(values, tree.newest());
     }
 
     /** A tar file, read whole into a memory block device and opened by the tar reader. */
-    private static KvRo tar(String option, Path file, Limits limits) throws ArgumentException {
+    private static KvRo tar(String option, Path file, FileTree.Limits limits) throws ArgumentException {
         byte[] bytes;
-        try (InputStream in = Files.newInputStream(file)) {
-            bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 16, limits.fileBytes() + 1));
-        } catch (IOException e) {
-            throw refused(option, "cannot read " + file + ": " + reason(e));
-        }
-        if (bytes.length > limits.fileBytes()) {
-            throw refused(option, file + " is more than the limit of " + limits.fileBytes() + " bytes");
+        try {
+            bytes = FileTree.readFile(file, limits.fileBytes());
+        } catch (FileTree.RefusedException e) {
+            throw refused(option, e.getMessage());
         }
         if (bytes.length == 0) {
             throw refused(option, file + " is empty, not a tar archive (an empty store is an empty directory)");
@@ -256,10 +135,6 @@ public final class KvBinder {
             block.close();
             throw refused(option, file + " is not a readable tar archive: " + e.getMessage());
         }
-    }
-
-    private static String reason(IOException e) {
-        return e.getClass().getSimpleName() + (e.getMessage() == null ? "" : " " + e.getMessage());
     }
 
     /** A bound store: the read-only store in memory, and the platform's {@link Device}. */

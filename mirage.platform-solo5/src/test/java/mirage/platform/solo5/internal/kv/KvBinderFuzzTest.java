@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.internal.files.FileTree;
 import mirage.kv.Entry;
 import mirage.kv.Key;
 import mirage.kv.Kind;
@@ -20,7 +21,7 @@ import mirage.kv.KvRo;
  * ({@code DEVICE}); never another exception, never a hang.
  */
 class KvBinderFuzzTest {
-    static final KvBinder.Limits LIMITS = new KvBinder.Limits(1 << 20, 1 << 20, 1000);
+    static final FileTree.Limits LIMITS = new FileTree.Limits(1 << 20, 1 << 20, 1000);
 
     @FuzzTest(maxDuration = "30s")
     void tarFile(byte[] bytes) throws IOException {

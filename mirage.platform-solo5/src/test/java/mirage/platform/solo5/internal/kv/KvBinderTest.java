@@ -21,6 +21,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.internal.files.FileTree;
 import mirage.kv.Entry;
 import mirage.kv.Key;
 import mirage.kv.Kind;
@@ -31,16 +32,16 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@link KvBinder}: a directory or tar file read whole when a KV_RO device is bound, and every way that fails. */
 class KvBinderTest {
     static final String OPTION = "--kv:certs";
-    static final KvBinder.Limits SMALL = new KvBinder.Limits(100, 250, 10);
+    static final FileTree.Limits SMALL = new FileTree.Limits(100, 250, 10);
 
     @TempDir
     Path dir;
 
     static KvRo read(Path path) throws ArgumentException {
-        return KvBinder.read(OPTION, path.toString(), KvBinder.Limits.DEFAULT);
+        return KvBinder.read(OPTION, path.toString(), FileTree.Limits.DEFAULT);
     }
 
-    static void refused(String fragment, Path path, KvBinder.Limits limits) {
+    static void refused(String fragment, Path path, FileTree.Limits limits) {
         ArgumentException e = assertThrows(ArgumentException.class, () -> KvBinder.read(OPTION, path.toString(), limits));
         assertEquals(Problem.DEVICE, e.problem(), e.getMessage());
         assertEquals(OPTION, e.argument());
@@ -86,32 +87,32 @@ class KvBinderTest {
         write(dir.resolve("secret"), "not for the unikernel");
         Files.createSymbolicLink(root.resolve("escape"), dir.resolve("secret"));
         refused("escape is a symbolic link to " + dir.toRealPath().resolve("secret") + ", outside the directory", root,
-                KvBinder.Limits.DEFAULT);
+                FileTree.Limits.DEFAULT);
         Files.delete(root.resolve("escape"));
         Files.createSymbolicLink(root.resolve("up"), Path.of(".."));
-        refused("up is a symbolic link", root, KvBinder.Limits.DEFAULT);
+        refused("up is a symbolic link", root, FileTree.Limits.DEFAULT);
         Files.delete(root.resolve("up"));
         Files.createSymbolicLink(root.resolve("real/loop"), Path.of(".."));
-        refused("loop is a symbolic link that loops", root, KvBinder.Limits.DEFAULT);
+        refused("loop is a symbolic link that loops", root, FileTree.Limits.DEFAULT);
         Files.delete(root.resolve("real/loop"));
         Files.createSymbolicLink(root.resolve("dangling"), Path.of("absent"));
-        refused("dangling is a dangling symbolic link", root, KvBinder.Limits.DEFAULT);
+        refused("dangling is a dangling symbolic link", root, FileTree.Limits.DEFAULT);
     }
 
     @Test
     void missingPathsAndOtherKindsOfFileAreRefused() throws Exception {
         refused(dir.resolve("absent") + " does not exist (give a directory or a tar file)", dir.resolve("absent"),
-                KvBinder.Limits.DEFAULT);
+                FileTree.Limits.DEFAULT);
         Files.createSymbolicLink(dir.resolve("dangling"), dir.resolve("absent"));
-        refused("is a dangling symbolic link", dir.resolve("dangling"), KvBinder.Limits.DEFAULT);
+        refused("is a dangling symbolic link", dir.resolve("dangling"), FileTree.Limits.DEFAULT);
         Path root = dir.resolve("fifo");
         Files.createDirectories(root);
         Process p = new ProcessBuilder("mkfifo", root.resolve("pipe").toString()).inheritIO().start();
         assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "mkfifo");
-        refused("pipe is not a regular file or directory", root, KvBinder.Limits.DEFAULT);
-        refused("is neither a directory nor a regular file", root.resolve("pipe"), KvBinder.Limits.DEFAULT);
+        refused("pipe is not a regular file or directory", root, FileTree.Limits.DEFAULT);
+        refused("is neither a directory nor a regular file", root.resolve("pipe"), FileTree.Limits.DEFAULT);
         ArgumentException bad = assertThrows(ArgumentException.class,
-                () -> KvBinder.read(OPTION, "a\0b", KvBinder.Limits.DEFAULT));
+                () -> KvBinder.read(OPTION, "a\0b", FileTree.Limits.DEFAULT));
         assertEquals(Problem.MALFORMED, bad.problem());
     }
 
@@ -148,16 +149,16 @@ class KvBinderTest {
 
     @Test
     void aMalformedTarFileIsRefused() throws Exception {
-        refused("is empty, not a tar archive", written(dir.resolve("empty.tar"), new byte[0]), KvBinder.Limits.DEFAULT);
+        refused("is empty, not a tar archive", written(dir.resolve("empty.tar"), new byte[0]), FileTree.Limits.DEFAULT);
         byte[] text = "-----BEGIN CERTIFICATE-----\n".repeat(40).getBytes(UTF_8);
-        refused("is not a readable tar archive", written(dir.resolve("cert.pem"), text), KvBinder.Limits.DEFAULT);
+        refused("is not a readable tar archive", written(dir.resolve("cert.pem"), text), FileTree.Limits.DEFAULT);
         Path root = dir.resolve("content");
         write(root.resolve("a"), "x".repeat(2000));
         Path tar = dir.resolve("good.tar");
         gnuTar(tar, root);
         byte[] bytes = Files.readAllBytes(tar);
         bytes[148] ^= 1; // the first header's checksum
-        refused("is not a readable tar archive", written(dir.resolve("bad.tar"), bytes), KvBinder.Limits.DEFAULT);
+        refused("is not a readable tar archive", written(dir.resolve("bad.tar"), bytes), FileTree.Limits.DEFAULT);
     }
 
     /** Any tree of small files reads back as exactly those values. */
