@@ -80,6 +80,8 @@ trap cleanup EXIT
 # One certificate for every side: ECDSA P-256, TLS 1.3 on all.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+# echo's certificate store (built with --certs=boot, bound with --kv:certs=DIR)
+mkdir -p "$work/certs" && cp "$work/cert.pem" "$work/certs/server.pem" && cp "$work/key.pem" "$work/certs/server.key"
 
 build_echo() { # directory name, configure keys...: prints the image directory
   local dir=$work/$1; shift
@@ -94,10 +96,10 @@ netns() { ip netns add "$1"; ip netns exec "$1" ip link set lo up; }
 # Each start_SIDE sets url_http, url_https, tls_addr (host:port for s_time), run_ns (where the
 # client runs) and server_pids (whose CPU is counted).
 start_direct() {
-  local image; image=$(build_echo echo-direct)
+  local image; image=$(build_echo echo-direct --certs=boot)
   netns "$ns_direct"
   ip netns exec "$ns_direct" "$image/bin/echo" --net:service=taphs --ipv4=10.92.0.2/24 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/direct.log" 2>&1 &
+    --kv:certs="$work/certs" >"$work/direct.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do ip netns exec "$ns_direct" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
   ip netns exec "$ns_direct" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
@@ -108,10 +110,10 @@ start_direct() {
 }
 
 start_host() {
-  local image; image=$(build_echo echo-host --stack=host)
+  local image; image=$(build_echo echo-host --stack=host --certs=boot)
   netns "$ns_host"
   ip netns exec "$ns_host" "$image/bin/echo" --port-offset=8000 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/host.log" 2>&1 &
+    --kv:certs="$work/certs" >"$work/host.log" 2>&1 &
   pids+=($!)
   await_line "$work/host.log" "HTTPS on port"
   host_pids=$(java_pids "$ns_host")

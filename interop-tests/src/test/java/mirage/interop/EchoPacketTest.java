@@ -55,12 +55,9 @@ class EchoPacketTest {
         Host.require("arping", "iputils-arping");
         Host.require("ping", "iputils-ping");
         Host.require("curl", "curl");
-        image = Mirage.buildExample("echo", work);
-        cert = work.resolve("cert.pem");
-        Path key = work.resolve("key.pem");
-        Host.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", "/CN=echo.test", "-addext", "subjectAltName=DNS:echo.test", "-keyout", key.toString(), "-out",
-                cert.toString()), Duration.ofSeconds(30));
+        image = Mirage.buildExample("echo", work, "--certs=boot");
+        Path certs = Host.certificateStore(work, "echo.test");
+        cert = certs.resolve("server.pem");
         ours = new Host.Netns("mirage-pkt");
         kernel = new Host.Netns("mirage-pkk");
         Host.run(List.of("ip", "link", "add", OURS, "netns", ours.name, "type", "veth", "peer", "name", KERNEL, "netns", kernel.name),
@@ -77,7 +74,7 @@ class EchoPacketTest {
         Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
         Path log = work.resolve("echo.log");
         echo = ours.start(log, image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--net-mac:service=" + MAC,
-                "--ipv4=" + US + "/24", "--ipv4-gateway=10.80.0.1", "--tls-cert=" + cert, "--tls-key=" + key);
+                "--ipv4=" + US + "/24", "--ipv4-gateway=10.80.0.1", "--kv:certs=" + certs);
         Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
     }
 

@@ -370,11 +370,13 @@ public final class Configure {
                     + " is not resolved (a bug of the link tool)");
             case Impl.Device<?> d -> {
                 Class<?> type = load(d.type(), layer, what);
-                // the type is the module's own or one it requires transitively (KV_RO: mirage.kv's KvRo, bound by mirage.block)
+                // the type is the module's own or one it requires transitively (KV_RO: mirage.kv's KvRo, bound by
+                // mirage.block); a module the unikernel does not read is checked when the image's module set is resolved
                 Module owner = layer.findModule(d.module()).orElse(null);
-                if (!type.isInterface() || owner == null || !(type.getModule() == owner || owner.getDescriptor().requires()
-                        .stream().anyMatch(r -> r.name().equals(type.getModule().getName())
-                                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE)))) {
+                boolean fromOwner = type.getModule().getName().equals(d.module()) || owner == null
+                        || owner.getDescriptor().requires().stream().anyMatch(r -> r.name().equals(type.getModule().getName())
+                                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+                if (!type.isInterface() || !fromOwner) {
                     throw new LinkException(DESCRIPTION + ": " + what + ": device " + d.name() + " is delivered as "
                             + d.type() + ", which is not an interface of module " + d.module() + " or one it requires transitively");
                 }
