@@ -212,7 +212,10 @@ public interface Devices {
      * key of the PEM files {@link #TLS_CERT} and {@link #TLS_KEY}, or, when neither is given, a
      * self-signed ECDSA P-256 certificate for {@link #TLS_NAME} made at boot, valid from an hour
      * before the {@link #wallClock()}'s now for 30 days; {@link #random()} randomness. A
-     * unikernel adds ALPN or other choices with {@code toBuilder()}.
+     * unikernel adds ALPN or other choices with {@code toBuilder()}. The PEM files are read by
+     * host path while the graph is evaluated, after the devices are bound, which a sandbox
+     * after binding forbids: prefer {@link #tlsServer(Impl)} with a {@link #kvRo} device or a
+     * {@link #kvRoCrunched} store.
      */
     static Impl<ServerConfig> tlsServer() {
         return new Call<>("mirage.tls", "mirage.tls.ServerConfig", "fromArguments", "mirage.tls.ServerConfig",
