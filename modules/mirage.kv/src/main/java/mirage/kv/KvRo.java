@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import mirage.kv.internal.ReadOnlyKv;
+import mirage.kv.internal.MemoryKv;
 
 /**
  * A read-only key-value store: nested dictionaries whose leaves are values (mirage-kv 6's
@@ -105,6 +105,6 @@ public interface KvRo extends AutoCloseable {
      *     {@code values} (a value cannot be a dictionary too)
      */
     static KvRo of(Map<Key, byte[]> values, Instant lastModified) {
-        return ReadOnlyKv.of(values, lastModified);
+        return MemoryKv.readOnly(values, lastModified);
     }
 }
