@@ -40,6 +40,8 @@ class EchoPacketTest {
 
     static Path image;
     static Path cert;
+    /** The certificate store bound with --kv:certs (server.pem and server.key). */
+    static Path certs;
     static Host.Netns ours;
     static Host.Netns kernel;
     static Host.Netns client;
@@ -56,7 +58,7 @@ class EchoPacketTest {
         Host.require("ping", "iputils-ping");
         Host.require("curl", "curl");
         image = Mirage.buildExample("echo", work, "--certs=boot");
-        Path certs = Host.certificateStore(work, "echo.test");
+        certs = Host.certificateStore(work, "echo.test");
         cert = certs.resolve("server.pem");
         ours = new Host.Netns("mirage-pkt");
         kernel = new Host.Netns("mirage-pkk");
@@ -174,7 +176,7 @@ class EchoPacketTest {
     @Order(7)
     void withoutCapNetRaw_theImageStopsWithOneLine() {
         Mirage.Result r = ours.execQuietly(Duration.ofMinutes(1), "setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw",
-                image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--ipv4=10.80.0.9/24");
+                image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--ipv4=10.80.0.9/24", "--kv:certs=" + certs);
         assertEquals(64, r.exit(), r.out() + r.err());
         String all = r.out() + r.err();
         assertTrue(all.contains("cannot attach --net:service to interface " + OURS + ": socket AF_PACKET: EPERM (Operation not"
