@@ -3,7 +3,9 @@
 # docs/decisions/0049): hello (start to its first line) and echo --stack=host (start to its
 # first HTTP answer), each linked with the minimal profile (no cache) and the fast profile
 # (minimal's settings plus the cache), against the floor: a jlinked java.base hello world
-# linked with the minimal profile, without a cache (benchmarks/floor.sh).
+# linked with the minimal profile, without a cache (benchmarks/floor.sh). echo-packed-aot is
+# echo-aot built with --certs=packed: its TLS credentials packed into the image at link time
+# (decision 0055) instead of a self-signed certificate made at boot (echo's default).
 #
 # Usage: benchmarks/aot-start.sh [-n N] [--jvm "OPTIONS"]
 #   -n N            launches of each (default 20), alternating the images in each round
@@ -44,7 +46,8 @@ echo "aot-start: linking the floor (java.base + hello.floor) with minimal.profil
 link_floor "$root/jlink-profiles/minimal.profile" "$work/floor-build" "$work/floor" >/dev/null
 
 # NAME EXAMPLE PROFILE KEYS
-specs=("hello-plain hello minimal" "hello-aot hello fast" "echo-plain echo minimal --stack=host" "echo-aot echo fast --stack=host")
+specs=("hello-plain hello minimal" "hello-aot hello fast" "echo-plain echo minimal --stack=host" "echo-aot echo fast --stack=host"
+       "echo-packed-aot echo fast --stack=host --certs=packed")
 declare -A bytes
 for spec in "${specs[@]}"; do
   read -r name example profile keys <<< "$spec"
@@ -52,6 +55,11 @@ for spec in "${specs[@]}"; do
   mkdir -p "$dir"
   cp -r "examples/$example/src" "examples/$example/Config.java" "$dir/"
   [ -f "examples/$example/aot-training.args" ] && cp "examples/$example/aot-training.args" "$dir/"
+  if [[ $keys == *--certs=packed* ]]; then # the credentials echo's tls/ holds, packed when linked
+    mkdir -p "$dir/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \
+      -keyout "$dir/tls/server.key" -out "$dir/tls/server.pem" 2>/dev/null
+  fi
   echo "aot-start: building $name (-p $profile $keys)" >&2
   # shellcheck disable=SC2086 # KEYS is empty or one word
   ./mirage build "$dir" -q -p "$profile" $keys > "$work/build.out" 2>&1 || {
@@ -72,6 +80,7 @@ images = {
     "hello-aot": ("line", [f"{work}/hello-aot/_build/image/bin/hello", "--count=1"]),
     "echo-plain": ("http", [f"{work}/echo-plain/_build/image/bin/echo"]),
     "echo-aot": ("http", [f"{work}/echo-aot/_build/image/bin/echo"]),
+    "echo-packed-aot": ("http", [f"{work}/echo-packed-aot/_build/image/bin/echo"]),
     "floor-idle": ("rss", [f"{work}/floor/bin/idle"]),
 }
 
@@ -135,7 +144,7 @@ def launch(name, measure_rss):
             pass
         p.wait()
 
-timed = ["floor", "hello-plain", "hello-aot", "echo-plain", "echo-aot"]
+timed = ["floor", "hello-plain", "hello-aot", "echo-plain", "echo-aot", "echo-packed-aot"]
 ms = {n: [] for n in timed}
 for n in timed:
     launch(n, False)  # unrecorded: page cache, first exec
@@ -165,15 +174,15 @@ floor_rss=$(get rss floor-idle)
 echo
 echo "start-up with and without the AOT cache, $runs launches each ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 [ -n "$jvm_extra" ] && echo "echo launched with JDK_JAVA_OPTIONS='$jvm_extra'"
-printf '\n%-12s %10s %12s %10s %12s %12s\n' image "median ms" "/floor" "size MB" "size-floor" "cache MB"
-printf '%-12s %10s %12s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(mb "$floor_bytes")" "0.00" ""
+printf '\n%-15s %10s %12s %10s %12s %12s\n' image "median ms" "/floor" "size MB" "size-floor" "cache MB"
+printf '%-15s %10s %12s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(mb "$floor_bytes")" "0.00" ""
 result="floor_ms=$floor_ms floor_bytes=$floor_bytes floor_rss_kib=$floor_rss"
-for name in hello-plain hello-aot echo-plain echo-aot; do
+for name in hello-plain hello-aot echo-plain echo-aot echo-packed-aot; do
   t=$(get ms "$name")
   cache=
   [ "$name" = hello-aot ] && cache=$(mb "$aot_hello")
   [ "$name" = echo-aot ] && cache=$(mb "$aot_echo")
-  printf '%-12s %10s %12s %10s %12s %12s\n' "$name" "$t" "$(ratio "$t" "$floor_ms")" "$(mb "${bytes[$name]}")" \
+  printf '%-15s %10s %12s %10s %12s %12s\n' "$name" "$t" "$(ratio "$t" "$floor_ms")" "$(mb "${bytes[$name]}")" \
     "$(mb $((bytes[$name] - floor_bytes)))" "$cache"
   key=${name//-/_}
   result="$result ${key}_ms=$t ${key}_start_ratio=$(ratio "$t" "$floor_ms") ${key}_bytes=${bytes[$name]}"
@@ -187,4 +196,5 @@ for name in echo-plain echo-aot; do
 done
 printf '  %-10s %8.1f MiB\n' floor "$(awk -v k="$floor_rss" 'BEGIN {print k / 1024}')"
 echo
+echo "echo-packed-aot / echo-aot start: $(ratio "$(get ms echo-packed-aot)" "$(get ms echo-aot)")"
 echo "RESULT $result hello_cache_bytes=$aot_hello echo_cache_bytes=$aot_echo runs=$runs"

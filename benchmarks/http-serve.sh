@@ -13,6 +13,7 @@
 #   -p PROFILE  jlink profile of our images, a name or a file (default: mirage's, minimal: C1
 #               only; `-p server` links them with C2, as a long-running server should be)
 #   -i IMAGE    the direct side runs this built examples/echo image (its directory) instead of building one
+#               (built with --certs=boot, or from before KV_RO devices: it then gets --tls-cert/--tls-key)
 #   -B IMAGE    adds side "base": the direct stack from this image (e.g. one built from main), for
 #               a before/after of two builds in the same run, alternating with the others
 #   -k          keep the work directory (logs, certificates) and print where it is
@@ -88,6 +89,8 @@ trap cleanup EXIT
 # One certificate for every side: ECDSA P-256, TLS 1.3 on all.
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=bench.test \
   -keyout "$work/key.pem" -out "$work/cert.pem" 2>/dev/null
+# echo's certificate store (built with --certs=boot, bound with --kv:certs=DIR)
+mkdir -p "$work/certs" && cp "$work/cert.pem" "$work/certs/server.pem" && cp "$work/key.pem" "$work/certs/server.key"
 
 build_echo() { # directory name, configure keys...: prints the image directory
   local dir=$work/$1; shift
@@ -102,13 +105,19 @@ netns() { ip netns add "$1"; ip netns exec "$1" ip link set lo up; }
 # Each start_SIDE sets url_http, url_https, tls_addr (host:port for s_time), run_ns (where the
 # client runs) and server_pids (whose CPU is counted).
 start_direct() { # [image namespace subnet log]: the direct side, or with arguments the base side
-  local image=${1:-} ns=${2:-$ns_direct} net=${3:-92} log=${4:-direct}
+  local image=${1:-} ns=${2:-$ns_direct} net=${3:-92} log=${4:-direct} certs
   if [ -z "$image" ]; then
-    if [ -n "$prebuilt" ]; then image=$prebuilt; else image=$(build_echo echo-direct); fi
+    if [ -n "$prebuilt" ]; then image=$prebuilt; else image=$(build_echo echo-direct --certs=boot); fi
+  fi
+  # an echo from before KV_RO devices (a -B base) takes its certificate files by path
+  if "$image/bin/echo" --help 2>&1 | grep -q -- '--tls-cert'; then
+    certs=(--tls-cert="$work/cert.pem" --tls-key="$work/key.pem")
+  else
+    certs=(--kv:certs="$work/certs")
   fi
   netns "$ns"
   ip netns exec "$ns" "$image/bin/echo" --net:service=taphs --ipv4=10.$net.0.2/24 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/$log.log" 2>&1 &
+    "${certs[@]}" >"$work/$log.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do ip netns exec "$ns" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
   ip netns exec "$ns" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
@@ -119,10 +128,10 @@ start_direct() { # [image namespace subnet log]: the direct side, or with argume
 }
 
 start_host() {
-  local image; image=$(build_echo echo-host --stack=host)
+  local image; image=$(build_echo echo-host --stack=host --certs=boot)
   netns "$ns_host"
   ip netns exec "$ns_host" "$image/bin/echo" --port-offset=8000 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/host.log" 2>&1 &
+    --kv:certs="$work/certs" >"$work/host.log" 2>&1 &
   pids+=($!)
   await_line "$work/host.log" "HTTPS on port"
   host_pids=$(java_pids "$ns_host")

@@ -3,7 +3,9 @@ import java.time.Duration;
 import mirage.core.RuntimeArg;
 import mirage.link.Description;
 import mirage.link.Devices;
+import mirage.link.Impl;
 import mirage.link.Job;
+import mirage.tls.ServerConfig;
 
 /**
  * The description of the echo unikernel: the direct stack on a network device named
@@ -11,13 +13,25 @@ import mirage.link.Job;
  * {@code --net:service=if:veth0} or {@code --net:service=unix:PATH}), addressed by
  * {@code --ipv4} (and {@code --ipv4-gateway}) or by DHCP; or, configured with
  * {@code --stack=host}, the host's sockets with ports shifted by {@code --port-offset}.
- * HTTPS with the TLS server configuration of {@code --tls-cert} and {@code --tls-key}, or a
- * certificate for {@code --tls-name} made at boot; the stack and TLS share one random number
- * generator.
+ *
+ * <p>HTTPS with a TLS server configuration chosen by the configure key {@code --certs}:
+ * {@code self-signed} (the default) makes a certificate for {@code --tls-name} at boot;
+ * {@code boot} reads {@code server.pem} and {@code server.key} from the {@code KV_RO} device
+ * {@code certs}, bound at boot with {@code --kv:certs=DIR} or {@code --kv:certs=FILE.tar};
+ * {@code packed} from the files of this directory's {@code tls/}, packed into the image when it
+ * is linked. No choice reads a host file after the devices are bound. The stack and TLS share
+ * one random number generator.
  */
 public final class Config implements Description {
     static final RuntimeArg<Duration> KEEPALIVE = RuntimeArg.duration("tcp-keepalive", Duration.ZERO,
             "TCP keepalive on the echo port: probe after this much silence, then every as much (0: off).");
+
+    /** The TLS server configuration, by the configure key {@code --certs}. */
+    static Impl<ServerConfig> tls() {
+        return Devices.<ServerConfig>select("certs", "self-signed", Devices.tlsServerSelfSigned())
+                .or("boot", Devices.tlsServer(Devices.kvRo("certs")))
+                .or("packed", Devices.tlsServer(Devices.kvRoCrunched("certs", "tls")));
+    }
 
     @Override
     public Job describe() {
@@ -26,7 +40,7 @@ public final class Config implements Description {
                 .with(Devices.console())
                 .with(Devices.stack("service"))
                 .with(Devices.arg(KEEPALIVE))
-                .with(Devices.tlsServer())
+                .with(tls())
                 .with(Devices.wallClock());
     }
 }

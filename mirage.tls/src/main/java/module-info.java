@@ -5,6 +5,7 @@
  */
 module mirage.tls {
     requires transitive mirage.core;
+    requires transitive mirage.kv; // ServerConfig.fromStore reads credentials from a KvRo
     requires org.bouncycastle.tls;
     requires org.bouncycastle.pkix;
     requires org.bouncycastle.provider;

@@ -8,4 +8,6 @@
 module mirage.core {
     exports mirage.core;
     exports mirage.core.spi;
+    // a host directory read whole: KV_RO devices bound at boot, stores packed at link time (decision 0055)
+    exports mirage.core.internal.files to mirage.platform.solo5, mirage.link;
 }

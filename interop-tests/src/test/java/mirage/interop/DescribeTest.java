@@ -84,7 +84,7 @@ class DescribeTest {
         assertGolden("echo.txt", normalized(text));
         List<String> drbg = text.lines().filter(l -> l.contains("mirage.core.Rng.drbg(#")).toList();
         assertEquals(2, drbg.size(), "once in the graph, once in the boot plan: " + drbg);
-        assertTrue(drbg.getFirst().matches("  #9 +mirage\\.core\\.Rng\\.drbg\\(#8\\) +mirage\\.core\\.Rng +shared by #10, #16"),
+        assertTrue(drbg.getFirst().matches("  #9 +mirage\\.core\\.Rng\\.drbg\\(#8\\) +mirage\\.core\\.Rng +shared by #10, #14"),
                 drbg.getFirst());
     }
 

@@ -40,6 +40,8 @@ class EchoPacketTest {
 
     static Path image;
     static Path cert;
+    /** The certificate store bound with --kv:certs (server.pem and server.key). */
+    static Path certs;
     static Host.Netns ours;
     static Host.Netns kernel;
     static Host.Netns client;
@@ -55,12 +57,9 @@ class EchoPacketTest {
         Host.require("arping", "iputils-arping");
         Host.require("ping", "iputils-ping");
         Host.require("curl", "curl");
-        image = Mirage.buildExample("echo", work);
-        cert = work.resolve("cert.pem");
-        Path key = work.resolve("key.pem");
-        Host.run(List.of("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-days", "2",
-                "-subj", "/CN=echo.test", "-addext", "subjectAltName=DNS:echo.test", "-keyout", key.toString(), "-out",
-                cert.toString()), Duration.ofSeconds(30));
+        image = Mirage.buildExample("echo", work, "--certs=boot");
+        certs = Host.certificateStore(work, "echo.test");
+        cert = certs.resolve("server.pem");
         ours = new Host.Netns("mirage-pkt");
         kernel = new Host.Netns("mirage-pkk");
         Host.run(List.of("ip", "link", "add", OURS, "netns", ours.name, "type", "veth", "peer", "name", KERNEL, "netns", kernel.name),
@@ -77,7 +76,7 @@ class EchoPacketTest {
         Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
         Path log = work.resolve("echo.log");
         echo = ours.start(log, image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--net-mac:service=" + MAC,
-                "--ipv4=" + US + "/24", "--ipv4-gateway=10.80.0.1", "--tls-cert=" + cert, "--tls-key=" + key);
+                "--ipv4=" + US + "/24", "--ipv4-gateway=10.80.0.1", "--kv:certs=" + certs);
         Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
     }
 
@@ -177,7 +176,7 @@ class EchoPacketTest {
     @Order(7)
     void withoutCapNetRaw_theImageStopsWithOneLine() {
         Mirage.Result r = ours.execQuietly(Duration.ofMinutes(1), "setpriv", "--bounding-set=-net_raw", "--inh-caps=-net_raw",
-                image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--ipv4=10.80.0.9/24");
+                image.resolve("bin/echo").toString(), "--net:service=if:" + OURS, "--ipv4=10.80.0.9/24", "--kv:certs=" + certs);
         assertEquals(64, r.exit(), r.out() + r.err());
         String all = r.out() + r.err();
         assertTrue(all.contains("cannot attach --net:service to interface " + OURS + ": socket AF_PACKET: EPERM (Operation not"

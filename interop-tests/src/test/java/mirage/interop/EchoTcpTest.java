@@ -49,14 +49,14 @@ class EchoTcpTest {
         Host.require("tshark", "tshark");
         Host.require("curl", "curl");
         Host.require("ethtool", "ethtool");
-        Path image = Mirage.buildExample("echo", work);
-        cert = Host.selfSignedCertificate(work, "echo.test");
-        Path key = work.resolve("key.pem");
+        Path image = Mirage.buildExample("echo", work, "--certs=boot");
+        Path certs = Host.certificateStore(work, "echo.test");
+        cert = certs.resolve("server.pem");
         ns = new Host.Netns("mirage-tcp");
         Path log = work.resolve("echo.log");
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
                 "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.78.0.1", "--tcp-keepalive=1s",
-                "--tls-cert=" + cert, "--tls-key=" + key);
+                "--kv:certs=" + certs);
         ns.awaitLink(TAP, echo, log);
         Host.Netns.awaitLine(log, "HTTPS on port 443", echo, Duration.ofSeconds(60));
         ns.withoutIpv6();

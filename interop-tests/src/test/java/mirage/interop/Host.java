@@ -77,6 +77,23 @@ final class Host {
         return cert;
     }
 
+    /**
+     * {@link #selfSignedCertificate} as a certificate store for examples/echo built with
+     * {@code --certs=boot}: the directory {@code dir/certs} holding {@code server.pem} and
+     * {@code server.key}, to bind with {@code --kv:certs=DIR}. Returns the directory.
+     */
+    static Path certificateStore(Path dir, String name) {
+        Path cert = selfSignedCertificate(dir, name);
+        try {
+            Path certs = Files.createDirectories(dir.resolve("certs"));
+            Files.copy(cert, certs.resolve("server.pem"));
+            Files.copy(dir.resolve("key.pem"), certs.resolve("server.key"));
+            return certs;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     private static boolean onPath(String command) {
         for (String dir : (System.getenv("PATH") + ":/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
             if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, command))) {

@@ -50,15 +50,15 @@ class ServeNoStallTest {
         Host.assumeRoot();
         Host.require("curl", "curl");
         Host.require("tshark", "tshark");
-        Path echo = Mirage.buildExample("echo", work);
+        Path echo = Mirage.buildExample("echo", work, "--certs=boot");
         Path gitkv = Mirage.buildExample("gitkv", work);
-        cert = Host.selfSignedCertificate(work, "echo.test");
-        Path key = work.resolve("key.pem");
+        Path certs = Host.certificateStore(work, "echo.test");
+        cert = certs.resolve("server.pem");
         ns = new Host.Netns("mirage-nostall");
         ns.withoutIpv6();
         Path log = work.resolve("echo.log");
         Process e = ns.start(log, echo.resolve("bin/echo").toString(), "--net:service=" + TAP, "--net-mac:service=" + MAC,
-                "--ipv4=" + US + "/24", "--tls-cert=" + cert, "--tls-key=" + key);
+                "--ipv4=" + US + "/24", "--kv:certs=" + certs);
         ns.awaitLink(TAP, e, log);
         ns.exec("ip", "addr", "add", "10.83.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");

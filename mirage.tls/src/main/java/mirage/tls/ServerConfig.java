@@ -81,6 +81,37 @@ public record ServerConfig(
         return ArgumentConfigs.server(rng, clock, certificateFile, keyFile, selfSignedName);
     }
 
+    /**
+     * The default configuration ({@link #builder}) with the credentials of a read-only store, as
+     * {@code mirage.link}'s {@code Devices.tlsServer(store)} passes it (a {@code KV_RO} device
+     * bound at boot, or a store packed into the image): the PEM chain {@value #CERTIFICATE_KEY}
+     * (leaf first) and the PEM private key {@value #PRIVATE_KEY_KEY}, the names MirageOS's
+     * {@code Tls_mirage.X509.certificate} reads for its default. Nothing is read from the host.
+     *
+     * @throws TlsConfigException naming the key, if either is missing or cannot be read or
+     *     parsed, or the key does not match the certificate
+     */
+    public static ServerConfig fromStore(Rng rng, mirage.kv.KvRo store) {
+        return ArgumentConfigs.server(rng, store);
+    }
+
+    /** The key of the certificate chain in a store of {@link #fromStore}. */
+    public static final String CERTIFICATE_KEY = "server.pem";
+
+    /** The key of the private key in a store of {@link #fromStore}. */
+    public static final String PRIVATE_KEY_KEY = "server.key";
+
+    /**
+     * The default configuration ({@link #builder}) with a new self-signed ECDSA P-256
+     * certificate for {@code name}, valid from an hour before {@code clock}'s now for 30 days,
+     * made with {@code rng} (what {@link #fromArguments} makes without files).
+     *
+     * @throws TlsConfigException if {@code name} is not a host name
+     */
+    public static ServerConfig selfSigned(Rng rng, InstantSource clock, String name) {
+        return ArgumentConfigs.server(rng, clock, "", "", name);
+    }
+
     /** A builder holding this configuration's values. */
     public Builder toBuilder() {
         return new Builder(credentials, versions, suites, groups, alpn, crypto, rng, sessions);

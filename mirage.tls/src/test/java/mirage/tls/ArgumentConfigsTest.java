@@ -82,4 +82,36 @@ class ArgumentConfigsTest {
                 () -> ServerConfig.fromArguments(Rng.seeded(1), Fixtures.CLOCK, "", "", "not a host name"));
         assertEquals(Instant.parse("2026-06-01T00:00:00Z"), Fixtures.CLOCK.instant());
     }
+
+    @Test
+    void server_fromAStore_presentsItsServerPemAndKey_andSaysWhichKeyIsMissingOrBad() throws Exception {
+        Credentials c = Fixtures.localhost(KeyType.ECDSA_P256);
+        java.util.Map<mirage.kv.Key, byte[]> values = new java.util.LinkedHashMap<>();
+        values.put(mirage.kv.Key.of("server.pem"), CertificateFilesTest.pem("CERTIFICATE", c.leaf().getEncoded())
+                .getBytes(StandardCharsets.US_ASCII));
+        values.put(mirage.kv.Key.of("server.key"), CertificateFilesTest.pem("PRIVATE KEY", c.key().getEncoded())
+                .getBytes(StandardCharsets.US_ASCII));
+        ServerConfig server = ServerConfig.fromStore(Rng.seeded(1), mirage.kv.KvRo.of(values, Instant.EPOCH));
+        assertEquals(c.chain(), server.credentials().getFirst().chain());
+        ClientConfig client = ClientConfig.builder(Trust.anchors(c.leaf()), Rng.seeded(2), Fixtures.CLOCK).build();
+        assertEquals("done", Fixtures.connect(client, "localhost", server, flow -> "done", flow -> "x").client());
+
+        java.util.Map<mirage.kv.Key, byte[]> noKey = new java.util.LinkedHashMap<>(values);
+        noKey.remove(mirage.kv.Key.of("server.key"));
+        TlsConfigException missing = assertThrows(TlsConfigException.class,
+                () -> ServerConfig.fromStore(Rng.seeded(1), mirage.kv.KvRo.of(noKey, Instant.EPOCH)));
+        assertTrue(missing.getMessage().startsWith("the TLS server's store has no readable server.key (its private key)"),
+                missing.getMessage());
+        java.util.Map<mirage.kv.Key, byte[]> badCert = new java.util.LinkedHashMap<>(values);
+        badCert.put(mirage.kv.Key.of("server.pem"), "not a certificate".getBytes(StandardCharsets.US_ASCII));
+        TlsConfigException bad = assertThrows(TlsConfigException.class,
+                () -> ServerConfig.fromStore(Rng.seeded(1), mirage.kv.KvRo.of(badCert, Instant.EPOCH)));
+        assertTrue(bad.getMessage().startsWith("the store's server.pem and server.key are no usable credentials"), bad.getMessage());
+    }
+
+    @Test
+    void server_selfSigned_isForTheName() {
+        ServerConfig server = ServerConfig.selfSigned(Rng.seeded(1), Fixtures.CLOCK, "unikernel.test");
+        assertEquals("CN=unikernel.test", server.credentials().getFirst().leaf().getSubjectX500Principal().getName());
+    }
 }

@@ -1,9 +1,13 @@
 package mirage.tls.internal;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import mirage.core.Rng;
+import mirage.kv.Key;
+import mirage.kv.KvException;
+import mirage.kv.KvRo;
 import mirage.tls.ClientConfig;
 import mirage.tls.Credentials;
 import mirage.tls.ServerConfig;
@@ -12,7 +16,7 @@ import mirage.tls.Trust;
 
 /**
  * The configurations {@link ServerConfig#fromArguments} and {@link ClientConfig#fromArguments}
- * make from a unikernel's runtime arguments.
+ * make from a unikernel's runtime arguments, and {@link ServerConfig#fromStore} from a store.
  */
 public final class ArgumentConfigs {
     /** How long before its boot a self-signed certificate is valid: clocks disagree a little. */
@@ -37,6 +41,29 @@ public final class ArgumentConfigs {
                     clock.instant().minus(SELF_SIGNED_BACKDATE), SELF_SIGNED_VALIDITY);
         }
         return ServerConfig.builder(rng, credentials).build();
+    }
+
+    /** See {@link ServerConfig#fromStore}. */
+    public static ServerConfig server(Rng rng, KvRo store) {
+        String chain = text(store, ServerConfig.CERTIFICATE_KEY, "certificate chain");
+        String key = text(store, ServerConfig.PRIVATE_KEY_KEY, "private key");
+        Credentials credentials;
+        try {
+            credentials = Credentials.pem(chain, key);
+        } catch (TlsConfigException e) {
+            throw new TlsConfigException("the store's " + ServerConfig.CERTIFICATE_KEY + " and " + ServerConfig.PRIVATE_KEY_KEY
+                    + " are no usable credentials: " + e.getMessage(), e);
+        }
+        return ServerConfig.builder(rng, credentials).build();
+    }
+
+    private static String text(KvRo store, String name, String what) {
+        try {
+            return new String(store.get(Key.of(name)), StandardCharsets.US_ASCII);
+        } catch (KvException e) {
+            throw new TlsConfigException("the TLS server's store has no readable " + name + " (its " + what + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** See {@link ClientConfig#fromArguments}. */

@@ -2,7 +2,9 @@ package mirage.kv;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import mirage.kv.internal.MemoryKv;
 
 /**
  * A read-only key-value store: nested dictionaries whose leaves are values (mirage-kv 6's
@@ -92,4 +94,17 @@ public interface KvRo extends AutoCloseable {
     /** Releases the store (mirage's {@code disconnect}). Idempotent; never throws. */
     @Override
     void close();
+
+    /**
+     * A read-only store in memory holding a copy of each of {@code values} (taken now: later
+     * changes to the map or its arrays do not show), every value last modified at
+     * {@code lastModified}; dictionaries are the keys' proper prefixes, as in every store. What
+     * a {@code KV_RO} device bound at boot and a store packed into the image at link time are.
+     *
+     * @throws IllegalArgumentException if a key is the root or lies below another key of
+     *     {@code values} (a value cannot be a dictionary too)
+     */
+    static KvRo of(Map<Key, byte[]> values, Instant lastModified) {
+        return MemoryKv.readOnly(values, lastModified);
+    }
 }

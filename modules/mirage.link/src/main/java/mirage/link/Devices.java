@@ -116,6 +116,33 @@ public interface Devices {
         return new Impl.Device<>(name, DeviceKind.BLOCK_BASIC, "mirage.block", "mirage.block.Block");
     }
 
+    /**
+     * A read-only key-value store named {@code name} in the manifest ({@code KV_RO}, MirageOS's
+     * {@code kv_ro}); bound at boot with {@code --kv:NAME=PATH}, a directory (its regular files,
+     * recursively, keyed by their relative paths) or a tar file, read whole into memory when bound,
+     * so that nothing after binding reads the host's files. A missing or unreadable path, a
+     * link leading out of the directory, a file over the limits or a malformed archive stops the
+     * boot with one line. The process target only ({@code -t solo5}).
+     *
+     * @throws IllegalArgumentException if {@code name} is not a manifest device name
+     */
+    static Impl<KvRo> kvRo(String name) {
+        return new Impl.Device<>(name, DeviceKind.KV_RO, "mirage.block", "mirage.kv.KvRo");
+    }
+
+    /**
+     * A read-only key-value store packed into the image when it is linked (MirageOS's
+     * {@code crunch}): the regular files under {@code directory}, relative to the unikernel's
+     * directory, served from memory; nothing is bound or read from the host at boot. Every
+     * target. See {@link Impl.Crunched} for the limits.
+     *
+     * @throws IllegalArgumentException if {@code name} is not a manifest device name or
+     *     {@code directory} is not a relative path without {@code ..}
+     */
+    static Impl<KvRo> kvRoCrunched(String name, String directory) {
+        return new Impl.Crunched(name, directory);
+    }
+
     /** The runtime argument {@code --ipv4=CIDR}: the stack's address; DHCP when absent. */
     RuntimeArg<String> IPV4 = RuntimeArg.string("ipv4", "",
             "IPv4 address and prefix of the interface, e.g. 10.0.0.2/24; by DHCP when not given.");
@@ -172,9 +199,9 @@ public interface Devices {
     /** The runtime argument {@code --tls-key=PATH} of {@link #tlsServer()}. */
     RuntimeArg<String> TLS_KEY = RuntimeArg.string("tls-key", "", "PEM file of the TLS server's private key.");
 
-    /** The runtime argument {@code --tls-name=HOST} of {@link #tlsServer()}. */
+    /** The runtime argument {@code --tls-name=HOST} of {@link #tlsServer()} and {@link #tlsServerSelfSigned()}. */
     RuntimeArg<String> TLS_NAME = RuntimeArg.string("tls-name", "localhost",
-            "Host name of the self-signed certificate made at boot when --tls-cert is not given.");
+            "Host name of the self-signed certificate made at boot (when no certificate is given).");
 
     /** The runtime argument {@code --tls-ca=PATH} of {@link #tlsClient()}. */
     RuntimeArg<String> TLS_CA = RuntimeArg.string("tls-ca", "",
@@ -185,13 +212,41 @@ public interface Devices {
      * key of the PEM files {@link #TLS_CERT} and {@link #TLS_KEY}, or, when neither is given, a
      * self-signed ECDSA P-256 certificate for {@link #TLS_NAME} made at boot, valid from an hour
      * before the {@link #wallClock()}'s now for 30 days; {@link #random()} randomness. A
-     * unikernel adds ALPN or other choices with {@code toBuilder()}.
+     * unikernel adds ALPN or other choices with {@code toBuilder()}. The PEM files are read by
+     * host path while the graph is evaluated, after the devices are bound, which a sandbox
+     * after binding forbids: prefer {@link #tlsServer(Impl)} with a {@link #kvRo} device or a
+     * {@link #kvRoCrunched} store.
      */
     static Impl<ServerConfig> tlsServer() {
         return new Call<>("mirage.tls", "mirage.tls.ServerConfig", "fromArguments", "mirage.tls.ServerConfig",
                 Dispatch.STATIC_CLASS, List.of("mirage.core.Rng", "java.time.InstantSource", "java.lang.String",
                         "java.lang.String", "java.lang.String"),
                 List.of(random(), wallClock(), arg(TLS_CERT), arg(TLS_KEY), arg(TLS_NAME)), "");
+    }
+
+    /**
+     * A TLS server configuration with the credentials of {@code store} ({@code
+     * ServerConfig.fromStore}): the PEM chain {@code server.pem} and key {@code server.key}, as
+     * MirageOS's TLS reads them from a {@code kv_ro}; a {@link #kvRo} device bound at boot or a
+     * {@link #kvRoCrunched} store packed into the image, so nothing is read from the host after
+     * binding. {@link #random()} randomness. A missing or unusable pair stops the boot with one
+     * line naming the key.
+     */
+    static Impl<ServerConfig> tlsServer(Impl<? extends KvRo> store) {
+        return new Call<>("mirage.tls", "mirage.tls.ServerConfig", "fromStore", "mirage.tls.ServerConfig",
+                Dispatch.STATIC_CLASS, List.of("mirage.core.Rng", "mirage.kv.KvRo"), List.of(random(), store), "");
+    }
+
+    /**
+     * A TLS server configuration with a self-signed ECDSA P-256 certificate for
+     * {@link #TLS_NAME} made at boot ({@code ServerConfig.selfSigned}), valid from an hour before
+     * the {@link #wallClock()}'s now for 30 days; reads no files. Making the key costs some
+     * 100 ms of start-up: a store packed at link time avoids it ({@link #tlsServer(Impl)}).
+     */
+    static Impl<ServerConfig> tlsServerSelfSigned() {
+        return new Call<>("mirage.tls", "mirage.tls.ServerConfig", "selfSigned", "mirage.tls.ServerConfig",
+                Dispatch.STATIC_CLASS, List.of("mirage.core.Rng", "java.time.InstantSource", "java.lang.String"),
+                List.of(random(), wallClock(), arg(TLS_NAME)), "");
     }
 
     /**

@@ -66,7 +66,8 @@ public sealed interface Impl<T> {
     }
 
     /**
-     * A device of the platform's manifest (Solo5's {@code NET_BASIC} or {@code BLOCK_BASIC}),
+     * A device of the platform's manifest (Solo5's {@code NET_BASIC} or {@code BLOCK_BASIC}, or
+     * this project's {@code KV_RO}),
      * bound at boot from the command line ({@code --net:NAME=...}) and delivered as {@code type}.
      * Every device a job uses becomes an entry of its manifest; the image refuses to boot
      * until each is bound. Two devices of one name are one device.
@@ -85,6 +86,42 @@ public sealed interface Impl<T> {
             Objects.requireNonNull(module, "module");
             Objects.requireNonNull(type, "type");
             new mirage.core.spi.Manifest.Entry(name, kind); // validates the name
+        }
+    }
+
+    /**
+     * A read-only key-value store packed into the image at link time (MirageOS's {@code crunch}):
+     * the regular files under {@code directory}, a path relative to the unikernel's directory,
+     * read when the image is linked (links followed only within it; at most
+     * {@value #MAX_BYTES} bytes in all and {@value #MAX_FILES} files) and served from memory
+     * as {@code mirage.kv.KvRo}. No host file is read at boot. Not a manifest device: nothing is
+     * bound on the command line. Made with {@link Devices#kvRoCrunched(String, String)}.
+     *
+     * <p>The constructor throws {@code IllegalArgumentException} if {@code name} is not a
+     * manifest device name or {@code directory} is empty, absolute or has a {@code ..} name.
+     *
+     * @param name the store's name: the link tool's generated method, in messages and the plan
+     * @param directory the directory packed, relative to the unikernel's directory, '/'-separated
+     */
+    record Crunched(String name, String directory) implements Impl<mirage.kv.KvRo> {
+        /** The most bytes of all files of one packed store. */
+        public static final int MAX_BYTES = 16 << 20;
+        /** The most files and directories of one packed store. */
+        public static final int MAX_FILES = 2048;
+
+        public Crunched {
+            new mirage.core.spi.Manifest.Entry(name, mirage.core.spi.DeviceKind.KV_RO); // validates the name
+            Objects.requireNonNull(directory, "directory");
+            if (directory.isEmpty() || directory.startsWith("/") || directory.contains("\\")
+                    || java.util.Arrays.asList(directory.split("/")).contains("..")) {
+                throw new IllegalArgumentException("packed store " + name + ": directory '" + directory
+                        + "' must be a relative path below the unikernel's directory, '/'-separated, without '..'");
+            }
+        }
+
+        @Override
+        public String type() {
+            return "mirage.kv.KvRo";
         }
     }
 

@@ -30,6 +30,7 @@ import mirage.platform.solo5.Solo5;
 import mirage.platform.solo5.internal.block.BlockBinder;
 import mirage.platform.solo5.internal.guest.Guest;
 import mirage.platform.solo5.internal.host.HostPoller;
+import mirage.platform.solo5.internal.kv.KvBinder;
 import mirage.platform.solo5.internal.net.NetBinder;
 
 /**
@@ -40,7 +41,9 @@ import mirage.platform.solo5.internal.net.NetBinder;
  * {@code NET_BASIC} devices are attached to a TAP interface ({@code --net:NAME=IFACE}), an
  * existing Ethernet interface through AF_PACKET ({@code --net:NAME=if:IFACE}) or a framed
  * stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
- * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does.
+ * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does;
+ * {@code KV_RO} devices to a directory or tar file ({@code --kv:NAME=PATH}), read whole into
+ * memory while bound.
  *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
  * boot, docs/decisions/0006); with devices, a {@code ppoll} on their descriptors and an
@@ -165,9 +168,11 @@ public final class Solo5Platform implements Platform {
         for (Manifest.Entry entry : manifest.devices()) {
             String option = "--" + entry.kind().option() + ":" + entry.name();
             if (!bound.containsKey(option)) {
-                String forms = entry.kind() == DeviceKind.NET_BASIC
-                        ? option + "=TAP, " + option + "=if:IFACE or " + option + "=unix:PATH"
-                        : option + "=PATH";
+                String forms = switch (entry.kind()) {
+                    case NET_BASIC -> option + "=TAP, " + option + "=if:IFACE or " + option + "=unix:PATH";
+                    case BLOCK_BASIC -> option + "=PATH";
+                    case KV_RO -> option + "=DIR or " + option + "=FILE.tar";
+                };
                 throw new ArgumentException(Problem.DEVICE, option, "device '" + entry.name() + "' (" + entry.kind()
                         + ") is not bound: give " + forms);
             }
@@ -176,6 +181,7 @@ public final class Solo5Platform implements Platform {
         // network devices (which start the poller); on failure release what was attached.
         boolean done = false;
         try {
+            attachKvs(bound);
             attachBlocks(bound);
             if (manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
                 attachNets(bound);
@@ -204,6 +210,21 @@ public final class Solo5Platform implements Platform {
             requireModule("mirage.block", option, "BLOCK_BASIC");
             // BlockBinder, and with it mirage.block, is loaded here and only here
             devices.put(entry.name(), BlockBinder.attach(entry.name(), handle, option, bound.get(option)));
+        }
+    }
+
+    /** Reads the manifest's KV_RO devices into memory from their directories or tar files. */
+    private void attachKvs(Map<String, String> bound) throws ArgumentException {
+        List<Manifest.Entry> entries = manifest.devices();
+        for (int handle = 0; handle < entries.size(); handle++) {
+            Manifest.Entry entry = entries.get(handle);
+            if (entry.kind() != DeviceKind.KV_RO) {
+                continue;
+            }
+            String option = "--kv:" + entry.name();
+            requireModule("mirage.block", option, "KV_RO");
+            // KvBinder, and with it mirage.kv and mirage.block, is loaded here and only here
+            devices.put(entry.name(), KvBinder.attach(entry.name(), handle, option, bound.get(option)));
         }
     }
 
@@ -274,7 +295,8 @@ public final class Solo5Platform implements Platform {
     }
 
     static boolean isBinding(String element) {
-        return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--net-mac:")
+        return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--kv:")
+                || element.startsWith("--net-mac:")
                 || element.startsWith("--net-mtu:");
     }
 
@@ -348,7 +370,11 @@ public final class Solo5Platform implements Platform {
         static Binding parse(String element) throws ArgumentException {
             int colon = element.indexOf(':');
             String word = element.substring(2, colon);
-            DeviceKind kind = word.equals("block") ? DeviceKind.BLOCK_BASIC : DeviceKind.NET_BASIC;
+            DeviceKind kind = switch (word) {
+                case "block" -> DeviceKind.BLOCK_BASIC;
+                case "kv" -> DeviceKind.KV_RO;
+                default -> DeviceKind.NET_BASIC;
+            };
             int eq = element.indexOf('=', colon);
             String option = eq < 0 ? element : element.substring(0, eq);
             String name = element.substring(colon + 1, eq < 0 ? element.length() : eq);

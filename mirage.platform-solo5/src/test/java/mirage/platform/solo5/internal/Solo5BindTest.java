@@ -110,6 +110,36 @@ class Solo5BindTest {
                 refused(TWO, "--", "--net:service=tap0"));
     }
 
+    static final Manifest KV = new Manifest(List.of(new Manifest.Entry("certs", DeviceKind.KV_RO),
+            new Manifest.Entry("storage", DeviceKind.BLOCK_BASIC)));
+
+    @Test
+    void kvDeviceIsTheDirectoryReadWhenBound_refusedWhenMissingOrOfAnotherKind(@TempDir Path dir) throws Exception {
+        Path certs = dir.resolve("certs");
+        Files.createDirectories(certs);
+        Files.writeString(certs.resolve("server.pem"), "certificate");
+        Path disk = dir.resolve("disk.img");
+        Files.write(disk, new byte[512]);
+        try (Solo5Platform p = new Solo5Platform(KV)) {
+            assertEquals(List.of("--x"), p.bind(List.of("--kv:certs=" + certs, "--x", "--block:storage=" + disk)));
+            mirage.kv.KvRo kv = (mirage.kv.KvRo) p.device("certs").orElseThrow();
+            assertEquals(DeviceKind.KV_RO, ((Device) kv).kind());
+            assertEquals(0, ((Device) kv).handle());
+            assertEquals("certificate", new String(kv.get(mirage.kv.Key.parse("server.pem")), java.nio.charset.StandardCharsets.UTF_8));
+        }
+        assertRefused(Problem.DEVICE, "--kv:certs", "device 'certs' (KV_RO) is not bound: give --kv:certs=DIR or --kv:certs=FILE.tar",
+                refused(KV, "--block:storage=" + disk));
+        assertRefused(Problem.DEVICE, "--kv:storage", "device 'storage' is BLOCK_BASIC, not KV_RO as --kv:storage says",
+                refused(KV, "--kv:storage=" + certs));
+        assertRefused(Problem.DEVICE, "--kv:certs", "cannot attach --kv:certs: " + dir.resolve("absent")
+                + " does not exist (give a directory or a tar file)",
+                refused(KV, "--kv:certs=" + dir.resolve("absent"), "--block:storage=" + disk));
+        // a refused block device releases the store already read
+        assertRefused(Problem.DEVICE, "--block:storage", "cannot attach --block:storage: " + dir.resolve("absent")
+                + " does not exist (create it first, e.g. truncate -s 64M " + dir.resolve("absent") + ")",
+                refused(KV, "--kv:certs=" + certs, "--block:storage=" + dir.resolve("absent")));
+    }
+
     static final Manifest BLOCK = new Manifest(List.of(new Manifest.Entry("storage", DeviceKind.BLOCK_BASIC)));
 
     @Test

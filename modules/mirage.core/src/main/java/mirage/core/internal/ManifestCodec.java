@@ -66,6 +66,7 @@ public final class ManifestCodec {
             DeviceKind kind = switch (kindText) {
                 case "NET_BASIC" -> DeviceKind.NET_BASIC;
                 case "BLOCK_BASIC" -> DeviceKind.BLOCK_BASIC;
+                case "KV_RO" -> DeviceKind.KV_RO;
                 default -> throw new ManifestException(lineNo, "unknown device kind '" + ArgValues.printable(kindText) + "'");
             };
             if (!isDeviceName(name)) {

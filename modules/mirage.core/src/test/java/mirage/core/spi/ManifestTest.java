@@ -58,8 +58,9 @@ class ManifestTest {
     @Test
     void textFormIsHeaderThenOneLinePerDevice() throws ManifestException {
         Manifest m = new Manifest(List.of(new Manifest.Entry("service", DeviceKind.NET_BASIC),
-                new Manifest.Entry("disk-0", DeviceKind.BLOCK_BASIC)));
-        assertEquals("mirage-manifest 1\nNET_BASIC service\nBLOCK_BASIC disk-0\n", m.encode());
+                new Manifest.Entry("disk-0", DeviceKind.BLOCK_BASIC), new Manifest.Entry("certs", DeviceKind.KV_RO)));
+        assertEquals("mirage-manifest 1\nNET_BASIC service\nBLOCK_BASIC disk-0\nKV_RO certs\n", m.encode());
+        assertEquals(m, Manifest.parse(m.encode()));
         assertEquals("mirage-manifest 1\n", Manifest.EMPTY.encode());
         assertEquals(Manifest.EMPTY, Manifest.parse("mirage-manifest 1\n"));
         assertEquals(Optional.of(new Manifest.Entry("disk-0", DeviceKind.BLOCK_BASIC)), m.device("disk-0"));

@@ -38,6 +38,8 @@ public final class MemoryKv implements KvRw {
     private final long capacity;
     private long used;
     private boolean closed;
+    /** Set once a store of {@link #readOnly} is filled: every write then fails with {@code NOT_SUPPORTED}. */
+    private boolean frozen;
 
     public MemoryKv(InstantSource clock, long capacity) {
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -45,6 +47,33 @@ public final class MemoryKv implements KvRw {
             throw new IllegalArgumentException("capacity " + capacity + " is negative");
         }
         this.capacity = capacity;
+    }
+
+    /**
+     * The store behind {@code KvRo.of}: a copy of each of {@code values}, all last modified at
+     * {@code lastModified}, after which every write fails with {@code NOT_SUPPORTED} (a caller
+     * that casts it to {@code KvRw} changes nothing).
+     *
+     * @throws IllegalArgumentException if a key is the root or lies below or above another key
+     */
+    public static MemoryKv readOnly(Map<Key, byte[]> values, Instant lastModified) {
+        MemoryKv store = new MemoryKv(InstantSource.fixed(lastModified), Long.MAX_VALUE);
+        for (Map.Entry<Key, byte[]> e : values.entrySet()) {
+            Key key = e.getKey();
+            if (key.isRoot()) {
+                throw new IllegalArgumentException("the root cannot hold a value");
+            }
+            if (store.exists(key).isPresent()) {
+                throw new IllegalArgumentException("key " + key + " is below or above another key");
+            }
+            try {
+                store.set(key, e.getValue());
+            } catch (KvException x) {
+                throw new IllegalArgumentException("key " + key + " is below another key's value: " + x.getMessage(), x);
+            }
+        }
+        store.frozen = true;
+        return store;
     }
 
     private record Value(byte[] bytes, long modifiedNanos) {}
@@ -218,9 +247,12 @@ public final class MemoryKv implements KvRw {
     }
 
     @Override
-    public void remove(Key key) {
+    public void remove(Key key) throws KvException {
         lock();
         try {
+            if (frozen) {
+                throw KvException.of(Reason.NOT_SUPPORTED, key);
+            }
             Value v = values.remove(key);
             if (v != null) {
                 used -= v.bytes.length;
@@ -240,6 +272,9 @@ public final class MemoryKv implements KvRw {
     public void rename(Key source, Key dest) throws KvException {
         lock();
         try {
+            if (frozen) {
+                throw KvException.of(Reason.NOT_SUPPORTED, source);
+            }
             if (source.isPrefixOf(dest)) {
                 throw new KvException(Reason.RENAME_SOURCE_PREFIX, source, dest,
                         "cannot rename " + source + " to " + dest + ": the source is a prefix of the destination", null);
@@ -369,6 +404,9 @@ public final class MemoryKv implements KvRw {
     }
 
     private void checkWritable(Key key) throws KvException {
+        if (frozen) {
+            throw KvException.of(Reason.NOT_SUPPORTED, key);
+        }
         if (key.isRoot()) {
             throw KvException.of(Reason.VALUE_EXPECTED, key);
         }

@@ -176,6 +176,8 @@ public final class BootClass {
                 code.invokevirtual(CD_OPTIONAL, "orElseThrow", MethodTypeDesc.of(CD_Object));
                 code.checkcast(ClassDesc.of(d.type()));
             }
+            case Impl.Crunched k -> code.invokestatic(ClassDesc.of(Crunch.className(plan)), Crunch.methodName(k),
+                    MethodTypeDesc.of(ClassDesc.of(k.type())), false);
             case Impl.Select<?> sel -> throw new IllegalStateException("configure resolves every select before code generation: " + sel.key());
             case Impl.Call<?> c -> {
                 ClassDesc owner = ClassDesc.of(c.owner());

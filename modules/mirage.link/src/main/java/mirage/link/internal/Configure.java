@@ -27,6 +27,7 @@ import java.util.TreeSet;
 import java.util.stream.Collectors;
 import mirage.core.RuntimeArg;
 import mirage.core.Unikernel;
+import mirage.core.spi.DeviceKind;
 import mirage.core.spi.Manifest;
 import mirage.link.Description;
 import mirage.link.Impl;
@@ -167,6 +168,8 @@ public final class Configure {
         List<RuntimeArg<?>> args = checkStart(start, job.start(), layer);
 
         Manifest manifest = manifest(job.start());
+        checkKinds(manifest, target);
+        Crunch.check(layout.dir(), job.start());
         Plan draft = new Plan(job.name(), target, app.name(), main.getName(), descriptor(start), job.start(), args,
                 new TreeSet<>(), manifest, profile);
         SortedSet<String> modules = moduleSet(withApp, draft.roots(), target);
@@ -227,6 +230,14 @@ public final class Configure {
             }
             default -> impl;
         };
+    }
+
+    /** Refuses devices the target cannot bind: KV_RO devices are the process target's only. */
+    static void checkKinds(Manifest manifest, Target target) throws LinkException {
+        if (target != Target.SOLO5 && manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.KV_RO)) {
+            throw new LinkException(DESCRIPTION + ": KV_RO devices bound at boot (Devices.kvRo) exist on target solo5 only, not "
+                    + target.word() + ": pack the files into the image with Devices.kvRoCrunched");
+        }
     }
 
     /** The devices the job uses, in order of first use; one name, one kind. */
@@ -469,9 +480,15 @@ public final class Configure {
                     + " is not resolved (a bug of the link tool)");
             case Impl.Device<?> d -> {
                 Class<?> type = load(d.type(), layer, what);
-                if (!type.isInterface() || !type.getModule().getName().equals(d.module())) {
+                // the type is the module's own or one it requires transitively (KV_RO: mirage.kv's KvRo, bound by
+                // mirage.block); a module the unikernel does not read is checked when the image's module set is resolved
+                Module owner = layer.findModule(d.module()).orElse(null);
+                boolean fromOwner = type.getModule().getName().equals(d.module()) || owner == null
+                        || owner.getDescriptor().requires().stream().anyMatch(r -> r.name().equals(type.getModule().getName())
+                                && r.modifiers().contains(ModuleDescriptor.Requires.Modifier.TRANSITIVE));
+                if (!type.isInterface() || !fromOwner) {
                     throw new LinkException(DESCRIPTION + ": " + what + ": device " + d.name() + " is delivered as "
-                            + d.type() + ", which is not an interface of module " + d.module());
+                            + d.type() + ", which is not an interface of module " + d.module() + " or one it requires transitively");
                 }
             }
             case Impl.Arg<?> a -> {
@@ -480,6 +497,7 @@ public final class Configure {
                     throw new LinkException(DESCRIPTION + ": two different runtime arguments are named --" + a.arg().name());
                 }
             }
+            case Impl.Crunched k -> load(k.type(), layer, what);
             case Impl.Call<?> c -> checkCall(c, layer, args, what);
         }
     }

@@ -125,6 +125,11 @@ public final class Link {
             Files.write(info, BootClass.rewriteModuleInfo(Files.readAllBytes(info), plan, plan.roots()));
             Path boot = module.resolve(plan.bootClass().replace('.', '/') + ".class");
             Files.write(boot, BootClass.generate(plan));
+            java.util.Optional<byte[]> packed = Crunch.generate(plan, layout.dir());
+            if (packed.isPresent()) {
+                progress.step("packing " + Crunch.describe(plan) + " into " + Crunch.className(plan));
+                Files.write(module.resolve(Crunch.className(plan).replace('.', '/') + ".class"), packed.get());
+            }
         } catch (IOException e) {
             throw new LinkException("cannot write the linked module under " + module + ": " + e.getMessage(), e);
         }

@@ -78,6 +78,8 @@ public record Plan(
                 collectModules(call.inputs(), into);
             } else if (impl instanceof Impl.Device<?> device) {
                 into.add(device.module());
+            } else if (impl instanceof Impl.Crunched) {
+                into.add("mirage.kv");
             }
         }
     }
@@ -157,6 +159,7 @@ public record Plan(
             case Impl.LoopValue l -> "loop";
             case Impl.Arg<?> a -> "--" + a.arg().name();
             case Impl.Device<?> d -> "device " + d.name() + " (" + d.kind() + ")";
+            case Impl.Crunched k -> "packed store " + k.name() + " from " + k.directory() + "/";
             case Impl.Select<?> sel -> "--" + sel.key() + "=" + String.join("|", sel.choices().keySet());
             case Impl.Call<?> c -> {
                 List<String> inputs = new ArrayList<>();

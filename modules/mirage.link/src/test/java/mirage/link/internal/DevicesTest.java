@@ -45,7 +45,7 @@ class DevicesTest {
         return ModuleLayer.defineModulesWithOneLoader(cf, List.of(boot), ClassLoader.getSystemClassLoader()).layer();
     }
 
-    /** Every public factory of Devices, applied to a device name or a block device where it takes one. */
+    /** Every public factory of Devices, applied to a device name, a block device or a KV_RO device where it takes one. */
     static List<Method> factories() {
         List<Method> all = new ArrayList<>();
         for (Method m : Devices.class.getDeclaredMethods()) {
@@ -61,7 +61,9 @@ class DevicesTest {
         Class<?>[] params = factory.getParameterTypes();
         Object[] args = new Object[params.length];
         for (int i = 0; i < params.length; i++) {
-            args[i] = params[i] == String.class ? "disk" : Devices.block("disk");
+            args[i] = params[i] == String.class ? "disk"
+                    : factory.getGenericParameterTypes()[i].getTypeName().contains("KvRo") ? Devices.kvRo("certs")
+                    : Devices.block("disk");
         }
         return (Impl<?>) factory.invoke(null, args);
     }
