@@ -1,0 +1,38 @@
+package mirage.platform.solo5.internal.sandbox;
+
+import java.security.NoSuchAlgorithmException;
+import java.security.Security;
+import java.time.ZoneId;
+import java.util.zip.Inflater;
+import javax.crypto.Cipher;
+
+/**
+ * Makes java.base read now the files it otherwise reads on first use, which the sandbox would
+ * refuse later (measured with strace on echo, gitkv and hello; docs/decisions/0057-sandbox.md):
+ * <ul>
+ *   <li>{@code conf/security/java.security}: the security properties, read when
+ *       {@link Security} is initialized (any MessageDigest, Signature, SecureRandom);</li>
+ *   <li>{@code conf/security/policy/unlimited/*.policy}: the JCE's crypto policy, read by the
+ *       first {@link Cipher} or key agreement (TLS);</li>
+ *   <li>{@code /etc/localtime} and {@code lib/tzdb.dat}: the default time zone and its rules,
+ *       read by the first {@link java.util.TimeZone} or {@link ZoneId#systemDefault()} (X.509
+ *       validity dates, logging);</li>
+ *   <li>{@code lib/libzip.so}: loaded by the first {@link Inflater} or Deflater (git packs);
+ *       a library loaded later would be opened by path.</li>
+ * </ul>
+ * Each is what the JDK would do anyway on first use, done once; none starts a thread.
+ */
+final class Prewarm {
+    private Prewarm() {}
+
+    static void run() {
+        Security.getProperty("securerandom.source");
+        try {
+            Cipher.getMaxAllowedKeyLength("AES");
+        } catch (NoSuchAlgorithmException e) {
+            // no AES in this image's providers: no crypto policy to read either
+        }
+        ZoneId.systemDefault().getRules();
+        new Inflater().end();
+    }
+}
