@@ -93,11 +93,13 @@ netns() { ip netns add "$1"; ip netns exec "$1" ip link set lo up; }
 
 # Each start_SIDE sets url_http, url_https, tls_addr (host:port for s_time), run_ns (where the
 # client runs) and server_pids (whose CPU is counted).
+# --sandbox=off: echo reads the PEM files by path at start, which its sandbox refuses
+# (docs/decisions/0057) until issue 19 item 2 gives them a KV_RO device.
 start_direct() {
   local image; image=$(build_echo echo-direct)
   netns "$ns_direct"
   ip netns exec "$ns_direct" "$image/bin/echo" --net:service=taphs --ipv4=10.92.0.2/24 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/direct.log" 2>&1 &
+    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" --sandbox=off >"$work/direct.log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do ip netns exec "$ns_direct" ip link show taphs >/dev/null 2>&1 && break; sleep 0.1; done
   ip netns exec "$ns_direct" sysctl -q -w net.ipv6.conf.all.disable_ipv6=1
@@ -111,7 +113,7 @@ start_host() {
   local image; image=$(build_echo echo-host --stack=host)
   netns "$ns_host"
   ip netns exec "$ns_host" "$image/bin/echo" --port-offset=8000 \
-    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" >"$work/host.log" 2>&1 &
+    --tls-cert="$work/cert.pem" --tls-key="$work/key.pem" --sandbox=off >"$work/host.log" 2>&1 &
   pids+=($!)
   await_line "$work/host.log" "HTTPS on port"
   host_pids=$(java_pids "$ns_host")

@@ -18,7 +18,10 @@ import javax.crypto.Cipher;
  *       read by the first {@link java.util.TimeZone} or {@link ZoneId#systemDefault()} (X.509
  *       validity dates, logging);</li>
  *   <li>{@code lib/libzip.so}: loaded by the first {@link Inflater} or Deflater (git packs);
- *       a library loaded later would be opened by path.</li>
+ *       a library loaded later would be opened by path;</li>
+ *   <li>{@code conf/logging.properties}: read by the first {@code java.util.logging} logger
+ *       (Bouncy Castle's), when the image has {@code java.logging}; without it the JDK drops
+ *       the configuration, and with it every log handler, silently.</li>
  * </ul>
  * Each is what the JDK would do anyway on first use, done once; none starts a thread.
  */
@@ -34,5 +37,12 @@ final class Prewarm {
         }
         ZoneId.systemDefault().getRules();
         new Inflater().end();
+        if (ModuleLayer.boot().findModule("java.logging").isPresent()) {
+            try {
+                Class.forName("java.util.logging.LogManager").getMethod("getLogManager").invoke(null);
+            } catch (ReflectiveOperationException e) {
+                // left out of the image by the link (nothing reaches it): nothing reads the file
+            }
+        }
     }
 }

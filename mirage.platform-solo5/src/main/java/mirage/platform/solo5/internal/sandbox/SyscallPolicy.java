@@ -149,6 +149,7 @@ public final class SyscallPolicy {
         r.add(Rule.allow("getrandom", 318, "glibc's and the JDK's seeds; gives nothing but random bytes"));
         r.add(Rule.allow("sysinfo", 99, "the JVM's free-memory queries (GC heuristics)"));
         r.add(Rule.allow("getrusage", 98, "CPU-time queries (thread CPU time, the JVM's statistics)"));
+        r.add(Rule.allow("uname", 63, "gethostname: InetAddress.getLocalHost (JGit names the committer's host on a push)"));
         // descriptors bound before the sandbox
         r.add(Rule.allow("close", 3, "a device's descriptors when it is closed at exit"));
         r.add(Rule.allow("fstat", 5, "FileChannel.size and position of a block device's file; the JDK's stream checks"));
