@@ -55,7 +55,7 @@ build() {
   ./mirage build "$work/$1" > "$work/$1.build" 2>&1 || { cat "$work/$1.build" >&2; exit 1; }
   tail -n 1 "$work/$1.build"
 }
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
+median() { sort -n | awk '{a[NR]=$1} END {printf "%d\n", (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
 now_us() { echo $(( $(date +%s%N) / 1000 )); }
 
 if [ $do_boot = 1 ]; then
@@ -86,9 +86,10 @@ start_echo() { # $1 = on|off; prints the time to the line "HTTPS on port 443" in
   grep -q "HTTPS on port 443" "$log" || { echo "sandbox-cost: echo did not start:" >&2; cat "$log" >&2; exit 1; }
   echo $(( t1 - t0 ))
 }
-stop_echo() {
-  kill "$echo_pid" 2>/dev/null || true
+stop_echo() { # every process of the namespace: the launcher script and its JVM
+  ip netns pids "$ns" | xargs -r kill 2>/dev/null || true
   wait "$echo_pid" 2>/dev/null || true
+  while [ -n "$(ip netns pids "$ns")" ]; do sleep 0.05; done
 }
 
 if [ $as_root = 1 ]; then

@@ -19,7 +19,8 @@ import java.lang.invoke.MethodHandle;
  *   <li>{@code prctl(PR_SET_NO_NEW_PRIVS, 1)}: no set-user-ID or file-capability gain, ever;
  *       required by the next two for an unprivileged process;</li>
  *   <li>Landlock: a ruleset that handles every file-system access right the kernel's ABI
- *       knows (and TCP bind/connect from ABI 4, abstract UNIX sockets from ABI 6) with no rule,
+ *       knows (and TCP bind/connect from ABI 4 unless the host-socket stack needs them, abstract
+ *       UNIX sockets from ABI 6) with no rule,
  *       so that nothing may be opened, created, removed or executed by path; enforced on the
  *       calling thread and the threads it starts later, or on every thread with
  *       {@code LANDLOCK_RESTRICT_SELF_TSYNC} (ABI 8). A kernel without Landlock is
@@ -84,7 +85,7 @@ public final class Sandbox {
             if (syscall(errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
                 throw failed("prctl(PR_SET_NO_NEW_PRIVS)", errno);
             }
-            int abi = landlock(arena, errno);
+            int abi = landlock(arena, errno, needs.hostSockets());
             boolean allThreads = abi >= 8;
             // struct sock_fprog: unsigned short len, 6 bytes of padding, struct sock_filter *filter
             MemorySegment filter = arena.allocate(program.length, 8);
@@ -105,7 +106,7 @@ public final class Sandbox {
     }
 
     /** Enforces the deny-all ruleset; returns the ABI version, 0 if the kernel has no Landlock. */
-    private static int landlock(Arena arena, MemorySegment errno) {
+    private static int landlock(Arena arena, MemorySegment errno, boolean hostSockets) {
         long abi = syscall(errno, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
         if (abi < 0) {
             int e = errno(errno);
@@ -117,7 +118,7 @@ public final class Sandbox {
         // struct landlock_ruleset_attr: handled_access_fs, handled_access_net (ABI 4), scoped (ABI 6)
         MemorySegment attr = arena.allocate(24, 8);
         attr.set(JAVA_LONG, 0, Landlock.handledFs((int) abi));
-        attr.set(JAVA_LONG, 8, Landlock.handledNet((int) abi));
+        attr.set(JAVA_LONG, 8, hostSockets ? 0 : Landlock.handledNet((int) abi));
         attr.set(JAVA_LONG, 16, Landlock.scoped((int) abi));
         long size = abi >= 6 ? 24 : abi >= 4 ? 16 : 8;
         long fd = syscall(errno, SYS_LANDLOCK_CREATE_RULESET, attr.address(), size, 0);

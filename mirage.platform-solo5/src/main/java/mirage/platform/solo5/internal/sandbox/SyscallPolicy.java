@@ -163,6 +163,10 @@ public final class SyscallPolicy {
         r.add(Rule.allow("fsync", 74, "block device flush"));
         r.add(Rule.allow("fdatasync", 75, "block device flush (FileChannel.force(false))"));
         r.add(Rule.allow("fcntl", 72, "the JDK sets descriptors blocking or not, close-on-exec"));
+        r.add(Rule.allow("dup", 32, "the JDK duplicates descriptors it already has"));
+        r.add(Rule.allow("dup2", 33, "the JDK's socket close: dup2 of its pre-closed descriptor over the socket's"));
+        r.add(Rule.allow("dup3", 292, "as dup2, with close-on-exec"));
+        r.add(Rule.allow("pipe2", 293, "the JDK's Pipe and wake-ups: an anonymous pipe, no name"));
         r.add(Rule.allow("poll", 7, "the JDK's blocking I/O on a non-blocking descriptor"));
         r.add(Rule.allow("sendto", 44, "frames on an AF_PACKET or unix-stream device (send)"));
         r.add(Rule.allow("recvfrom", 45, "frames from an AF_PACKET or unix-stream device"));
@@ -191,7 +195,8 @@ public final class SyscallPolicy {
         r.add(new Rule("accept4", 288, new Check.Always(), hostOnly, hostOnly, "the host-socket stack's listeners; else EPERM"));
         r.add(new Rule("getsockname", 51, new Check.Always(), hostOnly, hostOnly, "the host-socket stack's local addresses; else EPERM"));
         r.add(new Rule("getpeername", 52, new Check.Always(), hostOnly, hostOnly, "the host-socket stack's peers; else EPERM"));
-        r.add(Rule.refuse("socketpair", 53, EPERM, "EPERM: no new descriptors"));
+        r.add(new Rule("socketpair", 53, new Check.Always(), hostOnly, hostOnly,
+                "the JDK's socket dispatcher makes a pair once, to close sockets safely (host-socket stack); else EPERM"));
         // the file system by path: what Landlock refuses too
         for (Object[] call : new Object[][] {{"open", 2}, {"openat", 257}, {"openat2", 437}, {"creat", 85}, {"stat", 4},
                 {"lstat", 6}, {"statx", 332}, {"access", 21}, {"faccessat", 269}, {"faccessat2", 439}, {"readlink", 89},
