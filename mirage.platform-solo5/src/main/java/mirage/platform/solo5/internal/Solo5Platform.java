@@ -44,6 +44,13 @@ import mirage.platform.solo5.internal.sandbox.SyscallPolicy;
  * stream socket ({@code --net:NAME=unix:PATH}); {@code BLOCK_BASIC} devices to an
  * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does.
  *
+ * <p>Once every device is bound, an image's platform ({@link #fromImage}, {@link #guest})
+ * confines the process before {@code bind} returns, and so before the unikernel's {@code start}:
+ * no_new_privs, a deny-all Landlock ruleset and a seccomp allow-list on every thread
+ * ({@code internal.sandbox}, docs/decisions/0057); {@code --sandbox=off} boots without it and
+ * says so on standard error. A platform made with the constructor is unconfined unless given
+ * {@code --sandbox=on}.
+ *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
  * boot, docs/decisions/0006); with devices, a {@code ppoll} on their descriptors and an
  * eventfd for {@link #wake}, which delivers ready devices' frames on the loop thread before
