@@ -78,7 +78,7 @@ start_echo() { # $1 = on|off; prints the time to the line "HTTPS on port 443" in
   t0=$(now_us)
   ip netns exec "$ns" "$echo/bin/echo" --net:service=tapsc --ipv4=10.91.0.2/24 "--sandbox=$1" > "$log" 2>&1 &
   echo_pid=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 6000); do # up to ~30 s
     grep -q "HTTPS on port 443" "$log" 2>/dev/null && break
     sleep 0.005
   done
