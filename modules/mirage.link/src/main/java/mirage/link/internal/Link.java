@@ -84,11 +84,6 @@ public final class Link {
         }
     }
 
-    /**
-     * The JVM options a cache for a microVM guest is trained with: the guest's virtual CPU may
-     * lack the host's vector instructions, and a cache trained with them crashes it with
-     * SIGILL (PLATFORM-FACTS).
-     */
     /** The system property of mirage.platform.solo5 that lets its sandbox allow the host's sockets (0057). */
     static final String HOST_SOCKETS = "mirage.sandbox.hostSockets";
 
@@ -108,6 +103,11 @@ public final class Link {
         return false;
     }
 
+    /**
+     * The JVM options a cache for a microVM guest is trained with: the guest's virtual CPU may
+     * lack the host's vector instructions, and a cache trained with them crashes it with
+     * SIGILL (PLATFORM-FACTS).
+     */
     static final List<String> GUEST_TRAINING = List.of("-XX:UseAVX=0");
 
     /** Debian's cloud kernel, cached in the user's cache directory. */
