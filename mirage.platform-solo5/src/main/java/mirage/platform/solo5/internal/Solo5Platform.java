@@ -32,6 +32,8 @@ import mirage.platform.solo5.internal.guest.Guest;
 import mirage.platform.solo5.internal.host.HostPoller;
 import mirage.platform.solo5.internal.kv.KvBinder;
 import mirage.platform.solo5.internal.net.NetBinder;
+import mirage.platform.solo5.internal.sandbox.Sandbox;
+import mirage.platform.solo5.internal.sandbox.SyscallPolicy;
 
 /**
  * Solo5 as a Linux process: console on standard output, the host's clocks, the kernel's
@@ -44,6 +46,13 @@ import mirage.platform.solo5.internal.net.NetBinder;
  * existing file or raw disk of 512-byte sectors ({@code --block:NAME=PATH}), as solo5-hvt does;
  * {@code KV_RO} devices to a directory or tar file ({@code --kv:NAME=PATH}), read whole into
  * memory while bound.
+ *
+ * <p>Once every device is bound, an image's platform ({@link #fromImage}, {@link #guest})
+ * confines the process before {@code bind} returns, and so before the unikernel's {@code start}:
+ * no_new_privs, a deny-all Landlock ruleset and a seccomp allow-list on every thread
+ * ({@code internal.sandbox}, docs/decisions/0057); {@code --sandbox=off} boots without it and
+ * says so on standard error. A platform made with the constructor is unconfined unless given
+ * {@code --sandbox=on}.
  *
  * <p>{@code yield}: with no device bound, a timed park of the loop thread (no native code at
  * boot, docs/decisions/0006); with devices, a {@code ppoll} on their descriptors and an
@@ -63,6 +72,8 @@ public final class Solo5Platform implements Platform {
     private final NetAttacher attacher;
     /** Set by {@link #bind} when devices are attached: {@link #yield} then polls them. */
     private volatile HostPoller poller;
+    /** Whether {@link #bind} confines the process unless told {@code --sandbox=off}: an image's platform does. */
+    private boolean sandboxByDefault;
 
     public Solo5Platform(Manifest manifest) {
         this(manifest, null);
@@ -86,7 +97,9 @@ public final class Solo5Platform implements Platform {
             throw new IllegalStateException("cannot read the device manifest " + file + ": " + e.getMessage(), e);
         }
         try {
-            return new Solo5Platform(Manifest.parse(text));
+            Solo5Platform p = new Solo5Platform(Manifest.parse(text));
+            p.sandboxByDefault = true;
+            return p;
         } catch (ManifestException e) {
             throw new IllegalStateException("malformed device manifest " + file + ": " + e.getMessage(), e);
         }
@@ -147,7 +160,19 @@ public final class Solo5Platform implements Platform {
         Map<String, String> bound = new LinkedHashMap<>();
         List<String> rest = new ArrayList<>();
         boolean ended = false;
+        String sandbox = null;
         for (String element : argv) {
+            if (!ended && element.startsWith(SANDBOX + "=")) {
+                if (sandbox != null) {
+                    throw new ArgumentException(Problem.REPEATED, SANDBOX, SANDBOX + " given more than once");
+                }
+                sandbox = element.substring(SANDBOX.length() + 1);
+                if (!sandbox.equals("on") && !sandbox.equals("off")) {
+                    throw new ArgumentException(Problem.MALFORMED, SANDBOX,
+                            "malformed " + SANDBOX + "=" + Binding.printable(sandbox) + ": expected " + SANDBOX + "=on or " + SANDBOX + "=off");
+                }
+                continue;
+            }
             if (ended || !isBinding(element)) {
                 ended |= element.equals("--");
                 rest.add(element);
@@ -195,7 +220,41 @@ public final class Solo5Platform implements Platform {
                 devices.clear();
             }
         }
+        boolean confine = sandbox == null ? sandboxByDefault : sandbox.equals("on");
+        if (confine) {
+            try {
+                confine();
+            } catch (IllegalStateException e) {
+                close();
+                throw new ArgumentException(Problem.DEVICE, SANDBOX, "cannot install the sandbox: " + e.getMessage()
+                        + " (" + SANDBOX + "=off boots without it)");
+            }
+        } else if (sandboxByDefault) {
+            System.err.println("mirage: sandbox off (" + SANDBOX + "=off): no seccomp filter, no Landlock, every right of the"
+                    + " user who started it; for debugging only");
+        }
         return rest;
+    }
+
+    /**
+     * Confines the process now that every device is bound (docs/decisions/0057-sandbox.md):
+     * what must be open afterwards is opened first (the entropy source, a microVM's status
+     * port), then {@link Sandbox#install}. A kernel without Landlock gets one line on standard
+     * error: the seccomp filter still applies.
+     *
+     * @throws IllegalStateException if the sandbox cannot be installed (one line); boot stops
+     */
+    private void confine() {
+        entropy.nextBytes(new byte[1]);
+        boolean init = Guest.isInit();
+        if (init) {
+            Guest.openExitPort();
+        }
+        Sandbox.Outcome outcome = Sandbox.install(new SyscallPolicy.Needs(Boolean.getBoolean(HOST_SOCKETS), init,
+                ProcessHandle.current().pid()));
+        if (outcome.landlockAbi() == 0) {
+            System.err.println("mirage: sandbox: this kernel has no Landlock; the seccomp filter alone closes the file system");
+        }
     }
 
     /** Attaches the manifest's BLOCK_BASIC devices to their files. */
@@ -293,6 +352,16 @@ public final class Solo5Platform implements Platform {
         }
         return b.toString();
     }
+
+    /** The option that turns the sandbox off ({@code --sandbox=off}) or on. */
+    static final String SANDBOX = "--sandbox";
+
+    /**
+     * The system property ({@code true}) that the link step sets in an image whose unikernel
+     * uses the host-socket stack: the sandbox then allows {@code AF_INET}/{@code AF_INET6}
+     * sockets.
+     */
+    public static final String HOST_SOCKETS = "mirage.sandbox.hostSockets";
 
     static boolean isBinding(String element) {
         return element.startsWith("--net:") || element.startsWith("--block:") || element.startsWith("--kv:")

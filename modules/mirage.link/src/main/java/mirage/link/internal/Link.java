@@ -84,6 +84,25 @@ public final class Link {
         }
     }
 
+    /** The system property of mirage.platform.solo5 that lets its sandbox allow the host's sockets (0057). */
+    static final String HOST_SOCKETS = "mirage.sandbox.hostSockets";
+
+    /** Whether images of {@code target} confine themselves after binding (Solo5's platform, 0057). */
+    static boolean sandboxed(mirage.link.Target target) {
+        return target == mirage.link.Target.SOLO5 || target == mirage.link.Target.VIRTIO;
+    }
+
+    /** Whether the device graph holds the host-socket stack ({@code Devices.hostStack()}). */
+    static boolean usesHostSockets(Graph graph) {
+        for (Graph.Node node : graph.nodes()) {
+            if (node.impl() instanceof mirage.link.Impl.Call<?> c && c.owner().equals("mirage.net.Stack")
+                    && c.method().equals("host")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The JVM options a cache for a microVM guest is trained with: the guest's virtual CPU may
      * lack the host's vector instructions, and a cache trained with them crashes it with
@@ -167,10 +186,16 @@ public final class Link {
                 "--ignore-signing-information"));
         args.addAll(profile.jlinkOptions());
         List<String> jvm = new ArrayList<>(profile.jvmOptions());
-        if (!plan.manifest().devices().isEmpty() || vm) {
-            // the platform binds devices through FFM (a TAP's ioctl, ppoll), and a microVM's
-            // PID 1 powers off through it: allow it, quietly
+        boolean sandboxed = sandboxed(plan.target());
+        if (!plan.manifest().devices().isEmpty() || sandboxed) {
+            // the platform binds devices through FFM (a TAP's ioctl, ppoll), installs the
+            // sandbox through it (0057), and a microVM's PID 1 powers off through it: allow
+            // it, quietly
             jvm.add("--enable-native-access=" + plan.target().nativeAccess());
+        }
+        if (sandboxed && usesHostSockets(plan.graph())) {
+            // the host-socket stack opens the host's sockets after boot: the sandbox allows them
+            jvm.add("-D" + HOST_SOCKETS + "=true");
         }
         if (!jvm.isEmpty()) {
             args.add("--add-options=" + String.join(" ", jvm));
@@ -191,8 +216,12 @@ public final class Link {
             String main = plan.appModule() + "/" + plan.bootClass();
             Path file = vm ? layout.build().resolve("aot").resolve(plan.name() + ".aot")
                     : image.resolve("lib").resolve(plan.name() + ".aot");
-            cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(),
-                    AotCache.trainingArgs(layout.dir().resolve(AotCache.TRAINING_ARGS)), layout.build().resolve("aot"), file,
+            List<String> training = new ArrayList<>(AotCache.trainingArgs(layout.dir().resolve(AotCache.TRAINING_ARGS)));
+            if (sandboxed) {
+                // the training run writes its AOT configuration at exit, which the sandbox refuses
+                training.add(0, "--sandbox=off");
+            }
+            cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(), training, layout.build().resolve("aot"), file,
                     progress);
             if (cache.isPresent() && !vm) {
                 AotCache.writeLauncher(image, plan.name(), main, java.util.Optional.of(file.getFileName().toString()));

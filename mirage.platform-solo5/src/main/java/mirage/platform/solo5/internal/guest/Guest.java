@@ -39,7 +39,23 @@ public final class Guest {
     /** The status line's prefix. */
     public static final String EXIT_LINE = "mirage-exit ";
 
+    /** The status port, opened before the sandbox closes the file system ({@link #openExitPort}); null until then. */
+    private static volatile FileOutputStream exitPort;
+
     private Guest() {}
+
+    /**
+     * Opens {@value #EXIT_PORT} now, for {@link #exit} to write the status to once the sandbox
+     * refuses every open. A guest without a second port (Firecracker) reports no status, as
+     * before.
+     */
+    public static void openExitPort() {
+        try {
+            exitPort = new FileOutputStream(EXIT_PORT);
+        } catch (IOException e) {
+            // no second serial port: the status stays unreported
+        }
+    }
 
     /** Whether this JVM is the init process of a microVM. */
     public static boolean isInit() {
@@ -136,7 +152,8 @@ public final class Guest {
         System.err.flush();
         // closing the tty waits until the port has sent the line; a hypervisor without a
         // second port (Firecracker) gets no status
-        try (FileOutputStream port = new FileOutputStream(EXIT_PORT)) {
+        FileOutputStream opened = exitPort;
+        try (FileOutputStream port = opened != null ? opened : new FileOutputStream(EXIT_PORT)) {
             port.write((EXIT_LINE + status + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             // no second serial port: the status stays unreported
