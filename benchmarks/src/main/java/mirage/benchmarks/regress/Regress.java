@@ -26,7 +26,8 @@ import mirage.benchmarks.regress.Stats.Measure;
  * </pre>
  * {@code compare} runs the suite's JMH benchmarks and whole-process scripts for the rounds,
  * prints a table against the baseline and writes {@code DIR/SUITE.json}; with {@code --update}
- * it writes the baseline instead. Exit status: 0 no regression, 1 a regression or an entry
+ * it writes the baseline instead (with {@code --no-process} keeping the stored whole-process
+ * entries). Exit status: 0 no regression, 1 a regression or an entry
  * that could not be measured, 2 bad usage or a run that failed. {@code ab} runs the suite's
  * JMH benchmarks from two jars alternately (A B, B A, ...) and prints B's speed over A's with
  * a 95% interval for every benchmark both measured; it exits 0 unless a run fails.
@@ -183,14 +184,8 @@ public final class Regress {
 
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("suite", suiteName);
-        about.put("recorded", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         about.put("commit", o.values().getOrDefault("--commit", "unknown"));
-        about.put("cores", (double) Runtime.getRuntime().availableProcessors());
-        about.put("java", System.getProperty("java.vm.version"));
-        about.put("loadBefore", loadBefore);
-        about.put("loadAfter", loadAfter);
-        about.put("jmh", String.join(" ", suite.jmhOptions()) + (o.jmhArgs().isEmpty() ? "" : " " + String.join(" ", o.jmhArgs())));
-        about.put("rounds", (double) rounds);
+        aboutTheRun(about, o, suite, rounds, loadBefore, loadAfter);
 
         Report.table(out, suiteName, about, rows, baseline);
         Files.writeString(outDir.resolve(suiteName + ".json"), Report.json(about, rows, update), StandardCharsets.UTF_8);
@@ -201,8 +196,19 @@ public final class Regress {
                 out.println("regress: not updating " + baselineFile + ": some entries could not be measured");
                 return 1;
             }
+            Baseline fresh = Comparison.toBaseline(rows, about);
+            if (!processes && Files.exists(baselineFile)) {
+                // --no-process: the stored whole-process entries stay as they were.
+                Map<String, Baseline.Stored> entries = new LinkedHashMap<>(fresh.entries());
+                Baseline.parse(Files.readString(baselineFile)).entries().forEach((name, stored) -> {
+                    if (stored.kind().equals("process")) {
+                        entries.putIfAbsent(name, stored);
+                    }
+                });
+                fresh = new Baseline(about, entries);
+            }
             Files.createDirectories(baselineFile.toAbsolutePath().getParent());
-            Files.writeString(baselineFile, Comparison.toBaseline(rows, about).toJson(), StandardCharsets.UTF_8);
+            Files.writeString(baselineFile, fresh.toJson(), StandardCharsets.UTF_8);
             out.println("regress: baseline written to " + baselineFile);
             return 0;
         }
@@ -248,6 +254,16 @@ public final class Regress {
         Map<String, Object> about = new LinkedHashMap<>();
         about.put("a", names[0]);
         about.put("b", names[1]);
+        aboutTheRun(about, o, suite, rounds, loadBefore, loadAfter);
+        Report.abTable(out, about, rows);
+        Files.writeString(outDir.resolve("ab.json"), Report.abJson(about, rows), StandardCharsets.UTF_8);
+        out.println("regress: JSON in " + outDir.resolve("ab.json"));
+        return 0;
+    }
+
+    /** What the table and the JSON say about how the run was made: when, machine, load, JMH options, rounds. */
+    private static void aboutTheRun(Map<String, Object> about, Options o, Suite suite, int rounds, String loadBefore,
+                                    String loadAfter) {
         about.put("recorded", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
         about.put("cores", (double) Runtime.getRuntime().availableProcessors());
         about.put("java", System.getProperty("java.vm.version"));
@@ -255,10 +271,6 @@ public final class Regress {
         about.put("loadAfter", loadAfter);
         about.put("jmh", String.join(" ", suite.jmhOptions()) + (o.jmhArgs().isEmpty() ? "" : " " + String.join(" ", o.jmhArgs())));
         about.put("rounds", (double) rounds);
-        Report.abTable(out, about, rows);
-        Files.writeString(outDir.resolve("ab.json"), Report.abJson(about, rows), StandardCharsets.UTF_8);
-        out.println("regress: JSON in " + outDir.resolve("ab.json"));
-        return 0;
     }
 
     /**

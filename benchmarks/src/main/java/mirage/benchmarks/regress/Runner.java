@@ -47,11 +47,18 @@ final class Runner {
         }
     }
 
-    /** One JMH invocation of {@code run} from {@code jar}; its rows. */
+    /** How long {@link #jmh} waits for another JMH run's lock ({@code /tmp/jmh.lock}) before giving up. */
+    static final int LOCK_WAITS = 120;
+    static final long LOCK_WAIT_MILLIS = 5_000;
+
+    /**
+     * One JMH invocation of {@code run} from {@code jar}; its rows. JMH refuses to start while
+     * another JMH run on the machine holds its lock: then this waits ({@value #LOCK_WAITS} x
+     * 5 s at most) rather than measuring alongside it.
+     */
     List<JmhResult> jmh(Path jar, Suite.JmhRun run, List<String> options, List<String> extra, String tag)
             throws IOException, InterruptedException {
         Path json = outDir.resolve(tag + "-" + run.method() + ".json");
-        Files.deleteIfExists(json);
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-jar");
@@ -60,18 +67,37 @@ final class Runner {
         cmd.addAll(options);
         cmd.addAll(extra);
         cmd.addAll(List.of("-rf", "json", "-rff", json.toString()));
-        int status = start(cmd, null);
-        if (status != 0 || !Files.exists(json)) {
-            throw new RunFailed("JMH exited with " + status + " for " + run.method() + "; see " + log);
+        for (int attempt = 0; ; attempt++) {
+            Files.deleteIfExists(json);
+            Path output = Files.createTempFile(outDir, "jmh", ".out");
+            int status;
+            String text;
+            try {
+                status = start(cmd, output, null, true);
+                text = Files.readString(output);
+            } finally {
+                Files.deleteIfExists(output);
+            }
+            Files.writeString(log, text, StandardOpenOption.APPEND);
+            if (status != 0 && text.contains("Unable to acquire the JMH lock") && attempt < LOCK_WAITS) {
+                if (attempt == 0) {
+                    err.println("regress: another JMH run holds /tmp/jmh.lock; waiting for it");
+                }
+                Thread.sleep(LOCK_WAIT_MILLIS);
+                continue;
+            }
+            if (status != 0 || !Files.exists(json)) {
+                throw new RunFailed("JMH exited with " + status + " for " + run.method() + "; see " + log);
+            }
+            return JmhResult.parseAll(Files.readString(json));
         }
-        return JmhResult.parseAll(Files.readString(json));
     }
 
-    /** A whole-process script (through bash, in {@code dir}); the key=value pairs of its last RESULT line. */
+    /** A whole-process script (through bash, in {@code dir}); the key=value pairs of its last RESULT line. Its standard error goes to the log. */
     Map<String, String> process(Path dir, String command) throws IOException, InterruptedException {
         Path stdout = Files.createTempFile(outDir, "process", ".out");
         try {
-            int status = start(List.of("bash", "-c", command), stdout, dir);
+            int status = start(List.of("bash", "-c", command), stdout, dir, false);
             String text = Files.readString(stdout);
             Files.writeString(log, text, StandardOpenOption.APPEND);
             if (status != 0) {
@@ -103,19 +129,20 @@ final class Runner {
         return values;
     }
 
-    private int start(List<String> cmd, Path stdout) throws IOException, InterruptedException {
-        return start(cmd, stdout, null);
-    }
-
-    private int start(List<String> cmd, Path stdout, Path dir) throws IOException, InterruptedException {
+    /** Runs {@code cmd} in {@code dir} (null: here), standard output into {@code stdout}, standard error there too or into the log. */
+    private int start(List<String> cmd, Path stdout, Path dir, boolean errorToo) throws IOException, InterruptedException {
         Files.writeString(log, "$ " + String.join(" ", cmd) + "\n", StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         ProcessBuilder pb = new ProcessBuilder(cmd);
         if (dir != null) {
             pb.directory(dir.toFile());
         }
-        pb.redirectOutput(stdout == null ? ProcessBuilder.Redirect.appendTo(log.toFile()) : ProcessBuilder.Redirect.to(stdout.toFile()));
-        pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.redirectOutput(stdout.toFile());
+        if (errorToo) {
+            pb.redirectErrorStream(true);
+        } else {
+            pb.redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        }
         Process p = pb.start();
         try {
             return p.waitFor();
