@@ -29,7 +29,7 @@ import mirage.benchmarks.regress.Stats.Measure;
  * it writes the baseline instead (with {@code --no-process} keeping the stored whole-process
  * entries). Exit status: 0 no regression, 1 a regression or an entry
  * that could not be measured, 2 bad usage or a run that failed. {@code ab} runs the suite's
- * JMH benchmarks from two jars alternately (A B, B A, ...) and prints B's speed over A's with
+ * JMH benchmarks from two jars alternately (A B, B A, ..., rounds made even) and prints B's speed over A's with
  * a 95% interval for every benchmark both measured; it exits 0 unless a run fails.
  */
 public final class Regress {
@@ -225,7 +225,8 @@ public final class Regress {
         Path[] jars = {Path.of(o.need("--jar-a")), Path.of(o.need("--jar-b"))};
         String[] names = {o.values().getOrDefault("--name-a", "A"), o.values().getOrDefault("--name-b", "B")};
         Path outDir = Path.of(o.need("--out"));
-        int rounds = o.rounds(suite);
+        // An even number, so that each side goes first as often: a drifting load favours neither.
+        int rounds = (o.rounds(suite) + 1) / 2 * 2;
         Files.createDirectories(outDir);
         Runner runner = new Runner(outDir, err);
         String loadBefore = Runner.load();

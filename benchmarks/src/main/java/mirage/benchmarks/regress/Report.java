@@ -125,12 +125,20 @@ final class Report {
         for (AbRow r : rows) {
             double[] ci = r.speed().interval();
             String verdict = ci[0] > 1 ? "B faster" : ci[1] < 1 ? "B SLOWER" : "same within the interval";
-            out.printf(Locale.ROOT, "%-58s %12.4g %12.4g %-8s %6.3fx %8.3f..%-8.3f %11s %11s  %s%n", r.id(), r.a(), r.b(), r.unit(),
+            out.printf(Locale.ROOT, "%-58s %12s %12s %-8s %6.3fx %8.3f..%-8.3f %11s %11s  %s%n", r.id(), number(r.a()), number(r.b()), r.unit(),
                     r.speed().value(), ci[0], ci[1], alloc(r.allocA()), alloc(r.allocB()), verdict);
         }
         out.println();
         out.println("  B/A: B's speed over A's (above 1: B faster; time scores inverted), geometric mean of the");
         out.println("  paired rounds; the interval is Student's t over the rounds (one round: over its iterations).");
+    }
+
+    /** Four significant digits, without an exponent. */
+    static String number(double v) {
+        if (!Double.isFinite(v)) {
+            return Double.toString(v);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(4)).stripTrailingZeros().toPlainString();
     }
 
     private static String alloc(double v) {

@@ -65,6 +65,14 @@ class RegressTest {
     }
 
     @Test
+    void numbersInTheAbTableHaveFourDigitsAndNoExponent() {
+        assertEquals("16110", Report.number(16106.3));
+        assertEquals("0.9101", Report.number(0.910149));
+        assertEquals("1234000", Report.number(1_234_321));
+        assertEquals("NaN", Report.number(Double.NaN));
+    }
+
+    @Test
     void theLastResultLineCounts() {
         assertEquals(Map.of("a", "2", "b", "x=y"), Runner.resultLine("noise\nRESULT a=1\nRESULT a=2 b=x=y junk\n"));
         assertEquals(Map.of(), Runner.resultLine("no result here\n"));
