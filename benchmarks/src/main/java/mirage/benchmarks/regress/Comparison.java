@@ -120,7 +120,7 @@ public final class Comparison {
         if (stored == null) {
             return new Row(e, now, "x", null, minimum, Verdict.NEW, null);
         }
-        double tolerance = Stats.tolerance(minimum, stored.noise(), now.noise());
+        double tolerance = Stats.tolerance(minimum, new Measure(stored.value(), stored.noise(), stored.rounds()), now);
         return new Row(e, now, "x", stored, tolerance, Stats.verdict(now.value(), stored.value(), tolerance), null);
     }
 

@@ -47,7 +47,8 @@ final class Report {
         out.println();
         out.println("  ratio/process: speed of the subject over its in-run reference (above 1: faster); +- is the 95%");
         out.println("  interval's relative half-width; a regression is a drop beyond the tolerance, the larger of the");
-        out.println("  entry's minimum and the two runs' noise. zero: largest gc.alloc.rate.norm of any round.");
+        out.println("  entry's minimum and the 95% interval of the difference of the two runs (Welch, over rounds).");
+        out.println("  zero: largest gc.alloc.rate.norm of any round, checked against the limit.");
     }
 
     private static String trim(double d) {

@@ -130,10 +130,37 @@ public final class Stats {
 
     /**
      * The tolerance of a comparison: the larger of the entry's smallest reported change and
-     * the sum of the baseline's and this run's noise.
+     * the noise of the difference between the two runs. With two or more rounds on both sides
+     * that is the half-width of Welch's 95% interval of the difference of the mean logs (the
+     * rounds' spread on both sides, Welch-Satterthwaite degrees of freedom); otherwise the sum
+     * of the two runs' noise.
      */
-    public static double tolerance(double minimum, double baselineNoise, double noise) {
-        return Math.max(minimum, baselineNoise + noise);
+    public static double tolerance(double minimum, Measure baseline, Measure now) {
+        int nb = baseline.rounds().size();
+        int nn = now.rounds().size();
+        if (nb < 2 || nn < 2) {
+            return Math.max(minimum, baseline.noise() + now.noise());
+        }
+        double a = logVariance(baseline.rounds()) / nb;
+        double b = logVariance(now.rounds()) / nn;
+        if (a + b == 0) {
+            return minimum;
+        }
+        double df = (a + b) * (a + b) / (a * a / (nb - 1) + b * b / (nn - 1));
+        return Math.max(minimum, Math.expm1(t975((int) Math.max(1, Math.floor(df))) * Math.sqrt(a + b)));
+    }
+
+    private static double logVariance(List<Double> values) {
+        double mean = 0;
+        for (double v : values) {
+            mean += Math.log(v);
+        }
+        mean /= values.size();
+        double ss = 0;
+        for (double v : values) {
+            ss += (Math.log(v) - mean) * (Math.log(v) - mean);
+        }
+        return ss / (values.size() - 1);
     }
 
     /** {@code now} against {@code baseline} (both speeds, larger is better) with {@code tolerance}. */

@@ -70,8 +70,20 @@ class StatsTest {
         assertEquals(Verdict.SAME, Stats.verdict(1.1 - 1e-9, 1.0, 0.1));
         assertEquals(Verdict.IMPROVEMENT, Stats.verdict(1.1 + 1e-9, 1.0, 0.1));
         assertEquals(Verdict.REGRESSION, Stats.verdict(0.4, 0.8, 0.5), "relative to the baseline's ratio");
-        assertEquals(0.25, Stats.tolerance(0.1, 0.1, 0.15), 1e-12, "noise widens the tolerance");
-        assertEquals(0.1, Stats.tolerance(0.1, 0.01, 0.02), 1e-12, "never below the minimum");
+        Measure one = new Measure(1, 0.1, List.of(1.0));
+        assertEquals(0.25, Stats.tolerance(0.1, one, new Measure(1, 0.15, List.of(1.0))), 1e-12, "one round: the noises add");
+        assertEquals(0.1, Stats.tolerance(0.1, new Measure(1, 0.01, List.of(1.0)), new Measure(1, 0.02, List.of(1.0))), 1e-12,
+                "never below the minimum");
+        Measure flat = new Measure(1, 0, List.of(1.0, 1.0, 1.0));
+        assertEquals(0.05, Stats.tolerance(0.05, flat, flat), 1e-12, "no spread: the minimum");
+        // baseline logs {-l, 0, l}, now flat: a = l^2/3, b = 0, df = 2; half-width t(2) * l / sqrt(3)
+        double l = Math.log(1.2);
+        Measure spread = new Measure(1, 0, List.of(1 / 1.2, 1.0, 1.2));
+        assertEquals(Math.expm1(4.303 * l / Math.sqrt(3)), Stats.tolerance(0.01, spread, flat), 1e-9);
+        // both spread alike: a = b, df = 4; narrower than the sum of the two runs' own intervals
+        double both = Stats.tolerance(0.01, spread, spread);
+        assertEquals(Math.expm1(2.776 * Math.sqrt(2 * l * l / 3)), both, 1e-9);
+        assertTrue(both < 2 * Math.expm1(4.303 * l / Math.sqrt(3)));
     }
 
     @Test
