@@ -62,7 +62,8 @@ public final class Comparison {
             Baseline.Stored stored = baseline == null ? null : baseline.entries().get(e.name());
             try {
                 rows.add(evaluate(e, rounds, stored));
-            } catch (IllegalStateException ex) {
+            } catch (IllegalStateException | IllegalArgumentException ex) {
+                // not measured, or measured as 0 or infinity (a score no ratio can be taken of)
                 rows.add(new Row(e, null, "", stored, Double.NaN, null, ex.getMessage()));
             }
         }

@@ -118,6 +118,9 @@ class ComparisonTest {
         Round ambiguous = new Round(List.of(row("TlsBench.handshake1_3", Map.of("impl", "mirage", "suite", "A"), "thrpt", 1, Double.NaN),
                 row("TlsBench.handshake1_3", Map.of("impl", "mirage", "suite", "B"), "thrpt", 1, Double.NaN)), Map.of());
         assertTrue(Comparison.evaluate(SUITE, List.of(ambiguous), null).get(0).problem().contains("more than one"));
+        Round zero = new Round(List.of(row("TlsBench.handshake1_3", Map.of("impl", "mirage"), "thrpt", 0, Double.NaN),
+                row("TlsBench.handshake1_3", Map.of("impl", "jdk"), "thrpt", 1000, Double.NaN)), Map.of());
+        assertTrue(Comparison.evaluate(SUITE, List.of(zero), null).get(0).problem().contains("not a positive finite value"));
         Round bad = new Round(List.of(), Map.of("./start-time.sh", Map.of("mirage_ms", "-1", "floor_ms", "100")));
         assertTrue(Comparison.evaluate(SUITE, List.of(bad), null).get(3).problem().contains("not a positive number"));
     }
