@@ -40,22 +40,16 @@ base=${1:-main}
 if [ -n "$keep" ]; then
     mkdir -p "$keep"
     work=$(cd "$keep" && pwd)
-    rm -rf "$work/base-src" "$work"/*.csv
+    rm -rf "$work"/src-* "$work"/*.csv
 else
     work=$(mktemp -d "${TMPDIR:-/tmp}/engine-ab.XXXXXX")
     trap 'rm -rf "$work"' EXIT
 fi
 
-echo "building the benchmarks of $base ($(git -C "$root" rev-parse --short "$base")) and of this tree"
-mkdir "$work/base-src"
-git -C "$root" archive "$base" | tar -x -C "$work/base-src"
-(cd "$work/base-src" && ./mvnw -q -B -ntp -o -pl benchmarks -am package -DskipTests >"$work/base-build.log" 2>&1) \
-    || { tail -30 "$work/base-build.log"; exit 1; }
-cp "$work/base-src/benchmarks/target/benchmarks.jar" "$work/base.jar"
-rm -rf "$work/base-src"
-(cd "$root" && ./mvnw -q -B -ntp -o -pl benchmarks -am package -DskipTests >"$work/new-build.log" 2>&1) \
-    || { tail -30 "$work/new-build.log"; exit 1; }
-cp "$root/benchmarks/target/benchmarks.jar" "$work/new.jar"
+. "$root/benchmarks/lib/jars.sh"
+echo "building the benchmarks of $(bench_rev_name "$root" "$base") and of this tree"
+bench_jar_of_rev "$root" "$base" "$work/base.jar" "$work" "$work/base-build.log"
+bench_jar_of_tree "$root" "$work/new.jar" "$work/new-build.log"
 
 . "$root/.mvn/jdk.sh" # JAVA_HOME: a JDK 25
 java=$JAVA_HOME/bin/java
