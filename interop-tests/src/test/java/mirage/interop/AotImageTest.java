@@ -88,4 +88,21 @@ class AotImageTest {
         assertEquals("fast", Files.readString(other.resolve("_build/profile")).strip(), "configure keeps the profile");
         assertEquals(new Mirage.Result(0, "hello\n", ""), exec(List.of(off.resolve("bin/hello").toString(), "--count=1"), BOOT_LIMIT));
     }
+
+    @Test
+    void the_debug_profile_links_the_jdwp_agent_and_jfr_and_the_agent_listens() throws IOException {
+        Path debug = Mirage.copyExample("hello", work.resolve("hello-debug"));
+        Mirage.Result built = mirage("build", debug.toString(), "-p", "debug");
+        assertEquals(0, built.exit(), built.err());
+        Path dbgImage = Path.of(built.lastOutLine());
+        Mirage.Result modules = exec(List.of(dbgImage.resolve("bin/java").toString(), "--list-modules"), Map.of(), BOOT_LIMIT);
+        assertTrue(modules.out().contains("jdk.jdwp.agent@") && modules.out().contains("jdk.jfr@"), modules.out());
+        // the agent opens a listening socket, which the sandbox refuses: debugging is --sandbox=off (0057)
+        Mirage.Result r = exec(List.of(dbgImage.resolve("bin/hello").toString(), "--count=1", "--sandbox=off"),
+                Map.of("JDK_JAVA_OPTIONS", "-agentlib:jdwp=transport=dt_socket,server=y,suspend=n,address=127.0.0.1:0"),
+                BOOT_LIMIT);
+        assertEquals(0, r.exit(), r.err());
+        assertTrue(r.out().contains("Listening for transport dt_socket at address: "), r.out());
+        assertTrue(r.out().endsWith("hello\n"), r.out());
+    }
 }

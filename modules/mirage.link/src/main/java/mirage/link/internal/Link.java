@@ -171,7 +171,7 @@ public final class Link {
         LinkableModules.Prepared prepared = LinkableModules.prepare(modulePath, plan.roots(), plan.appModule(), removal,
                 layout.build().resolve("modules"), unikernelRules, progress);
         prepared.changed().forEach(progress::detail);
-        plan = plan.withModules(prepared.modules());
+        plan = plan.withModules(withProfileModules(prepared.modules(), profile));
         writePlan(layout, plan);
 
         progress.step("linking the image with jlink (" + String.join(", ", plan.modules()) + ")");
@@ -232,6 +232,29 @@ public final class Link {
                     progress);
         }
         return image;
+    }
+
+    /**
+     * The computed module set and the profile's own modules ({@code debug}: the JDWP agent and
+     * JFR) with what they require, resolved among the JDK's modules: what jlink will link, so the
+     * plan's set, which the jlink plugin checks the image against, names them too.
+     */
+    static java.util.SortedSet<String> withProfileModules(java.util.SortedSet<String> computed, Profile profile)
+            throws LinkException {
+        java.util.SortedSet<String> all = new java.util.TreeSet<>(computed);
+        if (profile.modules().isEmpty()) {
+            return all;
+        }
+        try {
+            java.lang.module.Configuration cf = java.lang.module.Configuration.empty().resolve(
+                    java.lang.module.ModuleFinder.ofSystem(), java.lang.module.ModuleFinder.of(), profile.modules());
+            for (java.lang.module.ResolvedModule m : cf.modules()) {
+                all.add(m.name());
+            }
+        } catch (java.lang.module.FindException | java.lang.module.ResolutionException e) {
+            throw new LinkException("profile " + profile.name() + " names modules this JDK cannot link: " + e.getMessage(), e);
+        }
+        return all;
     }
 
     /** The modules jlink adds: the roots, then the profile's modules not among them. */
