@@ -55,7 +55,7 @@ public final class Echo implements Unikernel {
     public static void serveHttps(Console console, Stack stack, ServerConfig config, InstantSource clock) throws NetException {
         stack.tcp().listen(HTTPS_PORT, Http.TCP_OPTIONS, connection -> {
             try (TlsFlow tls = Tls.server(connection, config)) {
-                serveHttp(tls, clock);
+                Http.serve(tls, clock, stack);
             }
         });
         console.println("echo: HTTPS on port " + HTTPS_PORT);
@@ -77,14 +77,6 @@ public final class Echo implements Unikernel {
      */
     public static AtomicLong serve(Console console, Stack stack, Duration keepalive) throws NetException {
         return serve(console, stack, keepalive, null);
-    }
-
-    private static void serveHttp(Flow flow, InstantSource clock) throws mirage.core.FlowException {
-        if (clock == null) {
-            Http.serve(flow);
-        } else {
-            Http.serve(flow, clock);
-        }
     }
 
     /**
@@ -113,7 +105,7 @@ public final class Echo implements Unikernel {
             }
             connection.shutdown(Flow.Direction.WRITE);
         });
-        stack.tcp().listen(HTTP_PORT, Http.TCP_OPTIONS, connection -> serveHttp(connection, clock));
+        stack.tcp().listen(HTTP_PORT, Http.TCP_OPTIONS, connection -> Http.serve(connection, clock, stack));
         if (stack instanceof DirectStack direct) {
             direct.ipv4().onAddressChange((addresses, gateway) -> console.println("echo: ipv4 "
                     + (addresses.isEmpty() ? "none yet" : addresses.toString())

@@ -12,12 +12,15 @@ import mirage.http.HttpServer;
 import mirage.http.Request;
 import mirage.http.Response;
 import mirage.http.ServerOptions;
+import mirage.net.DirectStack;
+import mirage.net.Stack;
 import mirage.net.Tcp;
 
 /**
  * The echo unikernel's HTTP/1.1 pages, served by {@code mirage.http}: {@code GET /} is a short
- * text page, {@code GET /bytes/N} answers N bytes whose byte at offset i is {@code i mod 251};
- * {@code HEAD} of both. Parsing, persistent connections, pipelining and closing are
+ * text page, {@code GET /bytes/N} answers N bytes whose byte at offset i is {@code i mod 251},
+ * {@code GET /stats} the network stack's counters, one line per layer ({@code tcp
+ * activeOpens=0 passiveOpens=2 ...}); {@code HEAD} of each. Parsing, persistent connections, pipelining and closing are
  * {@link HttpServer}'s.
  */
 public final class Http {
@@ -37,21 +40,22 @@ public final class Http {
 
     private Http() {}
 
-    /** Serves the pages on {@code c} until the client is done; each head's wait bounded per read. */
+    /** Serves the pages on {@code c} until the client is done; each head's wait bounded per read; no counters. */
     public static void serve(Flow c) throws FlowException {
-        HttpServer.serve(c, OPTIONS, Http::route);
+        serve(c, null, null);
     }
 
     /**
      * Serves the pages on {@code c} until the client is done, each request head within the head
-     * timeout by {@code clock} (a client trickling its head is answered 408 then).
+     * timeout by {@code clock} (a client trickling its head is answered 408 then; null: each
+     * wait bounded, not the whole head), {@code /stats} from {@code stack}'s counters (null: 404).
      */
-    public static void serve(Flow c, InstantSource clock) throws FlowException {
-        HttpServer.serve(c, OPTIONS.withClock(clock), Http::route);
+    public static void serve(Flow c, InstantSource clock, Stack stack) throws FlowException {
+        HttpServer.serve(c, clock == null ? OPTIONS : OPTIONS.withClock(clock), r -> route(r, stack));
     }
 
-    /** The response to {@code r}. */
-    static Response route(Request r) {
+    /** The response to {@code r}; {@code /stats} from {@code stack} (null: not found). */
+    static Response route(Request r, Stack stack) {
         boolean head = r.method().equals("HEAD");
         if (!head && !r.method().equals("GET")) {
             return new Response(405, "Method Not Allowed", Headers.of("Content-Type", "text/plain", "Allow", "GET, HEAD"),
@@ -71,12 +75,40 @@ public final class Http {
             return Response.of(400, "Bad Request", "text/plain",
                     ("N in /bytes/N is a decimal number up to " + MAX_BYTES + "\n").getBytes(StandardCharsets.US_ASCII));
         }
+        if (path.equals("/stats") && stack != null) {
+            return Response.of(200, "OK", "text/plain; charset=utf-8", counters(stack));
+        }
         return Response.of(404, "Not Found", "text/plain", "not found\n".getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * {@code stack}'s counters: a line per layer, its name then {@code counter=value} pairs (the
+     * Ethernet-to-ICMP layers on the direct stack only).
+     */
+    static byte[] counters(Stack stack) {
+        StringBuilder b = new StringBuilder();
+        if (stack instanceof DirectStack d) {
+            line(b, "netif", d.netif().stats());
+            line(b, "ethernet", d.ethernet().stats());
+            line(b, "arp", d.arp().stats());
+            line(b, "ipv4", d.ipv4().stats());
+            line(b, "icmpv4", d.icmpv4().stats());
+        }
+        line(b, "udp", stack.udp().stats());
+        line(b, "tcp", stack.tcp().stats());
+        return b.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** {@code layer} and the components of {@code stats} as {@code name=value}, space-separated (a record's text, unbracketed). */
+    private static void line(StringBuilder b, String layer, Record stats) {
+        String s = stats.toString();
+        b.append(layer).append(' ').append(s.substring(s.indexOf('[') + 1, s.length() - 1).replace(", ", " ")).append('\n');
     }
 
     private static final byte[] INDEX = """
             echo: a unikernel of mirage-java
               GET /bytes/N   N bytes, byte i being i mod 251
+              GET /stats     the network stack's counters
               UDP and TCP port 7: echo
             """.getBytes(StandardCharsets.UTF_8);
 

@@ -82,6 +82,7 @@ class EchoTest {
                 NetConfig.ipv4(Ipv4Cidr.parse("192.168.7.3/24")), sim.loop(), Rng.seeded(2));
         Echo.serve(line -> { }, server);
         List<String> results = new ArrayList<>();
+        StringBuilder stats = new StringBuilder();
         sim.spawn("client", () -> {
             try (mirage.net.Tcp.Connection c = client.tcp().connect(SERVER, Echo.PORT, Duration.ofSeconds(10))) {
                 byte[] sent = payload(77);
@@ -105,9 +106,22 @@ class EchoTest {
                 results.add(second.substring(0, second.indexOf("\r\n")));
                 results.add("close " + second.contains("Connection: close"));
             }
+            try (mirage.net.Tcp.Connection c = client.tcp().connect(SERVER, Echo.HTTP_PORT, Duration.ofSeconds(10))) {
+                c.write(ByteBuffer.wrap("GET /stats HTTP/1.1\r\nHost: s\r\nConnection: close\r\n\r\n"
+                        .getBytes(java.nio.charset.StandardCharsets.US_ASCII)));
+                stats.append(new String(readAll(c), java.nio.charset.StandardCharsets.UTF_8));
+            }
         });
         sim.runFor(Duration.ofMinutes(2));
         assertEquals(List.of("echo true", "HTTP/1.1 200 OK", "pattern true", "HTTP/1.1 200 OK", "close true"), results);
+        // the counters page: a line per layer, the server's own figures (three passive opens so far)
+        String page = stats.toString();
+        assertTrue(page.startsWith("HTTP/1.1 200 OK"), page);
+        for (String layer : List.of("netif", "ethernet", "arp", "ipv4", "icmpv4", "udp", "tcp")) {
+            assertTrue(page.contains("\n" + layer + " "), layer + " in " + page);
+        }
+        assertTrue(page.contains(" passiveOpens=3 "), page);
+        assertTrue(page.contains("\ntcp activeOpens=0 "), page);
     }
 
     static byte[] readAll(mirage.core.Flow f) throws mirage.core.FlowException {

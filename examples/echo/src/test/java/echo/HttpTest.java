@@ -45,6 +45,7 @@ class HttpTest {
         assertTrue(get("/bytes/-3").startsWith("HTTP/1.1 400 "));
         assertTrue(get("/bytes/99999999999999").startsWith("HTTP/1.1 400 "));
         assertTrue(get("/nothing").startsWith("HTTP/1.1 404 "));
+        assertTrue(get("/stats").startsWith("HTTP/1.1 404 "), "no stack, no counters");
         assertTrue(exchange("DELETE / HTTP/1.1\r\nHost: a\r\n\r\n").startsWith("HTTP/1.1 405 "));
     }
 

@@ -158,8 +158,9 @@ public interface Ipv4 {
      * @param packetsReceived packets received from Ethernet, before any check
      * @param packetsDelivered packets (reassembled) handed to a receiver
      * @param packetsSent packets sent, fragments counted once per fragment
-     * @param headerErrors packets dropped for a bad version, header length, total length or
-     *     checksum
+     * @param headerErrors packets dropped for a bad version, header length, total length,
+     *     checksum or option list, a reserved flag, TTL 0, or a source no sender can have
+     *     (broadcast, multicast, loopback, or one of this host's own addresses)
      * @param notForUs packets for another host, dropped
      * @param unknownProtocol packets of a protocol with no receiver, answered and dropped
      * @param fragmentsReceived fragments received

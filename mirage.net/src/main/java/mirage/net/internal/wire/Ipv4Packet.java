@@ -207,6 +207,11 @@ public final class Ipv4Packet extends View {
         return InternetChecksum.verifies(InternetChecksum.add(0, buffer, start, headerLength()));
     }
 
+    /** True if this header's options (none, or any) are a well-formed list; see {@link #optionsWellFormed(ByteBuffer, int, int)}. */
+    public boolean optionsWellFormed() {
+        return optionsWellFormed(buffer, optionsOffset(), optionsLength());
+    }
+
     /**
      * True if the options region {@code [offset, offset + length)} is a well-formed list: End
      * and NOP are one octet; every other option has a length octet of at least 2 that stays

@@ -25,6 +25,17 @@ public final class Packets {
         return b.array();
     }
 
+    /** {@code datagram} (a 20-byte header, from {@link #ipv4}) with {@code options} (a multiple of 4 bytes) inserted after its header; lengths and checksum redone. */
+    public static byte[] withOptions(byte[] datagram, byte[] options) {
+        ByteBuffer b = ByteBuffer.allocate(datagram.length + options.length);
+        b.put(0, datagram, 0, 20).put(20, options).put(20 + options.length, datagram, 20, datagram.length - 20);
+        b.put(0, (byte) (0x40 | (20 + options.length) / 4));
+        b.putShort(2, (short) b.capacity());
+        b.putShort(10, (short) 0);
+        b.putShort(10, (short) InternetChecksum.of(b, 0, 20 + options.length));
+        return b.array();
+    }
+
     public static byte[] udp(Ipv4Address src, Ipv4Address dst, int sourcePort, int destinationPort, byte[] data,
             boolean checksum) {
         ByteBuffer b = ByteBuffer.allocate(8 + data.length);

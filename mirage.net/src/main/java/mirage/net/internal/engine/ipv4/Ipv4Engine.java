@@ -243,9 +243,14 @@ public final class Ipv4Engine {
             headerErrors++;
             return null;
         }
+        if (p.headerLength() > Ipv4Packet.MIN_HEADER_LENGTH && !p.optionsWellFormed()) {
+            headerErrors++; // an option of length 0 or 1, or running past the header (RFC 791 section 3.1)
+            return null;
+        }
         int src = p.source();
-        // RFC 1122 section 3.2.1.3: a broadcast or multicast source is discarded.
-        if (src == -1 || (src >>> 28) == 0xe || isDirectedBroadcast(src)) {
+        // RFC 1122 section 3.2.1.3: a broadcast, multicast or loopback source is discarded; and, as
+        // Linux discards a "martian" source, one of our own addresses (a land attack, or a loop).
+        if (src == -1 || (src >>> 28) == 0xe || (src >>> 24) == 127 || isDirectedBroadcast(src) || isLocalUnicast(src)) {
             headerErrors++;
             return null;
         }

@@ -261,6 +261,33 @@ class Ipv4EngineTest {
     }
 
     @Test
+    void receive_malformedOptions_droppedAndCounted_wellFormedOnesDelivered() {
+        // IHL 6: one word of options after the 20-byte header, checksum recomputed
+        byte[][] lists = {{7, 0, 0, 0}, {7, 1, 0, 0}, {7, 39, 4, 0}, {1, 1, 1, 68}};
+        for (byte[] options : lists) {
+            receive(0, Packets.withOptions(Packets.ipv4(PEER, US, PROTO, 1, 0, 64, Packets.bytes(10, 0)), options));
+        }
+        assertTrue(delivered.isEmpty(), "option of length 0, 1, past the header, cut short");
+        assertEquals(4, ip.stats().headerErrors());
+        receive(0, Packets.withOptions(Packets.ipv4(PEER, US, PROTO, 1, 0, 64, Packets.bytes(10, 0)), new byte[] {1, 1, 0, 0}));
+        receive(0, Packets.withOptions(Packets.ipv4(PEER, US, PROTO, 1, 0, 64, Packets.bytes(10, 0)), new byte[] {(byte) 0x94, 4, 0, 0}));
+        assertEquals(2, delivered.size(), "NOPs then End; Router Alert");
+    }
+
+    @Test
+    void receive_impossibleSources_droppedAndCounted() {
+        // our own address (a land attack: RFC 1122 3.2.1.3 and Linux's martian sources), loopback,
+        // limited and directed broadcast, multicast
+        for (String source : List.of("10.0.0.2", "127.0.0.1", "255.255.255.255", "10.0.0.255", "224.0.0.1")) {
+            receive(0, Packets.ipv4(Ipv4Address.parse(source), US, PROTO, 1, 0, 64, Packets.bytes(10, 0)));
+        }
+        assertTrue(delivered.isEmpty());
+        assertEquals(5, ip.stats().headerErrors());
+        receive(0, Packets.ipv4(PEER, US, PROTO, 1, 0, 64, Packets.bytes(10, 0)));
+        assertEquals(1, delivered.size());
+    }
+
+    @Test
     void receive_notForUs_dropped() {
         receive(0, Packets.ipv4(PEER, Ipv4Address.parse("10.0.0.77"), PROTO, 1, 0, 64, Packets.bytes(10, 0)));
         assertTrue(delivered.isEmpty());
