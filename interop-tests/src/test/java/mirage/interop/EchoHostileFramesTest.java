@@ -84,7 +84,7 @@ class EchoHostileFramesTest {
             ns.exec("ip", "link", "set", TAP, "up");
             assertEquals(0, ns.execQuietly(Duration.ofSeconds(30), "ping", "-c", "1", "-W", "5", US).exit(), "answers ping before");
             byte[] peerMac = mac(ns.exec("cat", "/sys/class/net/" + TAP + "/address").out().strip());
-            Map<String, Map<String, Long>> before = counters(ns);
+            Map<String, Map<String, Long>> before = counters(ns, US);
 
             Frames f = new Frames(mac(MAC), peerMac, ip(PEER), ip(US));
             Path frames = work.resolve("frames.txt");
@@ -105,7 +105,7 @@ class EchoHostileFramesTest {
             assertEquals(0, body.exit(), body.err());
             assertTrue(body.out().startsWith(EchoTcpTest.patternSha(n) + " "), "sha256 of the body: " + body.out());
 
-            Map<String, Map<String, Long>> after = counters(ns);
+            Map<String, Map<String, Long>> after = counters(ns, US);
             System.out.println("counters that moved:\n" + moved(before, after));
             // each kind of garbage is seen and dropped by the layer it belongs to
             assertMoved(before, after, "ethernet", "unknownType");
@@ -129,9 +129,9 @@ class EchoHostileFramesTest {
         }
     }
 
-    /** The unikernel's counters by layer, from {@code GET /stats}. */
-    static Map<String, Map<String, Long>> counters(Host.Netns ns) {
-        Mirage.Result r = ns.execQuietly(Duration.ofSeconds(60), "curl", "-sS", "--max-time", "30", "http://" + US + "/stats");
+    /** The counters by layer of the unikernel at {@code address}, from {@code GET /stats}. */
+    static Map<String, Map<String, Long>> counters(Host.Netns ns, String address) {
+        Mirage.Result r = ns.execQuietly(Duration.ofSeconds(60), "curl", "-sS", "--max-time", "30", "http://" + address + "/stats");
         assertEquals(0, r.exit(), r.err());
         Map<String, Map<String, Long>> layers = new LinkedHashMap<>();
         Pattern pair = Pattern.compile("(\\w+)=(\\d+)");
