@@ -206,6 +206,20 @@ public final class EngineFlow implements TlsFlow {
     }
 
     /**
+     * Bounds each wait of this flow for the transport's bytes, the handshake's included, by
+     * {@code timeout}: the transport applies it (a TCP flow does), and a read that times out
+     * throws {@link FlowException.Reason#TIMEOUT} with the TLS state untouched (a record half
+     * received stays buffered; the next read goes on with it). A wait ends with progress, not
+     * with a whole record, so a peer that trickles a record is timed per wait, as on TCP.
+     *
+     * @return whether the transport applies the bound
+     */
+    @Override
+    public boolean readTimeout(java.time.Duration timeout) {
+        return transport.readTimeout(timeout);
+    }
+
+    /**
      * Writes under a cork are packed into full records; see {@link mirage.core.Flow#cork()}.
      * {@link #writev} (the default: cork, write each buffer, uncork) therefore packs its buffers
      * into as few records as they fill and writes them to the transport together: a response's
