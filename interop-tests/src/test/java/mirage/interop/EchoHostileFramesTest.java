@@ -75,13 +75,9 @@ class EchoHostileFramesTest {
         Path image = Mirage.buildExample("echo", work);
         try (Host.Netns ns = new Host.Netns("mirage-hostile")) {
             Path log = work.resolve("echo.log");
-            Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
+            Process echo = ns.startOnTap(log, TAP, PEER + "/24", "HTTP on port 80",
+                    image.resolve("bin/echo").toString(), "--net:service=" + TAP,
                     "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=" + PEER, "--tls-name=echo.test");
-            ns.awaitLink(TAP, echo, log);
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
-            ns.withoutIpv6();
-            ns.exec("ip", "addr", "add", PEER + "/24", "dev", TAP);
-            ns.exec("ip", "link", "set", TAP, "up");
             assertEquals(0, ns.execQuietly(Duration.ofSeconds(30), "ping", "-c", "1", "-W", "5", US).exit(), "answers ping before");
             byte[] peerMac = mac(ns.exec("cat", "/sys/class/net/" + TAP + "/address").out().strip());
             Map<String, Map<String, Long>> before = counters(ns, US);

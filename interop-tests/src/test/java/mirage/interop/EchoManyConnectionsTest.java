@@ -3,7 +3,6 @@ package mirage.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +32,7 @@ class EchoManyConnectionsTest {
 
     /**
      * The bound on the unikernel's resident memory under these loads. Measured (2026-12-06):
-     * idle 69-85 MiB; peak 476 MiB on the direct stack (4,096 connections held at once, each
+     * idle 69-85 MiB; peak 476-526 MiB on the direct stack (4,096 connections held at once, each
      * with a virtual thread and echo's 16 KiB buffer, the rest dropped and retried) and 351 MiB
      * on the host stack (all 10,000 held); the JVM keeps the heap it grew, so the peak stays.
      * The bound leaves room for a collector that runs later on a busier machine.
@@ -130,13 +129,8 @@ class EchoManyConnectionsTest {
         Path image = Mirage.buildExample("echo", work.resolve("direct"));
         try (Host.Netns ns = new Host.Netns("mirage-many")) {
             Path log = work.resolve("echo.log");
-            Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
-                    "--ipv4=" + US + "/24", "--tls-name=echo.test");
-            ns.awaitLink(TAP, echo, log);
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
-            ns.withoutIpv6();
-            ns.exec("ip", "addr", "add", "10.84.0.1/24", "dev", TAP);
-            ns.exec("ip", "link", "set", TAP, "up");
+            Process echo = ns.startOnTap(log, TAP, "10.84.0.1/24", "HTTP on port 80",
+                    image.resolve("bin/echo").toString(), "--net:service=" + TAP, "--ipv4=" + US + "/24", "--tls-name=echo.test");
             ProcessHandle jvm = jvmOf(echo);
             Map<String, Long> before = EchoHostileFramesTest.counters(ns, US).get("tcp");
 
@@ -161,15 +155,10 @@ class EchoManyConnectionsTest {
     void hostStack_tenThousandEchoConnections_andThousandSlowloris_allHandled_rssBounded() throws Exception {
         Host.require("python3", "python3-minimal");
         Path image = Mirage.buildExample("echo", work.resolve("host"), "--stack=host");
-        int offset;
-        try (ServerSocket s = new ServerSocket(0)) {
-            offset = s.getLocalPort() > 2000 && s.getLocalPort() < 60000 ? s.getLocalPort() - 80 : 20000;
-        }
+        int offset = EchoTimeoutsTest.hostPortOffset();
         Path log = work.resolve("echo-host.log");
-        Process echo = new ProcessBuilder(List.of(image.resolve("bin/echo").toString(), "--port-offset=" + offset))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Process echo = EchoTimeoutsTest.startOnHost(image, log, offset);
         try {
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
             ProcessHandle jvm = jvmOf(echo);
             Map<String, Long> echoed = runSampling(jvm, "host stack, 10,000 echo connections",
                     () -> Mirage.exec(List.of("python3", script("echo-host.py", ECHO_CLIENTS), "127.0.0.1",

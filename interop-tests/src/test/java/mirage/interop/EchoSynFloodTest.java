@@ -36,13 +36,9 @@ class EchoSynFloodTest {
         Path image = Mirage.buildExample("echo", work);
         try (Host.Netns ns = new Host.Netns("mirage-syn")) {
             Path log = work.resolve("echo.log");
-            Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
+            Process echo = ns.startOnTap(log, TAP, "10.82.0.1/24", "HTTP on port 80",
+                    image.resolve("bin/echo").toString(), "--net:service=" + TAP,
                     "--net-mac:service=" + MAC, "--ipv4=" + US + "/24", "--ipv4-gateway=10.82.0.1", "--tls-name=echo.test");
-            ns.awaitLink(TAP, echo, log);
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
-            ns.withoutIpv6();
-            ns.exec("ip", "addr", "add", "10.82.0.1/24", "dev", TAP);
-            ns.exec("ip", "link", "set", TAP, "up");
             Path capture = work.resolve("syn.pcapng");
             Path captureLog = work.resolve("capture.log");
             // our SYN-ACKs only, headers only

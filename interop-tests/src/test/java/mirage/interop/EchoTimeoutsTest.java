@@ -118,13 +118,8 @@ class EchoTimeoutsTest {
         Files.writeString(script, CLIENTS);
         try (Host.Netns ns = new Host.Netns("mirage-lim")) {
             Path log = work.resolve("echo.log");
-            Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
-                    "--ipv4=" + US + "/24", "--tls-name=echo.test");
-            ns.awaitLink(TAP, echo, log);
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
-            ns.withoutIpv6();
-            ns.exec("ip", "addr", "add", "10.81.0.1/24", "dev", TAP);
-            ns.exec("ip", "link", "set", TAP, "up");
+            Process echo = ns.startOnTap(log, TAP, "10.81.0.1/24", "HTTP on port 80",
+                    image.resolve("bin/echo").toString(), "--net:service=" + TAP, "--ipv4=" + US + "/24", "--tls-name=echo.test");
             Mirage.Result r = ns.execQuietly(Duration.ofMinutes(6), "python3", script.toString(), US, "80");
             assertEquals(0, r.exit(), r.out() + r.err());
             check(r.out());
@@ -137,15 +132,9 @@ class EchoTimeoutsTest {
         Path image = Mirage.buildExample("echo", work.resolve("host"), "--stack=host");
         Path script = work.resolve("clients-host.py");
         Files.writeString(script, CLIENTS);
-        int offset;
-        try (ServerSocket s = new ServerSocket(0)) {
-            offset = s.getLocalPort() > 2000 && s.getLocalPort() < 60000 ? s.getLocalPort() - 80 : 20000;
-        }
-        Path log = work.resolve("echo-host.log");
-        Process echo = new ProcessBuilder(List.of(image.resolve("bin/echo").toString(), "--port-offset=" + offset))
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        int offset = hostPortOffset();
+        Process echo = startOnHost(image, work.resolve("echo-host.log"), offset);
         try {
-            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
             Mirage.Result r = Mirage.exec(List.of("python3", script.toString(), "127.0.0.1", Integer.toString(80 + offset)),
                     Duration.ofMinutes(6));
             assertEquals(0, r.exit(), r.out() + r.err());
@@ -154,5 +143,25 @@ class EchoTimeoutsTest {
             Host.stopTree(echo.toHandle());
             assertTrue(echo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
         }
+    }
+
+    /** A --port-offset for echo on --stack=host whose HTTP port (80 + offset) was free a moment ago. */
+    static int hostPortOffset() throws java.io.IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort() > 2000 && s.getLocalPort() < 60000 ? s.getLocalPort() - 80 : 20000;
+        }
+    }
+
+    /** Starts echo built with --stack=host on the host's loopback, ports shifted by {@code offset}; returns once it serves HTTP. */
+    static Process startOnHost(Path image, Path log, int offset) throws Exception {
+        Process echo = new ProcessBuilder(List.of(image.resolve("bin/echo").toString(), "--port-offset=" + offset))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));
+        } catch (Throwable t) {
+            Host.stopTree(echo.toHandle());
+            throw t;
+        }
+        return echo;
     }
 }

@@ -161,6 +161,22 @@ final class Host {
             }
         }
 
+        /**
+         * Starts {@code command} (a unikernel bound to a TAP it creates, {@code tap}) in the
+         * namespace, its output to {@code log}; waits for the TAP and for {@code ready} in the
+         * log; then switches the namespace kernel's IPv6 off ({@link #withoutIpv6}) and gives its
+         * end of the TAP {@code peerCidr}, up. Stopped on close.
+         */
+        Process startOnTap(Path log, String tap, String peerCidr, String ready, String... command) throws InterruptedException {
+            Process p = start(log, command);
+            awaitLink(tap, p, log);
+            awaitLine(log, ready, p, Duration.ofSeconds(60));
+            withoutIpv6();
+            exec("ip", "addr", "add", peerCidr, "dev", tap);
+            exec("ip", "link", "set", tap, "up");
+            return p;
+        }
+
         /** Waits until {@code link} exists in the namespace (a unikernel creates its TAP as it binds). */
         void awaitLink(String link, Process owner, Path log) throws InterruptedException {
             for (int i = 0; i < 600; i++) {
