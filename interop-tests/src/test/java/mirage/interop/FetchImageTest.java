@@ -102,11 +102,14 @@ class FetchImageTest {
         }
     }
 
-    /** Boots fetch with {@code args} and returns its exit status and output. */
+    /** Boots fetch with {@code args} (the server on the TAP's kernel side unless they name one) and returns its exit status and output. */
     static Mirage.Result fetch(String name, String... args) throws Exception {
         Path log = work.resolve(name + ".log");
         List<String> command = new java.util.ArrayList<>(List.of(image.resolve("bin/fetch").toString(), "--net:service=" + TAP,
-                "--ipv4=" + US + "/24", "--server=" + SERVER));
+                "--ipv4=" + US + "/24"));
+        if (List.of(args).stream().noneMatch(a -> a.startsWith("--server="))) {
+            command.add("--server=" + SERVER);
+        }
         command.addAll(List.of(args));
         Process p = ns.start(log, command.toArray(String[]::new));
         assertTrue(p.waitFor(5, TimeUnit.MINUTES), "fetch finished:\n" + Host.read(log));
@@ -187,6 +190,27 @@ class FetchImageTest {
         assertNotEquals(0, r.exit(), r.out());
         assertFalse(r.out().contains("fetch: HTTP"), r.out());
         assertTrue(r.out().contains("cut short"), r.out());
+    }
+
+    /**
+     * The kernel beside us routes two addresses to nowhere: {@code prohibit} (it answers our SYN
+     * with ICMP "communication administratively prohibited", a hard error) and {@code
+     * unreachable} (ICMP "host unreachable", a soft one). fetch's connect to the first fails at
+     * once saying so, not after its 30 s; the second times out and says what ICMP said.
+     */
+    @Test
+    @Order(6)
+    void icmpErrors_hardOneEndsTheConnect_softOneIsNamedWhenItTimesOut() throws Exception {
+        ns.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1"); // ICMP errors for routes come only when forwarding
+        ns.exec("ip", "route", "add", "prohibit", "10.99.0.5/32");
+        ns.exec("ip", "route", "add", "unreachable", "10.99.0.6/32");
+        Mirage.Result hard = fetch("prohibited", "--ipv4-gateway=" + SERVER, "--server=10.99.0.5", "--port=80", "--path=/");
+        assertNotEquals(0, hard.exit(), hard.out());
+        assertTrue(hard.out().contains("10.99.0.5:80 is unreachable: communication administratively prohibited"), hard.out());
+        Mirage.Result soft = fetch("unreachable", "--ipv4-gateway=" + SERVER, "--server=10.99.0.6", "--port=80", "--path=/");
+        assertNotEquals(0, soft.exit(), soft.out());
+        assertTrue(soft.out().contains("no answer from 10.99.0.6:80 within PT30S (the last ICMP error: host unreachable)"),
+                soft.out());
     }
 
     /** The 1,000-byte upload's request (head and body, ~1,130 bytes) left as one segment, before the server sent anything. */

@@ -214,9 +214,12 @@ public interface Tcp {
      *     accept queue)
      * @param idleTimeouts connections reset by their {@link Options#idleTimeout()}
      * @param readTimeouts reads that waited their read timeout out
+     * @param icmpErrors ICMP errors that reached a connection (they named a connection and a
+     *     sequence number in flight; others are dropped quietly): a hard one ends a connect, a
+     *     soft one is remembered (0 on the host stack: the kernel takes them)
      */
     record Stats(long activeOpens, long passiveOpens, long failedAttempts, long established, long segmentsReceived,
             long segmentsSent, long retransmittedSegments, long resetsReceived, long resetsSent, long malformed,
             long challengeAcks, long synCookiesSent, long handlerFailures, long dropped, long overLimit,
-            long idleTimeouts, long readTimeouts) {}
+            long idleTimeouts, long readTimeouts, long icmpErrors) {}
 }

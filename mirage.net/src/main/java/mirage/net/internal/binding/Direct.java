@@ -139,6 +139,7 @@ public final class Direct implements DirectStack {
         this.icmpEngine = new Icmpv4Engine(ipEngine);
         this.udpEngine = new UdpEngine(ipEngine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, TCP, rng);
+        icmpEngine.onError(this::icmpError);
         this.tcp = new TcpBinding(this, tcpEngine);
         this.dhcp = config instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
     }
@@ -227,6 +228,13 @@ public final class Direct implements DirectStack {
                 ipEngine.unknownProtocol();
                 icmpEngine.destinationUnreachable(now, datagram, Icmpv4Engine.PROTOCOL_UNREACHABLE);
             }
+        }
+    }
+
+    /** An ICMP error about a datagram of ours: to its transport (RFC 1122 section 3.2.2); UDP promises nothing and takes none. */
+    private void icmpError(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted) {
+        if (quoted.protocol() == Ipv4Packet.PROTOCOL_TCP) {
+            tcpEngine.icmpError(now, type, code, quoted);
         }
     }
 

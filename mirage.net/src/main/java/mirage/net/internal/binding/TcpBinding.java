@@ -130,7 +130,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         return new Stats(s.activeOpens(), s.passiveOpens(), s.failedAttempts(), s.established(), s.segmentsReceived(),
                 s.segmentsSent(), s.retransmittedSegments(), s.resetsReceived(), s.resetsSent(), s.malformed(),
                 s.challengeAcks(), s.synCookiesSent(), s.handlerFailures() + handlerFailures.get(), s.dropped(),
-                s.overLimit(), s.idleTimeouts(), s.readTimeouts());
+                s.overLimit(), s.idleTimeouts(), s.readTimeouts(), s.icmpErrors());
     }
 
     /** Live connections and armed timers in the engine (tests check both reach 0). */
@@ -375,10 +375,13 @@ final class TcpBinding implements Tcp, TcpEvents {
                     return s == TcpState.SYN_SENT || s == TcpState.SYN_RECEIVED ? null : s;
                 });
                 if (outcome instanceof Termination t) {
+                    int icmp = stack.onLoopQuietly(now -> handle.icmpError());
                     throw switch (t) {
                         case REFUSED -> new FlowException(FlowException.Reason.REFUSED, to + ":" + port + " refused the connection");
+                        case UNREACHABLE -> new FlowException(FlowException.Reason.REFUSED, to + ":" + port + " is unreachable: "
+                                + icmpText(icmp));
                         case TIMEOUT -> new FlowException(FlowException.Reason.TIMEOUT, "no answer from " + to + ":" + port
-                                + " within " + timeout);
+                                + " within " + timeout + (icmp < 0 ? "" : " (the last ICMP error: " + icmpText(icmp) + ")"));
                         case RESET -> new FlowException(FlowException.Reason.RESET, to + ":" + port + " reset the connection");
                         case NORMAL, ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + to + ":"
                                 + port + " was closed before it was established");
@@ -799,6 +802,7 @@ final class TcpBinding implements Tcp, TcpEvents {
                 case RESET -> new PeerFailure(FlowException.Reason.RESET, remote + " reset the connection");
                 case TIMEOUT -> new PeerFailure(FlowException.Reason.TIMEOUT, "the connection to " + remote + " timed out");
                 case REFUSED -> new PeerFailure(FlowException.Reason.REFUSED, remote + " refused the connection");
+                case UNREACHABLE -> new PeerFailure(FlowException.Reason.REFUSED, remote + " is unreachable");
                 case ABORTED -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " was aborted");
                 case NORMAL -> new FlowException(FlowException.Reason.CLOSED, "the connection to " + remote + " is closed");
             };
@@ -817,5 +821,26 @@ final class TcpBinding implements Tcp, TcpEvents {
         public String toString() {
             return "TcpConnection[" + local + " -> " + remote + "]";
         }
+    }
+
+    /** An ICMP error, {@code type << 8 | code} (RFC 792, RFC 1812 section 5.2.7.1), in words. */
+    static String icmpText(int typeCode) {
+        int type = typeCode >>> 8;
+        int code = typeCode & 0xff;
+        return switch (type) {
+            case 3 -> switch (code) {
+                case 0 -> "network unreachable";
+                case 1 -> "host unreachable";
+                case 2 -> "protocol unreachable";
+                case 3 -> "port unreachable";
+                case 4 -> "fragmentation needed";
+                case 5 -> "source route failed";
+                case 9, 10, 13 -> "communication administratively prohibited";
+                default -> "destination unreachable, code " + code;
+            };
+            case 11 -> "time exceeded";
+            case 12 -> "parameter problem";
+            default -> "ICMP type " + type + ", code " + code;
+        };
     }
 }

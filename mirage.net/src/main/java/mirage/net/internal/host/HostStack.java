@@ -404,7 +404,7 @@ public final class HostStack implements Stack {
         @Override
         public Stats stats() {
             return new Stats(activeOpens.get(), passiveOpens.get(), failedAttempts.get(), open.size(), 0, 0, 0, 0, 0, 0, 0, 0,
-                    handlerFailures.get(), 0, 0, timeouts.idleTimeouts.get(), timeouts.readTimeouts.get());
+                    handlerFailures.get(), 0, 0, timeouts.idleTimeouts.get(), timeouts.readTimeouts.get(), 0);
         }
 
         void closeAll() {

@@ -39,6 +39,8 @@ public final class Icmpv4Packet extends View {
     public static final int TYPE_ECHO_REQUEST = 8;
     /** Time Exceeded (RFC 792, "Time Exceeded Message"). */
     public static final int TYPE_TIME_EXCEEDED = 11;
+    /** Parameter Problem (RFC 792, "Parameter Problem Message"). */
+    public static final int TYPE_PARAMETER_PROBLEM = 12;
 
     private int length;
 

@@ -19,7 +19,9 @@ import mirage.net.internal.wire.Icmpv4Packet;
  * section 4.3.2.8), also for protocols nobody handles; the binding calls it, as it hands
  * {@link #receive} the ICMP datagrams. Messages that are too short or whose checksum fails are
  * dropped and counted.
- * Received error messages are counted, not yet passed to the transports.
+ * Received error messages (Destination Unreachable, Time Exceeded, Parameter Problem) that quote
+ * a datagram of ours are passed to the {@link ErrorListener} (the binding gives TCP's; RFC 1122
+ * section 3.2.2.1 asks that they reach the transport), the quoted header checked first.
  *
  * <p>Not thread-safe: owned by one event loop.
  */
@@ -30,6 +32,9 @@ public final class Icmpv4Engine {
 
     /** The Destination Unreachable code for a closed UDP port (RFC 792). */
     public static final int PORT_UNREACHABLE = 3;
+
+    /** The Destination Unreachable code "fragmentation needed and DF set" (RFC 792, RFC 1191). */
+    public static final int FRAGMENTATION_NEEDED = 4;
 
     /** How long a ping waits for its reply before it is forgotten. */
     public static final long PING_TIMEOUT_NANOS = 10_000_000_000L;
@@ -47,8 +52,28 @@ public final class Icmpv4Engine {
         void reply(long now, Ipv4Address source, int identifier, int sequence, ByteBuffer data, long roundTripNanos);
     }
 
+    /**
+     * An ICMP error about a datagram this host sent (RFC 1122 section 3.2.2: the transport must
+     * be told). Called on the engine's thread with views valid only during the call.
+     */
+    @FunctionalInterface
+    public interface ErrorListener {
+        /**
+         * @param type {@link Icmpv4Packet#TYPE_DESTINATION_UNREACHABLE}, {@link Icmpv4Packet#TYPE_TIME_EXCEEDED} or
+         *     {@link Icmpv4Packet#TYPE_PARAMETER_PROBLEM}
+         * @param nextHopMtu the next-hop MTU of "fragmentation needed" (RFC 1191), else 0
+         * @param quoted the quoted datagram, checked as a quoted header ({@link Ipv4Packet#checkQuoted}):
+         *     its source is one of ours, and at least 8 octets of its payload are present
+         */
+        void error(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted);
+    }
+
     private final Ipv4Engine ip;
     private final Icmpv4Packet view = new Icmpv4Packet();
+    private final Ipv4Packet quotedView = new Ipv4Packet();
+    private ErrorListener errorListener = (now, type, code, mtu, quoted) -> { };
+    private long errorsReceived;
+    private long errorsDelivered;
     private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH);
     private final long tokenInterval;
     private final long bucketCapacity;
@@ -118,8 +143,44 @@ public final class Icmpv4Engine {
                 echoRepliesReceived++;
                 matchReply(now, datagram.source(), m);
             }
+            case Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE, Icmpv4Packet.TYPE_TIME_EXCEEDED, Icmpv4Packet.TYPE_PARAMETER_PROBLEM -> {
+                otherReceived++;
+                errorsReceived++;
+                error(now, m);
+            }
             default -> otherReceived++;
         }
+    }
+
+    /**
+     * Passes an error on if it quotes a datagram we could have sent: a whole quoted header whose
+     * source is one of our addresses, a first fragment (the ports are in it), 8 octets of its
+     * payload (RFC 792). Anything else is dropped quietly (counted in {@code otherReceived}).
+     */
+    private void error(long now, Icmpv4Packet m) {
+        Ipv4Packet q = quotedView;
+        if (!q.checkQuoted(m.buffer(), m.dataOffset(), m.dataLength()) || q.fragmentOffset() != 0
+                || q.payloadLength() < 8 || !ip.isLocalUnicast(q.source())) {
+            return;
+        }
+        errorsDelivered++;
+        int mtu = m.type() == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE && m.code() == FRAGMENTATION_NEEDED ? m.nextHopMtu() : 0;
+        errorListener.error(now, m.type(), m.code(), mtu, q);
+    }
+
+    /** Where ICMP errors about our own datagrams go (replacing the previous listener). */
+    public void onError(ErrorListener listener) {
+        this.errorListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** Error messages received (Destination Unreachable, Time Exceeded, Parameter Problem). */
+    public long errorsReceived() {
+        return errorsReceived;
+    }
+
+    /** Of {@link #errorsReceived}, those that quoted a datagram of ours and went to the {@link ErrorListener}. */
+    public long errorsDelivered() {
+        return errorsDelivered;
     }
 
     private void reply(long now, Ipv4Packet request, Icmpv4Packet m) {

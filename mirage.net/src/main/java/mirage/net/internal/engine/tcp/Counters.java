@@ -23,6 +23,8 @@ final class Counters {
     long idleTimeouts;
     /** Reads that waited their read timeout out. */
     long readTimeouts;
+    /** ICMP errors that named a connection and a sequence number in flight. */
+    long icmpErrors;
     /** Event sink calls that threw. */
     long eventFailures;
 
@@ -30,6 +32,6 @@ final class Counters {
     Tcp.Stats stats(long established) {
         return new Tcp.Stats(activeOpens, passiveOpens, failedAttempts, established, segmentsReceived, segmentsSent,
                 retransmitted, resetsReceived, resetsSent, malformed, challengeAcks, synCookiesSent, 0, dropped, overLimit,
-                idleTimeouts, readTimeouts);
+                idleTimeouts, readTimeouts, icmpErrors);
     }
 }

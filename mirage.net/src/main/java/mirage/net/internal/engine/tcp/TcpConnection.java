@@ -141,6 +141,8 @@ public final class TcpConnection {
     long keepaliveDeadline = NONE;
     long closeDeadline = NONE;
     long connectDeadline = NONE;
+    /** The last ICMP error about this connection, {@code type << 8 | code}; -1 while none came. */
+    int icmpError = -1;
     /**
      * When the connection ends for want of progress ({@link #idleTimeout}): no new byte or FIN
      * from the peer and none of ours acknowledged since {@code idleDeadline - idleTimeout}.
@@ -318,6 +320,15 @@ public final class TcpConnection {
     }
 
     /** Sends a reset (if synchronized) and ends the connection at once with {@link Termination#ABORTED}. Idempotent. */
+    /**
+     * The last ICMP error that reached this connection, {@code type << 8 | code} (RFC 792), or
+     * -1: a soft error (network or host unreachable, time exceeded) does not end a connection,
+     * but says why a connect that timed out got no answer (RFC 1122 section 4.2.3.9).
+     */
+    public int icmpError() {
+        return icmpError;
+    }
+
     public void abort(long now) {
         calls.abort(now, this);
     }

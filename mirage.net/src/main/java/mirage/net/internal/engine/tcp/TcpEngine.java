@@ -1,5 +1,6 @@
 package mirage.net.internal.engine.tcp;
 
+import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,6 +10,7 @@ import mirage.net.Ipv4Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.wire.Icmpv4Packet;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.TcpSegment;
 
@@ -256,6 +258,39 @@ public final class TcpEngine {
         output.syn(now, c);
         endCall();
         return c;
+    }
+
+    /**
+     * An ICMP error about a segment we sent (RFC 1122 section 4.2.3.9): {@code quoted} is the
+     * datagram it quotes, a checked view whose source is ours with 8 octets of TCP header.
+     * It must name a connection and a sequence number we have sent and not had acknowledged
+     * (RFC 5927 section 4.1: a guess at a port pair is not enough), else it is ignored. A hard
+     * error (Destination Unreachable: protocol or port unreachable, communication
+     * administratively prohibited: codes 2, 3, 9, 10, 13) ends a connection in SYN-SENT with
+     * {@link Termination#UNREACHABLE}; in every other case, and in every other state, the error
+     * is only remembered as soft ({@link TcpConnection#icmpError()}), as RFC 5927 section 7
+     * advises against resets by ICMP. Fragmentation needed is remembered too: path MTU discovery
+     * is not done (our segments are sent with DF clear, so a router fragments them instead).
+     */
+    public void icmpError(long now, int type, int code, Ipv4Packet quoted) {
+        ByteBuffer b = quoted.buffer();
+        int at = quoted.payloadOffset();
+        int localPort = Short.toUnsignedInt(b.getShort(at));
+        int remotePort = Short.toUnsignedInt(b.getShort(at + 2));
+        int sequence = b.getInt(at + 4);
+        TcpConnection c = table.find(quoted.source(), localPort, quoted.destination(), remotePort);
+        if (c == null || !Seq.le(c.sndUna, sequence) || !Seq.lt(sequence, c.sndMax == c.sndUna ? c.sndUna + 1 : c.sndMax)) {
+            return;
+        }
+        counters.icmpErrors++;
+        c.icmpError = type << 8 | code;
+        boolean hard = type == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE
+                && (code == 2 || code == 3 || code == 9 || code == 10 || code == 13);
+        if (hard && c.state == TcpState.SYN_SENT) {
+            counters.failedAttempts++;
+            terminate(now, c, Termination.UNREACHABLE);
+        }
+        endCall();
     }
 
     /** A new connection in the table, the list and the timer structure (touched: its timers are set by the caller). */

@@ -164,4 +164,37 @@ class Icmpv4EngineTest {
         Ipv4Packet p = Packets.view(host.link.drain().get(0).bytes());
         assertEquals(0, InternetChecksum.of(p.buffer(), p.payloadOffset(), p.payloadLength()));
     }
+
+    /** An ICMP error of {@code type}/{@code code} from {@code from} quoting the first {@code quotedLength} bytes of {@code offending}. */
+    static byte[] error(Ipv4Address from, int type, int code, int mtu, byte[] offending, int quotedLength) {
+        ByteBuffer m = ByteBuffer.allocate(8 + quotedLength);
+        m.put(0, (byte) type).put(1, (byte) code).putShort(6, (short) mtu).put(8, offending, 0, quotedLength);
+        m.putShort(2, (short) InternetChecksum.of(m, 0, m.capacity()));
+        return Packets.ipv4(from, US, Ipv4Packet.PROTOCOL_ICMP, 5, 0, 64, m.array());
+    }
+
+    @Test
+    void receive_errorsQuotingOurDatagrams_passedOn_othersNot() {
+        List<String> got = new ArrayList<>();
+        host.icmp.onError((now, type, code, mtu, quoted) -> got.add(type + "/" + code + " mtu " + mtu + " proto " + quoted.protocol()
+                + " from " + new Ipv4Address(quoted.source()) + " quoting " + quoted.payloadLength()));
+        Ipv4Address router = Ipv4Address.parse("10.0.0.1");
+        byte[] ours = Packets.ipv4(US, Ipv4Address.parse("192.0.2.7"), Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, Packets.bytes(20, 3));
+        receive(0, error(router, 3, 3, 0, ours, 28));
+        receive(0, error(router, 3, 4, 1400, ours, 28));
+        receive(0, error(router, 11, 0, 0, ours, 40)); // more than 8 octets quoted, as RFC 1812 routers do
+        receive(0, error(router, 12, 0, 0, ours, 28));
+        assertEquals(List.of("3/3 mtu 0 proto 6 from 10.0.0.2 quoting 8", "3/4 mtu 1400 proto 6 from 10.0.0.2 quoting 8",
+                "11/0 mtu 0 proto 6 from 10.0.0.2 quoting 20", "12/0 mtu 0 proto 6 from 10.0.0.2 quoting 8"), got);
+        got.clear();
+        byte[] theirs = Packets.ipv4(PEER, Ipv4Address.parse("192.0.2.7"), Ipv4Packet.PROTOCOL_TCP, 1, 0, 64, Packets.bytes(20, 3));
+        receive(0, error(router, 3, 3, 0, theirs, 28)); // not a datagram of ours
+        receive(0, error(router, 3, 3, 0, ours, 27)); // 7 octets of its payload: no ports and sequence
+        receive(0, error(router, 3, 3, 0, ours, 12)); // not even its whole header
+        byte[] fragment = Packets.ipv4(US, Ipv4Address.parse("192.0.2.7"), Ipv4Packet.PROTOCOL_TCP, 1, 185, 64, Packets.bytes(20, 3));
+        receive(0, error(router, 3, 3, 0, fragment, 28)); // a later fragment: what it quotes is not a header
+        assertEquals(List.of(), got);
+        assertEquals(8, host.icmp.errorsReceived());
+        assertEquals(4, host.icmp.errorsDelivered());
+    }
 }

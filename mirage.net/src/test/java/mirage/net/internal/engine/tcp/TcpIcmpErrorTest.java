@@ -1,0 +1,116 @@
+package mirage.net.internal.engine.tcp;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import mirage.net.NetException;
+import mirage.net.internal.wire.Ipv4Packet;
+import org.junit.jupiter.api.Test;
+
+/**
+ * ICMP errors about our segments (RFC 1122 section 4.2.3.9, RFC 5927): hard errors end a
+ * connect, soft ones are remembered and said when it times out, nothing resets a synchronized
+ * connection, and an error must name a sequence number in flight.
+ */
+class TcpIcmpErrorTest {
+    static final long S = 1_000_000_000L;
+
+    final TcpFixture f = new TcpFixture();
+
+    /** Our next datagram, as an ICMP error would quote it: its header and 8 octets of TCP. */
+    Ipv4Packet quoteNext() {
+        byte[] d = f.link.drain().getLast().bytes();
+        Ipv4Packet q = new Ipv4Packet();
+        if (!q.checkQuoted(ByteBuffer.wrap(d), 0, 28)) {
+            throw new AssertionError("not a datagram");
+        }
+        return q;
+    }
+
+    Ipv4Packet withSequence(Ipv4Packet q, int sequence) {
+        ByteBuffer b = ByteBuffer.allocate(28).put(0, q.buffer(), q.offset(), 28);
+        b.putInt(24, sequence);
+        Ipv4Packet p = new Ipv4Packet();
+        p.checkQuoted(b, 0, 28);
+        return p;
+    }
+
+    TcpConnection connect() throws NetException {
+        return f.tcp.connect(f.now, null, TcpFixture.PEER, TcpFixture.PEER_PORT, 30 * S);
+    }
+
+    @Test
+    void synSent_portUnreachable_connectEndsUnreachable() throws NetException {
+        TcpConnection c = connect();
+        f.tcp.icmpError(f.now, 3, 3, quoteNext());
+        assertEquals(Termination.UNREACHABLE, c.termination());
+        assertEquals(0x303, c.icmpError());
+        assertEquals(List.of("closed UNREACHABLE"), f.events);
+        assertEquals(1, f.tcp.stats().icmpErrors());
+        assertEquals(1, f.tcp.stats().failedAttempts());
+        assertEquals(0, f.tcp.connections());
+        f.advance(60 * S);
+        f.none(); // no SYN retransmitted
+    }
+
+    @Test
+    void synSent_administrativelyProhibitedAndProtocolUnreachable_areHard() throws NetException {
+        for (int code : new int[] {2, 9, 10, 13}) {
+            TcpConnection c = connect();
+            f.tcp.icmpError(f.now, 3, code, quoteNext());
+            assertEquals(Termination.UNREACHABLE, c.termination(), "code " + code);
+        }
+    }
+
+    @Test
+    void synSent_hostUnreachable_isSoft_connectGoesOn_thenTimesOutSayingIt() throws NetException {
+        TcpConnection c = connect();
+        f.tcp.icmpError(f.now, 3, 1, quoteNext());
+        assertNull(c.termination());
+        assertEquals(TcpState.SYN_SENT, c.state());
+        assertEquals(0x301, c.icmpError());
+        f.tcp.icmpError(f.now, 11, 0, withSequence(quoteNextOf(c), c.sndUna)); // time exceeded: soft too
+        assertNull(c.termination());
+        assertEquals(0xb00, c.icmpError());
+        f.advance(31 * S);
+        assertEquals(Termination.TIMEOUT, c.termination());
+        assertEquals(0xb00, c.icmpError(), "kept, to say why no answer came");
+        assertEquals(2, f.tcp.stats().icmpErrors());
+    }
+
+    /** A quote of {@code c}'s SYN (retransmitted or not): the fixture's last datagram was drained, so build it again. */
+    Ipv4Packet quoteNextOf(TcpConnection c) {
+        f.advance(1 * S + 1); // the SYN's first retransmission
+        return quoteNext();
+    }
+
+    @Test
+    void synSent_sequenceNotOurs_orUnknownPorts_ignored() throws NetException {
+        TcpConnection c = connect();
+        Ipv4Packet q = quoteNext();
+        f.tcp.icmpError(f.now, 3, 3, withSequence(q, c.sndUna + 1000));
+        f.tcp.icmpError(f.now, 3, 3, withSequence(q, c.sndUna - 1));
+        ByteBuffer other = ByteBuffer.allocate(28).put(0, q.buffer(), q.offset(), 28);
+        other.putShort(20, (short) 1); // another local port
+        Ipv4Packet p = new Ipv4Packet();
+        p.checkQuoted(other, 0, 28);
+        f.tcp.icmpError(f.now, 3, 3, p);
+        assertNull(c.termination());
+        assertEquals(-1, c.icmpError());
+        assertEquals(0, f.tcp.stats().icmpErrors());
+    }
+
+    @Test
+    void established_portUnreachable_isOnlyRemembered_noReset() throws NetException {
+        TcpConnection c = f.established();
+        c.write(f.now, ByteBuffer.wrap(TcpFixture.bytes(100)));
+        Ipv4Packet q = quoteNext();
+        f.tcp.icmpError(f.now, 3, 3, q);
+        assertNull(c.termination(), "RFC 5927 section 7: no resets by ICMP in synchronized states");
+        assertEquals(TcpState.ESTABLISHED, c.state());
+        assertEquals(0x303, c.icmpError());
+        f.none();
+    }
+}
