@@ -262,7 +262,11 @@ class LoopTest {
                 outcome.set(e);
             }
         });
-        p.awaitYields(2); // the loop has taken the sleeper's timer and blocks again
+        // The loop has taken the sleeper's timer and blocks again: a yield until its deadline
+        // has begun (counting yields raced: the sleeper may register before the loop's first one).
+        while (!p.yields().contains(10_000_000_000L)) {
+            Thread.sleep(1);
+        }
         sleeper.interrupt();
         sleeper.join();
         assertTrue(outcome.get() instanceof InterruptedException, String.valueOf(outcome.get()));
