@@ -213,6 +213,65 @@ class FetchImageTest {
                 soft.out());
     }
 
+    /**
+     * Path MTU discovery (RFC 1191, decision 0064): the kernel beside us routes to a server in a
+     * second namespace over a link whose router end has MTU 1000 (the server's end keeps 1500, so
+     * its MSS option says 1460 and only the router knows). fetch uploads 3 MB there: its first full-size
+     * segments (DF set) are refused by the router with ICMP "fragmentation needed" (next hop 1000),
+     * our stack sends in 960-byte segments from then on (only what was in flight is refused), the
+     * upload arrives whole (the server answers its SHA-256), and no fragment crosses the small link.
+     */
+    @Test
+    @Order(7)
+    void pathMtuDiscovery_throughARouterToASmallerLink_noFragments() throws Exception {
+        try (Host.Netns far = new Host.Netns("mirage-far")) {
+            ns.exec("sysctl", "-q", "-w", "net.ipv4.ip_forward=1");
+            ns.exec("ip", "link", "add", "vsmall", "type", "veth", "peer", "name", "vfar");
+            ns.exec("ip", "link", "set", "vfar", "netns", far.name);
+            ns.exec("ip", "addr", "add", "10.98.0.1/24", "dev", "vsmall");
+            ns.exec("ip", "link", "set", "vsmall", "mtu", "1000", "up");
+            far.exec("ip", "addr", "add", "10.98.0.2/24", "dev", "vfar");
+            far.exec("ip", "link", "set", "vfar", "up"); // 1500 here: the server offers MSS 1460, and only the router knows
+            far.exec("ip", "route", "add", "default", "via", "10.98.0.1");
+            Path pyLog = work.resolve("python-far.log");
+            Process py = far.start(pyLog, "python3", work.resolve("server.py").toString(), "10.98.0.2");
+            Host.Netns.awaitLine(pyLog, "serving", py, Duration.ofSeconds(30));
+            Path farCapture = work.resolve("far.pcapng");
+            Path farLog = work.resolve("far-capture.log");
+            Process dump = far.start(farLog, "dumpcap", "-i", "vfar", "-s", "96", "-w", farCapture.toString());
+            Host.Netns.awaitLine(farLog, "Capturing on", dump, Duration.ofSeconds(30));
+            Path nearCapture = work.resolve("near.pcapng");
+            Path nearLog = work.resolve("near-capture.log");
+            Process nearDump = ns.start(nearLog, "dumpcap", "-i", TAP, "-s", "96", "-f", "host 10.98.0.2 or icmp", "-w",
+                    nearCapture.toString());
+            Host.Netns.awaitLine(nearLog, "Capturing on", nearDump, Duration.ofSeconds(30));
+
+            int n = 3_000_000;
+            Mirage.Result r = fetch("pmtu", "--ipv4-gateway=" + SERVER, "--server=10.98.0.2", "--port=8001", "--path=/up",
+                    "--put=" + n);
+            Thread.sleep(500);
+            Host.Netns.stop(dump);
+            Host.Netns.stop(nearDump);
+            assertEquals(0, r.exit(), r.out());
+            String answer = hex(sha(pattern(n)));
+            assertTrue(r.out().startsWith("fetch: HTTP/1.1 200 OK, 64 bytes, sha256 " + hex(sha(answer.getBytes())) + ", "), r.out());
+            String needed = Host.run(List.of("tshark", "-n", "-r", nearCapture.toString(), "-Y",
+                    "icmp.type == 3 && icmp.code == 4 && icmp.mtu == 1000", "-T", "fields", "-e", "frame.number"),
+                    Duration.ofMinutes(1)).out().strip();
+            assertFalse(needed.isEmpty(), "the router told us: fragmentation needed, next hop MTU 1000");
+            // only what was in flight when the first came was refused (our frames on the TAP may be
+            // larger than 1000: super-segments the kernel cuts, at our new MSS, as it forwards)
+            long refused = needed.lines().count();
+            assertTrue(refused < 100, refused + " datagrams refused by the router: the MSS did not follow");
+            String fragments = Host.run(List.of("tshark", "-n", "-r", farCapture.toString(), "-Y",
+                    "ip.flags.mf == 1 || ip.frag_offset > 0", "-T", "fields", "-e", "frame.number"), Duration.ofMinutes(1)).out().strip();
+            assertEquals("", fragments, "no fragment crossed the small link");
+            // (what the far end captures may be larger than 1000 bytes: its veth merges segments, GRO)
+        } finally {
+            ns.execQuietly(Duration.ofSeconds(10), "ip", "link", "del", "vsmall");
+        }
+    }
+
     /** The 1,000-byte upload's request (head and body, ~1,130 bytes) left as one segment, before the server sent anything. */
     @Test
     @Order(100)

@@ -234,7 +234,7 @@ public final class Direct implements DirectStack {
     /** An ICMP error about a datagram of ours: to its transport (RFC 1122 section 3.2.2); UDP promises nothing and takes none. */
     private void icmpError(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted) {
         if (quoted.protocol() == Ipv4Packet.PROTOCOL_TCP) {
-            tcpEngine.icmpError(now, type, code, quoted);
+            tcpEngine.icmpError(now, type, code, nextHopMtu, quoted);
         }
     }
 

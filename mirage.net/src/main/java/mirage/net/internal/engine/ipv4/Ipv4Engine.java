@@ -462,8 +462,8 @@ public final class Ipv4Engine {
      *     or is not a unicast from a given source (never the case for TCP), {@code NO_ROUTE}
      *     without a route, else {@code SENT}
      */
-    public Outcome sendPreparedSegmented(long now, Ipv4Address source, Ipv4Address destination, int ttl, int length,
-            int segmentSize, int segments) {
+    public Outcome sendPreparedSegmented(long now, Ipv4Address source, Ipv4Address destination, int ttl,
+            Ipv4.Fragmentation fragmentation, int length, int segmentSize, int segments) {
         int hl = Ipv4Packet.MIN_HEADER_LENGTH;
         int dst = destination.bits();
         if (hl + length > maxSegmentedDatagram() || dst == -1 || destination.isMulticast() || source.isUnspecified()
@@ -478,7 +478,8 @@ public final class Ipv4Engine {
         int id = nextIdentification;
         nextIdentification = (id + segments) & 0xffff;
         ByteBuffer b = tx;
-        writeHeader(b, hl + length, id, 0, ttl, Ipv4Packet.PROTOCOL_TCP, source.bits(), dst);
+        int df = fragmentation == Ipv4.Fragmentation.DONT_FRAGMENT ? Ipv4Packet.FLAG_DONT_FRAGMENT : 0;
+        writeHeader(b, hl + length, id, df, ttl, Ipv4Packet.PROTOCOL_TCP, source.bits(), dst);
         b.limit(hl + length).position(0);
         packetsSent += segments;
         link.transmitSegmented(now, nextHop, b, segmentSize);

@@ -126,7 +126,7 @@ final class ListenInput {
         c.sndNxt = c.sndUna;
         c.sndMax = c.sndUna;
         c.recover = c.sndUna;
-        c.mss = mss;
+        c.mss = engine.pathMss(now, src, mss);
         c.sndWnd = s.window();
         c.maxSndWnd = c.sndWnd;
         c.sndWl1 = s.sequence();

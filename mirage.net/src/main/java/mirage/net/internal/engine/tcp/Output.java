@@ -180,7 +180,7 @@ final class Output {
         ByteBuffer b = writer.buffer();
         b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(c.localAddress.bits(), c.remoteAddress.bits(), length));
         counters.segmentsSent += segments;
-        ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, writer.ttl(), length, mss, segments);
+        ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, writer.ttl(), c.fragmentation(), length, mss, segments);
         advanced(now, c, n);
         if (n != whole) {
             c.sndSml = c.sndNxt;

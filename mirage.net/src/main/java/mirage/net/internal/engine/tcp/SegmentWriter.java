@@ -70,7 +70,7 @@ final class SegmentWriter {
         }
         int flags = synAck ? TcpSegment.SYN | TcpSegment.ACK : TcpSegment.SYN;
         header(b, c.localPort, c.remotePort, c.iss, synAck ? c.rcvNxt : 0, flags, Math.min(c.rcvCap, 0xffff), o);
-        send(now, o, c.localAddress, c.remoteAddress);
+        send(now, o, c.localAddress, c.remoteAddress, c.fragmentation());
     }
 
     /**
@@ -88,7 +88,7 @@ final class SegmentWriter {
      * acknowledgment. Clears any ACK owed.
      */
     void segment(long now, TcpConnection c, int seq, int n, int flags) {
-        send(now, prepare(now, c, seq, n, flags), c.localAddress, c.remoteAddress);
+        send(now, prepare(now, c, seq, n, flags), c.localAddress, c.remoteAddress, c.fragmentation());
     }
 
     /**
@@ -139,7 +139,7 @@ final class SegmentWriter {
         b.clear();
         header(b, lport, rport, seq, ack, TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 20);
         counters.resetsSent++;
-        send(now, 20, local, remote);
+        send(now, 20, local, remote, Ipv4.Fragmentation.ALLOW);
     }
 
     /** A reset of the connection, numbered SND.NXT. */
@@ -163,7 +163,7 @@ final class SegmentWriter {
         header(b, s.destinationPort(), s.sourcePort(), cookie, s.sequence() + 1, TcpSegment.SYN | TcpSegment.ACK,
                 Math.min(config.receiveBuffer(), 0xffff), 24);
         b.put(20, (byte) TcpSegment.OPTION_MSS).put(21, (byte) 4).putShort(22, (short) mss);
-        send(now, 24, local, remote);
+        send(now, 24, local, remote, Ipv4.Fragmentation.ALLOW);
     }
 
     /** The window to advertise, scaled, with receiver-side SWS avoidance (RFC 9293 section 3.8.6.2.2); moves RCV.ADV. */
@@ -201,12 +201,12 @@ final class SegmentWriter {
         b.putShort(TcpSegment.URGENT_POINTER, (short) 0);
     }
 
-    /** Checksums the {@code len} bytes written and sends them as one datagram. */
-    private void send(long now, int len, Ipv4Address local, Ipv4Address remote) {
+    /** Checksums the {@code len} bytes written and sends them as one datagram, DF as {@code fragmentation} says. */
+    private void send(long now, int len, Ipv4Address local, Ipv4Address remote, Ipv4.Fragmentation fragmentation) {
         ByteBuffer b = tx;
         long sum = InternetChecksum.pseudoHeader(local.bits(), remote.bits(), Ipv4Packet.PROTOCOL_TCP, len);
         b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, len)));
         counters.segmentsSent++;
-        ip.sendPrepared(now, local, remote, Ipv4Packet.PROTOCOL_TCP, config.ttl(), Ipv4.Fragmentation.ALLOW, len);
+        ip.sendPrepared(now, local, remote, Ipv4Packet.PROTOCOL_TCP, config.ttl(), fragmentation, len);
     }
 }

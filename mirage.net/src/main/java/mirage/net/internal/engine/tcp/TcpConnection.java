@@ -141,6 +141,12 @@ public final class TcpConnection {
     long keepaliveDeadline = NONE;
     long closeDeadline = NONE;
     long connectDeadline = NONE;
+    /**
+     * Whether our datagrams go with DF clear: a path MTU reported below
+     * {@link TcpEngine#MIN_PATH_MTU} is not followed (segments keep that size and routers
+     * fragment them, as Linux does); otherwise DF is set (RFC 1191).
+     */
+    boolean dfOff;
     /** The last ICMP error about this connection, {@code type << 8 | code}; -1 while none came. */
     int icmpError = -1;
     /**
@@ -252,6 +258,11 @@ public final class TcpConnection {
     }
 
     /** Payload bytes per segment: the MSS less the options every segment carries. */
+    /** How our datagrams may be fragmented on the way: not at all while path MTU discovery runs ({@link #dfOff}). */
+    mirage.net.Ipv4.Fragmentation fragmentation() {
+        return dfOff ? mirage.net.Ipv4.Fragmentation.ALLOW : mirage.net.Ipv4.Fragmentation.DONT_FRAGMENT;
+    }
+
     int effectiveMss() {
         return mss - (tsOn ? 12 : 0);
     }

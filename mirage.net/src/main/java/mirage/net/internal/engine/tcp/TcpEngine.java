@@ -78,13 +78,21 @@ import mirage.net.internal.wire.TcpSegment;
  * due and nothing for the others.
  *
  * <h2>Not done</h2>
- * Urgent data (the pointer is ignored and sent as zero), ECN, IPv6, path MTU discovery (DF is
- * not set; the MSS is clamped to the first hop's MTU), RFC 7413 fast open, TCP-AO/MD5.
+ * Urgent data (the pointer is ignored and sent as zero), ECN, IPv6, packetization-layer path MTU
+ * discovery (RFC 4821: an ICMP black hole stalls a connection, as on Linux by default), RFC 7413
+ * fast open, TCP-AO/MD5.
  */
 public final class TcpEngine {
 
     /** The first port of the dynamic range (RFC 6335 section 6). */
     public static final int EPHEMERAL_FIRST = 49152;
+    /**
+     * The least path MTU followed (Linux's {@code min_pmtu}): a smaller one reported by ICMP is
+     * taken as this, with DF clear, so that a forged report cannot cut our segments to a few bytes.
+     */
+    static final int MIN_PATH_MTU = 552;
+    /** RFC 1191 section 7: the MTU plateaus, for a router that reports no next-hop MTU. */
+    private static final int[] PLATEAUS = {65535, 32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296, 68};
     /** The least MSS accepted from a peer, so that a tiny one cannot multiply our segments (Linux uses 48). */
     static final int MIN_MSS = 64;
     /** RFC 7323 section 2.3: shifts above 14 are taken as 14. */
@@ -130,6 +138,7 @@ public final class TcpEngine {
     // The parts (package-private: each is tested on its own).
     final SegmentWriter writer;
     final Output output;
+    private final PathMtus pathMtus = new PathMtus(256);
     final Acknowledgments acks;
     final ListenInput listenInput;
     final SynSentInput synSentInput;
@@ -251,7 +260,7 @@ public final class TcpEngine {
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.recover = c.iss;
-        c.mss = Math.max(MIN_MSS, ip.mtu() - 40);
+        c.mss = pathMss(now, remote.bits(), ip.mtu() - 40);
         c.state = TcpState.SYN_SENT;
         c.connectDeadline = now + timeout;
         counters.activeOpens++;
@@ -269,10 +278,10 @@ public final class TcpEngine {
      * administratively prohibited: codes 2, 3, 9, 10, 13) ends a connection in SYN-SENT with
      * {@link Termination#UNREACHABLE}; in every other case, and in every other state, the error
      * is only remembered as soft ({@link TcpConnection#icmpError()}), as RFC 5927 section 7
-     * advises against resets by ICMP. Fragmentation needed is remembered too: path MTU discovery
-     * is not done (our segments are sent with DF clear, so a router fragments them instead).
+     * advises against resets by ICMP. "Fragmentation needed" ({@code nextHopMtu}, 0 from an old
+     * router) is path MTU discovery's (RFC 1191): see {@link #pathMtu}.
      */
-    public void icmpError(long now, int type, int code, Ipv4Packet quoted) {
+    public void icmpError(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted) {
         ByteBuffer b = quoted.buffer();
         int at = quoted.payloadOffset();
         int localPort = Short.toUnsignedInt(b.getShort(at));
@@ -284,6 +293,11 @@ public final class TcpEngine {
         }
         counters.icmpErrors++;
         c.icmpError = type << 8 | code;
+        if (type == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE && code == 4) {
+            pathMtu(now, c, nextHopMtu, quoted.totalLength());
+            endCall();
+            return;
+        }
         boolean hard = type == Icmpv4Packet.TYPE_DESTINATION_UNREACHABLE
                 && (code == 2 || code == 3 || code == 9 || code == 10 || code == 13);
         if (hard && c.state == TcpState.SYN_SENT) {
@@ -291,6 +305,54 @@ public final class TcpEngine {
             terminate(now, c, Termination.UNREACHABLE);
         }
         endCall();
+    }
+
+    /**
+     * RFC 1191: a router on the way to {@code c}'s peer dropped a datagram of {@code quotedLength}
+     * bytes with DF set for a next hop of {@code reported} bytes (0: an old router that does not
+     * say; the next plateau below the datagram's length is taken, section 7). An MTU not below
+     * what we send is ignored (section 6.2); one below {@link #MIN_PATH_MTU} is taken as that,
+     * with DF clear from then on. The path MTU is remembered for the destination (new
+     * connections to it start with it, for {@link PathMtus#LIFETIME_NANOS}); the connection's
+     * MSS shrinks, and what it has in flight, sent too large and dropped, is sent again at once in
+     * the new size without being taken for congestion (section 6.5; Linux's simple retransmit).
+     */
+    private void pathMtu(long now, TcpConnection c, int reported, int quotedLength) {
+        int mtu = reported >= 68 ? reported : plateauBelow(quotedLength);
+        if (mtu - 40 >= c.mss) {
+            return;
+        }
+        if (mtu < MIN_PATH_MTU) {
+            mtu = MIN_PATH_MTU;
+            c.dfOff = true;
+        }
+        pathMtus.put(now, c.remoteAddress.bits(), mtu);
+        int mss = Math.max(MIN_MSS, mtu - 40);
+        if (mss >= c.mss) {
+            return;
+        }
+        c.mss = mss;
+        if (c.state != TcpState.SYN_SENT && c.sndMax != c.sndUna) {
+            c.sndNxt = c.sndUna;
+            c.rttStart = -1; // Karn: no sample from what is sent again
+            output.sendData(now, c);
+        }
+    }
+
+    /** The largest plateau of RFC 1191 section 7 below {@code length}. */
+    static int plateauBelow(int length) {
+        for (int p : PLATEAUS) {
+            if (p < length) {
+                return p;
+            }
+        }
+        return 68;
+    }
+
+    /** {@code mss} bounded by the path MTU learned towards {@code destination}, if one is in force; at least {@link #MIN_MSS}. */
+    int pathMss(long now, int destination, int mss) {
+        int pmtu = pathMtus.get(now, destination);
+        return Math.max(MIN_MSS, pmtu > 0 ? Math.min(mss, pmtu - 40) : mss);
     }
 
     /** A new connection in the table, the list and the timer structure (touched: its timers are set by the caller). */
@@ -395,7 +457,7 @@ public final class TcpEngine {
     /** Options of the peer's SYN (RFC 9293 section 3.7.1, RFC 7323 sections 2 and 3, RFC 2018 section 2). */
     void negotiate(long now, TcpConnection c, TcpSegment s) {
         int peerMss = s.mss() >= 0 ? s.mss() : ListenInput.DEFAULT_MSS;
-        c.mss = Math.max(MIN_MSS, Math.min(peerMss, ip.mtu() - 40));
+        c.mss = pathMss(now, c.remoteAddress.bits(), Math.min(peerMss, ip.mtu() - 40));
         if (config.windowScaling() && s.windowScale() >= 0) {
             c.wsOn = true;
             c.sndShift = Math.min(s.windowScale(), MAX_WINDOW_SHIFT);
