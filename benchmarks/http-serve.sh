@@ -236,7 +236,7 @@ target() { # side -> "namespace http-url https-url tls-host:port pids"
 # requests/s or connections/s; the JIT's share (compiler threads, included in the cpu figure)
 # shows how far from steady state a round still was.
 measure() { # side, row
-  local side=$1 row=$2 ns http https tls spids out before after reqs value
+  local side=$1 row=$2 ns http https tls spids out before after jbefore jafter reqs value
   read -r ns http https tls spids <<<"$(target "$side")"
   # shellcheck disable=SC2086
   before=$(cpu_ticks $spids)
@@ -305,7 +305,7 @@ for s in "${active[@]}" nginx; do
   echo | ip netns exec "$ns" openssl s_client -connect "$tls" -brief 2>&1 |
     awk -v side="$s" -F': *' '/^Protocol version/ { p = $2 } /^Ciphersuite/ { c = $2 }
       /^(Peer s|S)ignature type/ { g = $2 } /^Hash used/ { h = $2 } /^(Server|Peer) Temp Key/ { k = $2 }
-      END { printf "tls side=%s: %s %s, key exchange %s, signature %s %s\n", side, p, c, k, g, h }'
+      END { printf "tls side=%s: %s %s, key exchange %s, signature %s %s\n", side, p, c, k, g, h }' || true
 done
 
 IFS=, read -r -a rows <<<"$rows_wanted"
