@@ -30,7 +30,8 @@
 # HTTPS new connections/s (openssl s_time -new: a full TLS 1.3 handshake per connection, one at
 # a time). Each row also gives the server's CPU time per request (utime+stime of every thread
 # of its process(es) over the run, from /proc). wrk runs with one thread: the machine has two
-# cores for client and server together.
+# cores for client and server together. Before the rounds, one `tls side=...` line per side
+# says what that side negotiates with the client's OpenSSL (protocol, suite, group, signature).
 #
 # Ends with one RESULT line per side and row: ratio (ours against nginx, higher is better for
 # throughput; for latency the ratio is ours/nginx, lower is better).
@@ -207,6 +208,17 @@ cpu_ticks() { # pids...: utime+stime of all their threads, in clock ticks
   done
   echo "$t"
 }
+jit_ticks() { # pids...: utime+stime of their JIT compiler threads, in clock ticks
+  local t=0 p task
+  for p in "$@"; do
+    for task in /proc/"$p"/task/*; do
+      case $(cat "$task/comm" 2>/dev/null) in
+        C1\ Compiler*|C2\ Compiler*) t=$((t + $(awk '{print $(NF-38) + $(NF-37)}' "$task/stat" 2>/dev/null || echo 0))) ;;
+      esac
+    done
+  done
+  echo "$t"
+}
 hz=$(getconf CLK_TCK)
 
 # side: where its client runs and what it targets
@@ -220,12 +232,16 @@ target() { # side -> "namespace http-url https-url tls-host:port pids"
   esac
 }
 
-# One measurement: prints "value cpu_us_per_request"; value is p50 ms, requests/s or connections/s.
+# One measurement: prints "value cpu_us_per_request jit_us_per_request"; value is p50 ms,
+# requests/s or connections/s; the JIT's share (compiler threads, included in the cpu figure)
+# shows how far from steady state a round still was.
 measure() { # side, row
-  local side=$1 row=$2 ns http https tls spids out before after reqs value
+  local side=$1 row=$2 ns http https tls spids out before after jbefore jafter reqs value
   read -r ns http https tls spids <<<"$(target "$side")"
   # shellcheck disable=SC2086
   before=$(cpu_ticks $spids)
+  # shellcheck disable=SC2086
+  jbefore=$(jit_ticks $spids)
   case $row in
     http1)
       out=$(ip netns exec "$ns" wrk -t1 -c1 -d"${secs}s" --latency "$http/bytes/1000")
@@ -242,14 +258,17 @@ measure() { # side, row
   esac
   # shellcheck disable=SC2086
   after=$(cpu_ticks $spids)
+  # shellcheck disable=SC2086
+  jafter=$(jit_ticks $spids)
   case $row in
     http1|http50|https50) reqs=$(awk '/requests in/ { print $1 }' <<<"$out") ;;
     tlsnew) reqs=$(awk '/connections in .* real seconds/ { print $1; exit }' <<<"$out") ;;
   esac
   if [ -z "$value" ] || [ -z "$reqs" ] || [ "$reqs" = 0 ] || grep -q 'Non-2xx' <<<"$out"; then
-    echo "http-serve: $side $row measured nothing:" >&2; echo "$out" >&2; echo "0 0"; return
+    echo "http-serve: $side $row measured nothing:" >&2; echo "$out" >&2; echo "0 0 0"; return
   fi
-  awk -v v="$value" -v t=$((after - before)) -v hz="$hz" -v n="$reqs" 'BEGIN { printf "%s %.1f\n", v, t * 1e6 / hz / n }'
+  awk -v v="$value" -v t=$((after - before)) -v j=$((jafter - jbefore)) -v hz="$hz" -v n="$reqs" \
+    'BEGIN { printf "%s %.1f %.1f\n", v, t * 1e6 / hz / n, j * 1e6 / hz / n }'
 }
 
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
@@ -278,17 +297,28 @@ for s in "${active[@]}" nginx; do
   esac
 done
 
+# what each side negotiates with this client (issue 20 asks which group and signature the
+# tlsnew row costs): protocol, suite, key-exchange group, signature, from one s_client -brief
+echo "tls client: $(openssl version)"
+for s in "${active[@]}" nginx; do
+  read -r ns _ _ tls _ <<<"$(target "$s")"
+  echo | ip netns exec "$ns" openssl s_client -connect "$tls" -brief 2>&1 |
+    awk -v side="$s" -F': *' '/^Protocol version/ { p = $2 } /^Ciphersuite/ { c = $2 }
+      /^(Peer s|S)ignature type/ { g = $2 } /^Hash used/ { h = $2 } /^(Server|Peer) Temp Key/ { k = $2 }
+      END { printf "tls side=%s: %s %s, key exchange %s, signature %s %s\n", side, p, c, k, g, h }' || true
+done
+
 IFS=, read -r -a rows <<<"$rows_wanted"
 for row in "${rows[@]}"; do
   case $row in http1|http50|https50|tlsnew) ;; *) echo "http-serve: unknown row '$row'" >&2; exit 2 ;; esac
 done
-declare -A vals cpus
+declare -A vals cpus jits
 for r in $(seq 1 "$rounds"); do
   for row in "${rows[@]}"; do
     for s in "${active[@]}" nginx; do
-      read -r v c <<<"$(measure "$s" "$row")"
-      vals[$s.$row]+="$v "; cpus[$s.$row]+="$c "
-      echo "round $r $row $s: $v (server cpu ${c} us/req)" >&2
+      read -r v c j <<<"$(measure "$s" "$row")"
+      vals[$s.$row]+="$v "; cpus[$s.$row]+="$c "; jits[$s.$row]+="$j "
+      echo "round $r $row $s: $v (server cpu ${c} us/req, of which JIT ${j})" >&2
     done
   done
 done
@@ -300,9 +330,11 @@ for s in "${active[@]}"; do
     ov=$(median ${vals[$s.$row]}); nv=$(median ${vals[nginx.$row]})
     # shellcheck disable=SC2086
     oc=$(median ${cpus[$s.$row]}); nc=$(median ${cpus[nginx.$row]})
-    awk -v s="$s" -v row="$row" -v o="$ov" -v n="$nv" -v oc="$oc" -v nc="$nc" 'BEGIN {
+    # shellcheck disable=SC2086
+    oj=$(median ${jits[$s.$row]})
+    awk -v s="$s" -v row="$row" -v o="$ov" -v n="$nv" -v oc="$oc" -v nc="$nc" -v oj="$oj" 'BEGIN {
       unit = row == "http1" ? "p50_ms" : (row == "tlsnew" ? "conn_per_s" : "req_per_s")
-      printf "RESULT side=%s row=%s ratio=%.3f ours_%s=%s nginx_%s=%s ours_cpu_us=%s nginx_cpu_us=%s\n",
-        s, row, n == 0 ? 0 : o / n, unit, o, unit, n, oc, nc }'
+      printf "RESULT side=%s row=%s ratio=%.3f ours_%s=%s nginx_%s=%s ours_cpu_us=%s nginx_cpu_us=%s ours_jit_us=%s\n",
+        s, row, n == 0 ? 0 : o / n, unit, o, unit, n, oc, nc, oj }'
   done
 done
