@@ -78,12 +78,17 @@ public final class ConsoleBack implements AutoCloseable {
         return 0;
     }
 
-    /** Leaves the console: port closed, page unmapped. Idempotent. */
+    /**
+     * Leaves the console: what the guest wrote and no event has announced yet is copied first (its
+     * last notification may still be on its way to the event loop), then the port is closed and
+     * the page unmapped. Idempotent.
+     */
     @Override
     public void close() {
         if (closed) {
             return;
         }
+        event(0);
         closed = true;
         ctx.events().unbind(port);
         ctx.hv().close(port);
