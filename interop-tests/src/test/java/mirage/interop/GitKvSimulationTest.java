@@ -116,7 +116,7 @@ class GitKvSimulationTest {
 
     static Simulation.Task boot(SimulatedLan lan, Block disk) throws Exception {
         SimulatedUnikernel.Devices devices = new SimulatedUnikernel.Devices(gitkv.manifest(), 2)
-                .network(SimulatedLan.LAN, lan.network()).disk("disk", disk);
+                .network(SimulatedLan.LAN, lan).disk("disk", disk);
         return gitkv.boot(lan.sim(), "gitkv", devices, "--net:service=" + SimulatedLan.LAN, "--block:storage=disk",
                 SimulatedLan.SERVER_IPV4);
     }
@@ -134,6 +134,7 @@ class GitKvSimulationTest {
         while (!client.done() && lan.sim().now() < limit) {
             lan.sim().runFor(Duration.ofMillis(100));
         }
+        lan.close(); // the captures, with -Dmirage.sim.pcap
         assertTrue(client.done(), seedText + ", " + phase + ": the client still runs after 10 virtual minutes\n"
                 + lan.traceTail(30));
         assertTrue(client.failure().isEmpty(), () -> seedText + ", " + phase + ": the client failed: "

@@ -3,6 +3,8 @@ package mirage.interop;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
@@ -21,6 +23,7 @@ import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
 import mirage.net.MacAddress;
 import mirage.net.NetConfig;
+import mirage.net.Netif;
 import mirage.net.SimulatedNetwork;
 import mirage.net.Stack;
 import mirage.time.Simulation;
@@ -32,7 +35,7 @@ import mirage.time.Simulation;
  * {@code -Dmirage.sim.seeds=N} (default {@value #SEEDS}) from {@code -Dmirage.sim.seed=FIRST}
  * (default 1).
  */
-record SimulatedLan(Simulation sim, SimulatedNetwork network, DirectStack client) {
+record SimulatedLan(Simulation sim, SimulatedNetwork network, DirectStack client, List<Netif> captured) {
     /** Seeds in the normal build. */
     static final int SEEDS = 100;
     static final String LAN = "lan";
@@ -66,15 +69,52 @@ record SimulatedLan(Simulation sim, SimulatedNetwork network, DirectStack client
     static SimulatedLan create(long seed, SimulatedNetwork.Impairments impairments) {
         Simulation sim = Simulation.create(seed, EPOCH);
         SimulatedNetwork network = SimulatedNetwork.create(sim.loop(), Rng.seeded(seed, 101), impairments);
-        DirectStack client = Stack.direct(network.port("client", MacAddress.parse("02:00:00:00:ff:01"), 1500),
-                NetConfig.ipv4(Ipv4Cidr.parse("10.0.0.1/24")), sim.loop(), Rng.seeded(seed, 102));
-        return new SimulatedLan(sim, network, client);
+        List<Netif> captured = new java.util.ArrayList<>();
+        Netif port = attach(sim, network, captured, "client", MacAddress.parse("02:00:00:00:ff:01"));
+        DirectStack client = Stack.direct(port, NetConfig.ipv4(Ipv4Cidr.parse("10.0.0.1/24")), sim.loop(),
+                Rng.seeded(seed, 102));
+        return new SimulatedLan(sim, network, client, captured);
     }
 
-    /** The last lines of the trace, for a failure's message. */
+    /**
+     * A new port of the network for host {@code host}; with {@code -Dmirage.sim.pcap=DIR}, what
+     * it sends and receives is also written to {@code DIR/seed-SEED-HOST.pcap} (Wireshark's
+     * format, virtual wall-clock times) once {@link #close} is called.
+     */
+    Netif attach(String host, MacAddress mac) {
+        return attach(sim, network, captured, host, mac);
+    }
+
+    private static Netif attach(Simulation sim, SimulatedNetwork network, List<Netif> captured, String host, MacAddress mac) {
+        Netif port = network.port(host, mac, 1500);
+        String dir = System.getProperty("mirage.sim.pcap");
+        if (dir == null) {
+            return port;
+        }
+        try {
+            Path file = Files.createDirectories(Path.of(dir)).resolve("seed-" + sim.seed() + "-" + host + ".pcap");
+            Netif capture = Netif.capture(port, file, sim.wallClock());
+            captured.add(capture);
+            return capture;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes out the captures, if any. */
+    void close() {
+        captured.forEach(Netif::close);
+        captured.clear();
+    }
+
+    /**
+     * The last lines of the trace, the client host's ARP entries and the network's impairments
+     * so far, for a failure's message.
+     */
     String traceTail(int lines) {
         List<String> t = sim.trace();
-        return String.join("\n", t.subList(Math.max(0, t.size() - lines), t.size()));
+        return String.join("\n", t.subList(Math.max(0, t.size() - lines), t.size())) + "\nclient ARP: "
+                + client.arp().entries() + "\nclient ARP stats: " + client.arp().stats() + "\nnetwork: " + network.stats();
     }
 
     /** A response: its status and body. */

@@ -31,7 +31,6 @@ import mirage.kv.KvRo;
 import mirage.net.MacAddress;
 import mirage.net.NetException;
 import mirage.net.Netif;
-import mirage.net.SimulatedNetwork;
 import mirage.time.Simulation;
 
 /**
@@ -42,8 +41,8 @@ import mirage.time.Simulation;
  * {@code arguments()} and {@code start(Boot.Context)}: the device graph the generator fixed,
  * evaluated against a simulated platform. Nothing of the unikernel is called by hand.
  *
- * <p>{@link Devices} is the simulation's tender: {@code --net:NAME=LAN} binds a port of the
- * simulated network {@code LAN}, {@code --block:NAME=DISK} the memory disk {@code DISK} (which
+ * <p>{@link Devices} is the simulation's tender: {@code --net:NAME=LAN} binds a port (MTU 1500)
+ * of the simulated network {@code LAN}, {@code --block:NAME=DISK} the memory disk {@code DISK} (which
  * outlives a unikernel: power off, boot again on it), {@code --kv:NAME=STORE} the in-memory
  * read-only store {@code STORE}.
  */
@@ -165,7 +164,7 @@ final class SimulatedUnikernel {
      * are added by the test; a disk lives as long as the test keeps it, across boots.
      */
     static final class Devices implements Simulation.Binder {
-        private final Map<String, SimulatedNetwork> networks = new HashMap<>();
+        private final Map<String, SimulatedLan> networks = new HashMap<>();
         private final Map<String, Block> disks = new HashMap<>();
         private final Map<String, KvRo> stores = new HashMap<>();
         private final Manifest manifest;
@@ -180,7 +179,7 @@ final class SimulatedUnikernel {
             this.hostNumber = hostNumber;
         }
 
-        Devices network(String lan, SimulatedNetwork network) {
+        Devices network(String lan, SimulatedLan network) {
             networks.put(lan, network);
             return this;
         }
@@ -200,12 +199,12 @@ final class SimulatedUnikernel {
             int handle = manifest.devices().indexOf(entry);
             switch (entry.kind()) {
                 case NET_BASIC -> {
-                    SimulatedNetwork lan = networks.get(value);
+                    SimulatedLan lan = networks.get(value);
                     if (lan == null) {
                         throw refused(entry, value, "no simulated network");
                     }
                     MacAddress mac = MacAddress.parse(String.format("02:00:00:00:%02x:%02x", handle, hostNumber));
-                    return new NetDevice(entry.name(), handle, lan.port(entry.name(), mac, 1500));
+                    return new NetDevice(entry.name(), handle, lan.attach(entry.name(), mac));
                 }
                 case BLOCK_BASIC -> {
                     Block disk = disks.get(value);
