@@ -26,7 +26,10 @@ import mirage.net.internal.wire.EthernetFrame;
  *       thrown for any bytes.
  *   <li>{@link #resolve}/{@link #query}: the MAC of an address if resolved; otherwise a request is
  *       broadcast (at most one per {@link ArpConfig#retryIntervalNanos()} and
- *       {@link ArpConfig#maxRequests()} in all, the retries sent by {@link #poll}).
+ *       {@link ArpConfig#maxRequests()} in all, the retries sent by {@link #poll}); a resolved entry used
+ *       {@link #VERIFY_DELAY_NANOS} after its MAC was learned is verified once by unicast
+ *       requests to that MAC, and dropped if none is answered (Linux's DELAY and PROBE states,
+ *       without confirmation by upper layers).
  *   <li>{@link #output}: sends an IPv4 packet to a next hop, or queues a copy until the next hop
  *       resolves (bounded per destination and in total; overflow is dropped and counted in
  *       {@link Arp.Stats#queueDropped()}, as are packets whose resolution gives up).
