@@ -41,6 +41,7 @@ public final class Config implements Description {
                 .with(Devices.stack("service"))
                 .with(Devices.arg(KEEPALIVE))
                 .with(tls())
-                .with(Devices.wallClock());
+                .with(Devices.wallClock())
+                .with(Devices.sleep());
     }
 }

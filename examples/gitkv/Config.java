@@ -25,6 +25,7 @@ public final class Config implements Description {
                 .with(Devices.console())
                 .with(Devices.stack("service"))
                 .with(store())
-                .with(Devices.wallClock());
+                .with(Devices.wallClock())
+                .with(Devices.sleep());
     }
 }

@@ -3,7 +3,6 @@ package echo;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.Console;
 import mirage.core.Flow;
@@ -13,6 +12,7 @@ import mirage.net.NetException;
 import mirage.net.Stack;
 import mirage.net.Tcp;
 import mirage.net.Udp;
+import mirage.time.Sleep;
 import mirage.tls.ServerConfig;
 import mirage.tls.Tls;
 import mirage.tls.TlsFlow;
@@ -34,13 +34,14 @@ public final class Echo implements Unikernel {
     /**
      * Serves until stopped: echo and HTTP on {@code stack}, and HTTPS with {@code tls} (the
      * description's TLS server configuration; HTTP/1.1 is added as its ALPN protocol); request
-     * heads are timed by {@code clock} (the platform's wall clock).
+     * heads are timed by {@code clock} (the platform's wall clock); {@code sleep} blocks on the
+     * loop, not on a lock, so that the whole unikernel also runs under a simulation.
      */
-    public void start(Console console, Stack stack, Duration keepalive, ServerConfig tls, InstantSource clock)
+    public void start(Console console, Stack stack, Duration keepalive, ServerConfig tls, InstantSource clock, Sleep sleep)
             throws InterruptedException, NetException {
         serve(console, stack, keepalive, clock);
         serveHttps(console, stack, tls.toBuilder().withAlpn("http/1.1").build(), clock);
-        new CountDownLatch(1).await(); // a unikernel serves until it is stopped
+        sleep.forever(); // a unikernel serves until it is stopped
     }
 
     /** The HTTPS responder's port. */

@@ -1,12 +1,12 @@
 package gitkv;
 
 import java.time.InstantSource;
-import java.util.concurrent.CountDownLatch;
 import mirage.core.Console;
 import mirage.core.Unikernel;
 import mirage.gitstore.GitStore;
 import mirage.net.NetException;
 import mirage.net.Stack;
+import mirage.time.Sleep;
 
 /**
  * A git-backed key-value store (Irmin's classic example): {@code GET/PUT/DELETE /kv/KEY} and
@@ -19,10 +19,14 @@ public final class GitKv implements Unikernel {
     public static final int HTTP_PORT = 80;
     public static final int GIT_PORT = 9418;
 
-    public void start(Console console, Stack stack, GitStore store, InstantSource clock)
+    /**
+     * Serves until stopped; {@code sleep} blocks on the loop, not on a lock, so that the whole
+     * unikernel also runs under a simulation.
+     */
+    public void start(Console console, Stack stack, GitStore store, InstantSource clock, Sleep sleep)
             throws InterruptedException, NetException {
         serve(console, stack, store, clock);
-        new CountDownLatch(1).await(); // serves until stopped
+        sleep.forever(); // serves until stopped
     }
 
     /** Starts both services on {@code stack} over {@code store} and returns; HTTP heads bounded per read. */

@@ -7,7 +7,9 @@ import java.util.Optional;
 import mirage.core.ArgumentException;
 import mirage.core.RuntimeArg;
 import mirage.core.spi.Boot;
+import mirage.core.spi.Device;
 import mirage.core.spi.EventLoop;
+import mirage.core.spi.Manifest;
 import mirage.core.spi.Platform;
 import mirage.time.internal.sim.Simulator;
 
@@ -77,9 +79,18 @@ public interface Simulation {
     /**
      * A platform for one simulated unikernel named {@code name}: its console writes to the
      * trace, its entropy is a seeded stream of its own, its clocks are the virtual ones, and it
-     * has no devices yet.
+     * has no devices (see {@link #platform(String, Manifest, Binder)} for one with devices).
      */
     Platform platform(String name);
+
+    /**
+     * A platform for one simulated unikernel named {@code name} linked for {@code manifest}:
+     * as {@link #platform(String)}, and its {@link Platform#bind} binds the manifest's devices
+     * from the boot command line as a tender does ({@code --net:NAME=VALUE},
+     * {@code --block:NAME=VALUE}, {@code --kv:NAME=VALUE}), each through {@code binder}, which
+     * says what {@code VALUE} names in this simulation (a simulated network, a memory disk).
+     */
+    Platform platform(String name, Manifest manifest, Binder binder);
 
     /** Starts {@code body} as a task, ready to run at the current instant. */
     Task spawn(String name, Body body);
@@ -92,6 +103,37 @@ public interface Simulation {
      * @throws ArgumentException if {@code argv} is not a valid command line for {@code args}
      */
     Task boot(String name, Boot.Entry entry, List<RuntimeArg<?>> args, String... argv) throws ArgumentException;
+
+    /**
+     * Boots a unikernel with devices in the simulation: its platform is
+     * {@link #platform(String, Manifest, Binder) platform(name, manifest, binder)}, which binds
+     * the devices {@code argv} names (every one of the manifest's, or this throws), then
+     * runtime arguments are parsed from the rest of {@code argv} and {@code entry} (a generated
+     * boot class) starts as a task.
+     *
+     * @throws ArgumentException if a device binding is missing, unknown, repeated, malformed or
+     *     refused by {@code binder}, or the rest is not a valid command line for {@code args}
+     */
+    Task boot(String name, Manifest manifest, Binder binder, Boot.Entry entry, List<RuntimeArg<?>> args, String... argv)
+            throws ArgumentException;
+
+    /**
+     * What a simulated unikernel's devices are: the simulation's tender. Called on the
+     * simulation's thread while a platform binds.
+     */
+    @FunctionalInterface
+    interface Binder {
+        /**
+         * The device for {@code entry}, bound by the boot argument
+         * {@code --KIND:NAME=value}; its {@link Device#name()} and {@link Device#kind()} must be
+         * the entry's, and it must be of the type the unikernel's description expects of that
+         * kind ({@code mirage.net.Netif}, {@code mirage.block.Block}, {@code mirage.kv.KvRo}).
+         *
+         * @throws ArgumentException ({@link ArgumentException.Problem#DEVICE}) if {@code value}
+         *     names nothing this binder can bind
+         */
+        Device bind(Manifest.Entry entry, String value) throws ArgumentException;
+    }
 
     /** Adds an event to the trace, stamped with the virtual time and {@code source}. */
     void trace(String source, String event);

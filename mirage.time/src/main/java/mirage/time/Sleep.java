@@ -22,6 +22,22 @@ public interface Sleep {
      */
     void sleep(Duration duration) throws InterruptedException;
 
+    /**
+     * Blocks the calling task until it is interrupted: how a unikernel that serves until it is
+     * stopped ends its {@code start} (MirageOS's {@code fst (Lwt.wait ())}). Unlike a
+     * {@code CountDownLatch} that nobody counts down, it blocks through the loop, so that a
+     * simulation runs the unikernel's other tasks on virtual time while it waits; on a loop
+     * it arms no timer (the loop sees the unikernel idle).
+     *
+     * @throws InterruptedException when the task is interrupted (never returns otherwise)
+     * @throws IllegalStateException if called on the event loop's thread
+     */
+    default void forever() throws InterruptedException {
+        while (true) {
+            sleep(Duration.ofDays(365));
+        }
+    }
+
     /** Sleeps by timers of {@code loop}. */
     static Sleep on(EventLoop loop) {
         return new LoopSleep(loop);

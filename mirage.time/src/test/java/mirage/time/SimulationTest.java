@@ -230,4 +230,103 @@ class SimulationTest {
         assertEquals(epoch.plusNanos(1_500_000_001L), sim.wallClock().now());
         assertEquals(Duration.ofNanos(1), sim.monotonicClock().period().orElseThrow());
     }
+
+    /** A device of the simulation's tender, as a test binds it. */
+    record Bound(String name, mirage.core.spi.DeviceKind kind, int handle, String value, boolean[] closed)
+            implements mirage.core.spi.Device {
+        @Override
+        public void close() {
+            closed[0] = true;
+        }
+    }
+
+    static final mirage.core.spi.Manifest DISK_AND_NET = new mirage.core.spi.Manifest(List.of(
+            new mirage.core.spi.Manifest.Entry("service", mirage.core.spi.DeviceKind.NET_BASIC),
+            new mirage.core.spi.Manifest.Entry("storage", mirage.core.spi.DeviceKind.BLOCK_BASIC)));
+
+    @Test
+    void aUnikernelWithDevices_bindsThemFromItsBootCommandLineThroughTheBinder_asATenderDoes() throws Exception {
+        RuntimeArg<String> ip = RuntimeArg.string("ipv4", "", "Address.");
+        List<String> asked = new ArrayList<>();
+        boolean[] closed = new boolean[1];
+        Simulation.Binder binder = (entry, value) -> {
+            asked.add(entry.name() + "=" + value);
+            return new Bound(entry.name(), entry.kind(), asked.size(), value, closed);
+        };
+        List<String> seen = new ArrayList<>();
+        Boot.Entry entry = c -> {
+            Bound net = (Bound) c.platform().device("service").orElseThrow();
+            Bound disk = (Bound) c.platform().device("storage").orElseThrow();
+            seen.add(net.value() + " " + disk.value() + " " + c.arguments().get(ip) + " "
+                    + c.platform().device("other").isPresent() + " " + c.platform().manifest().devices().size());
+        };
+        Simulation sim = Simulation.create(3);
+        Simulation.Task task = sim.boot("u", DISK_AND_NET, binder, entry, List.of(ip), "--block:storage=disk0",
+                "--ipv4=10.0.0.2/24", "--net:service=lan0", "--", "--net:service=after-the-end");
+        sim.run();
+        assertTrue(task.done() && task.failure().isEmpty(), String.valueOf(task.failure()));
+        assertEquals(List.of("storage=disk0", "service=lan0"), asked);
+        assertEquals(List.of("lan0 disk0 10.0.0.2/24 false 2"), seen);
+        assertTrue(sim.trace().contains("0.000000000 u: bound net:service=lan0"), sim.trace().toString());
+
+        Platform platform = sim.platform("p", DISK_AND_NET, binder);
+        assertEquals(List.of("--x=1"), platform.bind(List.of("--net:service=a", "--x=1", "--block:storage=b")));
+        platform.close();
+        assertTrue(closed[0], "closing the platform closes its devices");
+        assertTrue(platform.device("service").isEmpty());
+    }
+
+    @Test
+    void deviceBindingsTheManifestRefuses_areArgumentErrorsNamingThem() {
+        Simulation sim = Simulation.create(3);
+        Simulation.Binder binder = (entry, value) -> {
+            if (value.equals("nowhere")) {
+                throw new mirage.core.ArgumentException(mirage.core.ArgumentException.Problem.DEVICE, value, "no such network");
+            }
+            return new Bound(entry.name(), entry.kind(), 0, value, new boolean[1]);
+        };
+        Boot.Entry entry = c -> { };
+        record Case(String why, mirage.core.ArgumentException.Problem problem, String argument, String[] argv) {}
+        for (Case c : List.of(
+                new Case("unbound", mirage.core.ArgumentException.Problem.DEVICE, "--block:storage",
+                        new String[] {"--net:service=lan"}),
+                new Case("unknown name", mirage.core.ArgumentException.Problem.DEVICE, "--net:other=lan",
+                        new String[] {"--net:other=lan", "--net:service=lan", "--block:storage=d"}),
+                new Case("wrong kind", mirage.core.ArgumentException.Problem.DEVICE, "--block:service=d",
+                        new String[] {"--block:service=d"}),
+                new Case("twice", mirage.core.ArgumentException.Problem.REPEATED, "--net:service=b",
+                        new String[] {"--net:service=a", "--net:service=b"}),
+                new Case("no value", mirage.core.ArgumentException.Problem.MALFORMED, "--net:service",
+                        new String[] {"--net:service"}),
+                new Case("a tender's option", mirage.core.ArgumentException.Problem.DEVICE, "--net-mac:service=02:00:00:00:00:01",
+                        new String[] {"--net-mac:service=02:00:00:00:00:01"}),
+                new Case("the binder refuses", mirage.core.ArgumentException.Problem.DEVICE, "nowhere",
+                        new String[] {"--net:service=nowhere"}))) {
+            mirage.core.ArgumentException e = assertThrows(mirage.core.ArgumentException.class,
+                    () -> sim.boot("u", DISK_AND_NET, binder, entry, List.of(), c.argv()), c.why());
+            assertEquals(c.problem(), e.problem(), c.why() + ": " + e.getMessage());
+            assertEquals(c.argument(), e.argument(), c.why() + ": " + e.getMessage());
+        }
+        assertThrows(mirage.core.ArgumentException.class, () -> sim.boot("u", entry, List.of(), "--net:service=lan"),
+                "no manifest, no devices");
+    }
+
+    @Test
+    void forever_blocksATaskWithoutATimer_whileTheOthersRunOnVirtualTime() {
+        Simulation sim = Simulation.create(5);
+        List<String> order = new ArrayList<>();
+        Simulation.Task server = sim.spawn("server", () -> {
+            order.add("serving");
+            sim.sleep().forever();
+        });
+        sim.spawn("client", () -> {
+            sim.sleep().sleep(Duration.ofHours(1));
+            order.add("client done");
+        });
+        Simulation.Outcome o = sim.run();
+        assertEquals(List.of("serving", "client done"), order);
+        assertFalse(server.done());
+        assertEquals(1, o.tasksRunning(), "the server waits for ever");
+        assertEquals(Duration.ofHours(1).toNanos(), o.virtualNanos(), "and arms no timer: the run ends when the client does");
+    }
 }

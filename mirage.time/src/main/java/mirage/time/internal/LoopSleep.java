@@ -17,4 +17,13 @@ public final class LoopSleep implements Sleep {
     public void sleep(Duration duration) throws InterruptedException {
         loop.sleepUntil(Durations.deadline(loop.now(), duration));
     }
+
+    /** A waiter nobody signals, awaited with no deadline: no timer, only an interrupt ends it. */
+    @Override
+    public void forever() throws InterruptedException {
+        EventLoop.Waiter never = loop.waiter();
+        while (true) {
+            never.await(Long.MAX_VALUE); // wake-ups carry no meaning: wait again
+        }
+    }
 }

@@ -102,4 +102,26 @@ class LoopSleepTest {
         assertEquals("blocking on the event loop's thread would stall it", seen.get().getMessage());
         assertEquals(0, p.monotonicNanos(), "no time passed");
     }
+
+    @Test
+    void forever_armsNoTimer_andOnlyAnInterruptEndsIt() throws Exception {
+        VirtualPlatform p = VirtualPlatform.create();
+        AtomicReference<Thread> unikernel = new AtomicReference<>();
+        AtomicReference<Throwable> thrown = new AtomicReference<>();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> boot(p, c -> {
+            unikernel.set(Thread.currentThread());
+            try {
+                Sleep.on(c.loop()).forever();
+            } catch (InterruptedException e) {
+                thrown.set(e);
+                throw e;
+            }
+        }));
+        p.awaitYields(1); // the loop idles: forever waits without a timer
+        assertTrue(p.yields().stream().allMatch(y -> y == Long.MAX_VALUE), p.yields().toString());
+        assertEquals(false, status.isDone());
+        unikernel.get().interrupt();
+        assertEquals(Unikernel.EXIT_FAILURE, status.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(InterruptedException.class, thrown.get());
+    }
 }

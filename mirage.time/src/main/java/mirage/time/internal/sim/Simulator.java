@@ -111,9 +111,20 @@ public final class Simulator implements Simulation {
 
     @Override
     public Platform platform(String name) {
-        confined();
-        return new SimPlatform(name, Rng.seeded(seed, ++streams));
+        return platform(name, Manifest.EMPTY, NO_DEVICES);
     }
+
+    @Override
+    public Platform platform(String name, Manifest manifest, Binder binder) {
+        confined();
+        return new SimPlatform(name, Rng.seeded(seed, ++streams), Objects.requireNonNull(manifest, "manifest"),
+                Objects.requireNonNull(binder, "binder"));
+    }
+
+    /** The binder of a platform without a manifest: the manifest already refuses every device. */
+    private static final Binder NO_DEVICES = (entry, value) -> {
+        throw new ArgumentException(Problem.DEVICE, entry.name(), "no devices are bound in this simulation");
+    };
 
     @Override
     public Task spawn(String name, Body body) {
@@ -128,7 +139,13 @@ public final class Simulator implements Simulation {
 
     @Override
     public Task boot(String name, Boot.Entry entry, List<RuntimeArg<?>> args, String... argv) throws ArgumentException {
-        Platform platform = platform(name);
+        return boot(name, Manifest.EMPTY, NO_DEVICES, entry, args, argv);
+    }
+
+    @Override
+    public Task boot(String name, Manifest manifest, Binder binder, Boot.Entry entry, List<RuntimeArg<?>> args,
+            String... argv) throws ArgumentException {
+        Platform platform = platform(name, manifest, binder);
         Arguments arguments = Arguments.parse(args, platform.bind(Arrays.asList(argv)));
         Boot.Context context = new Context(platform, loop, arguments);
         return spawn(name, () -> entry.start(context));
@@ -461,10 +478,16 @@ public final class Simulator implements Simulation {
     private final class SimPlatform implements Platform {
         private final String name;
         private final Rng entropy;
+        private final Manifest manifest;
+        private final Binder binder;
+        /** The bound devices by name, in binding order. */
+        private final java.util.Map<String, Device> devices = new java.util.LinkedHashMap<>();
 
-        SimPlatform(String name, Rng entropy) {
+        SimPlatform(String name, Rng entropy, Manifest manifest, Binder binder) {
             this.name = Objects.requireNonNull(name, "name");
             this.entropy = entropy;
+            this.manifest = manifest;
+            this.binder = binder;
         }
 
         @Override
@@ -494,26 +517,73 @@ public final class Simulator implements Simulation {
 
         @Override
         public Manifest manifest() {
-            return Manifest.EMPTY;
+            return manifest;
         }
 
+        /**
+         * Binds as Solo5's tender reads its command line: {@code --KIND:NAME=VALUE} before any
+         * {@code --}, for each entry of the manifest exactly once; the rest is left in order.
+         */
         @Override
         public List<String> bind(List<String> argv) throws ArgumentException {
             List<String> rest = new ArrayList<>();
             boolean ended = false;
             for (String a : argv) {
                 ended |= a.equals("--");
-                if (!ended && (a.startsWith("--net:") || a.startsWith("--block:") || a.startsWith("--net-mac:"))) {
-                    throw new ArgumentException(Problem.DEVICE, a, "simulated unikernels have no devices yet");
+                int colon = a.indexOf(':');
+                int firstEquals = a.indexOf('=');
+                if (ended || !a.startsWith("--") || colon < 0 || firstEquals >= 0 && firstEquals < colon) {
+                    rest.add(a); // not KIND:NAME: a runtime argument
+                    continue;
                 }
-                rest.add(a);
+                String option = a.substring(2, colon);
+                if (!isDeviceOption(option)) {
+                    if (option.startsWith("net-") || option.startsWith("block-") || option.startsWith("kv-")) {
+                        throw new ArgumentException(Problem.DEVICE, a, "a simulated device takes no --" + option + " option");
+                    }
+                    rest.add(a);
+                    continue;
+                }
+                int equals = a.indexOf('=', colon);
+                if (equals < 0) {
+                    throw new ArgumentException(Problem.MALFORMED, a, "a device binding is --" + option + ":NAME=VALUE");
+                }
+                String deviceName = a.substring(colon + 1, equals);
+                Manifest.Entry entry = manifest.device(deviceName).orElse(null);
+                if (entry == null || !entry.kind().option().equals(option)) {
+                    throw new ArgumentException(Problem.DEVICE, a, "the manifest has no " + option + " device '" + deviceName + "'");
+                }
+                if (devices.containsKey(deviceName)) {
+                    throw new ArgumentException(Problem.REPEATED, a, "device '" + deviceName + "' is bound twice");
+                }
+                Device device = binder.bind(entry, a.substring(equals + 1));
+                if (device == null || !device.name().equals(deviceName) || device.kind() != entry.kind()) {
+                    throw new IllegalStateException("the simulation's binder gave " + device + " for " + entry);
+                }
+                devices.put(deviceName, device);
+                trace(name, "bound " + a.substring(2));
+            }
+            for (Manifest.Entry e : manifest.devices()) {
+                if (!devices.containsKey(e.name())) {
+                    throw new ArgumentException(Problem.DEVICE, "--" + e.kind().option() + ":" + e.name(),
+                            "device '" + e.name() + "' of the manifest is not bound");
+                }
             }
             return rest;
         }
 
+        private static boolean isDeviceOption(String option) {
+            for (mirage.core.spi.DeviceKind k : mirage.core.spi.DeviceKind.values()) {
+                if (k.option().equals(option)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
         @Override
         public Optional<Device> device(String deviceName) {
-            return Optional.empty();
+            return Optional.ofNullable(devices.get(deviceName));
         }
 
         @Override
@@ -528,7 +598,10 @@ public final class Simulator implements Simulation {
 
         @Override
         public void close() {
-            // nothing held
+            for (Device d : devices.values()) {
+                d.close();
+            }
+            devices.clear();
         }
     }
 }

@@ -35,8 +35,9 @@ import mirage.link.Impl;
  * public final class MirageBoot implements Boot.Entry, Supplier<Platform> {
  *     public static void main(String[] argv) {
  *         MirageBoot boot = new MirageBoot();
- *         System.exit(Boot.run(NAME, boot, List.of(RuntimeArg.of(...), ...), argv, boot)); // or the target.exitMethod()
+ *         System.exit(Boot.run(NAME, boot, arguments(), argv, boot)); // or the target.exitMethod()
  *     }
+ *     public static List<RuntimeArg<?>> arguments() { return List.of(RuntimeArg.of(...), ...); }
  *     public Object get() { return Solo5.imagePlatform(); }
  *     public void start(Boot.Context c) throws Exception {
  *         Platform v2 = c.platform();            // each node of the device graph once,
@@ -64,6 +65,9 @@ public final class BootClass {
     private static final ClassDesc CD_LIST = ClassDesc.of("java.util.List");
     private static final ClassDesc CD_SYSTEM = ClassDesc.of("java.lang.System");
 
+    /** The boot class's static method returning its runtime arguments ({@code List<RuntimeArg<?>>}). */
+    public static final String ARGUMENTS = "arguments";
+
     private BootClass() {}
 
     /** The boot class's bytes. Deterministic: the same plan gives the same bytes. */
@@ -79,6 +83,8 @@ public final class BootClass {
                     .return_());
             cb.withMethodBody("main", MethodTypeDesc.of(CD_void, CD_String.arrayType()),
                     ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC, code -> main(code, self, plan));
+            cb.withMethodBody(ARGUMENTS, MethodTypeDesc.of(CD_LIST), ClassFile.ACC_PUBLIC | ClassFile.ACC_STATIC,
+                    code -> arguments(code, plan));
             cb.withMethodBody("get", MethodTypeDesc.of(CD_Object), ClassFile.ACC_PUBLIC, code -> code
                     .invokestatic(ClassDesc.of(plan.target().factoryOwner()), plan.target().factoryMethod(),
                             MethodTypeDesc.of(CD_PLATFORM), true)
@@ -92,6 +98,23 @@ public final class BootClass {
         code.new_(self).dup().invokespecial(self, INIT_NAME, MTD_void).astore(1);
         code.ldc(plan.name());
         code.aload(1);
+        code.invokestatic(self, ARGUMENTS, MethodTypeDesc.of(CD_LIST), false);
+        code.aload(0);
+        code.aload(1);
+        code.invokestatic(CD_BOOT, "run",
+                MethodTypeDesc.of(CD_int, CD_String, CD_SUPPLIER, CD_LIST, CD_String.arrayType(), CD_ENTRY), true);
+        // System.exit, or the platform's exit (a microVM's PID 1 powers off instead)
+        ClassDesc exit = ClassDesc.of(plan.target().exitOwner());
+        code.invokestatic(exit, plan.target().exitMethod(), MethodTypeDesc.of(CD_void, CD_int), !exit.equals(CD_SYSTEM));
+        code.return_();
+    }
+
+    /**
+     * The runtime arguments, in the plan's order: {@code List.of(RuntimeArg.of(...), ...)}. Its
+     * own method so that a harness that boots the entry on another loop (a simulation) parses
+     * the boot command line with the same arguments {@code main} does.
+     */
+    private static void arguments(CodeBuilder code, Plan plan) {
         List<RuntimeArg<?>> args = plan.args();
         code.loadConstant(args.size()).anewarray(CD_Object);
         for (int i = 0; i < args.size(); i++) {
@@ -110,14 +133,7 @@ public final class BootClass {
             code.aastore();
         }
         code.invokestatic(CD_LIST, "of", MethodTypeDesc.of(CD_LIST, CD_Object.arrayType()), true);
-        code.aload(0);
-        code.aload(1);
-        code.invokestatic(CD_BOOT, "run",
-                MethodTypeDesc.of(CD_int, CD_String, CD_SUPPLIER, CD_LIST, CD_String.arrayType(), CD_ENTRY), true);
-        // System.exit, or the platform's exit (a microVM's PID 1 powers off instead)
-        ClassDesc exit = ClassDesc.of(plan.target().exitOwner());
-        code.invokestatic(exit, plan.target().exitMethod(), MethodTypeDesc.of(CD_void, CD_int), !exit.equals(CD_SYSTEM));
-        code.return_();
+        code.areturn();
     }
 
     /**

@@ -26,7 +26,10 @@ import mirage.net.internal.wire.EthernetFrame;
  *       thrown for any bytes.
  *   <li>{@link #resolve}/{@link #query}: the MAC of an address if resolved; otherwise a request is
  *       broadcast (at most one per {@link ArpConfig#retryIntervalNanos()} and
- *       {@link ArpConfig#maxRequests()} in all, the retries sent by {@link #poll}).
+ *       {@link ArpConfig#maxRequests()} in all, the retries sent by {@link #poll}); a resolved entry used
+ *       {@link #VERIFY_DELAY_NANOS} after its MAC was learned is verified once by unicast
+ *       requests to that MAC, and dropped if none is answered (Linux's DELAY and PROBE states,
+ *       without confirmation by upper layers).
  *   <li>{@link #output}: sends an IPv4 packet to a next hop, or queues a copy until the next hop
  *       resolves (bounded per destination and in total; overflow is dropped and counted in
  *       {@link Arp.Stats#queueDropped()}, as are packets whose resolution gives up).
@@ -58,6 +61,17 @@ public final class ArpEngine {
      * gratuitous ARP: Linux's {@code locktime} (1 s by default).
      */
     static final long LOCKTIME_NANOS = 1_000_000_000L;
+
+    /**
+     * How long a resolved entry is used before its MAC is verified by a unicast request to it:
+     * Linux's {@code delay_first_probe_time} (5 s). An entry is verified once in its life (a
+     * reply from that MAC while verifying confirms it); when {@link ArpConfig#maxRequests()}
+     * unicast requests, {@link ArpConfig#retryIntervalNanos()} apart, get no reply from it, the
+     * entry is dropped and the next packet to the address resolves it afresh by broadcast. So
+     * a wrong MAC that came alone (a corrupted or spoofed packet, with no true one to lock
+     * against) is used for seconds, not for the entry's whole life.
+     */
+    static final long VERIFY_DELAY_NANOS = 5_000_000_000L;
 
     /** RFC 5227 section 1.1: PROBE_WAIT, 1 second. */
     public static final long PROBE_WAIT_MS = 1000;
@@ -119,6 +133,12 @@ public final class ArpEngine {
     private final long[] cExpires;
     /** When the entry's MAC was last set: a different one is refused for {@link #LOCKTIME_NANOS} after. */
     private final long[] cLearned;
+    /** Whether the entry's MAC answered a unicast request to it (see {@link #VERIFY_DELAY_NANOS}). */
+    private final boolean[] cVerified;
+    /** Unicast requests sent to verify the entry's MAC; 0 when not verifying. */
+    private final int[] cVerifySent;
+    /** When the next verification request (or giving up) is due; {@link Long#MAX_VALUE} when not verifying. */
+    private final long[] cNextVerify;
     private final long[] cNextRequest;
     private final int[] cSent;
     private final int[] cHead;
@@ -158,6 +178,10 @@ public final class ArpEngine {
         cState = new byte[n];
         cExpires = new long[n];
         cLearned = new long[n];
+        cVerified = new boolean[n];
+        cVerifySent = new int[n];
+        cNextVerify = new long[n];
+        java.util.Arrays.fill(cNextVerify, Long.MAX_VALUE);
         cNextRequest = new long[n];
         cSent = new int[n];
         cHead = new int[n];
@@ -343,6 +367,9 @@ public final class ArpEngine {
                 // leave the first in place instead of the last.
                 if (cState[e] != RESOLVED || cMac[e] == sha || spa == tpa || now - cLearned[e] >= LOCKTIME_NANOS) {
                     learn(now, e, sha);
+                    if (op == ArpPacket.OPERATION_REPLY && cVerifySent[e] > 0 && cMac[e] == sha) {
+                        verified(e); // the MAC answered our unicast request
+                    }
                 } else {
                     lockedOut++;
                 }
@@ -382,6 +409,9 @@ public final class ArpEngine {
     private void learn(long now, int e, long sha) {
         if (cState[e] != RESOLVED || cMac[e] != sha) {
             cLearned[e] = now;
+            cVerified[e] = false;
+            cVerifySent[e] = 0;
+            cNextVerify[e] = Long.MAX_VALUE;
         }
         cMac[e] = sha;
         cExpires[e] = now + config.reachableNanos();
@@ -422,6 +452,9 @@ public final class ArpEngine {
         int e = find(address);
         if (e >= 0 && cState[e] == RESOLVED) {
             if (cExpires[e] > now) {
+                if (!cVerified[e] && cVerifySent[e] == 0 && now - cLearned[e] >= VERIFY_DELAY_NANOS) {
+                    verify(now, e); // used for a while: check that its MAC answers
+                }
                 return cMac[e];
             }
             free(e); // expired and not yet polled away
@@ -501,6 +534,12 @@ public final class ArpEngine {
         for (int e = 0; e < cState.length; e++) {
             if (cState[e] == RESOLVED && cExpires[e] <= now) {
                 free(e);
+            } else if (cState[e] == RESOLVED && cNextVerify[e] <= now) {
+                if (cVerifySent[e] < config.maxRequests()) {
+                    verify(now, e);
+                } else {
+                    free(e); // its MAC never answered: resolve afresh on the next packet
+                }
             } else if (cState[e] == PENDING && cNextRequest[e] <= now) {
                 if (cSent[e] < config.maxRequests()) {
                     cSent[e]++;
@@ -550,7 +589,7 @@ public final class ArpEngine {
         }
         for (int e = 0; e < cState.length; e++) {
             if (cState[e] == RESOLVED) {
-                next = Math.min(next, cExpires[e]);
+                next = Math.min(next, Math.min(cExpires[e], cNextVerify[e]));
             } else if (cState[e] == PENDING) {
                 next = Math.min(next, cNextRequest[e]);
             }
@@ -590,6 +629,20 @@ public final class ArpEngine {
         return victim;
     }
 
+    /** Sends a unicast request to entry {@code e}'s MAC; its answer (or none) is awaited by {@link #poll}. */
+    private void verify(long now, int e) {
+        cVerifySent[e]++;
+        cNextVerify[e] = now + config.retryIntervalNanos();
+        sendArp(cMac[e], ArpPacket.OPERATION_REQUEST, senderAddress(), 0, cIp[e]);
+        requestsSent++;
+    }
+
+    private void verified(int e) {
+        cVerified[e] = true;
+        cVerifySent[e] = 0;
+        cNextVerify[e] = Long.MAX_VALUE;
+    }
+
     private void free(int e) {
         for (int s = cHead[e]; s >= 0 && cQueued[e] > 0; ) {
             int next = qNext[s];
@@ -597,6 +650,9 @@ public final class ArpEngine {
             s = next;
         }
         cState[e] = FREE;
+        cVerified[e] = false;
+        cVerifySent[e] = 0;
+        cNextVerify[e] = Long.MAX_VALUE;
         cHead[e] = -1;
         cTail[e] = -1;
         cQueued[e] = 0;

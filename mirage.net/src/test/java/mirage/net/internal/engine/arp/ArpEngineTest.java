@@ -226,6 +226,53 @@ class ArpEngineTest {
         assertEquals(Optional.of(OTHER), f.arp.query(2 * SECOND, PEER_IP), "a change after the locktime is taken");
     }
 
+    /**
+     * Issue 19 item 5 (EchoSimulationTest and GitKvSimulationTest seed 1325): the first ARP
+     * packet a server saw from its client was a request with one bit flipped in its sender
+     * hardware address, and nothing true came after it to lock against; every SYN-ACK went to a
+     * MAC nobody has for the entry's 60 s. Used for 5 s, the entry is verified by unicast; no
+     * answer in three tries drops it, and the next packet resolves the address afresh.
+     */
+    @Test
+    void resolved_wrongMacThatCameAlone_isVerifiedByUnicast_andDroppedWhenItNeverAnswers() {
+        ArpFixture f = ArpFixture.bound();
+        f.receive(0, request(OTHER, PEER_IP, OUR_IP));
+        f.sent.clear();
+        assertEquals(Optional.of(OTHER), f.arp.query(SECOND, PEER_IP), "used as learned");
+        assertEquals(0, f.sent.size(), "not yet verified");
+        assertEquals(Optional.of(OTHER), f.arp.query(ArpEngine.VERIFY_DELAY_NANOS, PEER_IP), "still used while verified");
+        assertEquals(1, f.sent.size());
+        ArpFixture.Sent probe = f.arpSent(0);
+        assertEquals(OTHER, probe.header().destination(), "unicast to the MAC in the cache");
+        assertEquals(new ArpRepr(REQUEST, US, OUR_IP, MacAddress.ZERO, PEER_IP), probe.arp());
+        assertEquals(ArpEngine.VERIFY_DELAY_NANOS + SECOND, f.arp.nextDeadline());
+        f.arp.poll(ArpEngine.VERIFY_DELAY_NANOS + SECOND);
+        f.arp.poll(ArpEngine.VERIFY_DELAY_NANOS + 2 * SECOND);
+        assertEquals(3, f.sent.size(), "three tries, as a resolution");
+        f.arp.poll(ArpEngine.VERIFY_DELAY_NANOS + 3 * SECOND);
+        assertTrue(f.arp.entries().isEmpty(), "no answer: the entry is gone");
+        f.sent.clear();
+        assertEquals(Optional.empty(), f.arp.query(ArpEngine.VERIFY_DELAY_NANOS + 3 * SECOND, PEER_IP));
+        assertEquals(MacAddress.BROADCAST, f.arpSent(0).header().destination(), "resolved afresh by broadcast");
+        f.receive(ArpEngine.VERIFY_DELAY_NANOS + 4 * SECOND, reply(PEER, PEER_IP, US, OUR_IP));
+        assertEquals(Optional.of(PEER), f.arp.query(ArpEngine.VERIFY_DELAY_NANOS + 4 * SECOND, PEER_IP));
+    }
+
+    @Test
+    void resolved_macThatAnswersItsVerification_isKeptAndNotVerifiedAgain() {
+        ArpFixture f = ArpFixture.bound();
+        f.receive(0, request(PEER, PEER_IP, OUR_IP));
+        f.sent.clear();
+        f.arp.query(ArpEngine.VERIFY_DELAY_NANOS, PEER_IP);
+        assertEquals(PEER, f.arpSent(0).header().destination());
+        f.receive(ArpEngine.VERIFY_DELAY_NANOS + 1_000_000, reply(PEER, PEER_IP, US, OUR_IP));
+        long expiry = ArpEngine.VERIFY_DELAY_NANOS + 1_000_000 + ArpConfig.DEFAULTS.reachableNanos();
+        assertEquals(expiry, f.arp.nextDeadline(), "no more verification: only the expiry is due");
+        f.arp.poll(ArpEngine.VERIFY_DELAY_NANOS + 3 * SECOND);
+        assertEquals(Optional.of(PEER), f.arp.query(ArpEngine.VERIFY_DELAY_NANOS + 30 * SECOND, PEER_IP));
+        assertEquals(1, f.sent.size(), "one unicast request in the entry's life");
+    }
+
     @Test
     void resolved_gratuitousArpWithinLocktime_updatesMac() {
         ArpFixture f = ArpFixture.bound();
