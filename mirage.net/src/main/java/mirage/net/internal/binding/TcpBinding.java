@@ -328,7 +328,16 @@ final class TcpBinding implements Tcp, TcpEvents {
          */
         private byte[] outbox;
         private volatile long produced;
+        /** Counts the bytes whose room in the outbox is free again: moved into the engine, or (adopted) acknowledged. */
         private volatile long consumed;
+        /** Counts the bytes the loop handed to the engine; {@link #consumed} until a ring is adopted. */
+        private volatile long appended;
+        /**
+         * Set once the engine adopted the {@link #STAGING} ring as its send buffer
+         * ({@link TcpConnection#adoptSendRing}): from then on the writer's copy is the only one
+         * before the segment, and room comes back as the peer acknowledges bytes.
+         */
+        private volatile boolean adopted;
         /** Whether the outbox's bytes were written corked; changed by the writer only while the outbox is empty, and by uncork. */
         private volatile boolean outboxCorked;
         /**
@@ -682,18 +691,29 @@ final class TcpBinding implements Tcp, TcpEvents {
                 throw writeFailure();
             }
             boolean cork = corks > 0;
-            byte[] box = outbox;
-            if (produced != consumed) {
-                if (outboxCorked != cork || n > OUTBOX && box.length < STAGING) {
+            if (adopted) {
+                if (outboxCorked != cork) {
+                    if (produced != appended) {
+                        stack.onLoopQuietly(drainOp); // the bytes of the other cork go into the engine first
+                    }
+                    outboxCorked = cork;
+                }
+            } else if (produced != consumed) {
+                if (outboxCorked != cork || n > OUTBOX) {
                     return false; // the lending path drains the outbox first
                 }
             } else {
-                if (box == null || n > OUTBOX && box.length < STAGING) {
-                    box = new byte[n > OUTBOX ? STAGING : OUTBOX];
-                    outbox = box; // published with the bytes, by produced
+                if (n > OUTBOX) {
+                    stack.onLoopQuietly(adoptOp); // once per connection
+                    if (!adopted) {
+                        return false; // writing is over: the lending path says why
+                    }
+                } else if (outbox == null) {
+                    outbox = new byte[OUTBOX]; // published with the bytes, by produced
                 }
                 outboxCorked = cork;
             }
+            byte[] box = outbox;
             engineCorked |= cork;
             int cap = box.length;
             int i = 0;
@@ -751,6 +771,10 @@ final class TcpBinding implements Tcp, TcpEvents {
          * @return true if the outbox is empty now
          */
         boolean drainOutbox(long now) {
+            if (adopted) {
+                drainAdopted(now);
+                return true;
+            }
             while (true) {
                 long c = consumed;
                 long n = produced - c;
@@ -787,6 +811,7 @@ final class TcpBinding implements Tcp, TcpEvents {
                     return true;
                 }
                 consumed = c + taken;
+                appended = c + taken;
                 int want = roomWanted;
                 if (want > 0 && cap - (n - taken) >= want) {
                     roomWanted = 0;
@@ -797,6 +822,65 @@ final class TcpBinding implements Tcp, TcpEvents {
                     return false;
                 }
             }
+        }
+
+        /**
+         * Adopted: hands the engine what the writer put into its send ring, with the outbox's
+         * cork (always all of it: the writer writes only into room the engine has free), and
+         * frees the room the peer acknowledged for the writer. Loop thread.
+         */
+        private void drainAdopted(long now) {
+            while (true) {
+                long a = appended;
+                long n = produced - a;
+                if (n > 0) {
+                    boolean cork = outboxCorked;
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
+                    }
+                    if (handle.appendWritten(now, (int) n) < 0) {
+                        outboxFailed = true; // writing is over: what is left cannot be sent
+                        appended = a + n;
+                        consumed = a + n;
+                        drainScheduled.set(false);
+                        writers.signal();
+                        return;
+                    }
+                    appended = a + n;
+                }
+                long freed = a + n - handle.unacknowledged();
+                consumed = freed;
+                int want = roomWanted;
+                if (want > 0 && outbox.length - (a + n - freed) >= want) {
+                    roomWanted = 0;
+                    writers.signal();
+                }
+                drainScheduled.set(false); // as drainOutbox: clear, then look again
+                if (produced == a + n) {
+                    return;
+                }
+            }
+        }
+
+        /**
+         * Gives the engine a {@link #STAGING} ring (or one of its send buffer's size, if larger)
+         * as its send buffer, ending where the writer writes next; the outbox is empty. Not
+         * when writing is over. Loop thread.
+         */
+        private final Direct.LoopOp<Void, RuntimeException> adoptOp = this::adopt;
+
+        private Void adopt(long now) {
+            if (adopted || writeShut || handle.termination() != null) {
+                return null;
+            }
+            byte[] ring = new byte[Math.max(STAGING, handle.sendBufferSize())];
+            long p = produced;
+            handle.adoptSendRing(ring, (int) (p % ring.length));
+            outbox = ring;
+            appended = p;
+            consumed = p - handle.unacknowledged();
+            adopted = true;
+            return null;
         }
 
         private FlowException writeFailure() {
@@ -813,8 +897,8 @@ final class TcpBinding implements Tcp, TcpEvents {
             failIfDone();
             byte[] box = outbox;
             while (true) {
-                if (box != null) {
-                    roomWanted = box.length; // woken when the outbox is empty
+                if (box != null && !adopted) {
+                    roomWanted = box.length; // woken when the outbox is empty (an adopted ring's drain never waits)
                 }
                 boolean done = stack.onLoopQuietly(now -> {
                     if (direction != Direction.READ && !drainOutbox(now)) {
