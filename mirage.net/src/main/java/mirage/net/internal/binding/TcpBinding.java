@@ -855,6 +855,12 @@ final class TcpBinding implements Tcp, TcpEvents {
                     roomWanted = 0;
                     writers.signal();
                 }
+                if (handle.inFlight() > 0) {
+                    // an ACK is coming, and its writable drains what the writer adds meanwhile:
+                    // the writer need not hand a drain over (nor wake a sleeping loop) for it
+                    drainScheduled.set(true);
+                    return;
+                }
                 drainScheduled.set(false); // as drainOutbox: clear, then look again
                 if (produced == a + n) {
                     return;

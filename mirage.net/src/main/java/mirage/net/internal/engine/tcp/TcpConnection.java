@@ -346,6 +346,14 @@ public final class TcpConnection {
         return corked;
     }
 
+    /**
+     * Sequence space sent and not yet acknowledged (data, SYN, FIN): while it is not 0 an
+     * acknowledgment, a retransmission or the end of the connection is coming.
+     */
+    public int inFlight() {
+        return sndMax - sndUna;
+    }
+
     /** The most the send buffer holds, written or not. */
     public int sendBufferSize() {
         return sndCap;
