@@ -253,6 +253,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile boolean closed;
         /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
         private int corks;
+        /** Set by the first write larger than {@link #OUTBOX}: the next one adopts a ring; the writer's. */
+        private boolean largeWriteSeen;
         /** Whether a write since the outermost cork has corked the engine's connection; the writer's. */
         private boolean engineCorked;
 
@@ -700,10 +702,15 @@ final class TcpBinding implements Tcp, TcpEvents {
                 }
             } else if (produced != consumed) {
                 if (outboxCorked != cork || n > OUTBOX) {
+                    largeWriteSeen |= n > OUTBOX;
                     return false; // the lending path drains the outbox first
                 }
             } else {
                 if (n > OUTBOX) {
+                    if (!largeWriteSeen) {
+                        largeWriteSeen = true;
+                        return false; // a first large write (a TLS flight) is lent: a ring is for bulk writers
+                    }
                     stack.onLoopQuietly(adoptOp); // once per connection
                     if (!adopted) {
                         return false; // writing is over: the lending path says why
