@@ -3,8 +3,10 @@
 # through a raw veth end (AF_PACKET), against Linux <-> Linux over a veth pair, in the same run,
 # each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE] [-t]   (as root)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-w WARMUPS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE] [-t]   (as root)
 #   -n RUNS     transfers per side, alternating (default 5)
+#   -w WARMUPS  transfers per side before those, not counted (default 0: a fresh server's JIT
+#               compiles for the first few GB, and those transfers then count)
 #   -b BYTES    bytes per transfer (default 1000000000)
 #   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
 #   -m MODES    our bindings, comma-separated: tap, packet (default tap,packet)
@@ -28,9 +30,10 @@
 # its system calls: less sensitive to other load on the machine than the wall time), then the
 # load average.
 set -euo pipefail
-usage() { sed -n '6,14p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,16p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
+warmups=0
 bytes=1000000000
 profile=()
 modes=tap,packet
@@ -40,6 +43,7 @@ threads=
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
+    -w) warmups=${2:?}; shift 2 ;;
     -b) bytes=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
     -m) modes=${2:?}; shift 2 ;;
@@ -160,6 +164,15 @@ fetch() { # namespace, address: microseconds for one transfer
   awk -v t="$t" 'BEGIN { printf "%d\n", t * 1000000 }'
 }
 declare -A us cpu
+for i in $(seq 1 "$warmups"); do
+  for m in linux "${sides[@]}"; do
+    case $m in
+      linux) t=$(fetch "$cli" 10.91.0.1) ;;
+      *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
+    esac
+  done
+  echo "warm-up $i done" >&2
+done
 for i in $(seq 1 "$runs"); do
   line="run $i:"
   for m in linux "${sides[@]}"; do
@@ -173,7 +186,7 @@ for i in $(seq 1 "$runs"); do
     if [ -n "$threads" ] && [ "$m" != linux ]; then
       # threads that used CPU or switched more than 100 times during the transfer
       thread_counts "${pid[$m]}" | join "/tmp/tcp-tap-threads-$$.before" - | awk -v m="$m" -v hz="$hz" '
-        { cpu = ($8 - $3) * 1000 / hz; v = $9 - $4; iv = $10 - $5
+        { cpu = ($7 - $3) * 1000 / hz; v = $8 - $4; iv = $9 - $5
           if (cpu > 0 || v > 100) printf "  %s thread %s %s: %d ms CPU, %d voluntary, %d involuntary switches\n", m, $1, $2, cpu, v, iv }' >&2
     fi
     us[$m]="${us[$m]:-} $t"
