@@ -36,11 +36,13 @@ import mirage.net.internal.engine.tcp.Termination;
  * wake-up, not a call that finds nothing, a wait, and a second call. A <em>write</em> is
  * copied by the writer into the connection's outbox, a ring the loop drains into the engine
  * (at once, and as ACKs free room in the engine's send buffer), and returns without waiting
- * for the loop while the outbox has room: {@value #OUTBOX} bytes, and {@value #STAGING} once
- * a write is larger than that (docs/decisions/0061). A write that does not fit waits for room,
- * and the loop wakes it only when half the ring (or what the write still needs, if less) is
- * free: a bulk writer costs one wake-up per {@value #STAGING}/2 bytes, where a write the loop
- * moved into the engine cost one hand-off and one wake-up per write. The outbox keeps its
+ * for the loop while the outbox has room: {@value #OUTBOX} bytes; from a connection's second
+ * write larger than that on, a ring of {@value #STAGING} bytes which the engine adopts as its
+ * send buffer, so the writer's copy is the only one before the segment (docs/decisions/0061).
+ * A write that does not fit waits for room, and the loop wakes it only when half the ring (or
+ * what the write still needs, if less) is free: a bulk writer costs one wake-up per
+ * {@value #STAGING}/2 bytes acknowledged, where a write the loop moved into the engine cost
+ * one hand-off and one wake-up per write. The outbox keeps its
  * bytes' cork: a write whose cork differs from the bytes still in the outbox lends its buffers
  * to the loop instead, which moves them into the engine after the outbox's bytes and wakes the
  * writer once, when the last byte is in. Every other operation drains the outbox first, so the
@@ -55,8 +57,9 @@ final class TcpBinding implements Tcp, TcpEvents {
     /** Bytes a connection's outbox holds at first: writes up to this size do not wait for the loop. */
     static final int OUTBOX = 8192;
     /**
-     * Bytes the outbox grows to with the first write larger than {@link #OUTBOX} (made while
-     * it is empty): the writer runs this far ahead of the engine's send buffer.
+     * Bytes of the ring a bulk writer (a second write larger than {@link #OUTBOX}) writes into
+     * and the engine adopts as its send buffer: what the writer may have written and the peer
+     * not yet acknowledged.
      */
     static final int STAGING = 256 * 1024;
     /** {@code filled} before the loop has completed the pending read. */
@@ -323,10 +326,10 @@ final class TcpBinding implements Tcp, TcpEvents {
         /**
          * Writes on their way to the engine: a ring written by the writer and drained by the
          * loop, {@code produced - consumed} bytes from {@code consumed % outbox.length}. Made on
-         * first use ({@link #OUTBOX} bytes) and replaced, only while empty, by one of
-         * {@link #STAGING} bytes for the first larger write. The writer writes the field before
-         * it publishes bytes in it through {@link #produced}; the loop reads it after reading
-         * {@code produced}.
+         * first use ({@link #OUTBOX} bytes) by the writer, which writes the field before it
+         * publishes bytes in it through {@link #produced} (the loop reads it after reading
+         * {@code produced}); replaced, only while empty, by the loop with the ring the engine
+         * adopts ({@link #adopt}).
          */
         private byte[] outbox;
         private volatile long produced;
