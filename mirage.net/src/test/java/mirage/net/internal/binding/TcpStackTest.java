@@ -160,21 +160,12 @@ class TcpStackTest {
             World w = world(seed, seed == 11 ? SimulatedNetwork.Impairments.NONE
                     : new SimulatedNetwork.Impairments(0.05, 1_000_000, 500_000, 0.02, 4_000_000, 0.01, 0.01));
             byte[] down = bytes(1_500_000, seed);
-            List<byte[]> got = new ArrayList<>();
             w.b().tcp().listen(80, c -> {
                 c.write(ByteBuffer.wrap(down, 0, 700_000));
                 c.write(ByteBuffer.wrap(down, 700_000, down.length - 700_000));
                 c.close();
             });
-            w.sim().spawn("client", () -> {
-                try (Tcp.Connection c = w.a().tcp().connect(B, 80, Duration.ofSeconds(30))) {
-                    got.add(readAll(c));
-                }
-            });
-            Simulation.Outcome o = w.sim().runFor(Duration.ofMinutes(5));
-            assertEquals(0, o.tasksFailed(), "seed " + seed);
-            assertEquals(1, got.size(), "seed " + seed + ": the client read to the end");
-            assertEquals(sha(down), sha(got.get(0)), "seed " + seed + ": every byte, then the FIN");
+            downloads(w, down, "seed " + seed + ": every byte, then the FIN");
         }
     }
 
@@ -188,7 +179,6 @@ class TcpStackTest {
     void writes_ofMixedSizesAndCorks_arriveInOrder(long seed) throws Exception {
         World w = world(seed, SimulatedNetwork.Impairments.NONE);
         byte[] down = bytes(4 << 20, seed);
-        List<byte[]> got = new ArrayList<>();
         w.b().tcp().listen(80, c -> {
             SplittableRandom r = new SplittableRandom(seed);
             int off = 0;
@@ -213,15 +203,21 @@ class TcpStackTest {
             }
             c.shutdown(Flow.Direction.WRITE);
         });
+        downloads(w, down, "seed " + seed);
+    }
+
+    /** A client connects to b's port 80 and reads to the end: {@code expected}, then EOF. */
+    static void downloads(World w, byte[] expected, String what) throws Exception {
+        List<byte[]> got = new ArrayList<>();
         w.sim().spawn("client", () -> {
             try (Tcp.Connection c = w.a().tcp().connect(B, 80, Duration.ofSeconds(30))) {
                 got.add(readAll(c));
             }
         });
         Simulation.Outcome o = w.sim().runFor(Duration.ofMinutes(5));
-        assertEquals(0, o.tasksFailed(), "seed " + seed);
-        assertEquals(1, got.size(), "seed " + seed + ": the client read to the end");
-        assertEquals(sha(down), sha(got.get(0)), "seed " + seed);
+        assertEquals(0, o.tasksFailed(), what);
+        assertEquals(1, got.size(), what + ": the client read to the end");
+        assertEquals(sha(expected), sha(got.get(0)), what);
     }
 
     static long[] fewSeeds() {
