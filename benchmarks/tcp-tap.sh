@@ -3,14 +3,18 @@
 # through a raw veth end (AF_PACKET), against Linux <-> Linux over a veth pair, in the same run,
 # each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE]   (as root)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-w WARMUPS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE] [-t]   (as root)
 #   -n RUNS     transfers per side, alternating (default 5)
+#   -w WARMUPS  transfers per side before those, not counted (default 0: a fresh server's JIT
+#               compiles for the first few GB, and those transfers then count)
 #   -b BYTES    bytes per transfer (default 1000000000)
 #   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
 #   -m MODES    our bindings, comma-separated: tap, packet (default tap,packet)
 #   -i IMAGE    use this built examples/echo image (its directory) instead of building one
 #   -B IMAGE    also run each mode on this image (e.g. one built from main), as side MODE-base:
 #               a before/after of two builds in the same run, alternating with the others
+#   -t          also print, per transfer of ours, each server thread's CPU time and voluntary
+#               and involuntary context switches (/proc/PID/task; JIT compiler threads apart)
 #
 # Ours: examples/echo's image answers GET /bytes/BYTES, bound to a TAP (--net:service=tapb, the
 # kernel's side of the TAP in the same namespace as curl) or to one end of a veth pair
@@ -26,22 +30,26 @@
 # its system calls: less sensitive to other load on the machine than the wall time), then the
 # load average.
 set -euo pipefail
-usage() { sed -n '6,12p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,16p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
+warmups=0
 bytes=1000000000
 profile=()
 modes=tap,packet
 prebuilt=
 base=
+threads=
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
+    -w) warmups=${2:?}; shift 2 ;;
     -b) bytes=${2:?}; shift 2 ;;
     -p) profile=(--profile "${2:?}"); shift 2 ;;
     -m) modes=${2:?}; shift 2 ;;
     -i) prebuilt=${2:?}; shift 2 ;;
     -B) base=${2:?}; shift 2 ;;
+    -t) threads=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tcp-tap: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -62,7 +70,7 @@ cleanup() {
     ip netns pids "$n" 2>/dev/null | xargs -r kill 2>/dev/null || true
     ip netns del "$n" 2>/dev/null || true
   done
-  rm -f "$blob"
+  rm -f "$blob" "/tmp/tcp-tap-threads-$$.before"
 }
 trap cleanup EXIT
 
@@ -126,7 +134,12 @@ while True:
     c.close()
 ' "$blob" &
 linux_server=$!
-sleep 1
+# wait until both servers answer (a fixed wait was too short on a busy machine: the first
+# Linux transfer then measured nothing)
+for _ in $(seq 1 100); do ip netns exec "$srv" ss -Hltn 'sport = :80' | grep -q . && break; sleep 0.1; done
+for side in "${sides[@]}"; do
+  for _ in $(seq 1 100); do ip netns exec "${client[$side]}" curl -s -o /dev/null "http://${address[$side]}/" && break; sleep 0.1; done
+done
 # the server processes whose CPU time is counted: ip netns exec execs its command; an image's
 # launcher script starts the JVM as its child
 server_pid() { pgrep -P "$1" java || echo "$1"; }
@@ -135,6 +148,15 @@ pid[linux]=$linux_server
 for m in "${sides[@]}"; do pid[$m]=$(server_pid "${launcher[$m]}"); done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
+# per thread of process $1: tid name ticks voluntary involuntary (names without spaces)
+thread_counts() {
+  local t s
+  for t in /proc/"$1"/task/*; do
+    s=$(sed 's/.*) //' "$t/stat" 2>/dev/null) || continue
+    printf '%s %s %s %s %s\n' "${t##*/}" "$(tr ' ' _ <"$t/comm")" "$(awk '{print $12 + $13}' <<<"$s")" \
+      "$(awk '/^voluntary_ctxt_switches/ {print $2}' "$t/status")" "$(awk '/^nonvoluntary_ctxt_switches/ {print $2}' "$t/status")"
+  done | sort
+}
 
 fetch() { # namespace, address: microseconds for one transfer
   local ns=$1 addr=$2 t
@@ -142,15 +164,31 @@ fetch() { # namespace, address: microseconds for one transfer
   awk -v t="$t" 'BEGIN { printf "%d\n", t * 1000000 }'
 }
 declare -A us cpu
+for i in $(seq 1 "$warmups"); do
+  for m in linux "${sides[@]}"; do
+    case $m in
+      linux) t=$(fetch "$cli" 10.91.0.1) ;;
+      *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
+    esac
+  done
+  echo "warm-up $i done" >&2
+done
 for i in $(seq 1 "$runs"); do
   line="run $i:"
   for m in linux "${sides[@]}"; do
     before=$(ticks "${pid[$m]}")
+    [ -z "$threads" ] || [ "$m" = linux ] || thread_counts "${pid[$m]}" >"/tmp/tcp-tap-threads-$$.before"
     case $m in
       linux) t=$(fetch "$cli" 10.91.0.1) ;;
       *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
     esac
     c=$(( ($(ticks "${pid[$m]}") - before) * 1000 / hz ))
+    if [ -n "$threads" ] && [ "$m" != linux ]; then
+      # threads that used CPU or switched more than 100 times during the transfer
+      thread_counts "${pid[$m]}" | join "/tmp/tcp-tap-threads-$$.before" - | awk -v m="$m" -v hz="$hz" '
+        { cpu = ($7 - $3) * 1000 / hz; v = $8 - $4; iv = $9 - $5
+          if (cpu > 0 || v > 100) printf "  %s thread %s %s: %d ms CPU, %d voluntary, %d involuntary switches\n", m, $1, $2, cpu, v, iv }' >&2
+    fi
     us[$m]="${us[$m]:-} $t"
     cpu[$m]="${cpu[$m]:-} $c"
     line="$line $m $t us ${c} ms CPU,"

@@ -33,20 +33,35 @@ import mirage.net.internal.engine.tcp.Termination;
  * <p>The data paths cost as few hand-offs as they can (issue 20, decisions 0031 and 0054): a
  * <em>read</em> lends its buffer to the loop and waits once: the loop fills it as soon as bytes
  * are there, at once or when they arrive ({@code readable}), so a reader that waits costs one
- * wake-up, not a call that finds nothing, a wait, and a second call. A <em>small write</em>
- * (at most {@value #OUTBOX} bytes, not corked) is copied into the connection's outbox, a ring
- * the loop drains into the engine, and returns without waiting for the loop. Any other
- * <em>write</em> lends its buffers to the loop, which moves them into the engine as ACKs free
- * room and wakes the writer once, when the last byte is in. Every other operation drains the
- * outbox first, so the bytes keep their order; a failure found while draining is thrown by the
- * next write. {@code close} hands its work to the loop and does not wait. A waiter is signalled
- * only when what its thread waits for has happened.
+ * wake-up, not a call that finds nothing, a wait, and a second call. A <em>write</em> is
+ * copied by the writer into the connection's outbox, a ring the loop drains into the engine
+ * (at once, and as ACKs free room in the engine's send buffer), and returns without waiting
+ * for the loop while the outbox has room: {@value #OUTBOX} bytes; from a connection's second
+ * write larger than that on, a ring of {@value #STAGING} bytes which the engine adopts as its
+ * send buffer, so the writer's copy is the only one before the segment (docs/decisions/0061).
+ * A write that does not fit waits for room, and the loop wakes it only when half the ring (or
+ * what the write still needs, if less) is free: a bulk writer costs one wake-up per
+ * {@value #STAGING}/2 bytes acknowledged, where a write the loop moved into the engine cost
+ * one hand-off and one wake-up per write. The outbox keeps its
+ * bytes' cork: a write whose cork differs from the bytes still in the outbox lends its buffers
+ * to the loop instead, which moves them into the engine after the outbox's bytes and wakes the
+ * writer once, when the last byte is in. Every other operation drains the outbox first, so the
+ * bytes keep their order; a failure found while draining is thrown by the next write.
+ * {@code close} hands its work to the loop and does not wait; the loop sends what the outbox
+ * still holds before the FIN. A waiter is signalled only when what its thread waits for has
+ * happened.
  */
 final class TcpBinding implements Tcp, TcpEvents {
     /** Handshakes in progress per listener before SYN cookies. */
     static final int BACKLOG = 128;
-    /** Bytes a connection's outbox holds: writes up to this size do not wait for the loop. */
+    /** Bytes a connection's outbox holds at first: writes up to this size do not wait for the loop. */
     static final int OUTBOX = 8192;
+    /**
+     * Bytes of the ring a bulk writer (a second write larger than {@link #OUTBOX}) writes into
+     * and the engine adopts as its send buffer: what the writer may have written and the peer
+     * not yet acknowledged.
+     */
+    static final int STAGING = 256 * 1024;
     /** {@code filled} before the loop has completed the pending read. */
     static final int NOTHING = Integer.MIN_VALUE;
     /** {@code filled} when the flow was closed under a pending read. */
@@ -178,11 +193,14 @@ final class TcpBinding implements Tcp, TcpEvents {
     public void writable(TcpConnection handle) {
         if (handle.attachment instanceof DirectConnection c) {
             long now = loop.now();
-            c.drainOutbox(now);
-            if (c.pendingWrite != null) {
+            boolean drained = c.drainOutbox(now); // wakes a writer waiting for room once there is enough
+            if (c.closeWhenDrained) {
+                if (drained) {
+                    c.closeWhenDrained = false;
+                    handle.close(now);
+                }
+            } else if (c.pendingWrite != null) {
                 c.continueWrite(now); // wakes the writer only once its whole write is in
-            } else {
-                c.writers.signal();
             }
         }
     }
@@ -238,6 +256,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile boolean closed;
         /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
         private int corks;
+        /** Set by the first write larger than {@link #OUTBOX}: the next one adopts a ring; the writer's. */
+        private boolean largeWriteSeen;
         /** Whether a write since the outermost cork has corked the engine's connection; the writer's. */
         private boolean engineCorked;
 
@@ -304,22 +324,48 @@ final class TcpBinding implements Tcp, TcpEvents {
         });
 
         /**
-         * Small writes on their way to the engine: a ring written by the writer and drained by
-         * the loop, {@code produced - consumed} bytes from {@code consumed % OUTBOX}. Made on
-         * first use.
+         * Writes on their way to the engine: a ring written by the writer and drained by the
+         * loop, {@code produced - consumed} bytes from {@code consumed % outbox.length}. Made on
+         * first use ({@link #OUTBOX} bytes) by the writer, which writes the field before it
+         * publishes bytes in it through {@link #produced} (the loop reads it after reading
+         * {@code produced}); replaced, only while empty, by the loop with the ring the engine
+         * adopts ({@link #adopt}).
          */
         private byte[] outbox;
         private volatile long produced;
+        /** Counts the bytes whose room in the outbox is free again: moved into the engine, or (adopted) acknowledged. */
         private volatile long consumed;
+        /** Counts the bytes the loop handed to the engine; {@link #consumed} until a ring is adopted. */
+        private volatile long appended;
+        /**
+         * Set once the engine adopted the {@link #STAGING} ring as its send buffer
+         * ({@link TcpConnection#adoptSendRing}): from then on the writer's copy is the only one
+         * before the segment, and room comes back as the peer acknowledges bytes.
+         */
+        private volatile boolean adopted;
+        /** Whether the outbox's bytes were written corked; changed by the writer only while the outbox is empty, and by uncork. */
+        private volatile boolean outboxCorked;
+        /**
+         * Free bytes of the outbox a waiting writer needs before it is woken ({@link #awaitRoom});
+         * 0 when none waits. Set by the writer before its last look, cleared by the loop as it
+         * signals, so no wake-up is lost and none is sent for nothing.
+         */
+        private volatile int roomWanted;
+        /** Closed while the outbox still held bytes: the loop closes the engine's connection once they are in. Loop thread. */
+        private boolean closeWhenDrained;
         /** Set once this side shut down writing: later writes fail at once, not at the next drain. */
         private volatile boolean writeShut;
         /** Set by the loop when the engine refused outbox bytes (writing over, or the connection ended). */
         private volatile boolean outboxFailed;
+        /**
+         * Set while a drain is coming: an action handed to the loop, or the next {@code writable}
+         * (set by the loop while the engine's send buffer has no room for the outbox's bytes). A
+         * writer that publishes bytes hands the loop a drain only if it can clear it first.
+         */
         private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
         /** Two views of the outbox, its bytes up to the ring's end and from its start; loop thread only. */
         private final ByteBuffer[] outboxSlices = new ByteBuffer[2];
         private final Direct.LoopOp<Void, RuntimeException> drainOp = now -> {
-            drainScheduled.set(false);
             drainOutbox(now);
             return null;
         };
@@ -619,6 +665,7 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             engineCorked = false;
             failIfClosed();
+            outboxCorked = false; // what the outbox holds goes uncorked from now on
             stack.onLoopQuietly(now -> {
                 drainOutbox(now);
                 handle.cork(now, false);
@@ -627,79 +674,232 @@ final class TcpBinding implements Tcp, TcpEvents {
         }
 
         /**
-         * Copies {@code srcs} into the outbox and has the loop drain it, if they fit and the
-         * flow is not corked; false (nothing copied) otherwise. The writer's.
+         * Copies {@code srcs} into the outbox and has the loop drain it, waiting for room as
+         * long as it takes (a write that fits the ring is copied whole, so its buffers leave
+         * together; a larger one piece by piece); false, with nothing copied, if the write must
+         * take the lending path: the outbox holds bytes of the other cork, or the write must
+         * fail now. The writer's.
+         *
+         * @throws FlowException if the flow was closed, failed or was interrupted while waiting
+         *     (what was copied before stays in the outbox)
          */
         private boolean toOutbox(ByteBuffer... srcs) throws FlowException {
-            if (corks > 0 || writeShut || handle.termination() != null) {
-                return false; // corked, or a write that must fail now: the waiting path
+            if (writeShut || handle.termination() != null) {
+                return false; // a write that must fail now: the lending path says why
             }
             long n = 0;
             for (ByteBuffer b : srcs) {
                 n += b.remaining();
             }
-            if (n == 0 || n > OUTBOX) {
+            if (n == 0) {
                 return false;
             }
             failIfClosed();
             if (outboxFailed) {
                 throw writeFailure();
             }
-            long p = produced;
-            if (n > OUTBOX - (p - consumed)) {
-                return false; // the loop has not drained enough yet: the waiting path
-            }
-            if (outbox == null) {
-                outbox = new byte[OUTBOX];
-            }
-            int at = (int) (p % OUTBOX);
-            for (ByteBuffer b : srcs) {
-                int len = b.remaining();
-                int first = Math.min(len, OUTBOX - at);
-                b.get(outbox, at, first);
-                if (first < len) {
-                    b.get(outbox, 0, len - first);
+            boolean cork = corks > 0;
+            if (adopted) {
+                if (outboxCorked != cork) {
+                    if (produced != appended) {
+                        stack.onLoopQuietly(drainOp); // the bytes of the other cork go into the engine first
+                    }
+                    outboxCorked = cork;
                 }
-                at = (at + len) % OUTBOX;
+            } else if (produced != consumed) {
+                if (outboxCorked != cork || n > OUTBOX) {
+                    largeWriteSeen |= n > OUTBOX;
+                    return false; // the lending path drains the outbox first
+                }
+            } else {
+                if (n > OUTBOX) {
+                    if (!largeWriteSeen) {
+                        largeWriteSeen = true;
+                        return false; // a first large write (a TLS flight) is lent: a ring is for bulk writers
+                    }
+                    stack.onLoopQuietly(adoptOp); // once per connection
+                    if (!adopted) {
+                        return false; // writing is over: the lending path says why
+                    }
+                } else if (outbox == null) {
+                    outbox = new byte[OUTBOX]; // published with the bytes, by produced
+                }
+                outboxCorked = cork;
             }
-            produced = p + n;
-            if (drainScheduled.compareAndSet(false, true)) {
-                loop.execute(drainOnLoop);
+            byte[] box = outbox;
+            engineCorked |= cork;
+            int cap = box.length;
+            int i = 0;
+            for (long left = n; left > 0; ) {
+                awaitRoom(cap, (int) Math.min(left, n <= cap ? n : cap / 2));
+                long p = produced;
+                long k = Math.min(left, cap - (p - consumed));
+                int at = (int) (p % cap);
+                for (long m = k; m > 0; ) {
+                    ByteBuffer b = srcs[i];
+                    int len = (int) Math.min(b.remaining(), Math.min(m, cap - at));
+                    b.get(box, at, len);
+                    m -= len;
+                    at = (at + len) % cap;
+                    if (!b.hasRemaining()) {
+                        i++;
+                    }
+                }
+                produced = p + k;
+                left -= k;
+                if (drainScheduled.compareAndSet(false, true)) {
+                    loop.execute(drainOnLoop);
+                }
             }
             return true;
         }
 
         /**
-         * Moves what the outbox holds into the engine, as one gathered write; loop thread.
+         * Waits until the outbox of {@code cap} bytes has {@code want} free, or the flow can take
+         * no more. The loop signals only once that much is free ({@link #roomWanted}). The
+         * writer's.
+         */
+        private void awaitRoom(int cap, int want) throws FlowException {
+            while (cap - (produced - consumed) < want) {
+                roomWanted = want;
+                if (cap - (produced - consumed) >= want) {
+                    break; // the loop drained after the look above but before it saw roomWanted
+                }
+                awaitQuietly(writers);
+                failIfClosed();
+                if (outboxFailed || handle.termination() != null) {
+                    roomWanted = 0;
+                    throw writeFailure();
+                }
+            }
+            roomWanted = 0;
+        }
+
+        /**
+         * Moves what the outbox holds into the engine, as gathered writes, with the outbox's
+         * cork; wakes a writer waiting for room once there is enough. When the engine's send
+         * buffer is full the next {@code writable} drains the rest (it counts as the drain to
+         * come, {@link #drainScheduled}). Loop thread.
          *
          * @return true if the outbox is empty now
          */
         boolean drainOutbox(long now) {
-            long c = consumed;
-            long n = produced - c;
-            if (n == 0) {
+            if (adopted) {
+                drainAdopted(now);
                 return true;
             }
-            int at = (int) (c % OUTBOX);
-            int first = (int) Math.min(n, OUTBOX - at);
-            if (outboxSlices[0] == null) {
-                outboxSlices[0] = ByteBuffer.wrap(outbox); // the ring made by the writer, seen through produced
-                outboxSlices[1] = ByteBuffer.wrap(outbox);
+            while (true) {
+                long c = consumed;
+                long n = produced - c;
+                if (n == 0) {
+                    // the writer hands a drain over only if it can clear the flag: clear it, then
+                    // look again (both volatile: a write published after the look above is seen
+                    // here, or that writer hands a drain over)
+                    drainScheduled.set(false);
+                    if (produced == c) {
+                        return true;
+                    }
+                    continue;
+                }
+                byte[] box = outbox; // read after produced: the writer's ring for these bytes
+                int cap = box.length;
+                int at = (int) (c % cap);
+                int first = (int) Math.min(n, cap - at);
+                if (outboxSlices[0] == null || outboxSlices[0].array() != box) {
+                    outboxSlices[0] = ByteBuffer.wrap(box);
+                    outboxSlices[1] = ByteBuffer.wrap(box);
+                }
+                outboxSlices[0].clear().position(at).limit(at + first);
+                outboxSlices[1].clear().limit((int) (n - first));
+                boolean cork = outboxCorked;
+                if (handle.corked() != cork) {
+                    handle.cork(now, cork);
+                }
+                int taken = handle.write(now, outboxSlices, 0, 2);
+                if (taken < 0) {
+                    outboxFailed = true;
+                    consumed = c + n; // writing is over: what is left cannot be sent
+                    drainScheduled.set(false);
+                    writers.signal();
+                    return true;
+                }
+                consumed = c + taken;
+                appended = c + taken;
+                int want = roomWanted;
+                if (want > 0 && cap - (n - taken) >= want) {
+                    roomWanted = 0;
+                    writers.signal();
+                }
+                if (taken < n) {
+                    drainScheduled.set(true); // the next writable drains the rest
+                    return false;
+                }
             }
-            outboxSlices[0].clear().position(at).limit(at + first);
-            outboxSlices[1].clear().limit((int) (n - first));
-            if (handle.corked()) {
-                handle.cork(now, false); // outbox bytes were written uncorked
+        }
+
+        /**
+         * Adopted: hands the engine what the writer put into its send ring, with the outbox's
+         * cork (always all of it: the writer writes only into room the engine has free), and
+         * frees the room the peer acknowledged for the writer. Loop thread.
+         */
+        private void drainAdopted(long now) {
+            while (true) {
+                long a = appended;
+                long n = produced - a;
+                if (n > 0) {
+                    boolean cork = outboxCorked;
+                    if (handle.corked() != cork) {
+                        handle.cork(now, cork);
+                    }
+                    if (handle.appendWritten(now, (int) n) < 0) {
+                        outboxFailed = true; // writing is over: what is left cannot be sent
+                        appended = a + n;
+                        consumed = a + n;
+                        drainScheduled.set(false);
+                        writers.signal();
+                        return;
+                    }
+                    appended = a + n;
+                }
+                long freed = a + n - handle.unacknowledged();
+                consumed = freed;
+                int want = roomWanted;
+                if (want > 0 && outbox.length - (a + n - freed) >= want) {
+                    roomWanted = 0;
+                    writers.signal();
+                }
+                if (handle.inFlight() > 0) {
+                    // an ACK is coming, and its writable drains what the writer adds meanwhile:
+                    // the writer need not hand a drain over (nor wake a sleeping loop) for it
+                    drainScheduled.set(true);
+                    return;
+                }
+                drainScheduled.set(false); // as drainOutbox: clear, then look again
+                if (produced == a + n) {
+                    return;
+                }
             }
-            int taken = handle.write(now, outboxSlices, 0, 2);
-            if (taken < 0) {
-                outboxFailed = true;
-                consumed = c + n; // writing is over: what is left cannot be sent
-                writers.signal();
-                return true;
+        }
+
+        /**
+         * Gives the engine a {@link #STAGING} ring (or one of its send buffer's size, if larger)
+         * as its send buffer, ending where the writer writes next; the outbox is empty. Not
+         * when writing is over. Loop thread.
+         */
+        private final Direct.LoopOp<Void, RuntimeException> adoptOp = this::adopt;
+
+        private Void adopt(long now) {
+            if (adopted || writeShut || handle.termination() != null) {
+                return null;
             }
-            consumed = c + taken;
-            return taken == n;
+            byte[] ring = new byte[Math.max(STAGING, handle.sendBufferSize())];
+            long p = produced;
+            handle.adoptSendRing(ring, (int) (p % ring.length));
+            outbox = ring;
+            appended = p;
+            consumed = p - handle.unacknowledged();
+            adopted = true;
+            return null;
         }
 
         private FlowException writeFailure() {
@@ -714,7 +914,11 @@ final class TcpBinding implements Tcp, TcpEvents {
         public void shutdown(Direction direction) throws FlowException {
             Objects.requireNonNull(direction, "direction");
             failIfDone();
+            byte[] box = outbox;
             while (true) {
+                if (box != null && !adopted) {
+                    roomWanted = box.length; // woken when the outbox is empty (an adopted ring's drain never waits)
+                }
                 boolean done = stack.onLoopQuietly(now -> {
                     if (direction != Direction.READ && !drainOutbox(now)) {
                         return false; // the FIN goes after the outbox's bytes: wait for room
@@ -735,6 +939,7 @@ final class TcpBinding implements Tcp, TcpEvents {
                 awaitQuietly(writers);
                 failIfClosed();
             }
+            roomWanted = 0;
             readers.signal();
         }
 
@@ -765,9 +970,12 @@ final class TcpBinding implements Tcp, TcpEvents {
                 continueWrite(now);
                 handle.abort(now);
             } else {
-                drainOutbox(now); // what fits the engine's buffer; the rest is lost, as close allows
                 continueWrite(now); // a writer blocked in write leaves with CLOSED
-                handle.close(now);
+                if (drainOutbox(now)) {
+                    handle.close(now);
+                } else {
+                    closeWhenDrained = true; // the FIN after the outbox's bytes: writable closes
+                }
             }
             completeRead(now);
         }

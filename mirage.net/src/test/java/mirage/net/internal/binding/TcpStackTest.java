@@ -149,6 +149,81 @@ class TcpStackTest {
         bulk_bothWays_lossyNetwork(1531);
     }
 
+    /**
+     * A handler that writes more than the engine's send buffer and its outbox hold and closes
+     * at once (decision 0061: the outbox holds up to 256 KiB the engine has not taken yet):
+     * the loop sends every byte before the FIN, on a lossy network too.
+     */
+    @Test
+    void close_rightAfterABulkWrite_sendsEveryByteBeforeTheFin() throws Exception {
+        for (long seed : new long[] {11, 12}) {
+            World w = world(seed, seed == 11 ? SimulatedNetwork.Impairments.NONE
+                    : new SimulatedNetwork.Impairments(0.05, 1_000_000, 500_000, 0.02, 4_000_000, 0.01, 0.01));
+            byte[] down = bytes(1_500_000, seed);
+            w.b().tcp().listen(80, c -> {
+                c.write(ByteBuffer.wrap(down, 0, 700_000));
+                c.write(ByteBuffer.wrap(down, 700_000, down.length - 700_000));
+                c.close();
+            });
+            downloads(w, down, "seed " + seed + ": every byte, then the FIN");
+        }
+    }
+
+    /**
+     * Writes of every size from 1 byte to 600 KB, some corked (a cork over several writes, as
+     * an HTTP response's head and body), some lent to the loop because the outbox held bytes of
+     * the other cork: they arrive whole and in order, and the last uncork sends the tail.
+     */
+    @ParameterizedTest
+    @MethodSource("fewSeeds")
+    void writes_ofMixedSizesAndCorks_arriveInOrder(long seed) throws Exception {
+        World w = world(seed, SimulatedNetwork.Impairments.NONE);
+        byte[] down = bytes(4 << 20, seed);
+        w.b().tcp().listen(80, c -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            int off = 0;
+            while (off < down.length) {
+                boolean corked = r.nextInt(3) == 0;
+                if (corked) {
+                    c.cork();
+                }
+                for (int k = 1 + r.nextInt(3); k > 0 && off < down.length; k--) {
+                    int n = Math.min(down.length - off, r.nextInt(4) == 0 ? 1 + r.nextInt(600_000) : 1 + r.nextInt(9000));
+                    if (r.nextBoolean()) {
+                        c.write(ByteBuffer.wrap(down, off, n));
+                    } else {
+                        int half = n / 2;
+                        c.writev(ByteBuffer.wrap(down, off, half), ByteBuffer.wrap(down, off + half, n - half));
+                    }
+                    off += n;
+                }
+                if (corked) {
+                    c.uncork();
+                }
+            }
+            c.shutdown(Flow.Direction.WRITE);
+        });
+        downloads(w, down, "seed " + seed);
+    }
+
+    /** A client connects to b's port 80 and reads to the end: {@code expected}, then EOF. */
+    static void downloads(World w, byte[] expected, String what) throws Exception {
+        List<byte[]> got = new ArrayList<>();
+        w.sim().spawn("client", () -> {
+            try (Tcp.Connection c = w.a().tcp().connect(B, 80, Duration.ofSeconds(30))) {
+                got.add(readAll(c));
+            }
+        });
+        Simulation.Outcome o = w.sim().runFor(Duration.ofMinutes(5));
+        assertEquals(0, o.tasksFailed(), what);
+        assertEquals(1, got.size(), what + ": the client read to the end");
+        assertEquals(sha(expected), sha(got.get(0)), what);
+    }
+
+    static long[] fewSeeds() {
+        return new long[] {21, 22, 23, 24, 25};
+    }
+
     @Test
     void connect_noListener_refused() {
         World w = world(2, SimulatedNetwork.Impairments.NONE);

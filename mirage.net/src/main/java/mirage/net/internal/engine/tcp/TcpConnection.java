@@ -69,8 +69,10 @@ public final class TcpConnection {
      * holds none); re-linearized from {@link #sndHead} when it grows.
      */
     byte[] sndBuf = NO_BYTES;
-    /** The most the send buffer holds: the configured send buffer size. */
-    final int sndCap;
+    /** The most the send buffer holds: the configured send buffer size, or an adopted ring's length ({@link #adoptSendRing}). */
+    int sndCap;
+    /** Whether {@link #sndBuf} was handed in by {@link #adoptSendRing}: it is filled by the caller, never grown. */
+    boolean sndAdopted;
     int sndHead;
     int sndLen;
     boolean finQueued;
@@ -364,6 +366,49 @@ public final class TcpConnection {
     /** Whether the connection is corked. */
     public boolean corked() {
         return corked;
+    }
+
+    /**
+     * Sequence space sent and not yet acknowledged (data, SYN, FIN): while it is not 0 an
+     * acknowledgment, a retransmission or the end of the connection is coming.
+     */
+    public int inFlight() {
+        return sndMax - sndUna;
+    }
+
+    /** The most the send buffer holds, written or not. */
+    public int sendBufferSize() {
+        return sndCap;
+    }
+
+    /**
+     * Makes {@code ring} the send buffer, its length the most it holds from now on: the bytes
+     * written and not yet acknowledged are moved into it to end just before index {@code end},
+     * and later bytes are put into it by the caller, from index {@code end} on and wrapping
+     * around, and handed over with {@link #appendWritten} instead of being copied in by
+     * {@link #write}. The engine reads only the {@link #unacknowledged()} bytes before the
+     * write index ({@code end} plus what was appended since, modulo the length); the rest of the
+     * ring is the caller's, which may fill it from another thread while the engine runs (a
+     * binding whose writer copies straight into it: one copy fewer). Once adopted, the ring
+     * stays the send buffer; {@link #write} still works and puts its bytes at the write index.
+     *
+     * @throws IllegalArgumentException if {@code ring} is shorter than the bytes held now, or
+     *     {@code end} lies outside it
+     */
+    public void adoptSendRing(byte[] ring, int end) {
+        calls.adoptSendRing(this, ring, end);
+    }
+
+    /**
+     * Appends the {@code n} bytes the caller put into the adopted ring at the write index
+     * ({@link #adoptSendRing}) and sends what the windows and Nagle allow.
+     *
+     * @return {@code n}, or -1 if writing was shut down or the connection ended (nothing appended)
+     * @throws IllegalStateException if no ring was adopted
+     * @throws IllegalArgumentException if {@code n} is negative or more than the ring has free
+     */
+    public int appendWritten(long now, int n) {
+        return calls.appendWritten(now, this, n);
     }
 
     /**

@@ -108,6 +108,46 @@ final class UserCalls {
         return total;
     }
 
+    void adoptSendRing(TcpConnection c, byte[] ring, int end) {
+        if (ring.length < c.sndLen || end < 0 || end >= ring.length) {
+            throw new IllegalArgumentException("a ring of " + ring.length + " bytes ending at " + end + " for " + c.sndLen
+                    + " bytes");
+        }
+        int cap = ring.length;
+        int head = Math.floorMod(end - c.sndLen, cap);
+        byte[] old = c.sndBuf;
+        for (int moved = 0; moved < c.sndLen; ) { // at most two runs each side: copy run by run
+            int from = (c.sndHead + moved) % old.length;
+            int to = (head + moved) % cap;
+            int run = Math.min(c.sndLen - moved, Math.min(old.length - from, cap - to));
+            System.arraycopy(old, from, ring, to, run);
+            moved += run;
+        }
+        c.sndBuf = ring;
+        c.sndHead = head;
+        c.sndCap = cap;
+        c.sndAdopted = true;
+    }
+
+    int appendWritten(long now, TcpConnection c, int n) {
+        if (!c.sndAdopted) {
+            throw new IllegalStateException("no send ring was adopted");
+        }
+        if (n < 0 || n > c.sndCap - c.sndLen) {
+            throw new IllegalArgumentException(n + " bytes appended with " + (c.sndCap - c.sndLen) + " free");
+        }
+        if (!c.canWrite()) {
+            return -1;
+        }
+        engine.touch(c);
+        c.sndLen += n;
+        if (n > 0) {
+            output.send(now, c);
+        }
+        engine.endCall();
+        return n;
+    }
+
     /** Copies what fits of {@code src} into the send ring; returns how much. */
     private static int append(TcpConnection c, ByteBuffer src) {
         int n = Math.min(src.remaining(), c.sndCap - c.sndLen);

@@ -1,6 +1,8 @@
 package mirage.net.internal.engine.tcp;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
@@ -18,6 +20,65 @@ class UserCallsTest {
         assertEquals(8192, f.tcp.calls.write(f.now, c, ByteBuffer.wrap(new byte[10_000])));
         assertEquals(0, f.tcp.calls.write(f.now, c, ByteBuffer.wrap(new byte[1])));
         assertEquals(0, c.writable());
+    }
+
+    /**
+     * An adopted send ring (decision 0061): the bytes written before are moved into it, across
+     * its end, the caller's bytes follow them, and the peer receives both in order.
+     */
+    @Test
+    void adoptSendRing_movesTheBytesHeld_andSendsWhatTheCallerPutsAfterThem() throws NetException {
+        TcpConnection c = f.established();
+        byte[] before = TcpFixture.bytes(3000);
+        assertEquals(3000, f.tcp.calls.write(f.now, c, ByteBuffer.wrap(before)));
+        java.util.TreeMap<Integer, byte[]> got = new java.util.TreeMap<>();
+        for (TcpFixture.Seg s : f.sent()) {
+            got.put(s.seq(), s.payload());
+        }
+        int start = got.firstKey();
+        byte[] ring = new byte[10_000];
+        c.adoptSendRing(ring, 1000); // the 3000 bytes end at 1000: from 8000 round the end
+        assertEquals(10_000, c.sendBufferSize());
+        assertEquals(7000, c.writable());
+        byte[] after = new byte[5000];
+        for (int i = 0; i < after.length; i++) {
+            after[i] = (byte) (i * 13 + 5);
+        }
+        System.arraycopy(after, 0, ring, 1000, after.length);
+        assertEquals(5000, c.appendWritten(f.now, 5000));
+        byte[] expected = new byte[8000];
+        System.arraycopy(before, 0, expected, 0, 3000);
+        System.arraycopy(after, 0, expected, 3000, 5000);
+        java.io.ByteArrayOutputStream stream = new java.io.ByteArrayOutputStream();
+        for (int round = 0; round < 100 && stream.size() < expected.length; round++) {
+            for (TcpFixture.Seg s : f.sent()) {
+                if (s.payload().length > 0) {
+                    got.put(s.seq(), s.payload());
+                }
+            }
+            while (got.containsKey(start + stream.size())) {
+                stream.writeBytes(got.remove(start + stream.size()));
+            }
+            f.send(TcpFixture.ACK, f.peerNxt, start + stream.size()); // acknowledges what arrived in order
+        }
+        assertArrayEquals(expected, stream.toByteArray());
+        assertEquals(0, c.unacknowledged());
+        assertEquals(10_000, c.writable(), "acknowledged: the whole ring is the caller's again");
+    }
+
+    @Test
+    void appendWritten_checksTheRoom_andRefusesOnceWritingIsOver() throws NetException {
+        TcpConnection c = f.established();
+        assertThrows(IllegalStateException.class, () -> c.appendWritten(f.now, 1), "no ring adopted");
+        c.corked = true;
+        c.adoptSendRing(new byte[4096], 0);
+        assertThrows(IllegalArgumentException.class, () -> c.appendWritten(f.now, 4097));
+        assertThrows(IllegalArgumentException.class, () -> c.appendWritten(f.now, -1));
+        assertEquals(4096, c.appendWritten(f.now, 4096));
+        assertThrows(IllegalArgumentException.class, () -> c.appendWritten(f.now, 1), "full");
+        assertThrows(IllegalArgumentException.class, () -> c.adoptSendRing(new byte[4095], 0), "shorter than what it holds");
+        f.tcp.calls.shutdownWrite(f.now, c);
+        assertEquals(-1, c.appendWritten(f.now, 0));
     }
 
     @Test
