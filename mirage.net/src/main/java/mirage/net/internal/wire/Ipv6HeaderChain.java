@@ -75,10 +75,21 @@ public final class Ipv6HeaderChain extends View {
     /** An unchecked view. */
     public Ipv6HeaderChain() {}
 
-    /** Walks the chain of a checked packet, from its Next Header field. */
+    /** Walks the chain of a checked packet, from its Next Header field, as its destination processes it. */
     public boolean check(Ipv6Packet packet) {
-        return check(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), packet.nextHeader(),
-                packet.offset(), packet.offset() + Ipv6Packet.NEXT_HEADER);
+        return walk(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), packet.nextHeader(),
+                packet.offset(), packet.offset() + Ipv6Packet.NEXT_HEADER, true);
+    }
+
+    /**
+     * Walks the chain of a checked packet for its layout only: the headers must fit, their
+     * options be well-formed and a Hop-by-Hop header come first, but no verdict is passed on
+     * options, Routing headers or fragment lengths. For {@link Ipv6Repr#parse}, which represents
+     * any well-formed packet, and for tools; a receiving engine uses {@link #check(Ipv6Packet)}.
+     */
+    public boolean checkStructure(Ipv6Packet packet) {
+        return walk(packet.buffer(), packet.payloadOffset(), packet.payloadLength(), packet.nextHeader(),
+                packet.offset(), packet.offset() + Ipv6Packet.NEXT_HEADER, false);
     }
 
     /**
@@ -94,6 +105,11 @@ public final class Ipv6HeaderChain extends View {
      */
     public boolean check(ByteBuffer buffer, int offset, int length, int nextHeader, int packetStart,
             int nextHeaderField) {
+        return walk(buffer, offset, length, nextHeader, packetStart, nextHeaderField, true);
+    }
+
+    private boolean walk(ByteBuffer buffer, int offset, int length, int nextHeader, int packetStart,
+            int nextHeaderField, boolean processing) {
         Objects.checkFromIndexSize(offset, length, buffer.limit());
         Objects.checkFromToIndex(packetStart, offset, buffer.limit());
         this.buffer = EMPTY;
@@ -122,7 +138,7 @@ public final class Ipv6HeaderChain extends View {
                     if (len < 0) {
                         return fail(WireError.TRUNCATED);
                     }
-                    if (!options(buffer, at + 2, at + len, packetStart)) {
+                    if (!options(buffer, at + 2, at + len, packetStart, processing)) {
                         return false;
                     }
                 }
@@ -131,7 +147,7 @@ public final class Ipv6HeaderChain extends View {
                     if (len < 0) {
                         return fail(WireError.TRUNCATED);
                     }
-                    if (u8(buffer, at + 3) != 0) {
+                    if (processing && u8(buffer, at + 3) != 0) {
                         return fail(WireError.UNRECOGNIZED_ROUTING_TYPE, at + 2 - packetStart);
                     }
                 }
@@ -145,13 +161,13 @@ public final class Ipv6HeaderChain extends View {
                     int word = u16(buffer, at + 2);
                     int dataLength = end - at - FRAGMENT_HEADER_LENGTH;
                     int fragmentOffset = (word >>> FRAGMENT_OFFSET_SHIFT) * 8;
-                    if ((word & MORE_FRAGMENTS) != 0 && dataLength % 8 != 0) {
+                    if (processing && (word & MORE_FRAGMENTS) != 0 && dataLength % 8 != 0) {
                         return fail(WireError.BAD_FRAGMENT, Ipv6Packet.PAYLOAD_LENGTH);
                     }
-                    if (fragmentOffset + dataLength > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
+                    if (processing && fragmentOffset + dataLength > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
                         return fail(WireError.BAD_FRAGMENT, at + 2 - packetStart);
                     }
-                    if (fragmentOffset == 0 && (word & MORE_FRAGMENTS) != 0
+                    if (processing && fragmentOffset == 0 && (word & MORE_FRAGMENTS) != 0
                             && !wholeChain(buffer, at + FRAGMENT_HEADER_LENGTH, end, u8(buffer, at))) {
                         return fail(WireError.INCOMPLETE_HEADER_CHAIN, 0);
                     }
@@ -183,7 +199,7 @@ public final class Ipv6HeaderChain extends View {
     }
 
     /** Checks the options in {@code [from, to)} of one header. */
-    private boolean options(ByteBuffer buffer, int from, int to, int packetStart) {
+    private boolean options(ByteBuffer buffer, int from, int to, int packetStart, boolean processing) {
         int i = from;
         while (i < to) {
             int type = u8(buffer, i);
@@ -194,7 +210,7 @@ public final class Ipv6HeaderChain extends View {
             if (to - i < 2 || 2 + u8(buffer, i + 1) > to - i) {
                 return fail(WireError.BAD_OPTIONS);
             }
-            if (!Ipv6Option.recognized(type)) {
+            if (processing && !Ipv6Option.recognized(type)) {
                 Ipv6OptionAction action = Ipv6OptionAction.of(type);
                 if (action != Ipv6OptionAction.SKIP) {
                     this.optionAction = action;

@@ -65,13 +65,14 @@ public record Ipv6Repr(Ipv6Address source, Ipv6Address destination, int protocol
     }
 
     /**
-     * The header of a checked packet: walks the extension headers with an
-     * {@link Ipv6HeaderChain} and refuses what it refuses (its error is the reason; the pointer
-     * a Parameter Problem needs is the chain's: engines use the chain directly).
+     * The header of a checked packet, extension headers included, as it is: refuses only a
+     * chain that is not well-formed ({@link Ipv6HeaderChain#checkStructure}). Whether its
+     * destination may process it (unrecognised options, Routing headers with segments left,
+     * fragment rules) is {@link Ipv6HeaderChain#check}'s verdict, which engines use directly.
      */
     public static Parsed<Ipv6Repr> parse(Ipv6Packet packet) {
         Ipv6HeaderChain chain = new Ipv6HeaderChain();
-        if (!chain.check(packet)) {
+        if (!chain.checkStructure(packet)) {
             return Parsed.err(chain.error());
         }
         ByteBuffer b = packet.buffer();
