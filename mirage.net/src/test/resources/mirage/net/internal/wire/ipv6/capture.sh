@@ -97,4 +97,5 @@ for f in "${fields[@]}"; do args+=(-e "$f"); done
     tshark -r "$here/linux-ipv6.pcap" -o ipv6.defragment:FALSE -o udp.check_checksum:TRUE \
         -o tcp.check_checksum:TRUE -T fields -E header=y -E separator=/t -E aggregator=, "${args[@]}"
 } >"$here/linux-ipv6.tsv" 2>/dev/null
+python3 "$here/seeds.py"
 echo "wrote $here/linux-ipv6.pcap ($(tshark -r "$here/linux-ipv6.pcap" 2>/dev/null | wc -l) frames) and linux-ipv6.tsv"
