@@ -330,7 +330,9 @@ public final class NeighborCache {
                     case STALE -> e.deadline = NONE;
                 }
             }
-            next = Math.min(next, e.deadline);
+            if (e.deadline > now) { // not one that failed, which goes below
+                next = Math.min(next, e.deadline);
+            }
         }
         if (failed != null) {
             for (Entry e : failed) {

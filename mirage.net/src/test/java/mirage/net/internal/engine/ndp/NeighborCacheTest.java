@@ -171,7 +171,7 @@ class NeighborCacheTest {
         assertEquals(List.of("solicit fe80::2 multicast"), link.take());
         cache.poll(3 * S - 1);
         assertEquals(List.of(), link.take(), "MAX_MULTICAST_SOLICIT is 3; RetransTimer after the third");
-        cache.poll(3 * S);
+        assertEquals(NeighborCache.REDRAW_NANOS, cache.poll(3 * S), "a failed entry's deadline is not the next one");
         assertEquals(List.of("unreachable fe80::2 1/60", "unreachable fe80::2 2/60"), link.take());
         assertEquals(Optional.empty(), state());
         assertEquals(1, cache.resolutionsFailed());
