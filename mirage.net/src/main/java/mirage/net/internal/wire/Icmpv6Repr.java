@@ -613,8 +613,8 @@ public sealed interface Icmpv6Repr {
 
     /**
      * A Version 2 Multicast Listener Report (143, RFC 3810 section 5.2), sent to
-     * {@code ff02::16} with hop limit 1 and a Router Alert option. Records of types outside
-     * 1-6 "MUST be silently ignored" (section 5.2.12): {@link #parse} leaves them out.
+     * {@code ff02::16} with hop limit 1 and a Router Alert option. Only record types 1-6 are
+     * defined (section 5.2.12); {@link #parse} leaves records of other types out.
      */
     record MulticastListenerReport(List<MulticastAddressRecord> records) implements Icmpv6Repr {
         public MulticastListenerReport {
@@ -689,7 +689,8 @@ public sealed interface Icmpv6Repr {
      * represent (MLDv1 reports and done, router renumbering, node information, ...), codes not
      * defined for their type, and messages that break their RFC's validity rules: for Neighbor
      * Discovery those of RFC 4861 sections 6.1, 7.1 and 8.1 (hop limit 255, lengths, options,
-     * addresses); for an MLD query a source that is not link-local (RFC 3810 section 5.1.14).
+     * addresses); for an MLD query a source that is not link-local (MLD queries come from
+     * link-local addresses, RFC 3810; Linux drops others too).
      */
     static Parsed<Icmpv6Repr> parse(Icmpv6Packet p, Ipv6Address source, Ipv6Address destination, int hopLimit) {
         if (!p.checksumVerifies(InternetChecksum.pseudoHeader(source, destination, Ipv6Packet.NEXT_HEADER_ICMPV6, p.length()))) {
