@@ -54,7 +54,7 @@ public sealed interface Icmpv6Repr {
 
     // ---- errors (RFC 4443 section 3) ----
 
-    /** Codes of Destination Unreachable: 0-6 of RFC 4443 section 3.1, 7 of RFC 6550 section 20.18, 8 of RFC 8883 section 3. */
+    /** Codes of Destination Unreachable: 0-6 of RFC 4443 section 3.1, 7 of RFC 6550 (RPL), 8 of RFC 8883. */
     enum UnreachableCode {
         NO_ROUTE, ADMINISTRATIVELY_PROHIBITED, BEYOND_SCOPE_OF_SOURCE, ADDRESS_UNREACHABLE, PORT_UNREACHABLE,
         SOURCE_ADDRESS_FAILED_POLICY, REJECT_ROUTE, ERROR_IN_SOURCE_ROUTING_HEADER, HEADERS_TOO_LONG;
