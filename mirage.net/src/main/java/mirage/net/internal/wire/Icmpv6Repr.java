@@ -92,8 +92,31 @@ public sealed interface Icmpv6Repr {
         return Octets.copyOf(buffer, offset, Math.min(length, Icmpv6Packet.MAX_ERROR_LENGTH - Icmpv6Packet.HEADER_LENGTH));
     }
 
+    /**
+     * An error message (types 0-127, RFC 4443 section 2.1): a 32-bit word and as much of the
+     * invoking packet as fits. An engine never answers one with another (section 2.4 (e)).
+     */
+    sealed interface Error extends Icmpv6Repr {
+        /** The packet that caused the error, as it came. */
+        Octets invokingPacket();
+
+        /** The 32 bits after the checksum: the MTU, the pointer, or zero. */
+        int word();
+
+        @Override
+        default int bufferLen() {
+            return Icmpv6Packet.HEADER_LENGTH + invokingPacket().length();
+        }
+
+        @Override
+        default void emitBody(ByteBuffer buffer, int offset) {
+            put32(buffer, offset + Icmpv6Packet.BODY, word());
+            invokingPacket().copyTo(buffer, offset + Icmpv6Packet.HEADER_LENGTH);
+        }
+    }
+
     /** Destination Unreachable (type 1). */
-    record DestinationUnreachable(UnreachableCode reason, Octets invokingPacket) implements Icmpv6Repr {
+    record DestinationUnreachable(UnreachableCode reason, Octets invokingPacket) implements Error {
         public DestinationUnreachable {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(invokingPacket, "invokingPacket");
@@ -110,18 +133,13 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int bufferLen() {
-            return Icmpv6Packet.HEADER_LENGTH + invokingPacket.length();
-        }
-
-        @Override
-        public void emitBody(ByteBuffer buffer, int offset) {
-            errorBody(buffer, offset, 0, invokingPacket);
+        public int word() {
+            return 0;
         }
     }
 
     /** Packet Too Big (type 2): the MTU of the next hop (RFC 4443 section 3.2; RFC 8201). The code is sent as 0 and ignored on receipt. */
-    record PacketTooBig(long mtu, Octets invokingPacket) implements Icmpv6Repr {
+    record PacketTooBig(long mtu, Octets invokingPacket) implements Error {
         public PacketTooBig {
             Objects.requireNonNull(invokingPacket, "invokingPacket");
             if (mtu < 0 || mtu > 0xffff_ffffL) {
@@ -140,18 +158,13 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int bufferLen() {
-            return Icmpv6Packet.HEADER_LENGTH + invokingPacket.length();
-        }
-
-        @Override
-        public void emitBody(ByteBuffer buffer, int offset) {
-            errorBody(buffer, offset, (int) mtu, invokingPacket);
+        public int word() {
+            return (int) mtu;
         }
     }
 
     /** Time Exceeded (type 3). */
-    record TimeExceeded(TimeExceededCode reason, Octets invokingPacket) implements Icmpv6Repr {
+    record TimeExceeded(TimeExceededCode reason, Octets invokingPacket) implements Error {
         public TimeExceeded {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(invokingPacket, "invokingPacket");
@@ -168,13 +181,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int bufferLen() {
-            return Icmpv6Packet.HEADER_LENGTH + invokingPacket.length();
-        }
-
-        @Override
-        public void emitBody(ByteBuffer buffer, int offset) {
-            errorBody(buffer, offset, 0, invokingPacket);
+        public int word() {
+            return 0;
         }
     }
 
@@ -184,7 +192,7 @@ public sealed interface Icmpv6Repr {
      * @param pointer "the octet offset within the invoking packet where the error was
      *     detected" (RFC 4443 section 3.4), unsigned 32 bits
      */
-    record ParameterProblem(ParameterProblemCode reason, long pointer, Octets invokingPacket) implements Icmpv6Repr {
+    record ParameterProblem(ParameterProblemCode reason, long pointer, Octets invokingPacket) implements Error {
         public ParameterProblem {
             Objects.requireNonNull(reason, "reason");
             Objects.requireNonNull(invokingPacket, "invokingPacket");
@@ -204,13 +212,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int bufferLen() {
-            return Icmpv6Packet.HEADER_LENGTH + invokingPacket.length();
-        }
-
-        @Override
-        public void emitBody(ByteBuffer buffer, int offset) {
-            errorBody(buffer, offset, (int) pointer, invokingPacket);
+        public int word() {
+            return (int) pointer;
         }
     }
 
@@ -261,8 +264,29 @@ public sealed interface Icmpv6Repr {
 
     // ---- Neighbor Discovery (RFC 4861 section 4) ----
 
+    /**
+     * A Neighbor Discovery message (RFC 4861 section 4): code 0, a fixed part, then options.
+     */
+    sealed interface NeighborDiscovery extends Icmpv6Repr {
+        /** The options in order. */
+        List<NdpOption> options();
+
+        /** The octets before the options, the ICMPv6 header included. */
+        int fixedLength();
+
+        @Override
+        default int code() {
+            return 0;
+        }
+
+        @Override
+        default int bufferLen() {
+            return fixedLength() + NdpOption.length(options());
+        }
+    }
+
     /** Router Solicitation (133, RFC 4861 section 4.1). */
-    record RouterSolicitation(List<NdpOption> options) implements Icmpv6Repr {
+    record RouterSolicitation(List<NdpOption> options) implements NeighborDiscovery {
         public RouterSolicitation {
             options = List.copyOf(options);
         }
@@ -273,13 +297,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int code() {
-            return 0;
-        }
-
-        @Override
-        public int bufferLen() {
-            return Icmpv6Packet.HEADER_LENGTH + NdpOption.length(options);
+        public int fixedLength() {
+            return Icmpv6Packet.HEADER_LENGTH;
         }
 
         @Override
@@ -319,7 +338,7 @@ public sealed interface Icmpv6Repr {
      * @param retransTimer milliseconds, 0 for unspecified, unsigned 32 bits
      */
     record RouterAdvertisement(int currentHopLimit, boolean managed, boolean other, RouterPreference preference,
-            int routerLifetime, long reachableTime, long retransTimer, List<NdpOption> options) implements Icmpv6Repr {
+            int routerLifetime, long reachableTime, long retransTimer, List<NdpOption> options) implements NeighborDiscovery {
         /** Fixed part after the 4-byte header. */
         static final int MIN_LENGTH = 16;
 
@@ -341,13 +360,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int code() {
-            return 0;
-        }
-
-        @Override
-        public int bufferLen() {
-            return MIN_LENGTH + NdpOption.length(options);
+        public int fixedLength() {
+            return MIN_LENGTH;
         }
 
         @Override
@@ -362,7 +376,7 @@ public sealed interface Icmpv6Repr {
     }
 
     /** Neighbor Solicitation (135, RFC 4861 section 4.3); from {@code ::} it is a Duplicate Address Detection probe (RFC 4862 section 5.4). */
-    record NeighborSolicitation(Ipv6Address target, List<NdpOption> options) implements Icmpv6Repr {
+    record NeighborSolicitation(Ipv6Address target, List<NdpOption> options) implements NeighborDiscovery {
         static final int MIN_LENGTH = 24;
 
         public NeighborSolicitation {
@@ -376,13 +390,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int code() {
-            return 0;
-        }
-
-        @Override
-        public int bufferLen() {
-            return MIN_LENGTH + NdpOption.length(options);
+        public int fixedLength() {
+            return MIN_LENGTH;
         }
 
         @Override
@@ -395,7 +404,7 @@ public sealed interface Icmpv6Repr {
 
     /** Neighbor Advertisement (136, RFC 4861 section 4.4): R(outer), S(olicited) and O(verride) flags. */
     record NeighborAdvertisement(boolean router, boolean solicited, boolean override, Ipv6Address target,
-            List<NdpOption> options) implements Icmpv6Repr {
+            List<NdpOption> options) implements NeighborDiscovery {
         static final int MIN_LENGTH = 24;
 
         public NeighborAdvertisement {
@@ -409,13 +418,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int code() {
-            return 0;
-        }
-
-        @Override
-        public int bufferLen() {
-            return MIN_LENGTH + NdpOption.length(options);
+        public int fixedLength() {
+            return MIN_LENGTH;
         }
 
         @Override
@@ -427,7 +431,7 @@ public sealed interface Icmpv6Repr {
     }
 
     /** Redirect (137, RFC 4861 section 4.5): a better first hop ({@code target}) for {@code destination}. */
-    record Redirect(Ipv6Address target, Ipv6Address destination, List<NdpOption> options) implements Icmpv6Repr {
+    record Redirect(Ipv6Address target, Ipv6Address destination, List<NdpOption> options) implements NeighborDiscovery {
         static final int MIN_LENGTH = 40;
 
         public Redirect {
@@ -442,13 +446,8 @@ public sealed interface Icmpv6Repr {
         }
 
         @Override
-        public int code() {
-            return 0;
-        }
-
-        @Override
-        public int bufferLen() {
-            return MIN_LENGTH + NdpOption.length(options);
+        public int fixedLength() {
+            return MIN_LENGTH;
         }
 
         @Override
@@ -893,8 +892,4 @@ public sealed interface Icmpv6Repr {
         return Parsed.ok(new MulticastListenerReport(records));
     }
 
-    private static void errorBody(ByteBuffer buffer, int offset, int word, Octets invokingPacket) {
-        put32(buffer, offset + Icmpv6Packet.BODY, word);
-        invokingPacket.copyTo(buffer, offset + Icmpv6Packet.HEADER_LENGTH);
-    }
 }

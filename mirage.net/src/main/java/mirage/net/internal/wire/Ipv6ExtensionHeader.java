@@ -24,8 +24,24 @@ public sealed interface Ipv6ExtensionHeader {
     /** Writes the header into {@code [offset, offset + bufferLen())}, its Next Header field {@code nextHeader}. */
     void emit(ByteBuffer buffer, int offset, int nextHeader);
 
+    /** A header of options (RFC 8200 section 4.2): Hop-by-Hop or Destination Options. */
+    sealed interface Options extends Ipv6ExtensionHeader {
+        /** The options in order, padding included. */
+        List<Ipv6Option> options();
+
+        @Override
+        default int bufferLen() {
+            return optionsLength(options());
+        }
+
+        @Override
+        default void emit(ByteBuffer buffer, int offset, int nextHeader) {
+            emitOptions(buffer, offset, nextHeader, options());
+        }
+    }
+
     /** Hop-by-Hop Options (RFC 8200 section 4.3): options every node on the path examines. */
-    record HopByHopOptions(List<Ipv6Option> options) implements Ipv6ExtensionHeader {
+    record HopByHopOptions(List<Ipv6Option> options) implements Options {
         public HopByHopOptions {
             options = checkOptions(options);
         }
@@ -34,20 +50,10 @@ public sealed interface Ipv6ExtensionHeader {
         public int type() {
             return Ipv6HeaderChain.HOP_BY_HOP;
         }
-
-        @Override
-        public int bufferLen() {
-            return optionsLength(options);
-        }
-
-        @Override
-        public void emit(ByteBuffer buffer, int offset, int nextHeader) {
-            emitOptions(buffer, offset, nextHeader, options);
-        }
     }
 
     /** Destination Options (RFC 8200 section 4.6): options for the destination. */
-    record DestinationOptions(List<Ipv6Option> options) implements Ipv6ExtensionHeader {
+    record DestinationOptions(List<Ipv6Option> options) implements Options {
         public DestinationOptions {
             options = checkOptions(options);
         }
@@ -55,16 +61,6 @@ public sealed interface Ipv6ExtensionHeader {
         @Override
         public int type() {
             return Ipv6HeaderChain.DESTINATION_OPTIONS;
-        }
-
-        @Override
-        public int bufferLen() {
-            return optionsLength(options);
-        }
-
-        @Override
-        public void emit(ByteBuffer buffer, int offset, int nextHeader) {
-            emitOptions(buffer, offset, nextHeader, options);
         }
     }
 
