@@ -49,7 +49,7 @@ public final class Ipv6HeaderChain extends View {
     public static final int NO_NEXT_HEADER = 59;
     /** The Fragment header's length. */
     public static final int FRAGMENT_HEADER_LENGTH = 8;
-    /** Mask of the fragment offset in the second 16-bit word of a Fragment header, in 8-octet units after a shift of 3. */
+    /** The fragment offset, in 8-octet units, is the second 16-bit word of a Fragment header shifted right by this. */
     public static final int FRAGMENT_OFFSET_SHIFT = 3;
     /** The M flag ("1 = more fragments") in the second 16-bit word of a Fragment header. */
     public static final int MORE_FRAGMENTS = 1;
