@@ -25,6 +25,15 @@ final class Bytes {
         return (long) u16(b, i) << 32 | (i32(b, i + 2) & 0xffffffffL);
     }
 
+    static long i64(ByteBuffer b, int i) {
+        return (long) i32(b, i) << 32 | (i32(b, i + 4) & 0xffffffffL);
+    }
+
+    static void put64(ByteBuffer b, int i, long v) {
+        put32(b, i, (int) (v >>> 32));
+        put32(b, i + 4, (int) v);
+    }
+
     static void put8(ByteBuffer b, int i, int v) {
         b.put(i, (byte) v);
     }

@@ -2,6 +2,7 @@ package mirage.net.internal.wire;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import mirage.net.Ipv6Address;
 
 /**
  * The Internet checksum (RFC 1071): the 16-bit one's complement of the one's complement sum of
@@ -62,6 +63,32 @@ public final class InternetChecksum {
      */
     public static long pseudoHeader(int source, int destination, int protocol, int length) {
         return addInt(addInt(0, source), destination) + (protocol & 0xff) + (length & 0xffff);
+    }
+
+    /** Adds a 64-bit value as four 16-bit words (half of an IPv6 address). */
+    public static long addLong(long sum, long value) {
+        return sum + (value >>> 48) + (value >>> 32 & 0xffff) + (value >>> 16 & 0xffff) + (value & 0xffff);
+    }
+
+    /**
+     * The sum of the IPv6 pseudo-header that every upper-layer checksum over IPv6 includes (TCP,
+     * UDP, ICMPv6): source address, destination address, the upper-layer packet length as 32
+     * bits, three zero bytes and the next header value (RFC 8200 section 8.1; RFC 4443 section
+     * 2.3 for ICMPv6). The length is that of the upper-layer header and data, without the IPv6
+     * header or any extension header before it.
+     */
+    public static long pseudoHeader(Ipv6Address source, Ipv6Address destination, int nextHeader, int upperLayerLength) {
+        long s = addLong(addLong(addLong(addLong(0, source.high()), source.low()), destination.high()), destination.low());
+        return addInt(s, upperLayerLength) + (nextHeader & 0xff);
+    }
+
+    /**
+     * As {@link #pseudoHeader(Ipv6Address, Ipv6Address, int, int)}, reading the two addresses
+     * from the 32 bytes at {@code addresses} of {@code buffer} (where an IPv6 header holds them,
+     * {@code Ipv6Packet.SOURCE}): allocates nothing.
+     */
+    public static long ipv6PseudoHeader(ByteBuffer buffer, int addresses, int nextHeader, int upperLayerLength) {
+        return addInt(add(0, buffer, addresses, 2 * Ipv6Address.LENGTH), upperLayerLength) + (nextHeader & 0xff);
     }
 
     /** Folds the carries of {@code sum} into 16 bits (RFC 1071 section 4.1, "Fold 32-bit sum to 16 bits"). */

@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import mirage.net.Ipv4Address;
+import mirage.net.Ipv6Address;
 
 /**
  * A validated TCP header (RFC 9293 section 3.1) with its options. The data is not part of it:
@@ -72,6 +73,19 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequence, int ack
         if (!segment.checksumVerifies(source.bits(), destination.bits())) {
             return Parsed.err(WireError.BAD_CHECKSUM);
         }
+        return parseVerified(segment);
+    }
+
+    /** As {@link #parse(TcpSegment, Ipv4Address, Ipv4Address)} over IPv6 (pseudo-header of RFC 8200 section 8.1). */
+    public static Parsed<TcpRepr> parse(TcpSegment segment, Ipv6Address source, Ipv6Address destination) {
+        if (!segment.checksumVerifies(InternetChecksum.pseudoHeader(source, destination, Ipv6Packet.NEXT_HEADER_TCP,
+                segment.length()))) {
+            return Parsed.err(WireError.BAD_CHECKSUM);
+        }
+        return parseVerified(segment);
+    }
+
+    private static Parsed<TcpRepr> parseVerified(TcpSegment segment) {
         ByteBuffer b = segment.buffer();
         List<TcpOption> options = new ArrayList<>();
         int i = segment.optionsOffset();
@@ -151,6 +165,16 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequence, int ack
      * together {@code bufferLen()} bytes. Position and limit are left alone.
      */
     public void emit(ByteBuffer buffer, int offset, Ipv4Address source, Ipv4Address destination) {
+        emit(buffer, offset, InternetChecksum.pseudoHeader(source.bits(), destination.bits(), Ipv4Packet.PROTOCOL_TCP,
+                bufferLen()));
+    }
+
+    /** As {@link #emit(ByteBuffer, int, Ipv4Address, Ipv4Address)} over IPv6 (pseudo-header of RFC 8200 section 8.1). */
+    public void emit(ByteBuffer buffer, int offset, Ipv6Address source, Ipv6Address destination) {
+        emit(buffer, offset, InternetChecksum.pseudoHeader(source, destination, Ipv6Packet.NEXT_HEADER_TCP, bufferLen()));
+    }
+
+    private void emit(ByteBuffer buffer, int offset, long sum) {
         int hl = headerLength();
         int len = hl + payloadLength;
         Objects.checkFromIndexSize(offset, len, buffer.limit());
@@ -207,7 +231,6 @@ public record TcpRepr(int sourcePort, int destinationPort, int sequence, int ack
         for (; i < offset + hl; i++) {
             put8(buffer, i, TcpSegment.OPTION_END);
         }
-        long sum = InternetChecksum.pseudoHeader(source.bits(), destination.bits(), Ipv4Packet.PROTOCOL_TCP, len);
         put16(buffer, offset + TcpSegment.CHECKSUM, InternetChecksum.finish(InternetChecksum.add(sum, buffer, offset, len)));
     }
 }

@@ -322,7 +322,16 @@ public final class TcpSegment extends View {
      * and the data verifies. TCP's checksum is mandatory: there is no "no checksum" value.
      */
     public boolean checksumVerifies(int source, int destination) {
-        long sum = InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_TCP, length);
-        return InternetChecksum.verifies(InternetChecksum.add(sum, buffer, start, length));
+        return checksumVerifies(InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_TCP, length));
+    }
+
+    /** As {@link #checksumVerifies(int, int)} over IPv6, with the pseudo-header of {@code packet} (RFC 8200 section 8.1). */
+    public boolean checksumVerifies(Ipv6Packet packet) {
+        return checksumVerifies(packet.pseudoHeaderSum(Ipv6Packet.NEXT_HEADER_TCP, length));
+    }
+
+    /** True if the sum of {@code pseudoHeaderSum}, the header and the data verifies. */
+    public boolean checksumVerifies(long pseudoHeaderSum) {
+        return InternetChecksum.verifies(InternetChecksum.add(pseudoHeaderSum, buffer, start, length));
     }
 }

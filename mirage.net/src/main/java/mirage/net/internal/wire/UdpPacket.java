@@ -96,4 +96,20 @@ public final class UdpPacket extends View {
         long sum = InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_UDP, len);
         return InternetChecksum.verifies(InternetChecksum.add(sum, buffer, start, len));
     }
+
+    /**
+     * Over IPv6: true if the sum over the pseudo-header of {@code packet} (RFC 8200 section 8.1),
+     * the header and the data verifies. A zero checksum does not: "IPv6 receivers must discard
+     * UDP packets containing a zero checksum" (RFC 8200 section 8.1).
+     *
+     * @param packet the IPv6 packet carrying this datagram (after any extension headers)
+     */
+    public boolean checksumVerifies(Ipv6Packet packet) {
+        if (checksum() == NO_CHECKSUM) {
+            return false;
+        }
+        int len = length();
+        long sum = packet.pseudoHeaderSum(Ipv6Packet.NEXT_HEADER_UDP, len);
+        return InternetChecksum.verifies(InternetChecksum.add(sum, buffer, start, len));
+    }
 }
