@@ -118,6 +118,9 @@ class LoopSleepTest {
             }
         }));
         p.awaitYields(1); // the loop idles: forever waits without a timer
+        while (unikernel.get() == null) { // the loop may idle before the unikernel's thread is on its way
+            Thread.sleep(1);
+        }
         assertTrue(p.yields().stream().allMatch(y -> y == Long.MAX_VALUE), p.yields().toString());
         assertEquals(false, status.isDone());
         unikernel.get().interrupt();
