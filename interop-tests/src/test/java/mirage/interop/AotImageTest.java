@@ -75,7 +75,6 @@ class AotImageTest {
         assertFalse(r.err().contains("sandbox off"), "booted sandboxed: " + r.err());
         String loads = Files.readString(log);
         for (String c : List.of("mirage.platform.solo5.internal.sandbox.Sandbox",
-                "mirage.platform.solo5.internal.sandbox.Sandbox$Preparation",
                 "mirage.platform.solo5.internal.sandbox.SyscallPolicy",
                 "mirage.platform.solo5.internal.sandbox.SyscallPolicy$Rule",
                 "mirage.platform.solo5.internal.sandbox.Bpf",

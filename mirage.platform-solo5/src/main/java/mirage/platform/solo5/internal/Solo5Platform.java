@@ -203,10 +203,6 @@ public final class Solo5Platform implements Platform {
                         + ") is not bound: give " + forms);
             }
         }
-        boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
-        // what the sandbox's install does whatever the devices are (link its downcall, the
-        // pre-reads) runs on a thread of its own while they are attached (0059)
-        Sandbox.Preparation preparation = confine ? Sandbox.Preparation.begin() : null;
         // Every device is bound as the manifest asks: attach block devices (files), then
         // network devices (which start the poller); on failure release what was attached.
         boolean done = false;
@@ -225,9 +221,10 @@ public final class Solo5Platform implements Platform {
                 devices.clear();
             }
         }
+        boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
         if (confine) {
             try {
-                confine(preparation, !TRAIN.equals(sandbox));
+                confine(!TRAIN.equals(sandbox));
             } catch (IllegalStateException e) {
                 close();
                 throw new ArgumentException(Problem.DEVICE, SANDBOX, "cannot install the sandbox: " + e.getMessage()
@@ -250,10 +247,9 @@ public final class Solo5Platform implements Platform {
      * docs/decisions/0059) all of that but the irrevocable calls ({@link Sandbox#prepare}), and
      * one line on standard error saying so.
      *
-     * @param preparation the sandbox's preparation begun as {@link #bind} began
      * @throws IllegalStateException if the sandbox cannot be installed (one line); boot stops
      */
-    private void confine(Sandbox.Preparation preparation, boolean enforce) {
+    private void confine(boolean enforce) {
         entropy.nextBytes(new byte[1]);
         boolean init = Guest.isInit();
         if (init) {
@@ -261,7 +257,7 @@ public final class Solo5Platform implements Platform {
         }
         SyscallPolicy.Needs needs = new SyscallPolicy.Needs(Boolean.getBoolean(HOST_SOCKETS), init,
                 ProcessHandle.current().pid());
-        Sandbox.Outcome outcome = enforce ? Sandbox.install(needs, preparation) : Sandbox.prepare(needs, preparation);
+        Sandbox.Outcome outcome = enforce ? Sandbox.install(needs) : Sandbox.prepare(needs);
         if (!enforce) {
             System.err.println("mirage: sandbox prepared, not installed (" + SANDBOX + "=" + TRAIN
                     + "): for the link tool's AOT training run only");

@@ -31,10 +31,8 @@ import java.lang.invoke.MethodHandle;
  * Before the first step, java.base reads what it would otherwise read lazily ({@link Prewarm}).
  * Irrevocable: nothing undoes it for the life of the process. Only on Linux x86-64.
  *
- * <p>What does not depend on the bound devices (linking the downcall, the pre-reads) can run
- * on a thread of its own while the devices are bound: a {@link Preparation}
- * (docs/decisions/0059). {@link #prepare} does all of it but the irrevocable calls, for the
- * link tool's AOT training run, so that the image's cache holds what the install loads.
+ * <p>{@link #prepare} does all of it but the irrevocable calls, for the link tool's AOT
+ * training run, so that the image's cache holds what the install loads (docs/decisions/0059).
  *
  * <p>Loaded only when the sandbox is installed or prepared: {@code --sandbox=off} links no
  * native call.
@@ -71,93 +69,16 @@ public final class Sandbox {
     public record Outcome(int landlockAbi, boolean landlockAllThreads, int filterInstructions) {}
 
     /**
-     * What the install does whatever the bound devices are, run on a thread of its own
-     * ({@code mirage-sandbox}) so that it overlaps the binding of the devices: it links the
-     * {@code syscall(2)} downcall and calls it once (Landlock's ABI version, which changes
-     * nothing), and runs the pre-reads ({@link Prewarm}). The thread ends when that is done;
-     * {@link #install} waits for it. Threading: begun and awaited by the binding thread.
-     */
-    public static final class Preparation implements Runnable {
-        private final Thread thread;
-        private volatile Throwable failure;
-
-        private Preparation() {
-            this.thread = new Thread(this, "mirage-sandbox");
-            thread.setDaemon(true);
-        }
-
-        /** Starts the preparation; a platform the sandbox does not support gets an idle one. */
-        public static Preparation begin() {
-            Preparation p = new Preparation();
-            p.thread.start();
-            return p;
-        }
-
-        /** On the preparation's thread: see the class comment. Not for callers. */
-        @Override
-        public void run() {
-            if (!SyscallPolicy.supported()) {
-                return; // install says why, in one line
-            }
-            try {
-                try (Arena arena = Arena.ofConfined()) {
-                    MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
-                    syscall(errno, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
-                }
-                Prewarm.run();
-            } catch (RuntimeException | Error e) {
-                failure = e;
-            }
-        }
-
-        /**
-         * Waits for the preparation to end.
-         *
-         * @throws IllegalStateException if it failed (e.g. native access not enabled for the
-         *     platform's module), naming why
-         */
-        void await() {
-            boolean interrupted = false;
-            while (true) {
-                try {
-                    thread.join();
-                    break;
-                } catch (InterruptedException e) {
-                    interrupted = true; // the install must not go on before the preparation ends
-                }
-            }
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-            Throwable f = failure;
-            if (f != null) {
-                throw new IllegalStateException("preparing the sandbox failed: " + f, f);
-            }
-        }
-    }
-
-    /**
-     * Installs the sandbox on this process, from the thread that calls it, preparing it first
-     * on this thread.
-     *
-     * @see #install(SyscallPolicy.Needs, Preparation)
-     */
-    public static Outcome install(SyscallPolicy.Needs needs) {
-        return run(needs, null, true);
-    }
-
-    /**
      * Installs the sandbox on this process, from the thread that calls it.
      *
      * @param needs what the seccomp filter allows beyond its base list
-     * @param preparation begun before (it is awaited here), or null to prepare on this thread
      *
      * @throws IllegalStateException one line naming the step that failed and the errno (e.g. a
      *     kernel without seccomp filters, or not Linux x86-64); the process is then partly
      *     confined (the steps before the failing one hold), and the caller must not go on
      */
-    public static Outcome install(SyscallPolicy.Needs needs, Preparation preparation) {
-        return run(needs, preparation, true);
+    public static Outcome install(SyscallPolicy.Needs needs) {
+        return run(needs, true);
     }
 
     /**
@@ -171,28 +92,23 @@ public final class Sandbox {
      * {@code --sandbox=off} and can write its AOT configuration at exit.
      *
      * @param needs what the seccomp filter would allow beyond its base list
-     * @param preparation as for {@link #install(SyscallPolicy.Needs, Preparation)}
      * @return what an install would report (Landlock's ABI, the filter's length)
      *
      * @throws IllegalStateException as {@link #install}: not Linux x86-64, or a Landlock call
      *     failed other than for a kernel without it
      */
-    public static Outcome prepare(SyscallPolicy.Needs needs, Preparation preparation) {
-        return run(needs, preparation, false);
+    public static Outcome prepare(SyscallPolicy.Needs needs) {
+        return run(needs, false);
     }
 
     /** The install when {@code enforce}, else {@link #prepare}: one path, so both load the same classes. */
-    private static Outcome run(SyscallPolicy.Needs needs, Preparation preparation, boolean enforce) {
+    private static Outcome run(SyscallPolicy.Needs needs, boolean enforce) {
         if (!SyscallPolicy.supported()) {
             throw new IllegalStateException("the sandbox supports Linux on x86-64 (amd64) only, not "
                     + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + ": run with --sandbox=off");
         }
         byte[] program = SyscallPolicy.program(needs).bytes();
-        if (preparation != null) {
-            preparation.await();
-        } else {
-            Prewarm.run();
-        }
+        Prewarm.run();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
             if (enforce && syscall(errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
