@@ -58,6 +58,47 @@ class AotImageTest {
         assertTrue(aot.contains("Using AOT-linked classes: true"), "the JVM used the cache: " + aot);
     }
 
+    /**
+     * The training run prepares the sandbox without installing it ({@code --sandbox=train},
+     * docs/decisions/0059), so a sandboxed boot loads what the install needs (the sandbox's own
+     * classes, the FFM linker, the JCE's policy reader the pre-read touches) from the cache, not
+     * from {@code lib/modules}. Before 0059 the training ran with {@code --sandbox=off} and every
+     * one of these came from {@code jrt:/}.
+     */
+    @Test
+    void the_cache_holds_what_installing_the_sandbox_loads() throws IOException {
+        Path log = work.resolve("class-load.log");
+        Mirage.Result r = exec(List.of(image.resolve("bin/hello").toString(), "--count=1"),
+                Map.of("JDK_JAVA_OPTIONS", "-Xlog:class+load=info:file=" + log), BOOT_LIMIT);
+        assertEquals(0, r.exit(), r.err());
+        assertEquals("hello\n", r.out());
+        assertFalse(r.err().contains("sandbox off"), "booted sandboxed: " + r.err());
+        String loads = Files.readString(log);
+        for (String c : List.of("mirage.platform.solo5.internal.sandbox.Sandbox",
+                "mirage.platform.solo5.internal.sandbox.SyscallPolicy",
+                "mirage.platform.solo5.internal.sandbox.SyscallPolicy$Rule",
+                "mirage.platform.solo5.internal.sandbox.Bpf",
+                "mirage.platform.solo5.internal.sandbox.Prewarm",
+                "mirage.platform.solo5.internal.sandbox.Landlock",
+                "java.lang.foreign.Linker",
+                "jdk.internal.foreign.abi.DowncallLinker",
+                "jdk.internal.foreign.abi.BindingSpecializer",
+                "javax.crypto.JceSecurity")) {
+            assertTrue(loads.contains(" " + c + " source: shared objects file"),
+                    c + " is loaded from the AOT cache: " + lineOf(loads, " " + c + " source:"));
+        }
+    }
+
+    private static String lineOf(String text, String part) {
+        int at = text.indexOf(part);
+        if (at < 0) {
+            return "not loaded at all";
+        }
+        int start = text.lastIndexOf('\n', at) + 1;
+        int end = text.indexOf('\n', at);
+        return text.substring(start, end < 0 ? text.length() : end);
+    }
+
     @Test
     void a_cache_from_elsewhere_does_not_stop_hello() throws IOException {
         Path copy = work.resolve("foreign-cache");

@@ -1,11 +1,12 @@
 package mirage.platform.solo5.internal;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
@@ -167,7 +168,7 @@ public final class Solo5Platform implements Platform {
                     throw new ArgumentException(Problem.REPEATED, SANDBOX, SANDBOX + " given more than once");
                 }
                 sandbox = element.substring(SANDBOX.length() + 1);
-                if (!sandbox.equals("on") && !sandbox.equals("off")) {
+                if (!sandbox.equals("on") && !sandbox.equals("off") && !sandbox.equals(TRAIN)) {
                     throw new ArgumentException(Problem.MALFORMED, SANDBOX,
                             "malformed " + SANDBOX + "=" + Binding.printable(sandbox) + ": expected " + SANDBOX + "=on or " + SANDBOX + "=off");
                 }
@@ -220,10 +221,10 @@ public final class Solo5Platform implements Platform {
                 devices.clear();
             }
         }
-        boolean confine = sandbox == null ? sandboxByDefault : sandbox.equals("on");
+        boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
         if (confine) {
             try {
-                confine();
+                confine(!TRAIN.equals(sandbox));
             } catch (IllegalStateException e) {
                 close();
                 throw new ArgumentException(Problem.DEVICE, SANDBOX, "cannot install the sandbox: " + e.getMessage()
@@ -242,17 +243,25 @@ public final class Solo5Platform implements Platform {
      * port), then {@link Sandbox#install}. A kernel without Landlock gets one line on standard
      * error: the seccomp filter still applies.
      *
+     * <p>With {@code enforce} false ({@code --sandbox=train}, the link tool's AOT training run,
+     * docs/decisions/0059) all of that but the irrevocable calls ({@link Sandbox#prepare}), and
+     * one line on standard error saying so.
+     *
      * @throws IllegalStateException if the sandbox cannot be installed (one line); boot stops
      */
-    private void confine() {
+    private void confine(boolean enforce) {
         entropy.nextBytes(new byte[1]);
         boolean init = Guest.isInit();
         if (init) {
             Guest.openExitPort();
         }
-        Sandbox.Outcome outcome = Sandbox.install(new SyscallPolicy.Needs(Boolean.getBoolean(HOST_SOCKETS), init,
-                ProcessHandle.current().pid()));
-        if (outcome.landlockAbi() == 0) {
+        SyscallPolicy.Needs needs = new SyscallPolicy.Needs(Boolean.getBoolean(HOST_SOCKETS), init,
+                ProcessHandle.current().pid());
+        Sandbox.Outcome outcome = enforce ? Sandbox.install(needs) : Sandbox.prepare(needs);
+        if (!enforce) {
+            System.err.println("mirage: sandbox prepared, not installed (" + SANDBOX + "=" + TRAIN
+                    + "): for the link tool's AOT training run only");
+        } else if (outcome.landlockAbi() == 0) {
             System.err.println("mirage: sandbox: this kernel has no Landlock; the seccomp filter alone closes the file system");
         }
     }
@@ -355,6 +364,13 @@ public final class Solo5Platform implements Platform {
 
     /** The option that turns the sandbox off ({@code --sandbox=off}) or on. */
     static final String SANDBOX = "--sandbox";
+
+    /**
+     * {@code --sandbox=train}: the link tool's AOT training run prepares the sandbox (loads,
+     * links and runs all of it) without its irrevocable calls, so that the image's cache holds
+     * what installing it loads (docs/decisions/0059). Not for users: the process is unconfined.
+     */
+    static final String TRAIN = "train";
 
     /**
      * The system property ({@code true}) that the link step sets in an image whose unikernel
@@ -483,31 +499,44 @@ public final class Solo5Platform implements Platform {
         }
     }
 
-    /** The kernel's random source, opened on first use: most unikernels never draw from it at boot. */
+    /**
+     * The kernel's random source, {@code /dev/urandom}, opened on first use (most unikernels
+     * never draw from it at boot; a sandboxed one draws a byte before the sandbox so that it
+     * is open after): read directly, a seed source for the unikernel's DRBG (0008), without the
+     * JCA's provider framework that a {@code SecureRandom} would initialize at boot (0059).
+     * Where {@code /dev/urandom} cannot be opened, the JDK's default {@code SecureRandom}.
+     * Thread-safe: draws are serialized.
+     */
     private static final class HostEntropy implements Entropy {
-        private volatile SecureRandom random;
-
-        private SecureRandom random() {
-            SecureRandom r = random;
-            if (r == null) {
-                synchronized (this) {
-                    r = random;
-                    if (r == null) {
-                        try {
-                            r = SecureRandom.getInstance("NativePRNGNonBlocking");
-                        } catch (NoSuchAlgorithmException e) {
-                            r = new SecureRandom();
-                        }
-                        random = r;
-                    }
-                }
-            }
-            return r;
-        }
+        private static final String SOURCE = "/dev/urandom";
+        private FileInputStream urandom;
+        private SecureRandom fallback;
 
         @Override
-        public void nextBytes(byte[] dst) {
-            random().nextBytes(dst);
+        public synchronized void nextBytes(byte[] dst) {
+            if (urandom == null && fallback == null) {
+                try {
+                    urandom = new FileInputStream(SOURCE);
+                } catch (IOException e) {
+                    fallback = new SecureRandom();
+                }
+            }
+            if (fallback != null) {
+                fallback.nextBytes(dst);
+                return;
+            }
+            try {
+                int n = 0;
+                while (n < dst.length) {
+                    int r = urandom.read(dst, n, dst.length - n);
+                    if (r < 0) {
+                        throw new IOException("end of file");
+                    }
+                    n += r;
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + SOURCE + ": " + e.getMessage(), e);
+            }
         }
     }
 }

@@ -2,16 +2,21 @@ package mirage.platform.solo5.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import mirage.core.ArgumentException;
 import mirage.core.spi.Manifest;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code --sandbox=on|off} is the platform's, like a device binding: consumed before
+ * {@code --sandbox=on|off|train} is the platform's, like a device binding: consumed before
  * {@code --}, refused when malformed or repeated. (The sandbox itself: SandboxedProcessTest,
- * which installs it in a child JVM; nothing here turns it on in the test JVM.)
+ * which installs it in a child JVM; nothing here turns it on in the test JVM: {@code train}
+ * prepares it and must leave the process as free as it was.)
  */
 class SandboxOptionTest {
     @Test
@@ -30,5 +35,24 @@ class SandboxOptionTest {
         ArgumentException twice = assertThrows(ArgumentException.class,
                 () -> new Solo5Platform(Manifest.EMPTY).bind(List.of("--sandbox=off", "--sandbox=off")));
         assertEquals(ArgumentException.Problem.REPEATED, twice.problem());
+    }
+
+    /**
+     * The link tool's AOT training run (docs/decisions/0059): the whole install runs but its
+     * irrevocable calls, so this JVM afterwards has no seccomp filter, no no_new_privs, and still
+     * reads files by path.
+     */
+    @Test
+    void sandboxTrain_preparesTheSandbox_withoutConfiningTheProcess() throws Exception {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("x86_64")),
+                "the sandbox is Linux x86-64 only");
+        try (Solo5Platform p = new Solo5Platform(Manifest.EMPTY)) {
+            assertEquals(List.of("--x=1"), p.bind(List.of("--sandbox=train", "--x=1")));
+        }
+        // read by path: a confined process would get AccessDeniedException here
+        String status = Files.readString(Path.of("/proc/self/status"));
+        assertTrue(status.contains("\nSeccomp:\t0\n"), "no seccomp filter: " + status);
+        assertTrue(status.contains("\nNoNewPrivs:\t0\n"), "no no_new_privs: " + status);
     }
 }

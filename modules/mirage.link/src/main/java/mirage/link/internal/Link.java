@@ -218,8 +218,10 @@ public final class Link {
                     : image.resolve("lib").resolve(plan.name() + ".aot");
             List<String> training = new ArrayList<>(AotCache.trainingArgs(layout.dir().resolve(AotCache.TRAINING_ARGS)));
             if (sandboxed) {
-                // the training run writes its AOT configuration at exit, which the sandbox refuses
-                training.add(0, "--sandbox=off");
+                // the training run writes its AOT configuration at exit, which the sandbox refuses:
+                // it prepares the sandbox without installing it, so the cache holds what the
+                // install loads and links (0059)
+                training.add(0, "--sandbox=train");
             }
             cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(), training, layout.build().resolve("aot"), file,
                     progress);

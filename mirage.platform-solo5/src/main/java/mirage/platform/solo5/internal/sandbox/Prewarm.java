@@ -1,6 +1,7 @@
 package mirage.platform.solo5.internal.sandbox;
 
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 import java.security.Security;
 import java.time.ZoneId;
 import java.util.zip.Inflater;
@@ -10,6 +11,13 @@ import javax.crypto.Cipher;
  * Makes java.base read now the files it otherwise reads on first use, which the sandbox would
  * refuse later (measured with strace on echo, gitkv and hello; docs/decisions/0057-sandbox.md):
  * <ul>
+ *   <li>{@code /dev/random} and {@code /dev/urandom}: opened, and kept open, by the JDK's
+ *       {@code NativePRNG} as the {@code SUN} provider registers its services (the first
+ *       {@link SecureRandom}, {@code KeyPairGenerator}, TLS). Opened after the sandbox they are
+ *       refused, the provider drops {@code NativePRNG}, and the default {@code SecureRandom}
+ *       becomes a DRBG seeded by the JDK's thread-timing seed generator: echo then took ~9 s
+ *       to its first answer (docs/decisions/0059). The platform's own entropy reads
+ *       {@code /dev/urandom} directly and does not open them;</li>
  *   <li>{@code conf/security/java.security}: the security properties, read when
  *       {@link Security} is initialized (any MessageDigest, Signature, SecureRandom);</li>
  *   <li>{@code conf/security/policy/unlimited/*.policy}: the JCE's crypto policy, read by the
@@ -29,6 +37,7 @@ final class Prewarm {
     private Prewarm() {}
 
     static void run() {
+        new SecureRandom().nextBytes(new byte[1]);
         Security.getProperty("securerandom.source");
         try {
             Cipher.getMaxAllowedKeyLength("AES");

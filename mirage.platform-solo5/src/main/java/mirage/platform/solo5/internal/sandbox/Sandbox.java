@@ -31,7 +31,11 @@ import java.lang.invoke.MethodHandle;
  * Before the first step, java.base reads what it would otherwise read lazily ({@link Prewarm}).
  * Irrevocable: nothing undoes it for the life of the process. Only on Linux x86-64.
  *
- * <p>Loaded only when the sandbox is installed: {@code --sandbox=off} links no native call.
+ * <p>{@link #prepare} does all of it but the irrevocable calls, for the link tool's AOT
+ * training run, so that the image's cache holds what the install loads (docs/decisions/0059).
+ *
+ * <p>Loaded only when the sandbox is installed or prepared: {@code --sandbox=off} links no
+ * native call.
  */
 public final class Sandbox {
     static final long SYS_PRCTL = 157;
@@ -74,6 +78,31 @@ public final class Sandbox {
      *     confined (the steps before the failing one hold), and the caller must not go on
      */
     public static Outcome install(SyscallPolicy.Needs needs) {
+        return run(needs, true);
+    }
+
+    /**
+     * Does everything {@link #install} does but its three irrevocable calls, for the link tool's
+     * AOT training run ({@code --sandbox=train}, docs/decisions/0059): checks the platform,
+     * assembles the filter, pre-reads, links and calls the {@code syscall(2)} downcall (a
+     * Landlock ruleset is created and closed again, never enforced) and lays out the
+     * {@code sock_fprog}, so that the classes and call sites of the install are loaded and
+     * recorded into the cache. {@code prctl(PR_SET_NO_NEW_PRIVS)}, {@code landlock_restrict_self}
+     * and {@code seccomp} are not called: the process stays as free as with
+     * {@code --sandbox=off} and can write its AOT configuration at exit.
+     *
+     * @param needs what the seccomp filter would allow beyond its base list
+     * @return what an install would report (Landlock's ABI, the filter's length)
+     *
+     * @throws IllegalStateException as {@link #install}: not Linux x86-64, or a Landlock call
+     *     failed other than for a kernel without it
+     */
+    public static Outcome prepare(SyscallPolicy.Needs needs) {
+        return run(needs, false);
+    }
+
+    /** The install when {@code enforce}, else {@link #prepare}: one path, so both load the same classes. */
+    private static Outcome run(SyscallPolicy.Needs needs, boolean enforce) {
         if (!SyscallPolicy.supported()) {
             throw new IllegalStateException("the sandbox supports Linux on x86-64 (amd64) only, not "
                     + System.getProperty("os.name") + " on " + System.getProperty("os.arch") + ": run with --sandbox=off");
@@ -82,10 +111,10 @@ public final class Sandbox {
         Prewarm.run();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
-            if (syscall(errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
+            if (enforce && syscall(errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
                 throw failed("prctl(PR_SET_NO_NEW_PRIVS)", errno);
             }
-            int abi = landlock(arena, errno, needs.hostSockets());
+            int abi = landlock(arena, errno, needs.hostSockets(), enforce);
             boolean allThreads = abi >= 8;
             // struct sock_fprog: unsigned short len, 6 bytes of padding, struct sock_filter *filter
             MemorySegment filter = arena.allocate(program.length, 8);
@@ -93,6 +122,9 @@ public final class Sandbox {
             MemorySegment fprog = arena.allocate(16, 8);
             fprog.set(JAVA_SHORT, 0, (short) (program.length / 8));
             fprog.set(JAVA_LONG, 8, filter.address());
+            if (!enforce) {
+                return new Outcome(abi, allThreads, program.length / 8);
+            }
             long rc = syscall(errno, SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, fprog.address());
             if (rc > 0) {
                 throw new IllegalStateException("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): thread " + rc
@@ -105,8 +137,11 @@ public final class Sandbox {
         }
     }
 
-    /** Enforces the deny-all ruleset; returns the ABI version, 0 if the kernel has no Landlock. */
-    private static int landlock(Arena arena, MemorySegment errno, boolean hostSockets) {
+    /**
+     * Enforces the deny-all ruleset (only creates and closes it unless {@code enforce}); returns
+     * the ABI version, 0 if the kernel has no Landlock.
+     */
+    private static int landlock(Arena arena, MemorySegment errno, boolean hostSockets, boolean enforce) {
         long abi = syscall(errno, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
         if (abi < 0) {
             int e = errno(errno);
@@ -126,7 +161,7 @@ public final class Sandbox {
             throw failed("landlock_create_ruleset", errno);
         }
         long flags = abi >= 8 ? LANDLOCK_RESTRICT_SELF_TSYNC : 0;
-        long rc = syscall(errno, SYS_LANDLOCK_RESTRICT_SELF, fd, flags, 0);
+        long rc = enforce ? syscall(errno, SYS_LANDLOCK_RESTRICT_SELF, fd, flags, 0) : 0;
         int why = errno(errno);
         syscall(errno, SYS_CLOSE, fd, 0, 0);
         if (rc != 0) {

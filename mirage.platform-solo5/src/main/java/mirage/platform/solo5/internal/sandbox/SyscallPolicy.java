@@ -230,22 +230,24 @@ public final class SyscallPolicy {
         b.load(OFFSET_ARCH).jeq(AUDIT_ARCH_X86_64, 1, 0).ret(RET_KILL_PROCESS);
         b.load(OFFSET_NR).jge(X32_SYSCALL_BIT, 0, 1).ret(RET_KILL_PROCESS);
         for (Rule rule : rules) {
-            switch (rule.check()) {
-                case Check.Always a -> b.jeq(rule.number(), 0, 1).ret(rule.action());
-                case Check.AnyBit bit -> b.jeq(rule.number(), 0, 4)
+            // instanceof, not a pattern switch: the boot path makes no indy call sites (0006)
+            Check check = rule.check();
+            if (check instanceof Check.AnyBit bit) {
+                b.jeq(rule.number(), 0, 4)
                         .load(OFFSET_ARGS + 8 * bit.arg())
                         .jset(bit.bits(), 0, 1)
                         .ret(rule.action())
                         .ret(rule.otherwise());
-                case Check.OneOf one -> {
-                    int m = one.values().size();
-                    b.jeq(rule.number(), 0, m + 3);
-                    b.load(OFFSET_ARGS + 8 * one.arg());
-                    for (int i = 0; i < m; i++) {
-                        b.jeq(one.values().get(i), m - i, 0);
-                    }
-                    b.ret(rule.otherwise()).ret(rule.action());
+            } else if (check instanceof Check.OneOf one) {
+                int m = one.values().size();
+                b.jeq(rule.number(), 0, m + 3);
+                b.load(OFFSET_ARGS + 8 * one.arg());
+                for (int i = 0; i < m; i++) {
+                    b.jeq(one.values().get(i), m - i, 0);
                 }
+                b.ret(rule.otherwise()).ret(rule.action());
+            } else {
+                b.jeq(rule.number(), 0, 1).ret(rule.action()); // Check.Always
             }
         }
         return b.ret(RET_KILL_PROCESS);
