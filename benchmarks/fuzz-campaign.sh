@@ -64,7 +64,7 @@ printf '%-24s %-44s %5s %7s %11s %s\n' module target runs wall-s executions find
 for t in "${all[@]}"; do
   read -r module cls method <<<"$t"
   inputs="$module/src/test/resources/${cls//.//}Inputs/$method"
-  before=$(find "$inputs" -name 'crash-*' 2>/dev/null | wc -l)
+  before=$( { find "$inputs" -name 'crash-*' 2>/dev/null || true; } | wc -l)  # no Inputs directory yet: 0
   runs=0 spent=0 execs=0 status=ok
   start=$(date +%s)
   while [ "$spent" -lt "$seconds" ]; do
@@ -79,7 +79,7 @@ for t in "${all[@]}"; do
     execs=$((execs + ${n:-0}))
     spent=$(( $(date +%s) - start ))
   done
-  after=$(find "$inputs" -name 'crash-*' 2>/dev/null | wc -l)
+  after=$( { find "$inputs" -name 'crash-*' 2>/dev/null || true; } | wc -l)
   found=$((after - before))
   [ "$found" -gt 0 ] && status="$found new in $inputs"
   [ "$status" != ok ] && failed=1
