@@ -72,12 +72,6 @@ public final class PathMtus {
         learned[slot] = now;
     }
 
-    /** When the entry towards {@code high}:{@code low} was learned, if there is one; else {@code Long.MIN_VALUE}. */
-    public long learnedAt(long high, long low) {
-        int i = find(high, low);
-        return i >= 0 ? learned[i] : Long.MIN_VALUE;
-    }
-
     /** How many destinations have an entry (expired ones included, until they give way). */
     public int size() {
         return used;
