@@ -4,7 +4,8 @@ package mirage.net.internal.engine.icmp;
  * The token bucket that limits ICMP error messages (RFC 4443 section 2.4 (f) for ICMPv6, which
  * names this method; RFC 1812 section 4.3.2.8 for ICMPv4): tokens accrue at a sustained rate up
  * to a burst, each message takes one, and a message that finds none is not sent. Time is the
- * {@code now} of each call (nanoseconds, any origin); the bucket starts full at the first call.
+ * {@code now} of each call (nanoseconds, any origin; a {@code now} before an earlier one adds
+ * nothing); the bucket starts full at the first call.
  * Allocates nothing.
  *
  * <p>Not thread-safe: owned by its engine.
@@ -34,11 +35,12 @@ public final class TokenBucket {
         if (!started) {
             started = true;
             credit = capacity;
-        } else {
-            long elapsed = Math.max(0, now - lastRefill);
+            lastRefill = now;
+        } else if (now - lastRefill > 0) {
+            long elapsed = now - lastRefill;
             credit = elapsed >= capacity - credit ? capacity : credit + elapsed;
+            lastRefill = now;
         }
-        lastRefill = now;
         if (credit < tokenInterval) {
             return false;
         }

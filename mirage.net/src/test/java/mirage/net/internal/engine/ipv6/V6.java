@@ -13,15 +13,15 @@ import mirage.net.internal.wire.Ipv6Repr;
 import mirage.net.internal.wire.Octets;
 
 /** IPv6 packets and fragments for the engine tests, written with the wire layer's records. */
-final class V6 {
-    static final Ipv6Address PEER = Ipv6Address.parse("2001:db8::2");
-    static final Ipv6Address US = Ipv6Address.parse("2001:db8::1");
-    static final long SECOND = 1_000_000_000L;
+public final class V6 {
+    public static final Ipv6Address PEER = Ipv6Address.parse("2001:db8::2");
+    public static final Ipv6Address US = Ipv6Address.parse("2001:db8::1");
+    public static final long SECOND = 1_000_000_000L;
 
     private V6() {}
 
     /** A packet of {@code protocol} from {@code source} to {@code destination}: its header, then {@code payload}. */
-    static byte[] packet(Ipv6Address source, Ipv6Address destination, int protocol, List<Ipv6ExtensionHeader> extensions,
+    public static byte[] packet(Ipv6Address source, Ipv6Address destination, int protocol, List<Ipv6ExtensionHeader> extensions,
             byte[] payload) {
         Ipv6Repr ip = new Ipv6Repr(source, destination, protocol, 64, 0, 0, 0, extensions, payload.length);
         ByteBuffer b = ByteBuffer.allocate(ip.totalLength());
@@ -31,12 +31,12 @@ final class V6 {
     }
 
     /** A fragment from PEER to US of a UDP datagram: {@code data} at {@code offset}. */
-    static byte[] fragment(int identification, int offset, boolean more, byte[] data) {
+    public static byte[] fragment(int identification, int offset, boolean more, byte[] data) {
         return packet(PEER, US, 17, List.of(new Ipv6ExtensionHeader.Fragment(offset, more, identification)), data);
     }
 
     /** {@code n} bytes of a pattern that differs with {@code seed}. */
-    static byte[] bytes(int n, int seed) {
+    public static byte[] bytes(int n, int seed) {
         byte[] b = new byte[n];
         for (int i = 0; i < n; i++) {
             b[i] = (byte) (i * 31 + seed * 7 + (i >>> 8));
@@ -45,22 +45,31 @@ final class V6 {
     }
 
     /** A Hop-by-Hop header with a Router Alert, as MLD reports carry. */
-    static Ipv6ExtensionHeader hopByHop() {
+    public static Ipv6ExtensionHeader hopByHop() {
         return new Ipv6ExtensionHeader.HopByHopOptions(Ipv6Option.padded(List.of(Ipv6Option.routerAlertMld())));
     }
 
     /** A Destination Options header of padding only, {@code 8 * (1 + units)} octets. */
-    static Ipv6ExtensionHeader destinationOptions(int units) {
-        return new Ipv6ExtensionHeader.DestinationOptions(List.of(new Ipv6Option(Ipv6Option.PAD_N, Octets.of(new byte[4 + 8 * units]))));
+    public static Ipv6ExtensionHeader destinationOptions(int units) {
+        List<Ipv6Option> options = new ArrayList<>();
+        for (int left = 6 + 8 * units; left > 0; ) {
+            int data = Math.min(left - 2, 255);
+            if (left - 2 - data == 1) {
+                data--;
+            }
+            options.add(new Ipv6Option(Ipv6Option.PAD_N, Octets.of(new byte[data])));
+            left -= 2 + data;
+        }
+        return new Ipv6ExtensionHeader.DestinationOptions(options);
     }
 
     /** A Routing header with no segments left (type 4, a host skips it). */
-    static Ipv6ExtensionHeader routing() {
+    public static Ipv6ExtensionHeader routing() {
         return new Ipv6ExtensionHeader.Routing(4, 0, Octets.of(new byte[20]));
     }
 
     /** Fragments of {@code whole} as {@link Ipv6Fragmenter} sends them at {@code mtu}, copied out. */
-    static List<byte[]> fragments(byte[] whole, int mtu, long seed) {
+    public static List<byte[]> fragments(byte[] whole, int mtu, long seed) {
         Ipv6Fragmenter f = new Ipv6Fragmenter(Rng.seeded(seed), Math.max(mtu, 1500));
         Ipv6Packet p = new Ipv6Packet();
         if (!p.check(ByteBuffer.wrap(whole), 0, whole.length)) {
@@ -76,7 +85,7 @@ final class V6 {
     }
 
     /** Checks {@code bytes} and its chain (as a receiving IPv6 layer would) and adds it to {@code r}. */
-    static Ipv6Reassembly.Outcome add(Ipv6Reassembly r, long now, byte[] bytes) {
+    public static Ipv6Reassembly.Outcome add(Ipv6Reassembly r, long now, byte[] bytes) {
         Ipv6Packet p = new Ipv6Packet();
         if (!p.check(ByteBuffer.wrap(bytes), 0, bytes.length)) {
             throw new AssertionError(p.error());
@@ -89,7 +98,7 @@ final class V6 {
     }
 
     /** The bytes of {@code p}, header to the end of its payload. */
-    static byte[] bytesOf(Ipv6Packet p) {
+    public static byte[] bytesOf(Ipv6Packet p) {
         byte[] out = new byte[Ipv6Packet.HEADER_LENGTH + p.payloadLength()];
         p.buffer().get(p.offset(), out);
         return out;
