@@ -25,11 +25,12 @@ import mirage.net.internal.wire.Ipv6Packet;
  * then holds exactly those octets (checked against a model of what was accepted).
  *
  * <p>The input is a sequence of steps. Each starts with a byte {@code s}: time advances by
- * {@code s >>> 4} seconds ×4; then, if bit 0 of {@code s} is set, a raw packet follows
+ * 4 x ({@code s >>> 4}) seconds; then, if bit 0 of {@code s} is set, a raw packet follows
  * ({@code length} as two bytes, then the bytes); else a fragment made from fields:
- * identification (1 byte, of 4 sources), offset in 8-octet units (2 bytes), length (2 bytes;
- * data pattern from the identification), M (bit 1 of {@code s}), a Hop-by-Hop header (bit 2), a
- * Destination Options header before the Fragment header (bit 3). Seeds under
+ * identification (1 byte: 64 values from 4 sources), offset in 8-octet units (2 bytes),
+ * length (2 bytes, of which the low 12 bits count, so that fuzzing stays fast; the data is a
+ * pattern), M (bit 1 of {@code s}), a Hop-by-Hop header (bit 2), a Destination Options header
+ * before the Fragment header (bit 3). Seeds under
  * {@code src/test/resources/mirage/net/internal/engine/ipv6/Ipv6ReassemblyFuzzTestInputs/fragments/}.
  */
 class Ipv6ReassemblyFuzzTest {
@@ -142,7 +143,7 @@ class Ipv6ReassemblyFuzzTest {
         }
         int id = in.get() & 0xff;
         int offset = (in.getShort() & 0x1fff) * 8;
-        int length = Math.min(in.getShort() & 0xffff, 65535 - 8 - 16 - 8 - offset);
+        int length = Math.min(in.getShort() & 0x0fff, 65535 - 8 - 16 - 8 - offset);
         if (length < 0) {
             return new byte[0];
         }
