@@ -44,9 +44,9 @@ import mirage.net.internal.wire.Ipv6Packet;
  *       reassembles past 65535 octets of payload.</li>
  *   <li>A non-final fragment whose length is not a multiple of 8 never reaches here (the chain
  *       check fails with {@code BAD_FRAGMENT}, Parameter Problem code 0); an empty non-final
- *       fragment, useless and a cheap way to spend the fragment count, is
- *       {@link Outcome#MALFORMED}. A first fragment without the whole header chain (RFC 7112) is
- *       refused by the chain check too.</li>
+ *       fragment, useless and a cheap way to spend the fragment count, is dropped alone
+ *       ({@link Outcome#EMPTY_FRAGMENT}). A first fragment without the whole header chain (RFC
+ *       7112) is refused by the chain check too.</li>
  * </ul>
  *
  * <h2>Limits ({@link Limits}, each counted when reached)</h2>
@@ -76,8 +76,10 @@ public final class Ipv6Reassembly {
         COMPLETE,
         /** An atomic fragment (RFC 6946): {@link #complete()} holds it without its Fragment header. */
         ATOMIC,
-        /** An empty non-final fragment, or lengths that contradict the datagram's: dropped, and the datagram with it. */
+        /** Lengths that contradict the datagram's (past its end, a second last fragment): the datagram is discarded. */
         MALFORMED,
+        /** An empty fragment with M set: useless, dropped alone (the datagram is untouched). */
+        EMPTY_FRAGMENT,
         /** Would reassemble past 65535 octets of payload: dropped; a Parameter Problem code 0 at {@link #errorPointer()} is owed. */
         TOO_LONG,
         /** Overlaps a fragment already received: the datagram is discarded, later fragments too (RFC 5722). */
@@ -203,7 +205,7 @@ public final class Ipv6Reassembly {
             return atomic(p, unfragmentable, nextHeaderField, chain.upperLayerProtocol(), chain.upperLayerOffset(), length);
         }
         if (more && length == 0) {
-            return Outcome.MALFORMED;
+            return Outcome.EMPTY_FRAGMENT;
         }
         if (unfragmentable - Ipv6Packet.HEADER_LENGTH + offset + length > MAX_PAYLOAD) {
             errorPointer = fragmentAt + 2 - p.offset();

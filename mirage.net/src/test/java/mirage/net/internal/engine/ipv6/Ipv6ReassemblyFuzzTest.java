@@ -82,6 +82,7 @@ class Ipv6ReassemblyFuzzTest {
             int length = c.upperLayerLength();
             int dataAt = c.upperLayerOffset();
             boolean atomic = c.isAtomicFragment();
+            boolean more = c.moreFragments();
             Outcome o = r.add(now, p, c);
             assertTrue(r.bytes() <= LIMITS.bytes(), () -> r.bytes() + " bytes held");
             assertTrue(r.active() <= LIMITS.datagrams());
@@ -114,6 +115,7 @@ class Ipv6ReassemblyFuzzTest {
                 }
                 case DISCARDED, OVERLAP, MALFORMED, NO_MEMORY, TOO_MANY_FRAGMENTS -> model.remove(key);
                 case TOO_LONG -> assertTrue(r.errorPointer() > 0);
+                case EMPTY_FRAGMENT -> assertTrue(more && length == 0);
                 case NO_DATAGRAM_SLOT -> assertTrue(shadow == null || now - shadow.started >= LIMITS.timeoutNanos());
                 case ATOMIC -> throw new AssertionError("a non-atomic fragment came out as atomic");
             }

@@ -276,10 +276,12 @@ class Ipv6ReassemblyTest {
     }
 
     @Test
-    void emptyNonFinalFragment_malformed() {
+    void emptyNonFinalFragment_droppedAlone() {
         Ipv6Reassembly r = reassembly(Limits.DEFAULTS);
-        assertEquals(Outcome.MALFORMED, add(r, 0, fragment(5, 8, true, new byte[0])));
+        assertEquals(Outcome.EMPTY_FRAGMENT, add(r, 0, fragment(5, 8, true, new byte[0])));
         assertEquals(0, r.active());
+        assertEquals(Outcome.PENDING, add(r, 0, fragment(5, 8, false, bytes(8, 1))));
+        assertEquals(Outcome.COMPLETE, add(r, 0, fragment(5, 0, true, bytes(8, 1))));
     }
 
     @Test
