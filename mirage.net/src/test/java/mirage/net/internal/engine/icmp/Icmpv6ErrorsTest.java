@@ -185,17 +185,7 @@ class Icmpv6ErrorsTest {
 
     @Test
     void noSourceForMulticastReply_noRoute() {
-        Icmpv6Errors noSource = new Icmpv6Errors(new Icmpv6Errors.Output() {
-            @Override
-            public Ipv6Address sourceFor(Ipv6Address destination) {
-                return null;
-            }
-
-            @Override
-            public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
-                throw new AssertionError("nothing to send");
-            }
-        });
+        Icmpv6Errors noSource = new Icmpv6Errors(V6.outputWithoutSource(false));
         assertEquals(Verdict.NO_ROUTE, noSource.packetTooBig(0, view(udp(PEER, GROUP, 1400)), false, 1280));
     }
 

@@ -88,17 +88,7 @@ class Ipv6AllocationTest {
 
     @Test
     void suppressedErrors_allocateNothing() throws ReflectiveOperationException {
-        Icmpv6Errors errors = new Icmpv6Errors(new Icmpv6Errors.Output() {
-            @Override
-            public Ipv6Address sourceFor(Ipv6Address destination) {
-                return null;
-            }
-
-            @Override
-            public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
-                return true;
-            }
-        }, 1, 1);
+        Icmpv6Errors errors = new Icmpv6Errors(V6.outputWithoutSource(true), 1, 1);
         Ipv6Packet toGroup = view(V6.packet(V6.PEER, Ipv6Address.parse("ff02::1"), 17, List.of(), new byte[100]));
         Ipv6Packet toUs = view(V6.packet(V6.PEER, V6.US, 17, List.of(), new byte[100]));
         long allocated = allocated(() -> {

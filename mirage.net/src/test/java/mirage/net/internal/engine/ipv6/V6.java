@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import mirage.core.Rng;
 import mirage.net.Ipv6Address;
+import mirage.net.internal.engine.icmp.Icmpv6Errors;
 import mirage.net.internal.wire.Ipv6ExtensionHeader;
 import mirage.net.internal.wire.Ipv6HeaderChain;
 import mirage.net.internal.wire.Ipv6Option;
@@ -95,6 +96,27 @@ public final class V6 {
             throw new AssertionError(c.error());
         }
         return r.add(now, p, c);
+    }
+
+    /**
+     * An ICMPv6 error output without a source address for replies to multicast packets, whose
+     * sends succeed if {@code sends} (else they must not happen).
+     */
+    public static Icmpv6Errors.Output outputWithoutSource(boolean sends) {
+        return new Icmpv6Errors.Output() {
+            @Override
+            public Ipv6Address sourceFor(Ipv6Address destination) {
+                return null;
+            }
+
+            @Override
+            public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
+                if (!sends) {
+                    throw new AssertionError("nothing to send");
+                }
+                return true;
+            }
+        };
     }
 
     /** The bytes of {@code p}, header to the end of its payload. */
