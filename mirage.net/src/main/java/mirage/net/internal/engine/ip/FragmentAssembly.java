@@ -138,16 +138,6 @@ public final class FragmentAssembly {
         return Placed.PLACED;
     }
 
-    /**
-     * Makes sure {@code headroom} bytes precede the payload (moving what was received if the room
-     * was smaller), without changing the payload's extent.
-     *
-     * @return false if that would take the budget over its bound (nothing changed then)
-     */
-    public boolean reserveHeadroom(int headroom) {
-        return ensure(headroom, highest);
-    }
-
     /** Whether the last fragment came and every octet before its end. */
     public boolean isComplete() {
         return total >= 0 && received == total;
@@ -163,17 +153,7 @@ public final class FragmentAssembly {
         return highest;
     }
 
-    /** Payload octets received so far. */
-    public int received() {
-        return received;
-    }
-
-    /** Whether a buffer is held. */
-    public boolean holdsBuffer() {
-        return data != null;
-    }
-
-    /** The buffer (payload at {@link #headroom()}): valid until the next {@link #place}, {@link #reserveHeadroom} or {@link #reset}; null if none is held. */
+    /** The buffer (payload at {@link #headroom()}): valid until the next {@link #place} or {@link #reset}; null if none is held. */
     public ByteBuffer buffer() {
         return view;
     }
@@ -193,8 +173,8 @@ public final class FragmentAssembly {
         int shift = room - headroom;
         int least = Math.max(capacity, have + shift);
         int want = least;
-        if (shift == 0) {
-            // Growing towards the end: double, as later fragments of a long datagram are likely.
+        if (shift == 0 || data == null) {
+            // Growing towards the end: from 2 KiB, doubling, as later fragments of a long datagram are likely.
             want = Math.min(room + maxPayload, Math.max(capacity, Math.max(MIN_BUFFER, have * 2)));
         }
         if (budget.used - have + want > budget.max) {
