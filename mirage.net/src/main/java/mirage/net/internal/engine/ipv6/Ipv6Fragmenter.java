@@ -17,8 +17,8 @@ import mirage.net.internal.wire.Ipv6Packet;
  *
  * <p>The Identification of each fragmented packet is drawn from the {@link Rng}: 32 random bits,
  * so that an off-path attacker cannot predict it (RFC 7739 section 5, "Randomized
- * Identification Values"; Linux draws one per packet too). Two packets to one destination
- * share one with probability 2^-32 per pair within a reassembly lifetime.
+ * Identification Values"). Two packets to one destination share one with probability 2^-32
+ * per pair within a reassembly lifetime.
  *
  * <p>One buffer of the largest MTU is allocated at construction and lent to the {@link Sink}
  * for each fragment; nothing is allocated per packet. The packet is never changed. Not thread-safe: owned by the IPv6

@@ -21,8 +21,8 @@ import mirage.net.internal.wire.Ipv6Packet;
  *       first hop allows, so it is forged or broken.</li>
  *   <li>A report is checked against what we sent, as far as the quote shows it: the quoted
  *       packet's length (its Payload Length field and header) must exceed the MTU it is told to
- *       use (and 1280), else it would have fitted and the message is not about it (section 5.1's
- *       caution about forged messages).</li>
+ *       use (and 1280), else it would have fitted and the message is not about it (section 6:
+ *       forged Packet Too Big messages can only lower the path MTU; this makes them harder).</li>
  *   <li>Each entry is used for {@link PathMtus#LIFETIME_NANOS} (ten minutes, section 4's
  *       recommended timer for "an attempt to detect an increase"; at least five) after the
  *       report that set it, then the link MTU is tried again; a later report restarts it.</li>
