@@ -13,8 +13,12 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import mirage.net.Ipv6Address;
+import mirage.net.internal.engine.icmp.Icmpv6Errors;
 import mirage.net.internal.engine.ipv6.Ipv6Reassembly.Limits;
 import mirage.net.internal.engine.ipv6.Ipv6Reassembly.Outcome;
+import mirage.net.internal.wire.Icmpv6Packet;
+import mirage.net.internal.wire.Icmpv6Repr;
 import mirage.net.internal.wire.Ipv6HeaderChain;
 import mirage.net.internal.wire.Ipv6Packet;
 import org.junit.jupiter.api.Test;
@@ -215,6 +219,43 @@ class Ipv6ReassemblyTest {
         assertEquals(1, r.timeouts());
         assertEquals(1, r.timeExceeded());
         assertEquals(0, r.bytes());
+    }
+
+    @Test
+    void timeout_withFirstFragment_timeExceededCode1SentToItsSource() {
+        List<byte[]> messages = new ArrayList<>();
+        Icmpv6Errors errors = new Icmpv6Errors(new Icmpv6Errors.Output() {
+            @Override
+            public Ipv6Address sourceFor(Ipv6Address destination) {
+                throw new AssertionError("the first fragment was sent to our unicast address");
+            }
+
+            @Override
+            public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
+                assertEquals(V6.US, source);
+                assertEquals(V6.PEER, destination);
+                byte[] m = new byte[message.remaining()];
+                message.get(message.position(), m);
+                messages.add(m);
+                return true;
+            }
+        });
+        Ipv6Reassembly r = new Ipv6Reassembly(Limits.DEFAULTS);
+        r.onTimeExceeded((now, first) -> errors.timeExceeded(now, first, false,
+                Icmpv6Repr.TimeExceededCode.FRAGMENT_REASSEMBLY_TIME_EXCEEDED));
+        List<byte[]> a = V6.fragments(udp(3000, 11), 1280, 21);
+        List<byte[]> b = V6.fragments(udp(3000, 12), 1280, 22);
+        add(r, 0, a.get(0));
+        add(r, 0, b.get(1));
+        add(r, 0, b.get(2));
+        r.poll(Limits.TIMEOUT_NANOS);
+        // Only the datagram whose first fragment came is reported.
+        assertEquals(1, messages.size());
+        byte[] m = messages.getFirst();
+        assertEquals(Icmpv6Packet.TYPE_TIME_EXCEEDED, m[0]);
+        assertEquals(1, m[1]);
+        assertArrayEquals(java.util.Arrays.copyOf(a.get(0), 1232), java.util.Arrays.copyOfRange(m, 8, m.length));
+        assertEquals(2, r.timeouts());
     }
 
     @Test
