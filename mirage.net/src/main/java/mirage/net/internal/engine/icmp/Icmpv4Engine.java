@@ -75,11 +75,7 @@ public final class Icmpv4Engine {
     private long errorsReceived;
     private long errorsDelivered;
     private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH);
-    private final long tokenInterval;
-    private final long bucketCapacity;
-    private long credit;
-    private long lastRefill;
-    private boolean bucketStarted;
+    private final TokenBucket bucket;
     private EchoReplyListener listener = (now, source, identifier, sequence, data, rtt) -> { };
 
     private final int[] pingDestination = new int[OUTSTANDING];
@@ -105,11 +101,7 @@ public final class Icmpv4Engine {
      */
     public Icmpv4Engine(Ipv4Engine ip, int errorsPerSecond, int burst) {
         this.ip = Objects.requireNonNull(ip, "ip");
-        if (errorsPerSecond < 1 || burst < 1) {
-            throw new IllegalArgumentException("ICMP error rate and burst must be at least 1: " + errorsPerSecond + "/s, burst " + burst);
-        }
-        this.tokenInterval = 1_000_000_000L / errorsPerSecond;
-        this.bucketCapacity = tokenInterval * burst;
+        this.bucket = new TokenBucket(errorsPerSecond, burst);
     }
 
     /** With the default limit: 100 error messages a second, bursts of 10. */
@@ -297,7 +289,7 @@ public final class Icmpv4Engine {
                 || (src >>> 24) == 127 || offending.fragmentOffset() != 0 || isIcmpError(offending)) {
             return;
         }
-        if (!takeToken(now)) {
+        if (!bucket.take(now)) {
             rateLimited++;
             return;
         }
@@ -328,22 +320,6 @@ public final class Icmpv4Engine {
         }
         int type = p.buffer().get(p.payloadOffset()) & 0xff;
         return type != Icmpv4Packet.TYPE_ECHO_REQUEST && type != Icmpv4Packet.TYPE_ECHO_REPLY;
-    }
-
-    private boolean takeToken(long now) {
-        if (!bucketStarted) {
-            bucketStarted = true;
-            credit = bucketCapacity;
-        } else {
-            long elapsed = Math.max(0, now - lastRefill);
-            credit = elapsed >= bucketCapacity - credit ? bucketCapacity : credit + elapsed;
-        }
-        lastRefill = now;
-        if (credit < tokenInterval) {
-            return false;
-        }
-        credit -= tokenInterval;
-        return true;
     }
 
     /** The counters of {@link Icmpv4#stats()}. */

@@ -9,6 +9,7 @@ import mirage.core.Rng;
 import mirage.net.Ipv4Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
+import mirage.net.internal.engine.ip.PathMtus;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.wire.Icmpv4Packet;
 import mirage.net.internal.wire.Ipv4Packet;

@@ -10,6 +10,7 @@ import java.util.List;
 import mirage.net.NetException;
 import mirage.net.internal.engine.CapturingLink;
 import mirage.net.internal.engine.Packets;
+import mirage.net.internal.engine.ip.PathMtus;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.TcpOption;
 import org.junit.jupiter.api.Test;
