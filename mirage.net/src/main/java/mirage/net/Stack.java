@@ -14,10 +14,10 @@ import mirage.core.spi.EventLoop;
  */
 public interface Stack extends AutoCloseable {
 
-    /** UDP over the stack's address families (IPv4 so far). */
+    /** UDP over the stack's address families (IPv4, IPv6 or both, as it was configured). */
     Udp udp();
 
-    /** TCP over the stack's address families (IPv4 so far). */
+    /** TCP over the stack's address families; a port listened on takes connections of both. */
     Tcp tcp();
 
     /**
@@ -54,11 +54,12 @@ public interface Stack extends AutoCloseable {
      * closes it when it is closed.
      *
      * @param netif the interface; its receivers are called on {@code loop}'s thread
-     * @param config static IPv4 addressing or DHCP
+     * @param config static IPv4 addressing or DHCP (IPv4 only), or a {@link NetConfig.DualStack}
      * @param loop the event loop that owns the engines and runs their timers
      * @param rng randomness for ARP probe delays, IP identifications, ephemeral ports and DHCP
      *     transaction ids; a seeded one makes a simulation reproducible
-     * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791)
+     * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791), or below
+     *     1280 with IPv6 (RFC 8200 section 5)
      */
     static DirectStack direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
         return mirage.net.internal.binding.Direct.open(netif, config, loop, rng);
