@@ -29,6 +29,11 @@ final class ListenInput {
         this.cookies = cookies;
     }
 
+    /** Segment {@code s} over IPv4 from {@code src} to {@code dst}, for which no connection exists. */
+    void segment(long now, TcpEngine.Listener l, TcpSegment s, int src, int dst) {
+        segment(now, l, s, false, 0, ConnectionTable.mapped(src), 0, ConnectionTable.mapped(dst));
+    }
+
     /**
      * Segment {@code s} from {@code sh:sl} to {@code dh:dl} (addresses as the connection table's
      * keys, of IPv6 if {@code v6}), for which no connection exists; {@code l} listens on its port
