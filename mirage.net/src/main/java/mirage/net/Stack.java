@@ -34,17 +34,22 @@ public interface Stack extends AutoCloseable {
      * on port 80 listens on 8080); connections and datagrams go to the ports given.
      * UDP receivers run on {@code loop}'s thread, as {@link Udp} says.
      *
-     * @param bind the host address listened on: {@code 0.0.0.0} for all, {@code 127.0.0.1}
+     * @param bind the host address listened on: {@code ::} for all of both families (a
+     *     dual-stack socket), {@code 0.0.0.0} for all IPv4 ones, {@code 127.0.0.1} or {@code ::1}
      *     for this machine only
      * @throws IllegalArgumentException if {@code portOffset} is outside 0-65534
      */
-    static Stack host(EventLoop loop, Ipv4Address bind, int portOffset) {
+    static Stack host(EventLoop loop, IpAddress bind, int portOffset) {
         return mirage.net.internal.host.HostStack.open(loop, bind, portOffset);
     }
 
-    /** {@link #host(EventLoop, Ipv4Address, int)} on all the host's addresses ({@code 0.0.0.0}). */
+    /**
+     * {@link #host(EventLoop, IpAddress, int)} on all the host's addresses of both families
+     * ({@code ::}, taking IPv4 as IPv4-mapped addresses), or of IPv4 ({@code 0.0.0.0}) on a host
+     * without IPv6.
+     */
     static Stack host(EventLoop loop, int portOffset) {
-        return host(loop, Ipv4Address.UNSPECIFIED, portOffset);
+        return host(loop, mirage.net.internal.host.HostStack.wildcard(), portOffset);
     }
 
     /**
