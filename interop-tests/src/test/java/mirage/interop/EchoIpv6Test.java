@@ -62,14 +62,14 @@ class EchoIpv6Test {
                 "--net-mac:service=" + MAC, "--ipv4=" + US4 + "/24", "--ipv6=" + GLOBAL + "/64");
         ns.awaitLink(TAP, echo, echoLog);
         Host.Netns.awaitLine(echoLog, "HTTP on port 80", echo, Duration.ofSeconds(60));
+        ns.exec("ip", "addr", "add", "10.79.0.1/24", "dev", TAP);
+        ns.exec("ip", "-6", "addr", "add", KERNEL + "/64", "dev", TAP, "nodad");
+        ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("v6.pcapng");
         Path captureLog = work.resolve("capture.log");
         // headers only: the download need not be on disk twice
         capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-s", "200", "-w", captureFile.toString());
         Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
-        ns.exec("ip", "addr", "add", "10.79.0.1/24", "dev", TAP);
-        ns.exec("ip", "-6", "addr", "add", KERNEL + "/64", "dev", TAP, "nodad");
-        ns.exec("ip", "link", "set", TAP, "up");
     }
 
     @AfterAll
@@ -157,14 +157,13 @@ class EchoIpv6Test {
         assertTrue(count(ours + " && tcp.options.mss_val == 1440") >= 1, "MSS over IPv6: MTU 1500 less 60");
     }
 
+    private static final java.util.List<String> CHECKSUMS = java.util.List.of("udp.check_checksum:TRUE", "tcp.check_checksum:TRUE");
+
     private static int count(String filter) throws Exception {
-        return (int) tshark("-Y", filter).lines().filter(l -> !l.isBlank()).count();
+        return EchoImageTest.count(captureFile, CHECKSUMS, filter);
     }
 
     private static String tshark(String... args) throws Exception {
-        java.util.List<String> c = new java.util.ArrayList<>(java.util.List.of("tshark", "-n", "-r", captureFile.toString(),
-                "-o", "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE"));
-        c.addAll(java.util.List.of(args));
-        return Host.run(c, Duration.ofSeconds(120)).out();
+        return EchoImageTest.tshark(captureFile, CHECKSUMS, args);
     }
 }

@@ -26,9 +26,14 @@ public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> default
      *     IPv4-mapped, or the router is not a unicast address
      */
     public Ipv6Config {
+        addresses = checked(addresses, defaultRouter);
+        Objects.requireNonNull(ndp, "ndp");
+    }
+
+    /** {@code addresses}, copied, once they and {@code defaultRouter} are checked as the constructor says. */
+    static List<Ipv6Cidr> checked(List<Ipv6Cidr> addresses, Optional<Ipv6Address> defaultRouter) {
         addresses = List.copyOf(addresses);
         Objects.requireNonNull(defaultRouter, "defaultRouter");
-        Objects.requireNonNull(ndp, "ndp");
         for (Ipv6Cidr c : addresses) {
             Ipv6Address a = c.address();
             if (a.isUnspecified() || a.isLoopback() || a.isMulticast() || a.isIpv4Mapped()) {
@@ -41,6 +46,7 @@ public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> default
                 throw new IllegalArgumentException("IPv6 router " + r + " is not a unicast address");
             }
         }
+        return addresses;
     }
 
     /**

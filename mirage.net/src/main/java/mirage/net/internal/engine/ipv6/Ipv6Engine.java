@@ -14,7 +14,6 @@ import mirage.net.internal.engine.ndp.NeighborCache;
 import mirage.net.internal.engine.ndp.NeighborLink;
 import mirage.net.internal.wire.Icmpv6Packet;
 import mirage.net.internal.wire.Icmpv6Repr;
-import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv6HeaderChain;
 import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.NdpOption;
@@ -125,10 +124,13 @@ public final class Ipv6Engine implements NeighborLink {
         reconfigure(config.addresses(), config.defaultRouter());
     }
 
-    /** Replaces the addresses and the default router (SLAAC and router discovery will call this). */
+    /**
+     * Replaces the addresses and the default router (SLAAC and router discovery will call this).
+     *
+     * @throws IllegalArgumentException as {@link Ipv6Config}'s constructor
+     */
     public void reconfigure(List<Ipv6Cidr> newAddresses, Optional<Ipv6Address> newRouter) {
-        Ipv6Config checked = new Ipv6Config(newAddresses, newRouter, mirage.net.internal.engine.ndp.NdpConfig.defaults());
-        this.addresses = checked.addresses().toArray(Ipv6Cidr[]::new);
+        this.addresses = Ipv6Config.checked(newAddresses, newRouter).toArray(Ipv6Cidr[]::new);
         this.router = newRouter.orElse(null);
     }
 

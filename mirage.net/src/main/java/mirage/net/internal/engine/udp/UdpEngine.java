@@ -16,11 +16,13 @@ import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.UdpPacket;
 
 /**
- * UDP over IPv4 (RFC 768, RFC 1122 section 4.1), sans-IO above an {@link Ipv4Engine}: a listener
- * per port; received datagrams with a bad length or a checksum that is present and fails are
+ * UDP over IPv4 and IPv6 (RFC 768, RFC 1122 section 4.1, RFC 8200 section 8), sans-IO above an
+ * {@link Ipv4Engine} and, for a dual stack, an {@link Ipv6Engine}: a listener per port, for both
+ * families; received datagrams with a bad length or a checksum that is present and fails are
  * dropped and counted; for a datagram to a port nobody listens on, {@link #receive} says so,
  * and the caller answers with an ICMP Port Unreachable (RFC 1122 section 4.1.3.1).
- * Sent datagrams always carry a checksum over the pseudo-header (a computed zero goes as 0xFFFF).
+ * Sent datagrams always carry a checksum over the pseudo-header (a computed zero goes as 0xFFFF);
+ * over IPv6 a datagram must fit the link MTU (no fragmentation yet).
  * Ephemeral ports (RFC 6335 section 6: 49152-65535) are drawn from the {@link Rng}, as RFC 6056
  * advises against predictable ones.
  *
