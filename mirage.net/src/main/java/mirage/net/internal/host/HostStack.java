@@ -73,7 +73,8 @@ public final class HostStack implements Stack {
 
     /**
      * The wildcard of both families, {@code ::}, if this host can bind it (its sockets then take
-     * IPv4 too, as IPv4-mapped addresses: Linux's {@code bindv6only} is 0 by default); else
+     * IPv4 too: the JDK clears {@code IPV6_V6ONLY} on the IPv6 sockets it opens, and reports IPv4
+     * peers as {@code Inet4Address}es); else
      * {@code 0.0.0.0}. Tries once, with a UDP socket bound to an ephemeral port and closed.
      */
     public static IpAddress wildcard() {
