@@ -40,6 +40,7 @@ class EchoIpv6Test {
     static Path work;
 
     static Host.Netns ns;
+    static Path image;
     static Process capture;
     static Path captureFile;
     static Path echoLog;
@@ -50,7 +51,7 @@ class EchoIpv6Test {
         Host.require("tshark", "tshark");
         Host.require("curl", "curl");
         Host.require("socat", "socat");
-        Path image = Mirage.buildExample("echo", work);
+        image = Mirage.buildExample("echo", work);
         ns = new Host.Netns("mirage-v6");
         // IPv6 on, and no DAD on interfaces made from now on: the kernel's addresses on the TAP are usable at once
         ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
@@ -137,6 +138,26 @@ class EchoIpv6Test {
     @Order(6)
     void ipv4_keepsWorkingBesideIpv6() {
         EchoImageTest.assertPingsAnswered(ns, US4, 3, 3);
+    }
+
+    @Test
+    @Order(7)
+    void badOrContradictoryIpv6Arguments_stopBootWithStatus64AndALineNamingThem() {
+        String[][] cases = {
+            {"--ipv6=fd00:79::5", "--ipv6: "},
+            {"--ipv4-only --ipv6=fd00:79::5/64", "--ipv4-only with --ipv6=fd00:79::5/64"},
+            {"--ipv6=fd00:79::5/64 --ipv6-gateway=fd00:80::1", "IPv6 gateway fd00:80::1 is neither link-local nor on the prefix of fd00:79::5/64"},
+            {"--ipv4-only --ipv6-only", "--ipv4-only and --ipv6-only exclude each other"},
+        };
+        for (String[] c : cases) {
+            java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(image.resolve("bin/echo").toString(),
+                    "--net:service=tapv6bad"));
+            command.addAll(java.util.List.of(c[0].split(" ")));
+            Mirage.Result r = ns.execQuietly(Duration.ofMinutes(1), command.toArray(String[]::new));
+            String all = r.out() + r.err();
+            assertEquals(64, r.exit(), c[0] + ": " + all);
+            assertTrue(all.contains(c[1]), c[0] + ": " + all);
+        }
     }
 
     @Test
