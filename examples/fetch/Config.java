@@ -10,7 +10,7 @@ import mirage.link.Job;
  * console, then exit.
  */
 public final class Config implements Description {
-    static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 address of the HTTP server.");
+    static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 or IPv6 address of the HTTP server (an IPv6 literal with or without brackets).");
     static final RuntimeArg<Integer> PORT = RuntimeArg.integer("port", 80, "TCP port of the HTTP server.");
     static final RuntimeArg<String> PATH = RuntimeArg.string("path", "/", "Path to GET.");
     static final RuntimeArg<Long> PUT = RuntimeArg.longInteger("put", 0,

@@ -111,6 +111,10 @@ public final class Echo implements Unikernel {
             direct.ipv4().onAddressChange((addresses, gateway) -> console.println("echo: ipv4 "
                     + (addresses.isEmpty() ? "none yet" : addresses.toString())
                     + gateway.map(g -> " gateway " + g).orElse("")));
+            if (!direct.ipv6().addresses().isEmpty()) {
+                console.println("echo: ipv6 " + direct.ipv6().addresses()
+                        + direct.ipv6().defaultRouter().map(r -> " router " + r).orElse(""));
+            }
         }
         console.println("echo: UDP and TCP echo on port " + PORT + ", HTTP on port " + HTTP_PORT);
         return failed;

@@ -93,6 +93,7 @@ public final class Http {
             line(b, "arp", d.arp().stats());
             line(b, "ipv4", d.ipv4().stats());
             line(b, "icmpv4", d.icmpv4().stats());
+            line(b, "ipv6", d.ipv6().stats());
         }
         line(b, "udp", stack.udp().stats());
         line(b, "tcp", stack.tcp().stats());

@@ -14,7 +14,8 @@ import mirage.http.ClientResponse;
 import mirage.http.Content;
 import mirage.http.Headers;
 import mirage.http.HttpClient;
-import mirage.net.Ipv4Address;
+import mirage.net.IpAddress;
+import mirage.net.Ipv6Address;
 import mirage.net.NetException;
 import mirage.net.Stack;
 import mirage.net.Tcp;
@@ -38,11 +39,14 @@ public final class Fetch implements Unikernel {
         if (put < 0) {
             throw new IllegalArgumentException("--put is a number of bytes, not " + put);
         }
-        Ipv4Address address = Ipv4Address.parse(server);
+        // an IPv6 literal with or without brackets (as in a URL); the Host header takes it in brackets (RFC 9110 section 7.2)
+        String literal = server.startsWith("[") && server.endsWith("]") ? server.substring(1, server.length() - 1) : server;
+        IpAddress address = IpAddress.parse(literal);
+        String host = address instanceof Ipv6Address ? "[" + address + "]" : server;
         long t0 = clock.elapsedNanos();
         Result r;
         try (Tcp.Connection c = stack.tcp().connect(address, port, CONNECT_TIMEOUT)) {
-            r = put > 0 ? exchange(c, server, "PUT", path, put) : get(c, server, path);
+            r = put > 0 ? exchange(c, host, "PUT", path, put) : get(c, host, path);
         }
         long nanos = Math.max(1, clock.elapsedNanos() - t0);
         long moved = r.length() + put;

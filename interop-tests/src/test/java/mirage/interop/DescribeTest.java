@@ -84,7 +84,7 @@ class DescribeTest {
         assertGolden("echo.txt", normalized(text));
         List<String> drbg = text.lines().filter(l -> l.contains("mirage.core.Rng.drbg(#")).toList();
         assertEquals(2, drbg.size(), "once in the graph, once in the boot plan: " + drbg);
-        assertTrue(drbg.getFirst().matches("  #9 +mirage\\.core\\.Rng\\.drbg\\(#8\\) +mirage\\.core\\.Rng +shared by #10, #14"),
+        assertTrue(drbg.getFirst().matches("  #14 +mirage\\.core\\.Rng\\.drbg\\(#13\\) +mirage\\.core\\.Rng +shared by #15, #19"),
                 drbg.getFirst());
     }
 

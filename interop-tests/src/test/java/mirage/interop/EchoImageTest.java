@@ -160,14 +160,29 @@ class EchoImageTest {
         assertTrue(count(ours + " && icmp.type == 3 && icmp.code == 3") >= 1, "port unreachable from us");
     }
 
+    private static final List<String> CHECKSUMS = List.of("ip.check_checksum:TRUE", "udp.check_checksum:TRUE");
+
     private static int count(String filter) throws Exception {
-        return (int) tshark("-Y", filter).lines().filter(l -> !l.isBlank()).count();
+        return count(captureFile, CHECKSUMS, filter);
     }
 
     private static String tshark(String... args) throws Exception {
-        java.util.List<String> c = new java.util.ArrayList<>(java.util.List.of("tshark", "-n", "-r", captureFile.toString(),
-                "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"));
+        return tshark(captureFile, CHECKSUMS, args);
+    }
+
+    /** How many frames of {@code capture} match {@code filter}, decoded with the preferences {@code options}. */
+    static int count(Path capture, List<String> options, String filter) throws Exception {
+        return (int) tshark(capture, options, "-Y", filter).lines().filter(l -> !l.isBlank()).count();
+    }
+
+    /** tshark's decoding of {@code capture} with the preferences {@code options} (each {@code name:value}) and {@code args}. */
+    static String tshark(Path capture, List<String> options, String... args) throws Exception {
+        java.util.List<String> c = new java.util.ArrayList<>(java.util.List.of("tshark", "-n", "-r", capture.toString()));
+        for (String o : options) {
+            c.add("-o");
+            c.add(o);
+        }
         c.addAll(java.util.List.of(args));
-        return Host.run(c, Duration.ofSeconds(60)).out();
+        return Host.run(c, Duration.ofSeconds(120)).out();
     }
 }

@@ -166,7 +166,7 @@ class EchoTcpTest {
         Files.writeString(script, """
                 import socket, sys, threading, time, hashlib
                 data = bytes((i * 7) % 256 for i in range(2_000_000))
-                s = socket.socket()
+                s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET)
                 s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
                 s.connect((sys.argv[1], 7))
                 def send():

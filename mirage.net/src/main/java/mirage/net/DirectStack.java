@@ -23,6 +23,12 @@ public interface DirectStack extends Stack {
     /** ICMP for IPv4. */
     Icmpv4 icmpv4();
 
+    /**
+     * The IPv6 layer: its addresses (none on a stack of IPv4 only, {@code --ipv4-only} or a
+     * {@link NetConfig.Static}/{@link NetConfig.Dhcp} configuration) and counters.
+     */
+    Ipv6 ipv6();
+
     /** How the stack was told to get its address. */
     NetConfig config();
 }

@@ -14,10 +14,10 @@ import mirage.core.spi.EventLoop;
  */
 public interface Stack extends AutoCloseable {
 
-    /** UDP over the stack's address families (IPv4 so far). */
+    /** UDP over the stack's address families (IPv4, IPv6 or both, as it was configured). */
     Udp udp();
 
-    /** TCP over the stack's address families (IPv4 so far). */
+    /** TCP over the stack's address families; a port listened on takes connections of both. */
     Tcp tcp();
 
     /**
@@ -34,17 +34,22 @@ public interface Stack extends AutoCloseable {
      * on port 80 listens on 8080); connections and datagrams go to the ports given.
      * UDP receivers run on {@code loop}'s thread, as {@link Udp} says.
      *
-     * @param bind the host address listened on: {@code 0.0.0.0} for all, {@code 127.0.0.1}
+     * @param bind the host address listened on: {@code ::} for all of both families (a
+     *     dual-stack socket), {@code 0.0.0.0} for all IPv4 ones, {@code 127.0.0.1} or {@code ::1}
      *     for this machine only
      * @throws IllegalArgumentException if {@code portOffset} is outside 0-65534
      */
-    static Stack host(EventLoop loop, Ipv4Address bind, int portOffset) {
+    static Stack host(EventLoop loop, IpAddress bind, int portOffset) {
         return mirage.net.internal.host.HostStack.open(loop, bind, portOffset);
     }
 
-    /** {@link #host(EventLoop, Ipv4Address, int)} on all the host's addresses ({@code 0.0.0.0}). */
+    /**
+     * {@link #host(EventLoop, IpAddress, int)} on all the host's addresses of both families
+     * ({@code ::}, taking IPv4 as IPv4-mapped addresses), or of IPv4 ({@code 0.0.0.0}) on a host
+     * without IPv6.
+     */
     static Stack host(EventLoop loop, int portOffset) {
-        return host(loop, Ipv4Address.UNSPECIFIED, portOffset);
+        return host(loop, mirage.net.internal.host.HostStack.wildcard(), portOffset);
     }
 
     /**
@@ -54,11 +59,12 @@ public interface Stack extends AutoCloseable {
      * closes it when it is closed.
      *
      * @param netif the interface; its receivers are called on {@code loop}'s thread
-     * @param config static IPv4 addressing or DHCP
+     * @param config static IPv4 addressing or DHCP (IPv4 only), or a {@link NetConfig.DualStack}
      * @param loop the event loop that owns the engines and runs their timers
      * @param rng randomness for ARP probe delays, IP identifications, ephemeral ports and DHCP
      *     transaction ids; a seeded one makes a simulation reproducible
-     * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791)
+     * @throws IllegalArgumentException if {@code netif}'s MTU is below 68 (RFC 791), or below
+     *     1280 with IPv6 (RFC 8200 section 5)
      */
     static DirectStack direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
         return mirage.net.internal.binding.Direct.open(netif, config, loop, rng);

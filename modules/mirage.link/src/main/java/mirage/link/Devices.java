@@ -3,8 +3,10 @@ package mirage.link;
 import java.io.Serializable;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Optional;
 import mirage.block.Block;
 import mirage.core.Console;
+import mirage.core.ArgType;
 import mirage.core.Entropy;
 import mirage.core.Rng;
 import mirage.core.RuntimeArg;
@@ -151,13 +153,34 @@ public interface Devices {
     RuntimeArg<String> IPV4_GATEWAY = RuntimeArg.string("ipv4-gateway", "",
             "Default IPv4 gateway, on the network of --ipv4; none when not given.");
 
+    /** The runtime argument {@code --ipv6=CIDR}: a static IPv6 address beside the link-local one. */
+    RuntimeArg<String> IPV6 = RuntimeArg.string("ipv6", "",
+            "IPv6 address and prefix of the interface, e.g. 2001:db8::2/64, beside its link-local address; none when not given.");
+
+    /** The runtime argument {@code --ipv6-gateway=ADDR}: the default IPv6 router. */
+    RuntimeArg<String> IPV6_GATEWAY = RuntimeArg.string("ipv6-gateway", "",
+            "Default IPv6 router: link-local, or on the prefix of --ipv6; none when not given.");
+
+    /** The runtime argument {@code --ipv4-only}: no IPv6. */
+    RuntimeArg<Boolean> IPV4_ONLY = RuntimeArg.flag("ipv4-only", "Run IPv4 alone (no IPv6, not even link-local).");
+
+    /** The runtime argument {@code --ipv6-only}: no IPv4. */
+    RuntimeArg<Boolean> IPV6_ONLY = RuntimeArg.flag("ipv6-only", "Run IPv6 alone (no IPv4, no DHCP).");
+
+    /** The runtime argument {@code --accept-router-advertisements}, true by default (MirageOS's). */
+    RuntimeArg<Boolean> ACCEPT_ROUTER_ADVERTISEMENTS = new RuntimeArg<>("accept-router-advertisements", ArgType.BOOLEAN,
+            Optional.of(Boolean.TRUE), "Configure IPv6 from Router Advertisements (SLAAC); takes effect once the stack has SLAAC.");
+
     /**
-     * The IPv4 configuration from {@link #IPV4} and {@link #IPV4_GATEWAY} (mirage's
-     * {@code --ipv4} and {@code --ipv4-gateway}).
+     * The stack's configuration from {@link #IPV4}, {@link #IPV4_GATEWAY}, {@link #IPV6},
+     * {@link #IPV6_GATEWAY}, {@link #IPV4_ONLY}, {@link #IPV6_ONLY} and
+     * {@link #ACCEPT_ROUTER_ADVERTISEMENTS} (mirage's boot arguments of the same names): both
+     * families unless one is asked alone.
      */
     static Impl<NetConfig> netConfig() {
         return new Call<>("mirage.net", "mirage.net.NetConfig", "fromArguments", "mirage.net.NetConfig",
-                Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY)));
+                Dispatch.STATIC_INTERFACE, List.of(arg(IPV4), arg(IPV4_GATEWAY), arg(IPV6), arg(IPV6_GATEWAY),
+                        arg(IPV4_ONLY), arg(IPV6_ONLY), arg(ACCEPT_ROUTER_ADVERTISEMENTS)));
     }
 
     /** The runtime argument {@code --port-offset=N} of the host-socket stack. */

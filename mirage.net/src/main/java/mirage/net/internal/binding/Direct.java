@@ -12,9 +12,13 @@ import mirage.net.Arp;
 import mirage.net.DirectStack;
 import mirage.net.Ethernet;
 import mirage.net.Icmpv4;
+import mirage.net.IpAddress;
 import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
 import mirage.net.Ipv4Cidr;
+import mirage.net.Ipv6;
+import mirage.net.Ipv6Address;
+import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
 import mirage.net.NetConfig;
 import mirage.net.NetException;
@@ -28,11 +32,16 @@ import mirage.net.internal.engine.icmp.Icmpv4Engine;
 import mirage.net.internal.engine.ipv4.Ipv4Config;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.engine.ipv4.Route;
+import mirage.net.internal.engine.ipv6.Ipv6Config;
+import mirage.net.internal.engine.ipv6.Ipv6Engine;
+import mirage.net.internal.engine.ndp.NdpConfig;
 import mirage.net.internal.engine.tcp.TcpConfig;
 import mirage.net.internal.engine.tcp.TcpEngine;
 import mirage.net.internal.engine.udp.UdpEngine;
 import mirage.net.internal.wire.EthernetFrame;
 import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.Ipv6HeaderChain;
+import mirage.net.internal.wire.Ipv6Packet;
 
 /**
  * The direct stack: the binding (DESIGN.md section 3) that builds the Ethernet, ARP, IPv4, ICMP,
@@ -41,7 +50,20 @@ import mirage.net.internal.wire.Ipv4Packet;
  * place that says where a received frame goes ({@link #processEthernet} and the methods after
  * it, as smoltcp's {@code Interface::process_*}), read from the top down. The way down is the
  * engines' own: a transport sends through the IPv4 engine, which sends through {@link ArpLink}
- * to ARP and the Ethernet engine, whose frames leave by {@link #transmit}.
+ * to ARP and the Ethernet engine, or through the IPv6 engine, which resolves its next hop with
+ * its neighbour cache and sends through {@link EthernetIpv6Link}; frames leave by
+ * {@link #transmit}.
+ *
+ * <h2>Both families</h2>
+ * A {@link NetConfig.DualStack} gives IPv4 (static or DHCP) and IPv6 (the link-local address of
+ * the MAC, a static address and router) side by side; {@link NetConfig.Static} and
+ * {@link NetConfig.Dhcp} alone are IPv4 only. One TCP and one UDP engine serve both families:
+ * a port listened on takes both, connections are keyed by their 4-tuple of either family.
+ * Where the IPv6 engines still to come plug in: fragments are dropped in
+ * {@link Ipv6Engine#receive} (reassembly takes them there), Router Advertisements are counted
+ * in {@link Ipv6Engine#icmp} (router discovery and SLAAC take them there, and set addresses
+ * with {@link Ipv6Engine#reconfigure}), and the solicited-node groups we listen to are
+ * {@link Ipv6Engine#isForUs}'s (MLD reports them).
  *
  * <h2>How the loop drives the engines</h2>
  * Received frames arrive on the loop's thread ({@link Netif#listen}) and go through the engines
@@ -87,6 +109,8 @@ public final class Direct implements DirectStack {
     private final EthernetEngine ethernetEngine;
     private final ArpEngine arpEngine;
     private final Ipv4Engine ipEngine;
+    /** IPv6, or null for a stack of IPv4 only. */
+    private final Ipv6Engine ip6Engine;
     private final Icmpv4Engine icmpEngine;
     private final UdpEngine udpEngine;
     private final TcpEngine tcpEngine;
@@ -96,6 +120,7 @@ public final class Direct implements DirectStack {
     private final EthernetLayer ethernet = new EthernetLayer(this);
     private final ArpLayer arp = new ArpLayer(this);
     private final Ipv4Layer ipv4 = new Ipv4Layer(this);
+    private final Ipv6Layer ipv6 = new Ipv6Layer(this);
     private final IcmpLayer icmp = new IcmpLayer(this);
     private final UdpLayer udp = new UdpLayer(this);
     private final TcpBinding tcp;
@@ -125,9 +150,11 @@ public final class Direct implements DirectStack {
                     (frame, segmentSize) -> transmitSegmented(offload, frame, segmentSize));
         }
         this.arpEngine = new ArpEngine(ethernetEngine, arpConfig(netif.mtu()), rng);
+        NetConfig v4 = ipv4Part(config);
+        NetConfig.Ipv6Config v6 = ipv6Part(config);
         List<Ipv4Cidr> addresses = new ArrayList<>();
         List<Route> routes = new ArrayList<>();
-        if (config instanceof NetConfig.Static s) {
+        if (v4 instanceof NetConfig.Static s) {
             addresses.add(s.cidr());
             s.gateway().ifPresent(g -> routes.add(Route.defaultVia(g)));
             this.gateway = s.gateway();
@@ -136,12 +163,39 @@ public final class Direct implements DirectStack {
         }
         this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), new ArpLink(ethernetEngine, arpEngine, netif.mtu()),
                 rng);
+        this.ip6Engine = v6 == null ? null : new Ipv6Engine(ipv6Config(netif.mac(), v6, netif.mtu()),
+                new EthernetIpv6Link(ethernetEngine), rng, loop.now());
         this.icmpEngine = new Icmpv4Engine(ipEngine);
-        this.udpEngine = new UdpEngine(ipEngine, rng);
-        this.tcpEngine = new TcpEngine(ipEngine, TCP, rng);
+        this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
+        this.tcpEngine = new TcpEngine(ipEngine, ip6Engine, TCP, rng);
         icmpEngine.onError(this::icmpError);
         this.tcp = new TcpBinding(this, tcpEngine);
-        this.dhcp = config instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
+        this.dhcp = v4 instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
+    }
+
+    /** The IPv4 part of {@code config}: itself, or a dual stack's (null for IPv6 only). */
+    private static NetConfig ipv4Part(NetConfig config) {
+        return config instanceof NetConfig.DualStack d ? d.ipv4().orElse(null) : config;
+    }
+
+    /** The IPv6 part of {@code config}, or null for IPv4 only. */
+    private static NetConfig.Ipv6Config ipv6Part(NetConfig config) {
+        return config instanceof NetConfig.DualStack d ? d.ipv6().orElse(null) : null;
+    }
+
+    /**
+     * The IPv6 engine's configuration: the link-local address of {@code mac} (modified EUI-64;
+     * RFC 7217's stable identifiers come with SLAAC), then the static address, the static router,
+     * and the neighbour cache's defaults with a queue of packets of up to the MTU.
+     */
+    static Ipv6Config ipv6Config(MacAddress mac, NetConfig.Ipv6Config v6, int mtu) {
+        List<Ipv6Cidr> addresses = new ArrayList<>();
+        addresses.add(Ipv6Config.linkLocal(mac));
+        v6.address().ifPresent(addresses::add);
+        NdpConfig d = NdpConfig.defaults();
+        NdpConfig ndp = new NdpConfig(d.maxMulticastSolicit(), d.maxUnicastSolicit(), d.delayFirstProbeNanos(),
+                d.baseReachableTimeNanos(), d.retransTimerNanos(), d.capacity(), 8, mtu);
+        return new Ipv6Config(addresses, v6.gateway(), ndp);
     }
 
     /** Builds the stack, listens on {@code netif} and starts addressing, on the loop. */
@@ -152,6 +206,10 @@ public final class Direct implements DirectStack {
         Objects.requireNonNull(rng, "rng");
         if (netif.mtu() < 68) {
             throw new IllegalArgumentException("an IPv4 interface's MTU is at least 68 (RFC 791), got " + netif.mtu());
+        }
+        if (ipv6Part(config) != null && netif.mtu() < Ipv6Packet.MINIMUM_MTU) {
+            throw new IllegalArgumentException("an IPv6 interface's MTU is at least 1280 (RFC 8200 section 5), got "
+                    + netif.mtu() + " (--ipv4-only runs IPv4 alone)");
         }
         Direct d = new Direct(netif, config, loop, rng);
         loop.call(() -> {
@@ -199,7 +257,39 @@ public final class Direct implements DirectStack {
         switch (type) {
             case EthernetFrame.TYPE_ARP -> arpEngine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
             case EthernetFrame.TYPE_IPV4 -> processIpv4(now, frame);
+            case EthernetFrame.TYPE_IPV6 -> {
+                if (ip6Engine != null) {
+                    processIpv6(now, frame);
+                } else {
+                    ethernetEngine.unknownType(); // an IPv4-only stack hears no IPv6
+                }
+            }
             default -> ethernetEngine.unknownType();
+        }
+    }
+
+    /**
+     * IPv6: a packet for us whose extension headers passed (the engine answered or dropped the
+     * others) goes to ICMPv6 (the engine's own: echo and Neighbor Discovery), UDP or TCP by its
+     * upper-layer protocol; another protocol is answered with Parameter Problem code 1 (RFC 8200
+     * section 4), a UDP port nobody listens on with Port Unreachable (RFC 4443 section 3.1).
+     */
+    private void processIpv6(long now, EthernetFrame frame) {
+        Ipv6Packet packet = ip6Engine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        if (packet == null) {
+            return; // malformed, not for us, a fragment (no reassembly yet), or answered: counted by the engine
+        }
+        Ipv6HeaderChain chain = ip6Engine.chain();
+        switch (chain.upperLayerProtocol()) {
+            case Ipv6Packet.NEXT_HEADER_ICMPV6 -> ip6Engine.icmp(now, packet);
+            case Ipv6Packet.NEXT_HEADER_UDP -> {
+                if (udpEngine.receive(now, packet, chain.upperLayerOffset(), chain.upperLayerLength())
+                        == UdpEngine.Delivery.NO_LISTENER) {
+                    ip6Engine.portUnreachable(now, packet);
+                }
+            }
+            case Ipv6Packet.NEXT_HEADER_TCP -> tcpEngine.receive(now, packet, chain.upperLayerOffset(), chain.upperLayerLength());
+            default -> ip6Engine.unknownNextHeader(now, packet);
         }
     }
 
@@ -309,6 +399,9 @@ public final class Direct implements DirectStack {
         long next = Math.min(arpEngine.nextDeadline(), ipEngine.nextDeadline());
         next = Math.min(next, icmpEngine.nextDeadline());
         next = Math.min(next, tcpEngine.nextDeadline());
+        if (ip6Engine != null) {
+            next = Math.min(next, ip6Engine.nextDeadline());
+        }
         if (dhcp != null) {
             next = Math.min(next, dhcp.nextDeadline());
         }
@@ -332,6 +425,9 @@ public final class Direct implements DirectStack {
         ipEngine.poll(now);
         icmpEngine.poll(now);
         tcpEngine.poll(now);
+        if (ip6Engine != null) {
+            ip6Engine.poll(now);
+        }
         if (dhcp != null) {
             dhcp.poll(now);
         }
@@ -398,6 +494,23 @@ public final class Direct implements DirectStack {
 
     Ipv4Engine ipEngine() {
         return ipEngine;
+    }
+
+    /** The IPv6 engine, or null for a stack of IPv4 only. */
+    Ipv6Engine ip6Engine() {
+        return ip6Engine;
+    }
+
+    /**
+     * @throws NetException {@code NO_ROUTE} naming the family if the stack does not run {@code address}'s
+     */
+    void checkFamily(IpAddress address) throws NetException {
+        if (address instanceof Ipv6Address && ip6Engine == null) {
+            throw new NetException(NetException.Reason.NO_ROUTE, "this stack runs IPv4 only: cannot reach " + address);
+        }
+        if (address instanceof Ipv4Address && ipv4Part(config) == null) {
+            throw new NetException(NetException.Reason.NO_ROUTE, "this stack runs IPv6 only: cannot reach " + address);
+        }
     }
 
     Icmpv4Engine icmpEngine() {
@@ -494,6 +607,11 @@ public final class Direct implements DirectStack {
     @Override
     public Icmpv4 icmpv4() {
         return icmp;
+    }
+
+    @Override
+    public Ipv6 ipv6() {
+        return ipv6;
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.FlowException;
 import mirage.core.spi.EventLoop;
 import mirage.net.IpAddress;
-import mirage.net.Ipv4Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
 import mirage.net.internal.engine.tcp.TcpConnection;
@@ -97,12 +96,10 @@ final class TcpBinding implements Tcp, TcpEvents {
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("a connect timeout is positive, got " + timeout);
         }
-        if (!(remote instanceof Ipv4Address v4)) {
-            throw new NetException(NetException.Reason.NO_ROUTE, "this stack has no IPv6: cannot reach " + remote);
-        }
+        stack.checkFamily(remote);
         long nanos = saturatedNanos(timeout);
         DirectConnection c = stack.onLoopChecked(now -> {
-            TcpConnection handle = engine.connect(now, null, v4, port, nanos);
+            TcpConnection handle = engine.connect(now, null, remote, port, nanos);
             DirectConnection d = new DirectConnection(handle, options);
             handle.attachment = d;
             live.add(d);

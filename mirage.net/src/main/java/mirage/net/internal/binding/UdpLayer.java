@@ -48,22 +48,20 @@ final class UdpLayer implements Udp {
             throw new IllegalArgumentException("a UDP source port is 0-65535, got " + sourcePort);
         }
         checkPort(destinationPort);
-        if (!(destination instanceof Ipv4Address v4)) {
-            throw new NetException(NetException.Reason.NO_ROUTE, "this stack has no IPv6: cannot reach " + destination);
-        }
-        if (payload.remaining() > MAX_IPV4_PAYLOAD) {
+        stack.checkFamily(destination);
+        if (destination instanceof Ipv4Address && payload.remaining() > MAX_IPV4_PAYLOAD) {
             throw new NetException(NetException.Reason.MESSAGE_TOO_LONG,
                     "UDP payload of " + payload.remaining() + " bytes exceeds " + MAX_IPV4_PAYLOAD);
         }
         EventLoop loop = stack.loop();
         if (loop.inLoop()) {
-            sendOnLoop(sourcePort, v4, destinationPort, payload); // no handoff, nothing allocated
+            sendOnLoop(sourcePort, destination, destinationPort, payload); // no handoff, nothing allocated
         } else {
-            loop.call(() -> sendOnLoop(sourcePort, v4, destinationPort, payload));
+            loop.call(() -> sendOnLoop(sourcePort, destination, destinationPort, payload));
         }
     }
 
-    private Void sendOnLoop(int sourcePort, Ipv4Address destination, int destinationPort, ByteBuffer payload)
+    private Void sendOnLoop(int sourcePort, IpAddress destination, int destinationPort, ByteBuffer payload)
             throws NetException {
         stack.checkOpen();
         long now = stack.loop().now();

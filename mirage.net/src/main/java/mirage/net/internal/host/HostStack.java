@@ -59,16 +59,31 @@ public final class HostStack implements Stack {
     }
 
     /**
-     * @param bind the host address to listen on ({@code 0.0.0.0} for all)
+     * @param bind the host address to listen on ({@code ::} or {@code 0.0.0.0} for all)
      * @param portOffset added to every port listened on, 0-65534
      */
-    public static HostStack open(EventLoop loop, Ipv4Address bind, int portOffset) {
+    public static HostStack open(EventLoop loop, IpAddress bind, int portOffset) {
         Objects.requireNonNull(loop, "loop");
         Objects.requireNonNull(bind, "bind");
         if (portOffset < 0 || portOffset > 65534) {
             throw new IllegalArgumentException("a port offset is 0-65534, got " + portOffset);
         }
         return new HostStack(loop, inet(bind), portOffset);
+    }
+
+    /**
+     * The wildcard of both families, {@code ::}, if this host can bind it (its sockets then take
+     * IPv4 too: the JDK clears {@code IPV6_V6ONLY} on the IPv6 sockets it opens, and reports IPv4
+     * peers as {@code Inet4Address}es); else
+     * {@code 0.0.0.0}. Tries once, with a UDP socket bound to an ephemeral port and closed.
+     */
+    public static IpAddress wildcard() {
+        try (DatagramChannel probe = DatagramChannel.open(java.net.StandardProtocolFamily.INET6)) {
+            probe.bind(new InetSocketAddress(inet(Ipv6Address.UNSPECIFIED), 0));
+            return Ipv6Address.UNSPECIFIED;
+        } catch (IOException | UnsupportedOperationException e) {
+            return Ipv4Address.UNSPECIFIED;
+        }
     }
 
     @Override

@@ -28,7 +28,8 @@ class DescribeTest {
     static Configure.Configured echo() {
         Plan plan = new Plan("echo", Target.SOLO5, "echo", "echo.Echo", "()V",
                 List.of(Devices.console(), Devices.directStack("service"), Devices.arg(KEEPALIVE), Devices.tlsServer()),
-                List.of(Devices.IPV4, Devices.IPV4_GATEWAY, KEEPALIVE, Devices.TLS_CERT, Devices.TLS_KEY, Devices.TLS_NAME),
+                List.of(Devices.IPV4, Devices.IPV4_GATEWAY, Devices.IPV6, Devices.IPV6_GATEWAY, Devices.IPV4_ONLY, Devices.IPV6_ONLY,
+                        Devices.ACCEPT_ROUTER_ADVERTISEMENTS, KEEPALIVE, Devices.TLS_CERT, Devices.TLS_KEY, Devices.TLS_NAME),
                 new TreeSet<>(Set.of("echo", "java.base")),
                 new Manifest(List.of(new Manifest.Entry("service", DeviceKind.NET_BASIC))), "minimal");
         return new Configure.Configured(plan, List.of(new Configure.Key("stack", "direct", "direct", List.of("direct", "host"))));
@@ -47,16 +48,19 @@ class DescribeTest {
                 configure keys:
                   --stack=direct  (direct|host; default direct)
 
-                device graph: 16 nodes, each evaluated once at boot, in this order
-                  #1   platform                                                       mirage.core.spi.Platform   shared by #2, #8, #12
-                  #2   mirage.core.spi.Platform.console(#1)                           mirage.core.Console        used by start.0
+                device graph: 21 nodes, each evaluated once at boot, in this order
+                  #1   platform                                                         mirage.core.spi.Platform   shared by #2, #13, #17
+                  #2   mirage.core.spi.Platform.console(#1)                             mirage.core.Console        used by start.0
                 """), text);
         assertTrue(text.contains("""
-                  #9   mirage.core.Rng.drbg(#8)                                       mirage.core.Rng            shared by #10, #16
-                  #10  mirage.net.Stack.direct(#3, #6, #7, #9)                        mirage.net.DirectStack     used by start.1
+                  #11  mirage.net.NetConfig.fromArguments(#4, #5, #6, #7, #8, #9, #10)  mirage.net.NetConfig       used by #15
+                  #12  loop                                                             mirage.core.spi.EventLoop  used by #15
+                  #13  mirage.core.spi.Platform.entropy(#1)                             mirage.core.Entropy        used by #14
+                  #14  mirage.core.Rng.drbg(#13)                                        mirage.core.Rng            shared by #15, #21
+                  #15  mirage.net.Stack.direct(#3, #11, #12, #14)                       mirage.net.DirectStack     used by start.1
                 """), text);
         assertTrue(text.contains("""
-                  start: echo.Echo.start(#2, #10, #11, #16)
+                  start: echo.Echo.start(#2, #15, #16, #21)
 
                 modules: 2, their class files before class removal (after: not linked yet)
                   module     classes     bytes  classes after  bytes after
@@ -73,7 +77,7 @@ class DescribeTest {
                 """), text);
         String graph = text.substring(text.indexOf("device graph:"), text.indexOf("modules:"));
         assertEquals(1, graph.lines().filter(l -> l.contains("Rng.drbg(")).count(), "one DRBG, shown once");
-        assertTrue(text.contains("  node\t9\tmirage.core.Rng.drbg(#8)\tmirage.core.Rng\n"), "and once in the plan: " + text);
+        assertTrue(text.contains("  node\t14\tmirage.core.Rng.drbg(#13)\tmirage.core.Rng\n"), "and once in the plan: " + text);
         assertTrue(text.endsWith("  device\tNET_BASIC\tservice\n"), text);
     }
 
@@ -117,10 +121,10 @@ class DescribeTest {
         assertEquals(g.nodes().size(), dot.lines().filter(l -> l.matches("  n\\d+ \\[label=.*")).count());
         long inputs = g.nodes().stream().mapToLong(n -> n.inputs().size()).sum();
         assertEquals(inputs, dot.lines().filter(l -> l.matches("  n\\d+ -> n\\d+;")).count());
-        assertTrue(dot.contains("  n9 [label=\"#9 mirage.core.Rng.drbg\\nmirage.core.Rng\", shape=box];\n"), dot);
-        assertTrue(dot.contains("  n9 -> n10;\n  n9 -> n16;\n") || (dot.contains("  n9 -> n10;\n") && dot.contains("  n9 -> n16;\n")), dot);
+        assertTrue(dot.contains("  n14 [label=\"#14 mirage.core.Rng.drbg\\nmirage.core.Rng\", shape=box];\n"), dot);
+        assertTrue(dot.contains("  n14 -> n15;\n  n14 -> n21;\n") || (dot.contains("  n14 -> n15;\n") && dot.contains("  n14 -> n21;\n")), dot);
         assertTrue(dot.contains("  n3 [label=\"#3 device service (NET_BASIC)\\nmirage.net.Netif\", shape=box3d];\n"), dot);
-        assertTrue(dot.contains("  n16 -> start [label=\"3\"];\n"), dot);
+        assertTrue(dot.contains("  n21 -> start [label=\"3\"];\n"), dot);
         assertEquals("\"a\\\"b\\\\c\\nd\"", Describe.quote("a\"b\\c\nd"));
     }
 }

@@ -54,7 +54,7 @@ class PlanTest {
     void stack_describesItsDevice_andRootsIncludeTheNetworkModule() {
         mirage.link.Impl<?> stack = mirage.link.Devices.directStack("service");
         assertEquals("mirage.net.Stack.direct(device service (NET_BASIC), mirage.net.NetConfig.fromArguments(--ipv4, "
-                + "--ipv4-gateway), loop, mirage.core.Rng.drbg(mirage.core.spi.Platform.entropy(platform)))", Plan.describe(stack));
+                + "--ipv4-gateway, --ipv6, --ipv6-gateway, --ipv4-only, --ipv6-only, --accept-router-advertisements), loop, mirage.core.Rng.drbg(mirage.core.spi.Platform.entropy(platform)))", Plan.describe(stack));
         Plan p = BootClassTest.plan();
         Plan withStack = new Plan(p.name(), p.target(), p.appModule(), p.mainClass(), p.startDescriptor(),
                 java.util.List.of(stack), p.args(), p.modules(), p.manifest(), p.profile());

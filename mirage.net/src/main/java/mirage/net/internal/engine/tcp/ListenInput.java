@@ -1,7 +1,5 @@
 package mirage.net.internal.engine.tcp;
 
-import mirage.net.Ipv4Address;
-import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.wire.TcpSegment;
 
 /**
@@ -15,17 +13,15 @@ final class ListenInput {
     static final int DEFAULT_MSS = 536;
 
     private final TcpEngine engine;
-    private final Ipv4Engine ip;
     private final TcpConfig config;
     private final Counters counters;
     private final SegmentWriter writer;
     private final Output output;
     private final SynCookies cookies;
 
-    ListenInput(TcpEngine engine, Ipv4Engine ip, TcpConfig config, Counters counters, SegmentWriter writer, Output output,
+    ListenInput(TcpEngine engine, TcpConfig config, Counters counters, SegmentWriter writer, Output output,
             SynCookies cookies) {
         this.engine = engine;
-        this.ip = ip;
         this.config = config;
         this.counters = counters;
         this.writer = writer;
@@ -33,21 +29,30 @@ final class ListenInput {
         this.cookies = cookies;
     }
 
-    /** Segment {@code s} from {@code src} to {@code dst}, for which no connection exists; {@code l} listens on its port, or is null. */
+    /** Segment {@code s} over IPv4 from {@code src} to {@code dst}, for which no connection exists. */
     void segment(long now, TcpEngine.Listener l, TcpSegment s, int src, int dst) {
+        segment(now, l, s, false, 0, ConnectionTable.mapped(src), 0, ConnectionTable.mapped(dst));
+    }
+
+    /**
+     * Segment {@code s} from {@code sh:sl} to {@code dh:dl} (addresses as the connection table's
+     * keys, of IPv6 if {@code v6}), for which no connection exists; {@code l} listens on its port
+     * (for both families), or is null.
+     */
+    void segment(long now, TcpEngine.Listener l, TcpSegment s, boolean v6, long sh, long sl, long dh, long dl) {
         int flags = s.flags();
         if ((flags & TcpSegment.RST) != 0) {
             return;
         }
         if (l == null) {
-            writer.resetFor(now, s, ip.address(dst), new Ipv4Address(src));
+            writer.resetFor(now, s, engine.localAddress(v6, dh, dl), TcpEngine.remoteAddress(v6, sh, sl));
             return;
         }
         if ((flags & TcpSegment.ACK) != 0) {
-            if ((flags & TcpSegment.SYN) == 0 && config.synCookies() && cookieAck(now, l, s, src, dst)) {
+            if ((flags & TcpSegment.SYN) == 0 && config.synCookies() && cookieAck(now, l, s, v6, sh, sl, dh, dl)) {
                 return;
             }
-            writer.resetFor(now, s, ip.address(dst), new Ipv4Address(src));
+            writer.resetFor(now, s, engine.localAddress(v6, dh, dl), TcpEngine.remoteAddress(v6, sh, sl));
             return;
         }
         if ((flags & TcpSegment.SYN) == 0) {
@@ -65,14 +70,14 @@ final class ListenInput {
         }
         if (l.halfOpen >= l.backlog) {
             if (config.synCookies()) {
-                sendCookie(now, s, src, dst);
+                sendCookie(now, s, v6, sh, sl, dh, dl);
             } else {
                 counters.dropped++;
                 counters.overLimit++;
             }
             return;
         }
-        TcpConnection c = engine.create(ip.address(dst), s.destinationPort(), new Ipv4Address(src), s.sourcePort(), l, false);
+        TcpConnection c = engine.create(engine.localAddress(v6, dh, dl), s.destinationPort(), TcpEngine.remoteAddress(v6, sh, sl), s.sourcePort(), l, false);
         l.halfOpen++;
         c.irs = s.sequence();
         c.rcvNxt = c.irs + 1;
@@ -95,19 +100,20 @@ final class ListenInput {
     }
 
     /** The SYN-ACK of a SYN cookie (no state kept; options other than MSS are not remembered). */
-    private void sendCookie(long now, TcpSegment s, int src, int dst) {
+    private void sendCookie(long now, TcpSegment s, boolean v6, long sh, long sl, long dh, long dl) {
         int peerMss = s.mss() >= 0 ? s.mss() : DEFAULT_MSS;
-        int index = SynCookies.mssIndex(Math.min(peerMss, ip.mtu() - 40));
-        int cookie = cookies.issue(now, dst, s.destinationPort(), src, s.sourcePort(), s.sequence(), index);
-        writer.cookieSynAck(now, s, ip.address(dst), new Ipv4Address(src), cookie, SynCookies.MSS[index]);
+        int index = SynCookies.mssIndex(Math.min(peerMss, engine.mssLimit(v6)));
+        int cookie = cookies.issue(now, dh, dl, s.destinationPort(), sh, sl, s.sourcePort(), s.sequence(), index);
+        writer.cookieSynAck(now, s, engine.localAddress(v6, dh, dl), TcpEngine.remoteAddress(v6, sh, sl), cookie,
+                SynCookies.MSS[index]);
         counters.synCookiesSent++;
     }
 
     /** The final ACK of a SYN cookie handshake: if the cookie holds, the connection is born ESTABLISHED. */
-    private boolean cookieAck(long now, TcpEngine.Listener l, TcpSegment s, int src, int dst) {
+    private boolean cookieAck(long now, TcpEngine.Listener l, TcpSegment s, boolean v6, long sh, long sl, long dh, long dl) {
         int cookie = s.acknowledgment() - 1;
         int peerIsn = s.sequence() - 1;
-        int mss = cookies.check(now, dst, s.destinationPort(), src, s.sourcePort(), peerIsn, cookie);
+        int mss = cookies.check(now, dh, dl, s.destinationPort(), sh, sl, s.sourcePort(), peerIsn, cookie);
         if (mss < 0) {
             return false;
         }
@@ -116,7 +122,7 @@ final class ListenInput {
             counters.overLimit++;
             return true;
         }
-        TcpConnection c = engine.create(ip.address(dst), s.destinationPort(), new Ipv4Address(src), s.sourcePort(), l, false);
+        TcpConnection c = engine.create(engine.localAddress(v6, dh, dl), s.destinationPort(), TcpEngine.remoteAddress(v6, sh, sl), s.sourcePort(), l, false);
         c.iss = cookie;
         c.sndSml = cookie;
         c.irs = peerIsn;
@@ -126,7 +132,7 @@ final class ListenInput {
         c.sndNxt = c.sndUna;
         c.sndMax = c.sndUna;
         c.recover = c.sndUna;
-        c.mss = engine.pathMss(now, src, mss);
+        c.mss = engine.pathMss(now, c.remoteAddress, mss);
         c.sndWnd = s.window();
         c.maxSndWnd = c.sndWnd;
         c.sndWl1 = s.sequence();

@@ -1,6 +1,7 @@
 package mirage.net.internal.engine.tcp;
 
 import java.nio.ByteBuffer;
+import mirage.net.Ipv4Address;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.wire.Ipv4Packet;
 import mirage.net.internal.wire.TcpSegment;
@@ -93,7 +94,7 @@ final class Output {
                 } else {
                     window = Math.min(c.sndWnd, c.cc.cwnd) - (c.sndNxt - c.sndUna);
                 }
-                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && ip.maxSegmentedDatagram() > 0
+                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && !c.v6 && ip.maxSegmentedDatagram() > 0
                         && sendSegmented(now, c, unsent, (int) Math.min(unsent, window), mss)) {
                     continue;
                 }
@@ -178,9 +179,10 @@ final class Output {
         int length = writer.prepare(now, c, c.sndNxt, n, flags);
         int segments = (n + mss - 1) / mss;
         ByteBuffer b = writer.buffer();
-        b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(c.localAddress.bits(), c.remoteAddress.bits(), length));
+        b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(((Ipv4Address) c.localAddress).bits(),
+                ((Ipv4Address) c.remoteAddress).bits(), length));
         counters.segmentsSent += segments;
-        ip.sendPreparedSegmented(now, c.localAddress, c.remoteAddress, writer.ttl(), c.fragmentation(), length, mss, segments);
+        ip.sendPreparedSegmented(now, (Ipv4Address) c.localAddress, (Ipv4Address) c.remoteAddress, writer.ttl(), c.fragmentation(), length, mss, segments);
         advanced(now, c, n);
         if (n != whole) {
             c.sndSml = c.sndNxt;

@@ -1,37 +1,56 @@
 package mirage.net.internal.engine.tcp;
 
 import java.nio.ByteBuffer;
+import mirage.net.IpAddress;
 import mirage.net.Ipv4;
 import mirage.net.Ipv4Address;
+import mirage.net.Ipv6Address;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ipv6.Ipv6Engine;
 import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.TcpSegment;
 
 /**
  * Writes segments and hands them to IPv4: the header (RFC 9293 section 3.1), our options
  * (MSS, window scale, SACK-permitted and timestamps on a SYN; timestamps and SACK blocks after,
  * RFC 7323 and RFC 2018), the payload from the send ring and the checksum over the IPv4
- * pseudo-header. Segments are written straight into the IPv4 engine's transmit buffer after its
- * header and sent with {@link Ipv4Engine#sendPrepared}: no copy before the link. What to send
+ * pseudo-header. Segments are written straight into the IP engine's transmit buffer after its
+ * header and sent with {@link Ipv4Engine#sendPrepared} or {@link Ipv6Engine#sendPrepared}: no
+ * copy before the link. What to send
  * and when is {@link Output}'s; this class only writes what it is told.
  */
 final class SegmentWriter {
     private final Ipv4Engine ip;
+    private final Ipv6Engine ip6;
     private final TcpConfig config;
     private final Counters counters;
     /** Our window shift, offered on SYNs. */
     private final int ourShift;
     /** The IPv4 engine's transmit buffer after its header. */
     private final ByteBuffer tx;
+    /** The IPv6 engine's transmit buffer after its header, or null without IPv6. */
+    private final ByteBuffer tx6;
 
-    SegmentWriter(Ipv4Engine ip, TcpConfig config, int ourShift, Counters counters) {
+    SegmentWriter(Ipv4Engine ip, Ipv6Engine ip6, TcpConfig config, int ourShift, Counters counters) {
         this.ip = ip;
+        this.ip6 = ip6;
         this.config = config;
         this.ourShift = ourShift;
         this.counters = counters;
         ByteBuffer ipTx = ip.transmitBuffer();
         this.tx = ipTx.slice(Ipv4Packet.MIN_HEADER_LENGTH, ipTx.capacity() - Ipv4Packet.MIN_HEADER_LENGTH);
+        if (ip6 != null) {
+            ByteBuffer ip6Tx = ip6.transmitBuffer();
+            this.tx6 = ip6Tx.slice(Ipv6Packet.HEADER_LENGTH, ip6Tx.capacity() - Ipv6Packet.HEADER_LENGTH);
+        } else {
+            this.tx6 = null;
+        }
+    }
+
+    private ByteBuffer tx(boolean v6) {
+        return v6 ? tx6 : tx;
     }
 
     /** The IPv4 time to live of our segments. */
@@ -39,7 +58,7 @@ final class SegmentWriter {
         return config.ttl();
     }
 
-    /** Where segments are written: valid until the next segment of any connection. */
+    /** Where segments over IPv4 are written: valid until the next segment of any connection. */
     ByteBuffer buffer() {
         return tx;
     }
@@ -47,10 +66,11 @@ final class SegmentWriter {
     /** Our SYN (active) or SYN-ACK (passive, or simultaneous open: {@code c} in SYN-RECEIVED), with our options. */
     void syn(long now, TcpConnection c) {
         boolean synAck = c.state == TcpState.SYN_RECEIVED;
-        ByteBuffer b = tx;
+        ByteBuffer b = tx(c.v6);
         b.clear();
         int o = 20;
-        b.put(o, (byte) TcpSegment.OPTION_MSS).put(o + 1, (byte) 4).putShort(o + 2, (short) Math.min(0xffff, ip.mtu() - 40));
+        int mss = c.v6 ? ip6.mtu() - Ipv6Packet.HEADER_LENGTH - 20 : ip.mtu() - 40;
+        b.put(o, (byte) TcpSegment.OPTION_MSS).put(o + 1, (byte) 4).putShort(o + 2, (short) Math.min(0xffff, mss));
         o += 4;
         if (synAck ? c.wsOn : config.windowScaling()) {
             b.put(o, (byte) TcpSegment.OPTION_NOP).put(o + 1, (byte) TcpSegment.OPTION_WINDOW_SCALE).put(o + 2, (byte) 3)
@@ -97,7 +117,7 @@ final class SegmentWriter {
      * segmentation offload goes through {@link Ipv4Engine#sendPreparedSegmented}).
      */
     int prepare(long now, TcpConnection c, int seq, int n, int flags) {
-        ByteBuffer b = tx;
+        ByteBuffer b = tx(c.v6);
         b.clear();
         int o = 20;
         if (c.tsOn) {
@@ -134,8 +154,8 @@ final class SegmentWriter {
     }
 
     /** A reset from {@code local:lport} to {@code remote:rport}, acknowledging {@code ack} if {@code withAck}. */
-    void reset(long now, Ipv4Address local, int lport, Ipv4Address remote, int rport, int seq, int ack, boolean withAck) {
-        ByteBuffer b = tx;
+    void reset(long now, IpAddress local, int lport, IpAddress remote, int rport, int seq, int ack, boolean withAck) {
+        ByteBuffer b = tx(local instanceof Ipv6Address);
         b.clear();
         header(b, lport, rport, seq, ack, TcpSegment.RST | (withAck ? TcpSegment.ACK : 0), 0, 20);
         counters.resetsSent++;
@@ -148,7 +168,7 @@ final class SegmentWriter {
     }
 
     /** The reset RFC 9293 section 3.10.7.1 answers a segment with, when no connection takes it. */
-    void resetFor(long now, TcpSegment s, Ipv4Address local, Ipv4Address remote) {
+    void resetFor(long now, TcpSegment s, IpAddress local, IpAddress remote) {
         if (s.ack()) {
             reset(now, local, s.destinationPort(), remote, s.sourcePort(), s.acknowledgment(), 0, false);
         } else {
@@ -157,8 +177,8 @@ final class SegmentWriter {
     }
 
     /** The SYN-ACK of a SYN cookie: ISN {@code cookie}, acknowledging the SYN {@code s}, offering {@code mss} only. */
-    void cookieSynAck(long now, TcpSegment s, Ipv4Address local, Ipv4Address remote, int cookie, int mss) {
-        ByteBuffer b = tx;
+    void cookieSynAck(long now, TcpSegment s, IpAddress local, IpAddress remote, int cookie, int mss) {
+        ByteBuffer b = tx(local instanceof Ipv6Address);
         b.clear();
         header(b, s.destinationPort(), s.sourcePort(), cookie, s.sequence() + 1, TcpSegment.SYN | TcpSegment.ACK,
                 Math.min(config.receiveBuffer(), 0xffff), 24);
@@ -202,11 +222,22 @@ final class SegmentWriter {
     }
 
     /** Checksums the {@code len} bytes written and sends them as one datagram, DF as {@code fragmentation} says. */
-    private void send(long now, int len, Ipv4Address local, Ipv4Address remote, Ipv4.Fragmentation fragmentation) {
+    private void send(long now, int len, IpAddress local, IpAddress remote, Ipv4.Fragmentation fragmentation) {
+        if (local instanceof Ipv6Address l6) {
+            Ipv6Address r6 = (Ipv6Address) remote;
+            ByteBuffer b = tx6;
+            long sum = InternetChecksum.pseudoHeader(l6, r6, Ipv6Packet.NEXT_HEADER_TCP, len);
+            b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, len)));
+            counters.segmentsSent++;
+            ip6.sendPrepared(now, l6, r6, Ipv6Packet.NEXT_HEADER_TCP, len);
+            return;
+        }
+        Ipv4Address l4 = (Ipv4Address) local;
+        Ipv4Address r4 = (Ipv4Address) remote;
         ByteBuffer b = tx;
-        long sum = InternetChecksum.pseudoHeader(local.bits(), remote.bits(), Ipv4Packet.PROTOCOL_TCP, len);
+        long sum = InternetChecksum.pseudoHeader(l4.bits(), r4.bits(), Ipv4Packet.PROTOCOL_TCP, len);
         b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, 0, len)));
         counters.segmentsSent++;
-        ip.sendPrepared(now, local, remote, Ipv4Packet.PROTOCOL_TCP, config.ttl(), fragmentation, len);
+        ip.sendPrepared(now, l4, r4, Ipv4Packet.PROTOCOL_TCP, config.ttl(), fragmentation, len);
     }
 }

@@ -20,14 +20,35 @@ final class SipHash {
     }
 
     long hash(long m0, long m1, long m2) {
-        v0 = 0x736f6d6570736575L ^ k0;
-        v1 = 0x646f72616e646f6dL ^ k1;
-        v2 = 0x6c7967656e657261L ^ k0;
-        v3 = 0x7465646279746573L ^ k1;
+        begin();
         compress(m0);
         compress(m1);
         compress(m2);
         compress(24L << 56); // the final block: the message length in bytes, no tail bytes
+        return finish();
+    }
+
+    /** Over six words: a 4-tuple of IPv6 addresses (four words), the ports and one more word. */
+    long hash(long m0, long m1, long m2, long m3, long m4, long m5) {
+        begin();
+        compress(m0);
+        compress(m1);
+        compress(m2);
+        compress(m3);
+        compress(m4);
+        compress(m5);
+        compress(48L << 56);
+        return finish();
+    }
+
+    private void begin() {
+        v0 = 0x736f6d6570736575L ^ k0;
+        v1 = 0x646f72616e646f6dL ^ k1;
+        v2 = 0x6c7967656e657261L ^ k0;
+        v3 = 0x7465646279746573L ^ k1;
+    }
+
+    private long finish() {
         v2 ^= 0xff;
         round();
         round();

@@ -32,8 +32,13 @@ final class SynCookies {
 
     /** The cookie for a SYN from {@code remote:rport} with ISN {@code peerIsn} to {@code local:lport}, at {@code now}. */
     int issue(long now, int local, int lport, int remote, int rport, int peerIsn, int mssIndex) {
+        return issue(now, 0, ConnectionTable.mapped(local), lport, 0, ConnectionTable.mapped(remote), rport, peerIsn, mssIndex);
+    }
+
+    /** As {@link #issue(long, int, int, int, int, int, int)} for addresses as keys of 128 bits (either family; {@link ConnectionTable}). */
+    int issue(long now, long lh, long ll, int lport, long rh, long rl, int rport, int peerIsn, int mssIndex) {
         int t = tick(now);
-        return hash(local, lport, remote, rport, peerIsn, t) | t << 3 | mssIndex;
+        return hash(lh, ll, lport, rh, rl, rport, peerIsn, t) | t << 3 | mssIndex;
     }
 
     /**
@@ -41,11 +46,16 @@ final class SynCookies {
      * {@code peerIsn + 1}, or -1 if the cookie is not ours or is more than a tick old.
      */
     int check(long now, int local, int lport, int remote, int rport, int peerIsn, int cookie) {
+        return check(now, 0, ConnectionTable.mapped(local), lport, 0, ConnectionTable.mapped(remote), rport, peerIsn, cookie);
+    }
+
+    /** As {@link #check(long, int, int, int, int, int, int)} for addresses as keys of 128 bits. */
+    int check(long now, long lh, long ll, int lport, long rh, long rl, int rport, int peerIsn, int cookie) {
         int t = cookie >>> 3 & 0x1f;
         if (((tick(now) - t) & 0x1f) > 1) {
             return -1;
         }
-        if ((cookie & 0xffffff00) != hash(local, lport, remote, rport, peerIsn, t)) {
+        if ((cookie & 0xffffff00) != hash(lh, ll, lport, rh, rl, rport, peerIsn, t)) {
             return -1;
         }
         return MSS[cookie & 7];
@@ -55,8 +65,8 @@ final class SynCookies {
         return (int) (now / TICK) & 0x1f;
     }
 
-    private int hash(int local, int lport, int remote, int rport, int peerIsn, int t) {
-        long h = key.hash((long) local << 32 | (remote & 0xffffffffL), (long) lport << 16 | rport, (long) peerIsn << 8 | t);
+    private int hash(long lh, long ll, int lport, long rh, long rl, int rport, int peerIsn, int t) {
+        long h = key.hash(lh, ll, rh, rl, (long) lport << 16 | rport, (long) peerIsn << 8 | t);
         return (int) h & 0xffffff00;
     }
 }

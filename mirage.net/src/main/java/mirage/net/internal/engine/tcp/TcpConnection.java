@@ -1,7 +1,8 @@
 package mirage.net.internal.engine.tcp;
 
 import java.nio.ByteBuffer;
-import mirage.net.Ipv4Address;
+import mirage.net.IpAddress;
+import mirage.net.Ipv6Address;
 import mirage.time.Timers;
 
 /**
@@ -26,10 +27,17 @@ public final class TcpConnection {
 
     /** Where the connection's calls go: its engine's {@link UserCalls}. */
     private final UserCalls calls;
-    final Ipv4Address localAddress;
+    final IpAddress localAddress;
     final int localPort;
-    final Ipv4Address remoteAddress;
+    final IpAddress remoteAddress;
     final int remotePort;
+    /** Whether the connection runs over IPv6. */
+    final boolean v6;
+    /** The addresses as 128-bit keys ({@link ConnectionTable#high}, {@link ConnectionTable#low}: IPv4 in its IPv4-mapped form). */
+    final long localHigh;
+    final long localLow;
+    final long remoteHigh;
+    final long remoteLow;
     final TcpEngine.Listener listener;
     final boolean active;
 
@@ -176,9 +184,17 @@ public final class TcpConnection {
     /** True if the peer's SYN carried a window scale option (both sides then scale). */
     boolean wsOn;
 
-    TcpConnection(UserCalls calls, Ipv4Address localAddress, int localPort, Ipv4Address remoteAddress, int remotePort,
+    TcpConnection(UserCalls calls, IpAddress localAddress, int localPort, IpAddress remoteAddress, int remotePort,
             TcpEngine.Listener listener, boolean active, int sendBuffer, int receiveBuffer, CongestionControl cc) {
+        if ((localAddress instanceof Ipv6Address) != (remoteAddress instanceof Ipv6Address)) {
+            throw new IllegalArgumentException("addresses of two families: " + localAddress + ", " + remoteAddress);
+        }
         this.calls = calls;
+        this.v6 = localAddress instanceof Ipv6Address;
+        this.localHigh = ConnectionTable.high(localAddress);
+        this.localLow = ConnectionTable.low(localAddress);
+        this.remoteHigh = ConnectionTable.high(remoteAddress);
+        this.remoteLow = ConnectionTable.low(remoteAddress);
         this.localAddress = localAddress;
         this.localPort = localPort;
         this.remoteAddress = remoteAddress;
@@ -194,7 +210,7 @@ public final class TcpConnection {
         return state;
     }
 
-    public Ipv4Address localAddress() {
+    public IpAddress localAddress() {
         return localAddress;
     }
 
@@ -202,7 +218,7 @@ public final class TcpConnection {
         return localPort;
     }
 
-    public Ipv4Address remoteAddress() {
+    public IpAddress remoteAddress() {
         return remoteAddress;
     }
 

@@ -6,19 +6,24 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import mirage.core.Rng;
+import mirage.net.IpAddress;
 import mirage.net.Ipv4Address;
+import mirage.net.Ipv6Address;
 import mirage.net.NetException;
 import mirage.net.Tcp;
 import mirage.net.internal.engine.ip.PathMtus;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ipv6.Ipv6Engine;
 import mirage.net.internal.wire.Icmpv4Packet;
 import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.TcpSegment;
 
 /**
- * TCP over IPv4 (RFC 9293), sans-IO above an {@link Ipv4Engine}, like the UDP engine: segments
- * come in through {@link #receive} (the binding hands it the datagrams of protocol 6), calls come
- * from the binding, segments go out through the IPv4 engine, and {@link #poll} runs the timers
+ * TCP over IPv4 and IPv6 (RFC 9293), sans-IO above an {@link Ipv4Engine} and, for a dual
+ * stack, an {@link Ipv6Engine}, like the UDP engine: segments come in through {@link #receive}
+ * (the binding hands it the datagrams and packets of protocol 6), calls come from the binding,
+ * segments go out through the IP engine of the connection's family, and {@link #poll} runs the timers
  * that are due and returns the next deadline, which {@link #nextDeadline} also gives at any time.
  * Time is the {@code now} parameter (monotonic nanoseconds); randomness (the keys of the ISN,
  * port and cookie functions) comes from the {@link Rng} once, at construction. Not thread-safe:
@@ -79,7 +84,8 @@ import mirage.net.internal.wire.TcpSegment;
  * due and nothing for the others.
  *
  * <h2>Not done</h2>
- * Urgent data (the pointer is ignored and sent as zero), ECN, IPv6, packetization-layer path MTU
+ * Urgent data (the pointer is ignored and sent as zero), ECN, ICMPv6 errors and path MTU over
+ * IPv6 (and segmentation offload there), packetization-layer path MTU
  * discovery (RFC 4821: an ICMP black hole stalls a connection, as on Linux by default), RFC 7413
  * fast open, TCP-AO/MD5.
  */
@@ -119,6 +125,8 @@ public final class TcpEngine {
     }
 
     private final Ipv4Engine ip;
+    /** IPv6, or null for a stack of IPv4 only. */
+    private final Ipv6Engine ip6;
     private final TcpConfig config;
     private final Counters counters = new Counters();
     private final Listener[] listeners = new Listener[0x10000];
@@ -147,9 +155,18 @@ public final class TcpEngine {
     final TcpTimers tcpTimers;
     final UserCalls calls;
 
-    /** An engine that sends through {@code ip}. */
+    /** An engine of IPv4 only, that sends through {@code ip}. */
     public TcpEngine(Ipv4Engine ip, TcpConfig config, Rng rng) {
+        this(ip, null, config, rng);
+    }
+
+    /**
+     * An engine of both families: IPv4 through {@code ip}, IPv6 through {@code ip6} (null: none).
+     * Listeners take connections of both; connections are keyed by their 4-tuple of either family.
+     */
+    public TcpEngine(Ipv4Engine ip, Ipv6Engine ip6, TcpConfig config, Rng rng) {
         this.ip = Objects.requireNonNull(ip, "ip");
+        this.ip6 = ip6;
         this.config = Objects.requireNonNull(config, "config");
         Objects.requireNonNull(rng, "rng");
         this.isnKey = new SipHash(rng.nextLong(), rng.nextLong());
@@ -162,10 +179,10 @@ public final class TcpEngine {
             shift++;
         }
         this.ourShift = config.windowScaling() ? shift : 0;
-        this.writer = new SegmentWriter(ip, config, ourShift, counters);
+        this.writer = new SegmentWriter(ip, ip6, config, ourShift, counters);
         this.output = new Output(ip, writer, counters);
         this.acks = new Acknowledgments(this, config, output);
-        this.listenInput = new ListenInput(this, ip, config, counters, writer, output, cookies);
+        this.listenInput = new ListenInput(this, config, counters, writer, output, cookies);
         this.synSentInput = new SynSentInput(this, counters, writer, output, acks);
         this.synchronizedInput = new SynchronizedInput(this, config, counters, writer, output, acks);
         this.tcpTimers = new TcpTimers(this, config, counters, writer, output);
@@ -234,22 +251,28 @@ public final class TcpEngine {
      *     {@code ADDRESS_IN_USE} if no ephemeral port is free for it, {@code DISCONNECTED} if the
      *     connection limit is reached
      */
-    public TcpConnection connect(long now, Ipv4Address local, Ipv4Address remote, int port, long timeout)
+    public TcpConnection connect(long now, IpAddress local, IpAddress remote, int port, long timeout)
             throws NetException {
         checkPort(port);
         Objects.requireNonNull(remote, "remote");
         if (timeout <= 0) {
             throw new IllegalArgumentException("timeout must be positive: " + timeout);
         }
-        Ipv4Address source = local != null ? local : ip.source(remote);
-        if (source == null || remote.isMulticast() || remote.bits() == -1 || remote.isUnspecified()) {
+        IpAddress source = local != null ? local : switch (remote) {
+            case Ipv4Address v4 -> ip.source(v4);
+            case Ipv6Address v6 -> ip6 == null ? null : ip6.source(v6);
+        };
+        if (source == null || remote.isMulticast() || remote.isUnspecified()
+                || (remote instanceof Ipv4Address v4 && v4.bits() == -1)
+                || (source instanceof Ipv6Address) != (remote instanceof Ipv6Address)) {
             throw new NetException(NetException.Reason.NO_ROUTE, "no route to " + remote);
         }
         if (table.size() >= config.maxConnections()) {
             throw new NetException(NetException.Reason.DISCONNECTED,
                     "TCP connection limit reached (" + config.maxConnections() + ")");
         }
-        int lport = ephemeralPort(source.bits(), remote.bits(), port);
+        int lport = ephemeralPort(ConnectionTable.high(source), ConnectionTable.low(source), ConnectionTable.high(remote),
+                ConnectionTable.low(remote), port);
         if (lport < 0) {
             throw new NetException(NetException.Reason.ADDRESS_IN_USE, "no ephemeral port free towards " + remote + ":" + port);
         }
@@ -261,7 +284,7 @@ public final class TcpEngine {
         c.sndNxt = c.iss;
         c.sndMax = c.iss;
         c.recover = c.iss;
-        c.mss = pathMss(now, remote.bits(), ip.mtu() - 40);
+        c.mss = pathMss(now, remote, mssLimit(c.v6));
         c.state = TcpState.SYN_SENT;
         c.connectDeadline = now + timeout;
         counters.activeOpens++;
@@ -327,7 +350,7 @@ public final class TcpEngine {
             mtu = MIN_PATH_MTU;
             c.dfOff = true;
         }
-        pathMtus.put(now, c.remoteAddress.bits(), mtu);
+        pathMtus.put(now, ((Ipv4Address) c.remoteAddress).bits(), mtu);
         int mss = Math.max(MIN_MSS, mtu - 40);
         if (mss >= c.mss) {
             return;
@@ -350,14 +373,35 @@ public final class TcpEngine {
         return 68;
     }
 
-    /** {@code mss} bounded by the path MTU learned towards {@code destination}, if one is in force; at least {@link #MIN_MSS}. */
-    int pathMss(long now, int destination, int mss) {
-        int pmtu = pathMtus.get(now, destination);
+    /**
+     * {@code mss} bounded by the path MTU learned towards {@code destination}, if one is in force;
+     * at least {@link #MIN_MSS}. Path MTU over IPv6 (RFC 8201) is not followed yet.
+     */
+    int pathMss(long now, IpAddress destination, int mss) {
+        int pmtu = destination instanceof Ipv4Address v4 ? pathMtus.get(now, v4.bits()) : 0;
         return Math.max(MIN_MSS, pmtu > 0 ? Math.min(mss, pmtu - 40) : mss);
     }
 
+    /**
+     * The largest MSS the link allows: the MTU less the IP and TCP headers, 40 octets over IPv4
+     * and 60 over IPv6 (RFC 9293 section 3.7.1, RFC 8200 section 8.3).
+     */
+    int mssLimit(boolean v6) {
+        return v6 ? ip6.mtu() - Ipv6Packet.HEADER_LENGTH - 20 : ip.mtu() - 40;
+    }
+
+    /** Our address {@code high:low} of a family: the IP engine's instance. */
+    IpAddress localAddress(boolean v6, long high, long low) {
+        return v6 ? ip6.address(high, low) : ip.address((int) low);
+    }
+
+    /** The peer's address {@code high:low} of a family. */
+    static IpAddress remoteAddress(boolean v6, long high, long low) {
+        return v6 ? new Ipv6Address(high, low) : new Ipv4Address((int) low);
+    }
+
     /** A new connection in the table, the list and the timer structure (touched: its timers are set by the caller). */
-    TcpConnection create(Ipv4Address local, int lport, Ipv4Address remote, int rport, Listener l, boolean active) {
+    TcpConnection create(IpAddress local, int lport, IpAddress remote, int rport, Listener l, boolean active) {
         TcpConnection c = new TcpConnection(calls, local, lport, remote, rport, l, active, config.sendBuffer(),
                 config.receiveBuffer(), CongestionControl.of(config.congestionControl()));
         c.rto = config.initialRto();
@@ -377,20 +421,21 @@ public final class TcpEngine {
 
     int isn(long now, TcpConnection c) {
         // RFC 6528 section 3: ISN = M + F(localip, localport, remoteip, remoteport, secretkey), M a 4 us timer.
-        long f = isnKey.hash((long) c.localAddress.bits() << 32 | (c.remoteAddress.bits() & 0xffffffffL),
-                (long) c.localPort << 16 | c.remotePort, 0);
+        long f = c.v6
+                ? isnKey.hash(c.localHigh, c.localLow, c.remoteHigh, c.remoteLow, (long) c.localPort << 16 | c.remotePort, 0)
+                : isnKey.hash(c.localLow << 32 | (c.remoteLow & 0xffffffffL), (long) c.localPort << 16 | c.remotePort, 0);
         c.tsOffset = (int) (f >>> 32);
         return (int) (now / 4000) + (int) f;
     }
 
     /** RFC 6056 section 3.3.3, algorithm 3: a per-destination offset, then a shared counter. */
-    private int ephemeralPort(int local, int remote, int rport) {
+    private int ephemeralPort(long lh, long ll, long rh, long rl, int rport) {
         int num = 0x10000 - EPHEMERAL_FIRST;
-        int offset = (int) (portKey.hash((long) local << 32 | (remote & 0xffffffffL), rport, 0) >>> 33);
+        int offset = (int) (portKey.hash(lh, ll, rh, rl, rport, 0) >>> 33);
         for (int i = 0; i < num; i++) {
             int port = EPHEMERAL_FIRST + Math.floorMod(nextEphemeral + offset, num);
             nextEphemeral++;
-            if (listeners[port] == null && table.find(local, port, remote, rport) == null) {
+            if (listeners[port] == null && table.find(lh, ll, port, rh, rl, rport) == null) {
                 return port;
             }
         }
@@ -428,11 +473,53 @@ public final class TcpEngine {
             counters.dropped++;
             return;
         }
-        TcpConnection c = table.find(dst, s.destinationPort(), src, s.sourcePort());
+        long dl = ConnectionTable.mapped(dst);
+        long sl = ConnectionTable.mapped(src);
+        TcpConnection c = table.find(0, dl, s.destinationPort(), 0, sl, s.sourcePort());
         if (c != null) {
             segment(now, c, s);
         } else {
-            listenInput.segment(now, listeners[s.destinationPort()], s, src, dst);
+            listenInput.segment(now, listeners[s.destinationPort()], s, false, 0, sl, 0, dl);
+        }
+        endCall();
+    }
+
+    /**
+     * Receives a TCP segment over IPv6: {@code [offset, offset + length)} of {@code packet}'s
+     * buffer, after its extension headers (what {@link Ipv6Engine#receive} returned and its chain
+     * says). Never throws for any bytes.
+     *
+     * @throws IllegalStateException if the engine has no IPv6 (a binding's bug)
+     */
+    public void receive(long now, Ipv6Packet packet, int offset, int length) {
+        if (ip6 == null) {
+            throw new IllegalStateException("this TCP engine has no IPv6");
+        }
+        TcpSegment s = view;
+        if (!s.check(packet.buffer(), offset, length) || !s.checksumVerifies(packet)) {
+            counters.malformed++;
+            return;
+        }
+        counters.segmentsReceived++;
+        long sh = packet.sourceHigh();
+        long sl = packet.sourceLow();
+        long dh = packet.destinationHigh();
+        long dl = packet.destinationLow();
+        // RFC 9293 section 3.9.2.2: nothing to or from multicast, or from the unspecified address.
+        if (!ip6.isLocalUnicast(dh, dl) || (sh >>> 56) == 0xff || (sh == 0 && sl == 0) || s.sourcePort() == 0
+                || s.destinationPort() == 0) {
+            counters.dropped++;
+            return;
+        }
+        TcpConnection c = table.find(dh, dl, s.destinationPort(), sh, sl, s.sourcePort());
+        if (c != null) {
+            int una = c.sndUna;
+            segment(now, c, s);
+            if (c.sndUna != una && c.state != TcpState.SYN_SENT) {
+                ip6.confirm(now, (Ipv6Address) c.remoteAddress); // new data acknowledged: forward progress (RFC 4861 section 7.3.1)
+            }
+        } else {
+            listenInput.segment(now, listeners[s.destinationPort()], s, true, sh, sl, dh, dl);
         }
         endCall();
     }
@@ -458,7 +545,7 @@ public final class TcpEngine {
     /** Options of the peer's SYN (RFC 9293 section 3.7.1, RFC 7323 sections 2 and 3, RFC 2018 section 2). */
     void negotiate(long now, TcpConnection c, TcpSegment s) {
         int peerMss = s.mss() >= 0 ? s.mss() : ListenInput.DEFAULT_MSS;
-        c.mss = pathMss(now, c.remoteAddress.bits(), Math.min(peerMss, ip.mtu() - 40));
+        c.mss = pathMss(now, c.remoteAddress, Math.min(peerMss, mssLimit(c.v6)));
         if (config.windowScaling() && s.windowScale() >= 0) {
             c.wsOn = true;
             c.sndShift = Math.min(s.windowScale(), MAX_WINDOW_SHIFT);
@@ -699,8 +786,9 @@ public final class TcpEngine {
     }
 
     /** The connection for a 4-tuple, or null (for tests). */
-    public TcpConnection find(Ipv4Address local, int localPort, Ipv4Address remote, int remotePort) {
-        return table.find(local.bits(), localPort, remote.bits(), remotePort);
+    public TcpConnection find(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+        return table.find(ConnectionTable.high(local), ConnectionTable.low(local), localPort, ConnectionTable.high(remote),
+                ConnectionTable.low(remote), remotePort);
     }
 
     /** Segments dropped without being malformed (not for us, unacceptable, over a limit). */

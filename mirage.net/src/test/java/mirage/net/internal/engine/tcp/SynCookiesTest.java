@@ -49,4 +49,19 @@ class SynCookiesTest {
         assertEquals(-1, new SynCookies(new SipHash(3, 4)).check(now, LOCAL, 80, REMOTE, 40000, ISN, cookie));
         assertNotEquals(cookie, new SynCookies(new SipHash(3, 4)).issue(now, LOCAL, 80, REMOTE, 40000, ISN, 5));
     }
+
+    @Test
+    void ipv6Tuple_everyWordOfBothAddressesCounts_andAnIpv4TupleIsAnotherKey() {
+        long now = SynCookies.TICK;
+        long lh = 0x2001_0db8_0000_0000L;
+        long rh = 0x2001_0db8_0000_0001L;
+        int cookie = cookies.issue(now, lh, 2, 80, rh, 3, 40000, ISN, 5);
+        assertEquals(1460, cookies.check(now, lh, 2, 80, rh, 3, 40000, ISN, cookie));
+        assertEquals(-1, cookies.check(now, lh ^ 1L << 40, 2, 80, rh, 3, 40000, ISN, cookie), "the local prefix");
+        assertEquals(-1, cookies.check(now, lh, 2, 80, rh ^ 1L << 60, 3, 40000, ISN, cookie), "the remote prefix");
+        assertEquals(-1, cookies.check(now, lh, 2, 80, rh, 4, 40000, ISN, cookie), "the remote interface identifier");
+        int v4 = cookies.issue(now, LOCAL, 80, REMOTE, 40000, ISN, 5);
+        assertEquals(1460, cookies.check(now, 0, ConnectionTable.mapped(LOCAL), 80, 0, ConnectionTable.mapped(REMOTE), 40000,
+                ISN, v4), "an IPv4 tuple is its IPv4-mapped key");
+    }
 }

@@ -1,0 +1,45 @@
+package mirage.net.internal.binding;
+
+import java.util.List;
+import java.util.Optional;
+import mirage.net.Ipv6;
+import mirage.net.Ipv6Address;
+import mirage.net.Ipv6Cidr;
+import mirage.net.internal.engine.ipv6.Ipv6Engine;
+
+/**
+ * {@link Ipv6} of the direct stack: the IPv6 engine's addresses and counters, read on the loop.
+ * A stack without IPv6 has no addresses and counts nothing.
+ */
+final class Ipv6Layer implements Ipv6 {
+    private static final Stats NONE = new Stats(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+    private final Direct stack;
+
+    Ipv6Layer(Direct stack) {
+        this.stack = stack;
+    }
+
+    @Override
+    public List<Ipv6Cidr> addresses() {
+        Ipv6Engine e = stack.ip6Engine();
+        return e == null ? List.of() : stack.onLoopQuietly(now -> e.addresses());
+    }
+
+    @Override
+    public Optional<Ipv6Address> defaultRouter() {
+        Ipv6Engine e = stack.ip6Engine();
+        return e == null ? Optional.empty() : stack.onLoopQuietly(now -> e.defaultRouter());
+    }
+
+    @Override
+    public Stats stats() {
+        Ipv6Engine e = stack.ip6Engine();
+        return e == null ? NONE : stack.onLoopQuietly(now -> e.stats());
+    }
+
+    @Override
+    public String toString() {
+        return "Ipv6" + addresses();
+    }
+}

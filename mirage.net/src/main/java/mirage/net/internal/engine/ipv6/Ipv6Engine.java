@@ -1,0 +1,682 @@
+package mirage.net.internal.engine.ipv6;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import mirage.core.Rng;
+import mirage.net.Ipv6;
+import mirage.net.Ipv6Address;
+import mirage.net.Ipv6Cidr;
+import mirage.net.MacAddress;
+import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ndp.NeighborCache;
+import mirage.net.internal.engine.ndp.NeighborLink;
+import mirage.net.internal.wire.Icmpv6Packet;
+import mirage.net.internal.wire.Icmpv6Repr;
+import mirage.net.internal.wire.Ipv6HeaderChain;
+import mirage.net.internal.wire.Ipv6Packet;
+import mirage.net.internal.wire.NdpOption;
+import mirage.net.internal.wire.Octets;
+import mirage.net.internal.wire.Parsed;
+import mirage.net.internal.wire.WireError;
+
+/**
+ * The IPv6 layer of a host (RFC 8200, RFC 4861 for neighbours, RFC 4443 for ICMPv6), sans-IO:
+ * packets and the time come in through {@link #receive}, {@link #icmp} and {@link #poll};
+ * packets leave through the {@link Ipv6Link}, resolved by the engine's {@link NeighborCache}.
+ * It forwards nothing.
+ *
+ * <h2>Receive</h2>
+ * A packet whose fixed header fails the wire checks, from a multicast or IPv4-mapped source,
+ * or to an IPv4-mapped destination (RFC 4291 section 2.5.5.2: those never appear on the wire;
+ * refusing them also keeps the transports' one key space of both families apart) is dropped and
+ * counted; one to an address that is not ours (our unicast addresses, all-nodes
+ * {@code ff02::1} and the solicited-node groups of our addresses) too. The extension-header
+ * chain is walked as a destination does ({@link Ipv6HeaderChain#check}); its verdict is acted
+ * on as decision 0063's table says (drop, or Parameter Problem with the chain's code and
+ * pointer). A fragment is dropped and counted ({@link #fragmentsDropped}): reassembly is not
+ * here yet (the seam: {@link #receive} is where a reassembly engine takes non-atomic fragments
+ * and returns the whole packet); an atomic fragment (RFC 6946) is processed as a whole packet.
+ * {@link #receive} returns the rest for the binding to hand to its upper layer by
+ * {@link #chain()}'s {@link Ipv6HeaderChain#upperLayerProtocol()}: ICMPv6 back to
+ * {@link #icmp}, UDP and TCP to their engines, anything else to {@link #unknownNextHeader}.
+ *
+ * <h2>ICMPv6 and Neighbor Discovery</h2>
+ * {@link #icmp} takes messages valid by {@link Icmpv6Repr#parse}: Echo Requests are answered
+ * (RFC 4443 section 4.2); a Neighbor Solicitation for one of our addresses is answered with an
+ * advertisement, solicited and override set (RFC 4861 section 7.2.4; to all-nodes with S clear
+ * for a DAD probe from {@code ::}), its Source Link-Layer Address learnt; Neighbor
+ * Advertisements go to the cache (section 7.2.5); the source link-layer addresses of Router
+ * Solicitations and Advertisements are learnt (section 6.3.4's "learn" rule), and the rest of
+ * router discovery, redirects and MLD queries are counted as not handled yet (the seams of the
+ * router and prefix lists, SLAAC and MLD: {@link #icmp}'s cases). Errors received are counted.
+ *
+ * <h2>Send</h2>
+ * The source is the address on the destination's prefix, else a global one for a global
+ * destination, else the link-local one (RFC 6724's rules 2 and 8 in short). The next hop is
+ * the destination if it is link-local or on one of our prefixes, else the default router; a
+ * multicast destination goes to its Ethernet group. A packet larger than the link MTU is
+ * refused (fragmentation is the next engine's). Unicast next hops go through the neighbour
+ * cache, which solicits (to the solicited-node group, section 7.2.2) and queues while resolving.
+ * Errors we send (Parameter Problem, Port and Address Unreachable) follow RFC 4443 section 2.4
+ * (e): never about an error or a packet to multicast (but for the option code that asks for
+ * it), never to an unspecified or multicast source; the rate limit of section 2.4 (f) is the
+ * next engine's.
+ *
+ * <p>Not thread-safe: owned by one event loop. Nothing read from the network throws.
+ */
+public final class Ipv6Engine implements NeighborLink {
+
+    /** Hop limit of Neighbor Discovery messages (RFC 4861 section 4: 255, checked by receivers). */
+    static final int ND_HOP_LIMIT = 255;
+    private static final long LINK_LOCAL_ALL_HIGH = 0xff02_0000_0000_0000L;
+
+    private final Ipv6Link link;
+    private final int mtu;
+    private final NeighborCache cache;
+    private Ipv6Cidr[] addresses;
+    private Ipv6Address router;
+    private final Ipv6Packet view = new Ipv6Packet();
+    private final Ipv6HeaderChain chain = new Ipv6HeaderChain();
+    private final Icmpv6Packet icmpView = new Icmpv6Packet();
+    private final byte[] txBytes;
+    private final ByteBuffer tx;
+    /** Neighbor Solicitations are written here: the cache asks for one while {@link #tx} holds the packet it queues. */
+    private final ByteBuffer ndTx = ByteBuffer.allocate(Ipv6Packet.HEADER_LENGTH + 32);
+
+    private long packetsReceived;
+    private long packetsReturned;
+    private long packetsSent;
+    private long headerErrors;
+    private long notForUs;
+    private long unknownNextHeader;
+    private long fragmentsDropped;
+    private long parameterProblemsSent;
+    private long destinationUnreachablesSent;
+    private long noRoute;
+    private long tooLong;
+    private long icmpReceived;
+    private long icmpMalformed;
+    private long icmpErrorsReceived;
+    private long echoRepliesSent;
+    private long solicitationsAnswered;
+    private long advertisementsReceived;
+    private long ndpNotHandled;
+    private long duplicatesSeen;
+    private long addressUnreachable;
+    private long sendDropped;
+
+    /**
+     * @param rng for the neighbour cache's ReachableTime draws
+     * @throws IllegalArgumentException if the link's MTU is below 1280 (RFC 8200 section 5)
+     */
+    public Ipv6Engine(Ipv6Config config, Ipv6Link link, Rng rng, long now) {
+        Objects.requireNonNull(config, "config");
+        this.link = Objects.requireNonNull(link, "link");
+        this.mtu = link.mtu();
+        if (mtu < Ipv6Packet.MINIMUM_MTU) {
+            throw new IllegalArgumentException("an IPv6 link MTU is at least 1280 (RFC 8200 section 5), got " + mtu);
+        }
+        this.txBytes = new byte[mtu];
+        this.tx = ByteBuffer.wrap(txBytes);
+        this.cache = new NeighborCache(config.ndp(), this, rng, now);
+        reconfigure(config.addresses(), config.defaultRouter());
+    }
+
+    /**
+     * Replaces the addresses and the default router (SLAAC and router discovery will call this).
+     *
+     * @throws IllegalArgumentException as {@link Ipv6Config}'s constructor
+     */
+    public void reconfigure(List<Ipv6Cidr> newAddresses, Optional<Ipv6Address> newRouter) {
+        this.addresses = Ipv6Config.checked(newAddresses, newRouter).toArray(Ipv6Cidr[]::new);
+        this.router = newRouter.orElse(null);
+    }
+
+    /** The link MTU: the largest packet sent. */
+    public int mtu() {
+        return mtu;
+    }
+
+    /** The configured addresses, the link-local one first. */
+    public List<Ipv6Cidr> addresses() {
+        return List.of(addresses);
+    }
+
+    /** The default router, if any. */
+    public Optional<Ipv6Address> defaultRouter() {
+        return Optional.ofNullable(router);
+    }
+
+    /** The neighbour cache (for the binding's introspection and tests). */
+    public NeighborCache neighbors() {
+        return cache;
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** Whether {@code high:low} is one of our unicast addresses. */
+    public boolean isLocalUnicast(long high, long low) {
+        for (Ipv6Cidr a : addresses) {
+            if (a.address().high() == high && a.address().low() == low) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether a packet to {@code high:low} is for us: ours, all-nodes, or a solicited-node group of ours. */
+    public boolean isForUs(long high, long low) {
+        if (high == LINK_LOCAL_ALL_HIGH) {
+            if (low == 1) {
+                return true;
+            }
+            if ((low & 0xffff_ffff_ff00_0000L) == 0x1_ff00_0000L) {
+                for (Ipv6Cidr a : addresses) {
+                    if ((a.address().low() & 0xff_ffffL) == (low & 0xff_ffffL)) {
+                        return true;
+                    }
+                }
+            }
+            return false;
+        }
+        return isLocalUnicast(high, low);
+    }
+
+    /** {@code high:low} as an address: our configured instance if it is ours (no allocation), else a new one. */
+    public Ipv6Address address(long high, long low) {
+        for (Ipv6Cidr a : addresses) {
+            if (a.address().high() == high && a.address().low() == low) {
+                return a.address();
+            }
+        }
+        return new Ipv6Address(high, low);
+    }
+
+    /** The source to reach {@code destination} with, or null if we have no address. */
+    public Ipv6Address source(Ipv6Address destination) {
+        if (addresses.length == 0) {
+            return null;
+        }
+        Ipv6Address global = null;
+        Ipv6Address linkLocal = null;
+        for (Ipv6Cidr a : addresses) {
+            if (!a.address().isLinkLocal() && a.contains(destination)) {
+                return a.address();
+            }
+            if (a.address().isLinkLocal()) {
+                if (linkLocal == null) {
+                    linkLocal = a.address();
+                }
+            } else if (global == null) {
+                global = a.address();
+            }
+        }
+        boolean linkScope = destination.isLinkLocal()
+                || (destination.isMulticast() && (destination.high() >>> 48 & 0xf) <= 2);
+        if (linkScope) {
+            return linkLocal != null ? linkLocal : global;
+        }
+        return global != null ? global : linkLocal;
+    }
+
+    /** The neighbour {@code destination} is reached through, or null with no route. */
+    private Ipv6Address nextHop(Ipv6Address destination) {
+        if (destination.isLinkLocal()) {
+            return destination;
+        }
+        for (Ipv6Cidr a : addresses) {
+            if (!a.address().isLinkLocal() && a.contains(destination)) {
+                return destination;
+            }
+        }
+        return router;
+    }
+
+    // ---------------------------------------------------------------- receive
+
+    /**
+     * Takes one packet from the link: {@code [offset, offset + length)} of {@code buffer}, position
+     * and limit untouched (a frame may carry padding after it: the Payload Length field rules).
+     *
+     * @return the packet if it is for us and its chain passed, for the caller to dispatch by
+     *     {@link #chain()}; a checked view over {@code buffer}, valid until the next call. Null
+     *     if it was dropped (counted) or answered with a Parameter Problem.
+     */
+    public Ipv6Packet receive(long now, ByteBuffer buffer, int offset, int length) {
+        packetsReceived++;
+        Ipv6Packet p = view;
+        if (!p.check(buffer, offset, length)) {
+            headerErrors++;
+            return null;
+        }
+        long sh = p.sourceHigh();
+        long sl = p.sourceLow();
+        long dh = p.destinationHigh();
+        long dl = p.destinationLow();
+        if ((sh >>> 56) == 0xff || isMapped(sh, sl) || isMapped(dh, dl) || (sh == 0 && sl == 1) || (dh == 0 && dl == 1)) {
+            headerErrors++; // multicast, IPv4-mapped or loopback on the wire (RFC 4291 sections 2.5.3, 2.5.5.2, 2.7)
+            return null;
+        }
+        if (!isForUs(dh, dl)) {
+            notForUs++;
+            return null;
+        }
+        Ipv6HeaderChain c = chain;
+        if (!c.check(p)) {
+            chainFailed(now, p, c);
+            return null;
+        }
+        if (c.isFragment()) {
+            if (!c.isAtomicFragment()) {
+                fragmentsDropped++; // the reassembly engine's seam: it will take these and return the whole packet
+                return null;
+            }
+            // RFC 6946 section 4: processed as a whole packet; the headers after the Fragment header walked again
+            int fragmentHeader = c.headerOffset(c.headerCount() - 1);
+            if (!c.check(p.buffer(), c.upperLayerOffset(), c.upperLayerLength(), c.upperLayerProtocol(), p.offset(),
+                    fragmentHeader)) {
+                chainFailed(now, p, c);
+                return null;
+            }
+        }
+        if (c.upperLayerProtocol() == Ipv6HeaderChain.NO_NEXT_HEADER) {
+            packetsReturned++;
+            unknownNextHeader++; // "there is nothing following that header": nothing to deliver, nothing to answer
+            return null;
+        }
+        packetsReturned++;
+        return p;
+    }
+
+    private static boolean isMapped(long high, long low) {
+        return high == 0 && (low >>> 32) == 0xffffL;
+    }
+
+    /** The chain of the packet {@link #receive} returned last: its upper-layer protocol, offset and length. */
+    public Ipv6HeaderChain chain() {
+        return chain;
+    }
+
+    private void chainFailed(long now, Ipv6Packet p, Ipv6HeaderChain c) {
+        headerErrors++;
+        WireError e = c.error();
+        Icmpv6Repr.ParameterProblemCode code;
+        boolean multicastAllowed = false;
+        switch (e) {
+            case UNRECOGNIZED_NEXT_HEADER -> code = Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER;
+            case UNRECOGNIZED_ROUTING_TYPE, BAD_FRAGMENT -> code = Icmpv6Repr.ParameterProblemCode.ERRONEOUS_HEADER_FIELD;
+            case INCOMPLETE_HEADER_CHAIN -> code = Icmpv6Repr.ParameterProblemCode.INCOMPLETE_HEADER_CHAIN;
+            case UNRECOGNIZED_OPTION -> {
+                if (c.optionAction() == null || !c.optionAction().reports(p.destinationIsMulticast())) {
+                    return; // skip was handled by the walk; "discard" asks for nothing more
+                }
+                code = Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_OPTION;
+                multicastAllowed = true;
+            }
+            default -> {
+                return; // TRUNCATED, BAD_OPTIONS, TOO_MANY_HEADERS: dropped silently
+            }
+        }
+        if (c.errorPointer() >= 0) {
+            parameterProblem(now, p, code, c.errorPointer(), multicastAllowed);
+        }
+    }
+
+    /**
+     * Counts a packet {@link #receive} returned whose upper-layer protocol no layer takes and
+     * answers it with Parameter Problem code 1 pointing at the Next Header field that named it
+     * (RFC 8200 section 4).
+     */
+    public void unknownNextHeader(long now, Ipv6Packet p) {
+        unknownNextHeader++;
+        parameterProblem(now, p, Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER,
+                chain.upperLayerPointer() - p.offset(), false);
+    }
+
+    /** Answers a packet {@link #receive} returned, UDP to a port nobody listens on, with Port Unreachable (RFC 4443 section 3.1). */
+    public void portUnreachable(long now, Ipv6Packet p) {
+        destinationUnreachable(now, p, Icmpv6Repr.UnreachableCode.PORT_UNREACHABLE);
+    }
+
+    private void destinationUnreachable(long now, Ipv6Packet p, Icmpv6Repr.UnreachableCode code) {
+        if (!mayAnswerWithError(p, false)) {
+            return;
+        }
+        destinationUnreachablesSent++;
+        sendError(now, p, new Icmpv6Repr.DestinationUnreachable(code, invoking(p)));
+    }
+
+    private void parameterProblem(long now, Ipv6Packet p, Icmpv6Repr.ParameterProblemCode code, int pointer,
+            boolean multicastAllowed) {
+        if (!mayAnswerWithError(p, multicastAllowed)) {
+            return;
+        }
+        parameterProblemsSent++;
+        sendError(now, p, new Icmpv6Repr.ParameterProblem(code, pointer, invoking(p)));
+    }
+
+    private static Octets invoking(Ipv6Packet p) {
+        return Icmpv6Repr.invoking(p.buffer(), p.offset(), Ipv6Packet.HEADER_LENGTH + p.payloadLength());
+    }
+
+    /**
+     * RFC 4443 section 2.4 (e): no error about an ICMPv6 error, about a packet to a multicast
+     * address (unless {@code multicastAllowed}), or to a source that does not identify one node.
+     */
+    private boolean mayAnswerWithError(Ipv6Packet p, boolean multicastAllowed) {
+        if (p.sourceHigh() == 0 && p.sourceLow() == 0) {
+            return false;
+        }
+        if (p.destinationIsMulticast() && !multicastAllowed) {
+            return false;
+        }
+        if (p.nextHeader() == Ipv6Packet.NEXT_HEADER_ICMPV6 && p.payloadLength() >= 1) {
+            int type = p.buffer().get(p.payloadOffset()) & 0xff;
+            return type >= 128; // an error message (type below 128) is never answered
+        }
+        // behind extension headers: the chain found an upper layer; an error is answered only if it is not ICMPv6's error
+        if (chain.error() == null && chain.upperLayerProtocol() == Ipv6Packet.NEXT_HEADER_ICMPV6 && chain.upperLayerLength() >= 1) {
+            return (p.buffer().get(chain.upperLayerOffset()) & 0xff) >= 128;
+        }
+        return true;
+    }
+
+    private void sendError(long now, Ipv6Packet p, Icmpv6Repr.Error error) {
+        Ipv6Address to = new Ipv6Address(p.sourceHigh(), p.sourceLow());
+        Ipv6Address from = p.destinationIsMulticast() ? source(to) : address(p.destinationHigh(), p.destinationLow());
+        if (from == null) {
+            return;
+        }
+        sendIcmp(now, from, to, Ipv6Config.HOP_LIMIT, error);
+    }
+
+    // ---------------------------------------------------------------- ICMPv6
+
+    /** The ICMPv6 message of the packet {@link #receive} returned last (upper-layer protocol 58). */
+    public void icmp(long now, Ipv6Packet p) {
+        icmpReceived++;
+        Icmpv6Packet m = icmpView;
+        if (!m.check(p.buffer(), chain.upperLayerOffset(), chain.upperLayerLength())) {
+            icmpMalformed++;
+            return;
+        }
+        Ipv6Address source = new Ipv6Address(p.sourceHigh(), p.sourceLow());
+        Ipv6Address destination = address(p.destinationHigh(), p.destinationLow());
+        Icmpv6Repr repr;
+        switch (Icmpv6Repr.parse(m, source, destination, p.hopLimit())) {
+            case Parsed.Ok<Icmpv6Repr> ok -> repr = ok.value();
+            case Parsed.Err<Icmpv6Repr> err -> {
+                icmpMalformed++;
+                return;
+            }
+        }
+        switch (repr) {
+            case Icmpv6Repr.Echo e when e.kind() == Icmpv6Repr.Echo.Kind.REQUEST -> {
+                if (source.isUnspecified()) {
+                    return;
+                }
+                Ipv6Address from = p.destinationIsMulticast() ? source(source) : destination;
+                if (from != null) {
+                    echoRepliesSent++;
+                    sendIcmp(now, from, source, Ipv6Config.HOP_LIMIT, e.reply());
+                }
+            }
+            case Icmpv6Repr.NeighborSolicitation ns -> solicitation(now, source, ns);
+            case Icmpv6Repr.NeighborAdvertisement na -> advertisement(now, na);
+            case Icmpv6Repr.RouterAdvertisement ra -> {
+                // The router list, prefixes, SLAAC and the RA's parameters are the router discovery engine's seam.
+                MacAddress mac = linkLayer(ra.options(), true);
+                if (mac != null) {
+                    cache.learn(now, source, mac, true);
+                } else {
+                    cache.routerSeen(source);
+                }
+                ndpNotHandled++;
+            }
+            case Icmpv6Repr.RouterSolicitation rs -> {
+                MacAddress mac = linkLayer(rs.options(), true);
+                if (mac != null && !source.isUnspecified()) {
+                    cache.learn(now, source, mac, false);
+                }
+                ndpNotHandled++; // a host sends no advertisements (RFC 4861 section 6.2.6 is for routers)
+            }
+            case Icmpv6Repr.Error error -> icmpErrorsReceived++; // to the transports with path MTU: the next engines' seam
+            default -> ndpNotHandled++; // echo replies, redirects, MLD queries and reports
+        }
+    }
+
+    private static MacAddress linkLayer(List<NdpOption> options, boolean source) {
+        for (NdpOption o : options) {
+            if (source && o instanceof NdpOption.SourceLinkLayerAddress s) {
+                return s.address();
+            }
+            if (!source && o instanceof NdpOption.TargetLinkLayerAddress t) {
+                return t.address();
+            }
+        }
+        return null;
+    }
+
+    /** RFC 4861 section 7.2.3: a solicitation for one of our addresses is answered; its sender's address is learnt. */
+    private void solicitation(long now, Ipv6Address source, Icmpv6Repr.NeighborSolicitation ns) {
+        Ipv6Address target = ns.target();
+        if (!isLocalUnicast(target.high(), target.low())) {
+            ndpNotHandled++; // not ours (we proxy nothing); DAD of our own addresses is SLAAC's seam
+            return;
+        }
+        Ipv6Address ours = address(target.high(), target.low());
+        List<NdpOption> options = List.of(new NdpOption.TargetLinkLayerAddress(link.mac()));
+        solicitationsAnswered++;
+        if (source.isUnspecified()) {
+            // Section 7.2.4: a DAD probe is answered to all-nodes, Solicited clear.
+            sendIcmp(now, ours, new Ipv6Address(LINK_LOCAL_ALL_HIGH, 1), ND_HOP_LIMIT,
+                    new Icmpv6Repr.NeighborAdvertisement(false, false, true, ours, options));
+            return;
+        }
+        MacAddress mac = linkLayer(ns.options(), true);
+        if (mac != null) {
+            cache.learn(now, source, mac, false);
+        }
+        // Section 7.2.4: Solicited set, Override set (the target is not anycast and we proxy nothing).
+        sendIcmp(now, ours, source, ND_HOP_LIMIT, new Icmpv6Repr.NeighborAdvertisement(false, true, true, ours, options));
+    }
+
+    private void advertisement(long now, Icmpv6Repr.NeighborAdvertisement na) {
+        advertisementsReceived++;
+        Ipv6Address target = na.target();
+        if (isLocalUnicast(target.high(), target.low())) {
+            duplicatesSeen++; // another node claims our address: DAD's seam (RFC 4862 section 5.4.4)
+            return;
+        }
+        boolean demoted = cache.advertisement(now, target, linkLayer(na.options(), false), na.router(), na.solicited(),
+                na.override());
+        if (demoted && target.equals(router)) {
+            ndpNotHandled++; // the default router list's seam: section 7.2.5 removes it there
+        }
+    }
+
+    private void sendIcmp(long now, Ipv6Address source, Ipv6Address destination, int hopLimit, Icmpv6Repr message) {
+        int len = message.bufferLen();
+        if (Ipv6Packet.HEADER_LENGTH + len > mtu) {
+            tooLong++;
+            return;
+        }
+        message.emit(tx, Ipv6Packet.HEADER_LENGTH, source, destination);
+        route(now, source, destination, Ipv6Packet.NEXT_HEADER_ICMPV6, hopLimit, len);
+    }
+
+    // ---------------------------------------------------------------- send
+
+    /**
+     * Sends {@code payload} (position to limit; neither moved nor kept) as one packet with
+     * {@code nextHeader} and hop limit 64.
+     *
+     * @param source {@link Ipv6Address#UNSPECIFIED} to let the engine choose
+     * @return {@code MESSAGE_TOO_LONG} if the packet would exceed the link MTU (no fragmentation
+     *     yet), {@code NO_ROUTE} without an address or route, else {@code SENT} (possibly queued
+     *     for neighbour resolution)
+     */
+    public Ipv4Engine.Outcome send(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, ByteBuffer payload) {
+        int length = payload.remaining();
+        if (Ipv6Packet.HEADER_LENGTH + length > mtu) {
+            tooLong++;
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
+        }
+        tx.put(Ipv6Packet.HEADER_LENGTH, payload, payload.position(), length);
+        return sendPrepared(now, source, destination, nextHeader, length);
+    }
+
+    /**
+     * The engine's transmit buffer, for a transport that writes its payload in place at index
+     * {@link Ipv6Packet#HEADER_LENGTH} and then calls {@link #sendPrepared}. Owned by the engine:
+     * valid until the next send of any kind; callers must not change its position or limit.
+     */
+    public ByteBuffer transmitBuffer() {
+        return tx;
+    }
+
+    /** As {@link #send}, for the {@code length} payload bytes already at index 40 of {@link #transmitBuffer()}. */
+    public Ipv4Engine.Outcome sendPrepared(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, int length) {
+        if (Ipv6Packet.HEADER_LENGTH + length > mtu) {
+            tooLong++;
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
+        }
+        Ipv6Address from = source.isUnspecified() ? source(destination) : source;
+        if (from == null) {
+            noRoute++;
+            return Ipv4Engine.Outcome.NO_ROUTE;
+        }
+        return route(now, from, destination, nextHeader, Ipv6Config.HOP_LIMIT, length);
+    }
+
+    /** Writes the fixed header before the {@code length} bytes at 40 of {@link #tx} and sends the packet to its next hop. */
+    private Ipv4Engine.Outcome route(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, int hopLimit,
+            int length) {
+        writeHeader(tx, source, destination, nextHeader, hopLimit, length);
+        int total = Ipv6Packet.HEADER_LENGTH + length;
+        if (destination.isMulticast()) {
+            packetsSent++;
+            link.transmit(Ipv6Config.multicastMac(destination), txBytes, 0, total);
+            return Ipv4Engine.Outcome.SENT;
+        }
+        Ipv6Address hop = nextHop(destination);
+        if (hop == null) {
+            noRoute++;
+            return Ipv4Engine.Outcome.NO_ROUTE;
+        }
+        packetsSent++;
+        if (cache.output(now, hop, txBytes, 0, total) == NeighborCache.Outcome.DROPPED) {
+            sendDropped++;
+        }
+        return Ipv4Engine.Outcome.SENT;
+    }
+
+    private static void writeHeader(ByteBuffer b, Ipv6Address source, Ipv6Address destination, int nextHeader,
+            int hopLimit, int length) {
+        b.putInt(Ipv6Packet.VERSION_CLASS_FLOW, Ipv6Packet.VERSION << 28);
+        b.putShort(Ipv6Packet.PAYLOAD_LENGTH, (short) length);
+        b.put(Ipv6Packet.NEXT_HEADER, (byte) nextHeader);
+        b.put(Ipv6Packet.HOP_LIMIT, (byte) hopLimit);
+        source.write(b, Ipv6Packet.SOURCE);
+        destination.write(b, Ipv6Packet.DESTINATION);
+    }
+
+    // ---------------------------------------------------------------- the neighbour cache's link
+
+    /** A Neighbor Solicitation for {@code target} (RFC 4861 section 7.2.2), with our link-layer address. */
+    @Override
+    public void solicit(Ipv6Address target, MacAddress destination) {
+        Ipv6Address from = source(target);
+        if (from == null) {
+            return;
+        }
+        Ipv6Address to = destination == null ? Ipv6Config.solicitedNode(target) : target;
+        Icmpv6Repr ns = new Icmpv6Repr.NeighborSolicitation(target, List.of(new NdpOption.SourceLinkLayerAddress(link.mac())));
+        ByteBuffer b = ndTx;
+        int len = ns.bufferLen();
+        ns.emit(b, Ipv6Packet.HEADER_LENGTH, from, to);
+        writeHeader(b, from, to, Ipv6Packet.NEXT_HEADER_ICMPV6, ND_HOP_LIMIT, len);
+        packetsSent++;
+        link.transmit(destination == null ? Ipv6Config.multicastMac(to) : destination, b.array(), 0,
+                Ipv6Packet.HEADER_LENGTH + len);
+    }
+
+    @Override
+    public void transmit(byte[] packet, int offset, int length, MacAddress mac) {
+        link.transmit(mac, packet, offset, length);
+    }
+
+    /**
+     * Resolution failed with our own packet waiting: RFC 4861 section 7.2.2's Address
+     * Unreachable is owed to its sender, which is this host; counted (the transports see the
+     * loss as loss: TCP retransmits, UDP promised nothing).
+     */
+    @Override
+    public void unreachable(Ipv6Address target, byte[] packet, int length) {
+        addressUnreachable++;
+    }
+
+    // ---------------------------------------------------------------- time
+
+    /** When {@link #poll} has something to do, or {@code Long.MAX_VALUE}. */
+    public long nextDeadline() {
+        return cache.nextDeadline();
+    }
+
+    /** Runs the neighbour cache's timers; returns the next deadline. */
+    public long poll(long now) {
+        return cache.poll(now);
+    }
+
+    /** Upper layers' hint that {@code neighbor} is reachable (RFC 4861 section 7.3.1). */
+    public void confirm(long now, Ipv6Address neighbor) {
+        cache.confirm(now, neighbor);
+    }
+
+    // ---------------------------------------------------------------- counters
+
+    /** The counters of {@link Ipv6#stats()}. */
+    public Ipv6.Stats stats() {
+        return new Ipv6.Stats(packetsReceived, packetsReturned - unknownNextHeader, packetsSent, headerErrors, notForUs,
+                unknownNextHeader, fragmentsDropped, noRoute + tooLong, icmpReceived, icmpMalformed, echoRepliesSent,
+                solicitationsAnswered, advertisementsReceived, ndpNotHandled, cache.solicitationsSent(),
+                cache.resolutionsFailed(), parameterProblemsSent + destinationUnreachablesSent);
+    }
+
+    /** Packets refused as longer than the link MTU (also in the stats' {@code sendFailures}). */
+    public long tooLong() {
+        return tooLong;
+    }
+
+    /** Neighbour Advertisements that claimed one of our addresses. */
+    public long duplicatesSeen() {
+        return duplicatesSeen;
+    }
+
+    /** Packets of ours whose next hop did not resolve. */
+    public long addressUnreachable() {
+        return addressUnreachable;
+    }
+
+    /** ICMPv6 errors received (not acted on yet). */
+    public long icmpErrorsReceived() {
+        return icmpErrorsReceived;
+    }
+
+    /** Parameter Problems sent. */
+    public long parameterProblemsSent() {
+        return parameterProblemsSent;
+    }
+
+    /** Destination Unreachables sent. */
+    public long destinationUnreachablesSent() {
+        return destinationUnreachablesSent;
+    }
+
+    /** Packets the neighbour cache dropped (every entry resolving, or over its queue). */
+    public long sendDropped() {
+        return sendDropped;
+    }
+}

@@ -1,0 +1,291 @@
+package mirage.net.internal.engine.ipv6;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import mirage.core.Rng;
+import mirage.net.Ipv6Address;
+import mirage.net.Ipv6Cidr;
+import mirage.net.MacAddress;
+import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ndp.NdpConfig;
+import mirage.net.internal.engine.ndp.NeighborCache;
+import mirage.net.internal.wire.Icmpv6Packet;
+import mirage.net.internal.wire.Icmpv6Repr;
+import mirage.net.internal.wire.Ipv6ExtensionHeader;
+import mirage.net.internal.wire.Ipv6HeaderChain;
+import mirage.net.internal.wire.Ipv6Option;
+import mirage.net.internal.wire.Ipv6Packet;
+import mirage.net.internal.wire.Ipv6Repr;
+import mirage.net.internal.wire.NdpOption;
+import mirage.net.internal.wire.Octets;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The IPv6 engine with scripted packets written by the wire layer's writers, and what it sends
+ * read back by the wire layer's parsers: Neighbor Discovery answers and resolution, echo,
+ * the header chain's verdicts, addressing and routing.
+ */
+class Ipv6EngineTest {
+    static final MacAddress OUR_MAC = MacAddress.parse("02:00:00:00:00:02");
+    static final MacAddress PEER_MAC = MacAddress.parse("02:00:00:00:00:09");
+    static final Ipv6Address OURS = Ipv6Address.parse("2001:db8::2");
+    static final Ipv6Address LINK_LOCAL = Ipv6Address.parse("fe80::ff:fe00:2");
+    static final Ipv6Address PEER = Ipv6Address.parse("2001:db8::9");
+    static final Ipv6Address PEER_LL = Ipv6Address.parse("fe80::9");
+    static final Ipv6Address ROUTER = Ipv6Address.parse("fe80::1");
+    static final Ipv6Address ALL_NODES = Ipv6Address.parse("ff02::1");
+
+    record Sent(MacAddress to, byte[] packet) {
+        Ipv6Packet view() {
+            Ipv6Packet p = new Ipv6Packet();
+            assertTrue(p.check(ByteBuffer.wrap(packet), 0, packet.length), "we send well-formed packets");
+            return p;
+        }
+
+        Ipv6Address source() {
+            return new Ipv6Address(view().sourceHigh(), view().sourceLow());
+        }
+
+        Ipv6Address destination() {
+            return new Ipv6Address(view().destinationHigh(), view().destinationLow());
+        }
+
+        Icmpv6Repr icmp() {
+            Ipv6Packet p = view();
+            assertEquals(Ipv6Packet.NEXT_HEADER_ICMPV6, p.nextHeader());
+            Icmpv6Packet m = new Icmpv6Packet();
+            assertTrue(m.check(p.buffer(), p.payloadOffset(), p.payloadLength()));
+            return Icmpv6Repr.parse(m, source(), destination(), p.hopLimit()).orThrow();
+        }
+    }
+
+    final List<Sent> sent = new ArrayList<>();
+    final Ipv6Link link = new Ipv6Link() {
+        @Override
+        public int mtu() {
+            return 1500;
+        }
+
+        @Override
+        public MacAddress mac() {
+            return OUR_MAC;
+        }
+
+        @Override
+        public void transmit(MacAddress destination, byte[] packet, int offset, int length) {
+            sent.add(new Sent(destination, java.util.Arrays.copyOfRange(packet, offset, offset + length)));
+        }
+    };
+
+    Ipv6Engine engine(Optional<Ipv6Address> router) {
+        List<Ipv6Cidr> addresses = List.of(Ipv6Config.linkLocal(OUR_MAC), Ipv6Cidr.of(OURS, 64));
+        return new Ipv6Engine(new Ipv6Config(addresses, router, NdpConfig.defaults()), link, Rng.seeded(1), 0);
+    }
+
+    static ByteBuffer packet(Ipv6Address src, Ipv6Address dst, int hopLimit, Icmpv6Repr m) {
+        Ipv6Repr h = Ipv6Repr.of(src, dst, Ipv6Packet.NEXT_HEADER_ICMPV6, hopLimit, m.bufferLen());
+        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
+        h.emit(b, 0);
+        m.emit(b, h.bufferLen(), src, dst);
+        return b;
+    }
+
+    /** Receives {@code b} as the binding does: ICMPv6 to the engine's own handler. */
+    static Ipv6Packet deliver(Ipv6Engine e, ByteBuffer b) {
+        Ipv6Packet p = e.receive(0, b, 0, b.limit());
+        if (p != null && e.chain().upperLayerProtocol() == Ipv6Packet.NEXT_HEADER_ICMPV6) {
+            e.icmp(0, p);
+        }
+        return p;
+    }
+
+    @Test
+    void linkLocal_isModifiedEui64_andSolicitedNodeGroupMapsToEthernet() {
+        assertEquals(Ipv6Cidr.of(LINK_LOCAL, 64), Ipv6Config.linkLocal(OUR_MAC));
+        assertEquals(Ipv6Address.parse("fe80::211:22ff:fe33:4455"), Ipv6Config.linkLocal(MacAddress.parse("00:11:22:33:44:55")).address());
+        assertEquals(Ipv6Address.parse("ff02::1:ff00:2"), Ipv6Config.solicitedNode(OURS));
+        assertEquals(MacAddress.parse("33:33:ff:00:00:02"), Ipv6Config.multicastMac(Ipv6Config.solicitedNode(OURS)));
+    }
+
+    @Test
+    void neighborSolicitation_forOurAddress_isAnsweredSolicitedOverride_andTheSenderLearnt() {
+        Ipv6Engine e = engine(Optional.empty());
+        Icmpv6Repr ns = new Icmpv6Repr.NeighborSolicitation(OURS, List.of(new NdpOption.SourceLinkLayerAddress(PEER_MAC)));
+        assertNotNull(deliver(e, packet(PEER, Ipv6Config.solicitedNode(OURS), 255, ns)));
+        assertEquals(1, sent.size());
+        Sent s = sent.get(0);
+        assertEquals(PEER_MAC, s.to(), "sent to the MAC the solicitation gave, without resolving");
+        assertEquals(OURS, s.source());
+        assertEquals(PEER, s.destination());
+        assertEquals(255, s.view().hopLimit());
+        Icmpv6Repr.NeighborAdvertisement na = assertInstanceOf(Icmpv6Repr.NeighborAdvertisement.class, s.icmp());
+        assertTrue(na.solicited() && na.override() && !na.router());
+        assertEquals(OURS, na.target());
+        assertEquals(List.of(new NdpOption.TargetLinkLayerAddress(OUR_MAC)), na.options());
+        // learnt STALE (section 7.2.3), then our advertisement went out through it: DELAY (section 7.3.3)
+        assertEquals(Optional.of(NeighborCache.State.DELAY), e.neighbors().state(PEER));
+        assertEquals(1, e.stats().solicitationsAnswered());
+    }
+
+    @Test
+    void dadProbe_forOurAddress_isAnsweredToAllNodesUnsolicited() {
+        Ipv6Engine e = engine(Optional.empty());
+        deliver(e, packet(Ipv6Address.UNSPECIFIED, Ipv6Config.solicitedNode(OURS), 255,
+                new Icmpv6Repr.NeighborSolicitation(OURS, List.of())));
+        assertEquals(1, sent.size());
+        assertEquals(ALL_NODES, sent.get(0).destination());
+        assertEquals(MacAddress.parse("33:33:00:00:00:01"), sent.get(0).to());
+        Icmpv6Repr.NeighborAdvertisement na = assertInstanceOf(Icmpv6Repr.NeighborAdvertisement.class, sent.get(0).icmp());
+        assertTrue(!na.solicited() && na.override());
+    }
+
+    @Test
+    void solicitation_forAnotherAddress_orWithHopLimitBelow255_isNotAnswered() {
+        Ipv6Engine e = engine(Optional.empty());
+        Ipv6Address other = Ipv6Address.parse("2001:db8::1:2"); // low 24 bits differ from ours: another group
+        deliver(e, packet(PEER, Ipv6Config.solicitedNode(OURS), 255, new Icmpv6Repr.NeighborSolicitation(
+                Ipv6Address.parse("2001:db8:1::2"), List.of())));
+        deliver(e, packet(PEER, OURS, 64, new Icmpv6Repr.NeighborSolicitation(OURS, List.of())));
+        assertEquals(List.of(), sent);
+        assertEquals(1, e.stats().icmpMalformed(), "hop limit 64: not from the link (RFC 4861 section 7.1.1)");
+        ByteBuffer toOtherGroup = packet(PEER, Ipv6Config.solicitedNode(other), 255, new Icmpv6Repr.NeighborSolicitation(other, List.of()));
+        assertNull(e.receive(0, toOtherGroup, 0, toOtherGroup.limit()), "a group we did not join");
+        assertEquals(1, e.stats().notForUs());
+    }
+
+    @Test
+    void echoRequest_toUnicastAndAllNodes_isAnsweredWithTheSameData() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        Octets data = Octets.ofHex("0001020304");
+        deliver(e, packet(PEER, OURS, 64, new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REQUEST, 7, 1, data)));
+        deliver(e, packet(PEER, ALL_NODES, 64, new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REQUEST, 7, 2, data)));
+        assertEquals(2, sent.size());
+        assertEquals(new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REPLY, 7, 1, data), sent.get(0).icmp());
+        assertEquals(OURS, sent.get(0).source());
+        assertEquals(new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REPLY, 7, 2, data), sent.get(1).icmp());
+        assertEquals(OURS, sent.get(1).source(), "to multicast: the source chosen for the peer");
+    }
+
+    @Test
+    void send_toUnresolvedNeighbor_solicitsTheGroup_thenTheAdvertisementReleasesThePacket() {
+        Ipv6Engine e = engine(Optional.empty());
+        assertEquals(Ipv4Engine.Outcome.SENT, e.send(0, Ipv6Address.UNSPECIFIED, PEER, 17, ByteBuffer.wrap(new byte[8])));
+        assertEquals(1, sent.size(), "only the solicitation: the packet waits");
+        Sent ns = sent.get(0);
+        assertEquals(MacAddress.parse("33:33:ff:00:00:09"), ns.to());
+        assertEquals(Ipv6Config.solicitedNode(PEER), ns.destination());
+        assertEquals(OURS, ns.source(), "the address on the target's prefix");
+        assertEquals(new Icmpv6Repr.NeighborSolicitation(PEER, List.of(new NdpOption.SourceLinkLayerAddress(OUR_MAC))), ns.icmp());
+        deliver(e, packet(PEER, OURS, 255, new Icmpv6Repr.NeighborAdvertisement(false, true, true, PEER,
+                List.of(new NdpOption.TargetLinkLayerAddress(PEER_MAC)))));
+        assertEquals(2, sent.size());
+        assertEquals(PEER_MAC, sent.get(1).to());
+        assertEquals(17, sent.get(1).view().nextHeader());
+        assertEquals(Optional.of(NeighborCache.State.REACHABLE), e.neighbors().state(PEER));
+    }
+
+    @Test
+    void send_offLink_goesToTheRouter_orHasNoRouteWithoutOne() {
+        Ipv6Engine without = engine(Optional.empty());
+        Ipv6Address far = Ipv6Address.parse("2001:db9::1");
+        assertEquals(Ipv4Engine.Outcome.NO_ROUTE, without.send(0, Ipv6Address.UNSPECIFIED, far, 17, ByteBuffer.allocate(8)));
+        Ipv6Engine with = engine(Optional.of(ROUTER));
+        with.neighbors().learn(0, ROUTER, PEER_MAC, true);
+        assertEquals(Ipv4Engine.Outcome.SENT, with.send(0, Ipv6Address.UNSPECIFIED, far, 17, ByteBuffer.allocate(8)));
+        assertEquals(PEER_MAC, sent.get(0).to());
+        assertEquals(far, sent.get(0).destination());
+        assertEquals(OURS, sent.get(0).source(), "a global source for a global destination");
+        assertEquals(Ipv4Engine.Outcome.MESSAGE_TOO_LONG, with.send(0, Ipv6Address.UNSPECIFIED, far, 17, ByteBuffer.allocate(1461)));
+        assertEquals(LINK_LOCAL, with.source(PEER_LL));
+    }
+
+    @Test
+    void unknownNextHeader_getsParameterProblemCode1_pointingAtTheNextHeaderField() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
+        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
+        h.emit(b, 0);
+        Ipv6Packet p = e.receive(0, b, 0, b.limit());
+        assertNotNull(p);
+        assertEquals(253, e.chain().upperLayerProtocol());
+        e.unknownNextHeader(0, p);
+        Icmpv6Repr.ParameterProblem pp = assertInstanceOf(Icmpv6Repr.ParameterProblem.class, sent.get(0).icmp());
+        assertEquals(Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER, pp.reason());
+        assertEquals(6, pp.pointer());
+        assertEquals(Octets.copyOf(b, 0, b.limit()), pp.invokingPacket());
+    }
+
+    @Test
+    void unrecognizedOption_actionDiscardAndReport_getsCode2_evenToMulticast_butAction01IsDroppedSilently() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        for (int type : new int[] {0x9e, 0x5e}) { // 10xxxxxx: discard and report; 01xxxxxx: discard
+            Ipv6ExtensionHeader dest = new Ipv6ExtensionHeader.DestinationOptions(
+                    Ipv6Option.padded(List.of(new Ipv6Option(type, Octets.of(new byte[] {1, 2})))));
+            Ipv6Repr h = new Ipv6Repr(PEER, ALL_NODES, 17, 64, 0, 0, 0, List.of(dest), 8);
+            ByteBuffer b = ByteBuffer.allocate(h.totalLength());
+            h.emit(b, 0);
+            assertNull(e.receive(0, b, 0, b.limit()));
+        }
+        assertEquals(1, sent.size());
+        Icmpv6Repr.ParameterProblem pp = assertInstanceOf(Icmpv6Repr.ParameterProblem.class, sent.get(0).icmp());
+        assertEquals(Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_OPTION, pp.reason());
+        assertEquals(42, pp.pointer(), "the option's type octet: 40 + 2");
+        assertEquals(2, e.stats().headerErrors());
+    }
+
+    @Test
+    void fragments_areDroppedAndCounted_butAnAtomicFragmentIsProcessedWhole() {
+        Ipv6Engine e = engine(Optional.empty());
+        Ipv6Repr first = new Ipv6Repr(PEER, OURS, 17, 64, 0, 0, 0,
+                List.of(new Ipv6ExtensionHeader.Fragment(0, true, 77)), 16);
+        ByteBuffer b = ByteBuffer.allocate(first.totalLength());
+        first.emit(b, 0);
+        assertNull(e.receive(0, b, 0, b.limit()));
+        assertEquals(1, e.stats().fragmentsDropped());
+        Ipv6Repr atomic = new Ipv6Repr(PEER, OURS, 17, 64, 0, 0, 0,
+                List.of(new Ipv6ExtensionHeader.Fragment(0, false, 78)), 8);
+        b = ByteBuffer.allocate(atomic.totalLength());
+        atomic.emit(b, 0);
+        assertNotNull(e.receive(0, b, 0, b.limit()));
+        assertEquals(17, e.chain().upperLayerProtocol());
+        assertEquals(48, e.chain().upperLayerOffset());
+    }
+
+    @Test
+    void impossibleAndForeignAddresses_areDroppedAndCounted() {
+        Ipv6Engine e = engine(Optional.empty());
+        Icmpv6Repr echo = new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REQUEST, 1, 1, Octets.EMPTY);
+        assertNull(e.receive(0, packet(PEER, Ipv6Address.parse("2001:db8::77"), 64, echo), 0, 48));
+        assertNull(e.receive(0, packet(Ipv6Address.parse("::ffff:10.0.0.1"), OURS, 64, echo), 0, 48));
+        assertNull(e.receive(0, packet(ALL_NODES, OURS, 64, echo), 0, 48));
+        assertNull(e.receive(0, packet(Ipv6Address.LOOPBACK, OURS, 64, echo), 0, 48));
+        ByteBuffer truncated = packet(PEER, OURS, 64, echo);
+        assertNull(e.receive(0, truncated, 0, 39));
+        assertEquals(1, e.stats().notForUs());
+        assertEquals(4, e.stats().headerErrors());
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void routerAdvertisement_teachesTheRoutersLinkLayerAddress_andIsCountedAsNotHandledYet() {
+        Ipv6Engine e = engine(Optional.of(ROUTER));
+        Icmpv6Repr ra = new Icmpv6Repr.RouterAdvertisement(64, false, false, Icmpv6Repr.RouterPreference.MEDIUM, 1800, 0, 0,
+                List.of(new NdpOption.SourceLinkLayerAddress(PEER_MAC)));
+        deliver(e, packet(ROUTER, ALL_NODES, 255, ra));
+        assertEquals(Optional.of(PEER_MAC), e.neighbors().linkLayerAddress(ROUTER));
+        assertTrue(e.neighbors().isRouter(ROUTER));
+        assertEquals(1, e.stats().ndpNotHandled());
+        assertEquals(List.of(), sent);
+    }
+}
