@@ -176,7 +176,7 @@ public final class Mld {
 
     /** Sends the reports due at {@code now}; returns the next deadline ({@link NdpRouting#NEVER} if none). */
     public long poll(long now) {
-        if (generalResponseAt <= now) {
+        if (generalResponseAt <= now && generalResponseAt != NEVER) {
             generalResponseAt = NEVER;
             List<MulticastAddressRecord> records = new ArrayList<>();
             for (Group g : groups.values()) {
@@ -189,7 +189,7 @@ public final class Mld {
         }
         List<MulticastAddressRecord> answers = null;
         for (Group g : groups.values()) {
-            if (g.responseAt <= now) {
+            if (g.responseAt <= now && g.responseAt != NEVER) {
                 g.responseAt = NEVER;
                 if (answers == null) {
                     answers = new ArrayList<>();
@@ -203,7 +203,7 @@ public final class Mld {
         if (answers != null) {
             send(answers);
         }
-        if (stateChangeAt <= now) {
+        if (stateChangeAt <= now && stateChangeAt != NEVER) {
             sendStateChanges(now);
         }
         return nextDeadline();
