@@ -45,8 +45,9 @@ import mirage.net.internal.wire.Octets;
  * <p>An MLDv1 query is answered with version 2 reports: version 1 compatibility mode (section
  * 8.2), which needs the version 1 report the wire layer does not write, is not implemented.
  *
- * <p>Bounded: at most {@code maxGroups} groups (those being left count until their last
- * report); further joins are refused and counted. Not thread-safe: owned by the event loop.
+ * <p>Bounded: at most {@code maxGroups} groups. Those being left count until their last report,
+ * unless a join needs the room: then the oldest of them is forgotten (its remaining
+ * retransmissions unsent). A join beyond {@code maxGroups} joined groups is refused and counted. Not thread-safe: owned by the event loop.
  */
 public final class Mld {
 
@@ -121,7 +122,7 @@ public final class Mld {
      * One more listener of {@code group}, a multicast address; the first sends a State Change
      * Report at once.
      *
-     * @return false if the group is new and {@code maxGroups} are held (counted; nothing joined)
+     * @return false if the group is new and {@code maxGroups} are joined (counted; nothing joined)
      */
     public boolean join(long now, Ipv6Address group) {
         if (!group.isMulticast()) {
@@ -132,7 +133,7 @@ public final class Mld {
         }
         Group g = groups.get(group);
         if (g == null) {
-            if (groups.size() >= maxGroups) {
+            if (groups.size() >= maxGroups && !dropOneLeaving()) {
                 joinsRefused++;
                 return false;
             }
@@ -296,6 +297,18 @@ public final class Mld {
             }
             g.querySources = List.copyOf(union);
         }
+    }
+
+    /** Forgets a group being left (its last reports unsent) to make room for a join. */
+    private boolean dropOneLeaving() {
+        Iterator<Group> it = groups.values().iterator();
+        while (it.hasNext()) {
+            if (it.next().listeners == 0) {
+                it.remove();
+                return true;
+            }
+        }
+        return false;
     }
 
     private void stateChange(long now, Group g, RecordType change) {
