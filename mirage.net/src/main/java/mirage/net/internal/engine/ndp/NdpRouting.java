@@ -86,6 +86,8 @@ public final class NdpRouting {
         /** The Redirect's target; null when the next hop is the destination itself or the default router. */
         Ipv6Address redirectedTo;
         boolean onLink;
+        /** Set by a Redirect: kept when the prefix list changes. */
+        boolean redirected;
     }
 
     private final RoutingConfig config;
@@ -263,9 +265,15 @@ public final class NdpRouting {
             redirectsRefused++;
             return RedirectOutcome.NOT_FROM_FIRST_HOP;
         }
+        Destination d = destinations.get(destination);
+        if (d == null) {
+            // A link-local destination (always on-link, no entry): a Redirect from itself changes nothing.
+            redirectsRefused++;
+            return RedirectOutcome.NOT_FROM_FIRST_HOP;
+        }
         Ipv6Address target = redirect.target();
         boolean toRouter = !target.equals(destination);
-        Destination d = destinations.get(destination); // nextHop just made it
+        d.redirected = true;
         if (toRouter) {
             d.redirectedTo = target;
             d.onLink = false;
@@ -478,7 +486,7 @@ public final class NdpRouting {
     private void forgetOnLinkDeterminations() {
         Iterator<Destination> it = destinations.values().iterator();
         while (it.hasNext()) {
-            if (it.next().redirectedTo == null) {
+            if (!it.next().redirected) {
                 it.remove();
             }
         }

@@ -108,6 +108,22 @@ class MldTest {
         assertEquals(4, mld.size());
     }
 
+    @Test
+    void full_joinWhileOneIsBeingLeft_forgetsTheLeavingOne() {
+        for (int i = 1; i <= 4; i++) {
+            mld.join(0, new Ipv6Address(0xff02_0000_0000_0000L, 0x1_ff00_0000L + i));
+        }
+        mld.leave(0, new Ipv6Address(0xff02_0000_0000_0000L, 0x1_ff00_0001L));
+        assertEquals(4, mld.size(), "its retransmission is pending");
+        take();
+        Ipv6Address fifth = Ipv6Address.parse("ff02::1:ff00:99");
+        assertTrue(mld.join(0, fifth));
+        assertEquals(4, mld.size());
+        assertEquals(0, mld.joinsRefused());
+        assertTrue(mld.isMember(fifth));
+        assertEquals(List.of("CHANGE_TO_EXCLUDE_MODE " + fifth), take(), "the forgotten one's retransmission is not sent");
+    }
+
     // ------------------------------------------------------------ joined
 
     @Test

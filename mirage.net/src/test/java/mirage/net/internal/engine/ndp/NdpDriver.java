@@ -52,6 +52,12 @@ final class NdpDriver implements NeighborDiscovery.Link {
         nd = new NeighborDiscovery(NDP, ROUTING, slaac, MAX_GROUPS, true, this, Rng.seeded(seed), 0);
     }
 
+    /** The interface restarts: every address is formed and checked again (RFC 4862 section 5.4), duplicates included. */
+    void start(long now) {
+        nd.start(now);
+        foundDuplicate.clear();
+    }
+
     /** Delivers {@code message}, noting which tentative addresses it makes duplicate. */
     void receive(long now, Ipv6Address source, Ipv6Address destination, Icmpv6Repr message) {
         Ipv6Address target = null;

@@ -375,6 +375,21 @@ class NdpRoutingTest {
     }
 
     @Test
+    void redirect_aboutLinkLocalDestinationFromItself_isRefused() {
+        routing.routerAdvertisement(0, R1, ra(100));
+        assertEquals(RedirectOutcome.NOT_FROM_FIRST_HOP, routing.redirect(0, R2, new Redirect(R3, R2, List.of())));
+        assertEquals(R2, routing.nextHop(0, R2));
+    }
+
+    @Test
+    void redirect_onLink_survivesPrefixListChange() {
+        routing.routerAdvertisement(0, R1, ra(1000));
+        routing.redirect(0, R1, new Redirect(FAR, FAR, List.of()));
+        routing.routerAdvertisement(S, R1, ra(1000, onLink("2001:db8:1::/64", 600)));
+        assertEquals(FAR, routing.nextHop(S, FAR));
+    }
+
+    @Test
     void redirect_withoutRouters_isRefused() {
         assertEquals(RedirectOutcome.NOT_FROM_FIRST_HOP, routing.redirect(0, R1, new Redirect(R2, FAR, List.of())));
         assertNull(routing.nextHop(0, FAR));

@@ -65,7 +65,7 @@ class NeighborDiscoveryFuzzTest {
         ByteBuffer in = ByteBuffer.wrap(data);
         NdpDriver d = new NdpDriver(data.length, data.length % 2 == 0);
         long now = 0;
-        d.nd.start(now);
+        d.start(now);
         while (in.remaining() >= 5) {
             int op = in.get() & 3;
             int time = in.get() & 0xff;
@@ -85,7 +85,7 @@ class NeighborDiscoveryFuzzTest {
                         }
                     }
                 }
-                case 2 -> d.nd.start(now);
+                case 2 -> d.start(now);
                 default -> {
                 }
             }
