@@ -66,6 +66,8 @@ final class TcpBinding implements Tcp, TcpEvents {
     static final int NOTHING = Integer.MIN_VALUE;
     /** {@code filled} when the flow was closed under a pending read. */
     static final int CANCELLED = Integer.MIN_VALUE + 1;
+    /** Handed to the loop only to wake it. */
+    private static final Runnable NOTHING_TO_DO = () -> { };
 
     private final Direct stack;
     private final EventLoop loop;
@@ -209,6 +211,9 @@ final class TcpBinding implements Tcp, TcpEvents {
     public void closed(TcpConnection handle, Termination reason) {
         if (handle.attachment instanceof DirectConnection c) {
             live.remove(c);
+            if (reason != Termination.NORMAL) {
+                c.gone = true; // the engine has let the connection go: close has nothing left to do
+            }
             c.completeRead(loop.now());
             c.finishWrite(-1);
         }
@@ -254,6 +259,30 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile Options options;
         /** Set once this side closed or aborted: later operations fail with CLOSED. */
         private volatile boolean closed;
+        /**
+         * Set by the loop when the engine ended the connection by a failure (a reset, a timeout,
+         * an abort): it is out of the engine's table, so the engine's {@code close} and
+         * {@code abort} do nothing for it and {@link #close} need not hand anything to the loop.
+         */
+        private volatile boolean gone;
+        /**
+         * A read timeout {@link #readTimeout} set and the loop has not applied yet, in
+         * nanoseconds, or -1: the next read's registration applies it (it bounds later reads
+         * only), so setting one costs no hand-off; while a read is in progress it is handed
+         * over at once, as it stops that read's clock.
+         */
+        private final AtomicLong readTimeoutToApply = new AtomicLong(-1);
+        /** Set while a thread is in {@link #read}. */
+        private volatile boolean reading;
+        /** The read timeout in force or set to be applied, in nanoseconds (0: none). */
+        private volatile long readTimeoutNanos;
+        /**
+         * Whether a read now would find something (the engine's {@link TcpConnection#readReady}),
+         * as the loop saw it last; the loop updates it on every event that can change it. While
+         * it is false a read's registration need not wake the loop: whatever makes the read
+         * complete is an event that wakes the loop anyway.
+         */
+        private volatile boolean readReady;
         /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
         private int corks;
         /** Set by the first write larger than {@link #OUTBOX}: the next one adopts a ring; the writer's. */
@@ -269,6 +298,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile int filled = NOTHING;
         /** Registers {@link #requested} as the pending read and completes it if it can; on the loop. */
         private final Direct.LoopOp<Void, RuntimeException> registerRead = now -> {
+            applyReadTimeout(now);
             pendingRead = requested;
             requested = null;
             completeRead(now);
@@ -376,10 +406,12 @@ final class TcpBinding implements Tcp, TcpEvents {
             this.options = options;
             this.local = new Endpoint(handle.localAddress(), handle.localPort());
             this.remote = new Endpoint(handle.remoteAddress(), handle.remotePort());
+            this.readReady = handle.readReady(); // on the loop: connect and accepted make connections there
         }
 
         /** Applies {@code o} over {@code previous} (null: the connection's first options). Loop thread. */
         void apply(long now, Options o, Options previous) {
+            applyReadTimeout(now); // one set before these options goes first, as it was set first
             handle.noDelay(now, o.noDelay());
             if (o.keepalive() != null) {
                 handle.keepalive(now, saturatedNanos(o.keepalive().after()), saturatedNanos(o.keepalive().interval()),
@@ -392,7 +424,8 @@ final class TcpBinding implements Tcp, TcpEvents {
                 handle.idleTimeout(now, saturatedNanos(o.idleTimeout()));
             }
             if (previous == null || !o.readTimeout().equals(previous.readTimeout())) {
-                handle.readTimeout(now, saturatedNanos(o.readTimeout()));
+                readTimeoutNanos = saturatedNanos(o.readTimeout());
+                handle.readTimeout(now, readTimeoutNanos);
             }
         }
 
@@ -403,12 +436,27 @@ final class TcpBinding implements Tcp, TcpEvents {
                 throw new IllegalArgumentException("a read timeout is not negative: " + timeout);
             }
             long nanos = saturatedNanos(timeout);
-            stack.onLoopQuietly(now -> {
-                handle.readTimeout(now, nanos);
-                return null;
-            });
+            readTimeoutNanos = nanos;
+            readTimeoutToApply.set(nanos);
+            if (reading) {
+                // a read waits (on another thread): its clock stops now, as the engine's
+                // readTimeout says; without a read, the next one's registration applies it
+                loop.execute(applyReadTimeoutOnLoop);
+            }
             return true;
         }
+
+        /** Applies the read timeout {@link #readTimeout} left, if any. Loop thread. */
+        private Void applyReadTimeout(long now) {
+            long t = readTimeoutToApply.getAndSet(-1);
+            if (t >= 0) {
+                handle.readTimeout(now, t);
+            }
+            return null;
+        }
+
+        private final Direct.LoopOp<Void, RuntimeException> applyReadTimeoutOp = this::applyReadTimeout;
+        private final Runnable applyReadTimeoutOnLoop = () -> stack.onLoopQuietly(applyReadTimeoutOp);
 
         void awaitEstablished(IpAddress to, int port, Duration timeout) throws FlowException {
             while (true) {
@@ -478,8 +526,29 @@ final class TcpBinding implements Tcp, TcpEvents {
             failIfClosed();
             filled = NOTHING;
             requested = dst;
-            loop.execute(registerReadOnLoop);
-            int n = awaitOutcome(true);
+            reading = true;
+            int n;
+            try {
+                if (readReady) {
+                    loop.execute(registerReadOnLoop);
+                } else {
+                    // Nothing to read yet: what completes this read (bytes, the FIN, a reset, the
+                    // read timer) is an event that wakes the loop anyway, and the loop registers
+                    // the read at the turn after it. The read clock starts at the registration,
+                    // so the loop is woken for it if it would sleep longer than a sixteenth of
+                    // the read timeout.
+                    long t = readTimeoutNanos;
+                    loop.executeLazily(registerReadOnLoop, t == 0 ? Long.MAX_VALUE : loop.now() + Math.max(1, t / 16));
+                    if (readReady) {
+                        // it became ready after the look above: the loop may have run its turn
+                        // before the registration was in its inbox, and gone to sleep
+                        loop.execute(NOTHING_TO_DO);
+                    }
+                }
+                n = awaitOutcome(true);
+            } finally {
+                reading = false;
+            }
             if (n > 0) {
                 return n;
             }
@@ -512,6 +581,7 @@ final class TcpBinding implements Tcp, TcpEvents {
                     readers.signal();
                 }
             }
+            readReady = handle.readReady();
         }
 
         /**
@@ -955,10 +1025,12 @@ final class TcpBinding implements Tcp, TcpEvents {
                 return;
             }
             closed = true;
-            try {
-                loop.execute(closeOnLoop);
-            } catch (RuntimeException e) {
-                // the stack is gone; its engine went with it
+            if (!gone) { // else the engine's close would do nothing: no hand-off, no wake-up of the loop
+                try {
+                    loop.execute(closeOnLoop);
+                } catch (RuntimeException e) {
+                    // the stack is gone; its engine went with it
+                }
             }
             readers.signal();
             writers.signal();
@@ -983,6 +1055,9 @@ final class TcpBinding implements Tcp, TcpEvents {
         /** Ends the connection with a reset: its handler failed. Does not wait, as close. */
         void abort() {
             closed = true;
+            if (gone) {
+                return; // as close
+            }
             try {
                 loop.execute(abortOnLoop);
             } catch (RuntimeException e) {
