@@ -81,6 +81,35 @@ public interface Tcp {
          * the connection is reset.
          */
         void handle(Connection connection) throws Exception;
+
+        /**
+         * Whether the client speaks first on this listener's protocol (TLS, HTTP): a stack may
+         * then start the handler only once the connection's first bytes have arrived (or it
+         * ended), as Linux's {@code TCP_DEFER_ACCEPT} holds a connection back from
+         * {@code accept}, which spares a thread's start before there is anything to do and its
+         * wait for the first bytes. The direct stack does so, for at most a second after the
+         * handshake: then the handler starts anyway (and its own timeouts apply). The host stack
+         * starts every handler at once. False by default.
+         */
+        default boolean clientSpeaksFirst() {
+            return false;
+        }
+
+        /** {@code handler} on a listener whose client speaks first: {@link #clientSpeaksFirst} is true. */
+        static Handler clientFirst(Handler handler) {
+            Objects.requireNonNull(handler, "handler");
+            return new Handler() {
+                @Override
+                public void handle(Connection connection) throws Exception {
+                    handler.handle(connection);
+                }
+
+                @Override
+                public boolean clientSpeaksFirst() {
+                    return true;
+                }
+            };
+        }
     }
 
     /** One TCP connection: a {@link Flow} with its endpoints and per-connection options. */

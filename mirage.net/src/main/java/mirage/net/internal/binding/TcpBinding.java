@@ -66,6 +66,15 @@ final class TcpBinding implements Tcp, TcpEvents {
     static final int NOTHING = Integer.MIN_VALUE;
     /** {@code filled} when the flow was closed under a pending read. */
     static final int CANCELLED = Integer.MIN_VALUE + 1;
+    /**
+     * How long a connection of a listener whose client speaks first
+     * ({@link Handler#clientSpeaksFirst}) waits for its first bytes before its handler starts
+     * anyway: a client of such a protocol sends at once, so this only bounds a silent one's wait
+     * before the handler's own timeouts apply.
+     */
+    static final long DEFER_NANOS = 1_000_000_000L;
+    /** The most bytes the loop takes for a deferred handler's first read (a TLS record's plaintext). */
+    static final int READ_AHEAD = 16 * 1024;
     /** Handed to the loop only to wake it. */
     private static final Runnable NOTHING_TO_DO = () -> { };
 
@@ -76,6 +85,15 @@ final class TcpBinding implements Tcp, TcpEvents {
     private final AtomicLong handlerFailures = new AtomicLong();
     /** Connections whose engine handle has not ended yet; loop thread only. */
     private final java.util.Set<DirectConnection> live = new java.util.HashSet<>();
+    /**
+     * Connections whose handler waits for their first bytes, in the order they were accepted
+     * (so by {@code startBy}); those started meanwhile are dropped when the timer reaches them.
+     * Loop thread only.
+     */
+    private final java.util.ArrayDeque<DirectConnection> deferred = new java.util.ArrayDeque<>();
+    /** Armed at the oldest waiting connection's {@code startBy} while one waits; loop thread only. */
+    private EventLoop.Timer deferTimer;
+    private final Runnable onDeferTimer = this::deferDue;
 
     private record Listening(Options options, Handler handler) {}
 
@@ -167,16 +185,60 @@ final class TcpBinding implements Tcp, TcpEvents {
         DirectConnection c = new DirectConnection(handle, l.options());
         handle.attachment = c;
         live.add(c);
-        c.apply(loop.now(), l.options(), null);
+        long now = loop.now();
+        c.apply(now, l.options(), null);
+        if (l.handler().clientSpeaksFirst() && !handle.readReady()) {
+            // its first bytes start the handler (readable), or its end (closed), or DEFER_NANOS
+            c.waiting = l.handler();
+            c.startBy = now + DEFER_NANOS;
+            deferred.add(c);
+            if (deferTimer == null) {
+                deferTimer = loop.schedule(c.startBy, onDeferTimer);
+            }
+            return;
+        }
+        start(c, l.handler());
+    }
+
+    /** Runs {@code handler} with {@code c} on a task of its own; closes {@code c} after it, or resets it if it threw. Loop thread. */
+    private void start(DirectConnection c, Handler handler) {
+        TcpConnection handle = c.handle;
         loop.spawn("tcp-" + handle.localPort() + "-" + handle.remoteAddress() + ":" + handle.remotePort(), () -> {
             try {
-                l.handler().handle(c);
+                handler.handle(c);
                 c.close();
             } catch (Exception | Error e) {
                 handlerFailures.incrementAndGet();
                 c.abort();
             }
         });
+    }
+
+    /**
+     * Starts the handler of a connection that waited for its first bytes, handing it what
+     * arrived so that its first read needs no hand-off to the loop. Loop thread.
+     */
+    private void startWaiting(DirectConnection c, long now) {
+        Handler handler = c.waiting;
+        c.waiting = null;
+        c.readAhead(now);
+        start(c, handler);
+    }
+
+    /** The deferral timer: starts the handlers whose connections waited {@link #DEFER_NANOS} for their first bytes. */
+    private void deferDue() {
+        deferTimer = null;
+        long now = loop.now();
+        for (DirectConnection c; (c = deferred.peek()) != null; ) {
+            if (c.waiting != null && c.startBy > now) {
+                deferTimer = loop.schedule(c.startBy, onDeferTimer);
+                return;
+            }
+            deferred.poll();
+            if (c.waiting != null) {
+                startWaiting(c, now);
+            }
+        }
     }
 
     @Override
@@ -187,7 +249,11 @@ final class TcpBinding implements Tcp, TcpEvents {
     @Override
     public void readable(TcpConnection handle) {
         if (handle.attachment instanceof DirectConnection c) {
-            c.completeRead(loop.now());
+            if (c.waiting != null) {
+                startWaiting(c, loop.now()); // its first bytes (or its FIN)
+            } else {
+                c.completeRead(loop.now());
+            }
         }
     }
 
@@ -216,6 +282,9 @@ final class TcpBinding implements Tcp, TcpEvents {
             }
             c.completeRead(loop.now());
             c.finishWrite(-1);
+            if (c.waiting != null) {
+                startWaiting(c, loop.now()); // the handler sees how its connection ended
+            }
         }
         wake(handle);
     }
@@ -230,6 +299,11 @@ final class TcpBinding implements Tcp, TcpEvents {
             c.writers.signal();
         }
         live.clear();
+        deferred.clear(); // their handlers never started: nothing waits on them
+        if (deferTimer != null) {
+            deferTimer.cancel();
+            deferTimer = null;
+        }
     }
 
     private static void wake(TcpConnection handle) {
@@ -259,6 +333,15 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile Options options;
         /** Set once this side closed or aborted: later operations fail with CLOSED. */
         private volatile boolean closed;
+        /** The handler to start on the first bytes ({@link Handler#clientSpeaksFirst}), null once started; loop thread only. */
+        Handler waiting;
+        /** When the handler starts if no bytes came first; loop thread only. */
+        long startBy;
+        /**
+         * The first bytes, taken by the loop as it started the handler on them: the first reads
+         * take them with no hand-off. Published by the handler's start; the reader's after.
+         */
+        private ByteBuffer early;
         /**
          * Set by the loop when the engine ended the connection by a failure (a reset, a timeout,
          * an abort): it is out of the engine's table, so the engine's {@code close} and
@@ -524,6 +607,17 @@ final class TcpBinding implements Tcp, TcpEvents {
                 throw new IllegalArgumentException("read buffer has no space remaining");
             }
             failIfClosed();
+            ByteBuffer e = early;
+            if (e != null) {
+                int n = Math.min(e.remaining(), dst.remaining());
+                int limit = e.limit();
+                dst.put(e.limit(e.position() + n));
+                e.limit(limit);
+                if (!e.hasRemaining()) {
+                    early = null;
+                }
+                return n;
+            }
             filled = NOTHING;
             requested = dst;
             reading = true;
@@ -563,6 +657,17 @@ final class TcpBinding implements Tcp, TcpEvents {
                 return EOF;
             }
             throw failure(t);
+        }
+
+        /** Takes what the engine holds (up to {@link #READ_AHEAD} bytes) for the first reads of a handler about to start. Loop thread. */
+        void readAhead(long now) {
+            int n = Math.min(handle.readable(), READ_AHEAD);
+            if (n > 0) {
+                ByteBuffer b = ByteBuffer.allocate(n);
+                handle.read(now, b);
+                early = b.flip();
+            }
+            readReady = handle.readReady();
         }
 
         /**
@@ -984,6 +1089,9 @@ final class TcpBinding implements Tcp, TcpEvents {
         public void shutdown(Direction direction) throws FlowException {
             Objects.requireNonNull(direction, "direction");
             failIfDone();
+            if (direction != Direction.WRITE) {
+                early = null; // bytes read ahead go with the rest of what is unread
+            }
             byte[] box = outbox;
             while (true) {
                 if (box != null && !adopted) {

@@ -202,6 +202,42 @@ class LoopTest {
         assertTrue(onLoop.get());
     }
 
+    /**
+     * An action handed over lazily does not wake a loop that sleeps until a timer before its
+     * latest time: it runs at the loop's next turn, before what woke it. One whose latest time
+     * is before that timer wakes the loop.
+     */
+    @Test
+    void executeLazilyWakesTheLoopOnlyIfItWouldSleepPastTheLatestTime() throws Exception {
+        VirtualPlatform p = VirtualPlatform.create(VirtualPlatform.Mode.STILL);
+        Loop loop = new Loop(p);
+        List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+        loop.schedule(1_000, () -> ran.add("timer"));
+        Thread runner = Thread.ofPlatform().start(loop::run);
+        p.awaitYields(1);
+        assertEquals(1_000L, p.yields().getFirst());
+        loop.executeLazily(() -> ran.add("lazy"), 5_000); // the loop wakes at 1,000 anyway: no wake
+        loop.execute(() -> {
+            ran.add("eager");
+            loop.stop();
+        });
+        runner.join();
+        assertEquals(List.of("lazy", "eager"), ran, "the lazy action ran first, at the eager one's wake-up");
+        assertEquals(1, p.yieldCount(), "one wake-up for both: the lazy action did not wake the loop");
+
+        VirtualPlatform q = VirtualPlatform.create(VirtualPlatform.Mode.STILL);
+        Loop second = new Loop(q);
+        List<String> ran2 = new java.util.concurrent.CopyOnWriteArrayList<>();
+        second.schedule(1_000, () -> ran2.add("timer"));
+        Thread runner2 = Thread.ofPlatform().start(second::run);
+        q.awaitYields(1);
+        second.executeLazily(() -> ran2.add("lazy"), 500); // before the loop's timer: it wakes
+        q.awaitYields(2); // the loop woke, ran it and sleeps again
+        assertEquals(List.of("lazy"), ran2);
+        second.stop();
+        runner2.join();
+    }
+
     @Test
     void scheduleFromAnotherThreadWakesTheLoopAndRunsAtTheDeadline() throws Exception {
         VirtualPlatform p = VirtualPlatform.create();
