@@ -97,18 +97,7 @@ public interface Tcp {
 
         /** {@code handler} on a listener whose client speaks first: {@link #clientSpeaksFirst} is true. */
         static Handler clientFirst(Handler handler) {
-            Objects.requireNonNull(handler, "handler");
-            return new Handler() {
-                @Override
-                public void handle(Connection connection) throws Exception {
-                    handler.handle(connection);
-                }
-
-                @Override
-                public boolean clientSpeaksFirst() {
-                    return true;
-                }
-            };
+            return new mirage.net.internal.binding.ClientFirstHandler(handler);
         }
     }
 
