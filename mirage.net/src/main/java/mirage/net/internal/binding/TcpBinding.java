@@ -87,15 +87,26 @@ final class TcpBinding implements Tcp, TcpEvents {
     private final java.util.Set<DirectConnection> live = new java.util.HashSet<>();
     /**
      * Connections whose handler waits for their first bytes, in the order they were accepted
-     * (so by {@code startBy}); those started meanwhile are dropped when the timer reaches them.
-     * Loop thread only.
+     * (so by deadline); the entry of one started meanwhile lets go of it and is dropped when the
+     * timer reaches it. Loop thread only.
      */
-    private final java.util.ArrayDeque<DirectConnection> deferred = new java.util.ArrayDeque<>();
+    private final java.util.ArrayDeque<Deferral> deferred = new java.util.ArrayDeque<>();
     /** Armed at the oldest waiting connection's {@code startBy} while one waits; loop thread only. */
     private EventLoop.Timer deferTimer;
     private final Runnable onDeferTimer = this::deferDue;
 
     private record Listening(Options options, Handler handler) {}
+
+    /** A connection whose handler waits for its first bytes until {@code startBy}; null once started. Loop thread only. */
+    private static final class Deferral {
+        DirectConnection connection;
+        final long startBy;
+
+        Deferral(DirectConnection connection, long startBy) {
+            this.connection = connection;
+            this.startBy = startBy;
+        }
+    }
 
     TcpBinding(Direct stack, TcpEngine engine) {
         this.stack = stack;
@@ -187,15 +198,18 @@ final class TcpBinding implements Tcp, TcpEvents {
         live.add(c);
         long now = loop.now();
         c.apply(now, l.options(), null);
-        if (l.handler().clientSpeaksFirst() && !handle.readReady()) {
-            // its first bytes start the handler (readable), or its end (closed), or DEFER_NANOS
-            c.waiting = l.handler();
-            c.startBy = now + DEFER_NANOS;
-            deferred.add(c);
-            if (deferTimer == null) {
-                deferTimer = loop.schedule(c.startBy, onDeferTimer);
+        if (l.handler().clientSpeaksFirst()) {
+            if (!handle.readReady()) {
+                // its first bytes start the handler (readable), or its end (closed), or DEFER_NANOS
+                c.waiting = l.handler();
+                c.deferral = new Deferral(c, now + DEFER_NANOS);
+                deferred.add(c.deferral);
+                if (deferTimer == null) {
+                    deferTimer = loop.schedule(c.deferral.startBy, onDeferTimer);
+                }
+                return;
             }
-            return;
+            c.readAhead(now); // bytes came with the handshake's last segment
         }
         start(c, l.handler());
     }
@@ -221,6 +235,8 @@ final class TcpBinding implements Tcp, TcpEvents {
     private void startWaiting(DirectConnection c, long now) {
         Handler handler = c.waiting;
         c.waiting = null;
+        c.deferral.connection = null; // its entry no longer holds it (it may live less than DEFER_NANOS)
+        c.deferral = null;
         c.readAhead(now);
         start(c, handler);
     }
@@ -229,14 +245,14 @@ final class TcpBinding implements Tcp, TcpEvents {
     private void deferDue() {
         deferTimer = null;
         long now = loop.now();
-        for (DirectConnection c; (c = deferred.peek()) != null; ) {
-            if (c.waiting != null && c.startBy > now) {
-                deferTimer = loop.schedule(c.startBy, onDeferTimer);
+        for (Deferral d; (d = deferred.peek()) != null; ) {
+            if (d.connection != null && d.startBy > now) {
+                deferTimer = loop.schedule(d.startBy, onDeferTimer);
                 return;
             }
             deferred.poll();
-            if (c.waiting != null) {
-                startWaiting(c, now);
+            if (d.connection != null) {
+                startWaiting(d.connection, now);
             }
         }
     }
@@ -335,8 +351,8 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile boolean closed;
         /** The handler to start on the first bytes ({@link Handler#clientSpeaksFirst}), null once started; loop thread only. */
         Handler waiting;
-        /** When the handler starts if no bytes came first; loop thread only. */
-        long startBy;
+        /** Its entry among the waiting connections while {@link #waiting}; loop thread only. */
+        Deferral deferral;
         /**
          * The first bytes, taken by the loop as it started the handler on them: the first reads
          * take them with no hand-off. Published by the handler's start; the reader's after.
