@@ -50,6 +50,15 @@ import mirage.net.internal.engine.tcp.Termination;
  * {@code close} hands its work to the loop and does not wait; the loop sends what the outbox
  * still holds before the FIN. A waiter is signalled only when what its thread waits for has
  * happened.
+ *
+ * <p>A hand-off wakes a sleeping loop only when the loop would not wake in time by itself
+ * (decision 0066): a read with nothing to read yet is registered lazily
+ * ({@link EventLoop#executeLazily}: what completes it, a segment, a reset or the read timer,
+ * wakes the loop anyway), a read timeout is applied by the next read's registration, and a
+ * close after the engine ended the connection hands nothing over. A listener whose client
+ * speaks first ({@link Handler#clientSpeaksFirst}) has its handler started on the connection's
+ * first bytes, which the loop reads ahead for its first reads, on its end, or
+ * {@link #DEFER_NANOS} after the handshake.
  */
 final class TcpBinding implements Tcp, TcpEvents {
     /** Handshakes in progress per listener before SYN cookies. */
