@@ -54,11 +54,13 @@ public final class Echo implements Unikernel {
 
     /** As {@link #serveHttps(Console, Stack, ServerConfig)}, request heads timed by {@code clock} (null: per read). */
     public static void serveHttps(Console console, Stack stack, ServerConfig config, InstantSource clock) throws NetException {
-        stack.tcp().listen(HTTPS_PORT, Http.TCP_OPTIONS, connection -> {
+        // the client speaks first (its ClientHello): the handler starts on it, not before (a
+        // silent client's 60 s idle wait then begins up to a second after its handshake)
+        stack.tcp().listen(HTTPS_PORT, Http.TCP_OPTIONS, Tcp.Handler.clientFirst(connection -> {
             try (TlsFlow tls = Tls.server(connection, config)) {
                 Http.serve(tls, clock, stack);
             }
-        });
+        }));
         console.println("echo: HTTPS on port " + HTTPS_PORT);
     }
 

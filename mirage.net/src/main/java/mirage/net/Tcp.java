@@ -81,6 +81,24 @@ public interface Tcp {
          * the connection is reset.
          */
         void handle(Connection connection) throws Exception;
+
+        /**
+         * Whether the client speaks first on this listener's protocol (TLS, HTTP): a stack may
+         * then start the handler only once the connection's first bytes have arrived (or it
+         * ended), as Linux's {@code TCP_DEFER_ACCEPT} holds a connection back from
+         * {@code accept}, which spares a thread's start before there is anything to do and its
+         * wait for the first bytes. The direct stack does so, for at most a second after the
+         * handshake: then the handler starts anyway (and its own timeouts apply). The host stack
+         * starts every handler at once. False by default.
+         */
+        default boolean clientSpeaksFirst() {
+            return false;
+        }
+
+        /** {@code handler} on a listener whose client speaks first: {@link #clientSpeaksFirst} is true. */
+        static Handler clientFirst(Handler handler) {
+            return new mirage.net.internal.binding.ClientFirstHandler(handler);
+        }
     }
 
     /** One TCP connection: a {@link Flow} with its endpoints and per-connection options. */

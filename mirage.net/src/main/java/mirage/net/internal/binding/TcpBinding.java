@@ -49,6 +49,15 @@ import mirage.net.internal.engine.tcp.Termination;
  * {@code close} hands its work to the loop and does not wait; the loop sends what the outbox
  * still holds before the FIN. A waiter is signalled only when what its thread waits for has
  * happened.
+ *
+ * <p>A hand-off wakes a sleeping loop only when the loop would not wake in time by itself
+ * (decision 0066): a read with nothing to read yet is registered lazily
+ * ({@link EventLoop#executeLazily}: what completes it, a segment, a reset or the read timer,
+ * wakes the loop anyway), a read timeout is applied by the next read's registration, and a
+ * close after the engine ended the connection hands nothing over. A listener whose client
+ * speaks first ({@link Handler#clientSpeaksFirst}) has its handler started on the connection's
+ * first bytes, which the loop reads ahead for its first reads, on its end, or
+ * {@link #DEFER_NANOS} after the handshake.
  */
 final class TcpBinding implements Tcp, TcpEvents {
     /** Handshakes in progress per listener before SYN cookies. */
@@ -65,6 +74,17 @@ final class TcpBinding implements Tcp, TcpEvents {
     static final int NOTHING = Integer.MIN_VALUE;
     /** {@code filled} when the flow was closed under a pending read. */
     static final int CANCELLED = Integer.MIN_VALUE + 1;
+    /**
+     * How long a connection of a listener whose client speaks first
+     * ({@link Handler#clientSpeaksFirst}) waits for its first bytes before its handler starts
+     * anyway: a client of such a protocol sends at once, so this only bounds a silent one's wait
+     * before the handler's own timeouts apply.
+     */
+    static final long DEFER_NANOS = 1_000_000_000L;
+    /** The most bytes the loop takes for a deferred handler's first read (a TLS record's plaintext). */
+    static final int READ_AHEAD = 16 * 1024;
+    /** Handed to the loop only to wake it. */
+    private static final Runnable NOTHING_TO_DO = () -> { };
 
     private final Direct stack;
     private final EventLoop loop;
@@ -73,8 +93,28 @@ final class TcpBinding implements Tcp, TcpEvents {
     private final AtomicLong handlerFailures = new AtomicLong();
     /** Connections whose engine handle has not ended yet; loop thread only. */
     private final java.util.Set<DirectConnection> live = new java.util.HashSet<>();
+    /**
+     * Connections whose handler waits for their first bytes, in the order they were accepted
+     * (so by deadline); the entry of one started meanwhile lets go of it and is dropped when the
+     * timer reaches it. Loop thread only.
+     */
+    private final java.util.ArrayDeque<Deferral> deferred = new java.util.ArrayDeque<>();
+    /** Armed at the oldest waiting connection's {@code startBy} while one waits; loop thread only. */
+    private EventLoop.Timer deferTimer;
+    private final Runnable onDeferTimer = this::deferDue;
 
     private record Listening(Options options, Handler handler) {}
+
+    /** A connection whose handler waits for its first bytes until {@code startBy}; null once started. Loop thread only. */
+    private static final class Deferral {
+        DirectConnection connection;
+        final long startBy;
+
+        Deferral(DirectConnection connection, long startBy) {
+            this.connection = connection;
+            this.startBy = startBy;
+        }
+    }
 
     TcpBinding(Direct stack, TcpEngine engine) {
         this.stack = stack;
@@ -162,16 +202,65 @@ final class TcpBinding implements Tcp, TcpEvents {
         DirectConnection c = new DirectConnection(handle, l.options());
         handle.attachment = c;
         live.add(c);
-        c.apply(loop.now(), l.options(), null);
+        long now = loop.now();
+        c.apply(now, l.options(), null);
+        if (l.handler().clientSpeaksFirst()) {
+            if (!handle.readReady()) {
+                // its first bytes start the handler (readable), or its end (closed), or DEFER_NANOS
+                c.waiting = l.handler();
+                c.deferral = new Deferral(c, now + DEFER_NANOS);
+                deferred.add(c.deferral);
+                if (deferTimer == null) {
+                    deferTimer = loop.schedule(c.deferral.startBy, onDeferTimer);
+                }
+                return;
+            }
+            c.readAhead(now); // bytes came with the handshake's last segment
+        }
+        start(c, l.handler());
+    }
+
+    /** Runs {@code handler} with {@code c} on a task of its own; closes {@code c} after it, or resets it if it threw. Loop thread. */
+    private void start(DirectConnection c, Handler handler) {
+        TcpConnection handle = c.handle;
         loop.spawn("tcp-" + handle.localPort() + "-" + handle.remoteAddress() + ":" + handle.remotePort(), () -> {
             try {
-                l.handler().handle(c);
+                handler.handle(c);
                 c.close();
             } catch (Exception | Error e) {
                 handlerFailures.incrementAndGet();
                 c.abort();
             }
         });
+    }
+
+    /**
+     * Starts the handler of a connection that waited for its first bytes, handing it what
+     * arrived so that its first read needs no hand-off to the loop. Loop thread.
+     */
+    private void startWaiting(DirectConnection c, long now) {
+        Handler handler = c.waiting;
+        c.waiting = null;
+        c.deferral.connection = null; // its entry no longer holds it (it may live less than DEFER_NANOS)
+        c.deferral = null;
+        c.readAhead(now);
+        start(c, handler);
+    }
+
+    /** The deferral timer: starts the handlers whose connections waited {@link #DEFER_NANOS} for their first bytes. */
+    private void deferDue() {
+        deferTimer = null;
+        long now = loop.now();
+        for (Deferral d; (d = deferred.peek()) != null; ) {
+            if (d.connection != null && d.startBy > now) {
+                deferTimer = loop.schedule(d.startBy, onDeferTimer);
+                return;
+            }
+            deferred.poll();
+            if (d.connection != null) {
+                startWaiting(d.connection, now);
+            }
+        }
     }
 
     @Override
@@ -182,7 +271,11 @@ final class TcpBinding implements Tcp, TcpEvents {
     @Override
     public void readable(TcpConnection handle) {
         if (handle.attachment instanceof DirectConnection c) {
-            c.completeRead(loop.now());
+            if (c.waiting != null) {
+                startWaiting(c, loop.now()); // its first bytes (or its FIN)
+            } else {
+                c.completeRead(loop.now());
+            }
         }
     }
 
@@ -206,8 +299,14 @@ final class TcpBinding implements Tcp, TcpEvents {
     public void closed(TcpConnection handle, Termination reason) {
         if (handle.attachment instanceof DirectConnection c) {
             live.remove(c);
+            if (reason != Termination.NORMAL) {
+                c.gone = true; // the engine has let the connection go: close has nothing left to do
+            }
             c.completeRead(loop.now());
             c.finishWrite(-1);
+            if (c.waiting != null) {
+                startWaiting(c, loop.now()); // the handler sees how its connection ended
+            }
         }
         wake(handle);
     }
@@ -222,6 +321,11 @@ final class TcpBinding implements Tcp, TcpEvents {
             c.writers.signal();
         }
         live.clear();
+        deferred.clear(); // their handlers never started: nothing waits on them
+        if (deferTimer != null) {
+            deferTimer.cancel();
+            deferTimer = null;
+        }
     }
 
     private static void wake(TcpConnection handle) {
@@ -251,6 +355,39 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile Options options;
         /** Set once this side closed or aborted: later operations fail with CLOSED. */
         private volatile boolean closed;
+        /** The handler to start on the first bytes ({@link Handler#clientSpeaksFirst}), null once started; loop thread only. */
+        Handler waiting;
+        /** Its entry among the waiting connections while {@link #waiting}; loop thread only. */
+        Deferral deferral;
+        /**
+         * The first bytes, taken by the loop as it started the handler on them: the first reads
+         * take them with no hand-off. Published by the handler's start; the reader's after.
+         */
+        private ByteBuffer early;
+        /**
+         * Set by the loop when the engine ended the connection by a failure (a reset, a timeout,
+         * an abort): it is out of the engine's table, so the engine's {@code close} and
+         * {@code abort} do nothing for it and {@link #close} need not hand anything to the loop.
+         */
+        private volatile boolean gone;
+        /**
+         * A read timeout {@link #readTimeout} set and the loop has not applied yet, in
+         * nanoseconds, or -1: the next read's registration applies it (it bounds later reads
+         * only), so setting one costs no hand-off; while a read is in progress it is handed
+         * over at once, as it stops that read's clock.
+         */
+        private final AtomicLong readTimeoutToApply = new AtomicLong(-1);
+        /** Set while a thread is in {@link #read}. */
+        private volatile boolean reading;
+        /** The read timeout in force or set to be applied, in nanoseconds (0: none). */
+        private volatile long readTimeoutNanos;
+        /**
+         * Whether a read now would find something (the engine's {@link TcpConnection#readReady}),
+         * as the loop saw it last; the loop updates it on every event that can change it. While
+         * it is false a read's registration need not wake the loop: whatever makes the read
+         * complete is an event that wakes the loop anyway.
+         */
+        private volatile boolean readReady;
         /** Corks not yet uncorked; the writer's (one writer at a time, {@link mirage.core.Flow}). */
         private int corks;
         /** Set by the first write larger than {@link #OUTBOX}: the next one adopts a ring; the writer's. */
@@ -266,6 +403,7 @@ final class TcpBinding implements Tcp, TcpEvents {
         private volatile int filled = NOTHING;
         /** Registers {@link #requested} as the pending read and completes it if it can; on the loop. */
         private final Direct.LoopOp<Void, RuntimeException> registerRead = now -> {
+            applyReadTimeout(now);
             pendingRead = requested;
             requested = null;
             completeRead(now);
@@ -373,10 +511,12 @@ final class TcpBinding implements Tcp, TcpEvents {
             this.options = options;
             this.local = new Endpoint(handle.localAddress(), handle.localPort());
             this.remote = new Endpoint(handle.remoteAddress(), handle.remotePort());
+            this.readReady = handle.readReady(); // on the loop: connect and accepted make connections there
         }
 
         /** Applies {@code o} over {@code previous} (null: the connection's first options). Loop thread. */
         void apply(long now, Options o, Options previous) {
+            applyReadTimeout(now); // one set before these options goes first, as it was set first
             handle.noDelay(now, o.noDelay());
             if (o.keepalive() != null) {
                 handle.keepalive(now, saturatedNanos(o.keepalive().after()), saturatedNanos(o.keepalive().interval()),
@@ -389,7 +529,8 @@ final class TcpBinding implements Tcp, TcpEvents {
                 handle.idleTimeout(now, saturatedNanos(o.idleTimeout()));
             }
             if (previous == null || !o.readTimeout().equals(previous.readTimeout())) {
-                handle.readTimeout(now, saturatedNanos(o.readTimeout()));
+                readTimeoutNanos = saturatedNanos(o.readTimeout());
+                handle.readTimeout(now, readTimeoutNanos);
             }
         }
 
@@ -400,12 +541,27 @@ final class TcpBinding implements Tcp, TcpEvents {
                 throw new IllegalArgumentException("a read timeout is not negative: " + timeout);
             }
             long nanos = saturatedNanos(timeout);
-            stack.onLoopQuietly(now -> {
-                handle.readTimeout(now, nanos);
-                return null;
-            });
+            readTimeoutNanos = nanos;
+            readTimeoutToApply.set(nanos);
+            if (reading) {
+                // a read waits (on another thread): its clock stops now, as the engine's
+                // readTimeout says; without a read, the next one's registration applies it
+                loop.execute(applyReadTimeoutOnLoop);
+            }
             return true;
         }
+
+        /** Applies the read timeout {@link #readTimeout} left, if any. Loop thread. */
+        private Void applyReadTimeout(long now) {
+            long t = readTimeoutToApply.getAndSet(-1);
+            if (t >= 0) {
+                handle.readTimeout(now, t);
+            }
+            return null;
+        }
+
+        private final Direct.LoopOp<Void, RuntimeException> applyReadTimeoutOp = this::applyReadTimeout;
+        private final Runnable applyReadTimeoutOnLoop = () -> stack.onLoopQuietly(applyReadTimeoutOp);
 
         void awaitEstablished(IpAddress to, int port, Duration timeout) throws FlowException {
             while (true) {
@@ -473,10 +629,42 @@ final class TcpBinding implements Tcp, TcpEvents {
                 throw new IllegalArgumentException("read buffer has no space remaining");
             }
             failIfClosed();
+            ByteBuffer e = early;
+            if (e != null) {
+                int n = Math.min(e.remaining(), dst.remaining());
+                int limit = e.limit();
+                dst.put(e.limit(e.position() + n));
+                e.limit(limit);
+                if (!e.hasRemaining()) {
+                    early = null;
+                }
+                return n;
+            }
             filled = NOTHING;
             requested = dst;
-            loop.execute(registerReadOnLoop);
-            int n = awaitOutcome(true);
+            reading = true;
+            int n;
+            try {
+                if (readReady) {
+                    loop.execute(registerReadOnLoop);
+                } else {
+                    // Nothing to read yet: what completes this read (bytes, the FIN, a reset, the
+                    // read timer) is an event that wakes the loop anyway, and the loop registers
+                    // the read at the turn after it. The read clock starts at the registration,
+                    // so the loop is woken for it if it would sleep longer than a sixteenth of
+                    // the read timeout.
+                    long t = readTimeoutNanos;
+                    loop.executeLazily(registerReadOnLoop, t == 0 ? Long.MAX_VALUE : loop.now() + Math.max(1, t / 16));
+                    if (readReady) {
+                        // it became ready after the look above: the loop may have run its turn
+                        // before the registration was in its inbox, and gone to sleep
+                        loop.execute(NOTHING_TO_DO);
+                    }
+                }
+                n = awaitOutcome(true);
+            } finally {
+                reading = false;
+            }
             if (n > 0) {
                 return n;
             }
@@ -491,6 +679,17 @@ final class TcpBinding implements Tcp, TcpEvents {
                 return EOF;
             }
             throw failure(t);
+        }
+
+        /** Takes what the engine holds (up to {@link #READ_AHEAD} bytes) for the first reads of a handler about to start. Loop thread. */
+        void readAhead(long now) {
+            int n = Math.min(handle.readable(), READ_AHEAD);
+            if (n > 0) {
+                ByteBuffer b = ByteBuffer.allocate(n);
+                handle.read(now, b);
+                early = b.flip();
+            }
+            readReady = handle.readReady();
         }
 
         /**
@@ -509,6 +708,7 @@ final class TcpBinding implements Tcp, TcpEvents {
                     readers.signal();
                 }
             }
+            readReady = handle.readReady();
         }
 
         /**
@@ -911,6 +1111,9 @@ final class TcpBinding implements Tcp, TcpEvents {
         public void shutdown(Direction direction) throws FlowException {
             Objects.requireNonNull(direction, "direction");
             failIfDone();
+            if (direction != Direction.WRITE) {
+                early = null; // bytes read ahead go with the rest of what is unread
+            }
             byte[] box = outbox;
             while (true) {
                 if (box != null && !adopted) {
@@ -952,10 +1155,12 @@ final class TcpBinding implements Tcp, TcpEvents {
                 return;
             }
             closed = true;
-            try {
-                loop.execute(closeOnLoop);
-            } catch (RuntimeException e) {
-                // the stack is gone; its engine went with it
+            if (!gone) { // else the engine's close would do nothing: no hand-off, no wake-up of the loop
+                try {
+                    loop.execute(closeOnLoop);
+                } catch (RuntimeException e) {
+                    // the stack is gone; its engine went with it
+                }
             }
             readers.signal();
             writers.signal();
@@ -980,6 +1185,9 @@ final class TcpBinding implements Tcp, TcpEvents {
         /** Ends the connection with a reset: its handler failed. Does not wait, as close. */
         void abort() {
             closed = true;
+            if (gone) {
+                return; // as close
+            }
             try {
                 loop.execute(abortOnLoop);
             } catch (RuntimeException e) {

@@ -25,6 +25,8 @@ public final class Loop implements EventLoop {
      * A loop that is running will look at its inbox before it yields anyway.
      */
     private volatile boolean sleeping;
+    /** Where the loop's sleep ends unless something wakes it: its earliest timer; written before {@link #sleeping}. */
+    private volatile long sleepingUntil = Long.MAX_VALUE;
     private volatile boolean stopping;
     private final AtomicInteger failures = new AtomicInteger();
 
@@ -48,6 +50,21 @@ public final class Loop implements EventLoop {
         // After the add: either the loop sees the action before it sleeps, or this sees it
         // sleeping (both are volatile accesses: one of them sees the other's write).
         if (sleeping && !inLoop()) {
+            platform.wake();
+        }
+    }
+
+    /**
+     * Wakes a sleeping loop only if its sleep would end after {@code latestNanos}: otherwise the
+     * timer it sleeps until (or anything earlier) wakes it in time, and its turn runs the inbox
+     * before the timers.
+     */
+    @Override
+    public void executeLazily(Runnable action, long latestNanos) {
+        inbox.add(action);
+        // as execute: after the add, the loop sees the action before it sleeps, or this sees it
+        // sleeping (and then until when: sleepingUntil is written before sleeping)
+        if (sleeping && latestNanos < sleepingUntil && !inLoop()) {
             platform.wake();
         }
     }
@@ -116,6 +133,7 @@ public final class Loop implements EventLoop {
                     continue;
                 }
                 Task next = timers.peek();
+                sleepingUntil = next == null ? Long.MAX_VALUE : next.deadline;
                 sleeping = true;
                 if (!inbox.isEmpty()) { // handed in after the look above, by a thread that did not wake
                     sleeping = false;

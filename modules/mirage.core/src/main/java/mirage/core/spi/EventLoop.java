@@ -18,6 +18,17 @@ public interface EventLoop {
     void execute(Runnable action);
 
     /**
+     * Runs {@code action} on the loop's thread at its next turn, in order with {@link #execute}'s
+     * actions, without waking the loop for it unless it would otherwise sleep past
+     * {@code latestNanos} (by {@link #now()}): for work that matters only once something else
+     * (device input, a timer, another action) wakes the loop anyway, so that handing it over
+     * costs no wake-up. The default runs it as {@link #execute} does.
+     */
+    default void executeLazily(Runnable action, long latestNanos) {
+        execute(action);
+    }
+
+    /**
      * Runs {@code action} on the loop's thread once {@link #now()} reaches {@code deadlineNanos}
      * (at once if it already has).
      *

@@ -202,6 +202,45 @@ class LoopTest {
         assertTrue(onLoop.get());
     }
 
+    /** A loop on a clock that stands still, run on a thread of its own, asleep until its one timer at 1,000. */
+    record Sleeping(VirtualPlatform platform, Loop loop, Thread runner, List<String> ran) {
+        static Sleeping start() throws InterruptedException {
+            VirtualPlatform p = VirtualPlatform.create(VirtualPlatform.Mode.STILL);
+            Loop loop = new Loop(p);
+            List<String> ran = new java.util.concurrent.CopyOnWriteArrayList<>();
+            loop.schedule(1_000, () -> ran.add("timer"));
+            Thread runner = Thread.ofPlatform().start(loop::run);
+            p.awaitYields(1);
+            assertEquals(1_000L, p.yields().getFirst());
+            return new Sleeping(p, loop, runner, ran);
+        }
+    }
+
+    /**
+     * An action handed over lazily does not wake a loop that sleeps until a timer before its
+     * latest time: it runs at the loop's next turn, before what woke it. One whose latest time
+     * is before that timer wakes the loop.
+     */
+    @Test
+    void executeLazilyWakesTheLoopOnlyIfItWouldSleepPastTheLatestTime() throws Exception {
+        Sleeping s = Sleeping.start();
+        s.loop().executeLazily(() -> s.ran().add("lazy"), 5_000); // the loop wakes at 1,000 anyway: no wake
+        s.loop().execute(() -> {
+            s.ran().add("eager");
+            s.loop().stop();
+        });
+        s.runner().join();
+        assertEquals(List.of("lazy", "eager"), s.ran(), "the lazy action ran first, at the eager one's wake-up");
+        assertEquals(1, s.platform().yieldCount(), "one wake-up for both: the lazy action did not wake the loop");
+
+        Sleeping t = Sleeping.start();
+        t.loop().executeLazily(() -> t.ran().add("lazy"), 500); // before the loop's timer: it wakes
+        t.platform().awaitYields(2); // the loop woke, ran it and sleeps again
+        assertEquals(List.of("lazy"), t.ran());
+        t.loop().stop();
+        t.runner().join();
+    }
+
     @Test
     void scheduleFromAnotherThreadWakesTheLoopAndRunsAtTheDeadline() throws Exception {
         VirtualPlatform p = VirtualPlatform.create();

@@ -236,6 +236,17 @@ public final class TcpConnection {
         return rcvLen;
     }
 
+    /**
+     * Whether {@link #read} would return anything but 0 now: bytes, the end of the stream (-1),
+     * or a read timeout to report. It turns true only on an event of this connection
+     * ({@code readable} or {@code closed}), or, before the connection was accepted, with the
+     * handshake's last segment.
+     */
+    public boolean readReady() {
+        return readShut || rcvLen > 0 || finReceived || readTimedOut
+                || (termination != null && termination != Termination.NORMAL);
+    }
+
     /** Bytes {@link #write} would accept now (0 once writing is shut or the connection ended). */
     public int writable() {
         return canWrite() ? sndCap - sndLen : 0;
