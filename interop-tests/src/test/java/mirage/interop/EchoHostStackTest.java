@@ -33,17 +33,31 @@ class EchoHostStackTest {
     @TempDir
     static Path work;
 
+    /**
+     * A port offset for echo on the host's loopback: echo's ports (TCP 7, 80, 443; UDP 7) shifted
+     * by it lie below Linux's ephemeral range (32768 and up), where no outgoing connection of
+     * another process takes them between this check and echo's bind, and are free now.
+     */
     static int freeBase() throws Exception {
-        for (int attempt = 0; attempt < 20; attempt++) {
-            int base;
-            try (ServerSocket s = new ServerSocket(0)) {
-                base = s.getLocalPort() - 80;
-            }
-            if (base > 1024 && base < 60000) {
+        java.util.SplittableRandom random = new java.util.SplittableRandom();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = random.nextInt(10_000, 32_000);
+            if (free(base + 7, true) && free(base + 80, false) && free(base + 443, false)) {
                 return base;
             }
         }
-        throw new AssertionError("no port range free");
+        throw new AssertionError("no port range free below 32768");
+    }
+
+    private static boolean free(int port, boolean udpToo) {
+        try (ServerSocket s = new ServerSocket(port)) {
+            if (udpToo) {
+                new java.net.DatagramSocket(port).close();
+            }
+            return true;
+        } catch (java.io.IOException e) {
+            return false;
+        }
     }
 
     @Test

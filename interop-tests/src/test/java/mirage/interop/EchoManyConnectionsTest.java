@@ -155,7 +155,7 @@ class EchoManyConnectionsTest {
     void hostStack_tenThousandEchoConnections_andThousandSlowloris_allHandled_rssBounded() throws Exception {
         Host.require("python3", "python3-minimal");
         Path image = Mirage.buildExample("echo", work.resolve("host"), "--stack=host");
-        int offset = EchoTimeoutsTest.hostPortOffset();
+        int offset = EchoHostStackTest.freeBase();
         Path log = work.resolve("echo-host.log");
         Process echo = EchoTimeoutsTest.startOnHost(image, log, offset);
         try {

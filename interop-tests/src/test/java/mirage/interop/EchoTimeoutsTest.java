@@ -3,7 +3,6 @@ package mirage.interop;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -132,7 +131,7 @@ class EchoTimeoutsTest {
         Path image = Mirage.buildExample("echo", work.resolve("host"), "--stack=host");
         Path script = work.resolve("clients-host.py");
         Files.writeString(script, CLIENTS);
-        int offset = hostPortOffset();
+        int offset = EchoHostStackTest.freeBase();
         Process echo = startOnHost(image, work.resolve("echo-host.log"), offset);
         try {
             Mirage.Result r = Mirage.exec(List.of("python3", script.toString(), "127.0.0.1", Integer.toString(80 + offset)),
@@ -142,13 +141,6 @@ class EchoTimeoutsTest {
         } finally {
             Host.stopTree(echo.toHandle());
             assertTrue(echo.waitFor(10, java.util.concurrent.TimeUnit.SECONDS));
-        }
-    }
-
-    /** A --port-offset for echo on --stack=host whose HTTP port (80 + offset) was free a moment ago. */
-    static int hostPortOffset() throws java.io.IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort() > 2000 && s.getLocalPort() < 60000 ? s.getLocalPort() - 80 : 20000;
         }
     }
 
