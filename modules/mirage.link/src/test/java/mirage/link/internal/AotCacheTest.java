@@ -70,7 +70,7 @@ class AotCacheTest {
                                     if (n > 0 && new String(head, 0, n, StandardCharsets.US_ASCII).startsWith("GET /t ")) {
                                         answered++;
                                         System.out.println("answered " + answered);
-                                        s.getOutputStream().write(("HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                                        s.getOutputStream().write(("HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n")
                                                 .getBytes(StandardCharsets.US_ASCII));
                                     }
                                 }
