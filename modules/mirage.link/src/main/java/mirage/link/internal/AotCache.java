@@ -236,9 +236,18 @@ public final class AotCache {
      * @throws LinkException if the file cannot be read or a line is no such URL (naming the line)
      */
     public static List<URI> trainingRequests(Path file) throws LinkException {
+        return trainingRequests(file.toString(), lines(file));
+    }
+
+    /**
+     * The training requests in {@code lines} of the file {@code name}, as {@link #trainingRequests(Path)}.
+     *
+     * @throws LinkException naming {@code name} and the line, if a line is no {@code http://HOST:PORT/PATH}
+     */
+    static List<URI> trainingRequests(String name, List<String> lines) throws LinkException {
         List<URI> requests = new ArrayList<>();
         int number = 0;
-        for (String line : lines(file)) {
+        for (String line : lines) {
             number++;
             String r = line.strip();
             if (r.isEmpty() || r.startsWith("#")) {
@@ -252,7 +261,7 @@ public final class AotCache {
             }
             if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getRawQuery() != null
                     || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
-                throw new LinkException(file + " line " + number + ": '" + r
+                throw new LinkException(name + " line " + number + ": '" + r
                         + "' is no training request: one http://HOST:PORT/PATH a line");
             }
             requests.add(uri);
