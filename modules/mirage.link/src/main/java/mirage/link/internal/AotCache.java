@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
  * used less than {@link #IDLE_CPU} of CPU time over {@link #IDLE_WINDOW} of wall time, that is,
  * it has booted and waits for the world. A unikernel that serves HTTP can name requests for
  * the run to answer first ({@value #TRAINING_REQUESTS}, one {@code http://HOST:PORT/PATH} a
- * line): the tool sends each {@code GET} once it is answered, retrying while the port is
- * closed, and judges idleness only after all are answered or {@link #REQUEST_PATIENCE} has
+ * line): the tool sends each {@code GET}, again every 100 ms until it is answered (the port may
+ * not be open yet), and judges idleness only after all are answered or {@link #REQUEST_PATIENCE} has
  * passed, so that the cache holds the first request's classes too (docs/decisions/0065).
  * {@link #MAX_TRAINING} bounds the run in any case,
  * and a JVM that does not end {@link #MAX_EXIT} after {@code SIGTERM} is killed: training
