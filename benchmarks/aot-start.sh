@@ -54,7 +54,9 @@ for spec in "${specs[@]}"; do
   dir=$work/$name
   mkdir -p "$dir"
   cp -r "examples/$example/src" "examples/$example/Config.java" "$dir/"
-  [ -f "examples/$example/aot-training.args" ] && cp "examples/$example/aot-training.args" "$dir/"
+  for training in aot-training.args aot-training.requests; do
+    [ -f "examples/$example/$training" ] && cp "examples/$example/$training" "$dir/"
+  done
   if [[ $keys == *--certs=packed* ]]; then # the credentials echo's tls/ holds, packed when linked
     mkdir -p "$dir/tls"
     openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 30 -subj /CN=localhost \

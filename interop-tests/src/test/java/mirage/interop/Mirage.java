@@ -94,14 +94,16 @@ final class Mirage {
     }
 
     /**
-     * A copy of the unikernel in {@code from} (sources, description and AOT training arguments
-     * only) under {@code into}.
+     * A copy of the unikernel in {@code from} (sources, description, AOT training arguments
+     * and requests only) under {@code into}.
      */
     static Path copyUnikernel(Path from, Path into) throws IOException {
         Files.createDirectories(into);
         Files.copy(from.resolve("Config.java"), into.resolve("Config.java"));
-        if (Files.exists(from.resolve("aot-training.args"))) {
-            Files.copy(from.resolve("aot-training.args"), into.resolve("aot-training.args"));
+        for (String training : new String[] {"aot-training.args", "aot-training.requests"}) {
+            if (Files.exists(from.resolve(training))) {
+                Files.copy(from.resolve(training), into.resolve(training));
+            }
         }
         copyTree(from.resolve("src"), into.resolve("src"));
         return into;

@@ -7,6 +7,7 @@ import java.util.Objects;
 import mirage.core.Rng;
 import mirage.tls.internal.ArgumentConfigs;
 import mirage.tls.internal.ConfigChecks;
+import mirage.tls.internal.cert.DeferredSelfSigned;
 
 /**
  * What a server presents and accepts. Immutable and valid by construction, like
@@ -44,7 +45,8 @@ public record ServerConfig(
 
     /** @throws TlsConfigException if a rule in the class comment is broken */
     public ServerConfig {
-        credentials = List.copyOf(credentials);
+        // a self-signed certificate made on first use (selfSigned, fromArguments) stays deferred
+        credentials = credentials instanceof DeferredSelfSigned ? credentials : List.copyOf(credentials);
         Objects.requireNonNull(crypto, "crypto");
         Objects.requireNonNull(rng, "rng");
         Objects.requireNonNull(sessions, "sessions");
@@ -70,7 +72,8 @@ public record ServerConfig(
      * arguments, as {@code mirage.link}'s {@code Devices.tlsServer()} passes them: the PEM
      * files {@code certificateFile} (the chain, leaf first) and {@code keyFile}; or, when both
      * are empty, a new self-signed ECDSA P-256 certificate for {@code selfSignedName}, valid from
-     * an hour before {@code clock}'s now for 30 days, made with {@code rng}.
+     * an hour before {@code clock}'s now for 30 days, made with {@code rng} when the credentials
+     * are first asked for (the first handshake, or a call of {@link #credentials()}), not here.
      *
      * @throws TlsConfigException if only one of the files is given, a file cannot be read or
      *     parsed, the key does not match the certificate, or {@code selfSignedName} is not a
@@ -104,7 +107,10 @@ public record ServerConfig(
     /**
      * The default configuration ({@link #builder}) with a new self-signed ECDSA P-256
      * certificate for {@code name}, valid from an hour before {@code clock}'s now for 30 days,
-     * made with {@code rng} (what {@link #fromArguments} makes without files).
+     * made with {@code rng} (what {@link #fromArguments} makes without files). The key pair and
+     * certificate are made when the credentials are first asked for (the first handshake, or a
+     * call of {@link #credentials()}), so that a unikernel's boot does not wait for them; the
+     * configuration keeps them, and its builder passes them on, made or not.
      *
      * @throws TlsConfigException if {@code name} is not a host name
      */

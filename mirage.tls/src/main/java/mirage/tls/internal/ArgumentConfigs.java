@@ -13,6 +13,7 @@ import mirage.tls.Credentials;
 import mirage.tls.ServerConfig;
 import mirage.tls.TlsConfigException;
 import mirage.tls.Trust;
+import mirage.tls.internal.cert.DeferredSelfSigned;
 
 /**
  * The configurations {@link ServerConfig#fromArguments} and {@link ClientConfig#fromArguments}
@@ -29,18 +30,19 @@ public final class ArgumentConfigs {
     /** See {@link ServerConfig#fromArguments}. */
     public static ServerConfig server(Rng rng, InstantSource clock, String certificateFile, String keyFile,
             String selfSignedName) {
-        Credentials credentials;
         if (!certificateFile.isEmpty() || !keyFile.isEmpty()) {
             if (certificateFile.isEmpty() || keyFile.isEmpty()) {
                 throw new TlsConfigException("a certificate file and a key file go together: "
                         + (certificateFile.isEmpty() ? "the certificate file is missing" : "the key file is missing"));
             }
-            credentials = Credentials.pem(Path.of(certificateFile), Path.of(keyFile));
-        } else {
-            credentials = Credentials.selfSigned(selfSignedName, Credentials.KeyType.ECDSA_P256, rng,
-                    clock.instant().minus(SELF_SIGNED_BACKDATE), SELF_SIGNED_VALIDITY);
+            return ServerConfig.builder(rng, Credentials.pem(Path.of(certificateFile), Path.of(keyFile))).build();
         }
-        return ServerConfig.builder(rng, credentials).build();
+        // made on the first handshake, not at boot (docs/decisions/0065)
+        DeferredSelfSigned selfSigned = new DeferredSelfSigned(selfSignedName, Credentials.KeyType.ECDSA_P256, rng,
+                clock.instant().minus(SELF_SIGNED_BACKDATE), SELF_SIGNED_VALIDITY);
+        ServerConfig.Builder defaults = ServerConfig.builder(rng);
+        return new ServerConfig.Builder(selfSigned, defaults.versions(), defaults.suites(), defaults.groups(),
+                defaults.alpn(), defaults.crypto(), rng, defaults.sessions()).build();
     }
 
     /** See {@link ServerConfig#fromStore}. */

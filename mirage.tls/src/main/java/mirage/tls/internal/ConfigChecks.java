@@ -9,6 +9,7 @@ import mirage.tls.Credentials;
 import mirage.tls.NamedGroup;
 import mirage.tls.TlsConfigException;
 import mirage.tls.TlsVersion;
+import mirage.tls.internal.cert.DeferredSelfSigned;
 import mirage.tls.internal.cert.Keys;
 
 /** The rules {@code ClientConfig} and {@code ServerConfig} check when built. */
@@ -67,18 +68,37 @@ public final class ConfigChecks {
         if (credentials.isEmpty()) {
             throw new TlsConfigException("a server needs at least one certificate and key (Credentials)");
         }
-        credentials.forEach(c -> Objects.requireNonNull(c, "credentials"));
+        if (credentials instanceof DeferredSelfSigned deferred) { // not made yet: its key's kind is known
+            if (versions.contains(TlsVersion.TLS_1_3) || suitsAny(deferred.kind(), suites)) {
+                return;
+            }
+            throw noSuite();
+        }
+        for (Credentials c : credentials) {
+            Objects.requireNonNull(c, "credentials");
+        }
         if (versions.contains(TlsVersion.TLS_1_3)) {
             return;
         }
         for (Credentials c : credentials) {
-            for (CipherSuite s : suites) {
-                if (Keys.suits(Keys.kind(c.leaf().getPublicKey()), s)) {
-                    return;
-                }
+            if (suitsAny(Keys.kind(c.leaf().getPublicKey()), suites)) {
+                return;
             }
         }
-        throw new TlsConfigException("no enabled TLS 1.2 suite can use the keys given: ECDHE_ECDSA suites need an"
+        throw noSuite();
+    }
+
+    private static boolean suitsAny(Keys.Kind kind, List<CipherSuite> suites) {
+        for (CipherSuite s : suites) {
+            if (Keys.suits(kind, s)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static TlsConfigException noSuite() {
+        return new TlsConfigException("no enabled TLS 1.2 suite can use the keys given: ECDHE_ECDSA suites need an"
                 + " ECDSA or Ed25519 key, ECDHE_RSA suites an RSA key");
     }
 

@@ -18,8 +18,8 @@ import org.apache.maven.plugin.MojoExecutionException;
  * something changed (as {@code ./mirage run} does): the tool's arguments (target, profile,
  * keys, options, the module path), the JDK, the content of every jar and directory on the
  * module path, the project's {@code src/main/java}, {@code Config.java},
- * {@code aot-training.args} and {@code link.keep}, a profile given as a file, and the kernel
- * files. The digest of the last successful link is kept in the build directory; the image is
+ * {@code aot-training.args}, {@code aot-training.requests} and {@code link.keep}, a profile
+ * given as a file, and the kernel files. The digest of the last successful link is kept in the build directory; the image is
  * up to date when it matches and the image's launcher exists.
  */
 final class Inputs {
@@ -55,6 +55,7 @@ final class Inputs {
             files.add(project.resolve("src/main/java"));
             files.add(project.resolve("Config.java"));
             files.add(project.resolve("aot-training.args"));
+            files.add(project.resolve("aot-training.requests"));
             files.add(project.resolve("link.keep"));
             int profile = arguments.indexOf("--profile");
             if (profile >= 0 && profile + 1 < arguments.size()) {

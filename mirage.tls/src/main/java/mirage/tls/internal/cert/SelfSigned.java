@@ -38,13 +38,7 @@ public final class SelfSigned {
 
     public static Credentials generate(String hostName, Credentials.KeyType keyType, Rng rng, Instant notBefore,
             Duration validity) {
-        boolean ip = HostNames.ipLiteral(hostName).isPresent();
-        if (!ip && !HostNames.isDnsName(hostName)) {
-            throw new TlsConfigException("\"" + hostName + "\" is neither a DNS host name nor an IP address literal");
-        }
-        if (validity.isNegative() || validity.isZero()) {
-            throw new TlsConfigException("a certificate's validity must be positive, not " + validity);
-        }
+        boolean ip = check(hostName, validity);
         SecureRandom random = new RngSecureRandom(rng);
         try {
             KeyPair pair = keyPair(keyType, random);
@@ -71,6 +65,23 @@ public final class SelfSigned {
         } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
             throw new TlsConfigException("cannot make a self-signed certificate for " + hostName + ": " + e, e);
         }
+    }
+
+    /**
+     * Checks what {@link #generate} checks before it makes anything.
+     *
+     * @return whether {@code hostName} is an IP address literal (else it is a DNS name)
+     * @throws TlsConfigException if the host name is neither, or the validity is not positive
+     */
+    static boolean check(String hostName, Duration validity) {
+        boolean ip = HostNames.ipLiteral(hostName).isPresent();
+        if (!ip && !HostNames.isDnsName(hostName)) {
+            throw new TlsConfigException("\"" + hostName + "\" is neither a DNS host name nor an IP address literal");
+        }
+        if (validity.isNegative() || validity.isZero()) {
+            throw new TlsConfigException("a certificate's validity must be positive, not " + validity);
+        }
+        return ip;
     }
 
     private static KeyPair keyPair(Credentials.KeyType type, SecureRandom random) throws GeneralSecurityException {

@@ -1,6 +1,9 @@
 package mirage.link.internal;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +24,12 @@ import java.util.concurrent.TimeUnit;
  * by itself when the unikernel's start returns or fails, or it is ended with {@code SIGTERM}
  * (on which the JVM still writes its AOT configuration) once it is <em>idle</em>: its process
  * used less than {@link #IDLE_CPU} of CPU time over {@link #IDLE_WINDOW} of wall time, that is,
- * it has booted and waits for the world. {@link #MAX_TRAINING} bounds the run in any case,
+ * it has booted and waits for the world. A unikernel that serves HTTP can name requests for
+ * the run to answer first ({@value #TRAINING_REQUESTS}, one {@code http://HOST:PORT/PATH} a
+ * line): the tool sends each {@code GET}, again every 100 ms until it is answered (the port may
+ * not be open yet), and judges idleness only after all are answered or {@link #REQUEST_PATIENCE} has
+ * passed, so that the cache holds the first request's classes too (docs/decisions/0065).
+ * {@link #MAX_TRAINING} bounds the run in any case,
  * and a JVM that does not end {@link #MAX_EXIT} after {@code SIGTERM} is killed: training
  * never hangs a build. The second, {@code -XX:AOTMode=create}, turns the configuration into
  * the cache.
@@ -36,6 +44,12 @@ import java.util.concurrent.TimeUnit;
 public final class AotCache {
     /** The file of training boot arguments in a unikernel's directory, one argument a line. */
     public static final String TRAINING_ARGS = "aot-training.args";
+    /** The file of requests the training run answers before it may count as idle, one URL a line. */
+    public static final String TRAINING_REQUESTS = "aot-training.requests";
+    /** How long the training tries its requests before it judges idleness without them. */
+    static final Duration REQUEST_PATIENCE = Duration.ofSeconds(20);
+    /** A training request's connect and read bound. */
+    static final int REQUEST_TIMEOUT_MS = 5000;
     /** Less CPU time than this over {@link #IDLE_WINDOW} counts as idle. */
     static final Duration IDLE_CPU = Duration.ofMillis(20);
     /** The wall-time window over which idleness is judged. */
@@ -72,13 +86,14 @@ public final class AotCache {
      * @param jvmOptions options for both runs beyond the image's own (e.g. {@code -XX:UseAVX=0}
      *     to train for a guest CPU with fewer features than this host's)
      * @param bootArgs the unikernel's boot arguments for the training run
+     * @param requests HTTP requests the run answers before it may count as idle ({@link #trainingRequests})
      * @param work a directory for the configuration and the runs' output (created)
      * @param cache where the cache goes
      * @return the cache, or empty (with one progress line saying why) when training made none
      * @throws LinkException when {@code work} cannot be written
      */
     public static Optional<Path> train(Path image, String mainModule, List<String> jvmOptions, List<String> bootArgs,
-            Path work, Path cache, Progress progress) throws LinkException {
+            List<URI> requests, Path work, Path cache, Progress progress) throws LinkException {
         Path java = image.resolve("bin").resolve("java");
         Path config = work.resolve("training.aotconf");
         Path recordLog = work.resolve("training.log");
@@ -97,7 +112,7 @@ public final class AotCache {
         record.addAll(bootArgs);
         Ran end;
         try {
-            end = runTraining(record, recordLog);
+            end = runTraining(record, requests, recordLog);
         } catch (IOException e) {
             progress.detail("no AOT cache: the training run did not start: " + e.getMessage());
             return Optional.empty();
@@ -129,39 +144,49 @@ public final class AotCache {
     }
 
     private static String describe(Ran ran) {
-        return switch (ran.end()) {
+        String end = switch (ran.end()) {
             case EXITED -> "ended by itself (exit " + ran.exit() + ")";
             case IDLE -> "was ended once idle";
             case BOUNDED -> "was ended after " + MAX_TRAINING.toSeconds() + " s";
         };
+        return ran.requests() == 0 ? end : end + ", having answered " + ran.answered() + " of " + ran.requests()
+                + " training requests";
     }
 
     /**
      * Runs a training JVM until it ends by itself, is idle, or has run {@link #MAX_TRAINING};
      * in the last two cases ends it ({@code SIGTERM}, then {@code SIGKILL} after {@link #MAX_EXIT}).
      */
-    /** A training run's end, and its exit status. */
-    record Ran(End end, int exit) {}
+    /** A training run's end, its exit status, and how many of its requests were answered. */
+    record Ran(End end, int exit, int requests, int answered) {}
 
-    static Ran runTraining(List<String> command, Path log) throws IOException {
+    static Ran runTraining(List<String> command, List<URI> requests, Path log) throws IOException {
         Process p = start(command, log);
         ProcessHandle handle = p.toHandle();
         long started = System.nanoTime();
         long windowStart = started;
         Duration windowCpu = cpu(handle);
+        List<URI> pending = new ArrayList<>(requests);
         End end = End.BOUNDED;
         try {
             while (true) {
                 if (p.waitFor(100, TimeUnit.MILLISECONDS)) {
-                    return new Ran(End.EXITED, p.exitValue());
+                    return new Ran(End.EXITED, p.exitValue(), requests.size(), requests.size() - pending.size());
                 }
                 long now = System.nanoTime();
                 if (now - started > MAX_TRAINING.toNanos()) {
                     break;
                 }
+                if (!pending.isEmpty() && answered(pending.getFirst())) {
+                    pending.removeFirst();
+                    windowStart = System.nanoTime(); // idleness is judged from the last answer on
+                    windowCpu = cpu(handle);
+                    continue;
+                }
+                boolean waiting = !pending.isEmpty() && now - started < REQUEST_PATIENCE.toNanos();
                 if (now - windowStart >= IDLE_WINDOW.toNanos()) {
                     Duration cpu = cpu(handle);
-                    if (cpu.minus(windowCpu).compareTo(IDLE_CPU) < 0) {
+                    if (!waiting && cpu.minus(windowCpu).compareTo(IDLE_CPU) < 0) {
                         end = End.IDLE;
                         break;
                     }
@@ -174,11 +199,84 @@ public final class AotCache {
                 p.destroyForcibly();
                 p.waitFor();
             }
-            return new Ran(end, p.exitValue());
+            return new Ran(end, p.exitValue(), requests.size(), requests.size() - pending.size());
         } catch (InterruptedException e) {
             p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while training", e);
+        }
+    }
+
+    /**
+     * Sends {@code GET} for {@code request} ({@code http://HOST:PORT/PATH}) with
+     * {@code Connection: close} and reads the answer to its end.
+     *
+     * @return whether an HTTP answer came (false while the port is closed, or on any I/O failure)
+     */
+    static boolean answered(URI request) {
+        int port = request.getPort() < 0 ? 80 : request.getPort();
+        String path = request.getRawPath() == null || request.getRawPath().isEmpty() ? "/" : request.getRawPath();
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(request.getHost(), port), REQUEST_TIMEOUT_MS);
+            socket.setSoTimeout(REQUEST_TIMEOUT_MS);
+            String head = "GET " + path + " HTTP/1.1\r\nHost: " + request.getHost() + ":" + port
+                    + "\r\nConnection: close\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(StandardCharsets.US_ASCII));
+            byte[] answer = socket.getInputStream().readAllBytes();
+            return answer.length >= 5 && new String(answer, 0, 5, StandardCharsets.US_ASCII).equals("HTTP/");
+        } catch (IOException e) {
+            return false; // not listening yet, or reset: tried again on the next round
+        }
+    }
+
+    /**
+     * The training requests in {@code file}: one {@code http://HOST:PORT/PATH} a line, blank
+     * lines and {@code #} lines skipped; none if absent.
+     *
+     * @throws LinkException if the file cannot be read or a line is no such URL (naming the line)
+     */
+    public static List<URI> trainingRequests(Path file) throws LinkException {
+        return trainingRequests(file.toString(), lines(file));
+    }
+
+    /**
+     * The training requests in {@code lines} of the file {@code name}, as {@link #trainingRequests(Path)}.
+     *
+     * @throws LinkException naming {@code name} and the line, if a line is no {@code http://HOST:PORT/PATH}
+     */
+    static List<URI> trainingRequests(String name, List<String> lines) throws LinkException {
+        List<URI> requests = new ArrayList<>();
+        int number = 0;
+        for (String line : lines) {
+            number++;
+            String r = line.strip();
+            if (r.isEmpty() || r.startsWith("#")) {
+                continue;
+            }
+            URI uri;
+            try {
+                uri = new URI(r);
+            } catch (java.net.URISyntaxException e) {
+                uri = null;
+            }
+            if (uri == null || !"http".equals(uri.getScheme()) || uri.getHost() == null || uri.getRawQuery() != null
+                    || uri.getRawFragment() != null || uri.getRawUserInfo() != null) {
+                throw new LinkException(name + " line " + number + ": '" + r
+                        + "' is no training request: one http://HOST:PORT/PATH a line");
+            }
+            requests.add(uri);
+        }
+        return requests;
+    }
+
+    private static List<String> lines(Path file) throws LinkException {
+        if (!Files.isRegularFile(file)) {
+            return List.of();
+        }
+        try {
+            return Files.readAllLines(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new LinkException("cannot read " + file + ": " + e.getMessage(), e);
         }
     }
 
@@ -213,19 +311,12 @@ public final class AotCache {
 
     /** The training arguments in {@code file}: one a line, blank lines and {@code #} lines skipped; none if absent. */
     public static List<String> trainingArgs(Path file) throws LinkException {
-        if (!Files.isRegularFile(file)) {
-            return List.of();
-        }
         List<String> args = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                String a = line.strip();
-                if (!a.isEmpty() && !a.startsWith("#")) {
-                    args.add(a);
-                }
+        for (String line : lines(file)) {
+            String a = line.strip();
+            if (!a.isEmpty() && !a.startsWith("#")) {
+                args.add(a);
             }
-        } catch (IOException e) {
-            throw new LinkException("cannot read " + file + ": " + e.getMessage(), e);
         }
         return args;
     }

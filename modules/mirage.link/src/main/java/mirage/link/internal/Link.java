@@ -223,8 +223,9 @@ public final class Link {
                 // install loads and links (0059)
                 training.add(0, "--sandbox=train");
             }
-            cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(), training, layout.build().resolve("aot"), file,
-                    progress);
+            cache = AotCache.train(image, main, vm ? GUEST_TRAINING : List.of(), training,
+                    AotCache.trainingRequests(layout.dir().resolve(AotCache.TRAINING_REQUESTS)), layout.build().resolve("aot"),
+                    file, progress);
             if (cache.isPresent() && !vm) {
                 AotCache.writeLauncher(image, plan.name(), main, java.util.Optional.of(file.getFileName().toString()));
             }

@@ -2,11 +2,14 @@ package mirage.link.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,6 +53,32 @@ class AotCacheTest {
                     }
                 }
                 """);
+        Files.writeString(src.resolve("train/Http.java"), """
+                package train;
+                import java.net.ServerSocket;
+                import java.net.Socket;
+                import java.nio.charset.StandardCharsets;
+                /** Answers GET on the port in args[0] with "HTTP/1.1 200" and a count, until killed. */
+                public final class Http {
+                    public static void main(String[] args) throws Exception {
+                        int answered = 0;
+                        try (ServerSocket server = new ServerSocket(Integer.parseInt(args[0]))) {
+                            while (true) {
+                                try (Socket s = server.accept()) {
+                                    byte[] head = new byte[4096];
+                                    int n = s.getInputStream().read(head);
+                                    if (n > 0 && new String(head, 0, n, StandardCharsets.US_ASCII).startsWith("GET /t ")) {
+                                        answered++;
+                                        System.out.println("answered " + answered);
+                                        s.getOutputStream().write(("HTTP/1.1 200 OK\\r\\nContent-Length: 0\\r\\n\\r\\n")
+                                                .getBytes(StandardCharsets.US_ASCII));
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                """);
         Files.writeString(src.resolve("train/Serve.java"), """
                 package train;
                 public final class Serve {
@@ -62,7 +91,7 @@ class AotCacheTest {
         Path classes = work.resolve("classes");
         int rc = ToolProvider.getSystemJavaCompiler().run(null, null, null, "--release", "25", "-d", classes.toString(),
                 src.resolve("module-info.java").toString(), src.resolve("train/Once.java").toString(),
-                src.resolve("train/Serve.java").toString());
+                src.resolve("train/Serve.java").toString(), src.resolve("train/Http.java").toString());
         assertEquals(0, rc, "the module compiles");
         image = work.resolve("image");
         LinkTool.jlink(List.of("--module-path", classes.toString(), "--add-modules", "train", "--output", image.toString(),
@@ -76,9 +105,14 @@ class AotCacheTest {
 
     private static Optional<Path> train(String main, List<String> jvmOptions, List<String> args, String name,
             ByteArrayOutputStream log) throws LinkException {
+        return train(main, jvmOptions, args, List.of(), name, log);
+    }
+
+    private static Optional<Path> train(String main, List<String> jvmOptions, List<String> args, List<URI> requests,
+            String name, ByteArrayOutputStream log) throws LinkException {
         Progress progress = new Progress(new PrintStream(log, true, StandardCharsets.UTF_8), false);
-        return AotCache.train(image, main, jvmOptions, args, work.resolve("aot-" + name), image.resolve("lib/" + name + ".aot"),
-                progress);
+        return AotCache.train(image, main, jvmOptions, args, requests, work.resolve("aot-" + name),
+                image.resolve("lib/" + name + ".aot"), progress);
     }
 
     /** Runs the image's launcher {@code bin/NAME}; stdout, stderr and the exit status. */
@@ -122,6 +156,50 @@ class AotCacheTest {
         Optional<Path> cache = train("train/train.Serve", List.of(), "serve", log);
         assertTrue(cache.isPresent(), "a cache was made: " + log);
         assertTrue(log.toString(StandardCharsets.UTF_8).contains("was ended once idle"), log.toString());
+    }
+
+    @Test
+    void a_server_answers_its_training_requests_before_it_counts_as_idle() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // free now; the training's server binds it a moment later
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Optional<Path> cache = train("train/train.Http", List.of(), List.of(Integer.toString(port)),
+                List.of(URI.create("http://127.0.0.1:" + port + "/t")), "http", log);
+        assertTrue(cache.isPresent(), "a cache was made: " + log);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("was ended once idle, having answered 1 of 1 training requests"),
+                log.toString());
+        assertTrue(Files.readString(work.resolve("aot-http/training.log")).contains("answered 1"),
+                "the server saw the request");
+    }
+
+    @Test
+    void a_training_request_that_is_never_answered_does_not_stop_the_training_forever() throws Exception {
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort(); // closed: nothing listens there during the training
+        }
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        Optional<Path> cache = train("train/train.Serve", List.of(), List.of(),
+                List.of(URI.create("http://127.0.0.1:" + port + "/")), "unanswered", log);
+        assertTrue(cache.isPresent(), "a cache was made: " + log);
+        assertTrue(log.toString(StandardCharsets.UTF_8).contains("was ended once idle, having answered 0 of 1 training requests"),
+                log.toString());
+    }
+
+    @Test
+    void training_requests_are_read_one_a_line_and_a_line_that_is_no_http_url_is_named() throws Exception {
+        Path file = work.resolve("requests");
+        Files.writeString(file, "# first request\nhttp://127.0.0.1:8080/\n\n  http://localhost/a/b  \n");
+        assertEquals(List.of(URI.create("http://127.0.0.1:8080/"), URI.create("http://localhost/a/b")),
+                AotCache.trainingRequests(file));
+        assertEquals(List.of(), AotCache.trainingRequests(work.resolve("absent")));
+        for (String bad : List.of("https://127.0.0.1/", "127.0.0.1:8080", "http://[::1/", "http://h/?q=1", "ftp://h/")) {
+            Files.writeString(file, "http://127.0.0.1/\n" + bad + "\n");
+            LinkException e = assertThrows(LinkException.class, () -> AotCache.trainingRequests(file));
+            assertTrue(e.getMessage().contains("line 2") && e.getMessage().contains(bad), e.getMessage());
+        }
     }
 
     @Test
