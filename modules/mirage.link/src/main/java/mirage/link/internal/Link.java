@@ -104,6 +104,18 @@ public final class Link {
     }
 
     /**
+     * The JVM options of an image that links FFM downcalls at boot (devices, the sandbox): the
+     * class-file API's stack-map generator, which runs while the JDK generates the downcall
+     * stubs, is not compiled. Its one compilation took a 6.6 MB compiler arena (measured with
+     * {@code -XX:CompileCommand=memstat}) whose chunks stay in the JVM's chunk pool and then in
+     * the C library's heap: 5.4 MB of echo's idle RSS, for a method that runs only while the
+     * stubs are made (docs/decisions/0065). {@code quiet} keeps the JVM from printing the
+     * command on standard output, the unikernel's console.
+     */
+    static final List<String> FFM_BOOT_OPTIONS = List.of("-XX:CompileCommand=quiet",
+            "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
+
+    /**
      * The JVM options a cache for a microVM guest is trained with: the guest's virtual CPU may
      * lack the host's vector instructions, and a cache trained with them crashes it with
      * SIGILL (PLATFORM-FACTS).
@@ -192,6 +204,7 @@ public final class Link {
             // sandbox through it (0057), and a microVM's PID 1 powers off through it: allow
             // it, quietly
             jvm.add("--enable-native-access=" + plan.target().nativeAccess());
+            jvm.addAll(FFM_BOOT_OPTIONS);
         }
         if (sandboxed && usesHostSockets(plan.graph())) {
             // the host-socket stack opens the host's sockets after boot: the sandbox allows them
