@@ -169,6 +169,9 @@ public final class Direct implements DirectStack {
         this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, ip6Engine, TCP, rng);
         icmpEngine.onError(this::icmpError);
+        if (ip6Engine != null) {
+            ip6Engine.onError(this::icmpv6Error);
+        }
         this.tcp = new TcpBinding(this, tcpEngine);
         this.dhcp = v4 instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
     }
@@ -275,9 +278,11 @@ public final class Direct implements DirectStack {
      * section 4), a UDP port nobody listens on with Port Unreachable (RFC 4443 section 3.1).
      */
     private void processIpv6(long now, EthernetFrame frame) {
-        Ipv6Packet packet = ip6Engine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        boolean linkMulticast = (frame.destination() & 0x0100_0000_0000L) != 0; // the I/G bit: multicast or broadcast
+        Ipv6Packet packet = ip6Engine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength(),
+                linkMulticast);
         if (packet == null) {
-            return; // malformed, not for us, a fragment (no reassembly yet), or answered: counted by the engine
+            return; // malformed, not for us, a fragment kept for reassembly, or answered: counted by the engine
         }
         Ipv6HeaderChain chain = ip6Engine.chain();
         switch (chain.upperLayerProtocol()) {
@@ -325,6 +330,13 @@ public final class Direct implements DirectStack {
     private void icmpError(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted) {
         if (quoted.protocol() == Ipv4Packet.PROTOCOL_TCP) {
             tcpEngine.icmpError(now, type, code, nextHopMtu, quoted);
+        }
+    }
+
+    /** An ICMPv6 error about a packet of ours: to its transport, as {@link #icmpError} (RFC 4443 section 2.4 (d)). */
+    private void icmpv6Error(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
+        if (quoted.nextHeader() == Ipv6Packet.NEXT_HEADER_TCP) {
+            tcpEngine.icmpv6Error(now, type, code, pathMtu, quoted);
         }
     }
 
