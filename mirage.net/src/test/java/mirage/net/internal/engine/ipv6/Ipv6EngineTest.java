@@ -209,13 +209,19 @@ class Ipv6EngineTest {
         assertEquals(LINK_LOCAL, with.source(PEER_LL));
     }
 
+    /** A packet of protocol 253 (experimental) from PEER to us, 4 octets of payload. */
+    static ByteBuffer unknownProtocolPacket() {
+        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
+        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
+        h.emit(b, 0);
+        return b;
+    }
+
     @Test
     void unknownNextHeader_getsParameterProblemCode1_pointingAtTheNextHeaderField() {
         Ipv6Engine e = engine(Optional.empty());
         e.neighbors().learn(0, PEER, PEER_MAC, false);
-        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
-        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
-        h.emit(b, 0);
+        ByteBuffer b = unknownProtocolPacket();
         Ipv6Packet p = e.receive(0, b, 0, b.limit());
         assertNotNull(p);
         assertEquals(253, e.chain().upperLayerProtocol());
@@ -425,9 +431,7 @@ class Ipv6EngineTest {
     void errors_areRateLimited_tenAtOnceThenOnePer10ms() {
         Ipv6Engine e = engine(Optional.empty());
         e.neighbors().learn(0, PEER, PEER_MAC, false);
-        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
-        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
-        h.emit(b, 0);
+        ByteBuffer b = unknownProtocolPacket();
         for (int i = 0; i < 20; i++) {
             e.unknownNextHeader(0, e.receive(0, b, 0, b.limit()));
         }
@@ -442,9 +446,7 @@ class Ipv6EngineTest {
     void noError_aboutAPacketInALinkLayerMulticastFrame() {
         Ipv6Engine e = engine(Optional.empty());
         e.neighbors().learn(0, PEER, PEER_MAC, false);
-        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
-        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
-        h.emit(b, 0);
+        ByteBuffer b = unknownProtocolPacket();
         e.unknownNextHeader(0, e.receive(0, b, 0, b.limit(), true));
         assertEquals(List.of(), sent);
         assertEquals(1, e.errors().count(Icmpv6Errors.Verdict.LINK_LAYER_MULTICAST));
