@@ -59,8 +59,9 @@ import mirage.net.internal.wire.Ipv6Packet;
  * the MAC, a static address and router) side by side; {@link NetConfig.Static} and
  * {@link NetConfig.Dhcp} alone are IPv4 only. One TCP and one UDP engine serve both families:
  * a port listened on takes both, connections are keyed by their 4-tuple of either family.
- * Where the IPv6 engines still to come plug in: fragments are dropped in
- * {@link Ipv6Engine#receive} (reassembly takes them there), Router Advertisements are counted
+ * The IPv6 engine reassembles, fragments to the path MTU and sends rate-limited ICMPv6
+ * errors itself (decision 0069); ICMPv6 errors about our TCP segments reach TCP through
+ * {@link Ipv6Engine#onError}. Where the IPv6 engines still to come plug in: Router Advertisements are counted
  * in {@link Ipv6Engine#icmp} (router discovery and SLAAC take them there, and set addresses
  * with {@link Ipv6Engine#reconfigure}), and the solicited-node groups we listen to are
  * {@link Ipv6Engine#isForUs}'s (MLD reports them).
