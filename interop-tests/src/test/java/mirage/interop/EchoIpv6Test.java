@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * examples/echo's dual stack against the Linux kernel over IPv6, through a TAP in a network
  * namespace with IPv6 on (and DAD off on the kernel's side, so that its addresses are usable at
  * once): the kernel resolves our addresses by Neighbor Discovery and pings our link-local and
- * our static global address; curl downloads over HTTP to our global and link-local addresses and
+ * our static global address (also with 8000 bytes: our reassembly and fragmentation); curl downloads over HTTP to our global and link-local addresses and
  * the SHA-256 matches; socat's UDP datagrams come back and a closed port answers Port
  * Unreachable; IPv4 keeps working beside it; tshark decodes the capture with nothing malformed
  * and every checksum of ours good. Needs root; installs curl, socat and tshark if missing.
@@ -92,6 +92,17 @@ class EchoIpv6Test {
     void kernelPings_ourGlobalAndLinkLocalAddresses_everyEchoRequestAnswered() {
         EchoImageTest.assertPingsAnswered(ns, GLOBAL, 5, 3);
         EchoImageTest.assertPingsAnswered(ns, LINK_LOCAL + "%" + TAP, 5, 3);
+    }
+
+    @Test
+    @Order(2)
+    void kernelPings8000Bytes_toOurGlobalAddress_fragmentsBothWays_everyEchoRequestAnswered() {
+        ToolVariants.ping();
+        java.util.List<String> command = new java.util.ArrayList<>(ToolVariants.pingCommand(GLOBAL, 3, "0.3", 8000, 3));
+        command.add(1, "-6");
+        Mirage.Result r = ns.exec(command.toArray(String[]::new));
+        assertEquals(new ToolVariants.PingSummary(3, 3), ToolVariants.pingSummary(r.out()), r.out());
+        assertTrue(r.out().contains("8008 bytes from " + GLOBAL), r.out());
     }
 
     @Test
@@ -179,6 +190,9 @@ class EchoIpv6Test {
                 "solicited advertisements, override set, for both addresses");
         assertTrue(count(ours + " && ipv6.src == " + GLOBAL + " && tcp.srcport == 80") >= 100, "the download's segments");
         assertTrue(count(ours + " && icmpv6.type == 1 && icmpv6.code == 4") >= 1, "port unreachable from us");
+        // 8008 octets of ICMPv6 in fragments of at most 1448: 6 a reply, 3 replies
+        assertTrue(count(ours + " && ipv6.src == " + GLOBAL + " && ipv6.fraghdr.ident") >= 18, "our fragmented echo replies");
+        assertTrue(count("!(" + ours + ") && ipv6.dst == " + GLOBAL + " && ipv6.fraghdr.ident") >= 18, "the kernel's fragments");
         assertTrue(count(ours + " && tcp.options.mss_val == 1440") >= 1, "MSS over IPv6: MTU 1500 less 60");
     }
 

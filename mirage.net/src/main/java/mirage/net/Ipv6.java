@@ -29,12 +29,12 @@ public interface Ipv6 {
      *
      * @param packetsReceived packets handed up by Ethernet
      * @param packetsDelivered packets given to ICMPv6, UDP or TCP
-     * @param packetsSent packets sent (queued for neighbour resolution included)
+     * @param packetsSent packets and fragments sent (queued for neighbour resolution included)
      * @param headerErrors packets with a malformed header or extension-header chain, or impossible addresses
      * @param notForUs packets to an address or group that is not ours
      * @param unknownNextHeader packets of an upper-layer protocol the stack does not handle
-     * @param fragmentsDropped fragments dropped: reassembly is not supported yet
-     * @param sendFailures packets not sent for want of a route or for exceeding the MTU
+     * @param fragmentsDropped fragments dropped by the reassembly (overlapping, malformed, over its limits, of a discarded datagram)
+     * @param sendFailures packets not sent for want of a route or for exceeding 65535 octets of payload
      * @param icmpReceived ICMPv6 messages received
      * @param icmpMalformed ICMPv6 messages dropped as malformed or invalid (RFC 4861's rules)
      * @param echoRepliesSent echo replies sent
@@ -43,7 +43,7 @@ public interface Ipv6 {
      * @param ndpNotHandled router discovery, redirect, MLD and other messages counted and not acted on
      * @param solicitationsSent Neighbor Solicitations sent to resolve or probe neighbours
      * @param resolutionsFailed neighbours that did not answer resolution
-     * @param errorsSent ICMPv6 error messages sent (Parameter Problem, Destination Unreachable)
+     * @param errorsSent ICMPv6 error messages sent (Parameter Problem, Destination Unreachable, Time Exceeded), rate-limited
      */
     record Stats(long packetsReceived, long packetsDelivered, long packetsSent, long headerErrors, long notForUs,
             long unknownNextHeader, long fragmentsDropped, long sendFailures, long icmpReceived, long icmpMalformed,

@@ -59,8 +59,9 @@ import mirage.net.internal.wire.Ipv6Packet;
  * the MAC, a static address and router) side by side; {@link NetConfig.Static} and
  * {@link NetConfig.Dhcp} alone are IPv4 only. One TCP and one UDP engine serve both families:
  * a port listened on takes both, connections are keyed by their 4-tuple of either family.
- * Where the IPv6 engines still to come plug in: fragments are dropped in
- * {@link Ipv6Engine#receive} (reassembly takes them there), Router Advertisements are counted
+ * The IPv6 engine reassembles, fragments to the path MTU and sends rate-limited ICMPv6
+ * errors itself (decision 0069); ICMPv6 errors about our TCP segments reach TCP through
+ * {@link Ipv6Engine#onError}. Where the IPv6 engines still to come plug in: Router Advertisements are counted
  * in {@link Ipv6Engine#icmp} (router discovery and SLAAC take them there, and set addresses
  * with {@link Ipv6Engine#reconfigure}), and the solicited-node groups we listen to are
  * {@link Ipv6Engine#isForUs}'s (MLD reports them).
@@ -169,6 +170,9 @@ public final class Direct implements DirectStack {
         this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, ip6Engine, TCP, rng);
         icmpEngine.onError(this::icmpError);
+        if (ip6Engine != null) {
+            ip6Engine.onError(this::icmpv6Error);
+        }
         this.tcp = new TcpBinding(this, tcpEngine);
         this.dhcp = v4 instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
     }
@@ -275,9 +279,11 @@ public final class Direct implements DirectStack {
      * section 4), a UDP port nobody listens on with Port Unreachable (RFC 4443 section 3.1).
      */
     private void processIpv6(long now, EthernetFrame frame) {
-        Ipv6Packet packet = ip6Engine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength());
+        boolean linkMulticast = (frame.destination() & 0x0100_0000_0000L) != 0; // the I/G bit: multicast or broadcast
+        Ipv6Packet packet = ip6Engine.receive(now, frame.buffer(), frame.payloadOffset(), frame.payloadLength(),
+                linkMulticast);
         if (packet == null) {
-            return; // malformed, not for us, a fragment (no reassembly yet), or answered: counted by the engine
+            return; // malformed, not for us, a fragment kept for reassembly, or answered: counted by the engine
         }
         Ipv6HeaderChain chain = ip6Engine.chain();
         switch (chain.upperLayerProtocol()) {
@@ -325,6 +331,13 @@ public final class Direct implements DirectStack {
     private void icmpError(long now, int type, int code, int nextHopMtu, Ipv4Packet quoted) {
         if (quoted.protocol() == Ipv4Packet.PROTOCOL_TCP) {
             tcpEngine.icmpError(now, type, code, nextHopMtu, quoted);
+        }
+    }
+
+    /** An ICMPv6 error about a packet of ours: to its transport, as {@link #icmpError} (RFC 4443 section 2.4 (d)). */
+    private void icmpv6Error(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
+        if (quoted.nextHeader() == Ipv6Packet.NEXT_HEADER_TCP) {
+            tcpEngine.icmpv6Error(now, type, code, pathMtu, quoted);
         }
     }
 

@@ -111,7 +111,7 @@ class DualStackTest {
     }
 
     @Test
-    void udp_overIpv6_echoesEverySizeUpToTheMtu_andClosedPortGetsPortUnreachable() throws Exception {
+    void udp_overIpv6_echoesEverySizeUpTo65527InFragments_andClosedPortGetsPortUnreachable() throws Exception {
         World w = world(7, SimulatedNetwork.Impairments.NONE);
         w.b().udp().listen(7, (src, sp, dst, data) -> {
             assertEquals(B6, dst);
@@ -129,15 +129,15 @@ class DualStackTest {
             got.add(b);
             from.add(src);
         });
-        int[] sizes = {0, 1, 100, 1452, 1500 - 48};
+        int[] sizes = {0, 1, 100, 1452, 1500 - 48, 1500 - 47, 4000, 65535 - 8}; // from 1453 on: fragments both ways
         w.sim().spawn("client", () -> {
             for (int n : sizes) {
                 w.a().udp().send(5000, B6, 7, ByteBuffer.wrap(TcpStackTest.bytes(n, n)));
                 w.sim().sleep().sleep(Duration.ofMillis(10));
             }
             NetException tooLong = assertThrows(NetException.class,
-                    () -> w.a().udp().send(5000, B6, 7, ByteBuffer.allocate(1500 - 47)));
-            assertEquals(NetException.Reason.MESSAGE_TOO_LONG, tooLong.reason(), "no fragmentation over IPv6 yet");
+                    () -> w.a().udp().send(5000, B6, 7, ByteBuffer.allocate(65535 - 7)));
+            assertEquals(NetException.Reason.MESSAGE_TOO_LONG, tooLong.reason(), "past IPv6's 16-bit Payload Length");
             w.a().udp().send(5000, B6, 9, ByteBuffer.wrap(new byte[10])); // nobody listens on 9
         });
         assertEquals(0, w.sim().runFor(Duration.ofSeconds(5)).tasksFailed(), w.sim().trace().toString());
@@ -147,6 +147,7 @@ class DualStackTest {
             assertEquals(B6, from.get(i));
         }
         assertEquals(1, w.b().ipv6().stats().errorsSent(), "Port Unreachable for port 9");
+        assertEquals(0, w.a().ipv6().stats().fragmentsDropped() + w.b().ipv6().stats().fragmentsDropped());
         assertEquals(1, w.a().ipv6().stats().icmpReceived() - w.a().ipv6().stats().advertisementsReceived()
                 - w.a().ipv6().stats().solicitationsAnswered(), "the Port Unreachable reached a");
     }

@@ -9,6 +9,7 @@ import mirage.net.Ipv6;
 import mirage.net.Ipv6Address;
 import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
+import mirage.net.internal.engine.icmp.Icmpv6Errors;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.engine.ndp.NeighborCache;
 import mirage.net.internal.engine.ndp.NeighborLink;
@@ -17,7 +18,6 @@ import mirage.net.internal.wire.Icmpv6Repr;
 import mirage.net.internal.wire.Ipv6HeaderChain;
 import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.NdpOption;
-import mirage.net.internal.wire.Octets;
 import mirage.net.internal.wire.Parsed;
 import mirage.net.internal.wire.WireError;
 
@@ -35,9 +35,12 @@ import mirage.net.internal.wire.WireError;
  * {@code ff02::1} and the solicited-node groups of our addresses) too. The extension-header
  * chain is walked as a destination does ({@link Ipv6HeaderChain#check}); its verdict is acted
  * on as decision 0063's table says (drop, or Parameter Problem with the chain's code and
- * pointer). A fragment is dropped and counted ({@link #fragmentsDropped}): reassembly is not
- * here yet (the seam: {@link #receive} is where a reassembly engine takes non-atomic fragments
- * and returns the whole packet); an atomic fragment (RFC 6946) is processed as a whole packet.
+ * pointer). A fragment goes to the {@link Ipv6Reassembly} (decision 0068): {@link #receive}
+ * returns the whole packet when its last fragment comes (an atomic fragment, RFC 6946, at once),
+ * its chain walked again; fragments dropped (overlaps, limits, RFC 5722) are counted in the
+ * stats' {@code fragmentsDropped} and by kind in {@link #reassembly()}; a datagram abandoned
+ * after 60 seconds whose first fragment came is answered with Time Exceeded code 1 from
+ * {@link #poll}.
  * {@link #receive} returns the rest for the binding to hand to its upper layer by
  * {@link #chain()}'s {@link Ipv6HeaderChain#upperLayerProtocol()}: ICMPv6 back to
  * {@link #icmp}, UDP and TCP to their engines, anything else to {@link #unknownNextHeader}.
@@ -50,23 +53,46 @@ import mirage.net.internal.wire.WireError;
  * Advertisements go to the cache (section 7.2.5); the source link-layer addresses of Router
  * Solicitations and Advertisements are learnt (section 6.3.4's "learn" rule), and the rest of
  * router discovery, redirects and MLD queries are counted as not handled yet (the seams of the
- * router and prefix lists, SLAAC and MLD: {@link #icmp}'s cases). Errors received are counted.
+ * router and prefix lists, SLAAC and MLD: {@link #icmp}'s cases). An error received that
+ * quotes a packet of ours goes to the {@link ErrorListener} (the transports); a Packet Too Big
+ * first lowers the destination's path MTU ({@link Ipv6PathMtus}, RFC 8201).
  *
  * <h2>Send</h2>
  * The source is the address on the destination's prefix, else a global one for a global
  * destination, else the link-local one (RFC 6724's rules 2 and 8 in short). The next hop is
  * the destination if it is link-local or on one of our prefixes, else the default router; a
- * multicast destination goes to its Ethernet group. A packet larger than the link MTU is
- * refused (fragmentation is the next engine's). Unicast next hops go through the neighbour
- * cache, which solicits (to the solicited-node group, section 7.2.2) and queues while resolving.
- * Errors we send (Parameter Problem, Port and Address Unreachable) follow RFC 4443 section 2.4
- * (e): never about an error or a packet to multicast (but for the option code that asks for
- * it), never to an unspecified or multicast source; the rate limit of section 2.4 (f) is the
- * next engine's.
+ * multicast destination goes to its Ethernet group. A packet larger than the path MTU towards
+ * its destination is sent in fragments ({@link Ipv6Fragmenter}); payloads up to 65535 octets
+ * are taken. Unicast next hops go through the neighbour cache, which solicits (to the
+ * solicited-node group, section 7.2.2) and queues while resolving. Errors we send (Parameter
+ * Problem, Port Unreachable, Time Exceeded) go through {@link Icmpv6Errors}: RFC 4443 section
+ * 2.4 (e)'s rules (never about an error, a packet to multicast or in a link-layer multicast
+ * frame, but for the option code that asks for it; never to an unspecified or multicast
+ * source) and (f)'s rate limit.
  *
  * <p>Not thread-safe: owned by one event loop. Nothing read from the network throws.
  */
 public final class Ipv6Engine implements NeighborLink {
+
+    /** Hears of ICMPv6 errors about packets this host sent: the transports (RFC 4443 section 2.4 (d)). */
+    public interface ErrorListener {
+        /**
+         * @param type the ICMPv6 type (1 Destination Unreachable, 2 Packet Too Big, 3 Time
+         *     Exceeded, 4 Parameter Problem)
+         * @param code its code
+         * @param pathMtu for Packet Too Big, the path MTU it lowered to; else 0
+         * @param quoted the packet it quotes, a view checked with {@link Ipv6Packet#checkQuoted}
+         *     whose source is ours, lent for the call
+         */
+        void icmpError(long now, int type, int code, int pathMtu, Ipv6Packet quoted);
+    }
+
+    private static final ErrorListener NO_LISTENER = new ErrorListener() {
+        @Override
+        public void icmpError(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
+            // nobody listens
+        }
+    };
 
     /** Hop limit of Neighbor Discovery messages (RFC 4861 section 4: 255, checked by receivers). */
     static final int ND_HOP_LIMIT = 255;
@@ -84,6 +110,21 @@ public final class Ipv6Engine implements NeighborLink {
     private final ByteBuffer tx;
     /** Neighbor Solicitations are written here: the cache asks for one while {@link #tx} holds the packet it queues. */
     private final ByteBuffer ndTx = ByteBuffer.allocate(Ipv6Packet.HEADER_LENGTH + 32);
+    private final Ipv6Reassembly reassembly = new Ipv6Reassembly(Ipv6Reassembly.Limits.DEFAULTS);
+    private final Ipv6Fragmenter fragmenter;
+    private final Ipv6PathMtus pathMtus;
+    private final Icmpv6Errors errors;
+    private final Outgoing outgoing = new Outgoing();
+    /** A view over {@link #tx} for the fragmenter. */
+    private final Ipv6Packet txView = new Ipv6Packet();
+    /** The packet an ICMPv6 error we received quotes. */
+    private final Ipv6Packet quoted = new Ipv6Packet();
+    private ErrorListener errorListener = NO_LISTENER;
+    /** Whether the packet being received came in a link-layer multicast or broadcast frame. */
+    private boolean linkMulticast;
+    /** Where the fragments of the packet being sent go: its multicast group's address, else its next hop. */
+    private MacAddress sendGroup;
+    private Ipv6Address sendHop;
 
     private long packetsReceived;
     private long packetsReturned;
@@ -94,11 +135,13 @@ public final class Ipv6Engine implements NeighborLink {
     private long fragmentsDropped;
     private long parameterProblemsSent;
     private long destinationUnreachablesSent;
+    private long timeExceededSent;
     private long noRoute;
     private long tooLong;
     private long icmpReceived;
     private long icmpMalformed;
     private long icmpErrorsReceived;
+    private long icmpErrorsIgnored;
     private long echoRepliesSent;
     private long solicitationsAnswered;
     private long advertisementsReceived;
@@ -118,9 +161,13 @@ public final class Ipv6Engine implements NeighborLink {
         if (mtu < Ipv6Packet.MINIMUM_MTU) {
             throw new IllegalArgumentException("an IPv6 link MTU is at least 1280 (RFC 8200 section 5), got " + mtu);
         }
-        this.txBytes = new byte[mtu];
+        this.txBytes = new byte[Ipv6Packet.HEADER_LENGTH + Ipv6Packet.MAX_PAYLOAD_LENGTH];
         this.tx = ByteBuffer.wrap(txBytes);
         this.cache = new NeighborCache(config.ndp(), this, rng, now);
+        this.fragmenter = new Ipv6Fragmenter(rng, mtu);
+        this.pathMtus = new Ipv6PathMtus(Ipv6PathMtus.DEFAULT_CAPACITY, mtu);
+        this.errors = new Icmpv6Errors(outgoing);
+        reassembly.onTimeExceeded(outgoing);
         reconfigure(config.addresses(), config.defaultRouter());
     }
 
@@ -134,7 +181,7 @@ public final class Ipv6Engine implements NeighborLink {
         this.router = newRouter.orElse(null);
     }
 
-    /** The link MTU: the largest packet sent. */
+    /** The link MTU: the largest packet (or fragment) sent in one frame. */
     public int mtu() {
         return mtu;
     }
@@ -245,7 +292,18 @@ public final class Ipv6Engine implements NeighborLink {
      *     if it was dropped (counted) or answered with a Parameter Problem.
      */
     public Ipv6Packet receive(long now, ByteBuffer buffer, int offset, int length) {
+        return receive(now, buffer, offset, length, false);
+    }
+
+    /**
+     * As {@link #receive(long, ByteBuffer, int, int)}, for a packet that came in a link-layer
+     * multicast or broadcast frame if {@code linkMulticast} (no error is sent about those, RFC
+     * 4443 section 2.4 (e.4)). A fragment goes to the reassembly: the packet returned is then the
+     * whole one, a view over the reassembly's buffer, valid until the next call.
+     */
+    public Ipv6Packet receive(long now, ByteBuffer buffer, int offset, int length, boolean linkMulticast) {
         packetsReceived++;
+        this.linkMulticast = linkMulticast;
         Ipv6Packet p = view;
         if (!p.check(buffer, offset, length)) {
             headerErrors++;
@@ -269,14 +327,20 @@ public final class Ipv6Engine implements NeighborLink {
             return null;
         }
         if (c.isFragment()) {
-            if (!c.isAtomicFragment()) {
-                fragmentsDropped++; // the reassembly engine's seam: it will take these and return the whole packet
+            Ipv6Reassembly.Outcome o = reassembly.add(now, p, c);
+            if (!o.delivers()) {
+                if (o == Ipv6Reassembly.Outcome.TOO_LONG) {
+                    parameterProblem(now, p, Icmpv6Repr.ParameterProblemCode.ERRONEOUS_HEADER_FIELD,
+                            reassembly.errorPointer());
+                }
+                if (o != Ipv6Reassembly.Outcome.PENDING) {
+                    fragmentsDropped++; // and by kind in reassembly().count
+                }
                 return null;
             }
-            // RFC 6946 section 4: processed as a whole packet; the headers after the Fragment header walked again
-            int fragmentHeader = c.headerOffset(c.headerCount() - 1);
-            if (!c.check(p.buffer(), c.upperLayerOffset(), c.upperLayerLength(), c.upperLayerProtocol(), p.offset(),
-                    fragmentHeader)) {
+            // the whole packet (RFC 8200 section 4.5; an atomic fragment, RFC 6946, without its Fragment header)
+            p = reassembly.complete();
+            if (!c.check(p)) {
                 chainFailed(now, p, c);
                 return null;
             }
@@ -303,7 +367,6 @@ public final class Ipv6Engine implements NeighborLink {
         headerErrors++;
         WireError e = c.error();
         Icmpv6Repr.ParameterProblemCode code;
-        boolean multicastAllowed = false;
         switch (e) {
             case UNRECOGNIZED_NEXT_HEADER -> code = Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER;
             case UNRECOGNIZED_ROUTING_TYPE, BAD_FRAGMENT -> code = Icmpv6Repr.ParameterProblemCode.ERRONEOUS_HEADER_FIELD;
@@ -313,14 +376,13 @@ public final class Ipv6Engine implements NeighborLink {
                     return; // skip was handled by the walk; "discard" asks for nothing more
                 }
                 code = Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_OPTION;
-                multicastAllowed = true;
             }
             default -> {
                 return; // TRUNCATED, BAD_OPTIONS, TOO_MANY_HEADERS: dropped silently
             }
         }
         if (c.errorPointer() >= 0) {
-            parameterProblem(now, p, code, c.errorPointer(), multicastAllowed);
+            parameterProblem(now, p, code, c.errorPointer());
         }
     }
 
@@ -332,64 +394,22 @@ public final class Ipv6Engine implements NeighborLink {
     public void unknownNextHeader(long now, Ipv6Packet p) {
         unknownNextHeader++;
         parameterProblem(now, p, Icmpv6Repr.ParameterProblemCode.UNRECOGNIZED_NEXT_HEADER,
-                chain.upperLayerPointer() - p.offset(), false);
+                chain.upperLayerPointer() - p.offset());
     }
 
     /** Answers a packet {@link #receive} returned, UDP to a port nobody listens on, with Port Unreachable (RFC 4443 section 3.1). */
     public void portUnreachable(long now, Ipv6Packet p) {
-        destinationUnreachable(now, p, Icmpv6Repr.UnreachableCode.PORT_UNREACHABLE);
+        if (errors.destinationUnreachable(now, p, linkMulticast, Icmpv6Repr.UnreachableCode.PORT_UNREACHABLE)
+                == Icmpv6Errors.Verdict.SENT) {
+            destinationUnreachablesSent++;
+        }
     }
 
-    private void destinationUnreachable(long now, Ipv6Packet p, Icmpv6Repr.UnreachableCode code) {
-        if (!mayAnswerWithError(p, false)) {
-            return;
+    /** A Parameter Problem through {@link #errors}: RFC 4443 section 2.4 (e)'s rules and (f)'s rate limit. */
+    private void parameterProblem(long now, Ipv6Packet p, Icmpv6Repr.ParameterProblemCode code, int pointer) {
+        if (errors.parameterProblem(now, p, linkMulticast, code, pointer) == Icmpv6Errors.Verdict.SENT) {
+            parameterProblemsSent++;
         }
-        destinationUnreachablesSent++;
-        sendError(now, p, new Icmpv6Repr.DestinationUnreachable(code, invoking(p)));
-    }
-
-    private void parameterProblem(long now, Ipv6Packet p, Icmpv6Repr.ParameterProblemCode code, int pointer,
-            boolean multicastAllowed) {
-        if (!mayAnswerWithError(p, multicastAllowed)) {
-            return;
-        }
-        parameterProblemsSent++;
-        sendError(now, p, new Icmpv6Repr.ParameterProblem(code, pointer, invoking(p)));
-    }
-
-    private static Octets invoking(Ipv6Packet p) {
-        return Icmpv6Repr.invoking(p.buffer(), p.offset(), Ipv6Packet.HEADER_LENGTH + p.payloadLength());
-    }
-
-    /**
-     * RFC 4443 section 2.4 (e): no error about an ICMPv6 error, about a packet to a multicast
-     * address (unless {@code multicastAllowed}), or to a source that does not identify one node.
-     */
-    private boolean mayAnswerWithError(Ipv6Packet p, boolean multicastAllowed) {
-        if (p.sourceHigh() == 0 && p.sourceLow() == 0) {
-            return false;
-        }
-        if (p.destinationIsMulticast() && !multicastAllowed) {
-            return false;
-        }
-        if (p.nextHeader() == Ipv6Packet.NEXT_HEADER_ICMPV6 && p.payloadLength() >= 1) {
-            int type = p.buffer().get(p.payloadOffset()) & 0xff;
-            return type >= 128; // an error message (type below 128) is never answered
-        }
-        // behind extension headers: the chain found an upper layer; an error is answered only if it is not ICMPv6's error
-        if (chain.error() == null && chain.upperLayerProtocol() == Ipv6Packet.NEXT_HEADER_ICMPV6 && chain.upperLayerLength() >= 1) {
-            return (p.buffer().get(chain.upperLayerOffset()) & 0xff) >= 128;
-        }
-        return true;
-    }
-
-    private void sendError(long now, Ipv6Packet p, Icmpv6Repr.Error error) {
-        Ipv6Address to = new Ipv6Address(p.sourceHigh(), p.sourceLow());
-        Ipv6Address from = p.destinationIsMulticast() ? source(to) : address(p.destinationHigh(), p.destinationLow());
-        if (from == null) {
-            return;
-        }
-        sendIcmp(now, from, to, Ipv6Config.HOP_LIMIT, error);
     }
 
     // ---------------------------------------------------------------- ICMPv6
@@ -442,9 +462,36 @@ public final class Ipv6Engine implements NeighborLink {
                 }
                 ndpNotHandled++; // a host sends no advertisements (RFC 4861 section 6.2.6 is for routers)
             }
-            case Icmpv6Repr.Error error -> icmpErrorsReceived++; // to the transports with path MTU: the next engines' seam
+            case Icmpv6Repr.Error error -> error(now, p, m, error);
             default -> ndpNotHandled++; // echo replies, redirects, MLD queries and reports
         }
+    }
+
+    /**
+     * An ICMPv6 error received (RFC 4443 section 2.4 (d)): its quoted packet must be one of ours
+     * (a source of ours), else it is only counted. A Packet Too Big goes to the path MTUs (RFC
+     * 8201); the error listener hears of it only when it lowered the path MTU, with the new
+     * value. Destination Unreachable, Time Exceeded and Parameter Problem go to the listener
+     * (the transport of the quoted packet decides what they mean).
+     */
+    private void error(long now, Ipv6Packet p, Icmpv6Packet m, Icmpv6Repr.Error error) {
+        icmpErrorsReceived++;
+        int at = chain.upperLayerOffset() + Icmpv6Packet.HEADER_LENGTH;
+        int length = chain.upperLayerLength() - Icmpv6Packet.HEADER_LENGTH;
+        Ipv6Packet q = quoted;
+        if (length < Ipv6Packet.HEADER_LENGTH || !q.checkQuoted(p.buffer(), at, length)
+                || !isLocalUnicast(q.sourceHigh(), q.sourceLow())) {
+            icmpErrorsIgnored++;
+            return;
+        }
+        int mtu = 0;
+        if (error instanceof Icmpv6Repr.PacketTooBig tooBig) {
+            if (pathMtus.packetTooBig(now, tooBig.mtu(), q) != Ipv6PathMtus.Update.LOWERED) {
+                return;
+            }
+            mtu = pathMtus.pathMtu(now, q.destinationHigh(), q.destinationLow());
+        }
+        errorListener.icmpError(now, m.type(), m.code(), mtu, q);
     }
 
     private static MacAddress linkLayer(List<NdpOption> options, boolean source) {
@@ -499,7 +546,7 @@ public final class Ipv6Engine implements NeighborLink {
 
     private void sendIcmp(long now, Ipv6Address source, Ipv6Address destination, int hopLimit, Icmpv6Repr message) {
         int len = message.bufferLen();
-        if (Ipv6Packet.HEADER_LENGTH + len > mtu) {
+        if (len > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
             tooLong++;
             return;
         }
@@ -514,13 +561,13 @@ public final class Ipv6Engine implements NeighborLink {
      * {@code nextHeader} and hop limit 64.
      *
      * @param source {@link Ipv6Address#UNSPECIFIED} to let the engine choose
-     * @return {@code MESSAGE_TOO_LONG} if the packet would exceed the link MTU (no fragmentation
-     *     yet), {@code NO_ROUTE} without an address or route, else {@code SENT} (possibly queued
-     *     for neighbour resolution)
+     * @return {@code MESSAGE_TOO_LONG} if the payload exceeds 65535 octets, {@code NO_ROUTE}
+     *     without an address or route, else {@code SENT} (in fragments if larger than the path
+     *     MTU; possibly queued for neighbour resolution)
      */
     public Ipv4Engine.Outcome send(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, ByteBuffer payload) {
         int length = payload.remaining();
-        if (Ipv6Packet.HEADER_LENGTH + length > mtu) {
+        if (length > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
             tooLong++;
             return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
         }
@@ -539,7 +586,7 @@ public final class Ipv6Engine implements NeighborLink {
 
     /** As {@link #send}, for the {@code length} payload bytes already at index 40 of {@link #transmitBuffer()}. */
     public Ipv4Engine.Outcome sendPrepared(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, int length) {
-        if (Ipv6Packet.HEADER_LENGTH + length > mtu) {
+        if (length > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
             tooLong++;
             return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
         }
@@ -551,26 +598,80 @@ public final class Ipv6Engine implements NeighborLink {
         return route(now, from, destination, nextHeader, Ipv6Config.HOP_LIMIT, length);
     }
 
-    /** Writes the fixed header before the {@code length} bytes at 40 of {@link #tx} and sends the packet to its next hop. */
+    /**
+     * Writes the fixed header before the {@code length} bytes at 40 of {@link #tx} and sends the
+     * packet to its next hop: whole if it fits the path MTU towards {@code destination}, else in
+     * fragments of it (RFC 8200 section 4.5).
+     */
     private Ipv4Engine.Outcome route(long now, Ipv6Address source, Ipv6Address destination, int nextHeader, int hopLimit,
             int length) {
         writeHeader(tx, source, destination, nextHeader, hopLimit, length);
         int total = Ipv6Packet.HEADER_LENGTH + length;
         if (destination.isMulticast()) {
+            sendGroup = Ipv6Config.multicastMac(destination);
+            sendHop = null;
+        } else {
+            Ipv6Address hop = nextHop(destination);
+            if (hop == null) {
+                noRoute++;
+                return Ipv4Engine.Outcome.NO_ROUTE;
+            }
+            sendGroup = null;
+            sendHop = hop;
+        }
+        int pathMtu = pathMtus.pathMtu(now, destination.high(), destination.low());
+        if (total <= pathMtu) {
             packetsSent++;
-            link.transmit(Ipv6Config.multicastMac(destination), txBytes, 0, total);
+            transmitToHop(now, txBytes, 0, total);
             return Ipv4Engine.Outcome.SENT;
         }
-        Ipv6Address hop = nextHop(destination);
-        if (hop == null) {
-            noRoute++;
-            return Ipv4Engine.Outcome.NO_ROUTE;
-        }
-        packetsSent++;
-        if (cache.output(now, hop, txBytes, 0, total) == NeighborCache.Outcome.DROPPED) {
-            sendDropped++;
+        if (!txView.check(tx, 0, total) || fragmenter.send(now, txView, pathMtu, outgoing) != Ipv6Fragmenter.Outcome.FRAGMENTED) {
+            tooLong++; // extension headers that leave no room for a fragment's data
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
         }
         return Ipv4Engine.Outcome.SENT;
+    }
+
+    /** One packet (or fragment) to {@link #sendGroup}, else through the neighbour cache to {@link #sendHop}. */
+    private void transmitToHop(long now, byte[] packet, int offset, int length) {
+        if (sendGroup != null) {
+            link.transmit(sendGroup, packet, offset, length);
+        } else if (cache.output(now, sendHop, packet, offset, length) == NeighborCache.Outcome.DROPPED) {
+            sendDropped++;
+        }
+    }
+
+    /**
+     * What the engine's helpers send through: the fragmenter's fragments, the error messages of
+     * {@link Icmpv6Errors} and the reassembly's timeouts (a class, not lambdas: decision 0006).
+     */
+    private final class Outgoing implements Ipv6Fragmenter.Sink, Icmpv6Errors.Output, Ipv6Reassembly.TimeExceededListener {
+        @Override
+        public void transmit(long now, ByteBuffer buffer, int offset, int length) {
+            packetsSent++;
+            transmitToHop(now, buffer.array(), buffer.arrayOffset() + offset, length);
+        }
+
+        @Override
+        public Ipv6Address sourceFor(Ipv6Address destination) {
+            return source(destination);
+        }
+
+        @Override
+        public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
+            int length = message.remaining();
+            tx.put(Ipv6Packet.HEADER_LENGTH, message, message.position(), length);
+            return route(now, source, destination, Ipv6Packet.NEXT_HEADER_ICMPV6, Ipv6Config.HOP_LIMIT, length)
+                    == Ipv4Engine.Outcome.SENT;
+        }
+
+        @Override
+        public void timeExceeded(long now, Ipv6Packet firstFragment) {
+            if (errors.timeExceeded(now, firstFragment, false,
+                    Icmpv6Repr.TimeExceededCode.FRAGMENT_REASSEMBLY_TIME_EXCEEDED) == Icmpv6Errors.Verdict.SENT) {
+                timeExceededSent++;
+            }
+        }
     }
 
     private static void writeHeader(ByteBuffer b, Ipv6Address source, Ipv6Address destination, int nextHeader,
@@ -622,12 +723,16 @@ public final class Ipv6Engine implements NeighborLink {
 
     /** When {@link #poll} has something to do, or {@code Long.MAX_VALUE}. */
     public long nextDeadline() {
-        return cache.nextDeadline();
+        return Math.min(cache.nextDeadline(), reassembly.nextDeadline());
     }
 
-    /** Runs the neighbour cache's timers; returns the next deadline. */
+    /**
+     * Runs the neighbour cache's timers and the reassembly's (a datagram abandoned after its
+     * first fragment came is answered with Time Exceeded code 1); returns the next deadline.
+     */
     public long poll(long now) {
-        return cache.poll(now);
+        long next = cache.poll(now);
+        return Math.min(next, reassembly.poll(now));
     }
 
     /** Upper layers' hint that {@code neighbor} is reachable (RFC 4861 section 7.3.1). */
@@ -642,10 +747,50 @@ public final class Ipv6Engine implements NeighborLink {
         return new Ipv6.Stats(packetsReceived, packetsReturned - unknownNextHeader, packetsSent, headerErrors, notForUs,
                 unknownNextHeader, fragmentsDropped, noRoute + tooLong, icmpReceived, icmpMalformed, echoRepliesSent,
                 solicitationsAnswered, advertisementsReceived, ndpNotHandled, cache.solicitationsSent(),
-                cache.resolutionsFailed(), parameterProblemsSent + destinationUnreachablesSent);
+                cache.resolutionsFailed(), parameterProblemsSent + destinationUnreachablesSent + timeExceededSent);
     }
 
-    /** Packets refused as longer than the link MTU (also in the stats' {@code sendFailures}). */
+    /** The path MTU towards {@code destination} at {@code now} (RFC 8201): 1280 to the link MTU. */
+    public int pathMtu(long now, Ipv6Address destination) {
+        return pathMtus.pathMtu(now, destination.high(), destination.low());
+    }
+
+    /** The reassembly (its counters by outcome, for the binding's introspection and tests). */
+    public Ipv6Reassembly reassembly() {
+        return reassembly;
+    }
+
+    /** The fragmenter (its counters). */
+    public Ipv6Fragmenter fragmenter() {
+        return fragmenter;
+    }
+
+    /** The path MTUs (their counters by update). */
+    public Ipv6PathMtus pathMtus() {
+        return pathMtus;
+    }
+
+    /** The error messages we owe (their counters by verdict). */
+    public Icmpv6Errors errors() {
+        return errors;
+    }
+
+    /** Sets who hears of ICMPv6 errors about packets of ours (replacing the previous one). */
+    public void onError(ErrorListener listener) {
+        this.errorListener = Objects.requireNonNull(listener, "listener");
+    }
+
+    /** ICMPv6 errors received whose quote was not a packet of ours. */
+    public long icmpErrorsIgnored() {
+        return icmpErrorsIgnored;
+    }
+
+    /** Time Exceeded messages sent (reassembly timeouts). */
+    public long timeExceededSent() {
+        return timeExceededSent;
+    }
+
+    /** Packets refused as too long: a payload over 65535 octets, or headers that leave no room to fragment (also in the stats' {@code sendFailures}). */
     public long tooLong() {
         return tooLong;
     }

@@ -16,6 +16,7 @@ import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.engine.ipv6.Ipv6Engine;
 import mirage.net.internal.wire.Icmpv4Packet;
 import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.Icmpv6Packet;
 import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.TcpSegment;
 
@@ -351,7 +352,15 @@ public final class TcpEngine {
             c.dfOff = true;
         }
         pathMtus.put(now, ((Ipv4Address) c.remoteAddress).bits(), mtu);
-        int mss = Math.max(MIN_MSS, mtu - 40);
+        shrink(now, c, Math.max(MIN_MSS, mtu - 40));
+    }
+
+    /**
+     * {@code c}'s MSS lowered to {@code mss} after the path MTU fell: what it has in flight, sent
+     * too large and dropped, is sent again at once in the new size without being taken for
+     * congestion (RFC 1191 section 6.5, RFC 8201 section 5.4; Linux's simple retransmit).
+     */
+    private void shrink(long now, TcpConnection c, int mss) {
         if (mss >= c.mss) {
             return;
         }
@@ -361,6 +370,49 @@ public final class TcpEngine {
             c.rttStart = -1; // Karn: no sample from what is sent again
             output.sendData(now, c);
         }
+    }
+
+    /**
+     * An ICMPv6 error about a segment we sent (RFC 4443, RFC 5927): {@code quoted} is the packet
+     * it quotes, a checked view whose source is ours and whose Next Header is TCP (segments
+     * carry no extension headers), with at least 8 octets of TCP header, else it is ignored. As
+     * {@link #icmpError}, it must name a connection and a sequence number in flight. Packet Too
+     * Big ({@code pathMtu}: the path MTU the IPv6 layer lowered to, RFC 8201) shrinks the MSS;
+     * the hard errors (Destination Unreachable code 1, administratively prohibited, and 4, port
+     * unreachable; Parameter Problem code 1, unrecognised Next Header: the analogues of ICMPv4's
+     * codes 2, 3, 9, 10 and 13) end a connection in SYN-SENT; every other error is remembered
+     * as soft.
+     */
+    public void icmpv6Error(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
+        if (quoted.nextHeader() != Ipv6Packet.NEXT_HEADER_TCP || quoted.payloadLength() < 8) {
+            return;
+        }
+        ByteBuffer b = quoted.buffer();
+        int at = quoted.payloadOffset();
+        int localPort = Short.toUnsignedInt(b.getShort(at));
+        int remotePort = Short.toUnsignedInt(b.getShort(at + 2));
+        int sequence = b.getInt(at + 4);
+        TcpConnection c = table.find(quoted.sourceHigh(), quoted.sourceLow(), localPort, quoted.destinationHigh(),
+                quoted.destinationLow(), remotePort);
+        if (c == null || !Seq.le(c.sndUna, sequence) || !Seq.lt(sequence, c.sndMax == c.sndUna ? c.sndUna + 1 : c.sndMax)) {
+            return;
+        }
+        counters.icmpErrors++;
+        c.icmpError = type << 8 | code;
+        if (type == Icmpv6Packet.TYPE_PACKET_TOO_BIG) {
+            if (pathMtu >= Ipv6Packet.MINIMUM_MTU) {
+                shrink(now, c, Math.max(MIN_MSS, pathMtu - Ipv6Packet.HEADER_LENGTH - 20));
+            }
+            endCall();
+            return;
+        }
+        boolean hard = (type == Icmpv6Packet.TYPE_DESTINATION_UNREACHABLE && (code == 1 || code == 4))
+                || (type == Icmpv6Packet.TYPE_PARAMETER_PROBLEM && code == 1);
+        if (hard && c.state == TcpState.SYN_SENT) {
+            counters.failedAttempts++;
+            terminate(now, c, Termination.UNREACHABLE);
+        }
+        endCall();
     }
 
     /** The largest plateau of RFC 1191 section 7 below {@code length}. */
@@ -375,9 +427,12 @@ public final class TcpEngine {
 
     /**
      * {@code mss} bounded by the path MTU learned towards {@code destination}, if one is in force;
-     * at least {@link #MIN_MSS}. Path MTU over IPv6 (RFC 8201) is not followed yet.
+     * at least {@link #MIN_MSS}. Over IPv6 the path MTU is the IPv6 layer's (RFC 8201), less 60.
      */
     int pathMss(long now, IpAddress destination, int mss) {
+        if (destination instanceof Ipv6Address v6) {
+            return Math.max(MIN_MSS, Math.min(mss, ip6.pathMtu(now, v6) - Ipv6Packet.HEADER_LENGTH - 20));
+        }
         int pmtu = destination instanceof Ipv4Address v4 ? pathMtus.get(now, v4.bits()) : 0;
         return Math.max(MIN_MSS, pmtu > 0 ? Math.min(mss, pmtu - 40) : mss);
     }

@@ -255,8 +255,8 @@ public final class UdpEngine {
             return Ipv4Engine.Outcome.NO_ROUTE;
         }
         int n = payload.remaining();
-        if (Ipv6Packet.HEADER_LENGTH + UdpPacket.HEADER_LENGTH + n > ip6.mtu()) {
-            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG; // no fragmentation yet: the next IPv6 engine's
+        if (UdpPacket.HEADER_LENGTH + n > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG; // larger ones the IPv6 engine fragments to the path MTU
         }
         Ipv6Address source = ip6.source(destination);
         if (source == null) {

@@ -14,6 +14,7 @@ import mirage.core.Rng;
 import mirage.net.Ipv6Address;
 import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
+import mirage.net.internal.engine.icmp.Icmpv6Errors;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
 import mirage.net.internal.engine.ndp.NdpConfig;
 import mirage.net.internal.engine.ndp.NeighborCache;
@@ -204,17 +205,23 @@ class Ipv6EngineTest {
         assertEquals(PEER_MAC, sent.get(0).to());
         assertEquals(far, sent.get(0).destination());
         assertEquals(OURS, sent.get(0).source(), "a global source for a global destination");
-        assertEquals(Ipv4Engine.Outcome.MESSAGE_TOO_LONG, with.send(0, Ipv6Address.UNSPECIFIED, far, 17, ByteBuffer.allocate(1461)));
+        assertEquals(Ipv4Engine.Outcome.MESSAGE_TOO_LONG, with.send(0, Ipv6Address.UNSPECIFIED, far, 17, ByteBuffer.allocate(65536)));
         assertEquals(LINK_LOCAL, with.source(PEER_LL));
+    }
+
+    /** A packet of protocol 253 (experimental) from PEER to us, 4 octets of payload. */
+    static ByteBuffer unknownProtocolPacket() {
+        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
+        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
+        h.emit(b, 0);
+        return b;
     }
 
     @Test
     void unknownNextHeader_getsParameterProblemCode1_pointingAtTheNextHeaderField() {
         Ipv6Engine e = engine(Optional.empty());
         e.neighbors().learn(0, PEER, PEER_MAC, false);
-        Ipv6Repr h = Ipv6Repr.of(PEER, OURS, 253, 64, 4);
-        ByteBuffer b = ByteBuffer.allocate(h.totalLength());
-        h.emit(b, 0);
+        ByteBuffer b = unknownProtocolPacket();
         Ipv6Packet p = e.receive(0, b, 0, b.limit());
         assertNotNull(p);
         assertEquals(253, e.chain().upperLayerProtocol());
@@ -245,21 +252,24 @@ class Ipv6EngineTest {
     }
 
     @Test
-    void fragments_areDroppedAndCounted_butAnAtomicFragmentIsProcessedWhole() {
+    void aFirstFragment_isKeptForReassembly_andAnAtomicFragmentIsProcessedWhole() {
         Ipv6Engine e = engine(Optional.empty());
         Ipv6Repr first = new Ipv6Repr(PEER, OURS, 17, 64, 0, 0, 0,
                 List.of(new Ipv6ExtensionHeader.Fragment(0, true, 77)), 16);
         ByteBuffer b = ByteBuffer.allocate(first.totalLength());
         first.emit(b, 0);
         assertNull(e.receive(0, b, 0, b.limit()));
-        assertEquals(1, e.stats().fragmentsDropped());
+        assertEquals(0, e.stats().fragmentsDropped());
+        assertEquals(1, e.reassembly().active());
         Ipv6Repr atomic = new Ipv6Repr(PEER, OURS, 17, 64, 0, 0, 0,
                 List.of(new Ipv6ExtensionHeader.Fragment(0, false, 78)), 8);
         b = ByteBuffer.allocate(atomic.totalLength());
         atomic.emit(b, 0);
-        assertNotNull(e.receive(0, b, 0, b.limit()));
+        Ipv6Packet whole = e.receive(0, b, 0, b.limit());
+        assertNotNull(whole);
         assertEquals(17, e.chain().upperLayerProtocol());
-        assertEquals(48, e.chain().upperLayerOffset());
+        assertEquals(8, e.chain().upperLayerLength());
+        assertEquals(whole.offset() + 40, e.chain().upperLayerOffset(), "without its Fragment header");
     }
 
     @Test
@@ -287,5 +297,158 @@ class Ipv6EngineTest {
         assertTrue(e.neighbors().isRouter(ROUTER));
         assertEquals(1, e.stats().ndpNotHandled());
         assertEquals(List.of(), sent);
+    }
+
+    // ---------------------------------------------------------------- fragments, errors, path MTU (decision 0069)
+
+    static final long SECOND = 1_000_000_000L;
+
+    static byte[] bytes(ByteBuffer b) {
+        return java.util.Arrays.copyOf(b.array(), b.limit());
+    }
+
+    static Icmpv6Repr.Echo echo(Icmpv6Repr.Echo.Kind kind, int n) {
+        return new Icmpv6Repr.Echo(kind, 7, 1, Octets.of(V6.bytes(n, 3)));
+    }
+
+    /** What was sent, put together again by a reassembly of its own, as the peer would. */
+    static Icmpv6Repr reassembled(List<Sent> fragments) {
+        Ipv6Reassembly r = new Ipv6Reassembly(Ipv6Reassembly.Limits.DEFAULTS);
+        Ipv6Reassembly.Outcome o = null;
+        for (Sent s : fragments) {
+            o = V6.add(r, 0, s.packet());
+        }
+        assertEquals(Ipv6Reassembly.Outcome.COMPLETE, o);
+        Ipv6Packet p = r.complete();
+        Icmpv6Packet m = new Icmpv6Packet();
+        assertTrue(m.check(p.buffer(), p.payloadOffset(), p.payloadLength()));
+        return Icmpv6Repr.parse(m, new Ipv6Address(p.sourceHigh(), p.sourceLow()),
+                new Ipv6Address(p.destinationHigh(), p.destinationLow()), p.hopLimit()).orThrow();
+    }
+
+    @Test
+    void fragmentedEchoRequest_isReassembled_andAnsweredWithAFragmentedReply() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        byte[] request = bytes(packet(PEER, OURS, 64, echo(Icmpv6Repr.Echo.Kind.REQUEST, 3000)));
+        List<byte[]> pieces = V6.fragments(request, 1280, 5);
+        assertEquals(3, pieces.size());
+        for (int i = pieces.size() - 1; i >= 0; i--) { // out of order
+            assertEquals(i == 0, deliver(e, ByteBuffer.wrap(pieces.get(i))) != null);
+        }
+        assertEquals(3, sent.size(), "3048 octets of ICMPv6 in fragments of at most 1500");
+        for (Sent s : sent) {
+            assertEquals(PEER_MAC, s.to());
+            assertTrue(s.packet().length <= 1500);
+            assertEquals(44, s.view().nextHeader(), "a Fragment header");
+        }
+        assertEquals(echo(Icmpv6Repr.Echo.Kind.REPLY, 3000), reassembled(sent));
+        assertEquals(1, e.stats().echoRepliesSent());
+        assertEquals(1, e.fragmenter().fragmented());
+        e.poll(0);
+        assertEquals(0, e.reassembly().active(), "the buffer given back");
+    }
+
+    @Test
+    void overlappingFragment_isDroppedAndCounted_andNothingIsDelivered() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        byte[] request = bytes(packet(PEER, OURS, 64, echo(Icmpv6Repr.Echo.Kind.REQUEST, 3000)));
+        List<byte[]> pieces = V6.fragments(request, 1280, 5);
+        assertNull(deliver(e, ByteBuffer.wrap(pieces.get(0))));
+        byte[] overlapping = pieces.get(1).clone();
+        ByteBuffer.wrap(overlapping).putShort(42, (short) (8 | 1)); // offset 1 (8 octets): inside the first, M set
+        assertNull(deliver(e, ByteBuffer.wrap(overlapping)));
+        assertEquals(1, e.reassembly().count(Ipv6Reassembly.Outcome.OVERLAP));
+        assertEquals(1, e.stats().fragmentsDropped());
+        for (byte[] p : pieces.subList(1, pieces.size())) {
+            assertNull(deliver(e, ByteBuffer.wrap(p)), "the datagram is discarded (RFC 5722)");
+        }
+        assertEquals(List.of(), sent);
+    }
+
+    @Test
+    void reassemblyTimeout_sendsTimeExceededCode1_onlyWhenTheFirstFragmentCame() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        byte[] request = bytes(packet(PEER, OURS, 64, echo(Icmpv6Repr.Echo.Kind.REQUEST, 3000)));
+        List<byte[]> pieces = V6.fragments(request, 1280, 5);
+        byte[] other = bytes(packet(PEER, OURS, 64, new Icmpv6Repr.Echo(Icmpv6Repr.Echo.Kind.REQUEST, 8, 1,
+                Octets.of(V6.bytes(3000, 4)))));
+        assertNull(e.receive(0, ByteBuffer.wrap(pieces.get(0)), 0, pieces.get(0).length));
+        byte[] later = V6.fragments(other, 1280, 6).get(1);
+        assertNull(e.receive(0, ByteBuffer.wrap(later), 0, later.length));
+        assertEquals(60 * SECOND, e.nextDeadline());
+        e.poll(60 * SECOND - 1);
+        assertEquals(List.of(), sent, "not before 60 s");
+        e.poll(60 * SECOND);
+        assertEquals(Long.MAX_VALUE, e.reassembly().nextDeadline());
+        assertEquals(1, sent.size(), "one message: the datagram without its first fragment gets none");
+        Icmpv6Repr.TimeExceeded te = assertInstanceOf(Icmpv6Repr.TimeExceeded.class, sent.get(0).icmp());
+        assertEquals(Icmpv6Repr.TimeExceededCode.FRAGMENT_REASSEMBLY_TIME_EXCEEDED, te.reason());
+        assertEquals(PEER, sent.get(0).destination());
+        assertEquals(Octets.of(pieces.get(0), 0, Icmpv6Errors.MAX_QUOTE), te.invokingPacket(), "quoting the first fragment");
+        assertEquals(1, e.timeExceededSent());
+        assertEquals(1, e.stats().errorsSent());
+    }
+
+    @Test
+    void packetTooBig_lowersThePathMtu_andTheNextLargePacketIsFragmented() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        List<Integer> heard = new ArrayList<>();
+        e.onError(new Ipv6Engine.ErrorListener() {
+            @Override
+            public void icmpError(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
+                heard.add(type);
+                heard.add(pathMtu);
+            }
+        });
+        assertEquals(Ipv4Engine.Outcome.SENT, e.send(0, Ipv6Address.UNSPECIFIED, PEER, 17, ByteBuffer.allocate(1400)));
+        assertEquals(1, sent.size(), "1440 octets fit the link");
+        byte[] big = sent.get(0).packet();
+        Icmpv6Repr ptb = new Icmpv6Repr.PacketTooBig(1280, Octets.of(big, 0, 1232));
+        deliver(e, packet(PEER, OURS, 64, ptb));
+        assertEquals(1280, e.pathMtu(0, PEER));
+        assertEquals(1500, e.pathMtu(0, Ipv6Address.parse("2001:db8::7")), "other destinations keep the link MTU");
+        assertEquals(List.of(2, 1280), heard);
+        deliver(e, packet(PEER, OURS, 64, ptb));
+        assertEquals(List.of(2, 1280), heard, "not lower: nobody is told again");
+        Icmpv6Repr forged = new Icmpv6Repr.PacketTooBig(1280, Octets.copyOf(packet(PEER, Ipv6Address.parse("2001:db8::7"), 64,
+                echo(Icmpv6Repr.Echo.Kind.REPLY, 1400)), 0, 1232));
+        deliver(e, packet(PEER, OURS, 64, forged));
+        assertEquals(1, e.icmpErrorsIgnored(), "a quote whose source is not ours");
+        sent.clear();
+        assertEquals(Ipv4Engine.Outcome.SENT, e.send(0, Ipv6Address.UNSPECIFIED, PEER, 17, ByteBuffer.allocate(1400)));
+        assertEquals(2, sent.size());
+        for (Sent s : sent) {
+            assertTrue(s.packet().length <= 1280, "fragments of the path MTU");
+        }
+        assertEquals(1, e.fragmenter().fragmented());
+    }
+
+    @Test
+    void errors_areRateLimited_tenAtOnceThenOnePer10ms() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        ByteBuffer b = unknownProtocolPacket();
+        for (int i = 0; i < 20; i++) {
+            e.unknownNextHeader(0, e.receive(0, b, 0, b.limit()));
+        }
+        assertEquals(Icmpv6Errors.DEFAULT_BURST, sent.size());
+        assertEquals(10, e.errors().count(Icmpv6Errors.Verdict.RATE_LIMITED));
+        e.unknownNextHeader(SECOND / Icmpv6Errors.DEFAULT_PER_SECOND, e.receive(0, b, 0, b.limit()));
+        assertEquals(Icmpv6Errors.DEFAULT_BURST + 1, sent.size(), "a token comes back after 1/100 s");
+        assertEquals(Icmpv6Errors.DEFAULT_BURST + 1, e.stats().errorsSent());
+    }
+
+    @Test
+    void noError_aboutAPacketInALinkLayerMulticastFrame() {
+        Ipv6Engine e = engine(Optional.empty());
+        e.neighbors().learn(0, PEER, PEER_MAC, false);
+        ByteBuffer b = unknownProtocolPacket();
+        e.unknownNextHeader(0, e.receive(0, b, 0, b.limit(), true));
+        assertEquals(List.of(), sent);
+        assertEquals(1, e.errors().count(Icmpv6Errors.Verdict.LINK_LAYER_MULTICAST));
     }
 }
