@@ -11,11 +11,14 @@
 #   -f FILTER   only targets whose "module Class#method" contains FILTER (grep -E)
 #   -l          list the targets and stop
 #
-# Each target is run again and again (its @FuzzTest maxDuration each time, 10-30 s) until its
-# time is used; the corpus Jazzer keeps in MODULE/.cifuzz-corpus/ (not committed) carries the
-# coverage from one run to the next. Every run goes through Maven (-o, the target's module and
-# what it needs), which costs 10-20 s a run on two cores: the time given is fuzzing time, the
-# campaign takes about twice as long. Prints one line per target: runs, fuzzing and wall time, inputs
+# Each target runs in one JVM for its whole time: libFuzzer's -max_total_time is given through
+# Jazzer's JUnit configuration parameters jazzer.internal.arg.N (arg.0 is libFuzzer's argv[0];
+# later flags override the one the @FuzzTest maxDuration sets). The parameter is Jazzer-internal
+# (checked with jazzer-junit 0.25.1): should a later Jazzer ignore it, a run stops after its
+# maxDuration and the loop below starts the next one with the time that is left, as before. The
+# corpus Jazzer keeps in MODULE/.cifuzz-corpus/ (not committed) carries the coverage from one
+# run to the next. Every run goes through Maven (-o, the target's module and what it needs),
+# which costs 10-30 s a run on two cores. Prints one line per target: runs, fuzzing and wall time, inputs
 # executed (libFuzzer's "Done N runs"), findings; logs in target/fuzz-campaign/; exits 1 if any
 # run found something or failed.
 set -euo pipefail
@@ -71,7 +74,9 @@ for t in "${all[@]}"; do
     runs=$((runs + 1))
     out="$log/${cls##*.}.$method.$runs.log"
     if ! JAZZER_FUZZ=1 ./mvnw -o -q -B -ntp -pl "$module" -am test -Djacoco.skip=true \
-        -Dtest="$cls#$method" -Dsurefire.failIfNoSpecifiedTests=false >"$out" 2>&1; then
+        -Dtest="$cls#$method" -Dsurefire.failIfNoSpecifiedTests=false \
+        -Djazzer.internal.arg.0=fuzz-campaign -Djazzer.internal.arg.1=-max_total_time=$((seconds - spent)) \
+        >"$out" 2>&1; then
       status="failed (see $out)"
       break
     fi
