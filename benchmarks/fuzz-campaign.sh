@@ -57,6 +57,11 @@ if [ -n "$list" ]; then
   exit 0
 fi
 
+# Jazzer's JVM keeps its corpus and libFuzzer's state in the heap, which grows to the JVM's default
+# (a quarter of the machine's memory) over ten minutes: cap it, so that several campaigns in
+# parallel (one per clone) and a build beside them fit in memory (MIRAGE_FUZZ_HEAP, default 1g).
+export JAVA_TOOL_OPTIONS="${JAVA_TOOL_OPTIONS:+$JAVA_TOOL_OPTIONS }-Xmx${MIRAGE_FUZZ_HEAP:-1g}"
+
 echo "fuzz-campaign: ${#all[@]} targets, ${seconds} s of fuzzing each; building once" >&2
 ./mvnw -q -B -ntp -DskipTests -Djacoco.skip=true package >/dev/null
 
