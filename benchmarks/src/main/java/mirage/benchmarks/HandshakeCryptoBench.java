@@ -63,9 +63,9 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * parameters) and prints, per operation, microseconds per operation of each and the ratio
  * jdk/bc (below 1: the JDK is faster). Extra arguments are JMH's (e.g. {@code -f 2 -wi 5 -i 5}).
  * <pre>java -cp benchmarks/target/benchmarks.jar mirage.benchmarks.HandshakeCryptoBench [JMH options]</pre>
- * With {@code --cpu [warmSeconds] [rounds] [seconds]} (defaults 10, 5, 2) it times the same
- * operations in CPU time of its thread instead (see {@link #cpu}), for numbers that hold on a
- * busy machine.
+ * With {@code --cpu [warmSeconds] [rounds] [seconds] [operation]} (defaults 10, 5, 2, all three)
+ * it times the same operations in CPU time of its thread instead (see {@link #cpu}), for numbers
+ * that hold on a busy machine.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -126,7 +126,7 @@ public class HandshakeCryptoBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--cpu")) {
             cpu(args.length > 1 ? Integer.parseInt(args[1]) : 10, args.length > 2 ? Integer.parseInt(args[2]) : 5,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 2);
+                    args.length > 3 ? Integer.parseInt(args[3]) : 2, args.length > 4 ? args[4] : null);
             return;
         }
         Options given = new CommandLineOptions(args);
@@ -163,7 +163,7 @@ public class HandshakeCryptoBench {
      * implementation warmed up for {@code warm} seconds per operation, then {@code rounds}
      * rounds alternating the implementations' order, each {@code seconds} long; medians.
      */
-    private static void cpu(int warm, int rounds, int seconds) throws Exception {
+    private static void cpu(int warm, int rounds, int seconds, String only) throws Exception {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         String[] ops = {"x25519KeyShare", "x25519Secret", "ecdsaP256Sign"};
         Op[] code = {HandshakeCryptoBench::x25519KeyShare, HandshakeCryptoBench::x25519Secret,
@@ -176,6 +176,9 @@ public class HandshakeCryptoBench {
             benches[i].setup();
         }
         for (int o = 0; o < ops.length; o++) {
+            if (only != null && !only.equals(ops[o])) {
+                continue;
+            }
             for (HandshakeCryptoBench b : benches) {
                 timed(mx, code[o], b, warm);
             }

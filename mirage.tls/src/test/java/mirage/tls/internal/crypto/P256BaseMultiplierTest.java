@@ -63,9 +63,9 @@ class P256BaseMultiplierTest {
                 }
             }
         }
-        // every 7-bit window all ones or all zeros (digits at +127 / -127), odd and even
-        for (int w = 0; w < 37; w++) {
-            BigInteger window = BigInteger.valueOf(0x7F).shiftLeft(7 * w + 1);
+        // every 6-bit window all ones or all zeros (digits at +63 / -63), odd and even
+        for (int w = 0; w < 43; w++) {
+            BigInteger window = BigInteger.valueOf(0x3F).shiftLeft(6 * w + 1);
             ks.add(window.mod(N));
             ks.add(window.add(BigInteger.ONE).mod(N));
             ks.add(N.subtract(BigInteger.ONE).xor(window).mod(N));
