@@ -1,18 +1,11 @@
 package mirage.benchmarks;
 
 import java.nio.ByteBuffer;
-import java.security.SecureRandom;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.concurrent.TimeUnit;
 import mirage.core.Rng;
 import mirage.tls.ClientConfig;
-import mirage.tls.Credentials;
 import mirage.tls.Crypto;
-import mirage.tls.NamedGroup;
 import mirage.tls.ServerConfig;
-import mirage.tls.Trust;
 import mirage.tls.internal.crypto.Backends;
 import mirage.tls.internal.engine.TlsEngine;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -56,13 +49,10 @@ public class ServerHandshakeBench {
 
     @Setup(Level.Trial)
     public void setup() {
-        SecureRandom random = new SecureRandom();
-        rng = Rng.drbg(random::nextBytes);
-        Credentials credentials = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256, rng,
-                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
-        clientConfig = ClientConfig.builder(Trust.anchors(credentials.leaf()), rng, InstantSource.system())
-                .withGroups(NamedGroup.X25519).build();
-        serverConfig = ServerConfig.builder(rng, credentials).withAlpn("http/1.1").build();
+        ServerHandshakeCpu.Setting setting = ServerHandshakeCpu.Setting.make();
+        rng = setting.rng();
+        clientConfig = setting.client();
+        serverConfig = setting.server();
         kind = Crypto.valueOf(crypto);
     }
 

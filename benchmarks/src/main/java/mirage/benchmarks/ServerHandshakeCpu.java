@@ -8,7 +8,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import mirage.core.Rng;
 import mirage.tls.ClientConfig;
@@ -45,15 +44,30 @@ public final class ServerHandshakeCpu {
     private final ByteBuffer wire = ByteBuffer.allocate(1 << 16);
     private long serverNanos;
 
-    ServerHandshakeCpu(Crypto crypto) throws Exception {
+    ServerHandshakeCpu(Crypto crypto) {
         this.crypto = crypto;
-        SecureRandom random = new SecureRandom();
-        rng = Rng.drbg(random::nextBytes);
-        Credentials credentials = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256, rng,
-                Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
-        clientConfig = ClientConfig.builder(Trust.anchors(credentials.leaf()), rng, InstantSource.system())
-                .withGroups(NamedGroup.X25519).build();
-        serverConfig = ServerConfig.builder(rng, credentials).withAlpn("http/1.1").build();
+        Setting setting = Setting.make();
+        rng = setting.rng();
+        clientConfig = setting.client();
+        serverConfig = setting.server();
+    }
+
+    /**
+     * What {@code s_time -new} and examples/echo use: a self-signed ECDSA P-256 certificate for
+     * {@code localhost}; a client offering X25519 only (one key share, as OpenSSL 3.0's); the
+     * server's defaults with ALPN {@code http/1.1}. Shared with {@link ServerHandshakeBench}.
+     */
+    record Setting(Rng rng, ClientConfig client, ServerConfig server) {
+        static Setting make() {
+            SecureRandom random = new SecureRandom();
+            Rng rng = Rng.drbg(random::nextBytes);
+            Credentials credentials = Credentials.selfSigned("localhost", Credentials.KeyType.ECDSA_P256, rng,
+                    Instant.now().minus(Duration.ofDays(1)), Duration.ofDays(30));
+            return new Setting(rng,
+                    ClientConfig.builder(Trust.anchors(credentials.leaf()), rng, InstantSource.system())
+                            .withGroups(NamedGroup.X25519).build(),
+                    ServerConfig.builder(rng, credentials).withAlpn("http/1.1").build());
+        }
     }
 
     /** One handshake; returns the server's CPU nanoseconds. */
@@ -129,17 +143,11 @@ public final class ServerHandshakeCpu {
                 System.out.printf("round %d %-14s %8.1f us server CPU per handshake%n", r + 1, kinds[i], us);
             }
         }
-        double first = median(results.get(0));
+        double first = HandshakeCpu.median(results.get(0));
         for (int i = 0; i < kinds.length; i++) {
-            double m = median(results.get(i));
+            double m = HandshakeCpu.median(results.get(i));
             System.out.printf("RESULT crypto=%s server_cpu_us_per_handshake=%.1f ratio_to_%s=%.2f%n",
                     kinds[i], m, kinds[0], m / first);
         }
-    }
-
-    private static double median(List<Double> xs) {
-        double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(a);
-        return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
     }
 }
