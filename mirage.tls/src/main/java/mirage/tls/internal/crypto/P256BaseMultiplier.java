@@ -38,9 +38,13 @@ import org.bouncycastle.math.raw.Nat256;
  * additions) sign in ~47 us, 6-bit windows ~41 us, Bouncy Castle's comb ~64 us: the
  * constant-time scans cost as much as the additions they save beyond 6 bits.
  *
- * <p><b>Cost.</b> The tables are 43 x 32 affine points (~88 KB of {@code int[]}), made on first
- * use (a few milliseconds once compiled) and shared by every thread: they are immutable after
- * construction, published by the class initialisation of the holder.
+ * <p><b>Cost.</b> The tables are 43 x 32 affine points (~88 KB of {@code int[]}), shared by every
+ * thread: immutable after construction, published by the class initialisation of the holder.
+ * Made cold (the point arithmetic not yet compiled) they took 56 ms with C1 and up to 0.6 s
+ * interpreted, at load ~39: too much for a server's first connection, whose latency is measured
+ * (decision 0065). So the first {@value #COMB_FIRST} multiplications use Bouncy Castle's comb
+ * (the same result), which compiles the same field and point code, and the next one builds the
+ * tables (a few milliseconds, once): a server making few connections never pays for them.
  *
  * <p>Any other point or curve, or a scalar outside [1, n), goes to Bouncy Castle's
  * {@code FixedPointCombMultiplier}, so this is a drop-in {@code ECMultiplier}. Thread-safe.
@@ -51,9 +55,14 @@ final class P256BaseMultiplier implements ECMultiplier {
     private static final int TABLES = 252 / WINDOW + 1;
     private static final int ENTRIES = 1 << (WINDOW - 1);
 
+    /** Multiplications by Bouncy Castle's comb before the tables are made. */
+    static final int COMB_FIRST = 256;
+
     static final P256BaseMultiplier INSTANCE = new P256BaseMultiplier();
 
     private final ECMultiplier fallback = new FixedPointCombMultiplier();
+    private final java.util.concurrent.atomic.AtomicInteger combUses = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean tablesMade;
 
     private P256BaseMultiplier() {}
 
@@ -94,6 +103,15 @@ final class P256BaseMultiplier implements ECMultiplier {
 
     @Override
     public ECPoint multiply(ECPoint p, BigInteger k) {
+        if (!tablesMade && combUses.getAndIncrement() < COMB_FIRST) {
+            return fallback.multiply(p, k);
+        }
+        tablesMade = true;
+        return withTables(p, k);
+    }
+
+    /** As {@link #multiply}, always with the tables for P-256's base point (made now if need be). */
+    ECPoint withTables(ECPoint p, BigInteger k) {
         if (!(p.getCurve() instanceof SecP256R1Curve) || k.signum() <= 0 || k.compareTo(Tables.N) >= 0
                 || !p.equals(Tables.G)) {
             return fallback.multiply(p, k);
