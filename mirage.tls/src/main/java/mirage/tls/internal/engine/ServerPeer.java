@@ -118,7 +118,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
 
     /**
      * The configured groups the back-end can do, in the configuration's order. Made once per
-     * handshake (Bouncy Castle asks more than once) without streams: this is on every
+     * handshake (Bouncy Castle may ask more than once) without streams: this is on every
      * connection's path. The caller must not change the array.
      */
     @Override
