@@ -75,7 +75,7 @@ public final class HandshakeCpu {
         return (mx.getCurrentThreadCpuTime() - cpu0) / 1000.0 / n;
     }
 
-    private static double median(List<Double> xs) {
+    static double median(List<Double> xs) {
         double[] a = xs.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(a);
         return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import mirage.core.Rng;
 import mirage.tls.Crypto;
 import mirage.tls.internal.crypto.Backends;
+import mirage.tls.internal.crypto.P256Tls13Signer;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
 import org.bouncycastle.tls.NamedGroup;
@@ -45,8 +46,11 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * each through the Bouncy Castle TLS class that does it in the handshake, on the two
  * implementations a back-end can pick:
  * <ul>
- *   <li>{@code impl=bc}: Bouncy Castle's pure-Java arithmetic ({@code BcX25519},
- *       {@code BcTlsECDSA13Signer}: RFC 6979 nonces), from {@code Backends.create(HYBRID)};</li>
+ *   <li>{@code impl=bc}: Bouncy Castle's pure-Java arithmetic as {@code HYBRID} uses it
+ *       ({@code BcX25519}; {@code P256Tls13Signer}: RFC 6979 nonces, {@code k G} by
+ *       {@code P256BaseMultiplier}'s per-window tables), from {@code Backends.create(HYBRID)};</li>
+ *   <li>{@code impl=bc-comb}: the same, but Bouncy Castle's own {@code BcTlsECDSA13Signer}
+ *       ({@code k G} by its fixed-point comb), for the signature (decision 0074);</li>
  *   <li>{@code impl=jdk}: the JDK's providers through Bouncy Castle's JCA classes
  *       ({@code JceX25519}: SunEC's XDH; {@code JcaTlsECDSA13Signer}: SunEC's
  *       {@code NONEwithECDSA}, random nonces), from {@code Backends.create(JCA)}.</li>
@@ -59,16 +63,16 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
  * parameters) and prints, per operation, microseconds per operation of each and the ratio
  * jdk/bc (below 1: the JDK is faster). Extra arguments are JMH's (e.g. {@code -f 2 -wi 5 -i 5}).
  * <pre>java -cp benchmarks/target/benchmarks.jar mirage.benchmarks.HandshakeCryptoBench [JMH options]</pre>
- * With {@code --cpu [warmSeconds] [rounds] [seconds]} (defaults 10, 5, 2) it times the same
- * operations in CPU time of its thread instead (see {@link #cpu}), for numbers that hold on a
- * busy machine.
+ * With {@code --cpu [warmSeconds] [rounds] [seconds] [operation]} (defaults 10, 5, 2, all three)
+ * it times the same operations in CPU time of its thread instead (see {@link #cpu}), for numbers
+ * that hold on a busy machine.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 public class HandshakeCryptoBench {
 
-    @Param({"bc", "jdk"})
+    @Param({"bc", "bc-comb", "jdk"})
     public String impl;
 
     private TlsECDomain x25519;
@@ -83,7 +87,7 @@ public class HandshakeCryptoBench {
     public void setup() throws Exception {
         SecureRandom random = new SecureRandom();
         Rng rng = Rng.drbg(random::nextBytes);
-        TlsCrypto crypto = Backends.create("bc".equals(impl) ? Crypto.HYBRID : Crypto.JCA, rng);
+        TlsCrypto crypto = Backends.create(impl.startsWith("bc") ? Crypto.HYBRID : Crypto.JCA, rng);
         x25519 = crypto.createECDomain(new TlsECConfig(NamedGroup.x25519));
         clientShare = x25519.createECDH().generateEphemeral();
         server = x25519.createECDH();
@@ -93,6 +97,9 @@ public class HandshakeCryptoBench {
         KeyPair key = generator.generateKeyPair();
         signer = crypto instanceof JcaTlsCrypto jca
                 ? new JcaTlsECDSA13Signer(jca, key.getPrivate(), SignatureScheme.ecdsa_secp256r1_sha256)
+                : "bc".equals(impl)
+                ? new P256Tls13Signer((BcTlsCrypto) crypto,
+                        (ECPrivateKeyParameters) PrivateKeyFactory.createKey(key.getPrivate().getEncoded()))
                 : new BcTlsECDSA13Signer((BcTlsCrypto) crypto,
                         (ECPrivateKeyParameters) PrivateKeyFactory.createKey(key.getPrivate().getEncoded()),
                         SignatureScheme.ecdsa_secp256r1_sha256);
@@ -119,7 +126,7 @@ public class HandshakeCryptoBench {
     public static void main(String[] args) throws Exception {
         if (args.length > 0 && args[0].equals("--cpu")) {
             cpu(args.length > 1 ? Integer.parseInt(args[1]) : 10, args.length > 2 ? Integer.parseInt(args[2]) : 5,
-                    args.length > 3 ? Integer.parseInt(args[3]) : 2);
+                    args.length > 3 ? Integer.parseInt(args[3]) : 2, args.length > 4 ? args[4] : null);
             return;
         }
         Options given = new CommandLineOptions(args);
@@ -136,11 +143,12 @@ public class HandshakeCryptoBench {
         }
         for (String op : new String[] {"x25519KeyShare", "x25519Secret", "ecdsaP256Sign"}) {
             Map<String, Double> m = byOp.get(op);
-            if (m == null || m.get("bc") == null || m.get("jdk") == null) {
+            if (m == null || m.get("bc") == null || m.get("jdk") == null || m.get("bc-comb") == null) {
                 continue;
             }
-            System.out.printf("RESULT op=%s bc_us=%.1f jdk_us=%.1f jdk_over_bc=%.2f%n",
-                    op, m.get("bc"), m.get("jdk"), m.get("jdk") / m.get("bc"));
+            System.out.printf("RESULT op=%s bc_us=%.1f bc_comb_us=%.1f jdk_us=%.1f jdk_over_bc=%.2f comb_over_bc=%.2f%n",
+                    op, m.get("bc"), m.get("bc-comb"), m.get("jdk"), m.get("jdk") / m.get("bc"),
+                    m.get("bc-comb") / m.get("bc"));
         }
     }
 
@@ -155,12 +163,12 @@ public class HandshakeCryptoBench {
      * implementation warmed up for {@code warm} seconds per operation, then {@code rounds}
      * rounds alternating the implementations' order, each {@code seconds} long; medians.
      */
-    private static void cpu(int warm, int rounds, int seconds) throws Exception {
+    private static void cpu(int warm, int rounds, int seconds, String only) throws Exception {
         java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
         String[] ops = {"x25519KeyShare", "x25519Secret", "ecdsaP256Sign"};
         Op[] code = {HandshakeCryptoBench::x25519KeyShare, HandshakeCryptoBench::x25519Secret,
             HandshakeCryptoBench::ecdsaP256Sign};
-        String[] impls = {"bc", "jdk"};
+        String[] impls = {"bc", "bc-comb", "jdk"};
         HandshakeCryptoBench[] benches = new HandshakeCryptoBench[impls.length];
         for (int i = 0; i < impls.length; i++) {
             benches[i] = new HandshakeCryptoBench();
@@ -168,6 +176,9 @@ public class HandshakeCryptoBench {
             benches[i].setup();
         }
         for (int o = 0; o < ops.length; o++) {
+            if (only != null && !only.equals(ops[o])) {
+                continue;
+            }
             for (HandshakeCryptoBench b : benches) {
                 timed(mx, code[o], b, warm);
             }
@@ -179,9 +190,12 @@ public class HandshakeCryptoBench {
                 }
             }
             double bc = median(us[0]);
-            double jdk = median(us[1]);
-            System.out.printf("RESULT-CPU op=%s bc_us=%.1f jdk_us=%.1f jdk_over_bc=%.2f rounds_bc=%s rounds_jdk=%s%n",
-                    ops[o], bc, jdk, jdk / bc, java.util.Arrays.toString(us[0]), java.util.Arrays.toString(us[1]));
+            double comb = median(us[1]);
+            double jdk = median(us[2]);
+            System.out.printf("RESULT-CPU op=%s bc_us=%.1f bc_comb_us=%.1f jdk_us=%.1f jdk_over_bc=%.2f comb_over_bc=%.2f"
+                    + " rounds_bc=%s rounds_bc_comb=%s rounds_jdk=%s%n",
+                    ops[o], bc, comb, jdk, jdk / bc, comb / bc, java.util.Arrays.toString(us[0]),
+                    java.util.Arrays.toString(us[1]), java.util.Arrays.toString(us[2]));
         }
     }
 

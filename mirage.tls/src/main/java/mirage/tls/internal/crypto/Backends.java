@@ -9,10 +9,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import mirage.core.Rng;
 import mirage.tls.Credentials;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
+import org.bouncycastle.math.ec.custom.sec.SecP256R1Curve;
 import org.bouncycastle.tls.Certificate;
 import org.bouncycastle.tls.CertificateEntry;
+import org.bouncycastle.tls.DefaultTlsCredentialedSigner;
 import org.bouncycastle.tls.SignatureAndHashAlgorithm;
+import org.bouncycastle.tls.SignatureScheme;
 import org.bouncycastle.tls.TlsCredentialedSigner;
 import org.bouncycastle.tls.crypto.TlsCertificate;
 import org.bouncycastle.tls.crypto.TlsCrypto;
@@ -91,7 +95,13 @@ public final class Backends {
             }
             return new JcaDefaultTlsCredentialedSigner(parameters, jca, key, certificate, scheme);
         }
-        return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, presented.key(), certificate, scheme);
+        AsymmetricKeyParameter key = presented.key();
+        if (tls13 && crypto instanceof HybridTlsCrypto && key instanceof ECPrivateKeyParameters ec && ec.getParameters().getCurve() instanceof SecP256R1Curve
+                && SignatureScheme.from(scheme) == SignatureScheme.ecdsa_secp256r1_sha256) {
+            return new DefaultTlsCredentialedSigner(parameters, new P256Tls13Signer((BcTlsCrypto) crypto, ec),
+                    certificate, scheme);
+        }
+        return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, key, certificate, scheme);
     }
 
     /**

@@ -47,6 +47,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
     private String requestedName;
     private Handshake result;
     private int group12 = -1;
+    private int[] supportedGroups;
 
     ServerPeer(TlsCrypto crypto, ServerConfig config) {
         super(crypto);
@@ -78,14 +79,16 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
 
     @Override
     public int[] getCipherSuites() {
-        List<CipherSuite> usable = new ArrayList<>();
+        List<CipherSuite> suites = config.suites();
+        int[] usable = new int[suites.size()];
+        int n = 0;
         boolean curveOffered = curveOffered();
-        for (CipherSuite s : config.suites()) {
+        for (CipherSuite s : suites) {
             if (Keys.suits(kind, s) && (curveOffered || s.version() == TlsVersion.TLS_1_3)) {
-                usable.add(s);
+                usable[n++] = s.code();
             }
         }
-        return TlsUtils.getSupportedCipherSuites(getCrypto(), Codes.suites(usable));
+        return TlsUtils.getSupportedCipherSuites(getCrypto(), usable, 0, n);
     }
 
     /**
@@ -100,7 +103,7 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
             default -> -1;
         };
         int[] client = context == null ? null : context.getSecurityParametersHandshake().getClientSupportedGroups();
-        return curve < 0 || client == null || java.util.Arrays.stream(client).anyMatch(g -> g == curve);
+        return curve < 0 || client == null || org.bouncycastle.util.Arrays.contains(client, curve);
     }
 
     @Override
@@ -113,16 +116,34 @@ final class ServerPeer extends AbstractTlsServer implements Peer {
         return true;
     }
 
+    /**
+     * The configured groups the back-end can do, in the configuration's order. Made once per
+     * handshake (Bouncy Castle may ask more than once) without streams: this is on every
+     * connection's path. The caller must not change the array.
+     */
     @Override
     public int[] getSupportedGroups() {
-        return config.groups().stream().mapToInt(NamedGroup::code).filter(getCrypto()::hasNamedGroup).toArray();
+        int[] groups = supportedGroups;
+        if (groups == null) {
+            List<NamedGroup> configured = config.groups();
+            groups = new int[configured.size()];
+            int n = 0;
+            for (NamedGroup g : configured) {
+                if (getCrypto().hasNamedGroup(g.code())) {
+                    groups[n++] = g.code();
+                }
+            }
+            groups = n == groups.length ? groups : java.util.Arrays.copyOf(groups, n);
+            supportedGroups = groups;
+        }
+        return groups;
     }
 
     @Override
     protected int selectECDH(int minimumCurveBits) {
         int[] client = context.getSecurityParametersHandshake().getClientSupportedGroups();
         for (int g : getSupportedGroups()) {
-            boolean offered = client == null || java.util.Arrays.stream(client).anyMatch(c -> c == g);
+            boolean offered = client == null || org.bouncycastle.util.Arrays.contains(client, g);
             if (offered && org.bouncycastle.tls.NamedGroup.getCurveBits(g) >= minimumCurveBits) {
                 group12 = g;
                 return g;
