@@ -196,10 +196,8 @@ public final class Direct implements DirectStack {
         List<Ipv6Cidr> addresses = new ArrayList<>();
         addresses.add(Ipv6Config.linkLocal(mac));
         v6.address().ifPresent(addresses::add);
-        NdpConfig d = NdpConfig.defaults();
-        NdpConfig ndp = new NdpConfig(d.maxMulticastSolicit(), d.maxUnicastSolicit(), d.delayFirstProbeNanos(),
-                d.baseReachableTimeNanos(), d.retransTimerNanos(), d.capacity(), 8, mtu);
-        return new Ipv6Config(addresses, v6.gateway(), ndp);
+        // a resolving neighbour holds the fragments of the largest datagram (NdpConfig.QUEUE_PACKETS)
+        return new Ipv6Config(addresses, v6.gateway(), NdpConfig.defaults().withMaxPacket(mtu));
     }
 
     /** Builds the stack, listens on {@code netif} and starts addressing, on the loop. */
