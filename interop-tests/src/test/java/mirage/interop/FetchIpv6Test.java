@@ -145,7 +145,7 @@ class FetchIpv6Test {
             {"http://" + SERVER + ":8080/big.bin", "an IPv6 address in a URL goes in brackets"},
             {"http://[" + SERVER + ":8080/big.bin", "'[' without ']'"},
             {"http://[fd00:7b::g]/", "fd00:7b::g"},
-            {"http://[" + SERVER + "]:99999/", "port '99999' is not a number from 1 to 65535"},
+            {"http://[" + SERVER + "]:99999/", "port 99999 is not 1 to 65535"},
         };
         for (String[] c : cases) {
             Mirage.Result r = fetch("bad", "--url=" + c[0]);

@@ -165,7 +165,7 @@ public final class Direct implements DirectStack {
         this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), new ArpLink(ethernetEngine, arpEngine, netif.mtu()),
                 rng);
         this.ip6Engine = v6 == null ? null : new Ipv6Engine(ipv6Config(netif.mac(), v6, netif.mtu()),
-                new EthernetIpv6Link(ethernetEngine), rng, loop.now());
+                new EthernetIpv6Link(ethernetEngine, offload != null && offload.ipv6()), rng, loop.now());
         this.icmpEngine = new Icmpv4Engine(ipEngine);
         this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, ip6Engine, TCP, rng);

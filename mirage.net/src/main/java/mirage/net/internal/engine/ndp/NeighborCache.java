@@ -176,6 +176,23 @@ public final class NeighborCache {
     }
 
     /**
+     * The link-layer address to send to {@code nextHop} now, with what {@link #output} does for a
+     * resolved neighbour (a STALE entry goes to DELAY), or null if it is not resolved: then
+     * nothing is queued or solicited, and the caller sends through {@link #output}. For a sender
+     * that hands the packet to the link itself (segmentation offload).
+     */
+    public MacAddress resolved(long now, Ipv6Address nextHop) {
+        Entry e = entries.get(nextHop);
+        if (e == null || e.state == State.INCOMPLETE) {
+            return null;
+        }
+        if (e.state == State.STALE) {
+            enter(e, State.DELAY, now + config.delayFirstProbeNanos());
+        }
+        return e.mac;
+    }
+
+    /**
      * A link-layer address for {@code address} from a message that is not a Neighbor
      * Advertisement: the Source Link-Layer Address of a Neighbor Solicitation (section 7.2.3),
      * Router Solicitation or Router Advertisement (section 6.3.4), or the Target Link-Layer
