@@ -160,14 +160,11 @@ class FetchIpv6Test {
     @Test
     @Order(100)
     void tshark_decodesTheCapture_nothingMalformed() throws Exception {
-        EchoIpv6BulkTest.requireTshark3();
         Thread.sleep(500);
         Host.Netns.stop(capture);
+        EchoIpv6BulkTest.assertNothingFlagged(captureFile, MAC);
         List<String> checksums = List.of("tcp.check_checksum:TRUE");
         String ours = "eth.src == " + MAC;
-        String bad = "_ws.malformed || (" + ours + " && (_ws.expert.severity >= error || tcp.checksum.status == \"Bad\""
-                + " || icmpv6.checksum.status == \"Bad\"))";
-        assertEquals("", EchoImageTest.tshark(captureFile, checksums, "-Y", bad).strip(), "frames tshark flags");
         assertEquals(2, EchoImageTest.count(captureFile, checksums, ours + " && ipv6.src == " + US
                 + " && tcp.flags.syn == 1 && tcp.flags.ack == 0 && (tcp.dstport == 8080 || tcp.dstport == 80)"), "our two connects");
         assertTrue(EchoImageTest.count(captureFile, checksums, "ipv6.src == " + SERVER + " && tcp.srcport == 8080 && tcp.len > 0")

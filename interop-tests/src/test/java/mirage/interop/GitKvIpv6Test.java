@@ -67,14 +67,11 @@ class GitKvIpv6Test {
             assertEquals("over six", Files.readString(clone.resolve("fam/six")));
             GitKvImageTest.git(ns, clone, "fsck", "--full", "--strict");
 
-            EchoIpv6BulkTest.requireTshark3();
             Thread.sleep(500);
             Host.Netns.stop(dump);
+            EchoIpv6BulkTest.assertNothingFlagged(capture, MAC);
             List<String> checksums = List.of("tcp.check_checksum:TRUE");
             String ours = "eth.src == " + MAC;
-            String bad = "_ws.malformed || (" + ours + " && (_ws.expert.severity >= error || tcp.checksum.status == \"Bad\""
-                    + " || icmpv6.checksum.status == \"Bad\"))";
-            assertEquals("", EchoImageTest.tshark(capture, checksums, "-Y", bad).strip(), "frames tshark flags");
             assertTrue(EchoImageTest.count(capture, checksums, ours + " && ipv6.src == " + US6 + " && tcp.srcport == 9418 && tcp.len > 0")
                     >= 1, "git's pack over IPv6");
             assertTrue(EchoImageTest.count(capture, checksums, ours + " && ip.src == " + US4 + " && tcp.srcport == 80 && tcp.len > 0")

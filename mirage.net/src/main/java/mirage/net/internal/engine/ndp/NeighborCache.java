@@ -45,9 +45,10 @@ import mirage.net.MacAddress;
  * entry that is not INCOMPLETE, and refuses a new resolution (dropping its packet, counted) when
  * all are. Each INCOMPLETE entry holds up to {@link NdpConfig#queuePerEntry()} packets and
  * {@link NdpConfig#queueBytesPerEntry()} octets (copies; the oldest give way), and all entries
- * together {@link NdpConfig#queueBytes()} octets: enough for the fragments of the largest datagram
- * sent to a neighbour not yet resolved, with a bound on memory whatever the number of neighbours. An entry is allocated when a neighbour is first seen, a copy when a
- * packet must wait; sending to a resolved neighbour allocates nothing.
+ * together {@link NdpConfig#queueBytes()} octets: enough for the fragments of the largest
+ * datagram sent to a neighbour not yet resolved, with a bound on memory whatever the number of
+ * neighbours. An entry is allocated when a neighbour is first seen, a copy when a packet must
+ * wait; sending to a resolved neighbour allocates nothing.
  *
  * <p>Not thread-safe: owned by the event loop, like every engine.
  */

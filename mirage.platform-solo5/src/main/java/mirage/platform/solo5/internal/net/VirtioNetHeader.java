@@ -57,7 +57,7 @@ final class VirtioNetHeader {
     }
 
     /**
-     * Writes the header for the TCP/IPv4 segmentation frame {@code frame} (position to limit)
+     * Writes the header for the TCP/IPv4 or TCP/IPv6 segmentation frame {@code frame} (position to limit)
      * cut into segments of {@code segmentSize} payload bytes, after checking it as
      * {@link mirage.net.Netif.TcpSegmentation#send} says.
      *
@@ -71,7 +71,8 @@ final class VirtioNetHeader {
             throw new IllegalArgumentException("segment size " + segmentSize);
         }
         if (length >= 74 && frame.getShort(p + 12) == (short) 0x86DD) {
-            writeSegmentationIpv6(at, offset, frame, segmentSize, maxSegmentFrame);
+            checkIpv6(frame);
+            writeTcp(at, offset, frame, 54, GSO_TCPV6, segmentSize, maxSegmentFrame);
             return;
         }
         if (length < 54 || frame.getShort(p + 12) != 0x0800) {
@@ -91,23 +92,11 @@ final class VirtioNetHeader {
         if ((frame.getShort(p + 14 + 2) & 0xffff) != length - 14) {
             throw new IllegalArgumentException("IPv4 total length is not the frame's");
         }
-        int csumStart = 14 + ipHl;
-        int tcpHl = ((frame.get(p + csumStart + 12) & 0xff) >>> 4) * 4;
-        int headers = csumStart + tcpHl;
-        if (tcpHl < 20 || headers > length) {
-            throw new IllegalArgumentException("bad TCP data offset");
-        }
-        int payload = length - headers;
-        if (headers + Math.min(segmentSize, payload) > maxSegmentFrame) {
-            throw new IllegalArgumentException("segments of " + segmentSize + " bytes exceed the MTU");
-        }
-        boolean gso = payload > segmentSize;
-        write(at, offset, F_NEEDS_CSUM, gso ? GSO_TCPV4 : GSO_NONE, headers, gso ? segmentSize : 0, csumStart,
-                TCP_CHECKSUM_OFFSET);
+        writeTcp(at, offset, frame, 14 + ipHl, GSO_TCPV4, segmentSize, maxSegmentFrame);
     }
 
-    /** {@link #writeSegmentation} for a TCP/IPv6 frame: TCP right after the fixed header, {@code GSO_TCPV6}. */
-    private static void writeSegmentationIpv6(MemorySegment at, long offset, ByteBuffer frame, int segmentSize, int maxSegmentFrame) {
+    /** Checks the IPv6 header of a TCP/IPv6 frame: TCP right after the fixed header, the frame's length. */
+    private static void checkIpv6(ByteBuffer frame) {
         int p = frame.position();
         int length = frame.remaining();
         if ((frame.get(p + 14) & 0xff) >>> 4 != 6) {
@@ -119,7 +108,13 @@ final class VirtioNetHeader {
         if ((frame.getShort(p + 14 + 4) & 0xffff) != length - 54) {
             throw new IllegalArgumentException("IPv6 payload length is not the frame's");
         }
-        int csumStart = 54;
+    }
+
+    /** Checks the TCP header at {@code csumStart} and the segment size, and writes the header with {@code gsoType}. */
+    private static void writeTcp(MemorySegment at, long offset, ByteBuffer frame, int csumStart, int gsoType, int segmentSize,
+            int maxSegmentFrame) {
+        int p = frame.position();
+        int length = frame.remaining();
         int tcpHl = ((frame.get(p + csumStart + 12) & 0xff) >>> 4) * 4;
         int headers = csumStart + tcpHl;
         if (tcpHl < 20 || headers > length) {
@@ -130,7 +125,7 @@ final class VirtioNetHeader {
             throw new IllegalArgumentException("segments of " + segmentSize + " bytes exceed the MTU");
         }
         boolean gso = payload > segmentSize;
-        write(at, offset, F_NEEDS_CSUM, gso ? GSO_TCPV6 : GSO_NONE, headers, gso ? segmentSize : 0, csumStart,
+        write(at, offset, F_NEEDS_CSUM, gso ? gsoType : GSO_NONE, headers, gso ? segmentSize : 0, csumStart,
                 TCP_CHECKSUM_OFFSET);
     }
 
