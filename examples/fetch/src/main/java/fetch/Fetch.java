@@ -27,8 +27,9 @@ import mirage.time.MonotonicClock;
  * {@code Connection: close}; the response's status, body length, the body's SHA-256 and the
  * rate are printed. The server is {@code --url=http://HOST[:PORT]/PATH} (HOST an IPv4 address or
  * an IPv6 one in brackets: {@link HttpUrl}), or else {@code --server}, {@code --port} and
- * {@code --path}; a malformed URL stops the unikernel with a one-line error. A response cut short, a malformed one, or a server that cannot be reached
- * make the unikernel fail (by throwing: a non-zero exit), never print a result.
+ * {@code --path}; a malformed URL stops the unikernel with a one-line error. A response cut
+ * short, a malformed one, or a server that cannot be reached make the unikernel fail (by
+ * throwing: a non-zero exit), never print a result.
  */
 public final class Fetch implements Unikernel {
     /** How long connecting may take. */
