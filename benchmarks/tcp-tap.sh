@@ -9,7 +9,9 @@
 #               compiles for the first few GB, and those transfers then count)
 #   -b BYTES    bytes per transfer (default 1000000000)
 #   -p PROFILE  jlink profile of the image, a name or a file (default: mirage's, minimal)
-#   -m MODES    our bindings, comma-separated: tap, packet (default tap,packet)
+#   -m MODES    our bindings, comma-separated: tap, packet, and over IPv6 tap6, packet6
+#               (default tap,packet; each v6 mode is measured against Linux over the same
+#               veth pair over IPv6, side linux6, and its ratio set beside its IPv4 mode's)
 #   -i IMAGE    use this built examples/echo image (its directory) instead of building one
 #   -B IMAGE    also run each mode on this image (e.g. one built from main), as side MODE-base:
 #               a before/after of two builds in the same run, alternating with the others
@@ -30,7 +32,7 @@
 # its system calls: less sensitive to other load on the machine than the wall time), then the
 # load average.
 set -euo pipefail
-usage() { sed -n '6,16p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '6,18p' "$0" | sed 's/^# \{0,1\}//'; }
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=5
 warmups=0
@@ -56,7 +58,7 @@ while [ $# -gt 0 ]; do
 done
 IFS=, read -r -a modes <<<"$modes"
 for m in "${modes[@]}"; do
-  case $m in tap|packet) ;; *) echo "tcp-tap: unknown mode '$m' (tap, packet)" >&2; exit 2 ;; esac
+  case $m in tap|packet|tap6|packet6) ;; *) echo "tcp-tap: unknown mode '$m' (tap, packet, tap6, packet6)" >&2; exit 2 ;; esac
 done
 [ "$(id -u)" = 0 ] || { echo "tcp-tap: needs root (namespaces, TAP, veth)" >&2; exit 2; }
 command -v curl >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends curl >/dev/null
@@ -79,45 +81,68 @@ sides=("${modes[@]}")
 if [ -n "$base" ]; then for m in "${modes[@]}"; do sides+=("$m-base"); done; fi
 declare -A launcher client address
 subnet=90
+v6=
+v6on() { # namespace: IPv6 on, no DAD, so that addresses are usable at once
+  ip netns exec "$1" sysctl -q -w net.ipv6.conf.all.disable_ipv6=0 net.ipv6.conf.default.disable_ipv6=0 \
+    net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0
+}
 for side in "${sides[@]}"; do
   kind=${side%-base}; img=$image; [ "$side" = "$kind" ] || img=$base
   subnet=$((subnet + 2))
+  family=(); host=10.$subnet.0.2
+  case $kind in
+    *6) kind=${kind%6}; v6=1; family=(--ipv6=fd00:$subnet::2/64); host="[fd00:$subnet::2]" ;;
+  esac
   if [ "$kind" = tap ]; then
     # the unikernel creates the TAP as it binds it; curl on the TAP's kernel side
     ns=mtap-$side-$$; namespaces+=("$ns")
     ip netns add "$ns"
     ip netns exec "$ns" ip link set lo up
-    ip netns exec "$ns" "$img/bin/echo" --net:service=tapb --ipv4=10.$subnet.0.2/24 >"/tmp/tcp-tap-$side.log" 2>&1 &
+    v6on "$ns"
+    ip netns exec "$ns" "$img/bin/echo" --net:service=tapb --ipv4=10.$subnet.0.2/24 "${family[@]}" >"/tmp/tcp-tap-$side.log" 2>&1 &
     launcher[$side]=$!
     for _ in $(seq 1 100); do ip netns exec "$ns" ip link show tapb >/dev/null 2>&1 && break; sleep 0.1; done
     ip netns exec "$ns" ip addr add 10.$subnet.0.1/24 dev tapb
+    ip netns exec "$ns" ip -6 addr add fd00:$subnet::1/64 dev tapb nodad
     ip netns exec "$ns" ip link set tapb up
     client[$side]=$ns
   else
     # a veth pair: our end alone in a namespace (its kernel holds no address), curl at the other
     pko=mpk-$side-$$; pkc=mpc-$side-$$; namespaces+=("$pko" "$pkc")
     ip netns add "$pko"; ip netns add "$pkc"
+    v6on "$pkc"
     ip link add vpk netns "$pko" type veth peer name vpc netns "$pkc"
+    # no IPv6 for our end's kernel either: it would answer for (and probe) our link-local address
+    ip netns exec "$pko" sysctl -q -w net.ipv6.conf.vpk.disable_ipv6=1
     ip netns exec "$pko" ip link set vpk up
-    ip netns exec "$pkc" ip addr add 10.$subnet.0.1/24 dev vpc; ip netns exec "$pkc" ip link set vpc up
-    ip netns exec "$pko" "$img/bin/echo" --net:service=if:vpk --ipv4=10.$subnet.0.2/24 >"/tmp/tcp-tap-$side.log" 2>&1 &
+    ip netns exec "$pkc" ip addr add 10.$subnet.0.1/24 dev vpc
+    ip netns exec "$pkc" ip -6 addr add fd00:$subnet::1/64 dev vpc nodad
+    ip netns exec "$pkc" ip link set vpc up
+    ip netns exec "$pko" "$img/bin/echo" --net:service=if:vpk --ipv4=10.$subnet.0.2/24 "${family[@]}" >"/tmp/tcp-tap-$side.log" 2>&1 &
     launcher[$side]=$!
     client[$side]=$pkc
   fi
-  address[$side]=10.$subnet.0.2
+  address[$side]=$host
 done
 sleep 1
 
 # Linux <-> Linux: a veth pair between two namespaces.
+# Over IPv6 (side linux6) the same pair and server, its socket bound to both families.
 ip netns add "$srv"; ip netns add "$cli"
+v6on "$srv"; v6on "$cli"
 ip link add vsrv$$ netns "$srv" type veth peer name vcli$$ netns "$cli"
-ip netns exec "$srv" ip addr add 10.91.0.1/24 dev vsrv$$; ip netns exec "$srv" ip link set vsrv$$ up
-ip netns exec "$cli" ip addr add 10.91.0.2/24 dev vcli$$; ip netns exec "$cli" ip link set vcli$$ up
+ip netns exec "$srv" ip addr add 10.91.0.1/24 dev vsrv$$; ip netns exec "$srv" ip -6 addr add fd00:91::1/64 dev vsrv$$ nodad
+ip netns exec "$srv" ip link set vsrv$$ up
+ip netns exec "$cli" ip addr add 10.91.0.2/24 dev vcli$$; ip netns exec "$cli" ip -6 addr add fd00:91::2/64 dev vcli$$ nodad
+ip netns exec "$cli" ip link set vcli$$ up
+baselines=(linux); [ -z "$v6" ] || baselines+=(linux6)
+client[linux]=$cli; address[linux]=10.91.0.1
+client[linux6]=$cli; address[linux6]="[fd00:91::1]"
 head -c "$bytes" /dev/zero > "$blob"
 ip netns exec "$srv" python3 -c '
 import os, socket, sys
 path = sys.argv[1]; n = os.path.getsize(path)
-srv = socket.create_server(("10.91.0.1", 80), reuse_port=True)
+srv = socket.create_server(("", 80), family=socket.AF_INET6, dualstack_ipv6=True, reuse_port=True)
 while True:
     c, _ = srv.accept()
     req = b""
@@ -138,13 +163,13 @@ linux_server=$!
 # Linux transfer then measured nothing)
 for _ in $(seq 1 100); do ip netns exec "$srv" ss -Hltn 'sport = :80' | grep -q . && break; sleep 0.1; done
 for side in "${sides[@]}"; do
-  for _ in $(seq 1 100); do ip netns exec "${client[$side]}" curl -s -o /dev/null "http://${address[$side]}/" && break; sleep 0.1; done
+  for _ in $(seq 1 100); do ip netns exec "${client[$side]}" curl -g -s -o /dev/null "http://${address[$side]}/" && break; sleep 0.1; done
 done
 # the server processes whose CPU time is counted: ip netns exec execs its command; an image's
 # launcher script starts the JVM as its child
 server_pid() { pgrep -P "$1" java || echo "$1"; }
 declare -A pid
-pid[linux]=$linux_server
+pid[linux]=$linux_server; pid[linux6]=$linux_server
 for m in "${sides[@]}"; do pid[$m]=$(server_pid "${launcher[$m]}"); done
 ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
@@ -160,30 +185,24 @@ thread_counts() {
 
 fetch() { # namespace, address: microseconds for one transfer
   local ns=$1 addr=$2 t
-  t=$(ip netns exec "$ns" curl -s -o /dev/null -w '%{time_total}' "http://$addr/bytes/$bytes")
+  t=$(ip netns exec "$ns" curl -g -s -o /dev/null -w '%{time_total}' "http://$addr/bytes/$bytes")
   awk -v t="$t" 'BEGIN { printf "%d\n", t * 1000000 }'
 }
 declare -A us cpu
 for i in $(seq 1 "$warmups"); do
-  for m in linux "${sides[@]}"; do
-    case $m in
-      linux) t=$(fetch "$cli" 10.91.0.1) ;;
-      *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
-    esac
+  for m in "${baselines[@]}" "${sides[@]}"; do
+    t=$(fetch "${client[$m]}" "${address[$m]}")
   done
   echo "warm-up $i done" >&2
 done
 for i in $(seq 1 "$runs"); do
   line="run $i:"
-  for m in linux "${sides[@]}"; do
+  for m in "${baselines[@]}" "${sides[@]}"; do
     before=$(ticks "${pid[$m]}")
-    [ -z "$threads" ] || [ "$m" = linux ] || thread_counts "${pid[$m]}" >"/tmp/tcp-tap-threads-$$.before"
-    case $m in
-      linux) t=$(fetch "$cli" 10.91.0.1) ;;
-      *) t=$(fetch "${client[$m]}" "${address[$m]}") ;;
-    esac
+    [ -z "$threads" ] || [ "${m%6}" = linux ] || thread_counts "${pid[$m]}" >"/tmp/tcp-tap-threads-$$.before"
+    t=$(fetch "${client[$m]}" "${address[$m]}")
     c=$(( ($(ticks "${pid[$m]}") - before) * 1000 / hz ))
-    if [ -n "$threads" ] && [ "$m" != linux ]; then
+    if [ -n "$threads" ] && [ "${m%6}" != linux ]; then
       # threads that used CPU or switched more than 100 times during the transfer
       thread_counts "${pid[$m]}" | join "/tmp/tcp-tap-threads-$$.before" - | awk -v m="$m" -v hz="$hz" '
         { cpu = ($7 - $3) * 1000 / hz; v = $8 - $4; iv = $9 - $5
@@ -196,20 +215,30 @@ for i in $(seq 1 "$runs"); do
   echo "${line%,}" >&2
 done
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
-# shellcheck disable=SC2086
-ml=$(median ${us[linux]})
+baseline() { case ${1%-base} in *6) echo linux6 ;; *) echo linux ;; esac; }
+declare -A ratio
 for m in "${sides[@]}"; do
   # shellcheck disable=SC2086
-  mo=$(median ${us[$m]})
-  awk -v m="$m" -v b="$bytes" -v o="$mo" -v l="$ml" 'BEGIN {
-    printf "RESULT mode=%s ratio=%.3f ours_MBps=%.1f linux_MBps=%.1f bytes=%d\n", m, l / o, b / o, b / l, b }'
+  mo=$(median ${us[$m]}); b0=$(baseline "$m")
+  # shellcheck disable=SC2086
+  ml=$(median ${us[$b0]})
+  ratio[$m]=$(awk -v o="$mo" -v l="$ml" 'BEGIN { printf "%.3f", l / o }')
+  awk -v m="$m" -v b="$bytes" -v o="$mo" -v l="$ml" -v base="$b0" 'BEGIN {
+    printf "RESULT mode=%s ratio=%.3f ours_MBps=%.1f %s_MBps=%.1f bytes=%d\n", m, l / o, b / o, base, b / l, b }'
 done
-# shellcheck disable=SC2086
-cl=$(median ${cpu[linux]})
+# each IPv6 mode's ratio to Linux over IPv6 beside its IPv4 mode's ratio to Linux over IPv4
+for m in "${sides[@]}"; do
+  v4=${m/6/}
+  [ "$v4" != "$m" ] && [ -n "${ratio[$v4]:-}" ] || continue
+  awk -v m="$m" -v a="${ratio[$m]}" -v b="${ratio[$v4]}" -v v4="$v4" 'BEGIN {
+    printf "IPV6 mode=%s ratio_v6=%.3f ratio_%s=%.3f v6_over_v4=%.3f\n", m, a, v4, b, a / b }'
+done
 for m in "${sides[@]}"; do
   # shellcheck disable=SC2086
-  co=$(median ${cpu[$m]})
-  awk -v m="$m" -v b="$bytes" -v o="$co" -v l="$cl" 'BEGIN {
-    printf "CPU mode=%s ours_ms_per_GB=%.0f linux_ms_per_GB=%.0f ratio=%.3f\n", m, o * 1e9 / b, l * 1e9 / b, (o > 0 ? l / o : 0) }'
+  co=$(median ${cpu[$m]}); b0=$(baseline "$m")
+  # shellcheck disable=SC2086
+  cl=$(median ${cpu[$b0]})
+  awk -v m="$m" -v b="$bytes" -v o="$co" -v l="$cl" -v base="$b0" 'BEGIN {
+    printf "CPU mode=%s ours_ms_per_GB=%.0f %s_ms_per_GB=%.0f ratio=%.3f\n", m, o * 1e9 / b, base, l * 1e9 / b, (o > 0 ? l / o : 0) }'
 done
 echo "load: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -13,6 +13,8 @@ public final class Config implements Description {
     static final RuntimeArg<String> SERVER = RuntimeArg.string("server", "10.0.0.1", "IPv4 or IPv6 address of the HTTP server (an IPv6 literal with or without brackets).");
     static final RuntimeArg<Integer> PORT = RuntimeArg.integer("port", 80, "TCP port of the HTTP server.");
     static final RuntimeArg<String> PATH = RuntimeArg.string("path", "/", "Path to GET.");
+    static final RuntimeArg<String> URL = RuntimeArg.string("url", "",
+            "http://HOST[:PORT]/PATH to fetch, HOST an IPv4 address or an IPv6 address in brackets; given, it replaces --server, --port and --path.");
     static final RuntimeArg<Long> PUT = RuntimeArg.longInteger("put", 0,
             "PUT this many bytes (byte i = i mod 251) to the path instead of a GET (0: GET).");
 
@@ -26,6 +28,7 @@ public final class Config implements Description {
                 .with(Devices.arg(SERVER))
                 .with(Devices.arg(PORT))
                 .with(Devices.arg(PATH))
-                .with(Devices.arg(PUT));
+                .with(Devices.arg(PUT))
+                .with(Devices.arg(URL));
     }
 }

@@ -25,8 +25,11 @@ import mirage.time.MonotonicClock;
  * One HTTP/1.1 exchange, as curl makes it ({@code mirage.http}'s {@link HttpClient}): {@code GET}
  * of a path, or with {@code --put=N} a {@code PUT} of N bytes (byte i being i mod 251), with
  * {@code Connection: close}; the response's status, body length, the body's SHA-256 and the
- * rate are printed. A response cut short, a malformed one, or a server that cannot be reached
- * make the unikernel fail (by throwing: a non-zero exit), never print a result.
+ * rate are printed. The server is {@code --url=http://HOST[:PORT]/PATH} (HOST an IPv4 address or
+ * an IPv6 one in brackets: {@link HttpUrl}), or else {@code --server}, {@code --port} and
+ * {@code --path}; a malformed URL stops the unikernel with a one-line error. A response cut
+ * short, a malformed one, or a server that cannot be reached make the unikernel fail (by
+ * throwing: a non-zero exit), never print a result.
  */
 public final class Fetch implements Unikernel {
     /** How long connecting may take. */
@@ -34,15 +37,25 @@ public final class Fetch implements Unikernel {
     /** The uploaded body's period: byte i is i mod 251, as examples/echo's /bytes/N. */
     static final int PERIOD = 251;
 
-    public void start(Console console, Stack stack, MonotonicClock clock, String server, int port, String path, long put)
-            throws NetException, FlowException, NoSuchAlgorithmException {
+    public void start(Console console, Stack stack, MonotonicClock clock, String server, int port, String path, long put,
+            String url) throws NetException, FlowException, NoSuchAlgorithmException {
         if (put < 0) {
             throw new IllegalArgumentException("--put is a number of bytes, not " + put);
         }
-        // an IPv6 literal with or without brackets (as in a URL); the Host header takes it in brackets (RFC 9110 section 7.2)
-        String literal = server.startsWith("[") && server.endsWith("]") ? server.substring(1, server.length() - 1) : server;
-        IpAddress address = IpAddress.parse(literal);
-        String host = address instanceof Ipv6Address ? "[" + address + "]" : server;
+        IpAddress address;
+        String host;
+        if (url.isEmpty()) {
+            // an IPv6 literal with or without brackets (as in a URL); the Host header takes it in brackets (RFC 9110 section 7.2)
+            String literal = server.startsWith("[") && server.endsWith("]") ? server.substring(1, server.length() - 1) : server;
+            address = IpAddress.parse(literal);
+            host = address instanceof Ipv6Address ? "[" + address + "]" : server;
+        } else {
+            HttpUrl u = HttpUrl.parse(url);
+            address = u.address();
+            port = u.port();
+            path = u.target();
+            host = u.hostHeader();
+        }
         long t0 = clock.elapsedNanos();
         Result r;
         try (Tcp.Connection c = stack.tcp().connect(address, port, CONNECT_TIMEOUT)) {

@@ -108,8 +108,9 @@ public interface Netif extends AutoCloseable {
     /**
      * This interface's TCP segmentation offload, if it has one (a TAP opened with Linux's
      * {@code virtio_net_hdr}); empty by default, and for every interface that sends frames as
-     * they are. A stack that finds one may hand it TCP/IPv4 frames larger than the MTU, each of
-     * which leaves the device as MTU-sized segments. A wrapper (such as {@link #capture}) offers
+     * they are. A stack that finds one may hand it TCP/IPv4 frames (and TCP/IPv6 ones if
+     * {@link TcpSegmentation#ipv6()}) larger than the MTU, each of which leaves the device as
+     * MTU-sized segments. A wrapper (such as {@link #capture}) offers
      * it only if it can honour it.
      */
     default java.util.Optional<TcpSegmentation> tcpSegmentation() {
@@ -134,8 +135,22 @@ public interface Netif extends AutoCloseable {
      * Identification incremented from one segment to the next, lengths and both checksums
      * complete (as Linux's {@code tcp_gso_segment} does). A stack sending such a frame should
      * count that many Identification values as used. The frame is borrowed as for {@link #send}.
+     *
+     * <p>Over IPv6 ({@code VIRTIO_NET_HDR_GSO_TCPV6}, only if {@link #ipv6()}): an Ethernet II
+     * header of type IPv6, a fixed IPv6 header whose Next Header is TCP (no extension header) and
+     * whose Payload Length is the frame's length less 54, the TCP header with its checksum field
+     * seeded as above from the IPv6 pseudo-header (RFC 8200 section 8.1), then the payload; each
+     * segment gets its Payload Length and complete checksum, and the rest as above.
      */
     interface TcpSegmentation {
+        /**
+         * Whether {@link #send} takes TCP/IPv6 frames too; false by default (TCP/IPv4 only),
+         * and then a stack sends IPv6 segment by segment.
+         */
+        default boolean ipv6() {
+            return false;
+        }
+
         /** The longest frame {@link #send} takes, header included; at most 14 + 65,535. */
         int maxFrame();
 
@@ -146,7 +161,8 @@ public interface Netif extends AutoCloseable {
          *
          * @throws NetException as {@link Netif#send}: {@code DISCONNECTED}, or
          *     {@code MESSAGE_TOO_LONG} for a frame longer than {@link #maxFrame()}
-         * @throws IllegalArgumentException if the frame is not a TCP/IPv4 frame as described,
+         * @throws IllegalArgumentException if the frame is not a TCP/IPv4 (or, if {@link #ipv6()},
+         *     TCP/IPv6) frame as described,
          *     or {@code segmentSize} is below 1 or any segment would exceed the MTU
          */
         void send(ByteBuffer frame, int segmentSize) throws NetException;

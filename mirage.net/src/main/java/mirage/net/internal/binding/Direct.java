@@ -165,7 +165,7 @@ public final class Direct implements DirectStack {
         this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), new ArpLink(ethernetEngine, arpEngine, netif.mtu()),
                 rng);
         this.ip6Engine = v6 == null ? null : new Ipv6Engine(ipv6Config(netif.mac(), v6, netif.mtu()),
-                new EthernetIpv6Link(ethernetEngine), rng, loop.now());
+                new EthernetIpv6Link(ethernetEngine, offload != null && offload.ipv6()), rng, loop.now());
         this.icmpEngine = new Icmpv4Engine(ipEngine);
         this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
         this.tcpEngine = new TcpEngine(ipEngine, ip6Engine, TCP, rng);
@@ -196,10 +196,8 @@ public final class Direct implements DirectStack {
         List<Ipv6Cidr> addresses = new ArrayList<>();
         addresses.add(Ipv6Config.linkLocal(mac));
         v6.address().ifPresent(addresses::add);
-        NdpConfig d = NdpConfig.defaults();
-        NdpConfig ndp = new NdpConfig(d.maxMulticastSolicit(), d.maxUnicastSolicit(), d.delayFirstProbeNanos(),
-                d.baseReachableTimeNanos(), d.retransTimerNanos(), d.capacity(), 8, mtu);
-        return new Ipv6Config(addresses, v6.gateway(), ndp);
+        // a resolving neighbour holds the fragments of the largest datagram (NdpConfig.QUEUE_PACKETS)
+        return new Ipv6Config(addresses, v6.gateway(), NdpConfig.defaults().withMaxPacket(mtu));
     }
 
     /** Builds the stack, listens on {@code netif} and starts addressing, on the loop. */

@@ -11,9 +11,26 @@ import mirage.net.internal.wire.EthernetFrame;
  */
 final class EthernetIpv6Link implements Ipv6Link {
     private final EthernetEngine ethernet;
+    /** Whether the interface's segmentation offload takes TCP/IPv6 frames. */
+    private final boolean segmentation;
 
-    EthernetIpv6Link(EthernetEngine ethernet) {
+    /**
+     * @param segmentation whether the Ethernet engine's segmentation offload (if it has one)
+     *     takes TCP/IPv6 frames ({@link mirage.net.Netif.TcpSegmentation#ipv6()})
+     */
+    EthernetIpv6Link(EthernetEngine ethernet, boolean segmentation) {
         this.ethernet = ethernet;
+        this.segmentation = segmentation;
+    }
+
+    @Override
+    public int maxSegmentedPacket() {
+        return segmentation ? ethernet.maxSegmentedPayload() : 0;
+    }
+
+    @Override
+    public void transmitSegmented(MacAddress destination, java.nio.ByteBuffer packet, int segmentSize) {
+        ethernet.sendSegmented(destination.bits(), packet, segmentSize, EthernetFrame.TYPE_IPV6);
     }
 
     @Override

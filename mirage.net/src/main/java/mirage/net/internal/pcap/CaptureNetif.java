@@ -82,6 +82,11 @@ public final class CaptureNetif implements Netif {
             }
 
             @Override
+            public boolean ipv6() {
+                return offload.ipv6(); // the segmenter cuts both families
+            }
+
+            @Override
             public void send(ByteBuffer frame, int segmentSize) throws NetException {
                 String problem = TcpSegmenter.problem(frame, TcpSegmenter.ETHERNET, segmentSize, HEADER_LENGTH + inner.mtu());
                 if (problem != null) {

@@ -3,12 +3,13 @@ package mirage.net.internal.wire;
 import java.nio.ByteBuffer;
 
 /**
- * TCP segmentation in software: cuts one large TCP/IPv4 frame, laid out as
+ * TCP segmentation in software: cuts one large TCP/IPv4 or TCP/IPv6 frame, laid out as
  * {@link mirage.net.Netif.TcpSegmentation} describes, into the frames a device with segmentation
- * offload would send (Linux's {@code tcp_gso_segment} and {@code inet_gso_segment}): the
- * Ethernet, IPv4 and TCP headers copied in front of each {@code segmentSize} bytes of payload,
- * the IPv4 total length, Identification (incremented per segment) and header checksum
- * rewritten, the TCP sequence number advanced, PSH and FIN kept on the last segment only and CWR
+ * offload would send (Linux's {@code tcp_gso_segment}, {@code inet_gso_segment} and
+ * {@code ipv6_gso_segment}): the Ethernet, IP and TCP headers copied in front of each
+ * {@code segmentSize} bytes of payload, the IPv4 total length, Identification (incremented per
+ * segment) and header checksum, or the IPv6 payload length, rewritten, the TCP sequence number
+ * advanced, PSH and FIN kept on the last segment only and CWR
  * on the first only, and the TCP checksum computed whole (the frame's partial checksum is not
  * used).
  *
@@ -26,13 +27,13 @@ public final class TcpSegmenter {
 
     /** The link header of an Ethernet frame: an untagged Ethernet II header. */
     public static final int ETHERNET = EthernetFrame.HEADER_LENGTH;
-    /** No link header: the buffers are IPv4 datagrams. */
+    /** No link header: the buffers are IP packets. */
     public static final int NONE = 0;
     private final int link;
     private final ByteBuffer out;
 
     /**
-     * @param link {@link #ETHERNET} to cut Ethernet frames, {@link #NONE} to cut IPv4 datagrams
+     * @param link {@link #ETHERNET} to cut Ethernet frames, {@link #NONE} to cut IP packets
      * @param maxSegment the longest segment, link header included (the MTU, + 14 for frames)
      */
     public TcpSegmenter(int link, int maxSegment) {
@@ -57,10 +58,14 @@ public final class TcpSegmenter {
         if (length < link + Ipv4Packet.MIN_HEADER_LENGTH + TcpSegment.MIN_HEADER_LENGTH) {
             return "a TCP/IPv4 frame has at least " + (link + 40) + " bytes, not " + length;
         }
-        if (link == ETHERNET && frame.getShort(at + EthernetFrame.TYPE) != (short) EthernetFrame.TYPE_IPV4) {
-            return "not an untagged IPv4 frame";
-        }
         int ip = at + link;
+        if (link == ETHERNET ? frame.getShort(at + EthernetFrame.TYPE) == (short) EthernetFrame.TYPE_IPV6
+                : (frame.get(ip) & 0xff) >>> 4 == Ipv6Packet.VERSION) {
+            return problemIpv6(frame, link, segmentSize, maxSegment);
+        }
+        if (link == ETHERNET && frame.getShort(at + EthernetFrame.TYPE) != (short) EthernetFrame.TYPE_IPV4) {
+            return "not an untagged IPv4 or IPv6 frame";
+        }
         int vihl = frame.get(ip) & 0xff;
         int ipHl = (vihl & 0xf) * 4;
         if (vihl >>> 4 != Ipv4Packet.VERSION || ipHl < Ipv4Packet.MIN_HEADER_LENGTH) {
@@ -90,16 +95,50 @@ public final class TcpSegmenter {
         return null;
     }
 
+    /** {@link #problem} for IPv6: a fixed header directly followed by TCP (no extension header). */
+    private static String problemIpv6(ByteBuffer frame, int link, int segmentSize, int maxSegment) {
+        int at = frame.position();
+        int length = frame.remaining();
+        int ip = at + link;
+        if (length < link + Ipv6Packet.HEADER_LENGTH + TcpSegment.MIN_HEADER_LENGTH) {
+            return "a TCP/IPv6 frame has at least " + (link + 60) + " bytes, not " + length;
+        }
+        if ((frame.get(ip) & 0xff) >>> 4 != Ipv6Packet.VERSION) {
+            return "not an IPv6 header";
+        }
+        if ((frame.get(ip + Ipv6Packet.NEXT_HEADER) & 0xff) != Ipv6Packet.NEXT_HEADER_TCP) {
+            return "not TCP right after the IPv6 header";
+        }
+        int payloadLength = frame.getShort(ip + Ipv6Packet.PAYLOAD_LENGTH) & 0xffff;
+        if (payloadLength != length - link - Ipv6Packet.HEADER_LENGTH) {
+            return "IPv6 payload length " + payloadLength + " is not the frame's " + (length - link - Ipv6Packet.HEADER_LENGTH);
+        }
+        int tcpHl = ((frame.get(ip + Ipv6Packet.HEADER_LENGTH + TcpSegment.DATA_OFFSET) & 0xff) >>> 4) * 4;
+        if (tcpHl < TcpSegment.MIN_HEADER_LENGTH || link + Ipv6Packet.HEADER_LENGTH + tcpHl > length) {
+            return "bad TCP data offset";
+        }
+        int headers = link + Ipv6Packet.HEADER_LENGTH + tcpHl;
+        if (headers + Math.min(segmentSize, length - headers) > maxSegment) {
+            return "segments of " + segmentSize + " bytes after " + headers + " bytes of headers exceed " + maxSegment;
+        }
+        return null;
+    }
+
+    /** Whether a valid {@code frame} carries IPv6. */
+    private static boolean isIpv6(ByteBuffer frame, int link) {
+        return (frame.get(frame.position() + link) & 0xff) >>> 4 == Ipv6Packet.VERSION;
+    }
+
     /** The number of segments a valid {@code frame} makes at {@code segmentSize}: at least 1. */
     public static int count(ByteBuffer frame, int link, int segmentSize) {
         int payload = frame.remaining() - headerLength(frame, link);
         return Math.max(1, (payload + segmentSize - 1) / segmentSize);
     }
 
-    /** Link, IPv4 and TCP headers of a valid frame, in bytes. */
+    /** Link, IP and TCP headers of a valid frame, in bytes. */
     public static int headerLength(ByteBuffer frame, int link) {
         int ip = frame.position() + link;
-        int ipHl = (frame.get(ip) & 0xf) * 4;
+        int ipHl = isIpv6(frame, link) ? Ipv6Packet.HEADER_LENGTH : (frame.get(ip) & 0xf) * 4;
         return link + ipHl + ((frame.get(ip + ipHl + TcpSegment.DATA_OFFSET) & 0xff) >>> 4) * 4;
     }
 
@@ -109,6 +148,11 @@ public final class TcpSegmenter {
      */
     public static int pseudoHeaderSeed(int source, int destination, int tcpLength) {
         return InternetChecksum.fold(InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_TCP, tcpLength));
+    }
+
+    /** As {@link #pseudoHeaderSeed(int, int, int)} over IPv6, the addresses read from the 32 bytes at {@code addresses}. */
+    public static int pseudoHeaderSeed(ByteBuffer buffer, int addresses, int tcpLength) {
+        return InternetChecksum.fold(InternetChecksum.ipv6PseudoHeader(buffer, addresses, Ipv6Packet.NEXT_HEADER_TCP, tcpLength));
     }
 
     /**
@@ -124,16 +168,17 @@ public final class TcpSegmenter {
         }
         int at = frame.position();
         int ip = link;
-        int ipHl = (frame.get(at + ip) & 0xf) * 4;
+        boolean v6 = isIpv6(frame, link);
+        int ipHl = v6 ? Ipv6Packet.HEADER_LENGTH : (frame.get(at + ip) & 0xf) * 4;
         int tcp = ip + ipHl;
         int headers = headerLength(frame, link);
         int tcpHl = headers - tcp;
         int payload = frame.remaining() - headers;
-        int id = frame.getShort(at + ip + Ipv4Packet.IDENTIFICATION) & 0xffff;
+        int id = v6 ? 0 : frame.getShort(at + ip + Ipv4Packet.IDENTIFICATION) & 0xffff;
         int seq = frame.getInt(at + tcp + TcpSegment.SEQUENCE);
         int flags = frame.get(at + tcp + TcpSegment.FLAGS) & 0xff;
-        int source = frame.getInt(at + ip + Ipv4Packet.SOURCE);
-        int destination = frame.getInt(at + ip + Ipv4Packet.DESTINATION);
+        int source = v6 ? 0 : frame.getInt(at + ip + Ipv4Packet.SOURCE);
+        int destination = v6 ? 0 : frame.getInt(at + ip + Ipv4Packet.DESTINATION);
         int segments = count(frame, link, segmentSize);
         ByteBuffer b = out;
         for (int i = 0, off = 0; i < segments; i++, off += segmentSize) {
@@ -143,10 +188,14 @@ public final class TcpSegmenter {
             b.clear();
             b.put(0, frame, at, headers);
             b.put(headers, frame, at + headers + off, n);
-            b.putShort(ip + Ipv4Packet.TOTAL_LENGTH, (short) (ipHl + tcpHl + n));
-            b.putShort(ip + Ipv4Packet.IDENTIFICATION, (short) (id + i));
-            b.putShort(ip + Ipv4Packet.CHECKSUM, (short) 0);
-            b.putShort(ip + Ipv4Packet.CHECKSUM, (short) InternetChecksum.of(b, ip, ipHl));
+            if (v6) {
+                b.putShort(ip + Ipv6Packet.PAYLOAD_LENGTH, (short) (tcpHl + n));
+            } else {
+                b.putShort(ip + Ipv4Packet.TOTAL_LENGTH, (short) (ipHl + tcpHl + n));
+                b.putShort(ip + Ipv4Packet.IDENTIFICATION, (short) (id + i));
+                b.putShort(ip + Ipv4Packet.CHECKSUM, (short) 0);
+                b.putShort(ip + Ipv4Packet.CHECKSUM, (short) InternetChecksum.of(b, ip, ipHl));
+            }
             b.putInt(tcp + TcpSegment.SEQUENCE, seq + off);
             int f = flags;
             if (!last) {
@@ -157,7 +206,8 @@ public final class TcpSegmenter {
             }
             b.put(tcp + TcpSegment.FLAGS, (byte) f);
             b.putShort(tcp + TcpSegment.CHECKSUM, (short) 0);
-            long sum = InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_TCP, tcpHl + n);
+            long sum = v6 ? InternetChecksum.ipv6PseudoHeader(b, ip + Ipv6Packet.SOURCE, Ipv6Packet.NEXT_HEADER_TCP, tcpHl + n)
+                    : InternetChecksum.pseudoHeader(source, destination, Ipv4Packet.PROTOCOL_TCP, tcpHl + n);
             b.putShort(tcp + TcpSegment.CHECKSUM, (short) InternetChecksum.finish(InternetChecksum.add(sum, b, tcp, tcpHl + n)));
             b.limit(headers + n).position(0);
             sink.segment(b);

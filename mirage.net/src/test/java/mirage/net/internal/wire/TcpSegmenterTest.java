@@ -52,6 +52,53 @@ public class TcpSegmenterTest {
         return b.array();
     }
 
+    static final mirage.net.Ipv6Address SRC6 = mirage.net.Ipv6Address.parse("2001:db8::1");
+    static final mirage.net.Ipv6Address DST6 = mirage.net.Ipv6Address.parse("2001:db8::2");
+
+    /** As {@link #frame} over IPv6: a fixed header, then TCP. */
+    static byte[] frame6(int seq, int flags, byte[] data, boolean partial) {
+        TcpRepr r = new TcpRepr(80, 40000, seq, 77, flags, 1000, 0, OPTIONS, data.length);
+        ByteBuffer tcp = ByteBuffer.allocate(r.bufferLen());
+        tcp.put(r.headerLength(), data);
+        r.emit(tcp, 0, SRC6, DST6);
+        if (partial) {
+            tcp.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.fold(InternetChecksum.pseudoHeader(SRC6, DST6, 6, tcp.capacity())));
+        }
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + tcp.capacity());
+        b.put(MACS).putShort((short) 0x86dd);
+        b.putInt(0x6000_0000).putShort((short) tcp.capacity()).put((byte) 6).put((byte) 64);
+        b.putLong(SRC6.high()).putLong(SRC6.low()).putLong(DST6.high()).putLong(DST6.low());
+        b.put(tcp.array());
+        return b.array();
+    }
+
+    @Test
+    void ipv6SuperSegment_cutsIntoWhatASenderWithoutOffloadSends() {
+        int flags = TcpSegment.ACK | TcpSegment.PSH | TcpSegment.CWR;
+        byte[] data = payload(3 * 1000 + 448);
+        int seq = 0x1234_5678;
+        byte[] frame = frame6(seq, flags, data, true);
+        int seed = InternetChecksum.fold(InternetChecksum.pseudoHeader(SRC6, DST6, 6, frame.length - 54));
+        assertEquals(seed, TcpSegmenter.pseudoHeaderSeed(ByteBuffer.wrap(frame), 14 + 8, frame.length - 54));
+        List<byte[]> segments = cut(frame, 1000);
+        assertEquals(4, segments.size());
+        for (int i = 0; i < 4; i++) {
+            byte[] part = java.util.Arrays.copyOfRange(data, i * 1000, Math.min(data.length, (i + 1) * 1000));
+            int f = TcpSegment.ACK | (i == 0 ? TcpSegment.CWR : 0) | (i == 3 ? TcpSegment.PSH : 0);
+            assertArrayEquals(frame6(seq + i * 1000, f, part, false), segments.get(i), "segment " + i);
+        }
+    }
+
+    @Test
+    void ipv6Frame_withAnExtensionHeaderOrAWrongLength_isRefused() {
+        byte[] frame = frame6(1, TcpSegment.ACK, payload(3000), true);
+        frame[14 + 6] = 0; // Hop-by-Hop first: the segmenter takes TCP right after the fixed header only
+        assertEquals("not TCP right after the IPv6 header", TcpSegmenter.problem(ByteBuffer.wrap(frame), TcpSegmenter.ETHERNET, 1000, 1514));
+        frame = frame6(1, TcpSegment.ACK, payload(3000), true);
+        frame[14 + 5]++;
+        assertTrue(TcpSegmenter.problem(ByteBuffer.wrap(frame), TcpSegmenter.ETHERNET, 1000, 1514).startsWith("IPv6 payload length"));
+    }
+
     static List<byte[]> cut(byte[] frame, int segmentSize) {
         List<byte[]> out = new ArrayList<>();
         int n = new TcpSegmenter(TcpSegmenter.ETHERNET, 1514).segment(ByteBuffer.wrap(frame), segmentSize, s -> {

@@ -182,13 +182,22 @@ public final class EthernetEngine {
      * @throws IllegalArgumentException if segmentation is off or the datagram exceeds {@link #maxSegmentedPayload()}
      */
     public void sendSegmented(long destination, ByteBuffer packet, int segmentSize) {
+        sendSegmented(destination, packet, segmentSize, EthernetFrame.TYPE_IPV4);
+    }
+
+    /**
+     * As {@link #sendSegmented(long, ByteBuffer, int)} for a packet of {@code etherType}
+     * ({@link EthernetFrame#TYPE_IPV6} for a TCP/IPv6 packet, if the interface's offload takes
+     * those).
+     */
+    public void sendSegmented(long destination, ByteBuffer packet, int segmentSize, int etherType) {
         int length = packet.remaining();
         if (length > maxSegmentedPayload()) {
             throw new IllegalArgumentException("datagram of " + length + " bytes exceeds the segmentation limit " + maxSegmentedPayload());
         }
         ByteBuffer out = largeTx;
         out.clear();
-        writeHeader(out, 0, destination, macBits, EthernetFrame.TYPE_IPV4);
+        writeHeader(out, 0, destination, macBits, etherType);
         out.put(EthernetFrame.HEADER_LENGTH, packet, packet.position(), length);
         out.limit(EthernetFrame.HEADER_LENGTH + length).position(0);
         framesSent++;

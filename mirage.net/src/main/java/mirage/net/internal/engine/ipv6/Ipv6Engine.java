@@ -108,6 +108,8 @@ public final class Ipv6Engine implements NeighborLink {
     private final Icmpv6Packet icmpView = new Icmpv6Packet();
     private final byte[] txBytes;
     private final ByteBuffer tx;
+    /** A second view of {@link #tx} whose limit marks a super-segment for the link's offload. */
+    private final ByteBuffer txSegmented;
     /** Neighbor Solicitations are written here: the cache asks for one while {@link #tx} holds the packet it queues. */
     private final ByteBuffer ndTx = ByteBuffer.allocate(Ipv6Packet.HEADER_LENGTH + 32);
     private final Ipv6Reassembly reassembly = new Ipv6Reassembly(Ipv6Reassembly.Limits.DEFAULTS);
@@ -163,6 +165,7 @@ public final class Ipv6Engine implements NeighborLink {
         }
         this.txBytes = new byte[Ipv6Packet.HEADER_LENGTH + Ipv6Packet.MAX_PAYLOAD_LENGTH];
         this.tx = ByteBuffer.wrap(txBytes);
+        this.txSegmented = tx.duplicate();
         this.cache = new NeighborCache(config.ndp(), this, rng, now);
         this.fragmenter = new Ipv6Fragmenter(rng, mtu);
         this.pathMtus = new Ipv6PathMtus(Ipv6PathMtus.DEFAULT_CAPACITY, mtu);
@@ -596,6 +599,58 @@ public final class Ipv6Engine implements NeighborLink {
             return Ipv4Engine.Outcome.NO_ROUTE;
         }
         return route(now, from, destination, nextHeader, Ipv6Config.HOP_LIMIT, length);
+    }
+
+    /**
+     * The largest TCP/IPv6 packet, header included, {@link #sendPreparedSegmented} takes: the
+     * link's segmentation limit ({@link Ipv6Link#maxSegmentedPacket()}), or 0 without offload.
+     */
+    public int maxSegmentedPacket() {
+        return Math.min(link.maxSegmentedPacket(), Ipv6Packet.HEADER_LENGTH + Ipv6Packet.MAX_PAYLOAD_LENGTH);
+    }
+
+    /**
+     * Whether {@link #sendPreparedSegmented} can send to {@code destination} now: the link has
+     * segmentation offload, the destination is unicast with a route, and its next hop's
+     * link-layer address is known (a packet for a neighbour being resolved goes segment by
+     * segment through the neighbour cache's queue instead). Changes nothing.
+     */
+    public boolean segmentable(Ipv6Address destination) {
+        if (maxSegmentedPacket() == 0 || destination.isMulticast()) {
+            return false;
+        }
+        Ipv6Address hop = nextHop(destination);
+        return hop != null && cache.linkLayerAddress(hop).isPresent();
+    }
+
+    /**
+     * Sends the TCP segment of {@code length} bytes at index 40 of {@link #transmitBuffer()},
+     * its checksum field seeded with the pseudo-header sum, as one packet the link cuts into
+     * {@code segments} segments of {@code segmentSize} payload bytes (TCP segmentation offload,
+     * {@link Ipv6Link#transmitSegmented}); counted as {@code segments} packets. The caller asked
+     * {@link #segmentable} first in the same turn of the loop and keeps each segment within the
+     * path MTU.
+     *
+     * @return {@code MESSAGE_TOO_LONG} above {@link #maxSegmentedPacket()}, {@code NO_ROUTE} if
+     *     the destination is not {@link #segmentable} (nothing sent), else {@code SENT}
+     */
+    public Ipv4Engine.Outcome sendPreparedSegmented(long now, Ipv6Address source, Ipv6Address destination, int length,
+            int segmentSize, int segments) {
+        if (Ipv6Packet.HEADER_LENGTH + length > maxSegmentedPacket() || segments < 1) {
+            tooLong++;
+            return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
+        }
+        Ipv6Address hop = destination.isMulticast() ? null : nextHop(destination);
+        MacAddress mac = hop == null ? null : cache.resolved(now, hop);
+        if (mac == null) {
+            noRoute++;
+            return Ipv4Engine.Outcome.NO_ROUTE;
+        }
+        writeHeader(tx, source, destination, Ipv6Packet.NEXT_HEADER_TCP, Ipv6Config.HOP_LIMIT, length);
+        packetsSent += segments;
+        txSegmented.limit(Ipv6Packet.HEADER_LENGTH + length).position(0);
+        link.transmitSegmented(mac, txSegmented, segmentSize);
+        return Ipv4Engine.Outcome.SENT;
     }
 
     /**

@@ -43,9 +43,12 @@ import mirage.net.MacAddress;
  * <h2>Resources</h2>
  * At most {@link NdpConfig#capacity()} entries: a full cache evicts the least recently used
  * entry that is not INCOMPLETE, and refuses a new resolution (dropping its packet, counted) when
- * all are. Each INCOMPLETE entry holds up to {@link NdpConfig#queuePerEntry()} packets (copies;
- * the oldest gives way). An entry is allocated when a neighbour is first seen, a copy when a
- * packet must wait; sending to a resolved neighbour allocates nothing.
+ * all are. Each INCOMPLETE entry holds up to {@link NdpConfig#queuePerEntry()} packets and
+ * {@link NdpConfig#queueBytesPerEntry()} octets (copies; the oldest give way), and all entries
+ * together {@link NdpConfig#queueBytes()} octets: enough for the fragments of the largest
+ * datagram sent to a neighbour not yet resolved, with a bound on memory whatever the number of
+ * neighbours. An entry is allocated when a neighbour is first seen, a copy when a packet must
+ * wait; sending to a resolved neighbour allocates nothing.
  *
  * <p>Not thread-safe: owned by the event loop, like every engine.
  */
@@ -81,6 +84,8 @@ public final class NeighborCache {
         long deadline = NONE;
         int sent;
         ArrayDeque<byte[]> queue;
+        /** Octets in {@link #queue}. */
+        int queueBytes;
 
         Entry(Ipv6Address address) {
             this.address = address;
@@ -102,6 +107,8 @@ public final class NeighborCache {
     private long resolutionsFailed;
     private long probesFailed;
     private long queueDropped;
+    /** Octets queued in all entries. */
+    private long queuedBytes;
     private long evicted;
 
     /**
@@ -151,14 +158,39 @@ public final class NeighborCache {
             solicit(e, null);
         }
         if (e.queue == null) {
-            e.queue = new ArrayDeque<>(config.queuePerEntry());
+            e.queue = new ArrayDeque<>(Math.min(config.queuePerEntry(), 16));
         }
-        if (e.queue.size() == config.queuePerEntry()) {
-            e.queue.removeFirst();
+        // the oldest give way, within this entry only, until the packet fits all three limits
+        while (!e.queue.isEmpty() && (e.queue.size() == config.queuePerEntry() || e.queueBytes + length > config.queueBytesPerEntry()
+                || queuedBytes + length > config.queueBytes())) {
+            dequeued(e, e.queue.removeFirst().length);
             queueDropped++;
         }
+        if (queuedBytes + length > config.queueBytes()) { // other entries hold the rest
+            queueDropped++;
+            return Outcome.DROPPED;
+        }
         e.queue.addLast(java.util.Arrays.copyOfRange(packet, offset, offset + length));
+        e.queueBytes += length;
+        queuedBytes += length;
         return Outcome.QUEUED;
+    }
+
+    /**
+     * The link-layer address to send to {@code nextHop} now, with what {@link #output} does for a
+     * resolved neighbour (a STALE entry goes to DELAY), or null if it is not resolved: then
+     * nothing is queued or solicited, and the caller sends through {@link #output}. For a sender
+     * that hands the packet to the link itself (segmentation offload).
+     */
+    public MacAddress resolved(long now, Ipv6Address nextHop) {
+        Entry e = entries.get(nextHop);
+        if (e == null || e.state == State.INCOMPLETE) {
+            return null;
+        }
+        if (e.state == State.STALE) {
+            enter(e, State.DELAY, now + config.delayFirstProbeNanos());
+        }
+        return e.mac;
     }
 
     /**
@@ -340,6 +372,7 @@ public final class NeighborCache {
                 if (e.state == State.INCOMPLETE) {
                     resolutionsFailed++;
                     if (e.queue != null) {
+                        dequeued(e, e.queueBytes);
                         for (byte[] p : e.queue) {
                             link.unreachable(e.address, p, p.length);
                         }
@@ -402,9 +435,23 @@ public final class NeighborCache {
         return probesFailed;
     }
 
-    /** Packets dropped: a full queue's oldest, too long, or no room for an entry. */
+    /**
+     * Packets dropped: a full queue's oldest (by {@link NdpConfig#queuePerEntry()},
+     * {@link NdpConfig#queueBytesPerEntry()} or {@link NdpConfig#queueBytes()}), one that does not
+     * fit the total beside other entries' packets, too long, or no room for an entry.
+     */
     public long queueDropped() {
         return queueDropped;
+    }
+
+    /** Octets waiting for resolution in all entries: never more than {@link NdpConfig#queueBytes()}. */
+    public long queuedBytes() {
+        return queuedBytes;
+    }
+
+    private void dequeued(Entry e, int bytes) {
+        e.queueBytes -= bytes;
+        queuedBytes -= bytes;
     }
 
     /** Entries evicted to make room. */
@@ -451,6 +498,7 @@ public final class NeighborCache {
         }
         ArrayDeque<byte[]> q = e.queue;
         e.queue = null;
+        dequeued(e, e.queueBytes);
         for (byte[] p : q) {
             link.transmit(p, 0, p.length, e.mac);
         }

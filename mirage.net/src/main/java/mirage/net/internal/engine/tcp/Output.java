@@ -2,8 +2,12 @@ package mirage.net.internal.engine.tcp;
 
 import java.nio.ByteBuffer;
 import mirage.net.Ipv4Address;
+import mirage.net.Ipv6Address;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ipv6.Ipv6Engine;
+import mirage.net.internal.wire.InternetChecksum;
 import mirage.net.internal.wire.Ipv4Packet;
+import mirage.net.internal.wire.Ipv6Packet;
 import mirage.net.internal.wire.TcpSegment;
 import mirage.net.internal.wire.TcpSegmenter;
 
@@ -17,11 +21,14 @@ import mirage.net.internal.wire.TcpSegmenter;
  */
 final class Output {
     private final Ipv4Engine ip;
+    /** The IPv6 engine, or null without IPv6. */
+    private final Ipv6Engine ip6;
     private final SegmentWriter writer;
     private final Counters counters;
 
-    Output(Ipv4Engine ip, SegmentWriter writer, Counters counters) {
+    Output(Ipv4Engine ip, Ipv6Engine ip6, SegmentWriter writer, Counters counters) {
         this.ip = ip;
+        this.ip6 = ip6;
         this.writer = writer;
         this.counters = counters;
     }
@@ -94,7 +101,7 @@ final class Output {
                 } else {
                     window = Math.min(c.sndWnd, c.cc.cwnd) - (c.sndNxt - c.sndUna);
                 }
-                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && !c.v6 && ip.maxSegmentedDatagram() > 0
+                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && segmentable(c)
                         && sendSegmented(now, c, unsent, (int) Math.min(unsent, window), mss)) {
                     continue;
                 }
@@ -160,7 +167,8 @@ final class Output {
      * @return false if nothing was sent (fewer than two whole segments fit the link's limit)
      */
     private boolean sendSegmented(long now, TcpConnection c, int unsent, int available, int mss) {
-        int limit = (ip.maxSegmentedDatagram() - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss;
+        int limit = c.v6 ? (ip6.maxSegmentedPacket() - Ipv6Packet.HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss
+                : (ip.maxSegmentedDatagram() - Ipv4Packet.MIN_HEADER_LENGTH - TcpSegment.MAX_HEADER_LENGTH) / mss * mss;
         int total = Math.min(available, limit);
         int whole = total / mss * mss;
         if (whole < 2 * mss) {
@@ -178,16 +186,33 @@ final class Output {
         }
         int length = writer.prepare(now, c, c.sndNxt, n, flags);
         int segments = (n + mss - 1) / mss;
-        ByteBuffer b = writer.buffer();
-        b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(((Ipv4Address) c.localAddress).bits(),
-                ((Ipv4Address) c.remoteAddress).bits(), length));
+        ByteBuffer b = writer.buffer(c);
         counters.segmentsSent += segments;
-        ip.sendPreparedSegmented(now, (Ipv4Address) c.localAddress, (Ipv4Address) c.remoteAddress, writer.ttl(), c.fragmentation(), length, mss, segments);
+        if (c.v6) {
+            Ipv6Address local = (Ipv6Address) c.localAddress;
+            Ipv6Address remote = (Ipv6Address) c.remoteAddress;
+            b.putShort(TcpSegment.CHECKSUM, (short) InternetChecksum.fold(InternetChecksum.pseudoHeader(local, remote,
+                    Ipv6Packet.NEXT_HEADER_TCP, length)));
+            ip6.sendPreparedSegmented(now, local, remote, length, mss, segments);
+        } else {
+            b.putShort(TcpSegment.CHECKSUM, (short) TcpSegmenter.pseudoHeaderSeed(((Ipv4Address) c.localAddress).bits(),
+                    ((Ipv4Address) c.remoteAddress).bits(), length));
+            ip.sendPreparedSegmented(now, (Ipv4Address) c.localAddress, (Ipv4Address) c.remoteAddress, writer.ttl(),
+                    c.fragmentation(), length, mss, segments);
+        }
         advanced(now, c, n);
         if (n != whole) {
             c.sndSml = c.sndNxt;
         }
         return true;
+    }
+
+    /**
+     * Whether {@code c}'s new data may go as super-segments: its family's link takes segmentation
+     * offload (and, over IPv6, its next hop is resolved, {@link Ipv6Engine#segmentable}).
+     */
+    private boolean segmentable(TcpConnection c) {
+        return c.v6 ? ip6 != null && ip6.segmentable((Ipv6Address) c.remoteAddress) : ip.maxSegmentedDatagram() > 0;
     }
 
     /**

@@ -63,6 +63,11 @@ final class SegmentWriter {
         return tx;
     }
 
+    /** The buffer {@link #prepare} writes a segment of {@code c}'s family into. */
+    ByteBuffer buffer(TcpConnection c) {
+        return tx(c.v6);
+    }
+
     /** Our SYN (active) or SYN-ACK (passive, or simultaneous open: {@code c} in SYN-RECEIVED), with our options. */
     void syn(long now, TcpConnection c) {
         boolean synAck = c.state == TcpState.SYN_RECEIVED;
@@ -114,7 +119,8 @@ final class SegmentWriter {
     /**
      * Writes the segment {@link #segment} sends into {@link #buffer()}, checksum zero, and
      * clears any ACK owed; returns its length. The caller sends it (a super-segment for
-     * segmentation offload goes through {@link Ipv4Engine#sendPreparedSegmented}).
+     * segmentation offload goes through {@link Ipv4Engine#sendPreparedSegmented} or
+     * {@link Ipv6Engine#sendPreparedSegmented}).
      */
     int prepare(long now, TcpConnection c, int seq, int n, int flags) {
         ByteBuffer b = tx(c.v6);

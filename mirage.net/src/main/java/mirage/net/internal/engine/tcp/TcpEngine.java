@@ -85,8 +85,7 @@ import mirage.net.internal.wire.TcpSegment;
  * due and nothing for the others.
  *
  * <h2>Not done</h2>
- * Urgent data (the pointer is ignored and sent as zero), ECN, ICMPv6 errors and path MTU over
- * IPv6 (and segmentation offload there), packetization-layer path MTU
+ * Urgent data (the pointer is ignored and sent as zero), ECN, packetization-layer path MTU
  * discovery (RFC 4821: an ICMP black hole stalls a connection, as on Linux by default), RFC 7413
  * fast open, TCP-AO/MD5.
  */
@@ -181,7 +180,7 @@ public final class TcpEngine {
         }
         this.ourShift = config.windowScaling() ? shift : 0;
         this.writer = new SegmentWriter(ip, ip6, config, ourShift, counters);
-        this.output = new Output(ip, writer, counters);
+        this.output = new Output(ip, ip6, writer, counters);
         this.acks = new Acknowledgments(this, config, output);
         this.listenInput = new ListenInput(this, config, counters, writer, output, cookies);
         this.synSentInput = new SynSentInput(this, counters, writer, output, acks);

@@ -46,8 +46,9 @@ class NeighborCachePropertiesTest {
         qt().forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom r = new SplittableRandom(seed);
             Counting link = new Counting();
+            int perEntry = 100 + r.nextInt(100);
             NdpConfig config = new NdpConfig(1 + r.nextInt(3), 1 + r.nextInt(3), 5 * S, 30 * S, S, 1 + r.nextInt(4),
-                    1 + r.nextInt(3), 100);
+                    1 + r.nextInt(5), 100, perEntry, perEntry + r.nextInt(300));
             NeighborCache cache = new NeighborCache(config, link, Rng.seeded(seed), 0);
             Ipv6Address[] peers = new Ipv6Address[6];
             for (int i = 0; i < peers.length; i++) {
@@ -83,6 +84,7 @@ class NeighborCachePropertiesTest {
                     }
                 }
                 assertTrue(cache.size() <= config.capacity());
+                assertTrue(cache.queuedBytes() >= 0 && cache.queuedBytes() <= config.queueBytes(), "queued " + cache.queuedBytes());
             }
             // No more packets: every resolution ends within MAX_MULTICAST_SOLICIT RetransTimers.
             for (int i = 0; i <= config.maxMulticastSolicit() + 1; i++) {
@@ -92,6 +94,7 @@ class NeighborCachePropertiesTest {
             for (Ipv6Address p : peers) {
                 assertTrue(cache.state(p).map(s -> s != NeighborCache.State.INCOMPLETE).orElse(true));
             }
+            assertEquals(0, cache.queuedBytes(), "nothing waits once no entry resolves");
             long flushed = link.transmitted - sent;
             long droppedFromQueues = cache.queueDropped() - refused;
             assertEquals(queued, flushed + link.unreachable + droppedFromQueues,

@@ -150,14 +150,80 @@ class NeighborCacheTest {
 
     @Test
     void incomplete_queueFull_dropsTheOldest() {
-        incomplete();
-        send(1, 2);
-        send(2, 3);
-        send(3, 4);
-        assertEquals(1, cache.queueDropped());
-        cache.advertisement(4, PEER, MAC, false, true, false);
+        NeighborCache three = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 256, 3, 1500), link, Rng.seeded(7), 0);
+        for (int tag = 1; tag <= 4; tag++) {
+            assertEquals(Outcome.QUEUED, three.output(tag, PEER, packet(tag), 0, 60));
+        }
+        assertEquals(1, three.queueDropped());
+        link.take();
+        three.advertisement(5, PEER, MAC, false, true, false);
         assertEquals(List.of("transmit 2/60 to 02:00:00:00:00:02", "transmit 3/60 to 02:00:00:00:00:02",
                 "transmit 4/60 to 02:00:00:00:00:02"), link.take());
+    }
+
+    /**
+     * The fragments of the largest datagram (65,535 octets of payload, 40 + 8 + 1,448 octets a
+     * fragment at MTU 1500: 46) sent to a neighbour being resolved all wait and all leave, in
+     * order, when it answers: the default queue holds them (it held 3 and lost the rest).
+     */
+    @Test
+    void incomplete_theFragmentsOfTheLargestDatagram_allWaitAndLeaveInOrder() {
+        int fragments = (65_535 + 1447) / 1448;
+        for (int i = 0; i < fragments; i++) {
+            byte[] fragment = new byte[1500];
+            fragment[0] = (byte) i;
+            assertEquals(Outcome.QUEUED, cache.output(0, PEER, fragment, 0, 1500));
+        }
+        assertEquals(0, cache.queueDropped());
+        assertEquals(fragments * 1500L, cache.queuedBytes());
+        link.take();
+        cache.advertisement(S / 10, PEER, MAC, false, true, false);
+        List<String> sent = link.take();
+        assertEquals(fragments, sent.size());
+        for (int i = 0; i < fragments; i++) {
+            assertEquals("transmit " + (byte) i + "/1500 to 02:00:00:00:00:02", sent.get(i));
+        }
+        assertEquals(0, cache.queuedBytes());
+    }
+
+    @Test
+    void incomplete_octetsPerEntryReached_theOldestGiveWayForALongerPacket() {
+        NeighborCache small = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 4, 10, 1000, 2000, 4000), link,
+                Rng.seeded(1), 0);
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, packet(1), 0, 60));
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, filled(2, 900), 0, 900));
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, filled(3, 1000), 0, 1000)); // 1960 of 2000
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, filled(4, 1000), 0, 1000)); // 1 and 2 give way
+        assertEquals(2, small.queueDropped());
+        assertEquals(2000, small.queuedBytes());
+        link.take();
+        small.advertisement(1, PEER, MAC, false, true, false);
+        assertEquals(List.of("transmit 3/1000 to 02:00:00:00:00:02", "transmit 4/1000 to 02:00:00:00:00:02"), link.take());
+    }
+
+    @Test
+    void incomplete_octetsOfAllEntriesReached_aNewNeighboursPacketIsDroppedAndCounted() {
+        NeighborCache small = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 4, 10, 1000, 2000, 2500), link,
+                Rng.seeded(1), 0);
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, filled(1, 1000), 0, 1000));
+        assertEquals(Outcome.QUEUED, small.output(0, PEER, filled(2, 1000), 0, 1000));
+        assertEquals(Outcome.QUEUED, small.output(0, OTHER, filled(3, 500), 0, 500)); // 2500 of 2500
+        assertEquals(Outcome.DROPPED, small.output(0, Ipv6Address.parse("fe80::4"), filled(4, 100), 0, 100),
+                "the others' packets hold the rest");
+        assertEquals(Outcome.QUEUED, small.output(0, OTHER, filled(5, 400), 0, 400), "its own older packet gives way");
+        assertEquals(2, small.queueDropped());
+        assertEquals(2400, small.queuedBytes());
+        for (int second = 1; second <= 4; second++) {
+            small.poll(second * S); // the resolutions fail: what waited is handed back
+        }
+        assertTrue(link.take().stream().filter(e -> e.startsWith("unreachable")).count() == 3);
+        assertEquals(0, small.queuedBytes());
+    }
+
+    static byte[] filled(int tag, int length) {
+        byte[] p = new byte[length];
+        p[0] = (byte) tag;
+        return p;
     }
 
     @Test

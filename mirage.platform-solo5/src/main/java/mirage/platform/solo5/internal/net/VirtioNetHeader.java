@@ -14,8 +14,9 @@ import java.nio.ByteBuffer;
  *
  * <p>Sent: zero for a frame sent as it is; for a segmentation frame
  * ({@link mirage.net.Netif.TcpSegmentation}) {@code NEEDS_CSUM} with the TCP checksum's
- * {@code csum_start} (Ethernet and IPv4 headers) and {@code csum_offset} (16), {@code hdr_len}
- * (all headers), and, if the payload exceeds one segment, {@code GSO_TCPV4} with
+ * {@code csum_start} (Ethernet and IP headers) and {@code csum_offset} (16), {@code hdr_len}
+ * (all headers), and, if the payload exceeds one segment, {@code GSO_TCPV4} (or
+ * {@code GSO_TCPV6} for a TCP/IPv6 frame) with
  * {@code gso_size} = the segment size. The kernel's {@code virtio_net_hdr_to_skb} turns that
  * into a GSO {@code sk_buff} it segments and checksums only if it must (it forwards it out of a
  * device without offloads); delivered locally, it needs neither. Received: with
@@ -30,6 +31,7 @@ final class VirtioNetHeader {
     static final int F_DATA_VALID = 2;
     static final int GSO_NONE = 0;
     static final int GSO_TCPV4 = 1;
+    static final int GSO_TCPV6 = 4;
     static final int GSO_ECN = 0x80;
     /** {@code offsetof(struct tcphdr, check)}. */
     static final int TCP_CHECKSUM_OFFSET = 16;
@@ -55,7 +57,7 @@ final class VirtioNetHeader {
     }
 
     /**
-     * Writes the header for the TCP/IPv4 segmentation frame {@code frame} (position to limit)
+     * Writes the header for the TCP/IPv4 or TCP/IPv6 segmentation frame {@code frame} (position to limit)
      * cut into segments of {@code segmentSize} payload bytes, after checking it as
      * {@link mirage.net.Netif.TcpSegmentation#send} says.
      *
@@ -68,8 +70,13 @@ final class VirtioNetHeader {
         if (segmentSize < 1) {
             throw new IllegalArgumentException("segment size " + segmentSize);
         }
+        if (length >= 74 && frame.getShort(p + 12) == (short) 0x86DD) {
+            checkIpv6(frame);
+            writeTcp(at, offset, frame, 54, GSO_TCPV6, segmentSize, maxSegmentFrame);
+            return;
+        }
         if (length < 54 || frame.getShort(p + 12) != 0x0800) {
-            throw new IllegalArgumentException("not an untagged IPv4 frame of at least 54 bytes");
+            throw new IllegalArgumentException("not an untagged IPv4 frame of at least 54 bytes, nor an IPv6 one of 74");
         }
         int vihl = frame.get(p + 14) & 0xff;
         int ipHl = (vihl & 0xf) * 4;
@@ -85,7 +92,29 @@ final class VirtioNetHeader {
         if ((frame.getShort(p + 14 + 2) & 0xffff) != length - 14) {
             throw new IllegalArgumentException("IPv4 total length is not the frame's");
         }
-        int csumStart = 14 + ipHl;
+        writeTcp(at, offset, frame, 14 + ipHl, GSO_TCPV4, segmentSize, maxSegmentFrame);
+    }
+
+    /** Checks the IPv6 header of a TCP/IPv6 frame: TCP right after the fixed header, the frame's length. */
+    private static void checkIpv6(ByteBuffer frame) {
+        int p = frame.position();
+        int length = frame.remaining();
+        if ((frame.get(p + 14) & 0xff) >>> 4 != 6) {
+            throw new IllegalArgumentException("not an IPv6 header");
+        }
+        if ((frame.get(p + 14 + 6) & 0xff) != 6) {
+            throw new IllegalArgumentException("not TCP right after the IPv6 header");
+        }
+        if ((frame.getShort(p + 14 + 4) & 0xffff) != length - 54) {
+            throw new IllegalArgumentException("IPv6 payload length is not the frame's");
+        }
+    }
+
+    /** Checks the TCP header at {@code csumStart} and the segment size, and writes the header with {@code gsoType}. */
+    private static void writeTcp(MemorySegment at, long offset, ByteBuffer frame, int csumStart, int gsoType, int segmentSize,
+            int maxSegmentFrame) {
+        int p = frame.position();
+        int length = frame.remaining();
         int tcpHl = ((frame.get(p + csumStart + 12) & 0xff) >>> 4) * 4;
         int headers = csumStart + tcpHl;
         if (tcpHl < 20 || headers > length) {
@@ -96,7 +125,7 @@ final class VirtioNetHeader {
             throw new IllegalArgumentException("segments of " + segmentSize + " bytes exceed the MTU");
         }
         boolean gso = payload > segmentSize;
-        write(at, offset, F_NEEDS_CSUM, gso ? GSO_TCPV4 : GSO_NONE, headers, gso ? segmentSize : 0, csumStart,
+        write(at, offset, F_NEEDS_CSUM, gso ? gsoType : GSO_NONE, headers, gso ? segmentSize : 0, csumStart,
                 TCP_CHECKSUM_OFFSET);
     }
 

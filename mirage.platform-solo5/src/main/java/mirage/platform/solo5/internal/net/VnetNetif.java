@@ -93,6 +93,11 @@ abstract sealed class VnetNetif extends HostNetif permits TapNetif, PacketNetif 
         }
 
         @Override
+        public boolean ipv6() {
+            return true; // VIRTIO_NET_HDR_GSO_TCPV6
+        }
+
+        @Override
         public void send(ByteBuffer frame, int segmentSize) throws NetException {
             int length = frame.remaining();
             if (length > MAX_SEGMENTATION_FRAME) {

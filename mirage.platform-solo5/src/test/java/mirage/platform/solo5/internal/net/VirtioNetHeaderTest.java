@@ -53,6 +53,29 @@ class VirtioNetHeaderTest {
         assertFalse(VirtioNetHeader.plain(header, 1));
     }
 
+    /** Ethernet, IPv6, TCP with a 32-byte header, {@code payload} bytes. */
+    static ByteBuffer tcp6Frame(int payload) {
+        ByteBuffer b = ByteBuffer.allocate(14 + 40 + 32 + payload);
+        b.put(new byte[12]).putShort((short) 0x86dd);
+        b.putInt(0x6000_0000).putShort((short) (32 + payload)).put((byte) 6).put((byte) 64).put(new byte[32]);
+        b.putShort((short) 80).putShort((short) 40000).putInt(1).putInt(2).put((byte) 0x80).put((byte) 0x10);
+        return b.clear();
+    }
+
+    @Test
+    void ipv6SuperSegment_gsoTcpv6_checksumAfterTheFixedHeader() {
+        VirtioNetHeader.writeSegmentation(header, 1, tcp6Frame(3000), 1428, 1514);
+        // flags NEEDS_CSUM, gso TCPV6 (4), hdr_len 86, gso_size 1428, csum_start 54, csum_offset 16
+        assertEquals("01 04 56 00 94 05 36 00 10 00", bytes());
+        VirtioNetHeader.writeSegmentation(header, 1, tcp6Frame(1000), 1428, 1514);
+        assertEquals("01 00 56 00 00 00 36 00 10 00", bytes(), "one segment: checksum only");
+        ByteBuffer hopByHop = tcp6Frame(3000);
+        hopByHop.put(14 + 6, (byte) 0);
+        assertThrows(IllegalArgumentException.class, () -> VirtioNetHeader.writeSegmentation(header, 1, hopByHop, 1428, 1514));
+        assertThrows(IllegalArgumentException.class, () -> VirtioNetHeader.writeSegmentation(header, 1, tcp6Frame(3000), 1448, 1514),
+                "86 + 1448 > 1514");
+    }
+
     @Test
     void oneSegment_checksumOnly() {
         VirtioNetHeader.writeSegmentation(header, 1, tcpFrame(1448), 1448, 1514);
