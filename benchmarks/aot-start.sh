@@ -18,7 +18,9 @@
 # Each launch is timed from just before the process starts to its first line of output
 # (hello, floor) or to the first byte of an answer to GET / on its HTTP port (echo, polled
 # every millisecond). Idle RSS is VmRSS of the JVM 2 s after that, for echo and for the
-# floor's bin/idle (which prints "ready" and sleeps). Sizes are du -sb of each image.
+# floor's bin/idle (which prints "ready" and sleeps). Sizes are du -sb of each image. "cpu ms" is
+# the JVM's user+system time at that moment (/proc/PID/stat, 10 ms ticks): the work done to the
+# first line or answer on all threads, which a busy machine inflates less than wall time.
 # Ends with one machine-readable line: RESULT key=value...
 set -euo pipefail
 
@@ -98,8 +100,8 @@ images = {
     "base-echo-aot": ("http", [f"{work}/base-echo-aot/_build/image/bin/echo"]),
 }
 
-def jvm_of(pid):  # the JVM a launcher script started (the script does not exec it)
-    for _ in range(2000):
+def jvm_of(pid, patience=2000):  # the JVM a launcher script started (the script does not exec it)
+    for _ in range(patience):
         try:
             kids = open(f"/proc/{pid}/task/{pid}/children").read().split()
         except OSError:
@@ -108,6 +110,15 @@ def jvm_of(pid):  # the JVM a launcher script started (the script does not exec 
             return int(kids[0])
         time.sleep(0.001)
     return pid
+
+def cpu_ms(pid):  # user + system time of the process so far; None if it is gone
+    if pid is None:
+        return None
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) * 1000 // os.sysconf("SC_CLK_TCK")
+    except OSError:
+        return None
 
 def rss_kib(pid):
     for line in open(f"/proc/{pid}/status"):
@@ -146,11 +157,13 @@ def launch(name, measure_rss):
             if not first:
                 sys.exit(f"aot-start: {name} printed nothing")
         elapsed = (time.perf_counter_ns() - start) / 1e6
+        jvm = jvm_of(p.pid, 20)  # hello and the floor may have ended already: then no sample
+        cpu = cpu_ms(jvm) if jvm != p.pid else None
         rss = 0
         if measure_rss:
             time.sleep(2)
             rss = rss_kib(jvm_of(p.pid))
-        return elapsed, rss
+        return elapsed, rss, cpu
     finally:
         try:
             os.killpg(p.pid, signal.SIGKILL)
@@ -162,12 +175,16 @@ timed = ["floor", "hello-plain", "hello-aot", "echo-plain", "echo-aot", "echo-pa
 if with_base:
     timed += ["base-hello-aot", "base-echo-aot"]
 ms = {n: [] for n in timed}
+cpu = {n: [] for n in timed}
 for n in timed:
     launch(n, False)  # unrecorded: page cache, first exec
 for i in range(runs):
     order = timed if i % 2 == 0 else list(reversed(timed))
     for n in order:
-        ms[n].append(launch(n, False)[0])
+        elapsed, _, used = launch(n, False)
+        ms[n].append(elapsed)
+        if used is not None:
+            cpu[n].append(used)
 rss_names = ["floor-idle", "echo-plain", "echo-aot"] + (["base-echo-aot"] if with_base else [])
 rss = {n: [] for n in rss_names}
 for i in range(max(3, runs // 4)):
@@ -176,6 +193,7 @@ for i in range(max(3, runs // 4)):
         rss[n].append(launch(n, True)[1])
 for n in timed:
     print("ms", n, f"{statistics.median(ms[n]):.1f}", f"{min(ms[n]):.1f}")
+    print("cpu", n, f"{statistics.median(cpu[n]):.0f}" if cpu[n] else "-")
 for n in rss_names:
     print("rss", n, int(statistics.median(rss[n])))
 EOF
@@ -191,8 +209,8 @@ echo
 echo "start-up with and without the AOT cache, $runs launches each ($(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg))"
 [ -n "$jvm_extra" ] && echo "echo launched with JDK_JAVA_OPTIONS='$jvm_extra'"
 [ -n "$base" ] && echo "base-* images built with the tree $base"
-printf '\n%-15s %10s %12s %10s %12s %12s\n' image "median ms" "/floor" "size MB" "size-floor" "cache MB"
-printf '%-15s %10s %12s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(mb "$floor_bytes")" "0.00" ""
+printf '\n%-15s %10s %12s %10s %10s %12s %12s\n' image "median ms" "/floor" "cpu ms" "size MB" "size-floor" "cache MB"
+printf '%-15s %10s %12s %10s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(get cpu floor)" "$(mb "$floor_bytes")" "0.00" ""
 result="floor_ms=$floor_ms floor_bytes=$floor_bytes floor_rss_kib=$floor_rss"
 names=(hello-plain hello-aot echo-plain echo-aot echo-packed-aot)
 [ -z "$base" ] || names+=(base-hello-aot base-echo-aot)
@@ -201,10 +219,10 @@ for name in "${names[@]}"; do
   cache=
   [ "$name" = hello-aot ] && cache=$(mb "$aot_hello")
   [ "$name" = echo-aot ] && cache=$(mb "$aot_echo")
-  printf '%-15s %10s %12s %10s %12s %12s\n' "$name" "$t" "$(ratio "$t" "$floor_ms")" "$(mb "${bytes[$name]}")" \
+  printf '%-15s %10s %12s %10s %10s %12s %12s\n' "$name" "$t" "$(ratio "$t" "$floor_ms")" "$(get cpu "$name")" "$(mb "${bytes[$name]}")" \
     "$(mb $((bytes[$name] - floor_bytes)))" "$cache"
   key=${name//-/_}
-  result="$result ${key}_ms=$t ${key}_start_ratio=$(ratio "$t" "$floor_ms") ${key}_bytes=${bytes[$name]}"
+  result="$result ${key}_ms=$t ${key}_start_ratio=$(ratio "$t" "$floor_ms") ${key}_cpu_ms=$(get cpu "$name") ${key}_bytes=${bytes[$name]}"
 done
 echo
 echo "idle RSS (VmRSS of the JVM 2 s after ready, median)"
