@@ -67,7 +67,7 @@ public final class Sandbox {
      * {@link #prepare} wait for it; the thread has ended before any irrevocable call, so that
      * Landlock's restriction of the calling thread (without ABI 8's TSYNC) leaves no thread out.
      *
-     * <p>Thread-safe: {@link #handle} may be called by any thread, any number of times.
+     * <p>Thread-safe: {@link #await} may be called by any thread, any number of times.
      */
     public static final class Link implements Runnable {
         private final Thread thread;
@@ -75,7 +75,7 @@ public final class Sandbox {
         private MethodHandle handle;
         /** Where {@code errno} lies in the captured call state (the layout's paths spin classes too). */
         private int errnoOffset;
-        private RuntimeException failure;
+        private Throwable failure;
 
         private Link() {
             thread = new Thread(null, this, "mirage-sandbox-link", 0);
@@ -99,7 +99,7 @@ public final class Sandbox {
                         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                         Linker.Option.captureCallState("errno"));
                 errnoOffset = offsetOf(Linker.Option.captureStateLayout(), "errno");
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | Error e) {
                 failure = e;
             }
         }
@@ -212,13 +212,13 @@ public final class Sandbox {
         }
         byte[] program = SyscallPolicy.program(needs).bytes();
         Prewarm.run();
-        Link syscall = link.await();
+        link.await();
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment errno = arena.allocate(Linker.Option.captureStateLayout());
-            if (enforce && syscall(syscall, errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
-                throw failed(syscall, "prctl(PR_SET_NO_NEW_PRIVS)", errno);
+            if (enforce && syscall(link, errno, SYS_PRCTL, PR_SET_NO_NEW_PRIVS, 1, 0) != 0) {
+                throw failed(link, "prctl(PR_SET_NO_NEW_PRIVS)", errno);
             }
-            int abi = landlock(syscall, arena, errno, needs.hostSockets(), enforce);
+            int abi = landlock(link, arena, errno, needs.hostSockets(), enforce);
             boolean allThreads = abi >= 8;
             // struct sock_fprog: unsigned short len, 6 bytes of padding, struct sock_filter *filter
             MemorySegment filter = arena.allocate(program.length, 8);
@@ -230,13 +230,13 @@ public final class Sandbox {
             if (!enforce) {
                 return new Outcome(abi, allThreads, program.length / 8);
             }
-            long rc = syscall(syscall, errno, SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, fprog.address());
+            long rc = syscall(link, errno, SYS_SECCOMP, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, fprog.address());
             if (rc > 0) {
                 throw new IllegalStateException("seccomp(SECCOMP_SET_MODE_FILTER, TSYNC): thread " + rc
                         + " cannot take the filter");
             }
             if (rc != 0) {
-                throw failed(syscall, "seccomp(SECCOMP_SET_MODE_FILTER, TSYNC)", errno);
+                throw failed(link, "seccomp(SECCOMP_SET_MODE_FILTER, TSYNC)", errno);
             }
             return new Outcome(abi, allThreads, program.length / 8);
         }
@@ -246,14 +246,14 @@ public final class Sandbox {
      * Enforces the deny-all ruleset (only creates and closes it unless {@code enforce}); returns
      * the ABI version, 0 if the kernel has no Landlock.
      */
-    private static int landlock(Link syscall, Arena arena, MemorySegment errno, boolean hostSockets, boolean enforce) {
-        long abi = syscall(syscall, errno, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
+    private static int landlock(Link link, Arena arena, MemorySegment errno, boolean hostSockets, boolean enforce) {
+        long abi = syscall(link, errno, SYS_LANDLOCK_CREATE_RULESET, 0, 0, LANDLOCK_CREATE_RULESET_VERSION);
         if (abi < 0) {
-            int e = errno(syscall, errno);
+            int e = errno(link, errno);
             if (e == ENOSYS || e == EOPNOTSUPP) {
                 return 0; // not built, or built but not enabled at boot (lsm=)
             }
-            throw failed(syscall, "landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION)", errno);
+            throw failed(link, "landlock_create_ruleset(LANDLOCK_CREATE_RULESET_VERSION)", errno);
         }
         // struct landlock_ruleset_attr: handled_access_fs, handled_access_net (ABI 4), scoped (ABI 6)
         MemorySegment attr = arena.allocate(24, 8);
@@ -262,24 +262,24 @@ public final class Sandbox {
         a.putLong(8, hostSockets ? 0 : Landlock.handledNet((int) abi));
         a.putLong(16, Landlock.scoped((int) abi));
         long size = abi >= 6 ? 24 : abi >= 4 ? 16 : 8;
-        long fd = syscall(syscall, errno, SYS_LANDLOCK_CREATE_RULESET, attr.address(), size, 0);
+        long fd = syscall(link, errno, SYS_LANDLOCK_CREATE_RULESET, attr.address(), size, 0);
         if (fd < 0) {
-            throw failed(syscall, "landlock_create_ruleset", errno);
+            throw failed(link, "landlock_create_ruleset", errno);
         }
         long flags = abi >= 8 ? LANDLOCK_RESTRICT_SELF_TSYNC : 0;
-        long rc = enforce ? syscall(syscall, errno, SYS_LANDLOCK_RESTRICT_SELF, fd, flags, 0) : 0;
-        int why = errno(syscall, errno);
-        syscall(syscall, errno, SYS_CLOSE, fd, 0, 0);
+        long rc = enforce ? syscall(link, errno, SYS_LANDLOCK_RESTRICT_SELF, fd, flags, 0) : 0;
+        int why = errno(link, errno);
+        syscall(link, errno, SYS_CLOSE, fd, 0, 0);
         if (rc != 0) {
             throw new IllegalStateException("landlock_restrict_self: errno " + why);
         }
         return (int) abi;
     }
 
-    private static long syscall(Link syscall, MemorySegment errno, long number, long a, long b, long c) {
+    private static long syscall(Link link, MemorySegment errno, long number, long a, long b, long c) {
         try {
             // the unused arguments are 0: prctl refuses PR_SET_NO_NEW_PRIVS unless arguments 3-5 are
-            return (long) syscall.handle.invokeExact(errno, number, a, b, c, 0L, 0L);
+            return (long) link.handle.invokeExact(errno, number, a, b, c, 0L, 0L);
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable e) {
