@@ -75,6 +75,7 @@ class AotImageTest {
         assertFalse(r.err().contains("sandbox off"), "booted sandboxed: " + r.err());
         String loads = Files.readString(log);
         for (String c : List.of("mirage.platform.solo5.internal.sandbox.Sandbox",
+                "mirage.platform.solo5.internal.sandbox.Sandbox$Link", // the link thread's (0073)
                 "mirage.platform.solo5.internal.sandbox.SyscallPolicy",
                 "mirage.platform.solo5.internal.sandbox.SyscallPolicy$Rule",
                 "mirage.platform.solo5.internal.sandbox.Bpf",

@@ -128,11 +128,13 @@ public final class HostStack implements Stack {
 
     static InetAddress inet(IpAddress address) {
         try {
-            return switch (address) {
-                case Ipv4Address v4 -> InetAddress.getByAddress(new byte[] {
+            // instanceof, not a pattern switch: its typeSwitch call site spins a class at every
+            // boot, as the first listener binds (docs/decisions/0006, 0073); IpAddress is sealed to these two
+            if (address instanceof Ipv4Address v4) {
+                return InetAddress.getByAddress(new byte[] {
                     (byte) (v4.bits() >>> 24), (byte) (v4.bits() >>> 16), (byte) (v4.bits() >>> 8), (byte) v4.bits()});
-                case Ipv6Address v6 -> InetAddress.getByAddress(v6.toBytes());
-            };
+            }
+            return InetAddress.getByAddress(((Ipv6Address) address).toBytes());
         } catch (UnknownHostException e) {
             throw new IllegalStateException("4 or 16 bytes are always an address", e);
         }

@@ -203,6 +203,9 @@ public final class Solo5Platform implements Platform {
                         + ") is not bound: give " + forms);
             }
         }
+        boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
+        // the sandbox's downcall is linked on a thread of its own meanwhile (docs/decisions/0073)
+        Sandbox.Link link = confine ? Sandbox.link() : null;
         // Every device is bound as the manifest asks: attach block devices (files), then
         // network devices (which start the poller); on failure release what was attached.
         boolean done = false;
@@ -221,10 +224,9 @@ public final class Solo5Platform implements Platform {
                 devices.clear();
             }
         }
-        boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
         if (confine) {
             try {
-                confine(!TRAIN.equals(sandbox));
+                confine(link, !TRAIN.equals(sandbox));
             } catch (IllegalStateException e) {
                 close();
                 throw new ArgumentException(Problem.DEVICE, SANDBOX, "cannot install the sandbox: " + e.getMessage()
@@ -247,9 +249,10 @@ public final class Solo5Platform implements Platform {
      * docs/decisions/0059) all of that but the irrevocable calls ({@link Sandbox#prepare}), and
      * one line on standard error saying so.
      *
+     * @param link the {@code syscall(2)} downcall being linked since the arguments were read
      * @throws IllegalStateException if the sandbox cannot be installed (one line); boot stops
      */
-    private void confine(boolean enforce) {
+    private void confine(Sandbox.Link link, boolean enforce) {
         entropy.nextBytes(new byte[1]);
         boolean init = Guest.isInit();
         if (init) {
@@ -257,7 +260,7 @@ public final class Solo5Platform implements Platform {
         }
         SyscallPolicy.Needs needs = new SyscallPolicy.Needs(Boolean.getBoolean(HOST_SOCKETS), init,
                 ProcessHandle.current().pid());
-        Sandbox.Outcome outcome = enforce ? Sandbox.install(needs) : Sandbox.prepare(needs);
+        Sandbox.Outcome outcome = enforce ? Sandbox.install(needs, link) : Sandbox.prepare(needs, link);
         if (!enforce) {
             System.err.println("mirage: sandbox prepared, not installed (" + SANDBOX + "=" + TRAIN
                     + "): for the link tool's AOT training run only");
