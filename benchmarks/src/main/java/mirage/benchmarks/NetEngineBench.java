@@ -167,16 +167,7 @@ public class NetEngineBench {
         Link6 theirs = new Link6(PEER_MAC);
         Ipv6Engine peerIp6 = new Ipv6Engine(new Ipv6Config(List.of(Ipv6Config.linkLocal(PEER_MAC),
                 Ipv6Cidr.parse("2001:db8::3/64")), Optional.empty(), NdpConfig.defaults()), theirs, Rng.seeded(6), 0);
-        UdpEngine peerUdp = new UdpEngine(new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.3/24")), List.of()),
-                new Ipv4Link() {
-                    @Override
-                    public int mtu() {
-                        return 1500;
-                    }
-
-                    @Override
-                    public void transmit(long at, Ipv4Address nextHop, ByteBuffer packet) {}
-                }, Rng.seeded(3)), peerIp6, Rng.seeded(4));
+        UdpEngine peerUdp = new UdpEngine(silentIpv4("10.0.0.3/24", 3), peerIp6, Rng.seeded(4));
         peerUdp.send(0, 5000, US6, 7, payload);
         exchange(theirs, ip6); // the solicitation, to us; our advertisement stays in ours.kept
         exchange(ours, peerIp6); // the advertisement, to the peer, which sends the datagram
@@ -191,6 +182,19 @@ public class NetEngineBench {
                 ip6.chain().upperLayerLength()) != UdpEngine.Delivery.DELIVERED) {
             throw new IllegalStateException("the prepared IPv6 datagram is not delivered: " + ip6.stats());
         }
+    }
+
+    /** An IPv4 engine at {@code cidr} whose link drops what it is given: the unused half of a dual stack's UDP engine. */
+    static Ipv4Engine silentIpv4(String cidr, long seed) {
+        return new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse(cidr)), List.of()), new Ipv4Link() {
+            @Override
+            public int mtu() {
+                return 1500;
+            }
+
+            @Override
+            public void transmit(long at, Ipv4Address nextHop, ByteBuffer packet) {}
+        }, Rng.seeded(seed));
     }
 
     /** Every packet {@code from} kept, through {@code to}'s receive and ICMPv6 (Neighbor Discovery). */

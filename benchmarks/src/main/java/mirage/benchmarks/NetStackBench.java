@@ -12,9 +12,7 @@ import mirage.net.Ipv6Cidr;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import mirage.net.internal.engine.ipv4.Ipv4Config;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
-import mirage.net.internal.engine.ipv4.Ipv4Link;
 import mirage.net.internal.engine.ipv6.Ipv6Config;
 import mirage.net.internal.engine.ipv6.Ipv6Engine;
 import mirage.net.internal.engine.ipv6.Ipv6Link;
@@ -202,15 +200,7 @@ public class NetStackBench {
         };
         Ipv6Engine peerIp = new Ipv6Engine(new Ipv6Config(List.of(Ipv6Config.linkLocal(PEER_MAC),
                 Ipv6Cidr.parse("2001:db8::3/64")), Optional.empty(), NdpConfig.defaults()), peerLink, Rng.seeded(6), 0);
-        Ipv4Engine unused = new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.3/24")), List.of()), new Ipv4Link() {
-            @Override
-            public int mtu() {
-                return 1500;
-            }
-
-            @Override
-            public void transmit(long at, Ipv4Address nextHop, ByteBuffer packet) {}
-        }, Rng.seeded(3));
+        Ipv4Engine unused = NetEngineBench.silentIpv4("10.0.0.3/24", 3);
         new UdpEngine(unused, peerIp, Rng.seeded(4)).send(0, 5000, US6, 7, data);
         if (fromPeer.size() != 1) {
             throw new IllegalStateException("the peer did not solicit our address: " + fromPeer.size());
