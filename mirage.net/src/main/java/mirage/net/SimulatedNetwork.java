@@ -12,7 +12,11 @@ import mirage.core.spi.EventLoop;
  *
  * <h2>Forwarding</h2>
  * {@link Forwarding#LEARNING} (the default) sends a unicast frame to the port its destination
- * was last seen on and floods the rest; {@link Forwarding#FLOOD} floods every frame, as a hub.
+ * was last seen on and floods the rest, except IPv6 multicast: it snoops Multicast Listener
+ * Discovery (RFC 4541), so that a port whose stack reported its groups (MLDv2 or v1) gets a
+ * {@code 33:33:xx} frame only for a group it joined (and all-nodes), while a port that never
+ * sent an MLD message gets all of them. {@link Forwarding#FLOOD} floods every frame, as a hub.
+ * Impairments apply to every delivery alike, IPv4 or IPv6, unicast or multicast.
  *
  * <h2>Threading and time</h2>
  * Confined to the loop's thread (in a simulation, its one thread); deliveries are loop actions
@@ -46,7 +50,10 @@ public interface SimulatedNetwork {
 
     /** How unicast frames find their port. */
     enum Forwarding {
-        /** Unicast to the port a source address was last seen on; flood when unknown. */
+        /**
+         * Unicast to the port a source address was last seen on; flood when unknown; IPv6
+         * multicast to the ports that joined its group by MLD, and to those that never sent MLD.
+         */
         LEARNING,
         /** Every frame to every other port, as a hub. */
         FLOOD
@@ -96,6 +103,8 @@ public interface SimulatedNetwork {
      * @param reordered deliveries held back
      * @param duplicated deliveries that happened twice
      * @param tooLong deliveries dropped for the egress port's MTU
+     * @param multicastFiltered IPv6 multicast deliveries not made because the port's MLD reports
+     *     did not join the frame's group
      */
-    record Stats(long lost, long corrupted, long reordered, long duplicated, long tooLong) {}
+    record Stats(long lost, long corrupted, long reordered, long duplicated, long tooLong, long multicastFiltered) {}
 }

@@ -93,5 +93,16 @@ class SuiteTest {
                 assertTrue(b.entries().containsKey(e.name()), name + ".json has no " + e.name());
             }
         }
+        // ipv6.suite has no committed baseline yet (decision 0071): it must parse, every ratio
+        // IPv6 over IPv4 of one benchmark.
+        Suite ipv6 = Suite.parse(Files.readString(dir.resolve("ipv6.suite")));
+        assertTrue(!ipv6.entries().isEmpty(), "ipv6");
+        for (Suite.Entry e : ipv6.entries()) {
+            if (e instanceof Suite.Ratio r) {
+                assertEquals("ipv6", r.subject().params().get("family"), e.name());
+                assertEquals("ipv4", r.reference().params().get("family"), e.name());
+                assertEquals(r.subject().method(), r.reference().method(), e.name());
+            }
+        }
     }
 }

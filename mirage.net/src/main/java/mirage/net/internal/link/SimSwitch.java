@@ -3,15 +3,23 @@ package mirage.net.internal.link;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import mirage.core.Rng;
 import mirage.core.spi.EventLoop;
+import mirage.net.Ipv6Address;
 import mirage.net.MacAddress;
 import mirage.net.NetException;
 import mirage.net.Netif;
 import mirage.net.SimulatedNetwork;
+import mirage.net.internal.wire.Icmpv6Packet;
+import mirage.net.internal.wire.Icmpv6Repr;
+import mirage.net.internal.wire.Ipv6HeaderChain;
+import mirage.net.internal.wire.Ipv6Packet;
+import mirage.net.internal.wire.Parsed;
 
 /**
  * An in-memory Ethernet switch for tests and simulations (smoltcp's fault injector and a switch
@@ -25,6 +33,31 @@ import mirage.net.SimulatedNetwork;
  * every other port. {@link Forwarding#FLOOD} floods everything, as a hub, so that every port
  * sees every frame (the Ethernet layer's {@code notForUs} counter then works). Learned entries
  * never age: ports do not move in a test.
+ *
+ * <h2>IPv6 multicast: MLD snooping</h2>
+ * A learning switch forwards IPv6 multicast frames ({@code 33:33:xx:xx:xx:xx}, RFC 2464 section
+ * 7) by what it hears of Multicast Listener Discovery, as a snooping switch does (RFC 4541
+ * section 3; Linux's bridge with {@code multicast_snooping}): every frame that enters is
+ * inspected, and a valid MLDv2 Report (type 143, checksum verified, any source address: DAD's
+ * reports come from {@code ::}) or MLDv1 Report/Done (131/132) updates the membership of the
+ * port it came from. Membership is by group and ignores sources: {@code MODE_IS_EXCLUDE},
+ * {@code CHANGE_TO_EXCLUDE_MODE} and an INCLUDE or ALLOW record with sources join the group; an
+ * INCLUDE record with no sources (and MLDv1's Done) leaves it at once (Linux's
+ * {@code multicast_fast_leave}: no group-specific query); {@code BLOCK_OLD_SOURCES} changes
+ * nothing. Snooping happens as the frame enters, before any impairment, so a report the
+ * impairments lose on its way to the other ports is still learnt, as on a real switch.
+ * <ul>
+ *   <li>A port that has sent an MLD message gets a multicast frame only for groups it joined
+ *       (compared by their Ethernet address, {@code 33:33} and the group's low 32 bits), and
+ *       every frame to all-nodes {@code ff02::1} ({@code 33:33:00:00:00:01}), which RFC 4541
+ *       floods.</li>
+ *   <li>A port that never sent one (a stack without MLD, a raw port, IPv4 only) gets every
+ *       multicast frame, as before: the switch knows nothing of what it listens to, and
+ *       flooding is what keeps such a host's Neighbor Discovery working.</li>
+ * </ul>
+ * Other multicast (IPv4's {@code 01:00:5e}, no IGMP snooping) and broadcast are flooded, unicast
+ * is as above; {@link Forwarding#FLOOD} floods all of it. Deliveries a membership withheld are
+ * counted ({@link Stats#multicastFiltered}).
  *
  * <h2>Impairments</h2>
  * Drawn from the switch's {@link Rng} for each delivery, in this order: loss (the frame is not
@@ -53,6 +86,10 @@ public final class SimSwitch implements SimulatedNetwork {
     private long reordered;
     private long duplicated;
     private long tooLong;
+    private long multicastFiltered;
+    private final Ipv6Packet snoopPacket = new Ipv6Packet();
+    private final Ipv6HeaderChain snoopChain = new Ipv6HeaderChain();
+    private final Icmpv6Packet snoopIcmp = new Icmpv6Packet();
 
     /** A learning switch with these impairments. */
     public SimSwitch(EventLoop loop, Rng rng, Impairments impairments) {
@@ -99,14 +136,21 @@ public final class SimSwitch implements SimulatedNetwork {
     /** What the impairments did so far. */
     @Override
     public Stats stats() {
-        return new Stats(lost, corrupted, reordered, duplicated, tooLong);
+        return new Stats(lost, corrupted, reordered, duplicated, tooLong, multicastFiltered);
     }
+
+    private static final long IPV6_MULTICAST_PREFIX = 0x3333_0000_0000L;
+    private static final long ALL_NODES_MAC = 0x3333_0000_0001L;
 
     private void forward(Port from, byte[] frame) {
         long source = MacAddress.read(ByteBuffer.wrap(frame), 6).bits();
         long destination = MacAddress.read(ByteBuffer.wrap(frame), 0).bits();
         if (forwarding == Forwarding.LEARNING && (source & (1L << 40)) == 0) {
             learned.put(source, from);
+        }
+        boolean snooped = forwarding == Forwarding.LEARNING && (destination & 0xffff_0000_0000L) == IPV6_MULTICAST_PREFIX;
+        if (snooped) {
+            snoop(from, frame);
         }
         Port to = forwarding == Forwarding.LEARNING && (destination & (1L << 40)) == 0 ? learned.get(destination) : null;
         if (to != null) {
@@ -117,8 +161,64 @@ public final class SimSwitch implements SimulatedNetwork {
         }
         for (Port p : ports) {
             if (p != from && !p.closed) {
+                if (snooped && destination != ALL_NODES_MAC && p.listenerKnown && !p.groupMacs.containsKey(destination)) {
+                    multicastFiltered++; // the port told us which groups it listens to, and not this one
+                    continue;
+                }
                 deliver(p, frame);
             }
+        }
+    }
+
+    /** Updates {@code from}'s groups if {@code frame} is an MLD report or done (see the class comment). */
+    private void snoop(Port from, byte[] frame) {
+        if (frame.length < 14 + Ipv6Packet.HEADER_LENGTH || (frame[12] & 0xff) != 0x86 || (frame[13] & 0xff) != 0xdd) {
+            return;
+        }
+        ByteBuffer b = ByteBuffer.wrap(frame);
+        Ipv6Packet p = snoopPacket;
+        Ipv6HeaderChain c = snoopChain;
+        if (!p.check(b, 14, frame.length - 14) || !c.checkStructure(p) || c.isFragment()
+                || c.upperLayerProtocol() != Ipv6Packet.NEXT_HEADER_ICMPV6) {
+            return;
+        }
+        Icmpv6Packet m = snoopIcmp;
+        if (!m.check(b, c.upperLayerOffset(), c.upperLayerLength()) || !m.checksumVerifies(p)) {
+            return;
+        }
+        switch (m.type()) {
+            case 131, 132 -> { // MLDv1 Report and Done (RFC 2710 section 3): the group at octet 8
+                if (m.length() < 24) {
+                    return;
+                }
+                int at = c.upperLayerOffset() + 8;
+                Ipv6Address group = new Ipv6Address(b.getLong(at), b.getLong(at + 8));
+                if (group.isMulticast()) {
+                    from.listenerKnown = true;
+                    from.member(group, m.type() == 131);
+                }
+            }
+            case 143 -> {
+                Parsed<Icmpv6Repr> parsed = Icmpv6Repr.parse(m, new Ipv6Address(p.sourceHigh(), p.sourceLow()),
+                        new Ipv6Address(p.destinationHigh(), p.destinationLow()), p.hopLimit());
+                if (parsed instanceof Parsed.Ok<Icmpv6Repr> ok && ok.value() instanceof Icmpv6Repr.MulticastListenerReport r) {
+                    from.listenerKnown = true;
+                    for (Icmpv6Repr.MulticastAddressRecord record : r.records()) {
+                        boolean sources = !record.sources().isEmpty();
+                        switch (record.recordType()) {
+                            case MODE_IS_EXCLUDE, CHANGE_TO_EXCLUDE_MODE -> from.member(record.multicastAddress(), true);
+                            case MODE_IS_INCLUDE, CHANGE_TO_INCLUDE_MODE -> from.member(record.multicastAddress(), sources);
+                            case ALLOW_NEW_SOURCES -> {
+                                if (sources) {
+                                    from.member(record.multicastAddress(), true);
+                                }
+                            }
+                            case BLOCK_OLD_SOURCES -> { } // by group only: what else it listens to is unknown
+                        }
+                    }
+                }
+            }
+            default -> { }
         }
     }
 
@@ -177,6 +277,11 @@ public final class SimSwitch implements SimulatedNetwork {
         private long rxErrors;
         private long txFrames;
         private long txBytes;
+        /** Whether this port sent an MLD message, so that {@link #groups} is what it listens to. */
+        private boolean listenerKnown;
+        private final Set<Ipv6Address> groups = new LinkedHashSet<>();
+        /** The groups' Ethernet addresses, with how many groups map to each. */
+        private final Map<Long, Integer> groupMacs = new HashMap<>();
 
         private Port(String name, MacAddress mac, int mtu) {
             this.name = name;
@@ -186,6 +291,26 @@ public final class SimSwitch implements SimulatedNetwork {
 
         public String name() {
             return name;
+        }
+
+        /**
+         * The IPv6 groups this port joined by MLD, in the order joined; empty if it never sent
+         * an MLD message (then it gets every multicast frame, see the class comment).
+         */
+        public Set<Ipv6Address> groups() {
+            return Set.copyOf(groups);
+        }
+
+        /** Whether this port sent an MLD message, so that multicast reaches it only for {@link #groups()}. */
+        public boolean listenerKnown() {
+            return listenerKnown;
+        }
+
+        private void member(Ipv6Address group, boolean join) {
+            long mac = IPV6_MULTICAST_PREFIX | (group.low() & 0xffff_ffffL);
+            if (join ? groups.add(group) : groups.remove(group)) {
+                groupMacs.merge(mac, join ? 1 : -1, (x, y) -> x + y == 0 ? null : x + y);
+            }
         }
 
         @Override
