@@ -60,9 +60,7 @@ class EchoImageTest {
         ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("echo.pcapng");
-        Path captureLog = work.resolve("capture.log");
-        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-w", captureFile.toString());
-        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+        capture = ns.capture(TAP, captureFile, 0);
     }
 
     @AfterAll

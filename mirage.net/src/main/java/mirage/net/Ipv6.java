@@ -34,6 +34,20 @@ public interface Ipv6 {
     /** The link MTU: the interface's, or a Router Advertisement's smaller MTU option (RFC 4861 section 6.3.4); 0 without IPv6. */
     int linkMtu();
 
+    /**
+     * Calls {@code listener} on the event loop's thread whenever the assigned addresses
+     * ({@link #addresses()}) or the default router change (Duplicate Address Detection passed,
+     * a lifetime ended, a router came or went), with the new ones; at once, too, with the current
+     * ones. One listener; a later call replaces it. A stack without IPv6 never calls it.
+     */
+    void onAddressChange(AddressListener listener);
+
+    /** Hears of address changes ({@link #onAddressChange}). Must not block. */
+    @FunctionalInterface
+    interface AddressListener {
+        void changed(List<Ipv6Cidr> addresses, Optional<Ipv6Address> router);
+    }
+
     /** The counters since the layer was built; a consistent snapshot. */
     Stats stats();
 

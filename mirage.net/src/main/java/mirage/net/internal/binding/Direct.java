@@ -139,6 +139,10 @@ public final class Direct implements DirectStack {
     private long transmitFailures;
     private Optional<Ipv4Address> gateway;
     private Ipv4.AddressListener addressListener = (addresses, gw) -> { };
+    /** Told when IPv6's assigned addresses or default router change; null for none. */
+    private Ipv6.AddressListener ipv6Listener;
+    private long ipv6AddressChanges = -1;
+    private Ipv6Address ipv6Router;
 
     private Direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
         this.netif = netif;
@@ -441,6 +445,10 @@ public final class Direct implements DirectStack {
         if (closed) {
             return;
         }
+        if (ipv6Listener != null && (ip6Engine.addressChanges() != ipv6AddressChanges
+                || !Objects.equals(ip6Engine.currentRouter(), ipv6Router))) {
+            notifyIpv6();
+        }
         long next = Math.min(arpEngine.nextDeadline(), ipEngine.nextDeadline());
         next = Math.min(next, icmpEngine.nextDeadline());
         next = Math.min(next, tcpEngine.nextDeadline());
@@ -510,6 +518,22 @@ public final class Direct implements DirectStack {
     private void notifyAddresses() {
         try {
             addressListener.changed(ipEngine.addresses(), gateway);
+        } catch (RuntimeException e) {
+            // a listener's failure is its own; the stack goes on
+        }
+    }
+
+    /** Makes {@code listener} the one told of IPv6 address and router changes, and tells it the current ones. Loop thread only. */
+    void onIpv6AddressChange(Ipv6.AddressListener listener) {
+        ipv6Listener = listener;
+        notifyIpv6();
+    }
+
+    private void notifyIpv6() {
+        ipv6AddressChanges = ip6Engine.addressChanges();
+        ipv6Router = ip6Engine.currentRouter();
+        try {
+            ipv6Listener.changed(ip6Engine.addresses(), Optional.ofNullable(ipv6Router));
         } catch (RuntimeException e) {
             // a listener's failure is its own; the stack goes on
         }

@@ -43,6 +43,17 @@ final class Ipv6Layer implements Ipv6 {
     }
 
     @Override
+    public void onAddressChange(AddressListener listener) {
+        java.util.Objects.requireNonNull(listener, "listener");
+        if (stack.ip6Engine() != null) {
+            stack.onLoopQuietly(now -> {
+                stack.onIpv6AddressChange(listener);
+                return null;
+            });
+        }
+    }
+
+    @Override
     public int linkMtu() {
         Ipv6Engine e = stack.ip6Engine();
         return e == null ? 0 : stack.onLoopQuietly(now -> e.mtu());

@@ -276,6 +276,19 @@ public final class Ipv6Engine implements NeighborDiscovery.Link {
         return cache;
     }
 
+    /**
+     * How many times the set of assigned addresses changed ({@link Slaac#assignedChanges}): the
+     * binding compares it after every event to tell listeners, without allocating.
+     */
+    public long addressChanges() {
+        return nd.slaac().assignedChanges();
+    }
+
+    /** The default router selected now, or null (no allocation). */
+    public Ipv6Address currentRouter() {
+        return nd.routing().defaultRouter();
+    }
+
     /** Neighbor Discovery: routers, prefixes, addresses, groups (for the binding's introspection and tests). */
     public NeighborDiscovery neighborDiscovery() {
         return nd;

@@ -156,6 +156,8 @@ public final class Slaac {
     private long nextDeadline = NEVER;
 
     private long probesSent;
+    /** Changes of the set of assigned addresses: an address became assigned or stopped being so. */
+    private long assignedChanges;
     private long duplicates;
     private long loopedBack;
     private long conflicts;
@@ -189,6 +191,9 @@ public final class Slaac {
     public long start(long now) {
         for (Entry e : entries) {
             leave(now, e);
+            if (usable(e)) {
+                assignedChanges++;
+            }
         }
         entries.clear();
         Entry e = form(now, LINK_LOCAL_PREFIX.high(), 0, NEVER, NEVER);
@@ -318,6 +323,9 @@ public final class Slaac {
             if (e.validUntil <= now) {
                 leave(now, e);
                 entries.remove(i);
+                if (usable(e)) {
+                    assignedChanges++;
+                }
                 continue;
             }
             if (e.state == AddressState.TENTATIVE && e.dadDeadline <= now) {
@@ -329,6 +337,7 @@ public final class Slaac {
                     e.state = AddressState.PREFERRED;
                     e.dadDeadline = NEVER;
                     e.nonces = null;
+                    assignedChanges++;
                 }
             }
             lifetimes(now, e);
@@ -446,6 +455,16 @@ public final class Slaac {
             }
         }
         return best != null ? best.address : usableLinkLocal();
+    }
+
+    /**
+     * How many times the set of assigned addresses ({@link #isAssigned}) changed: one became
+     * assigned (its Duplicate Address Detection passed) or stopped being so (its valid lifetime
+     * ended, or a restart). A caller that compares it with an earlier value knows, without
+     * allocating, whether to read {@link #addresses()} again.
+     */
+    public long assignedChanges() {
+        return assignedChanges;
     }
 
     /** Probes sent. */
@@ -582,6 +601,7 @@ public final class Slaac {
         if (config.dupAddrDetectTransmits() == 0) {
             e.state = AddressState.PREFERRED;
             e.dadDeadline = NEVER;
+            assignedChanges++;
             lifetimes(now, e);
             return;
         }
