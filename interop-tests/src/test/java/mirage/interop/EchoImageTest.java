@@ -100,6 +100,19 @@ class EchoImageTest {
         assertPingsAnswered(ns, address, 5, 3);
     }
 
+    /**
+     * The kernel of {@code ns} pings the IPv6 {@code address} ({@code ping -6}) {@code count}
+     * times with {@code size} bytes of data and hears every answer; returns ping's output.
+     */
+    static String assertIpv6PingsAnswered(Host.Netns ns, String address, int count, int size) {
+        ToolVariants.ping();
+        java.util.List<String> command = new java.util.ArrayList<>(ToolVariants.pingCommand(address, count, "0.3", size, 3));
+        command.add(1, "-6");
+        Mirage.Result r = ns.exec(command.toArray(String[]::new));
+        assertEquals(new ToolVariants.PingSummary(count, count), ToolVariants.pingSummary(r.out()), r.out());
+        return r.out();
+    }
+
     /** The kernel of {@code ns} pings {@code address} with 8000 bytes (fragments both ways) 3 times and hears every answer. */
     static void assertLargePingsAnswered(Host.Netns ns, String address) {
         ToolVariants.ping();

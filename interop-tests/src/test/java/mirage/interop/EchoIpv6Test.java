@@ -94,12 +94,8 @@ class EchoIpv6Test {
     @Test
     @Order(2)
     void kernelPings8000Bytes_toOurGlobalAddress_fragmentsBothWays_everyEchoRequestAnswered() {
-        ToolVariants.ping();
-        java.util.List<String> command = new java.util.ArrayList<>(ToolVariants.pingCommand(GLOBAL, 3, "0.3", 8000, 3));
-        command.add(1, "-6");
-        Mirage.Result r = ns.exec(command.toArray(String[]::new));
-        assertEquals(new ToolVariants.PingSummary(3, 3), ToolVariants.pingSummary(r.out()), r.out());
-        assertTrue(r.out().contains("8008 bytes from " + GLOBAL), r.out());
+        String out = EchoImageTest.assertIpv6PingsAnswered(ns, GLOBAL, 3, 8000);
+        assertTrue(out.contains("8008 bytes from " + GLOBAL), out);
     }
 
     @Test

@@ -213,9 +213,9 @@ public final class Direct implements DirectStack {
     }
 
     /**
-     * Says once, on the platform's {@link System.Logger} ({@code mirage.net}, WARNING), that an
-     * address of ours is another node's (the engine counts it too). A class, not a lambda: it is
-     * built at boot (decision 0006).
+     * Says once, on the unikernel's standard error (its console, as the platform's own
+     * messages), that an address of ours is another node's; the engine counts it too. A class,
+     * not a lambda: it is built at boot (decision 0006).
      */
     private static final class DuplicateLog implements Ipv6Engine.DuplicateListener {
         private final MacAddress mac;
@@ -229,9 +229,8 @@ public final class Direct implements DirectStack {
             String what = retrying ? "; trying another interface identifier"
                     : linkLocalFailed ? "; no link-local address is left: IPv6 cannot work on this interface"
                     : "; it will not be used";
-            System.getLogger("mirage.net").log(System.Logger.Level.WARNING,
-                    "IPv6 address {0} on {1} is in use by another node (duplicate address detection, RFC 4862){2}",
-                    address, mac, what);
+            System.err.println("mirage.net: IPv6 address " + address + " on " + mac
+                    + " is in use by another node (duplicate address detection, RFC 4862)" + what);
         }
     }
 

@@ -51,21 +51,22 @@ import mirage.net.internal.wire.WireError;
  *
  * <h2>ICMPv6 and Neighbor Discovery</h2>
  * {@link #icmp} takes messages valid by {@link Icmpv6Repr#parse}: Echo Requests are answered
- * (RFC 4443 section 4.2); a Neighbor Solicitation for one of our addresses is answered with an
- * advertisement, solicited and override set (RFC 4861 section 7.2.4; to all-nodes with S clear
- * for a DAD probe from {@code ::}), its Source Link-Layer Address learnt; Neighbor
- * Advertisements go to the cache (section 7.2.5); the source link-layer addresses of Router
- * Solicitations and Advertisements are learnt (section 6.3.4's "learn" rule), and the rest of
- * router discovery, redirects and MLD queries are counted as not handled yet (the seams of the
- * router and prefix lists, SLAAC and MLD: {@link #icmp}'s cases). An error received that
- * quotes a packet of ours goes to the {@link ErrorListener} (the transports); a Packet Too Big
- * first lowers the destination's path MTU ({@link Ipv6PathMtus}, RFC 8201).
+ * (RFC 4443 section 4.2); Neighbor Discovery and MLD messages go to the engine's
+ * {@link NeighborDiscovery} (decisions 0067, 0070), which answers solicitations for our
+ * addresses, detects duplicates of ours, keeps the router and prefix lists, forms SLAAC
+ * addresses, follows redirects, answers MLD queries and drives the neighbour cache's
+ * reachability states, and sends through this engine's {@link NeighborDiscovery.Link} methods
+ * ({@link #start} begins it: router solicitation, duplicate address detection of the
+ * link-local and static addresses). A Router Advertisement's MTU option becomes the link MTU.
+ * An error received that quotes a packet of ours goes to the {@link ErrorListener} (the
+ * transports); a Packet Too Big first lowers the destination's path MTU ({@link Ipv6PathMtus},
+ * RFC 8201). Our addresses are {@link Slaac}'s assigned ones: a tentative or duplicate address
+ * is never a source and takes no packets.
  *
  * <h2>Send</h2>
- * The source is the address on the destination's prefix, else a global one for a global
- * destination, else the link-local one (RFC 6724's rules 2 and 8 in short). The next hop is
- * the destination if it is link-local or on one of our prefixes, else the default router; a
- * multicast destination goes to its Ethernet group. A packet larger than the path MTU towards
+ * The source is {@link Slaac#sourceAddress}'s (RFC 6724's rules for one interface), the next
+ * hop {@link NdpRouting#nextHop}'s (on-link prefixes, the selected default router, redirects);
+ * a multicast destination goes to its Ethernet group. A packet larger than the path MTU towards
  * its destination is sent in fragments ({@link Ipv6Fragmenter}); payloads up to 65535 octets
  * are taken. Unicast next hops go through the neighbour cache, which solicits (to the
  * solicited-node group, section 7.2.2) and queues while resolving. Errors we send (Parameter
