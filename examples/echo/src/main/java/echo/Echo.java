@@ -113,10 +113,11 @@ public final class Echo implements Unikernel {
             direct.ipv4().onAddressChange((addresses, gateway) -> console.println("echo: ipv4 "
                     + (addresses.isEmpty() ? "none yet" : addresses.toString())
                     + gateway.map(g -> " gateway " + g).orElse("")));
-            if (!direct.ipv6().addresses().isEmpty()) {
-                console.println("echo: ipv6 " + direct.ipv6().addresses()
-                        + direct.ipv6().defaultRouter().map(r -> " router " + r).orElse(""));
-            }
+            direct.ipv6().onAddressChange((addresses, router) -> {
+                if (!addresses.isEmpty()) { // an IPv4-only stack, or before Duplicate Address Detection passed
+                    console.println("echo: ipv6 " + addresses + router.map(r -> " router " + r).orElse(""));
+                }
+            });
         }
         console.println("echo: UDP and TCP echo on port " + PORT + ", HTTP on port " + HTTP_PORT);
         return failed;

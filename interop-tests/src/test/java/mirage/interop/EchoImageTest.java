@@ -60,9 +60,7 @@ class EchoImageTest {
         ns.exec("ip", "addr", "add", "10.77.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("echo.pcapng");
-        Path captureLog = work.resolve("capture.log");
-        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-w", captureFile.toString());
-        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+        capture = ns.capture(TAP, captureFile, 0);
     }
 
     @AfterAll
@@ -100,6 +98,19 @@ class EchoImageTest {
     /** The kernel of {@code ns} pings {@code address} 5 times and hears every answer. */
     static void assertPingsAnswered(Host.Netns ns, String address) {
         assertPingsAnswered(ns, address, 5, 3);
+    }
+
+    /**
+     * The kernel of {@code ns} pings the IPv6 {@code address} ({@code ping -6}) {@code count}
+     * times with {@code size} bytes of data and hears every answer; returns ping's output.
+     */
+    static String assertIpv6PingsAnswered(Host.Netns ns, String address, int count, int size) {
+        ToolVariants.ping();
+        java.util.List<String> command = new java.util.ArrayList<>(ToolVariants.pingCommand(address, count, "0.3", size, 3));
+        command.add(1, "-6");
+        Mirage.Result r = ns.exec(command.toArray(String[]::new));
+        assertEquals(new ToolVariants.PingSummary(count, count), ToolVariants.pingSummary(r.out()), r.out());
+        return r.out();
     }
 
     /** The kernel of {@code ns} pings {@code address} with 8000 bytes (fragments both ways) 3 times and hears every answer. */

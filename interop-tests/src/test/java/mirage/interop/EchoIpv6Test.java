@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * examples/echo's dual stack against the Linux kernel over IPv6, through a TAP in a network
  * namespace with IPv6 on (and DAD off on the kernel's side, so that its addresses are usable at
- * once): the kernel resolves our addresses by Neighbor Discovery and pings our link-local and
+ * once; ours pass our own DAD first): the kernel resolves our addresses by Neighbor Discovery and pings our link-local and
  * our static global address (also with 8000 bytes: our reassembly and fragmentation); curl downloads over HTTP to our global and link-local addresses and
  * the SHA-256 matches; socat's UDP datagrams come back and a closed port answers Port
  * Unreachable; IPv4 keeps working beside it; tshark decodes the capture with nothing malformed
@@ -30,8 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 class EchoIpv6Test {
     static final String TAP = "tapv6";
     static final String MAC = "02:00:00:79:00:02";
-    /** The modified EUI-64 link-local address of {@link #MAC}. */
-    static final String LINK_LOCAL = "fe80::ff:fe79:2";
+    /** Our link-local address (RFC 7217: not the EUI-64 of {@link #MAC}), read from echo's log once DAD passed. */
+    static String LINK_LOCAL;
     static final String GLOBAL = "fd00:79::2";
     static final String KERNEL = "fd00:79::1";
     static final String US4 = "10.79.0.2";
@@ -53,11 +53,7 @@ class EchoIpv6Test {
         Host.require("socat", "socat");
         image = Mirage.buildExample("echo", work);
         ns = new Host.Netns("mirage-v6");
-        // IPv6 on, and no DAD on interfaces made from now on: the kernel's addresses on the TAP are usable at once
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=0");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=0");
-        ns.exec("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=0");
+        ns.withIpv6(false); // no DAD on the kernel's side: its addresses on the TAP are usable at once
         echoLog = work.resolve("echo.log");
         Process echo = ns.start(echoLog, image.resolve("bin/echo").toString(), "--net:service=" + TAP,
                 "--net-mac:service=" + MAC, "--ipv4=" + US4 + "/24", "--ipv6=" + GLOBAL + "/64");
@@ -66,11 +62,11 @@ class EchoIpv6Test {
         ns.exec("ip", "addr", "add", "10.79.0.1/24", "dev", TAP);
         ns.exec("ip", "-6", "addr", "add", KERNEL + "/64", "dev", TAP, "nodad");
         ns.exec("ip", "link", "set", TAP, "up");
+        // both addresses assigned once our Duplicate Address Detection passed (a second or two)
+        LINK_LOCAL = Host.Netns.awaitMatch(echoLog, java.util.regex.Pattern.compile(
+                "echo: ipv6 \\[(fe80::[0-9a-f:]+)/64, " + GLOBAL + "/64\\]"), echo, Duration.ofSeconds(30)).group(1);
         captureFile = work.resolve("v6.pcapng");
-        Path captureLog = work.resolve("capture.log");
-        // headers only: the download need not be on disk twice
-        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-s", "200", "-w", captureFile.toString());
-        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+        capture = ns.capture(TAP, captureFile, 200); // headers only: the download need not be on disk twice
     }
 
     @AfterAll
@@ -82,9 +78,10 @@ class EchoIpv6Test {
 
     @Test
     @Order(1)
-    void echoLogsItsIpv6Addresses() {
+    void echoLogsItsIpv6Addresses_aStableLinkLocalAddressNotTheEui64OfItsMac() {
         String log = Host.read(echoLog);
         assertTrue(log.contains("echo: ipv6 [" + LINK_LOCAL + "/64, " + GLOBAL + "/64]"), log);
+        assertNotEquals("fe80::ff:fe79:2", LINK_LOCAL, "RFC 7217, not modified EUI-64");
     }
 
     @Test
@@ -97,12 +94,8 @@ class EchoIpv6Test {
     @Test
     @Order(2)
     void kernelPings8000Bytes_toOurGlobalAddress_fragmentsBothWays_everyEchoRequestAnswered() {
-        ToolVariants.ping();
-        java.util.List<String> command = new java.util.ArrayList<>(ToolVariants.pingCommand(GLOBAL, 3, "0.3", 8000, 3));
-        command.add(1, "-6");
-        Mirage.Result r = ns.exec(command.toArray(String[]::new));
-        assertEquals(new ToolVariants.PingSummary(3, 3), ToolVariants.pingSummary(r.out()), r.out());
-        assertTrue(r.out().contains("8008 bytes from " + GLOBAL), r.out());
+        String out = EchoImageTest.assertIpv6PingsAnswered(ns, GLOBAL, 3, 8000);
+        assertTrue(out.contains("8008 bytes from " + GLOBAL), out);
     }
 
     @Test

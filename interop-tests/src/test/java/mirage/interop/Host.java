@@ -112,13 +112,19 @@ final class Host {
         return r;
     }
 
-    /** A network namespace, deleted (with what runs in it) on close. */
+    /**
+     * A network namespace, deleted (with what runs in it: processes, TAPs, captures) on close.
+     * Its name is unique on the machine ({@code prefix}, this JVM's pid and a sequence number),
+     * so tests of several helpers and classes run side by side; interfaces made inside it need
+     * no unique names.
+     */
     static final class Netns implements AutoCloseable {
+        private static final java.util.concurrent.atomic.AtomicInteger SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
         final String name;
         private final List<Process> processes = new ArrayList<>();
 
         Netns(String prefix) {
-            this.name = prefix + "-" + ProcessHandle.current().pid();
+            this.name = prefix + "-" + ProcessHandle.current().pid() + "-" + SEQUENCE.incrementAndGet();
             Mirage.exec(List.of("ip", "netns", "del", name), Duration.ofSeconds(10));
             run(List.of("ip", "netns", "add", name), Duration.ofSeconds(10));
             exec("ip", "link", "set", "lo", "up");
@@ -144,6 +150,42 @@ final class Host {
          */
         void withoutIpv6() {
             exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=1");
+        }
+
+        /**
+         * Switches the namespace kernel's IPv6 on for every interface, those made from now on
+         * too; without {@code dad} its addresses are usable at once (no Duplicate Address
+         * Detection of its own).
+         */
+        void withIpv6(boolean dad) {
+            exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0");
+            exec("sysctl", "-q", "-w", "net.ipv6.conf.default.disable_ipv6=0");
+            String accept = dad ? "1" : "0";
+            exec("sysctl", "-q", "-w", "net.ipv6.conf.all.accept_dad=" + accept);
+            exec("sysctl", "-q", "-w", "net.ipv6.conf.default.accept_dad=" + accept);
+        }
+
+        /** Makes a TAP named {@code tap} in the namespace for a unikernel or a VM to attach to; it goes with the namespace. */
+        void addTap(String tap) {
+            exec("ip", "tuntap", "add", "dev", tap, "mode", "tap");
+        }
+
+        /**
+         * Starts {@code dumpcap} on {@code link}, writing pcapng to {@code file} ({@code snaplen}
+         * octets of each frame, 0 for whole frames), and waits until it captures. Stop it with
+         * {@link #stop} before reading the file (the last frames are written then); stopped on
+         * close otherwise. Needs dumpcap (Debian package tshark: {@code Host.require("tshark",
+         * "tshark")}).
+         */
+        Process capture(String link, Path file, int snaplen) throws InterruptedException {
+            Path log = file.resolveSibling(file.getFileName() + ".log");
+            List<String> command = new ArrayList<>(List.of("dumpcap", "-i", link, "-w", file.toString()));
+            if (snaplen > 0) {
+                command.addAll(List.of("-s", Integer.toString(snaplen)));
+            }
+            Process p = start(log, command.toArray(String[]::new));
+            awaitLine(log, "Capturing on", p, Duration.ofSeconds(30));
+            return p;
         }
 
         /** Starts {@code command} in the namespace, its output to {@code log}; stopped on close. */
@@ -204,6 +246,25 @@ final class Host {
                 Thread.sleep(100);
             }
             throw new AssertionError("'" + text + "' not printed within " + limit + ":\n" + read(log));
+        }
+
+        /** Waits until a line of {@code log} matches {@code pattern}; returns the first such line's match. */
+        static java.util.regex.Matcher awaitMatch(Path log, java.util.regex.Pattern pattern, Process owner, Duration limit)
+                throws InterruptedException {
+            long end = System.nanoTime() + limit.toNanos();
+            while (System.nanoTime() < end) {
+                for (String line : read(log).lines().toList()) {
+                    java.util.regex.Matcher m = pattern.matcher(line);
+                    if (m.find()) {
+                        return m;
+                    }
+                }
+                if (!owner.isAlive()) {
+                    throw new AssertionError("the process exited " + owner.exitValue() + " before printing /" + pattern + "/:\n" + read(log));
+                }
+                Thread.sleep(100);
+            }
+            throw new AssertionError("/" + pattern + "/ not printed within " + limit + ":\n" + read(log));
         }
 
         /**

@@ -40,7 +40,7 @@ class VmEchoTest {
         Path image = Mirage.buildExample("echo", work, "-t", "virtio");
         ns = new Host.Netns("mirage-vmecho");
         ns.withoutIpv6();
-        ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+        ns.addTap(TAP);
         ns.exec("ip", "addr", "add", "10.85.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         Path log = work.resolve("echo.log");

@@ -35,6 +35,7 @@ import mirage.net.internal.engine.ipv4.Route;
 import mirage.net.internal.engine.ipv6.Ipv6Config;
 import mirage.net.internal.engine.ipv6.Ipv6Engine;
 import mirage.net.internal.engine.ndp.NdpConfig;
+import mirage.net.internal.engine.ndp.SlaacConfig;
 import mirage.net.internal.engine.tcp.TcpConfig;
 import mirage.net.internal.engine.tcp.TcpEngine;
 import mirage.net.internal.engine.udp.UdpEngine;
@@ -55,16 +56,15 @@ import mirage.net.internal.wire.Ipv6Packet;
  * {@link #transmit}.
  *
  * <h2>Both families</h2>
- * A {@link NetConfig.DualStack} gives IPv4 (static or DHCP) and IPv6 (the link-local address of
- * the MAC, a static address and router) side by side; {@link NetConfig.Static} and
+ * A {@link NetConfig.DualStack} gives IPv4 (static or DHCP) and IPv6 (a link-local address,
+ * addresses autoconfigured from Router Advertisements, a static address and router) side by side; {@link NetConfig.Static} and
  * {@link NetConfig.Dhcp} alone are IPv4 only. One TCP and one UDP engine serve both families:
  * a port listened on takes both, connections are keyed by their 4-tuple of either family.
  * The IPv6 engine reassembles, fragments to the path MTU and sends rate-limited ICMPv6
  * errors itself (decision 0069); ICMPv6 errors about our TCP segments reach TCP through
- * {@link Ipv6Engine#onError}. Where the IPv6 engines still to come plug in: Router Advertisements are counted
- * in {@link Ipv6Engine#icmp} (router discovery and SLAAC take them there, and set addresses
- * with {@link Ipv6Engine#reconfigure}), and the solicited-node groups we listen to are
- * {@link Ipv6Engine#isForUs}'s (MLD reports them).
+ * {@link Ipv6Engine#onError}. Neighbor Discovery (decision 0070) is inside the IPv6 engine: it
+ * is started with the stack, its timers are the engine's deadline (this class's one timer),
+ * and an address found duplicate is logged once ({@link Ipv6Engine#onDuplicate}).
  *
  * <h2>How the loop drives the engines</h2>
  * Received frames arrive on the loop's thread ({@link Netif#listen}) and go through the engines
@@ -139,6 +139,10 @@ public final class Direct implements DirectStack {
     private long transmitFailures;
     private Optional<Ipv4Address> gateway;
     private Ipv4.AddressListener addressListener = (addresses, gw) -> { };
+    /** Told when IPv6's assigned addresses or default router change; null for none. */
+    private Ipv6.AddressListener ipv6Listener;
+    private long ipv6AddressChanges = -1;
+    private Ipv6Address ipv6Router;
 
     private Direct(Netif netif, NetConfig config, EventLoop loop, Rng rng) {
         this.netif = netif;
@@ -164,7 +168,7 @@ public final class Direct implements DirectStack {
         }
         this.ipEngine = new Ipv4Engine(Ipv4Config.of(addresses, routes), new ArpLink(ethernetEngine, arpEngine, netif.mtu()),
                 rng);
-        this.ip6Engine = v6 == null ? null : new Ipv6Engine(ipv6Config(netif.mac(), v6, netif.mtu()),
+        this.ip6Engine = v6 == null ? null : new Ipv6Engine(ipv6Config(netif.mac(), v6, netif.mtu(), rng),
                 new EthernetIpv6Link(ethernetEngine, offload != null && offload.ipv6()), rng, loop.now());
         this.icmpEngine = new Icmpv4Engine(ipEngine);
         this.udpEngine = new UdpEngine(ipEngine, ip6Engine, rng);
@@ -172,6 +176,7 @@ public final class Direct implements DirectStack {
         icmpEngine.onError(this::icmpError);
         if (ip6Engine != null) {
             ip6Engine.onError(this::icmpv6Error);
+            ip6Engine.onDuplicate(new DuplicateLog(netif.mac()));
         }
         this.tcp = new TcpBinding(this, tcpEngine);
         this.dhcp = v4 instanceof NetConfig.Dhcp ? new DhcpBinding(this, rng) : null;
@@ -188,16 +193,44 @@ public final class Direct implements DirectStack {
     }
 
     /**
-     * The IPv6 engine's configuration: the link-local address of {@code mac} (modified EUI-64;
-     * RFC 7217's stable identifiers come with SLAAC), then the static address, the static router,
-     * and the neighbour cache's defaults with a queue of packets of up to the MTU.
+     * The IPv6 engine's configuration: SLAAC with RFC 7217 identifiers (the link-local address
+     * and one per advertised prefix; a secret key of 128 bits drawn from {@code rng}, the
+     * platform's entropy, so addresses are stable for the life of the stack and opaque across
+     * networks), one Duplicate Address Detection probe per address, the static address and
+     * router, Router Advertisements as {@code --accept-router-advertisements} says, and the
+     * neighbour cache's defaults with a queue of packets of up to the MTU.
      */
-    static Ipv6Config ipv6Config(MacAddress mac, NetConfig.Ipv6Config v6, int mtu) {
+    static Ipv6Config ipv6Config(MacAddress mac, NetConfig.Ipv6Config v6, int mtu, Rng rng) {
         List<Ipv6Cidr> addresses = new ArrayList<>();
-        addresses.add(Ipv6Config.linkLocal(mac));
         v6.address().ifPresent(addresses::add);
         // a resolving neighbour holds the fragments of the largest datagram (NdpConfig.QUEUE_PACKETS)
-        return new Ipv6Config(addresses, v6.gateway(), NdpConfig.defaults().withMaxPacket(mtu));
+        NdpConfig ndp = NdpConfig.defaults().withMaxPacket(mtu);
+        byte[] key = new byte[SlaacConfig.MIN_SECRET_KEY_BYTES];
+        rng.nextBytes(key);
+        return new Ipv6Config(addresses, v6.gateway(), ndp, Optional.of(SlaacConfig.stablePrivacy(mac, key)),
+                v6.acceptRouterAdvertisements());
+    }
+
+    /**
+     * Says once, on the unikernel's standard error (its console, as the platform's own
+     * messages), that an address of ours is another node's; the engine counts it too. A class,
+     * not a lambda: it is built at boot (decision 0006).
+     */
+    private static final class DuplicateLog implements Ipv6Engine.DuplicateListener {
+        private final MacAddress mac;
+
+        DuplicateLog(MacAddress mac) {
+            this.mac = mac;
+        }
+
+        @Override
+        public void duplicateAddress(Ipv6Cidr address, boolean retrying, boolean linkLocalFailed) {
+            String what = retrying ? "; trying another interface identifier"
+                    : linkLocalFailed ? "; no link-local address is left: IPv6 cannot work on this interface"
+                    : "; it will not be used";
+            System.err.println("mirage.net: IPv6 address " + address + " on " + mac
+                    + " is in use by another node (duplicate address detection, RFC 4862)" + what);
+        }
     }
 
     /** Builds the stack, listens on {@code netif} and starts addressing, on the loop. */
@@ -225,6 +258,9 @@ public final class Direct implements DirectStack {
         long now = loop.now();
         netif.listen(this::receive);
         arpEngine.setAddresses(now, addressesOf(ipEngine.addresses()));
+        if (ip6Engine != null) {
+            ip6Engine.start(now);
+        }
         if (dhcp != null) {
             dhcp.start(now);
         }
@@ -407,6 +443,10 @@ public final class Direct implements DirectStack {
         if (closed) {
             return;
         }
+        if (ipv6Listener != null && (ip6Engine.addressChanges() != ipv6AddressChanges
+                || !Objects.equals(ip6Engine.currentRouter(), ipv6Router))) {
+            notifyIpv6();
+        }
         long next = Math.min(arpEngine.nextDeadline(), ipEngine.nextDeadline());
         next = Math.min(next, icmpEngine.nextDeadline());
         next = Math.min(next, tcpEngine.nextDeadline());
@@ -476,6 +516,22 @@ public final class Direct implements DirectStack {
     private void notifyAddresses() {
         try {
             addressListener.changed(ipEngine.addresses(), gateway);
+        } catch (RuntimeException e) {
+            // a listener's failure is its own; the stack goes on
+        }
+    }
+
+    /** Makes {@code listener} the one told of IPv6 address and router changes, and tells it the current ones. Loop thread only. */
+    void onIpv6AddressChange(Ipv6.AddressListener listener) {
+        ipv6Listener = listener;
+        notifyIpv6();
+    }
+
+    private void notifyIpv6() {
+        ipv6AddressChanges = ip6Engine.addressChanges();
+        ipv6Router = ip6Engine.currentRouter();
+        try {
+            ipv6Listener.changed(ip6Engine.addresses(), Optional.ofNullable(ipv6Router));
         } catch (RuntimeException e) {
             // a listener's failure is its own; the stack goes on
         }

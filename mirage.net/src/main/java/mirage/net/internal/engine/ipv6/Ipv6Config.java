@@ -7,16 +7,25 @@ import mirage.net.Ipv6Address;
 import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
 import mirage.net.internal.engine.ndp.NdpConfig;
+import mirage.net.internal.engine.ndp.SlaacConfig;
 
 /**
  * What an {@link Ipv6Engine} is built with, validated here.
  *
- * @param addresses this interface's unicast addresses with their prefixes, the link-local one
- *     first; each prefix is on-link (RFC 4861 section 5.2)
- * @param defaultRouter the default router (a static {@code --ipv6-gateway}); empty for none
+ * @param addresses this interface's static unicast addresses with their prefixes (a
+ *     {@code --ipv6=CIDR}); each prefix is on-link (RFC 4861 section 5.2). They go through
+ *     Duplicate Address Detection like the link-local address, which SLAAC forms itself (one
+ *     given here equal to it is the same address)
+ * @param defaultRouter the static default router (a {@code --ipv6-gateway}); empty for none
  * @param ndp the neighbour cache's parameters
+ * @param slaac how addresses are formed and probed; empty for Modified EUI-64 identifiers and
+ *     no Duplicate Address Detection (addresses assigned at {@link Ipv6Engine#start}: the
+ *     engine's scripted tests)
+ * @param acceptRouterAdvertisements whether Router Advertisements configure routers, prefixes,
+ *     addresses and parameters, and Router Solicitations are sent
  */
-public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> defaultRouter, NdpConfig ndp) {
+public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> defaultRouter, NdpConfig ndp,
+        Optional<SlaacConfig> slaac, boolean acceptRouterAdvertisements) {
 
     /** The hop limit of what we originate (Linux's default, RFC 8200 section 3 leaves it to the node). */
     public static final int HOP_LIMIT = 64;
@@ -28,6 +37,12 @@ public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> default
     public Ipv6Config {
         addresses = checked(addresses, defaultRouter);
         Objects.requireNonNull(ndp, "ndp");
+        Objects.requireNonNull(slaac, "slaac");
+    }
+
+    /** Static addressing only: EUI-64 identifiers, no Duplicate Address Detection, Router Advertisements ignored. */
+    public Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> defaultRouter, NdpConfig ndp) {
+        this(addresses, defaultRouter, ndp, Optional.empty(), false);
     }
 
     /** {@code addresses}, copied, once they and {@code defaultRouter} are checked as the constructor says. */
@@ -52,7 +67,7 @@ public record Ipv6Config(List<Ipv6Cidr> addresses, Optional<Ipv6Address> default
     /**
      * The link-local address of {@code mac}: {@code fe80::/64} and the modified EUI-64 interface
      * identifier (RFC 4291 appendix A, RFC 2464 section 4: the universal/local bit inverted and
-     * {@code ff:fe} in the middle). RFC 7217's stable identifiers will replace it for SLAAC.
+     * {@code ff:fe} in the middle). The link-local address SLAAC forms with EUI-64 identifiers; RFC 7217's stable ones are the default.
      */
     public static Ipv6Cidr linkLocal(MacAddress mac) {
         long m = mac.bits();

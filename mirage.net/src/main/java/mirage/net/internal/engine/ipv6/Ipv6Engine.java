@@ -11,8 +11,12 @@ import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
 import mirage.net.internal.engine.icmp.Icmpv6Errors;
 import mirage.net.internal.engine.ipv4.Ipv4Engine;
+import mirage.net.internal.engine.ndp.NdpRouting;
 import mirage.net.internal.engine.ndp.NeighborCache;
-import mirage.net.internal.engine.ndp.NeighborLink;
+import mirage.net.internal.engine.ndp.NeighborDiscovery;
+import mirage.net.internal.engine.ndp.RoutingConfig;
+import mirage.net.internal.engine.ndp.Slaac;
+import mirage.net.internal.engine.ndp.SlaacConfig;
 import mirage.net.internal.wire.Icmpv6Packet;
 import mirage.net.internal.wire.Icmpv6Repr;
 import mirage.net.internal.wire.Ipv6HeaderChain;
@@ -47,21 +51,22 @@ import mirage.net.internal.wire.WireError;
  *
  * <h2>ICMPv6 and Neighbor Discovery</h2>
  * {@link #icmp} takes messages valid by {@link Icmpv6Repr#parse}: Echo Requests are answered
- * (RFC 4443 section 4.2); a Neighbor Solicitation for one of our addresses is answered with an
- * advertisement, solicited and override set (RFC 4861 section 7.2.4; to all-nodes with S clear
- * for a DAD probe from {@code ::}), its Source Link-Layer Address learnt; Neighbor
- * Advertisements go to the cache (section 7.2.5); the source link-layer addresses of Router
- * Solicitations and Advertisements are learnt (section 6.3.4's "learn" rule), and the rest of
- * router discovery, redirects and MLD queries are counted as not handled yet (the seams of the
- * router and prefix lists, SLAAC and MLD: {@link #icmp}'s cases). An error received that
- * quotes a packet of ours goes to the {@link ErrorListener} (the transports); a Packet Too Big
- * first lowers the destination's path MTU ({@link Ipv6PathMtus}, RFC 8201).
+ * (RFC 4443 section 4.2); Neighbor Discovery and MLD messages go to the engine's
+ * {@link NeighborDiscovery} (decisions 0067, 0070), which answers solicitations for our
+ * addresses, detects duplicates of ours, keeps the router and prefix lists, forms SLAAC
+ * addresses, follows redirects, answers MLD queries and drives the neighbour cache's
+ * reachability states, and sends through this engine's {@link NeighborDiscovery.Link} methods
+ * ({@link #start} begins it: router solicitation, duplicate address detection of the
+ * link-local and static addresses). A Router Advertisement's MTU option becomes the link MTU.
+ * An error received that quotes a packet of ours goes to the {@link ErrorListener} (the
+ * transports); a Packet Too Big first lowers the destination's path MTU ({@link Ipv6PathMtus},
+ * RFC 8201). Our addresses are {@link Slaac}'s assigned ones: a tentative or duplicate address
+ * is never a source and takes no packets.
  *
  * <h2>Send</h2>
- * The source is the address on the destination's prefix, else a global one for a global
- * destination, else the link-local one (RFC 6724's rules 2 and 8 in short). The next hop is
- * the destination if it is link-local or on one of our prefixes, else the default router; a
- * multicast destination goes to its Ethernet group. A packet larger than the path MTU towards
+ * The source is {@link Slaac#sourceAddress}'s (RFC 6724's rules for one interface), the next
+ * hop {@link NdpRouting#nextHop}'s (on-link prefixes, the selected default router, redirects);
+ * a multicast destination goes to its Ethernet group. A packet larger than the path MTU towards
  * its destination is sent in fragments ({@link Ipv6Fragmenter}); payloads up to 65535 octets
  * are taken. Unicast next hops go through the neighbour cache, which solicits (to the
  * solicited-node group, section 7.2.2) and queues while resolving. Errors we send (Parameter
@@ -72,7 +77,7 @@ import mirage.net.internal.wire.WireError;
  *
  * <p>Not thread-safe: owned by one event loop. Nothing read from the network throws.
  */
-public final class Ipv6Engine implements NeighborLink {
+public final class Ipv6Engine implements NeighborDiscovery.Link {
 
     /** Hears of ICMPv6 errors about packets this host sent: the transports (RFC 4443 section 2.4 (d)). */
     public interface ErrorListener {
@@ -87,6 +92,26 @@ public final class Ipv6Engine implements NeighborLink {
         void icmpError(long now, int type, int code, int pathMtu, Ipv6Packet quoted);
     }
 
+    /** Hears of our addresses that Duplicate Address Detection found in use by another node (RFC 4862 section 5.4.5). */
+    public interface DuplicateListener {
+        /**
+         * {@code address} is another node's: it is never used as a source nor answered for.
+         * Called once per address found duplicate, on the loop, from inside the engine.
+         *
+         * @param retrying a new RFC 7217 identifier is being tried on the same prefix
+         * @param linkLocalFailed it was the link-local address with no retry left: the interface
+         *     has no link-local address, IPv6 on it cannot work (section 5.4.5)
+         */
+        void duplicateAddress(Ipv6Cidr address, boolean retrying, boolean linkLocalFailed);
+    }
+
+    private static final DuplicateListener NO_DUPLICATE_LISTENER = new DuplicateListener() {
+        @Override
+        public void duplicateAddress(Ipv6Cidr address, boolean retrying, boolean linkLocalFailed) {
+            // nobody listens
+        }
+    };
+
     private static final ErrorListener NO_LISTENER = new ErrorListener() {
         @Override
         public void icmpError(long now, int type, int code, int pathMtu, Ipv6Packet quoted) {
@@ -98,11 +123,19 @@ public final class Ipv6Engine implements NeighborLink {
     static final int ND_HOP_LIMIT = 255;
     private static final long LINK_LOCAL_ALL_HIGH = 0xff02_0000_0000_0000L;
 
+    /** The multicast groups MLD holds: two per address (solicited-node groups) and room for applications. */
+    private static final int MAX_GROUPS = 40;
+    /** Hop-by-Hop Options header of an MLD report: next header ICMPv6, length 0, Router Alert (MLD), PadN (RFC 3810 section 5). */
+    private static final byte[] MLD_HOP_BY_HOP = {58, 0, 5, 2, 0, 0, 1, 0};
+
     private final Ipv6Link link;
-    private final int mtu;
+    private final NeighborDiscovery nd;
     private final NeighborCache cache;
-    private Ipv6Cidr[] addresses;
-    private Ipv6Address router;
+    /** The static addresses and router, given to Neighbor Discovery by {@link #start}. */
+    private final List<Ipv6Cidr> manual;
+    private final Ipv6Address staticRouter;
+    /** The time of the call being handled: Neighbor Discovery's link methods take none. */
+    private long clock;
     private final Ipv6Packet view = new Ipv6Packet();
     private final Ipv6HeaderChain chain = new Ipv6HeaderChain();
     private final Icmpv6Packet icmpView = new Icmpv6Packet();
@@ -122,6 +155,7 @@ public final class Ipv6Engine implements NeighborLink {
     /** The packet an ICMPv6 error we received quotes. */
     private final Ipv6Packet quoted = new Ipv6Packet();
     private ErrorListener errorListener = NO_LISTENER;
+    private DuplicateListener duplicateListener = NO_DUPLICATE_LISTENER;
     /** Whether the packet being received came in a link-layer multicast or broadcast frame. */
     private boolean linkMulticast;
     /** Where the fragments of the packet being sent go: its multicast group's address, else its next hop. */
@@ -148,55 +182,97 @@ public final class Ipv6Engine implements NeighborLink {
     private long solicitationsAnswered;
     private long advertisementsReceived;
     private long ndpNotHandled;
-    private long duplicatesSeen;
     private long addressUnreachable;
     private long sendDropped;
+    private long routerAdvertisements;
+    private long duplicateAddresses;
 
     /**
-     * @param rng for the neighbour cache's ReachableTime draws
+     * The engine, idle until {@link #start}: no address is held before.
+     *
+     * @param rng for the neighbour cache's ReachableTime draws and every random choice of
+     *     Neighbor Discovery (delays, nonces)
      * @throws IllegalArgumentException if the link's MTU is below 1280 (RFC 8200 section 5)
      */
     public Ipv6Engine(Ipv6Config config, Ipv6Link link, Rng rng, long now) {
         Objects.requireNonNull(config, "config");
         this.link = Objects.requireNonNull(link, "link");
-        this.mtu = link.mtu();
+        int mtu = link.mtu();
         if (mtu < Ipv6Packet.MINIMUM_MTU) {
             throw new IllegalArgumentException("an IPv6 link MTU is at least 1280 (RFC 8200 section 5), got " + mtu);
         }
         this.txBytes = new byte[Ipv6Packet.HEADER_LENGTH + Ipv6Packet.MAX_PAYLOAD_LENGTH];
         this.tx = ByteBuffer.wrap(txBytes);
         this.txSegmented = tx.duplicate();
-        this.cache = new NeighborCache(config.ndp(), this, rng, now);
+        RoutingConfig d = RoutingConfig.defaults();
+        RoutingConfig routing = new RoutingConfig(d.maxRouters(), d.maxPrefixes(), d.maxDestinations(),
+                Ipv6Config.HOP_LIMIT, mtu);
+        SlaacConfig slaac = config.slaac().isPresent() ? config.slaac().get() : immediate(link.mac());
+        this.nd = new NeighborDiscovery(config.ndp(), routing, slaac, MAX_GROUPS, config.acceptRouterAdvertisements(),
+                this, rng, now);
+        this.cache = nd.cache();
+        this.manual = config.addresses();
+        this.staticRouter = config.defaultRouter().orElse(null);
         this.fragmenter = new Ipv6Fragmenter(rng, mtu);
         this.pathMtus = new Ipv6PathMtus(Ipv6PathMtus.DEFAULT_CAPACITY, mtu);
         this.errors = new Icmpv6Errors(outgoing);
         reassembly.onTimeExceeded(outgoing);
-        reconfigure(config.addresses(), config.defaultRouter());
+    }
+
+    /** EUI-64 identifiers without Duplicate Address Detection: {@link Ipv6Config}'s short form. */
+    private static SlaacConfig immediate(MacAddress mac) {
+        SlaacConfig e = SlaacConfig.eui64(mac);
+        return new SlaacConfig(e.identifiers(), e.mac(), e.netIface(), e.networkId(), e.secretKey(), 0,
+                e.retransTimerNanos(), e.maxAddresses(), e.idgenRetries());
     }
 
     /**
-     * Replaces the addresses and the default router (SLAAC and router discovery will call this).
+     * The interface is up: the link-local address is formed and Duplicate Address Detection
+     * begins for it and for each static address (their on-link prefixes and the static router
+     * are entered for good); Router Solicitation begins when advertisements are accepted
+     * (decision 0067's table). Called once, on the loop, before any packet.
      *
-     * @throws IllegalArgumentException as {@link Ipv6Config}'s constructor
+     * @return the next deadline
      */
-    public void reconfigure(List<Ipv6Cidr> newAddresses, Optional<Ipv6Address> newRouter) {
-        this.addresses = Ipv6Config.checked(newAddresses, newRouter).toArray(Ipv6Cidr[]::new);
-        this.router = newRouter.orElse(null);
+    public long start(long now) {
+        clock = now;
+        nd.start(now);
+        for (Ipv6Cidr c : manual) {
+            nd.slaac().addManual(now, c);
+            if (!c.address().isLinkLocal()) {
+                nd.routing().addOnLinkPrefix(now, new Ipv6Cidr(c.network(), c.prefixLength()), NdpRouting.NEVER);
+            }
+        }
+        if (staticRouter != null) {
+            nd.routing().addRouter(now, staticRouter, Icmpv6Repr.RouterPreference.MEDIUM, NdpRouting.NEVER);
+        }
+        return nextDeadline();
     }
 
-    /** The link MTU: the largest packet (or fragment) sent in one frame. */
+    /** The link MTU: the largest packet (or fragment) sent in one frame; a Router Advertisement's MTU option may lower it. */
     public int mtu() {
-        return mtu;
+        return pathMtus.linkMtu();
     }
 
-    /** The configured addresses, the link-local one first. */
+    /** The addresses assigned (PREFERRED or DEPRECATED: usable), the link-local one first. */
     public List<Ipv6Cidr> addresses() {
-        return List.of(addresses);
+        List<Ipv6Cidr> out = new java.util.ArrayList<>();
+        for (Slaac.AddressInfo a : nd.slaac().addresses()) {
+            if (a.state() == Slaac.AddressState.PREFERRED || a.state() == Slaac.AddressState.DEPRECATED) {
+                out.add(a.address());
+            }
+        }
+        return out;
     }
 
-    /** The default router, if any. */
+    /** Every address held, with its state, in the order formed (the link-local one first). */
+    public List<Slaac.AddressInfo> addressStates() {
+        return nd.slaac().addresses();
+    }
+
+    /** The default router selected now, if any. */
     public Optional<Ipv6Address> defaultRouter() {
-        return Optional.ofNullable(router);
+        return Optional.ofNullable(nd.routing().defaultRouter());
     }
 
     /** The neighbour cache (for the binding's introspection and tests). */
@@ -204,84 +280,62 @@ public final class Ipv6Engine implements NeighborLink {
         return cache;
     }
 
-    // ---------------------------------------------------------------- addresses
-
-    /** Whether {@code high:low} is one of our unicast addresses. */
-    public boolean isLocalUnicast(long high, long low) {
-        for (Ipv6Cidr a : addresses) {
-            if (a.address().high() == high && a.address().low() == low) {
-                return true;
-            }
-        }
-        return false;
+    /**
+     * How many times the set of assigned addresses changed ({@link Slaac#assignedChanges}): the
+     * binding compares it after every event to tell listeners, without allocating.
+     */
+    public long addressChanges() {
+        return nd.slaac().assignedChanges();
     }
 
-    /** Whether a packet to {@code high:low} is for us: ours, all-nodes, or a solicited-node group of ours. */
+    /** The default router selected now, or null (no allocation). */
+    public Ipv6Address currentRouter() {
+        return nd.routing().defaultRouter();
+    }
+
+    /** Neighbor Discovery: routers, prefixes, addresses, groups (for the binding's introspection and tests). */
+    public NeighborDiscovery neighborDiscovery() {
+        return nd;
+    }
+
+    // ---------------------------------------------------------------- addresses
+
+    /** Whether {@code high:low} is one of our assigned unicast addresses (not a tentative or duplicate one). */
+    public boolean isLocalUnicast(long high, long low) {
+        return nd.slaac().assigned(high, low) != null;
+    }
+
+    /**
+     * Whether a packet to {@code high:low} is for us: an assigned address of ours, all-nodes, or
+     * the solicited-node group of an address being probed or assigned (RFC 4862 section 5.4: a
+     * tentative address takes nothing but Neighbor Discovery, which comes to its group).
+     */
     public boolean isForUs(long high, long low) {
         if (high == LINK_LOCAL_ALL_HIGH) {
             if (low == 1) {
                 return true;
             }
             if ((low & 0xffff_ffff_ff00_0000L) == 0x1_ff00_0000L) {
-                for (Ipv6Cidr a : addresses) {
-                    if ((a.address().low() & 0xff_ffffL) == (low & 0xff_ffffL)) {
-                        return true;
-                    }
-                }
+                return nd.slaac().listensToSolicitedNode(low & 0xff_ffffL);
             }
             return false;
         }
         return isLocalUnicast(high, low);
     }
 
-    /** {@code high:low} as an address: our configured instance if it is ours (no allocation), else a new one. */
+    /** {@code high:low} as an address: our own instance if it is assigned (no allocation), else a new one. */
     public Ipv6Address address(long high, long low) {
-        for (Ipv6Cidr a : addresses) {
-            if (a.address().high() == high && a.address().low() == low) {
-                return a.address();
-            }
-        }
-        return new Ipv6Address(high, low);
+        Ipv6Address a = nd.slaac().assigned(high, low);
+        return a != null ? a : new Ipv6Address(high, low);
     }
 
-    /** The source to reach {@code destination} with, or null if we have no address. */
+    /**
+     * The source to reach {@code destination} with (RFC 6724's rules for one interface:
+     * {@link Slaac#sourceAddress}), or null while no address is assigned. Tentative and
+     * duplicate addresses are never chosen.
+     */
     public Ipv6Address source(Ipv6Address destination) {
-        if (addresses.length == 0) {
-            return null;
-        }
-        Ipv6Address global = null;
-        Ipv6Address linkLocal = null;
-        for (Ipv6Cidr a : addresses) {
-            if (!a.address().isLinkLocal() && a.contains(destination)) {
-                return a.address();
-            }
-            if (a.address().isLinkLocal()) {
-                if (linkLocal == null) {
-                    linkLocal = a.address();
-                }
-            } else if (global == null) {
-                global = a.address();
-            }
-        }
-        boolean linkScope = destination.isLinkLocal()
-                || (destination.isMulticast() && (destination.high() >>> 48 & 0xf) <= 2);
-        if (linkScope) {
-            return linkLocal != null ? linkLocal : global;
-        }
-        return global != null ? global : linkLocal;
-    }
-
-    /** The neighbour {@code destination} is reached through, or null with no route. */
-    private Ipv6Address nextHop(Ipv6Address destination) {
-        if (destination.isLinkLocal()) {
-            return destination;
-        }
-        for (Ipv6Cidr a : addresses) {
-            if (!a.address().isLinkLocal() && a.contains(destination)) {
-                return destination;
-            }
-        }
-        return router;
+        return nd.slaac().sourceAddress(destination);
     }
 
     // ---------------------------------------------------------------- receive
@@ -443,31 +497,35 @@ public final class Ipv6Engine implements NeighborLink {
                 Ipv6Address from = p.destinationIsMulticast() ? source(source) : destination;
                 if (from != null) {
                     echoRepliesSent++;
-                    sendIcmp(now, from, source, Ipv6Config.HOP_LIMIT, e.reply());
+                    sendIcmp(now, from, source, nd.routing().curHopLimit(), e.reply());
                 }
             }
-            case Icmpv6Repr.NeighborSolicitation ns -> solicitation(now, source, ns);
-            case Icmpv6Repr.NeighborAdvertisement na -> advertisement(now, na);
+            case Icmpv6Repr.NeighborSolicitation ns -> neighborDiscovery(now, source, destination, ns);
+            case Icmpv6Repr.NeighborAdvertisement na -> {
+                advertisementsReceived++;
+                neighborDiscovery(now, source, destination, na);
+            }
             case Icmpv6Repr.RouterAdvertisement ra -> {
-                // The router list, prefixes, SLAAC and the RA's parameters are the router discovery engine's seam.
-                MacAddress mac = linkLayer(ra.options(), true);
-                if (mac != null) {
-                    cache.learn(now, source, mac, true);
-                } else {
-                    cache.routerSeen(source);
+                routerAdvertisements++;
+                neighborDiscovery(now, source, destination, ra);
+                int linkMtu = nd.routing().linkMtu();
+                if (linkMtu != pathMtus.linkMtu()) {
+                    pathMtus.setLinkMtu(linkMtu); // the MTU option (RFC 4861 section 6.3.4), bounded by the link's own
                 }
-                ndpNotHandled++;
             }
-            case Icmpv6Repr.RouterSolicitation rs -> {
-                MacAddress mac = linkLayer(rs.options(), true);
-                if (mac != null && !source.isUnspecified()) {
-                    cache.learn(now, source, mac, false);
-                }
-                ndpNotHandled++; // a host sends no advertisements (RFC 4861 section 6.2.6 is for routers)
-            }
+            case Icmpv6Repr.Redirect r -> neighborDiscovery(now, source, destination, r);
+            case Icmpv6Repr.MulticastListenerQuery q -> neighborDiscovery(now, source, destination, q);
+            case Icmpv6Repr.MulticastListenerQueryV1 q -> neighborDiscovery(now, source, destination, q);
             case Icmpv6Repr.Error error -> error(now, p, m, error);
-            default -> ndpNotHandled++; // echo replies, redirects, MLD queries and reports
+            // Router Solicitations (a host discards them, RFC 4861 section 6.2.6), echo replies, MLD reports.
+            default -> ndpNotHandled++;
         }
+    }
+
+    /** A Neighbor Discovery or MLD message to {@link NeighborDiscovery}, which answers through this engine's link methods. */
+    private void neighborDiscovery(long now, Ipv6Address source, Ipv6Address destination, Icmpv6Repr message) {
+        clock = now;
+        nd.receive(now, source, destination, message);
     }
 
     /**
@@ -495,56 +553,6 @@ public final class Ipv6Engine implements NeighborLink {
             mtu = pathMtus.pathMtu(now, q.destinationHigh(), q.destinationLow());
         }
         errorListener.icmpError(now, m.type(), m.code(), mtu, q);
-    }
-
-    private static MacAddress linkLayer(List<NdpOption> options, boolean source) {
-        for (NdpOption o : options) {
-            if (source && o instanceof NdpOption.SourceLinkLayerAddress s) {
-                return s.address();
-            }
-            if (!source && o instanceof NdpOption.TargetLinkLayerAddress t) {
-                return t.address();
-            }
-        }
-        return null;
-    }
-
-    /** RFC 4861 section 7.2.3: a solicitation for one of our addresses is answered; its sender's address is learnt. */
-    private void solicitation(long now, Ipv6Address source, Icmpv6Repr.NeighborSolicitation ns) {
-        Ipv6Address target = ns.target();
-        if (!isLocalUnicast(target.high(), target.low())) {
-            ndpNotHandled++; // not ours (we proxy nothing); DAD of our own addresses is SLAAC's seam
-            return;
-        }
-        Ipv6Address ours = address(target.high(), target.low());
-        List<NdpOption> options = List.of(new NdpOption.TargetLinkLayerAddress(link.mac()));
-        solicitationsAnswered++;
-        if (source.isUnspecified()) {
-            // Section 7.2.4: a DAD probe is answered to all-nodes, Solicited clear.
-            sendIcmp(now, ours, new Ipv6Address(LINK_LOCAL_ALL_HIGH, 1), ND_HOP_LIMIT,
-                    new Icmpv6Repr.NeighborAdvertisement(false, false, true, ours, options));
-            return;
-        }
-        MacAddress mac = linkLayer(ns.options(), true);
-        if (mac != null) {
-            cache.learn(now, source, mac, false);
-        }
-        // Section 7.2.4: Solicited set, Override set (the target is not anycast and we proxy nothing).
-        sendIcmp(now, ours, source, ND_HOP_LIMIT, new Icmpv6Repr.NeighborAdvertisement(false, true, true, ours, options));
-    }
-
-    private void advertisement(long now, Icmpv6Repr.NeighborAdvertisement na) {
-        advertisementsReceived++;
-        Ipv6Address target = na.target();
-        if (isLocalUnicast(target.high(), target.low())) {
-            duplicatesSeen++; // another node claims our address: DAD's seam (RFC 4862 section 5.4.4)
-            return;
-        }
-        boolean demoted = cache.advertisement(now, target, linkLayer(na.options(), false), na.router(), na.solicited(),
-                na.override());
-        if (demoted && target.equals(router)) {
-            ndpNotHandled++; // the default router list's seam: section 7.2.5 removes it there
-        }
     }
 
     private void sendIcmp(long now, Ipv6Address source, Ipv6Address destination, int hopLimit, Icmpv6Repr message) {
@@ -598,7 +606,7 @@ public final class Ipv6Engine implements NeighborLink {
             noRoute++;
             return Ipv4Engine.Outcome.NO_ROUTE;
         }
-        return route(now, from, destination, nextHeader, Ipv6Config.HOP_LIMIT, length);
+        return route(now, from, destination, nextHeader, nd.routing().curHopLimit(), length);
     }
 
     /**
@@ -613,13 +621,15 @@ public final class Ipv6Engine implements NeighborLink {
      * Whether {@link #sendPreparedSegmented} can send to {@code destination} now: the link has
      * segmentation offload, the destination is unicast with a route, and its next hop's
      * link-layer address is known (a packet for a neighbour being resolved goes segment by
-     * segment through the neighbour cache's queue instead). Changes nothing.
+     * segment through the neighbour cache's queue instead). Changes nothing but, for a
+     * destination new to it, the Destination Cache ({@link NdpRouting#nextHop}), as the send
+     * that follows would.
      */
-    public boolean segmentable(Ipv6Address destination) {
+    public boolean segmentable(long now, Ipv6Address destination) {
         if (maxSegmentedPacket() == 0 || destination.isMulticast()) {
             return false;
         }
-        Ipv6Address hop = nextHop(destination);
+        Ipv6Address hop = nd.routing().nextHop(now, destination);
         return hop != null && cache.linkLayerAddress(hop).isPresent();
     }
 
@@ -640,13 +650,13 @@ public final class Ipv6Engine implements NeighborLink {
             tooLong++;
             return Ipv4Engine.Outcome.MESSAGE_TOO_LONG;
         }
-        Ipv6Address hop = destination.isMulticast() ? null : nextHop(destination);
+        Ipv6Address hop = destination.isMulticast() ? null : nd.routing().nextHop(now, destination);
         MacAddress mac = hop == null ? null : cache.resolved(now, hop);
         if (mac == null) {
             noRoute++;
             return Ipv4Engine.Outcome.NO_ROUTE;
         }
-        writeHeader(tx, source, destination, Ipv6Packet.NEXT_HEADER_TCP, Ipv6Config.HOP_LIMIT, length);
+        writeHeader(tx, source, destination, Ipv6Packet.NEXT_HEADER_TCP, nd.routing().curHopLimit(), length);
         packetsSent += segments;
         txSegmented.limit(Ipv6Packet.HEADER_LENGTH + length).position(0);
         link.transmitSegmented(mac, txSegmented, segmentSize);
@@ -666,7 +676,7 @@ public final class Ipv6Engine implements NeighborLink {
             sendGroup = Ipv6Config.multicastMac(destination);
             sendHop = null;
         } else {
-            Ipv6Address hop = nextHop(destination);
+            Ipv6Address hop = nd.routing().nextHop(now, destination);
             if (hop == null) {
                 noRoute++;
                 return Ipv4Engine.Outcome.NO_ROUTE;
@@ -716,7 +726,7 @@ public final class Ipv6Engine implements NeighborLink {
         public boolean send(long now, Ipv6Address source, Ipv6Address destination, ByteBuffer message) {
             int length = message.remaining();
             tx.put(Ipv6Packet.HEADER_LENGTH, message, message.position(), length);
-            return route(now, source, destination, Ipv6Packet.NEXT_HEADER_ICMPV6, Ipv6Config.HOP_LIMIT, length)
+            return route(now, source, destination, Ipv6Packet.NEXT_HEADER_ICMPV6, nd.routing().curHopLimit(), length)
                     == Ipv4Engine.Outcome.SENT;
         }
 
@@ -774,19 +784,67 @@ public final class Ipv6Engine implements NeighborLink {
         addressUnreachable++;
     }
 
+    // ---------------------------------------------------------------- Neighbor Discovery's link
+
+    /** A Router Solicitation to all-routers (RFC 4861 section 6.3.7), with our link-layer address unless from {@code ::}. */
+    @Override
+    public void solicitRouters(Ipv6Address source) {
+        List<NdpOption> options = source.isUnspecified() ? List.of()
+                : List.of(new NdpOption.SourceLinkLayerAddress(link.mac()));
+        sendIcmp(clock, source, Icmpv6Repr.ALL_ROUTERS, ND_HOP_LIMIT, new Icmpv6Repr.RouterSolicitation(options));
+    }
+
+    /** A Duplicate Address Detection probe from {@code ::} to its target's solicited-node group (RFC 4862 section 5.4.2). */
+    @Override
+    public void sendDadProbe(Icmpv6Repr.NeighborSolicitation probe) {
+        sendIcmp(clock, Ipv6Address.UNSPECIFIED, Icmpv6Repr.solicitedNode(probe.target()), ND_HOP_LIMIT, probe);
+    }
+
+    /** An MLDv2 report to {@code ff02::16}, hop limit 1, behind a Hop-by-Hop header with Router Alert (RFC 3810 section 5). */
+    @Override
+    public void sendReport(Ipv6Address source, Icmpv6Repr.MulticastListenerReport report) {
+        int len = report.bufferLen();
+        int hbh = MLD_HOP_BY_HOP.length;
+        if (hbh + len > Ipv6Packet.MAX_PAYLOAD_LENGTH) {
+            tooLong++;
+            return;
+        }
+        tx.put(Ipv6Packet.HEADER_LENGTH, MLD_HOP_BY_HOP);
+        report.emit(tx, Ipv6Packet.HEADER_LENGTH + hbh, source, Icmpv6Repr.ALL_MLDV2_ROUTERS);
+        route(clock, source, Icmpv6Repr.ALL_MLDV2_ROUTERS, Ipv6HeaderChain.HOP_BY_HOP, 1, hbh + len);
+    }
+
+    /** A Neighbor Advertisement from its target, one of our assigned addresses (RFC 4861 section 7.2.4). */
+    @Override
+    public void advertise(Ipv6Address destination, Icmpv6Repr.NeighborAdvertisement advertisement) {
+        solicitationsAnswered++;
+        sendIcmp(clock, advertisement.target(), destination, ND_HOP_LIMIT, advertisement);
+    }
+
+    /** Counted; the listener hears of it (the binding logs it once). */
+    @Override
+    public void duplicateAddress(long now, Ipv6Cidr address, boolean retrying) {
+        duplicateAddresses++;
+        boolean linkLocalFailed = !retrying && nd.slaac().linkLocalFailed() && address.address().isLinkLocal();
+        duplicateListener.duplicateAddress(address, retrying, linkLocalFailed);
+    }
+
     // ---------------------------------------------------------------- time
 
     /** When {@link #poll} has something to do, or {@code Long.MAX_VALUE}. */
     public long nextDeadline() {
-        return Math.min(cache.nextDeadline(), reassembly.nextDeadline());
+        return Math.min(nd.nextDeadline(), reassembly.nextDeadline());
     }
 
     /**
-     * Runs the neighbour cache's timers and the reassembly's (a datagram abandoned after its
-     * first fragment came is answered with Time Exceeded code 1); returns the next deadline.
+     * Runs Neighbor Discovery's timers (the neighbour cache's reachability states, router and
+     * prefix lifetimes, router solicitations, Duplicate Address Detection, address lifetimes,
+     * MLD reports) and the reassembly's (a datagram abandoned after its first fragment came is
+     * answered with Time Exceeded code 1); returns the next deadline.
      */
     public long poll(long now) {
-        long next = cache.poll(now);
+        clock = now;
+        long next = nd.poll(now);
         return Math.min(next, reassembly.poll(now));
     }
 
@@ -802,7 +860,8 @@ public final class Ipv6Engine implements NeighborLink {
         return new Ipv6.Stats(packetsReceived, packetsReturned - unknownNextHeader, packetsSent, headerErrors, notForUs,
                 unknownNextHeader, fragmentsDropped, noRoute + tooLong, icmpReceived, icmpMalformed, echoRepliesSent,
                 solicitationsAnswered, advertisementsReceived, ndpNotHandled, cache.solicitationsSent(),
-                cache.resolutionsFailed(), parameterProblemsSent + destinationUnreachablesSent + timeExceededSent);
+                cache.resolutionsFailed(), parameterProblemsSent + destinationUnreachablesSent + timeExceededSent,
+                routerAdvertisements, duplicateAddresses);
     }
 
     /** The path MTU towards {@code destination} at {@code now} (RFC 8201): 1280 to the link MTU. */
@@ -850,9 +909,19 @@ public final class Ipv6Engine implements NeighborLink {
         return tooLong;
     }
 
-    /** Neighbour Advertisements that claimed one of our addresses. */
+    /** Neighbour Advertisements that claimed one of our assigned addresses (RFC 4862 section 5.4.4: counted, the address kept). */
     public long duplicatesSeen() {
-        return duplicatesSeen;
+        return nd.slaac().conflicts();
+    }
+
+    /** Our addresses Duplicate Address Detection found in use by another node. */
+    public long duplicateAddresses() {
+        return duplicateAddresses;
+    }
+
+    /** Sets who hears of addresses found duplicate (replacing the previous one). */
+    public void onDuplicate(DuplicateListener listener) {
+        this.duplicateListener = Objects.requireNonNull(listener, "listener");
     }
 
     /** Packets of ours whose next hop did not resolve. */

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import mirage.core.Rng;
 import mirage.net.Ipv6Address;
+import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
 import mirage.net.internal.wire.Icmpv6Repr;
 import mirage.net.internal.wire.Icmpv6Repr.MulticastListenerQuery;
@@ -69,6 +70,11 @@ public final class NeighborDiscovery {
 
         /** Send {@code advertisement} from its target (one of our addresses) to {@code destination}. */
         void advertise(Ipv6Address destination, NeighborAdvertisement advertisement);
+
+        /** Duplicate Address Detection found {@code address} in use by another node: {@link Slaac.Link#duplicate}. Nothing by default. */
+        default void duplicateAddress(long now, Ipv6Cidr address, boolean retrying) {
+            // nobody listens
+        }
     }
 
     private final Link link;
@@ -244,6 +250,11 @@ public final class NeighborDiscovery {
         @Override
         public void leaveGroup(long now, Ipv6Address group) {
             mld.leave(now, group);
+        }
+
+        @Override
+        public void duplicate(long now, Ipv6Cidr address, boolean retrying) {
+            link.duplicateAddress(now, address, retrying);
         }
     }
 }

@@ -79,9 +79,10 @@ public final class Slaac {
      * @param preferredUntil when it becomes DEPRECATED ({@link NdpRouting#NEVER}: never)
      * @param validUntil when it becomes invalid ({@link NdpRouting#NEVER}: never)
      * @param dadCounter RFC 7217's DAD_Counter it was made with
+     * @param manual configured by the operator ({@link #addManual}), not autoconfigured
      */
     public record AddressInfo(Ipv6Cidr address, AddressState state, long preferredUntil, long validUntil,
-            int dadCounter) {
+            int dadCounter, boolean manual) {
     }
 
     /** What the engine asks of the layer below. Called from inside the engine's methods. */
@@ -97,6 +98,14 @@ public final class Slaac {
 
         /** Stop listening to {@code group} for one address: {@link Mld#leave}. */
         void leaveGroup(long now, Ipv6Address group);
+
+        /**
+         * {@code address} was found DUPLICATE (once per address found so); {@code retrying}
+         * when a new RFC 7217 identifier is tried on its prefix. Nothing by default.
+         */
+        default void duplicate(long now, Ipv6Cidr address, boolean retrying) {
+            // nobody listens
+        }
     }
 
     /** The Nonce option's type (RFC 3971 section 5.3.2), used by enhanced DAD (RFC 7527). */
@@ -115,6 +124,10 @@ public final class Slaac {
         final long prefix;
         final Ipv6Address address;
         final int dadCounter;
+        /** The prefix length: 64, or a manual address's own. */
+        int prefixLength = IDENTIFIER_BITS;
+        /** Configured by the operator ({@link #addManual}), not by a Router Advertisement. */
+        boolean manual;
         AddressState state = AddressState.TENTATIVE;
         long preferredUntil;
         long validUntil;
@@ -137,10 +150,14 @@ public final class Slaac {
     private final Rng rng;
     private final MessageDigest sha256;
     private final ArrayList<Entry> entries = new ArrayList<>();
+    /** The manual addresses, formed again by every {@link #start}. */
+    private final ArrayList<Ipv6Cidr> manual = new ArrayList<>();
     private long retransTimer;
     private long nextDeadline = NEVER;
 
     private long probesSent;
+    /** Changes of the set of assigned addresses: an address became assigned or stopped being so. */
+    private long assignedChanges;
     private long duplicates;
     private long loopedBack;
     private long conflicts;
@@ -174,6 +191,9 @@ public final class Slaac {
     public long start(long now) {
         for (Entry e : entries) {
             leave(now, e);
+            if (usable(e)) {
+                assignedChanges++;
+            }
         }
         entries.clear();
         Entry e = form(now, LINK_LOCAL_PREFIX.high(), 0, NEVER, NEVER);
@@ -183,7 +203,52 @@ public final class Slaac {
         } else {
             startDad(now, e);
         }
+        for (Ipv6Cidr c : manual) {
+            formManual(now, c);
+        }
         return nextDeadline;
+    }
+
+    /**
+     * Adds an address configured by the operator (a static {@code --ipv6=CIDR}): TENTATIVE, its
+     * Duplicate Address Detection as the link-local address's (section 5.4 applies to every
+     * unicast address, however configured), its first probe after the same random delay; valid
+     * and preferred for ever; no new identifier is tried when it is found DUPLICATE (it stays so,
+     * unused). It is formed again by every {@link #start}. Ignored if the address is held already.
+     *
+     * @return false if it was held already or {@link SlaacConfig#maxAddresses()} are held (counted
+     *     in {@link #addressesRefused()})
+     */
+    public boolean addManual(long now, Ipv6Cidr address) {
+        Objects.requireNonNull(address, "address");
+        if (manual.contains(address) || find(address.address()) != null) {
+            return false;
+        }
+        if (entries.size() >= config.maxAddresses()) {
+            addressesRefused++;
+            return false;
+        }
+        manual.add(address);
+        formManual(now, address);
+        return true;
+    }
+
+    private void formManual(long now, Ipv6Cidr c) {
+        if (find(c.address()) != null || entries.size() >= config.maxAddresses()) {
+            return;
+        }
+        Entry e = new Entry(c.address().high(), c.address(), 0);
+        e.prefixLength = c.prefixLength();
+        e.manual = true;
+        e.preferredUntil = NEVER;
+        e.validUntil = NEVER;
+        entries.add(e);
+        if (config.dupAddrDetectTransmits() > 0) {
+            e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
+            deadline(e.dadDeadline);
+        } else {
+            startDad(now, e);
+        }
     }
 
     /**
@@ -258,6 +323,9 @@ public final class Slaac {
             if (e.validUntil <= now) {
                 leave(now, e);
                 entries.remove(i);
+                if (usable(e)) {
+                    assignedChanges++;
+                }
                 continue;
             }
             if (e.state == AddressState.TENTATIVE && e.dadDeadline <= now) {
@@ -269,6 +337,7 @@ public final class Slaac {
                     e.state = AddressState.PREFERRED;
                     e.dadDeadline = NEVER;
                     e.nonces = null;
+                    assignedChanges++;
                 }
             }
             lifetimes(now, e);
@@ -300,8 +369,8 @@ public final class Slaac {
     public List<AddressInfo> addresses() {
         List<AddressInfo> out = new ArrayList<>(entries.size());
         for (Entry e : entries) {
-            out.add(new AddressInfo(new Ipv6Cidr(e.address, IDENTIFIER_BITS), e.state, e.preferredUntil, e.validUntil,
-                    e.dadCounter));
+            out.add(new AddressInfo(new Ipv6Cidr(e.address, e.prefixLength), e.state, e.preferredUntil, e.validUntil,
+                    e.dadCounter, e.manual));
         }
         return out;
     }
@@ -318,10 +387,39 @@ public final class Slaac {
         return e != null && usable(e);
     }
 
+    /**
+     * The assigned (PREFERRED or DEPRECATED) address {@code high}:{@code low}, our own instance,
+     * or null: a lookup that allocates nothing, for the receive path.
+     */
+    public Ipv6Address assigned(long high, long low) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.address.low() == low && e.address.high() == high && usable(e)) {
+                return e.address;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether we listen to the solicited-node group {@code ff02::1:ffXX:XXXX} whose low 24 bits
+     * are {@code low24}: that of an address being probed or assigned (not of one found DUPLICATE,
+     * whose group was left). Allocates nothing.
+     */
+    public boolean listensToSolicitedNode(long low24) {
+        for (int i = 0; i < entries.size(); i++) {
+            Entry e = entries.get(i);
+            if (e.joined && (e.address.low() & 0xff_ffffL) == low24) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** The link-local address once Duplicate Address Detection passed; null before (and after it failed). */
     public Ipv6Address usableLinkLocal() {
         for (Entry e : entries) {
-            if (e.prefix == LINK_LOCAL_PREFIX.high() && usable(e)) {
+            if (e.prefix == LINK_LOCAL_PREFIX.high() && !e.manual && usable(e)) {
                 return e.address;
             }
         }
@@ -331,7 +429,7 @@ public final class Slaac {
     /** Whether the link-local address is DUPLICATE with no retry left: IPv6 must stop on the interface (section 5.4.5). */
     public boolean linkLocalFailed() {
         for (Entry e : entries) {
-            if (e.prefix == LINK_LOCAL_PREFIX.high()) {
+            if (e.prefix == LINK_LOCAL_PREFIX.high() && !e.manual) {
                 return e.state == AddressState.DUPLICATE;
             }
         }
@@ -349,7 +447,7 @@ public final class Slaac {
                 || destination.isMulticast() && ((destination.high() >>> 48) & 0xf) <= 2;
         Entry best = null;
         for (Entry e : entries) {
-            if (!usable(e) || (e.prefix == LINK_LOCAL_PREFIX.high()) != linkScope) {
+            if (!usable(e) || e.address.isLinkLocal() != linkScope) {
                 continue;
             }
             if (best == null || better(e, best, destination)) {
@@ -357,6 +455,16 @@ public final class Slaac {
             }
         }
         return best != null ? best.address : usableLinkLocal();
+    }
+
+    /**
+     * How many times the set of assigned addresses ({@link #isAssigned}) changed: one became
+     * assigned (its Duplicate Address Detection passed) or stopped being so (its valid lifetime
+     * ended, or a restart). A caller that compares it with an earlier value knows, without
+     * allocating, whether to read {@link #addresses()} again.
+     */
+    public long assignedChanges() {
+        return assignedChanges;
     }
 
     /** Probes sent. */
@@ -493,6 +601,7 @@ public final class Slaac {
         if (config.dupAddrDetectTransmits() == 0) {
             e.state = AddressState.PREFERRED;
             e.dadDeadline = NEVER;
+            assignedChanges++;
             lifetimes(now, e);
             return;
         }
@@ -517,7 +626,10 @@ public final class Slaac {
         e.state = AddressState.DUPLICATE;
         e.dadDeadline = NEVER;
         e.nonces = null;
-        if (config.identifiers() == SlaacConfig.Identifiers.STABLE_PRIVACY && e.dadCounter < config.idgenRetries()) {
+        boolean retry = !e.manual && config.identifiers() == SlaacConfig.Identifiers.STABLE_PRIVACY
+                && e.dadCounter < config.idgenRetries();
+        link.duplicate(now, new Ipv6Cidr(e.address, e.prefixLength), retry);
+        if (retry) {
             entries.remove(e);
             Entry again = form(now, e.prefix, e.dadCounter + 1, e.preferredUntil, e.validUntil);
             startDad(now, again);
@@ -588,7 +700,7 @@ public final class Slaac {
 
     private Entry findPrefix(long prefix) {
         for (int i = 0; i < entries.size(); i++) {
-            if (entries.get(i).prefix == prefix) {
+            if (entries.get(i).prefix == prefix && !entries.get(i).manual) {
                 return entries.get(i);
             }
         }

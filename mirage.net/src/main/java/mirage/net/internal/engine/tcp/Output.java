@@ -101,7 +101,7 @@ final class Output {
                 } else {
                     window = Math.min(c.sndWnd, c.cc.cwnd) - (c.sndNxt - c.sndUna);
                 }
-                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && segmentable(c)
+                if (!Seq.lt(c.sndNxt, c.sndMax) && Math.min(unsent, window) >= 2L * mss && segmentable(now, c)
                         && sendSegmented(now, c, unsent, (int) Math.min(unsent, window), mss)) {
                     continue;
                 }
@@ -211,8 +211,8 @@ final class Output {
      * Whether {@code c}'s new data may go as super-segments: its family's link takes segmentation
      * offload (and, over IPv6, its next hop is resolved, {@link Ipv6Engine#segmentable}).
      */
-    private boolean segmentable(TcpConnection c) {
-        return c.v6 ? ip6 != null && ip6.segmentable((Ipv6Address) c.remoteAddress) : ip.maxSegmentedDatagram() > 0;
+    private boolean segmentable(long now, TcpConnection c) {
+        return c.v6 ? ip6 != null && ip6.segmentable(now, (Ipv6Address) c.remoteAddress) : ip.maxSegmentedDatagram() > 0;
     }
 
     /**

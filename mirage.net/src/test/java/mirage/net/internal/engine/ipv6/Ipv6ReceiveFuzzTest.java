@@ -58,6 +58,7 @@ class Ipv6ReceiveFuzzTest {
                 d.baseReachableTimeNanos(), d.retransTimerNanos(), 16, 2, 1500);
         Ipv6Engine ip6 = new Ipv6Engine(new Ipv6Config(List.of(Ipv6Config.linkLocal(MAC), Ipv6Cidr.of(OURS, 64)),
                 Optional.of(Ipv6Address.parse("fe80::1")), ndp), link, Rng.seeded(1), 0);
+        ip6.start(0);
         Ipv4Engine ip4 = new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.2/24")), List.of()), new Ipv4Link() {
             @Override
             public int mtu() {
