@@ -41,6 +41,16 @@ class DualStackTest {
 
     record World(Simulation sim, SimulatedNetwork net, DirectStack a, DirectStack b) {}
 
+    /**
+     * Runs {@code sim} for 3 s of virtual time, long enough for every IPv6 address of its stacks
+     * to pass Duplicate Address Detection (RFC 4862: up to 1 s of random delay, then 1 s of
+     * silence after the probe): a tentative address is neither a source nor answered for, so
+     * traffic before that has no route.
+     */
+    static void awaitAddresses(Simulation sim) {
+        sim.runFor(Duration.ofSeconds(3));
+    }
+
     static NetConfig dual(String v4, String v6) {
         return new NetConfig.DualStack(Optional.of(NetConfig.ipv4(Ipv4Cidr.parse(v4))),
                 Optional.of(new NetConfig.Ipv6Config(Optional.of(Ipv6Cidr.parse(v6)), Optional.empty(), true)));

@@ -129,6 +129,7 @@ class Ipv6SegmentationOffloadTest {
         DirectStack a = Stack.direct(port, DualStackTest.dual("10.0.0.2/24", "2001:db8::2/64"), sim.loop(), Rng.seeded(13));
         DirectStack b = Stack.direct(net.port("b", MacAddress.parse("02:00:00:00:00:03"), 1500),
                 DualStackTest.dual("10.0.0.3/24", "2001:db8::3/64"), sim.loop(), Rng.seeded(14));
+        DualStackTest.awaitAddresses(sim);
         byte[] data = TcpStackTest.bytes(3_000_000, 15);
         byte[][] got = new byte[1][];
         b.tcp().listen(80, c -> got[0] = TcpStackTest.readAll(c));

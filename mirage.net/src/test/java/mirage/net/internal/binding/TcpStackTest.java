@@ -46,8 +46,10 @@ class TcpStackTest {
 
     /** Two dual stacks (2001:db8::2 and ::3 beside 10.0.0.2 and .3), for runs over IPv6. */
     static World world6(long seed, SimulatedNetwork.Impairments impairments) {
-        return world(seed, impairments, DualStackTest.dual("10.0.0.2/24", "2001:db8::2/64"),
+        World w = world(seed, impairments, DualStackTest.dual("10.0.0.2/24", "2001:db8::2/64"),
                 DualStackTest.dual("10.0.0.3/24", "2001:db8::3/64"));
+        DualStackTest.awaitAddresses(w.sim());
+        return w;
     }
 
     static World world(long seed, SimulatedNetwork.Impairments impairments, NetConfig configA, NetConfig configB) {
