@@ -3,7 +3,7 @@
 # through a raw veth end (AF_PACKET), against Linux <-> Linux over a veth pair, in the same run,
 # each in network namespaces of its own.
 #
-# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-w WARMUPS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE] [-t]   (as root)
+# Usage: benchmarks/tcp-tap.sh [-n RUNS] [-w WARMUPS] [-b BYTES] [-p PROFILE] [-m MODES] [-i IMAGE] [-B IMAGE] [-t] [-S]   (as root)
 #   -n RUNS     transfers per side, alternating (default 5)
 #   -w WARMUPS  transfers per side before those, not counted (default 0: a fresh server's JIT
 #               compiles for the first few GB, and those transfers then count)
@@ -17,6 +17,8 @@
 #               a before/after of two builds in the same run, alternating with the others
 #   -t          also print, per transfer of ours, each server thread's CPU time and voluntary
 #               and involuntary context switches (/proc/PID/task; JIT compiler threads apart)
+#   -S          after the measured transfers, one more per side of ours under `strace -c -f`
+#               (not timed: strace slows it): the server's system calls per GB, by call
 #
 # Ours: examples/echo's image answers GET /bytes/BYTES, bound to a TAP (--net:service=tapb, the
 # kernel's side of the TAP in the same namespace as curl) or to one end of a veth pair
@@ -42,6 +44,7 @@ modes=tap,packet
 prebuilt=
 base=
 threads=
+syscalls=
 while [ $# -gt 0 ]; do
   case $1 in
     -n) runs=${2:?}; shift 2 ;;
@@ -52,6 +55,7 @@ while [ $# -gt 0 ]; do
     -i) prebuilt=${2:?}; shift 2 ;;
     -B) base=${2:?}; shift 2 ;;
     -t) threads=1; shift ;;
+    -S) syscalls=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tcp-tap: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -214,6 +218,21 @@ for i in $(seq 1 "$runs"); do
   done
   echo "${line%,}" >&2
 done
+if [ -n "$syscalls" ]; then
+  command -v strace >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends strace >/dev/null
+  for m in "${sides[@]}"; do
+    out=/tmp/tcp-tap-strace-$$-$m.txt
+    strace -c -f -p "${pid[$m]}" -o "$out" 2>/dev/null &
+    st=$!
+    sleep 1 # attached to every thread
+    fetch "${client[$m]}" "${address[$m]}" >/dev/null
+    kill -INT "$st"; wait "$st" || true
+    # strace -c: % time, seconds, usecs/call, calls, [errors,] syscall
+    awk -v m="$m" -v b="$bytes" '$NF ~ /^[a-z_0-9]+$/ && $4 ~ /^[0-9]+$/ && $NF != "total" && $NF != "syscall" {
+        n[$NF] = $4 } END { line = "SYSCALLS mode=" m " per_GB:"; for (k in n) if (n[k] * 1e9 / b >= 10) line = line sprintf(" %s=%.0f", k, n[k] * 1e9 / b); print line }' "$out"
+    rm -f "$out"
+  done
+fi
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 baseline() { case ${1%-base} in *6) echo linux6 ;; *) echo linux ;; esac; }
 declare -A ratio

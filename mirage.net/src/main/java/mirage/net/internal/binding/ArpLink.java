@@ -36,6 +36,12 @@ final class ArpLink implements Ipv4Link {
         arp.output(now, nextHop, packet);
     }
 
+    /** The Ethernet engine's segmentation frame behind its header, if it has one: a super-segment is then written in place. */
+    @Override
+    public ByteBuffer transmitBuffer() {
+        return ethernet.segmentedPayloadBuffer();
+    }
+
     @Override
     public int maxSegmentedDatagram() {
         return ethernet.maxSegmentedPayload();

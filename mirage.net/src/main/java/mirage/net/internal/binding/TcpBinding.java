@@ -69,7 +69,7 @@ final class TcpBinding implements Tcp, TcpEvents {
      * and the engine adopts as its send buffer: what the writer may have written and the peer
      * not yet acknowledged.
      */
-    static final int STAGING = 256 * 1024;
+    static final int STAGING = 1024 * 1024;
     /** {@code filled} before the loop has completed the pending read. */
     static final int NOTHING = Integer.MIN_VALUE;
     /** {@code filled} when the flow was closed under a pending read. */

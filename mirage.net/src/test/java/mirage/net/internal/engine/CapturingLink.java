@@ -9,10 +9,13 @@ import mirage.net.internal.engine.ipv4.Ipv4Link;
 /** A link that keeps a copy of every datagram sent, for the tests to read or pass on. */
 public final class CapturingLink implements Ipv4Link {
 
-    /** One datagram handed to the link; {@code segmentSize} 0 unless sent for segmentation offload. */
-    public record Sent(long now, Ipv4Address nextHop, byte[] bytes, int segmentSize) {
+    /**
+     * One datagram handed to the link; {@code segmentSize} 0 unless sent for segmentation
+     * offload, {@code inPlace} if it came at position 0 of the buffer the link lends.
+     */
+    public record Sent(long now, Ipv4Address nextHop, byte[] bytes, int segmentSize, boolean inPlace) {
         public Sent(long now, Ipv4Address nextHop, byte[] bytes) {
-            this(now, nextHop, bytes, 0);
+            this(now, nextHop, bytes, 0, false);
         }
 
         public ByteBuffer buffer() {
@@ -22,6 +25,8 @@ public final class CapturingLink implements Ipv4Link {
 
     private final int mtu;
     private final int maxSegmented;
+    /** The buffer lent to the engine ({@link #transmitBuffer()}), or null. */
+    private final ByteBuffer lent;
     public final List<Sent> sent = new ArrayList<>();
 
     public CapturingLink(int mtu) {
@@ -30,8 +35,22 @@ public final class CapturingLink implements Ipv4Link {
 
     /** A link with TCP segmentation offload for datagrams up to {@code maxSegmented} bytes (0: none). */
     public CapturingLink(int mtu, int maxSegmented) {
+        this(mtu, maxSegmented, false);
+    }
+
+    /**
+     * As {@link #CapturingLink(int, int)}; if {@code lend}, the link lends the engine a native
+     * buffer to write its datagrams into, as the Ethernet link with segmentation offload does.
+     */
+    public CapturingLink(int mtu, int maxSegmented, boolean lend) {
         this.mtu = mtu;
         this.maxSegmented = maxSegmented;
+        this.lent = lend ? ByteBuffer.allocateDirect(0xffff) : null;
+    }
+
+    @Override
+    public ByteBuffer transmitBuffer() {
+        return lent;
     }
 
     @Override
@@ -46,7 +65,7 @@ public final class CapturingLink implements Ipv4Link {
         }
         byte[] copy = new byte[packet.remaining()];
         packet.duplicate().get(copy);
-        sent.add(new Sent(now, nextHop, copy, segmentSize));
+        sent.add(new Sent(now, nextHop, copy, segmentSize, lent != null && packet == lent && packet.position() == 0));
     }
 
     @Override

@@ -37,6 +37,8 @@ public final class EthernetEngine {
     private final ByteBuffer tx;
     /** Frames for {@link #sendSegmented}; null until {@link #segmentation}. */
     private ByteBuffer largeTx;
+    /** {@link #largeTx} behind the Ethernet header: {@link #segmentedPayloadBuffer()}; null until {@link #segmentation}. */
+    private ByteBuffer largeTxPayload;
     private SegmentedFrameSink segmentedSink;
     /** Frames returned by {@link #receive}; those no layer took are in {@link #unknownType} too. */
     private long framesAccepted;
@@ -167,6 +169,19 @@ public final class EthernetEngine {
         }
         this.segmentedSink = sink;
         this.largeTx = ByteBuffer.allocateDirect(maxFrame);
+        this.largeTxPayload = largeTx.slice(EthernetFrame.HEADER_LENGTH, maxFrame - EthernetFrame.HEADER_LENGTH);
+    }
+
+    /**
+     * The part of the segmentation frame buffer behind its Ethernet header, for the layer above
+     * to write a datagram into at index 0 and then pass to {@link #sendSegmented} at position
+     * 0: that datagram is sent where it lies, without the copy {@code sendSegmented} otherwise
+     * makes (of 64 KiB per super-segment). Owned by the engine: its content is valid until the
+     * next {@code sendSegmented}, and callers must not change its position, limit or capacity
+     * except around their own datagram. Null without {@link #segmentation}.
+     */
+    public ByteBuffer segmentedPayloadBuffer() {
+        return largeTxPayload;
     }
 
     /** The longest IPv4 datagram {@link #sendSegmented} takes, or 0 without {@link #segmentation}. */
@@ -177,7 +192,8 @@ public final class EthernetEngine {
     /**
      * Sends the TCP/IPv4 datagram between position and limit of {@code packet} (borrowed; not
      * moved) in one frame to {@code destination}, for the interface to cut into segments of
-     * {@code segmentSize} payload bytes. Counted as one frame sent.
+     * {@code segmentSize} payload bytes; a datagram at position 0 of
+     * {@link #segmentedPayloadBuffer()} is not copied. Counted as one frame sent.
      *
      * @throws IllegalArgumentException if segmentation is off or the datagram exceeds {@link #maxSegmentedPayload()}
      */
@@ -198,7 +214,9 @@ public final class EthernetEngine {
         ByteBuffer out = largeTx;
         out.clear();
         writeHeader(out, 0, destination, macBits, etherType);
-        out.put(EthernetFrame.HEADER_LENGTH, packet, packet.position(), length);
+        if (packet != largeTxPayload || packet.position() != 0) { // else written in place
+            out.put(EthernetFrame.HEADER_LENGTH, packet, packet.position(), length);
+        }
         out.limit(EthernetFrame.HEADER_LENGTH + length).position(0);
         framesSent++;
         segmentedSink.transmit(out, segmentSize);

@@ -54,7 +54,8 @@ public final class Ipv4Engine {
     private int[] routeNetworks;
     private final Reassembly reassembly;
     private final Ipv4Packet view = new Ipv4Packet();
-    private final ByteBuffer tx = ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
+    /** Datagrams being sent: the link's {@link Ipv4Link#transmitBuffer()} if it lends one, else the engine's own. */
+    private final ByteBuffer tx;
     private int nextIdentification;
 
     private long packetsReceived;
@@ -86,6 +87,9 @@ public final class Ipv4Engine {
         if (link.mtu() < 68) {
             throw new IllegalArgumentException("an IPv4 link MTU is at least 68 (RFC 791), got " + link.mtu());
         }
+        ByteBuffer lent = link.transmitBuffer();
+        this.tx = lent != null && lent.capacity() >= Ipv4Packet.MAX_TOTAL_LENGTH
+                ? lent.clear() : ByteBuffer.allocate(Ipv4Packet.MAX_TOTAL_LENGTH);
         configure(config.addresses(), config.routes());
         this.reassembly = new Reassembly(config.reassemblyDatagrams(), config.reassemblyBytes(),
                 config.reassemblyFragments(), config.reassemblyTimeoutNanos());

@@ -2,6 +2,7 @@ package mirage.net.internal.engine.ipv4;
 
 import java.nio.ByteBuffer;
 import mirage.net.Ipv4Address;
+import mirage.net.internal.wire.Ipv4Packet;
 
 /**
  * What the IPv4 engine sends through: a link that can carry an IPv4 datagram to a next-hop
@@ -26,6 +27,18 @@ public interface Ipv4Link {
      */
     default int maxSegmentedDatagram() {
         return 0;
+    }
+
+    /**
+     * A buffer of at least {@link Ipv4Packet#MAX_TOTAL_LENGTH} bytes the link lends the engine
+     * to write its datagrams into, or null (the default): one written at index 0 and passed to
+     * {@link #transmitSegmented} at position 0 goes out from where it lies (the Ethernet link's
+     * segmentation frame, behind its header), saving a copy of each super-segment. The link
+     * owns it; its content is valid until the next {@code transmitSegmented}, and nothing else
+     * of the link writes into it. Asked for once, when the engine is built.
+     */
+    default ByteBuffer transmitBuffer() {
+        return null;
     }
 
     /**

@@ -121,4 +121,37 @@ class EthernetEngineTest {
                 () -> engine.send(PEER.bits(), EthernetFrame.TYPE_IPV4, ByteBuffer.allocate(1501)));
         assertTrue(sent.isEmpty());
     }
+
+    @Test
+    void sendSegmented_datagramInThePayloadBuffer_sameFrameAsACopy() {
+        List<byte[]> frames = new ArrayList<>();
+        engine.segmentation(14 + 0xffff, (f, segmentSize) -> {
+            assertEquals(1448, segmentSize);
+            byte[] b = new byte[f.remaining()];
+            f.get(f.position(), b);
+            frames.add(b);
+        });
+        byte[] datagram = new byte[40_000];
+        for (int i = 0; i < datagram.length; i++) {
+            datagram[i] = (byte) (i * 31 + 7);
+        }
+        engine.sendSegmented(PEER.bits(), ByteBuffer.wrap(datagram), 1448); // copied behind the header
+        ByteBuffer in = engine.segmentedPayloadBuffer();
+        assertEquals(0xffff, in.capacity());
+        in.clear().put(0, datagram).limit(datagram.length);
+        engine.sendSegmented(PEER.bits(), in, 1448); // where it lies
+        assertEquals(2, frames.size());
+        byte[] expected = new byte[14 + datagram.length];
+        EthernetRepr.of(PEER, US, EthernetFrame.TYPE_IPV4).emit(ByteBuffer.wrap(expected), 0);
+        System.arraycopy(datagram, 0, expected, 14, datagram.length);
+        assertArrayEquals(expected, frames.get(0));
+        assertArrayEquals(expected, frames.get(1));
+        assertEquals(0, in.position(), "the datagram's position untouched");
+        assertEquals(2, engine.stats().framesSent());
+    }
+
+    @Test
+    void segmentedPayloadBuffer_noneWithoutSegmentation() {
+        assertEquals(null, engine.segmentedPayloadBuffer());
+    }
 }

@@ -78,9 +78,12 @@ final class TcpFixture {
         this(config, 0);
     }
 
-    /** With TCP segmentation offload on the link for datagrams up to {@code maxSegmented} bytes (0: none). */
+    /**
+     * With TCP segmentation offload on the link for datagrams up to {@code maxSegmented} bytes
+     * (0: none); such a link lends the IPv4 engine its buffer, as the Ethernet link does.
+     */
     TcpFixture(TcpConfig config, int maxSegmented) {
-        this.link = new CapturingLink(1500, maxSegmented);
+        this.link = new CapturingLink(1500, maxSegmented, maxSegmented > 0);
         this.ip = new Ipv4Engine(Ipv4Config.of(List.of(Ipv4Cidr.parse("10.0.0.1/24")), List.of()), link, Rng.seeded(7));
         this.tcp = new TcpEngine(ip, config, Rng.seeded(8));
         tcp.events(new TcpEvents() {

@@ -39,6 +39,7 @@ class TcpSegmentationOffloadTest {
                 assertTrue(s.bytes().length <= 1500, "a plain datagram fits the MTU");
                 out.add(HexFormat.of().formatHex(s.bytes()));
             } else {
+                assertTrue(s.inPlace(), "a super-segment is written where the link sends it from");
                 supers.add(s);
                 segmenter.segment(ByteBuffer.wrap(s.bytes()), s.segmentSize(), seg -> {
                     byte[] b = new byte[seg.remaining()];
