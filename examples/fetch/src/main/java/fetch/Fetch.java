@@ -5,6 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import mirage.core.Console;
 import mirage.core.Flow;
 import mirage.core.FlowException;
@@ -14,7 +18,10 @@ import mirage.http.ClientResponse;
 import mirage.http.Content;
 import mirage.http.Headers;
 import mirage.http.HttpClient;
+import mirage.net.DirectStack;
 import mirage.net.IpAddress;
+import mirage.net.Ipv6;
+import mirage.net.Ipv6Cidr;
 import mirage.net.Ipv6Address;
 import mirage.net.NetException;
 import mirage.net.Stack;
@@ -56,6 +63,9 @@ public final class Fetch implements Unikernel {
             path = u.target();
             host = u.hostHeader();
         }
+        if (address instanceof Ipv6Address v6 && stack instanceof DirectStack direct) {
+            awaitSource(direct.ipv6(), v6);
+        }
         long t0 = clock.elapsedNanos();
         Result r;
         try (Tcp.Connection c = stack.tcp().connect(address, port, CONNECT_TIMEOUT)) {
@@ -65,6 +75,42 @@ public final class Fetch implements Unikernel {
         long moved = r.length() + put;
         console.println("fetch: " + r.status() + ", " + r.length() + " bytes, sha256 " + r.sha256() + ", "
                 + nanos / 1_000_000 + " ms, " + (moved * 1000 / nanos) + " MB/s");
+    }
+
+    /**
+     * Waits, at most {@link #CONNECT_TIMEOUT}, until the direct stack holds an IPv6 address of
+     * {@code destination}'s scope (link-local for a link-local destination, else a wider one):
+     * addresses are usable only once Duplicate Address Detection has passed, a second or two after
+     * boot (RFC 4862), and a connect before that has no source. If none comes, the connect that
+     * follows fails with its own error.
+     */
+    static void awaitSource(Ipv6 ipv6, Ipv6Address destination) {
+        SourceWait wait = new SourceWait(destination.isLinkLocal());
+        ipv6.onAddressChange(wait);
+        try {
+            wait.ready.await(CONNECT_TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static final class SourceWait implements Ipv6.AddressListener {
+        final CountDownLatch ready = new CountDownLatch(1);
+        private final boolean linkLocal;
+
+        SourceWait(boolean linkLocal) {
+            this.linkLocal = linkLocal;
+        }
+
+        @Override
+        public void changed(List<Ipv6Cidr> addresses, Optional<Ipv6Address> router) {
+            for (Ipv6Cidr a : addresses) {
+                if (a.address().isLinkLocal() == linkLocal) {
+                    ready.countDown();
+                    return;
+                }
+            }
+        }
     }
 
     /** What came back: the status line, the body's length and SHA-256 (hex). */
