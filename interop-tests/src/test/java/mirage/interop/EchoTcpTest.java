@@ -63,10 +63,8 @@ class EchoTcpTest {
         ns.exec("ip", "addr", "add", "10.78.0.1/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("tcp.pcapng");
-        Path captureLog = work.resolve("capture.log");
         // headers only: the 100 MB download need not be on disk twice
-        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-s", "128", "-w", captureFile.toString());
-        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+        capture = ns.capture(TAP, captureFile, 128);
     }
 
     @AfterAll

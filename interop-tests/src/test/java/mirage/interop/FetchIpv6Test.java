@@ -60,9 +60,7 @@ class FetchIpv6Test {
         ns.exec("ip", "-6", "addr", "add", SERVER + "/64", "dev", TAP, "nodad");
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("fetch6.pcapng");
-        Path captureLog = work.resolve("capture.log");
-        capture = ns.start(captureLog, "dumpcap", "-i", TAP, "-s", "128", "-w", captureFile.toString());
-        Host.Netns.awaitLine(captureLog, "Capturing on", capture, Duration.ofSeconds(30));
+        capture = ns.capture(TAP, captureFile, 128);
     }
 
     @AfterAll
