@@ -474,15 +474,7 @@ public final class Solo5Platform implements Platform {
         }
 
         private static String printable(String s) {
-            StringBuilder b = new StringBuilder();
-            s.codePoints().limit(80).forEach(c -> {
-                if (c < 0x20 || c == 0x7f) {
-                    b.append(String.format("\\x%02x", c));
-                } else {
-                    b.appendCodePoint(c);
-                }
-            });
-            return b.toString();
+            return Printable.of(s, 80);
         }
     }
 

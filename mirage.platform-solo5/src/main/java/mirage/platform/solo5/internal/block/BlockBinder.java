@@ -11,6 +11,7 @@ import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
 import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
+import mirage.platform.solo5.internal.Printable;
 
 /**
  * Attaches {@code BLOCK_BASIC} devices as Solo5's tenders do: {@code --block:NAME=PATH} names
@@ -40,30 +41,31 @@ public final class BlockBinder {
         } catch (InvalidPathException e) {
             throw new ArgumentException(Problem.MALFORMED, option, "bad path in " + option + ": " + e.getReason());
         }
+        String shown = Printable.of(value, 200); // messages are one line, whatever the path holds
         if (!Files.exists(path)) {
-            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + value
-                    + " does not exist (create it first, e.g. truncate -s 64M " + value + ")");
+            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + shown
+                    + " does not exist (create it first, e.g. truncate -s 64M " + shown + ")");
         }
         if (Files.isDirectory(path)) {
-            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + value + " is a directory");
+            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + shown + " is a directory");
         }
         Block file;
         try {
             file = Block.file(path);
         } catch (BlockException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to " + value + ": "
-                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + cause.getMessage()));
+            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + " to " + shown + ": "
+                    + cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : " " + Printable.of(cause.getMessage(), 200)));
         }
         try {
             long bytes = Files.isRegularFile(path) ? Files.size(path) : file.info().sizeBytes();
             if (bytes % SECTOR_SIZE != 0 || bytes == 0) {
-                throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": the size of " + value
+                throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": the size of " + shown
                         + " (" + bytes + " bytes) is not a positive multiple of " + SECTOR_SIZE);
             }
         } catch (java.io.IOException e) {
             file.close();
-            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + e.getMessage());
+            throw new ArgumentException(Problem.DEVICE, option, "cannot attach " + option + ": " + Printable.of(String.valueOf(e.getMessage()), 200));
         } catch (ArgumentException e) {
             file.close();
             throw e;

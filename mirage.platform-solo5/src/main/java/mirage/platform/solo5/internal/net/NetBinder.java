@@ -7,6 +7,7 @@ import mirage.core.Console;
 import mirage.core.Entropy;
 import mirage.core.spi.Device;
 import mirage.net.MacAddress;
+import mirage.platform.solo5.internal.Printable;
 import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 
@@ -212,15 +213,6 @@ public final class NetBinder {
     }
 
     private static String printable(String s) {
-        StringBuilder b = new StringBuilder();
-        for (int i = 0; i < s.length() && i < 120; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        return b.toString();
+        return Printable.of(s, 120);
     }
 }
