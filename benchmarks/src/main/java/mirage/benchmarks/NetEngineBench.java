@@ -167,6 +167,12 @@ public class NetEngineBench {
         Link6 theirs = new Link6(PEER_MAC);
         Ipv6Engine peerIp6 = new Ipv6Engine(new Ipv6Config(List.of(Ipv6Config.linkLocal(PEER_MAC),
                 Ipv6Cidr.parse("2001:db8::3/64")), Optional.empty(), NdpConfig.defaults()), theirs, Rng.seeded(6), 0);
+        // up (decision 0070): the short configuration assigns its addresses without DAD; what the
+        // start sends (MLD reports, solicitations) is not this benchmark's
+        ip6.start(0);
+        peerIp6.start(0);
+        ours.kept.clear();
+        theirs.kept.clear();
         UdpEngine peerUdp = new UdpEngine(silentIpv4("10.0.0.3/24", 3), peerIp6, Rng.seeded(4));
         peerUdp.send(0, 5000, US6, 7, payload);
         exchange(theirs, ip6); // the solicitation, to us; our advertisement stays in ours.kept

@@ -1,6 +1,7 @@
 package mirage.benchmarks;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import mirage.core.Rng;
 import mirage.net.DirectStack;
@@ -141,6 +142,12 @@ public class NetStackBench {
                     sim.loop(), Rng.seeded(2));
             default -> throw new IllegalArgumentException("family is ipv4 or ipv6, got " + family);
         }
+        if (family.equals("ipv6")) {
+            sim.runFor(Duration.ofSeconds(3)); // Duplicate Address Detection of our addresses (decision 0070)
+            if (stack.ipv6().addresses().size() < 2) {
+                throw new IllegalStateException("our IPv6 addresses did not pass DAD: " + stack.ipv6().addressStates());
+            }
+        }
         stack.udp().listen(7, (source, sourcePort, destination, data) -> blackhole.consume(data.get(data.position())));
         payload = ByteBuffer.allocateDirect(payloadBytes);
         for (int i = 0; i < payloadBytes; i++) {
@@ -200,6 +207,8 @@ public class NetStackBench {
         };
         Ipv6Engine peerIp = new Ipv6Engine(new Ipv6Config(List.of(Ipv6Config.linkLocal(PEER_MAC),
                 Ipv6Cidr.parse("2001:db8::3/64")), Optional.empty(), NdpConfig.defaults()), peerLink, Rng.seeded(6), 0);
+        peerIp.start(0); // up (decision 0070): its addresses without DAD in the short configuration
+        fromPeer.clear(); // what the start sent (MLD reports, solicitations) is not this set-up's
         Ipv4Engine unused = NetEngineBench.silentIpv4("10.0.0.3/24", 3);
         new UdpEngine(unused, peerIp, Rng.seeded(4)).send(0, 5000, US6, 7, data);
         if (fromPeer.size() != 1) {

@@ -175,6 +175,10 @@ public class TcpBulkBench {
                         Optional.empty(), NdpConfig.defaults()), ba, Rng.seeded(6), now);
                 ab.to6 = ip6B;
                 ba.to6 = ip6A;
+                // up (decision 0070): addresses without DAD in the short configuration; the MLD
+                // reports and solicitations the start sends go through the pump below
+                ip6A.start(now);
+                ip6B.start(now);
                 server = Ipv6Address.parse("2001:db8::2");
             }
             default -> throw new IllegalArgumentException("family is ipv4 or ipv6, got " + family);
