@@ -36,7 +36,14 @@ class Solo5BindFuzzTest {
             picked.putIfAbsent(e.name(), e);
         }
         Manifest manifest = new Manifest(new ArrayList<>(picked.values()));
-        List<String> argv = Arrays.asList(lines).subList(1, lines.length);
+        List<String> argv = new ArrayList<>(Arrays.asList(lines).subList(1, lines.length));
+        // --sandbox=on (or train) would confine this very JVM (seccomp kills it at its next
+        // unlisted system call): off goes through every check of the option without that
+        for (int i = 0; i < argv.size() && !argv.get(i).equals("--"); i++) {
+            if (argv.get(i).equals(Solo5Platform.SANDBOX + "=on") || argv.get(i).equals(Solo5Platform.SANDBOX + "=" + Solo5Platform.TRAIN)) {
+                argv.set(i, Solo5Platform.SANDBOX + "=off");
+            }
+        }
         List<String> rest;
         try (Solo5Platform p = new Solo5Platform(manifest, NetBindTest.FAKE)) {
             rest = p.bind(argv);
