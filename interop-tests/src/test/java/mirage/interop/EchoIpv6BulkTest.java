@@ -51,7 +51,7 @@ class EchoIpv6BulkTest {
         Host.require("ethtool", "ethtool");
         Path image = Mirage.buildExample("echo", work);
         ns = new Host.Netns("mirage-v6bulk");
-        ipv6WithoutDad(ns);
+        ns.withIpv6(false);
         Path log = work.resolve("echo.log");
         Process echo = ns.start(log, image.resolve("bin/echo").toString(), "--net:service=" + TAP, "--net-mac:service=" + MAC,
                 "--ipv4=10.122.0.2/24", "--ipv6=" + US + "/64", "--ipv6-gateway=" + KERNEL);
@@ -70,21 +70,14 @@ class EchoIpv6BulkTest {
         }
     }
 
-    /** IPv6 on in {@code netns}, and no DAD, so that the kernel's addresses are usable at once. */
-    static void ipv6WithoutDad(Host.Netns netns) {
-        netns.exec("sysctl", "-q", "-w", "net.ipv6.conf.all.disable_ipv6=0", "net.ipv6.conf.default.disable_ipv6=0",
-                "net.ipv6.conf.all.accept_dad=0", "net.ipv6.conf.default.accept_dad=0");
-    }
-
     /**
      * Fails unless {@code tshark} is Wireshark's TShark 3 or later: the display filter fields
      * these tests use ({@code _ws.malformed}, {@code _ws.expert.severity}, the checksum status
      * fields) and its one-line-per-frame output are that tool's.
      */
     static void requireTshark3() {
-        String version = Host.run(List.of("tshark", "--version"), Duration.ofSeconds(30)).out().lines().findFirst().orElse("");
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("^TShark \\(Wireshark\\) (\\d+)\\.").matcher(version);
-        assertTrue(m.find() && Integer.parseInt(m.group(1)) >= 3, "tshark is Wireshark's, 3 or later: " + version);
+        ToolVariants.Tshark t = ToolVariants.tshark();
+        assertTrue(t.major() >= 3, "tshark is Wireshark's, 3 or later: " + t.versionLine());
     }
 
     @Test
@@ -107,7 +100,7 @@ class EchoIpv6BulkTest {
     void routedThroughADeviceWithoutOffloads_theKernelCutsOurIpv6SuperSegments_theClientVerifiesEveryChecksum()
             throws Exception {
         try (Host.Netns client = new Host.Netns("mirage-v6cli")) {
-            ipv6WithoutDad(client);
+            client.withIpv6(false);
             String out = "v6fwd" + ProcessHandle.current().pid() % 10000;
             String in = "v6cli" + ProcessHandle.current().pid() % 10000;
             Host.run(List.of("ip", "link", "add", out, "netns", ns.name, "type", "veth", "peer", "name", in, "netns", client.name),
@@ -135,7 +128,7 @@ class EchoIpv6BulkTest {
         java.nio.file.Files.createDirectories(hostWork);
         Path image = Mirage.buildExample("echo", hostWork, "--stack=host");
         try (Host.Netns own = new Host.Netns("mirage-v6host")) {
-            ipv6WithoutDad(own);
+            own.withIpv6(false);
             Path log = hostWork.resolve("echo.log");
             Process echo = own.start(log, image.resolve("bin/echo").toString());
             Host.Netns.awaitLine(log, "HTTP on port 80", echo, Duration.ofSeconds(60));

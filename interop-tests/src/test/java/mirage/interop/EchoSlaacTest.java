@@ -106,10 +106,9 @@ class EchoSlaacTest {
 
     /** The captures' checks use tshark's field names of Wireshark 3 and later. */
     static void tsharkVariant() {
-        String v = Host.run(List.of("tshark", "-v"), Duration.ofSeconds(30)).out().lines().findFirst().orElse("");
-        Matcher m = Pattern.compile("^TShark \\(Wireshark\\) (\\d+)\\.").matcher(v);
-        if (!m.find() || Integer.parseInt(m.group(1)) < 3) {
-            abort("tshark of an unknown variant: " + v);
+        ToolVariants.Tshark t = ToolVariants.tshark();
+        if (t.major() < 3) {
+            abort("tshark of an unknown variant: " + t.versionLine());
         }
     }
 

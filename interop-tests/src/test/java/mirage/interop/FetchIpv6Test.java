@@ -54,9 +54,9 @@ class FetchIpv6Test {
         Host.require("tshark", "tshark");
         image = Mirage.buildExample("fetch", work);
         ns = new Host.Netns("mirage-fetch6");
-        EchoIpv6BulkTest.ipv6WithoutDad(ns);
+        ns.withIpv6(false);
         // the TAP exists before the unikernel starts, so the servers can listen on its address
-        ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+        ns.addTap(TAP);
         ns.exec("ip", "-6", "addr", "add", SERVER + "/64", "dev", TAP, "nodad");
         ns.exec("ip", "link", "set", TAP, "up");
         captureFile = work.resolve("fetch6.pcapng");

@@ -34,7 +34,7 @@ class GitKvIpv6Test {
         Host.require("tshark", "tshark");
         Path image = Mirage.buildExample("gitkv", work);
         try (Host.Netns ns = new Host.Netns("mirage-gitkv6")) {
-            EchoIpv6BulkTest.ipv6WithoutDad(ns);
+            ns.withIpv6(false);
             Path log = work.resolve("gitkv.log");
             Process gitkv = ns.start(log, image.resolve("bin/gitkv").toString(), "--net:service=" + TAP, "--net-mac:service=" + MAC,
                     "--ipv4=" + US4 + "/24", "--ipv6=" + US6 + "/64");

@@ -121,6 +121,18 @@ final class ToolVariants {
         return c;
     }
 
+    /**
+     * The first line of {@code tshark -v} and, when it is Wireshark's TShark, its major version
+     * (else -1): the capture checks use the field names and output of Wireshark 3 and later.
+     */
+    record Tshark(String versionLine, int major) {}
+
+    static Tshark tshark() {
+        String line = firstLine(versionText(List.of("tshark", "-v")));
+        Matcher m = Pattern.compile("^TShark \\(Wireshark\\) (\\d+)\\.").matcher(line);
+        return new Tshark(line, m.find() ? Integer.parseInt(m.group(1)) : -1);
+    }
+
     private static String versionText(List<String> command) {
         Mirage.Result r = Mirage.exec(command, Duration.ofSeconds(10));
         return r.out() + r.err();
