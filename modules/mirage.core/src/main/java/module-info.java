@@ -10,4 +10,6 @@ module mirage.core {
     exports mirage.core.spi;
     // a host directory read whole: KV_RO devices bound at boot, stores packed at link time (decision 0055)
     exports mirage.core.internal.files to mirage.platform.solo5, mirage.link;
+    // one-line error text from boot arguments and host paths, shared with the platform's binders
+    exports mirage.core.internal.text to mirage.platform.solo5;
 }

@@ -5,9 +5,12 @@ import mirage.testkit.ModuleArchitectureTest;
 
 /** Layer rules and internal-package rules of DESIGN.md §2-3. */
 class ArchitectureTest implements ModuleArchitectureTest {
-    /** {@code mirage.core} exports its host file-tree reader to this module (KV_RO devices). */
+    /**
+     * {@code mirage.core} exports its host file-tree reader (KV_RO devices) and its one-line
+     * error text ({@code Printable}) to this module.
+     */
     @Override
     public List<String> sharedInternalPackages() {
-        return List.of("mirage.core.internal.files");
+        return List.of("mirage.core.internal.files", "mirage.core.internal.text");
     }
 }

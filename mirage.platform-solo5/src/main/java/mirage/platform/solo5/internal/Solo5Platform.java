@@ -22,6 +22,7 @@ import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
 import mirage.core.Console;
 import mirage.core.Entropy;
+import mirage.core.internal.text.Printable;
 import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
 import mirage.core.spi.Manifest;

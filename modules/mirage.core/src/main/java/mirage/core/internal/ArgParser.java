@@ -9,6 +9,7 @@ import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
 import mirage.core.Arguments;
 import mirage.core.RuntimeArg;
+import mirage.core.internal.text.Printable;
 
 /** The boot command-line parser behind {@link Arguments#parse}. */
 public final class ArgParser {
@@ -31,7 +32,7 @@ public final class ArgParser {
             }
             if (!element.startsWith("--") || element.length() == 2) {
                 throw new ArgumentException(Problem.UNKNOWN, element,
-                        "unexpected argument '" + ArgValues.printable(element) + "': arguments are --name=value");
+                        "unexpected argument '" + Printable.of(element, 80) + "': arguments are --name=value");
             }
             int eq = element.indexOf('=');
             String name = eq < 0 ? element.substring(2) : element.substring(2, eq);
@@ -39,7 +40,7 @@ public final class ArgParser {
             Integer at = index.get(name);
             if (at == null) {
                 throw new ArgumentException(Problem.UNKNOWN, argument,
-                        "unknown argument " + ArgValues.printable(argument));
+                        "unknown argument " + Printable.of(argument, 80));
             }
             RuntimeArg<?> decl = decls.get(at);
             String text;
@@ -85,7 +86,7 @@ public final class ArgParser {
         for (int i = 0; i < declared.size(); i++) {
             RuntimeArg<?> arg = declared.get(i);
             b.append("  ").append(heads.get(i)).append(" ".repeat(width - heads.get(i).length() + 2)).append(arg.doc());
-            b.append(arg.defaultText().map(d -> " (default: " + ArgValues.escape(d) + ")").orElse(" (required)")).append('\n');
+            b.append(arg.defaultText().map(d -> " (default: " + Printable.of(d) + ")").orElse(" (required)")).append('\n');
         }
         b.append("  --help").append(" ".repeat(Math.max(2, width - 4))).append("Show this help and exit.\n");
         return b.toString();

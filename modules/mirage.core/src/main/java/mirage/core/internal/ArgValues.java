@@ -5,6 +5,7 @@ import java.time.format.DateTimeParseException;
 import mirage.core.ArgType;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.internal.text.Printable;
 
 /** Names and value syntax of runtime arguments: parse and format, inverse of each other. */
 public final class ArgValues {
@@ -15,7 +16,7 @@ public final class ArgValues {
     /** @throws IllegalArgumentException unless {@code name} is a well-formed argument name */
     public static void checkName(String name) {
         if (!isName(name)) {
-            throw new IllegalArgumentException("runtime argument name '" + printable(name)
+            throw new IllegalArgumentException("runtime argument name '" + Printable.of(name, 80)
                     + "' must be 1-64 characters of a-z, 0-9 and '-', starting with a letter");
         }
     }
@@ -170,36 +171,6 @@ public final class ArgValues {
 
     static ArgumentException malformed(String argument, String text, String expected) {
         return new ArgumentException(Problem.MALFORMED, argument,
-                "malformed value for " + argument + ": '" + printable(text) + "' is not " + expected);
-    }
-
-    /**
-     * {@code s} with control characters escaped and cut to about 80 characters, fit for one
-     * line; {@code ...} marks a cut.
-     */
-    public static String printable(String s) {
-        return escape(s, 80);
-    }
-
-    /** {@code s} with control characters escaped, fit for one line, however long. */
-    public static String escape(String s) {
-        return escape(s, Integer.MAX_VALUE);
-    }
-
-    private static String escape(String s, int limit) {
-        StringBuilder b = new StringBuilder();
-        int i = 0;
-        for (; i < s.length() && b.length() < limit; i++) {
-            char c = s.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                b.append(String.format("\\x%02x", (int) c));
-            } else {
-                b.append(c);
-            }
-        }
-        if (i < s.length()) {
-            b.append("...");
-        }
-        return b.toString();
+                "malformed value for " + argument + ": '" + Printable.of(text, 80) + "' is not " + expected);
     }
 }

@@ -7,6 +7,7 @@ import mirage.core.ArgumentException;
 import mirage.core.Arguments;
 import mirage.core.RuntimeArg;
 import mirage.core.Unikernel;
+import mirage.core.internal.text.Printable;
 import mirage.core.spi.Boot;
 import mirage.core.spi.EventLoop;
 import mirage.core.spi.Platform;
@@ -22,7 +23,7 @@ public final class BootRunner {
             made = platforms.get();
         } catch (RuntimeException e) {
             String why = e.getMessage() == null ? e.toString() : e.getMessage();
-            System.err.println(program + ": cannot boot: " + ArgValues.escape(why));
+            System.err.println(program + ": cannot boot: " + Printable.of(why));
             return Unikernel.EXIT_FAILURE;
         }
         try (Platform platform = made) {
@@ -46,7 +47,7 @@ public final class BootRunner {
             Thread.ofVirtual().name(program).start(starter);
             loop.run();
             if (starter.failure != null) {
-                platform.console().println(program + ": start failed: " + ArgValues.escape(starter.failure.toString()));
+                platform.console().println(program + ": start failed: " + Printable.of(starter.failure.toString()));
                 return Unikernel.EXIT_FAILURE;
             }
             return Unikernel.EXIT_OK;

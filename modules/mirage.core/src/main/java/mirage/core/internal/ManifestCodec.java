@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import mirage.core.internal.text.Printable;
 import mirage.core.spi.DeviceKind;
 import mirage.core.spi.Manifest;
 import mirage.core.spi.ManifestException;
@@ -50,7 +51,7 @@ public final class ManifestCodec {
         }
         String[] lines = text.substring(0, text.length() - 1).split("\n", -1);
         if (!lines[0].equals(HEADER)) {
-            throw new ManifestException(1, "expected '" + HEADER + "', found '" + ArgValues.printable(lines[0]) + "'");
+            throw new ManifestException(1, "expected '" + HEADER + "', found '" + Printable.of(lines[0], 80) + "'");
         }
         List<Manifest.Entry> entries = new ArrayList<>();
         Set<String> names = new HashSet<>();
@@ -59,7 +60,7 @@ public final class ManifestCodec {
             String line = lines[i];
             int sp = line.indexOf(' ');
             if (sp < 0 || line.indexOf(' ', sp + 1) >= 0) {
-                throw new ManifestException(lineNo, "expected 'KIND NAME', found '" + ArgValues.printable(line) + "'");
+                throw new ManifestException(lineNo, "expected 'KIND NAME', found '" + Printable.of(line, 80) + "'");
             }
             String kindText = line.substring(0, sp);
             String name = line.substring(sp + 1);
@@ -67,10 +68,10 @@ public final class ManifestCodec {
                 case "NET_BASIC" -> DeviceKind.NET_BASIC;
                 case "BLOCK_BASIC" -> DeviceKind.BLOCK_BASIC;
                 case "KV_RO" -> DeviceKind.KV_RO;
-                default -> throw new ManifestException(lineNo, "unknown device kind '" + ArgValues.printable(kindText) + "'");
+                default -> throw new ManifestException(lineNo, "unknown device kind '" + Printable.of(kindText, 80) + "'");
             };
             if (!isDeviceName(name)) {
-                throw new ManifestException(lineNo, "malformed device name '" + ArgValues.printable(name) + "'");
+                throw new ManifestException(lineNo, "malformed device name '" + Printable.of(name, 80) + "'");
             }
             if (!names.add(name)) {
                 throw new ManifestException(lineNo, "device '" + name + "' listed twice");

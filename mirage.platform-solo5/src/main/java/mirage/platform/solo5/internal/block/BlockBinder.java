@@ -9,9 +9,9 @@ import mirage.block.Block;
 import mirage.block.BlockException;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
+import mirage.core.internal.text.Printable;
 import mirage.core.spi.Device;
 import mirage.core.spi.DeviceKind;
-import mirage.platform.solo5.internal.Printable;
 
 /**
  * Attaches {@code BLOCK_BASIC} devices as Solo5's tenders do: {@code --block:NAME=PATH} names

@@ -5,9 +5,9 @@ import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
 import mirage.core.Console;
 import mirage.core.Entropy;
+import mirage.core.internal.text.Printable;
 import mirage.core.spi.Device;
 import mirage.net.MacAddress;
-import mirage.platform.solo5.internal.Printable;
 import mirage.platform.solo5.internal.host.HostException;
 import mirage.platform.solo5.internal.host.HostPoller;
 
