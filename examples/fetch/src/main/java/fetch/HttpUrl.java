@@ -39,17 +39,18 @@ public record HttpUrl(IpAddress address, int port, String target) {
      *     (a space, a control character, anything outside ASCII)
      */
     public static HttpUrl parse(String text) {
-        String scheme = "http://";
-        if (text.length() < scheme.length() || !text.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)) {
-            throw bad(text, "only http:// URLs are supported");
-        }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c <= ' ' || c >= 0x7f) {
-                // not quoted: the text may hold control characters
+                // checked first and not quoted: every later message quotes the text, which may
+                // hold control characters until here
                 throw new IllegalArgumentException("--url: character " + String.format("U+%04X", (int) c) + " at " + i
                         + " must be percent-encoded");
             }
+        }
+        String scheme = "http://";
+        if (text.length() < scheme.length() || !text.substring(0, scheme.length()).toLowerCase(Locale.ROOT).equals(scheme)) {
+            throw bad(text, "only http:// URLs are supported");
         }
         int hash = text.indexOf('#');
         String rest = (hash < 0 ? text : text.substring(0, hash)).substring(scheme.length());

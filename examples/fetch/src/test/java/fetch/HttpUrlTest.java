@@ -54,6 +54,7 @@ class HttpUrlTest {
             {"http://user@[fd00::1]/", "user information"},
             {"http:///x", "no host"},
             {"http://[fd00::1]/a b", "character U+0020 at 18 must be percent-encoded"},
+            {"http:\n/fd00::0/", "character U+000A at 5 must be percent-encoded"}, // not the scheme's message, which quotes the text
             {"http://10.0.0.256/", "10.0.0.256"},
         };
         for (String[] c : cases) {
