@@ -72,12 +72,17 @@ class InternetChecksumTest {
         });
     }
 
-    /** The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and in either buffer byte order. */
+    /**
+     * The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and length (the
+     * 16-byte loop, its 8-byte step and the odd tail), in either buffer byte order, over a heap
+     * buffer, a slice of one (array offset not zero), a read-only one and a direct one: the
+     * array and buffer loops of {@link InternetChecksum#add} agree.
+     */
     @Test
     void sumEqualsTheDefinition() {
         qt().forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom r = new SplittableRandom(seed);
-            byte[] data = new byte[r.nextInt(0, 200)];
+            byte[] data = new byte[r.nextInt(0, r.nextBoolean() ? 200 : 1600)];
             r.nextBytes(data);
             int off = data.length == 0 ? 0 : r.nextInt(data.length);
             int len = r.nextInt(data.length - off + 1);
@@ -85,8 +90,19 @@ class InternetChecksumTest {
             for (int i = 0; i < len; i += 2) {
                 reference += (data[off + i] & 0xff) << 8 | (i + 1 < len ? data[off + i + 1] & 0xff : 0);
             }
-            ByteBuffer b = ByteBuffer.wrap(data).order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
-            assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(InternetChecksum.add(0, b, off, len)));
+            ByteBuffer b = switch (r.nextInt(4)) {
+                case 0 -> ByteBuffer.wrap(data);
+                case 1 -> ByteBuffer.allocateDirect(data.length).put(0, data);
+                case 2 -> ByteBuffer.wrap(data).asReadOnlyBuffer();
+                default -> {
+                    byte[] wider = new byte[data.length + 13];
+                    System.arraycopy(data, 0, wider, 13, data.length);
+                    yield ByteBuffer.wrap(wider).position(13).slice();
+                }
+            };
+            b.order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            long start = r.nextLong(0, 1L << 40);
+            assertEquals(InternetChecksum.fold(start + reference), InternetChecksum.fold(InternetChecksum.add(start, b, off, len)));
         });
     }
 
@@ -120,5 +136,16 @@ class InternetChecksumTest {
             long reference = InternetChecksum.add(0, b, off, 32) + (length >>> 16) + (length & 0xffff) + nextHeader;
             assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(fromBuffer));
         });
+    }
+
+    @Test
+    void aRegionOutsideTheBufferIsRefused() {
+        ByteBuffer heap = ByteBuffer.allocate(32).limit(20);
+        ByteBuffer direct = ByteBuffer.allocateDirect(32).limit(20);
+        for (ByteBuffer b : new ByteBuffer[] {heap, direct}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.add(0, b, 8, 16));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.add(0, b, -1, 4));
+            assertEquals(0, InternetChecksum.add(0, b, 4, 16));
+        }
     }
 }
