@@ -150,6 +150,12 @@ public final class Slaac {
     private final Rng rng;
     private final MessageDigest sha256;
     private final ArrayList<Entry> entries = new ArrayList<>();
+    /**
+     * The entry {@link #assigned} found last, null after any removal from {@link #entries}: a
+     * packet to the same address of ours skips the walk (decision 0078). Its state is checked at
+     * each use, so only a removal has to clear it.
+     */
+    private Entry lastAssigned;
     /** The manual addresses, formed again by every {@link #start}. */
     private final ArrayList<Ipv6Cidr> manual = new ArrayList<>();
     private long retransTimer;
@@ -196,6 +202,7 @@ public final class Slaac {
             }
         }
         entries.clear();
+        lastAssigned = null;
         Entry e = form(now, LINK_LOCAL_PREFIX.high(), 0, NEVER, NEVER);
         if (config.dupAddrDetectTransmits() > 0) {
             e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
@@ -323,6 +330,7 @@ public final class Slaac {
             if (e.validUntil <= now) {
                 leave(now, e);
                 entries.remove(i);
+                lastAssigned = null;
                 if (usable(e)) {
                     assignedChanges++;
                 }
@@ -392,9 +400,14 @@ public final class Slaac {
      * or null: a lookup that allocates nothing, for the receive path.
      */
     public Ipv6Address assigned(long high, long low) {
+        Entry last = lastAssigned;
+        if (last != null && last.address.low() == low && last.address.high() == high && usable(last)) {
+            return last.address;
+        }
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (e.address.low() == low && e.address.high() == high && usable(e)) {
+                lastAssigned = e;
                 return e.address;
             }
         }
@@ -631,6 +644,7 @@ public final class Slaac {
         link.duplicate(now, new Ipv6Cidr(e.address, e.prefixLength), retry);
         if (retry) {
             entries.remove(e);
+            lastAssigned = null;
             Entry again = form(now, e.prefix, e.dadCounter + 1, e.preferredUntil, e.validUntil);
             startDad(now, again);
         }
