@@ -13,6 +13,7 @@ import mirage.net.Ipv6Cidr;
 import mirage.net.MacAddress;
 import mirage.net.internal.engine.ndp.Slaac.AddressInfo;
 import mirage.net.internal.engine.ndp.Slaac.AddressState;
+import mirage.net.internal.wire.Icmpv6Repr;
 import mirage.net.internal.wire.NdpOption;
 import org.junit.jupiter.api.Test;
 
@@ -22,7 +23,8 @@ import org.junit.jupiter.api.Test;
  * DEPRECATED, null if none is (absent, TENTATIVE or DUPLICATE), after any sequence of starts,
  * manual additions, Router Advertisements (lifetimes that deprecate and expire), probes from
  * another node during Duplicate Address Detection (DUPLICATE, and with stable privacy
- * identifiers a new address) and time passing.
+ * identifiers a new address) and time passing. And {@link Slaac#sourceAddress}, which remembers
+ * its last answer while nothing it depends on changed, equals the selection made afresh.
  */
 class SlaacLookupPropertiesTest {
     static final long S = 1_000_000_000L;
@@ -48,6 +50,9 @@ class SlaacLookupPropertiesTest {
             Slaac slaac = new Slaac(config, new Quiet(), Rng.seeded(seed));
             String[] prefixes = {"2001:db8:1::", "2001:db8:2::", "fd00::"};
             List<Ipv6Address> asked = new ArrayList<>();
+            List<Ipv6Address> destinations = List.of(Ipv6Address.parse("2001:db8:1::99"), Ipv6Address.parse("2001:db8:2::1"),
+                    Ipv6Address.parse("fd00::7"), Ipv6Address.parse("2001:db8:9::5"), Ipv6Address.parse("fe80::99"),
+                    Ipv6Address.parse("ff02::1"), Ipv6Address.parse("ff05::2"), Ipv6Address.parse("2606:4700::1"));
             long now = 0;
             slaac.start(now);
             for (int step = 0; step < 60; step++) {
@@ -95,7 +100,53 @@ class SlaacLookupPropertiesTest {
                     assertEquals(expected, slaac.assigned(a.high(), a.low()), a + " at step " + step);
                     assertEquals(expected, slaac.assigned(a.high(), a.low()), a + " asked again at step " + step);
                 }
+                for (Ipv6Address d : destinations) {
+                    assertEquals(slaac.selectSource(d), slaac.sourceAddress(d), "source for " + d + " at step " + step);
+                    assertEquals(slaac.selectSource(d), slaac.sourceAddress(d), "source for " + d + " again at step " + step);
+                }
             }
         });
+    }
+
+    /** Prefixes whose addresses are PREFERRED (DAD passed) at the returned time; lifetimes in seconds. */
+    private static long assign(Slaac slaac, long[][] lifetimes, String... prefixes) {
+        long t = slaac.start(0);
+        slaac.poll(t);
+        t += S;
+        slaac.poll(t);
+        List<NdpOption> options = new ArrayList<>();
+        for (int i = 0; i < prefixes.length; i++) {
+            options.add(new NdpOption.PrefixInformation(64, true, true, lifetimes[i][0], lifetimes[i][1],
+                    Ipv6Address.parse(prefixes[i])));
+        }
+        slaac.routerAdvertisement(t, new Icmpv6Repr.RouterAdvertisement(64, false, false,
+                Icmpv6Repr.RouterPreference.MEDIUM, 1800, 0, 0, options));
+        t += S;
+        slaac.poll(t);
+        return t;
+    }
+
+    /** An address that expires stops being the source at once, though the destination asked for is the same. */
+    @Test
+    void theSourceAfterItsAddressExpired() {
+        Slaac slaac = new Slaac(SlaacConfig.eui64(MAC), new Quiet(), Rng.seeded(1));
+        long t = assign(slaac, new long[][] {{4, 4}}, "2001:db8:1::");
+        Ipv6Address destination = Ipv6Address.parse("2001:db8:9::5");
+        Ipv6Address global = slaac.sourceAddress(destination);
+        assertEquals(0x2001_0db8_0001_0000L, global.high());
+        slaac.poll(t + 4 * S);
+        assertEquals(slaac.usableLinkLocal(), slaac.sourceAddress(destination));
+        assertEquals(null, slaac.assigned(global.high(), global.low()));
+    }
+
+    /** A deprecated source gives way to a preferred one (RFC 6724 rule 3) at once. */
+    @Test
+    void theSourceAfterItsAddressWasDeprecated() {
+        Slaac slaac = new Slaac(SlaacConfig.eui64(MAC), new Quiet(), Rng.seeded(1));
+        long t = assign(slaac, new long[][] {{100, 3}, {100, 100}}, "2001:db8:1::", "2001:db8:2::");
+        Ipv6Address destination = Ipv6Address.parse("2001:db8:1::5");
+        assertEquals(0x2001_0db8_0001_0000L, slaac.sourceAddress(destination).high(), "the longer common prefix");
+        slaac.poll(t + 3 * S);
+        assertEquals(0x2001_0db8_0002_0000L, slaac.sourceAddress(destination).high(), "the preferred one");
     }
 }
