@@ -1,7 +1,10 @@
 package mirage.net.internal.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.util.Objects;
 import mirage.net.Ipv6Address;
 
 /**
@@ -16,6 +19,9 @@ import mirage.net.Ipv6Address;
  * views of this package never let happen.
  */
 public final class InternetChecksum {
+    /** Big-endian 64-bit reads at any byte index of a {@code byte[]}. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
     private InternetChecksum() {}
 
     /**
@@ -24,19 +30,73 @@ public final class InternetChecksum {
      * byte of a word whose low byte is zero (RFC 1071 section 1, step (1)).
      */
     public static long add(long sum, ByteBuffer buffer, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buffer.limit());
+        if (buffer.hasArray()) {
+            return addArray(sum, buffer.array(), buffer.arrayOffset() + offset, length);
+        }
+        return addBuffer(sum, buffer, offset, length);
+    }
+
+    /**
+     * Adds {@code length} bytes of {@code data} from {@code offset}, read 16 at a time through a
+     * big-endian view of the array. Heap buffers come here and direct ones go to
+     * {@link #addBuffer}, so that each loop's memory access sees one kind of buffer: a stack
+     * receives into direct buffers and sends from heap ones, and one loop over both compiled
+     * to a type check per read (decision 0078).
+     */
+    private static long addArray(long sum, byte[] data, int offset, int length) {
+        int end = offset + length;
+        int i = offset;
+        // Eight bytes at a time as two 32-bit halves: one's complement addition is associative,
+        // so summing 32-bit words and folding later gives the same 16-bit sum (RFC 1071
+        // section 2 (C), "Parallel Summation"). A long holds 2^30 such additions without
+        // overflow; two accumulators let the additions of consecutive words overlap.
+        long s = sum;
+        long t = 0;
+        for (; i + 16 <= end; i += 16) {
+            long w = (long) LONGS.get(data, i);
+            long x = (long) LONGS.get(data, i + 8);
+            s += (w >>> 32) + (w & 0xffff_ffffL);
+            t += (x >>> 32) + (x & 0xffff_ffffL);
+        }
+        if (i + 8 <= end) {
+            long w = (long) LONGS.get(data, i);
+            s += (w >>> 32) + (w & 0xffff_ffffL);
+            i += 8;
+        }
+        for (; i + 1 < end; i += 2) {
+            s += ((data[i] & 0xff) << 8) | (data[i + 1] & 0xff);
+        }
+        if (i < end) {
+            s += (data[i] & 0xff) << 8;
+        }
+        return s + t;
+    }
+
+    /** As {@link #addArray}, through the buffer's absolute reads (direct and read-only buffers). */
+    private static long addBuffer(long sum, ByteBuffer buffer, int offset, int length) {
         int end = offset + length;
         int i = offset;
         long s = sum;
-        // Eight bytes at a time as two 32-bit halves: one's complement addition is associative,
-        // so summing 32-bit words and folding later gives the same 16-bit sum (RFC 1071
-        // section 2 (C), "Parallel Summation"). A long holds 2^30 such additions without overflow.
+        long t = 0;
         boolean bigEndian = buffer.order() == ByteOrder.BIG_ENDIAN;
-        for (; i + 8 <= end; i += 8) {
+        for (; i + 16 <= end; i += 16) {
+            long w = buffer.getLong(i);
+            long x = buffer.getLong(i + 8);
+            if (!bigEndian) {
+                w = Long.reverseBytes(w);
+                x = Long.reverseBytes(x);
+            }
+            s += (w >>> 32) + (w & 0xffff_ffffL);
+            t += (x >>> 32) + (x & 0xffff_ffffL);
+        }
+        if (i + 8 <= end) {
             long w = buffer.getLong(i);
             if (!bigEndian) {
                 w = Long.reverseBytes(w);
             }
             s += (w >>> 32) + (w & 0xffff_ffffL);
+            i += 8;
         }
         for (; i + 1 < end; i += 2) {
             s += ((buffer.get(i) & 0xff) << 8) | (buffer.get(i + 1) & 0xff);
@@ -44,7 +104,7 @@ public final class InternetChecksum {
         if (i < end) {
             s += (buffer.get(i) & 0xff) << 8;
         }
-        return s;
+        return s + t;
     }
 
     /** Adds one 16-bit word. */
@@ -86,9 +146,23 @@ public final class InternetChecksum {
      * As {@link #pseudoHeader(Ipv6Address, Ipv6Address, int, int)}, reading the two addresses
      * from the 32 bytes at {@code addresses} of {@code buffer} (where an IPv6 header holds them,
      * {@code Ipv6Packet.SOURCE}): allocates nothing.
+     *
+     * <p>Four straight 64-bit reads, not {@link #add}: a receive path inlines this beside the
+     * {@code add} over the datagram, and a second copy of {@code add}'s loop in the same compiled
+     * method made C2 compile the datagram's loop about 1.7 times slower (decision 0078).
      */
     public static long ipv6PseudoHeader(ByteBuffer buffer, int addresses, int nextHeader, int upperLayerLength) {
-        return addInt(add(0, buffer, addresses, 2 * Ipv6Address.LENGTH), upperLayerLength) + (nextHeader & 0xff);
+        long a = buffer.getLong(addresses);
+        long b = buffer.getLong(addresses + 8);
+        long c = buffer.getLong(addresses + 16);
+        long d = buffer.getLong(addresses + 24);
+        if (buffer.order() != ByteOrder.BIG_ENDIAN) {
+            a = Long.reverseBytes(a);
+            b = Long.reverseBytes(b);
+            c = Long.reverseBytes(c);
+            d = Long.reverseBytes(d);
+        }
+        return addInt(addLong(addLong(addLong(addLong(0, a), b), c), d), upperLayerLength) + (nextHeader & 0xff);
     }
 
     /** Folds the carries of {@code sum} into 16 bits (RFC 1071 section 4.1, "Fold 32-bit sum to 16 bits"). */

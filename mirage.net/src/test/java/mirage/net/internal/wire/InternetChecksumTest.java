@@ -72,12 +72,17 @@ class InternetChecksumTest {
         });
     }
 
-    /** The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and in either buffer byte order. */
+    /**
+     * The word-at-a-time sum equals the plain RFC 1071 definition, at any offset and length (the
+     * 16-byte loop, its 8-byte step and the odd tail), in either buffer byte order, over a heap
+     * buffer, a slice of one (array offset not zero), a read-only one and a direct one: the
+     * array and buffer loops of {@link InternetChecksum#add} agree.
+     */
     @Test
     void sumEqualsTheDefinition() {
         qt().forAll(longs().all()).checkAssert(seed -> {
             SplittableRandom r = new SplittableRandom(seed);
-            byte[] data = new byte[r.nextInt(0, 200)];
+            byte[] data = new byte[r.nextInt(0, r.nextBoolean() ? 200 : 1600)];
             r.nextBytes(data);
             int off = data.length == 0 ? 0 : r.nextInt(data.length);
             int len = r.nextInt(data.length - off + 1);
@@ -85,8 +90,62 @@ class InternetChecksumTest {
             for (int i = 0; i < len; i += 2) {
                 reference += (data[off + i] & 0xff) << 8 | (i + 1 < len ? data[off + i + 1] & 0xff : 0);
             }
-            ByteBuffer b = ByteBuffer.wrap(data).order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
-            assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(InternetChecksum.add(0, b, off, len)));
+            ByteBuffer b = switch (r.nextInt(4)) {
+                case 0 -> ByteBuffer.wrap(data);
+                case 1 -> ByteBuffer.allocateDirect(data.length).put(0, data);
+                case 2 -> ByteBuffer.wrap(data).asReadOnlyBuffer();
+                default -> {
+                    byte[] wider = new byte[data.length + 13];
+                    System.arraycopy(data, 0, wider, 13, data.length);
+                    yield ByteBuffer.wrap(wider).position(13).slice();
+                }
+            };
+            b.order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            long start = r.nextLong(0, 1L << 40);
+            assertEquals(InternetChecksum.fold(start + reference), InternetChecksum.fold(InternetChecksum.add(start, b, off, len)));
         });
+    }
+
+    /**
+     * The pseudo-header sum read from a buffer (four 64-bit reads) equals the one from the two
+     * addresses, at any offset, in heap and direct buffers of either byte order.
+     */
+    @Test
+    void ipv6PseudoHeaderFromTheBufferEqualsTheAddresses() {
+        qt().forAll(longs().all()).checkAssert(seed -> {
+            SplittableRandom r = new SplittableRandom(seed);
+            mirage.net.Ipv6Address source = new mirage.net.Ipv6Address(r.nextLong(), r.nextLong());
+            mirage.net.Ipv6Address destination = new mirage.net.Ipv6Address(r.nextLong(), r.nextLong());
+            int off = r.nextInt(0, 64);
+            ByteBuffer b = (r.nextBoolean() ? ByteBuffer.allocateDirect(off + 40) : ByteBuffer.allocate(off + 40))
+                    .order(r.nextBoolean() ? java.nio.ByteOrder.BIG_ENDIAN : java.nio.ByteOrder.LITTLE_ENDIAN);
+            Bytes.put32(b, off, (int) (source.high() >>> 32));
+            Bytes.put32(b, off + 4, (int) source.high());
+            Bytes.put32(b, off + 8, (int) (source.low() >>> 32));
+            Bytes.put32(b, off + 12, (int) source.low());
+            Bytes.put32(b, off + 16, (int) (destination.high() >>> 32));
+            Bytes.put32(b, off + 20, (int) destination.high());
+            Bytes.put32(b, off + 24, (int) (destination.low() >>> 32));
+            Bytes.put32(b, off + 28, (int) destination.low());
+            int nextHeader = r.nextInt(256);
+            int length = r.nextInt(0, 1 << 20);
+            long fromBuffer = InternetChecksum.ipv6PseudoHeader(b, off, nextHeader, length);
+            assertEquals(InternetChecksum.fold(InternetChecksum.pseudoHeader(source, destination, nextHeader, length)),
+                    InternetChecksum.fold(fromBuffer));
+            // and the definition: the 40 octets of RFC 8200 section 8.1 summed as words
+            long reference = InternetChecksum.add(0, b, off, 32) + (length >>> 16) + (length & 0xffff) + nextHeader;
+            assertEquals(InternetChecksum.fold(reference), InternetChecksum.fold(fromBuffer));
+        });
+    }
+
+    @Test
+    void aRegionOutsideTheBufferIsRefused() {
+        ByteBuffer heap = ByteBuffer.allocate(32).limit(20);
+        ByteBuffer direct = ByteBuffer.allocateDirect(32).limit(20);
+        for (ByteBuffer b : new ByteBuffer[] {heap, direct}) {
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.add(0, b, 8, 16));
+            org.junit.jupiter.api.Assertions.assertThrows(IndexOutOfBoundsException.class, () -> InternetChecksum.add(0, b, -1, 4));
+            assertEquals(0, InternetChecksum.add(0, b, 4, 16));
+        }
     }
 }

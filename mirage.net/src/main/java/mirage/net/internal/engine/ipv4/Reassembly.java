@@ -24,6 +24,8 @@ final class Reassembly {
     private static final int MAX_PAYLOAD = Ipv4Packet.MAX_TOTAL_LENGTH - Ipv4Packet.MIN_HEADER_LENGTH;
 
     private final Slot[] slots;
+    /** Slots {@code active} now: while none is, {@link #nextDeadline} (asked after every packet) walks nothing. */
+    private int activeSlots;
     private final FragmentAssembly.Budget budget;
     private final int maxFragments;
     private final long lifetime;
@@ -79,6 +81,9 @@ final class Reassembly {
     /** The earliest deadline of a datagram in reassembly, or {@code Long.MAX_VALUE}. */
     long nextDeadline() {
         long d = Long.MAX_VALUE;
+        if (activeSlots == 0) {
+            return d;
+        }
         for (Slot s : slots) {
             if (s.active && s.deadline < d) {
                 d = s.deadline;
@@ -170,6 +175,7 @@ final class Reassembly {
         for (Slot s : slots) {
             if (!s.active) {
                 s.active = true;
+                activeSlots++;
                 s.source = f.source();
                 s.destination = f.destination();
                 s.protocol = f.protocol();
@@ -185,6 +191,9 @@ final class Reassembly {
 
     private void free(Slot s) {
         s.payload.reset();
+        if (s.active) {
+            activeSlots--;
+        }
         s.active = false;
         if (completed == s) {
             completed = null;

@@ -144,6 +144,8 @@ public final class Ipv6Reassembly {
     private final Limits limits;
     private final FragmentAssembly.Budget budget;
     private final Slot[] slots;
+    /** Slots {@code active} now: while none is, {@link #nextDeadline} (asked after every packet) walks nothing. */
+    private int activeSlots;
     private final long[] counts = new long[Outcome.values().length];
     private final Ipv6Packet complete = new Ipv6Packet();
     private final Ipv6Packet quoted = new Ipv6Packet();
@@ -324,6 +326,9 @@ public final class Ipv6Reassembly {
     /** When {@link #poll} has something to do, or {@code Long.MAX_VALUE}. */
     public long nextDeadline() {
         long d = Long.MAX_VALUE;
+        if (activeSlots == 0) {
+            return d;
+        }
         for (Slot s : slots) {
             if (s.active && s.deadline < d) {
                 d = s.deadline;
@@ -382,6 +387,7 @@ public final class Ipv6Reassembly {
         for (Slot s : slots) {
             if (!s.active) {
                 s.active = true;
+                activeSlots++;
                 s.discarded = false;
                 s.sourceHigh = sh;
                 s.sourceLow = sl;
@@ -408,6 +414,9 @@ public final class Ipv6Reassembly {
 
     private void free(Slot s) {
         s.payload.reset();
+        if (s.active) {
+            activeSlots--;
+        }
         s.active = false;
         s.discarded = false;
         if (completed == s) {

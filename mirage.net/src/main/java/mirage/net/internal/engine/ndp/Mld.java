@@ -92,6 +92,12 @@ public final class Mld {
     private int robustness = DEFAULT_ROBUSTNESS;
     private long generalResponseAt = NEVER;
     private long stateChangeAt = NEVER;
+    /**
+     * False only when no group has an answer scheduled ({@code responseAt == NEVER} for all):
+     * set where one is scheduled, cleared by {@link #nextDeadline} once it found none, so that
+     * the binding's per-packet deadline check does not walk the groups (decision 0078).
+     */
+    private boolean groupAnswersScheduled;
 
     private long reportsSent;
     private long joinsRefused;
@@ -215,10 +221,15 @@ public final class Mld {
     /** The next deadline ({@link NdpRouting#NEVER} if none). */
     public long nextDeadline() {
         long next = Math.min(generalResponseAt, stateChangeAt);
-        for (Group g : groups.values()) {
-            next = Math.min(next, g.responseAt);
+        if (!groupAnswersScheduled) {
+            return next;
         }
-        return next;
+        long groupsNext = NEVER;
+        for (Group g : groups.values()) {
+            groupsNext = Math.min(groupsNext, g.responseAt);
+        }
+        groupAnswersScheduled = groupsNext != NEVER;
+        return Math.min(next, groupsNext);
     }
 
     /** Whether we listen to {@code group}: all-nodes always, others while joined. */
@@ -280,6 +291,7 @@ public final class Mld {
         if (g == null || g.listeners == 0) {
             return;
         }
+        groupAnswersScheduled = true;
         if (g.responseAt == NEVER) { // rule 3
             g.responseAt = at;
             g.querySources = sources.isEmpty() ? null : List.copyOf(sources);

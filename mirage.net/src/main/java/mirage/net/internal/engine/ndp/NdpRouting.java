@@ -95,6 +95,14 @@ public final class NdpRouting {
     private final ArrayList<Router> routers = new ArrayList<>();
     private final ArrayList<OnLinkPrefix> prefixes = new ArrayList<>();
     private final LinkedHashMap<Ipv6Address, Destination> destinations;
+    /**
+     * The key and entry of the last lookup or insertion in {@link #destinations}, null after any
+     * removal: as every access goes through {@link #destination}, it is the access order's most
+     * recent entry, so a repeated lookup of it skips the map without changing that order
+     * (decision 0078).
+     */
+    private Ipv6Address lastKey;
+    private Destination lastEntry;
     private Router selected;
     /** The selected router had a cache entry when last looked at: its disappearance means it failed. */
     private boolean selectedResolving;
@@ -265,7 +273,7 @@ public final class NdpRouting {
             redirectsRefused++;
             return RedirectOutcome.NOT_FROM_FIRST_HOP;
         }
-        Destination d = destinations.get(destination);
+        Destination d = destination(destination);
         if (d == null) {
             // A link-local destination (always on-link, no entry): a Redirect from itself changes nothing.
             redirectsRefused++;
@@ -347,7 +355,7 @@ public final class NdpRouting {
         if (destination.isMulticast() || destination.isLinkLocal()) {
             return destination;
         }
-        Destination d = destinations.get(destination);
+        Destination d = destination(destination);
         if (d == null) {
             d = new Destination();
             d.onLink = onLink(destination);
@@ -355,8 +363,12 @@ public final class NdpRouting {
                 Iterator<Destination> eldest = destinations.values().iterator();
                 eldest.next();
                 eldest.remove();
+                lastKey = null;
+                lastEntry = null;
             }
             destinations.put(destination, d);
+            lastKey = destination;
+            lastEntry = d;
         }
         if (d.onLink) {
             return destination;
@@ -482,8 +494,24 @@ public final class NdpRouting {
         return false;
     }
 
+    /** The Destination Cache's entry for {@code address}, null if none: through {@link #lastKey} when it is the last one. */
+    private Destination destination(Ipv6Address address) {
+        Ipv6Address k = lastKey;
+        if (k != null && k.low() == address.low() && k.high() == address.high()) {
+            return lastEntry;
+        }
+        Destination d = destinations.get(address);
+        if (d != null) {
+            lastKey = address;
+            lastEntry = d;
+        }
+        return d;
+    }
+
     /** The Prefix List changed: destinations not redirected are determined again on their next use. */
     private void forgetOnLinkDeterminations() {
+        lastKey = null;
+        lastEntry = null;
         Iterator<Destination> it = destinations.values().iterator();
         while (it.hasNext()) {
             if (!it.next().redirected) {
@@ -493,6 +521,8 @@ public final class NdpRouting {
     }
 
     private void forgetRedirectsTo(Ipv6Address address) {
+        lastKey = null;
+        lastEntry = null;
         Iterator<Map.Entry<Ipv6Address, Destination>> it = destinations.entrySet().iterator();
         while (it.hasNext()) {
             Map.Entry<Ipv6Address, Destination> e = it.next();

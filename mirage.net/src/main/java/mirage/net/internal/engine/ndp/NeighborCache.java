@@ -97,6 +97,13 @@ public final class NeighborCache {
     private final Rng rng;
     /** In access order: the eldest is the least recently used. */
     private final LinkedHashMap<Ipv6Address, Entry> entries;
+    /**
+     * The entry of the last lookup or insertion in {@link #entries}, null after any removal: as
+     * every access goes through {@link #entry}, it is the access order's most recent entry, so a
+     * repeated lookup of it (each packet to the same neighbour) skips the map without changing
+     * that order (decision 0078).
+     */
+    private Entry last;
     private long baseReachableTime;
     private long reachableTime;
     private long retransTimer;
@@ -134,7 +141,7 @@ public final class NeighborCache {
      */
     public Outcome output(long now, Ipv6Address nextHop, byte[] packet, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, packet.length);
-        Entry e = entries.get(nextHop);
+        Entry e = entry(nextHop);
         if (e != null && e.state != State.INCOMPLETE) {
             if (e.state == State.STALE) {
                 enter(e, State.DELAY, now + config.delayFirstProbeNanos());
@@ -153,6 +160,7 @@ public final class NeighborCache {
             }
             e = new Entry(nextHop);
             entries.put(nextHop, e);
+            last = e;
             e.sent = 1;
             enter(e, State.INCOMPLETE, now + retransTimer);
             solicit(e, null);
@@ -183,7 +191,7 @@ public final class NeighborCache {
      * that hands the packet to the link itself (segmentation offload).
      */
     public MacAddress resolved(long now, Ipv6Address nextHop) {
-        Entry e = entries.get(nextHop);
+        Entry e = entry(nextHop);
         if (e == null || e.state == State.INCOMPLETE) {
             return null;
         }
@@ -205,13 +213,14 @@ public final class NeighborCache {
      */
     public void learn(long now, Ipv6Address address, MacAddress mac, boolean isRouter) {
         Objects.requireNonNull(mac, "mac");
-        Entry e = entries.get(address);
+        Entry e = entry(address);
         if (e == null) {
             if (!makeRoom()) {
                 return;
             }
             e = new Entry(address);
             entries.put(address, e);
+            last = e;
             e.mac = mac;
             enter(e, State.STALE, NONE);
         } else if (e.state == State.INCOMPLETE) {
@@ -230,7 +239,7 @@ public final class NeighborCache {
      * an existing entry's IsRouter flag is set (section 6.3.4).
      */
     public void routerSeen(Ipv6Address address) {
-        Entry e = entries.get(address);
+        Entry e = entry(address);
         if (e != null) {
             e.router = true;
         }
@@ -246,7 +255,7 @@ public final class NeighborCache {
      */
     public boolean advertisement(long now, Ipv6Address target, MacAddress linkLayer, boolean router, boolean solicited,
             boolean override) {
-        Entry e = entries.get(target);
+        Entry e = entry(target);
         if (e == null) {
             return false;
         }
@@ -291,7 +300,7 @@ public final class NeighborCache {
      * acknowledged new data): an entry that is not INCOMPLETE becomes REACHABLE.
      */
     public void confirm(long now, Ipv6Address address) {
-        Entry e = entries.get(address);
+        Entry e = entry(address);
         if (e != null && e.state != State.INCOMPLETE) {
             enter(e, State.REACHABLE, now + reachableTime);
         }
@@ -369,6 +378,7 @@ public final class NeighborCache {
         if (failed != null) {
             for (Entry e : failed) {
                 entries.remove(e.address);
+                last = null;
                 if (e.state == State.INCOMPLETE) {
                     resolutionsFailed++;
                     if (e.queue != null) {
@@ -504,6 +514,19 @@ public final class NeighborCache {
         }
     }
 
+    /** The entry for {@code address}, null if none: {@link #last} when it is that one, else the map's (an access). */
+    private Entry entry(Ipv6Address address) {
+        Entry e = last;
+        if (e != null && e.address.low() == address.low() && e.address.high() == address.high()) {
+            return e;
+        }
+        e = entries.get(address);
+        if (e != null) {
+            last = e;
+        }
+        return e;
+    }
+
     /** Makes room for one entry: false if the cache is full of INCOMPLETE entries. */
     private boolean makeRoom() {
         if (entries.size() < config.capacity()) {
@@ -514,6 +537,7 @@ public final class NeighborCache {
             Entry e = it.next();
             if (e.state != State.INCOMPLETE) {
                 it.remove();
+                last = null;
                 evicted++;
                 return true;
             }

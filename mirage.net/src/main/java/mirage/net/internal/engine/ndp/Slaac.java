@@ -150,6 +150,22 @@ public final class Slaac {
     private final Rng rng;
     private final MessageDigest sha256;
     private final ArrayList<Entry> entries = new ArrayList<>();
+    /**
+     * The entry {@link #assigned} found last, null after any removal from {@link #entries}: a
+     * packet to the same address of ours skips the walk (decision 0078). Its state is checked at
+     * each use, so only a removal has to clear it.
+     */
+    private Entry lastAssigned;
+    /**
+     * Counts every change {@link #sourceAddress} depends on: an entry added or removed, an
+     * entry's state changed. With the last destination and answer it lets a send to the same
+     * destination skip the selection (decision 0078).
+     */
+    private long generation;
+    private long lastSourceGeneration = -1;
+    private long lastSourceForHigh;
+    private long lastSourceForLow;
+    private Ipv6Address lastSource;
     /** The manual addresses, formed again by every {@link #start}. */
     private final ArrayList<Ipv6Cidr> manual = new ArrayList<>();
     private long retransTimer;
@@ -196,6 +212,8 @@ public final class Slaac {
             }
         }
         entries.clear();
+        generation++;
+        lastAssigned = null;
         Entry e = form(now, LINK_LOCAL_PREFIX.high(), 0, NEVER, NEVER);
         if (config.dupAddrDetectTransmits() > 0) {
             e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
@@ -243,6 +261,7 @@ public final class Slaac {
         e.preferredUntil = NEVER;
         e.validUntil = NEVER;
         entries.add(e);
+        generation++;
         if (config.dupAddrDetectTransmits() > 0) {
             e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
             deadline(e.dadDeadline);
@@ -323,6 +342,8 @@ public final class Slaac {
             if (e.validUntil <= now) {
                 leave(now, e);
                 entries.remove(i);
+                generation++;
+                lastAssigned = null;
                 if (usable(e)) {
                     assignedChanges++;
                 }
@@ -335,6 +356,7 @@ public final class Slaac {
                     probe(now, e);
                 } else {
                     e.state = AddressState.PREFERRED;
+                    generation++;
                     e.dadDeadline = NEVER;
                     e.nonces = null;
                     assignedChanges++;
@@ -392,9 +414,14 @@ public final class Slaac {
      * or null: a lookup that allocates nothing, for the receive path.
      */
     public Ipv6Address assigned(long high, long low) {
+        Entry last = lastAssigned;
+        if (last != null && last.address.low() == low && last.address.high() == high && usable(last)) {
+            return last.address;
+        }
         for (int i = 0; i < entries.size(); i++) {
             Entry e = entries.get(i);
             if (e.address.low() == low && e.address.high() == high && usable(e)) {
+                lastAssigned = e;
                 return e.address;
             }
         }
@@ -443,6 +470,20 @@ public final class Slaac {
      * prefix; else the link-local address. Null when no address is assigned.
      */
     public Ipv6Address sourceAddress(Ipv6Address destination) {
+        if (lastSourceGeneration == generation && lastSourceForHigh == destination.high()
+                && lastSourceForLow == destination.low()) {
+            return lastSource;
+        }
+        Ipv6Address source = selectSource(destination);
+        lastSourceGeneration = generation;
+        lastSourceForHigh = destination.high();
+        lastSourceForLow = destination.low();
+        lastSource = source;
+        return source;
+    }
+
+    /** {@link #sourceAddress}'s selection, without its memory of the last answer. */
+    Ipv6Address selectSource(Ipv6Address destination) {
         boolean linkScope = destination.isLinkLocal()
                 || destination.isMulticast() && ((destination.high() >>> 48) & 0xf) <= 2;
         Entry best = null;
@@ -591,6 +632,7 @@ public final class Slaac {
         e.preferredUntil = preferredUntil;
         e.validUntil = validUntil;
         entries.add(e);
+        generation++;
         deadline(validUntil);
         return e;
     }
@@ -600,6 +642,7 @@ public final class Slaac {
         join(now, e);
         if (config.dupAddrDetectTransmits() == 0) {
             e.state = AddressState.PREFERRED;
+            generation++;
             e.dadDeadline = NEVER;
             assignedChanges++;
             lifetimes(now, e);
@@ -624,6 +667,7 @@ public final class Slaac {
         duplicates++;
         leave(now, e);
         e.state = AddressState.DUPLICATE;
+        generation++;
         e.dadDeadline = NEVER;
         e.nonces = null;
         boolean retry = !e.manual && config.identifiers() == SlaacConfig.Identifiers.STABLE_PRIVACY
@@ -631,6 +675,8 @@ public final class Slaac {
         link.duplicate(now, new Ipv6Cidr(e.address, e.prefixLength), retry);
         if (retry) {
             entries.remove(e);
+            generation++;
+            lastAssigned = null;
             Entry again = form(now, e.prefix, e.dadCounter + 1, e.preferredUntil, e.validUntil);
             startDad(now, again);
         }
@@ -651,11 +697,13 @@ public final class Slaac {
     }
 
     /** PREFERRED and DEPRECATED follow the preferred lifetime (an address can be preferred again). */
-    private static void lifetimes(long now, Entry e) {
+    private void lifetimes(long now, Entry e) {
         if (e.state == AddressState.PREFERRED && e.preferredUntil <= now) {
             e.state = AddressState.DEPRECATED;
+            generation++;
         } else if (e.state == AddressState.DEPRECATED && e.preferredUntil > now) {
             e.state = AddressState.PREFERRED;
+            generation++;
         }
     }
 

@@ -469,6 +469,32 @@ class NeighborCacheTest {
         assertEquals(1, small.evicted());
     }
 
+    /**
+     * Repeated outputs to one neighbour skip the map (decision 0078) without changing the
+     * least-recently-used order, and an evicted entry is never answered from that memory.
+     */
+    @Test
+    void repeatedOutputs_keepTheAccessOrder_andAnEvictedEntryIsForgotten() {
+        NeighborCache small = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 2, 1, 100), link, Rng.seeded(1), 0);
+        small.learn(0, PEER, MAC, false);
+        small.learn(0, OTHER, MAC, false);
+        small.output(1, PEER, packet(1), 0, 10);
+        small.output(1, PEER, packet(2), 0, 10);
+        small.output(1, OTHER, packet(3), 0, 10);
+        small.output(1, OTHER, packet(4), 0, 10);
+        small.output(1, PEER, packet(5), 0, 10); // OTHER is the eldest again
+        Ipv6Address third = Ipv6Address.parse("fe80::4");
+        small.learn(2, third, MAC, false);
+        assertEquals(Optional.empty(), small.state(OTHER));
+        assertEquals(Optional.of(State.DELAY), small.state(PEER));
+
+        NeighborCache one = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 1, 1, 100), link, Rng.seeded(1), 0);
+        one.learn(0, PEER, MAC, false);
+        assertEquals(Outcome.SENT, one.output(1, PEER, packet(6), 0, 10));
+        one.learn(2, OTHER, MAC, false); // evicts PEER, the entry last looked up
+        assertEquals(Outcome.QUEUED, one.output(3, PEER, packet(7), 0, 10), "resolved again, not sent to the old address");
+    }
+
     @Test
     void fullCacheOfIncompleteEntries_refusesANewResolution() {
         NeighborCache small = new NeighborCache(new NdpConfig(3, 3, 5 * S, 30 * S, S, 1, 1, 100), link, Rng.seeded(1), 0);
