@@ -6,12 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import mirage.core.Flow;
-import mirage.core.FlowException;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,46 +21,11 @@ class TransportReadBufferTest {
     /** 5-byte header, 2^14 bytes of plaintext, 256 of expansion: EngineFlow's record. */
     private static final int RECORD = 5 + 16384 + 256;
 
-    /** A transport that records, per read, the room it was given and what it returned. */
-    static final class Reads implements Flow {
-        final Flow inner;
-        final List<int[]> reads = new ArrayList<>();
-
-        Reads(Flow inner) {
-            this.inner = inner;
-        }
-
-        @Override
-        public int read(ByteBuffer dst) throws FlowException {
-            int room = dst.remaining();
-            int n = inner.read(dst);
-            synchronized (reads) {
-                reads.add(new int[] {room, n});
-            }
-            return n;
-        }
-
-        @Override
-        public void write(ByteBuffer src) throws FlowException {
-            inner.write(src);
-        }
-
-        @Override
-        public void shutdown(Direction direction) throws FlowException {
-            inner.shutdown(direction);
-        }
-
-        @Override
-        public void close() {
-            inner.close();
-        }
-    }
-
     @Test
     void smallReadsUntilOneFillsTheBuffer_thenWholeRecords_andEveryByteArrives() throws Exception {
         Credentials credentials = Fixtures.localhost(Credentials.KeyType.ECDSA_P256);
         Flow.Pair pipe = Flow.pipe(1 << 20);
-        Reads transport = new Reads(pipe.right());
+        RecordPackingTest.Recording transport = new RecordPackingTest.Recording(pipe.right());
         byte[] up = RecordPackingTest.bytes(200_000, 76);
         CompletableFuture<byte[]> atServer = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
