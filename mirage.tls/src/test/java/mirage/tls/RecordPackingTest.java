@@ -21,10 +21,12 @@ import org.junit.jupiter.api.Test;
  * transport write. The server's transport records every write it is given.
  */
 class RecordPackingTest {
-    /** A transport that records the bytes of each write (each {@code writev} is one). */
+    /** A transport that records the bytes of each write (each {@code writev} is one), and the size of each read. */
     static final class Recording implements Flow {
         final Flow inner;
         final List<byte[]> writes = new ArrayList<>();
+        /** Per read: the room it was given and what it returned. */
+        final List<int[]> reads = new ArrayList<>();
         int corks;
 
         Recording(Flow inner) {
@@ -33,7 +35,12 @@ class RecordPackingTest {
 
         @Override
         public int read(ByteBuffer dst) throws FlowException {
-            return inner.read(dst);
+            int room = dst.remaining();
+            int n = inner.read(dst);
+            synchronized (reads) {
+                reads.add(new int[] {room, n});
+            }
+            return n;
         }
 
         @Override

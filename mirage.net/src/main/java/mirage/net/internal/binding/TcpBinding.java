@@ -307,6 +307,9 @@ final class TcpBinding implements Tcp, TcpEvents {
             if (c.waiting != null) {
                 startWaiting(c, loop.now()); // the handler sees how its connection ended
             }
+            if (reason != Termination.NORMAL && handle.readable() == 0) {
+                c.spent = true; // out of the engine's table: nothing arrives any more
+            }
         }
         wake(handle);
     }
@@ -370,6 +373,14 @@ final class TcpBinding implements Tcp, TcpEvents {
          * {@code abort} do nothing for it and {@link #close} need not hand anything to the loop.
          */
         private volatile boolean gone;
+        /**
+         * Set by the loop when the engine ended the connection by a failure and held nothing
+         * more to read: the engine's read would give the end (-1) now and for ever, so a read
+         * reports the failure ({@link TcpConnection#termination}, final once this is set) with
+         * no hand-off to the loop and no wake-up (a client that resets right after its last
+         * message, as {@code openssl s_time} does, costs its handler no further round trip).
+         */
+        private volatile boolean spent;
         /**
          * A read timeout {@link #readTimeout} set and the loop has not applied yet, in
          * nanoseconds, or -1: the next read's registration applies it (it bounds later reads
@@ -639,6 +650,9 @@ final class TcpBinding implements Tcp, TcpEvents {
                     early = null;
                 }
                 return n;
+            }
+            if (spent) {
+                throw failure(handle.termination());
             }
             filled = NOTHING;
             requested = dst;

@@ -34,6 +34,14 @@ public final class EngineFlow implements TlsFlow {
      * transport write carries): a 64 KiB write is one transport write, not four.
      */
     private static final int RECORDS_PER_WRITE = 4;
+    /**
+     * The first size of the transport read buffer and of the output buffer: a handshake's
+     * messages and a request fit; each grows to a full record's size when it is filled (a read
+     * that fills the buffer, output larger than it), so a connection that only shakes hands
+     * (most new connections of a busy server) does not allocate and zero ~50 KiB of buffers
+     * for records it never sees (decision 0076).
+     */
+    static final int FIRST_BUFFER = 4096;
 
     private final Flow transport;
     private final TlsEngine engine;
@@ -42,14 +50,15 @@ public final class EngineFlow implements TlsFlow {
     private final ReentrantLock outLock = new ReentrantLock();
     private final ReentrantLock handshakeLock = new ReentrantLock();
     private final ReentrantLock readLock = new ReentrantLock();
-    private final byte[] in = new byte[RECORD];
+    /** The transport read buffer: {@link #FIRST_BUFFER} bytes, then {@link #RECORD} once a read filled it. The reader's (readLock). */
+    private byte[] in = new byte[FIRST_BUFFER];
     /** Records on their way to the transport; grows up to {@link #RECORDS_PER_WRITE} records. Under outLock. */
-    private ByteBuffer out = ByteBuffer.allocate(RECORD);
+    private ByteBuffer out = ByteBuffer.allocate(FIRST_BUFFER);
     /**
      * Application data not yet made into a record: what writes under a cork (and a writev)
      * leave, packed so that a record is full before it is made. The writer's.
      */
-    private final byte[] plain = new byte[CHUNK];
+    private byte[] plain;
     private int staged;
     /** Corks not yet uncorked; the writer's. */
     private int corks;
@@ -197,8 +206,9 @@ public final class EngineFlow implements TlsFlow {
                     seal(src.array(), src.arrayOffset() + src.position(), n);
                     src.position(src.position() + n);
                 } else {
-                    src.get(plain, 0, n);
-                    seal(plain, 0, n);
+                    byte[] p = plain();
+                    src.get(p, 0, n);
+                    seal(p, 0, n);
                 }
             }
             flush();
@@ -254,15 +264,25 @@ public final class EngineFlow implements TlsFlow {
         }
     }
 
+    /** The staging buffer for application data, made at the first write that needs it. The writer's. */
+    private byte[] plain() {
+        byte[] p = plain;
+        if (p == null) {
+            p = plain = new byte[CHUNK];
+        }
+        return p;
+    }
+
     /** Copies {@code src} behind the packed bytes; each full record's worth becomes a record. */
     private void stage(ByteBuffer src) throws FlowException {
         while (src.hasRemaining()) {
             int n = Math.min(CHUNK - staged, src.remaining());
-            src.get(plain, staged, n);
+            byte[] p = plain();
+            src.get(p, staged, n);
             staged += n;
             if (staged == CHUNK) {
                 staged = 0;
-                seal(plain, 0, CHUNK);
+                seal(p, 0, CHUNK);
                 if (outputBytes() >= RECORDS_PER_WRITE * CHUNK) {
                     if (!transportCorked) {
                         transport.cork();
@@ -392,8 +412,12 @@ public final class EngineFlow implements TlsFlow {
      */
     private int pull(ByteBuffer dst) throws FlowException {
         int n;
+        byte[] in = this.in;
         try {
             n = transport.read(ByteBuffer.wrap(in));
+            if (n == in.length && n < RECORD) {
+                this.in = new byte[RECORD]; // records larger than a handshake's come: read them whole from now on
+            }
         } catch (FlowException e) {
             if (e.reason() == FlowException.Reason.RESET) {
                 transportReset = true;
