@@ -16,3 +16,9 @@ jvm: -XX:+UseSerialGC
 jvm: -XX:-UsePerfData
 jvm: -Xss256k
 jvm: -XX:MaxRAMPercentage=25
+# Virtual threads' socket I/O polled by platform threads (the JDK's SYSTEM_THREADS mode, its
+# default where continuations are not supported; a reader and a writer below 8 CPUs) instead
+# of pollers that are virtual threads themselves: their start at the first blocking socket
+# call spins method-handle classes that no AOT cache holds, on the way to a host-stack
+# unikernel's first answer (docs/decisions/0077).
+jvm: -Djdk.pollerMode=1

@@ -81,5 +81,8 @@ class ProfileTest {
         assertEquals(List.of("jdk.jdwp.agent", "jdk.jfr"), debug.modules());
         assertFalse(debug.dce(), "debug keeps every class");
         assertFalse(debug.aot());
+        for (Profile p : List.of(minimal, fast, server, debug)) {
+            assertTrue(p.jvmOptions().contains("-Djdk.pollerMode=1"), p.name() + ": platform-thread pollers (0077)");
+        }
     }
 }

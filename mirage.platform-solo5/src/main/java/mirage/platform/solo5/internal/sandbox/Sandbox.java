@@ -46,6 +46,7 @@ import java.nio.ByteOrder;
 public final class Sandbox {
     static final long SYS_PRCTL = 157;
     static final long SYS_CLOSE = 3;
+    static final long SYS_GETPID = 39;
     static final long SYS_SECCOMP = 317;
     static final long SYS_LANDLOCK_CREATE_RULESET = 444;
     static final long SYS_LANDLOCK_RESTRICT_SELF = 446;
@@ -63,9 +64,12 @@ public final class Sandbox {
      * The {@code syscall(2)} downcall, being linked on a platform thread of its own (daemon,
      * named {@code mirage-sandbox-link}): linking it (the FFM linker generates its stub and
      * method-handle classes, which no AOT cache holds) is the largest single cost of a boot
-     * with the sandbox, and needs nothing the binding thread does. {@link #install} and
-     * {@link #prepare} wait for it; the thread has ended before any irrevocable call, so that
-     * Landlock's restriction of the calling thread (without ABI 8's TSYNC) leaves no thread out.
+     * with the sandbox, and needs nothing the binding thread does. The link thread also makes
+     * the downcall's first call, {@code getpid}, checked against this process's id, so that
+     * the classes a handle's first call spins are spun there too (docs/decisions/0077).
+     * {@link #install} and {@link #prepare} wait for it; the thread has ended before any
+     * irrevocable call, so that Landlock's restriction of the calling thread (without ABI 8's
+     * TSYNC) leaves no thread out.
      *
      * <p>Thread-safe: {@link #await} may be called by any thread, any number of times.
      */
@@ -82,7 +86,7 @@ public final class Sandbox {
             thread.setDaemon(true);
         }
 
-        /** Links the downcall on the link thread; not for other callers. */
+        /** Links the downcall and makes its first call on the link thread; not for other callers. */
         @Override
         public void run() {
             if (Thread.currentThread() != thread) {
@@ -99,8 +103,25 @@ public final class Sandbox {
                         FunctionDescriptor.of(JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG, JAVA_LONG),
                         Linker.Option.captureCallState("errno"));
                 errnoOffset = offsetOf(Linker.Option.captureStateLayout(), "errno");
+                firstCall();
             } catch (RuntimeException | Error e) {
                 failure = e;
+            }
+        }
+
+        /**
+         * Calls {@code getpid} through the new downcall, with the argument types of every later
+         * call: the first call of a downcall handle spins method-handle classes of its own (its
+         * invoker, the stub's first link), here rather than on the binding thread; and a handle
+         * that does not return this process's id is refused before anything relies on it.
+         */
+        private void firstCall() {
+            try (Arena arena = Arena.ofConfined()) {
+                long pid = syscall(this, arena.allocate(Linker.Option.captureStateLayout()), SYS_GETPID, 0, 0, 0);
+                long expected = ProcessHandle.current().pid();
+                if (pid != expected) {
+                    throw new IllegalStateException("syscall(getpid) returned " + pid + ", not this process's " + expected);
+                }
             }
         }
 
@@ -124,8 +145,9 @@ public final class Sandbox {
          * without it; an interrupt is kept for later).
          *
          * @return this link, linked
-         * @throws IllegalStateException if linking failed (e.g. no {@code syscall} symbol, or
-         *     native access not enabled for this module), with that failure as its cause
+         * @throws IllegalStateException if linking or its first call failed (e.g. no
+         *     {@code syscall} symbol, or native access not enabled for this module), with that
+         *     failure as its cause
          */
         Link await() {
             boolean interrupted = false;
