@@ -212,8 +212,7 @@ public final class Slaac {
             }
         }
         entries.clear();
-        generation++;
-        lastAssigned = null;
+        removed();
         Entry e = form(now, LINK_LOCAL_PREFIX.high(), 0, NEVER, NEVER);
         if (config.dupAddrDetectTransmits() > 0) {
             e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
@@ -260,8 +259,7 @@ public final class Slaac {
         e.manual = true;
         e.preferredUntil = NEVER;
         e.validUntil = NEVER;
-        entries.add(e);
-        generation++;
+        add(e);
         if (config.dupAddrDetectTransmits() > 0) {
             e.dadDeadline = now + Math.floorMod(rng.nextLong(), RouterSolicitor.MAX_RTR_SOLICITATION_DELAY_NANOS + 1);
             deadline(e.dadDeadline);
@@ -342,8 +340,7 @@ public final class Slaac {
             if (e.validUntil <= now) {
                 leave(now, e);
                 entries.remove(i);
-                generation++;
-                lastAssigned = null;
+                removed();
                 if (usable(e)) {
                     assignedChanges++;
                 }
@@ -355,8 +352,7 @@ public final class Slaac {
                 } else if (e.probes < config.dupAddrDetectTransmits()) {
                     probe(now, e);
                 } else {
-                    e.state = AddressState.PREFERRED;
-                    generation++;
+                    enterState(e, AddressState.PREFERRED);
                     e.dadDeadline = NEVER;
                     e.nonces = null;
                     assignedChanges++;
@@ -631,8 +627,7 @@ public final class Slaac {
         Entry e = new Entry(prefix, new Ipv6Address(prefix, iid), counter);
         e.preferredUntil = preferredUntil;
         e.validUntil = validUntil;
-        entries.add(e);
-        generation++;
+        add(e);
         deadline(validUntil);
         return e;
     }
@@ -641,8 +636,7 @@ public final class Slaac {
     private void startDad(long now, Entry e) {
         join(now, e);
         if (config.dupAddrDetectTransmits() == 0) {
-            e.state = AddressState.PREFERRED;
-            generation++;
+            enterState(e, AddressState.PREFERRED);
             e.dadDeadline = NEVER;
             assignedChanges++;
             lifetimes(now, e);
@@ -666,8 +660,7 @@ public final class Slaac {
     private void duplicate(long now, Entry e) {
         duplicates++;
         leave(now, e);
-        e.state = AddressState.DUPLICATE;
-        generation++;
+        enterState(e, AddressState.DUPLICATE);
         e.dadDeadline = NEVER;
         e.nonces = null;
         boolean retry = !e.manual && config.identifiers() == SlaacConfig.Identifiers.STABLE_PRIVACY
@@ -675,8 +668,7 @@ public final class Slaac {
         link.duplicate(now, new Ipv6Cidr(e.address, e.prefixLength), retry);
         if (retry) {
             entries.remove(e);
-            generation++;
-            lastAssigned = null;
+            removed();
             Entry again = form(now, e.prefix, e.dadCounter + 1, e.preferredUntil, e.validUntil);
             startDad(now, again);
         }
@@ -696,14 +688,30 @@ public final class Slaac {
         return false;
     }
 
+    /** Adds {@code e} to {@link #entries}: {@link #sourceAddress}'s memory is stale. */
+    private void add(Entry e) {
+        entries.add(e);
+        generation++;
+    }
+
+    /** An entry left {@link #entries}: both lookups' memories are stale. */
+    private void removed() {
+        generation++;
+        lastAssigned = null;
+    }
+
+    /** {@code e} enters state {@code s}: {@link #sourceAddress}'s memory is stale. */
+    private void enterState(Entry e, AddressState s) {
+        e.state = s;
+        generation++;
+    }
+
     /** PREFERRED and DEPRECATED follow the preferred lifetime (an address can be preferred again). */
     private void lifetimes(long now, Entry e) {
         if (e.state == AddressState.PREFERRED && e.preferredUntil <= now) {
-            e.state = AddressState.DEPRECATED;
-            generation++;
+            enterState(e, AddressState.DEPRECATED);
         } else if (e.state == AddressState.DEPRECATED && e.preferredUntil > now) {
-            e.state = AddressState.PREFERRED;
-            generation++;
+            enterState(e, AddressState.PREFERRED);
         }
     }
 
