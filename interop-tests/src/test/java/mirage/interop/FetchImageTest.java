@@ -54,7 +54,7 @@ class FetchImageTest {
         image = Mirage.buildExample("fetch", work);
         ns = new Host.Netns("mirage-fetch");
         // the TAP exists before the unikernel starts, so the servers can listen on its address
-        ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+        ns.addTap(TAP);
         ns.exec("ip", "addr", "add", SERVER + "/24", "dev", TAP);
         ns.exec("ip", "link", "set", TAP, "up");
         Path script = work.resolve("server.py");

@@ -41,7 +41,7 @@ class GitKvImageTest {
 
         try (Host.Netns ns = new Host.Netns("mirage-gitkv")) {
             // a persistent TAP: it outlives the first boot, for the second
-            ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+            ns.addTap(TAP);
             ns.exec("ip", "addr", "add", "10.82.0.1/24", "dev", TAP);
             ns.exec("ip", "link", "set", TAP, "up");
             Process gitkv = boot(ns, image, disk, work.resolve("gitkv-1.log"));

@@ -36,7 +36,7 @@ class VmGitKvTest {
             f.setLength(64L << 20);
         }
         try (Host.Netns ns = new Host.Netns("mirage-vmgitkv")) {
-            ns.exec("ip", "tuntap", "add", "dev", TAP, "mode", "tap");
+            ns.addTap(TAP);
             ns.exec("ip", "addr", "add", "10.86.0.1/24", "dev", TAP);
             ns.exec("ip", "link", "set", TAP, "up");
             Process gitkv = boot(ns, image, disk, work.resolve("gitkv-1.log"));
