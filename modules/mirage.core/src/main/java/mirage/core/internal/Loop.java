@@ -9,7 +9,10 @@ import mirage.core.spi.Platform;
 /**
  * The event loop: one thread runs submitted actions and due timers, then blocks in
  * {@link Platform#yield} until the earliest deadline, device input, or a wake from another
- * thread.
+ * thread. Application tasks ({@link #spawn}) are virtual threads that this thread carries
+ * between its actions where the JDK lets it ({@link LoopTasks}, docs/decisions/0079); the
+ * thread that calls {@link #run} must then be a platform thread (a virtual thread cannot carry
+ * others).
  */
 public final class Loop implements EventLoop {
     private final Platform platform;
@@ -29,9 +32,25 @@ public final class Loop implements EventLoop {
     private volatile long sleepingUntil = Long.MAX_VALUE;
     private volatile boolean stopping;
     private final AtomicInteger failures = new AtomicInteger();
+    /** How {@link #spawn} starts tasks; made by the first spawn (it costs reflection: not on the boot path). */
+    private volatile LoopTasks tasks;
+    /**
+     * Turns in a row that ended with actions waiting (tasks on the loop that stay ready, or
+     * actions that hand in more): the loop looks at its devices without sleeping after
+     * {@link #BUSY_TURNS} of them, so that input and wakes are not starved.
+     */
+    private int busyTurns;
+    static final int BUSY_TURNS = 32;
 
     public Loop(Platform platform) {
         this.platform = platform;
+    }
+
+    /** A loop whose tasks run on the JDK's scheduler whatever {@link LoopTasks#PROPERTY} says. */
+    static Loop pooled(Platform platform) {
+        Loop loop = new Loop(platform);
+        loop.tasks = LoopTasks.pooled(loop, platform);
+        return loop;
     }
 
     @Override
@@ -67,6 +86,35 @@ public final class Loop implements EventLoop {
         if (sleeping && latestNanos < sleepingUntil && !inLoop()) {
             platform.wake();
         }
+    }
+
+    /**
+     * Starts {@code task} as a virtual thread carried by this loop's thread (or, where the JDK
+     * does not allow it, by its own scheduler: {@link LoopTasks}). Any thread.
+     */
+    @Override
+    public void spawn(String name, Runnable task) {
+        java.util.Objects.requireNonNull(task, "task");
+        tasks().start(name, task);
+    }
+
+    /** Whether {@link #spawn}'s tasks run on this loop's thread. */
+    boolean carriesTasks() {
+        return tasks().onLoop();
+    }
+
+    private LoopTasks tasks() {
+        LoopTasks t = tasks;
+        if (t == null) {
+            synchronized (this) {
+                t = tasks;
+                if (t == null) {
+                    t = LoopTasks.of(this, platform);
+                    tasks = t;
+                }
+            }
+        }
+        return t;
     }
 
     @Override
@@ -123,15 +171,34 @@ public final class Loop implements EventLoop {
         return failures.get();
     }
 
-    /** Runs the loop on the calling thread until {@link #stop()}. */
+    /**
+     * Runs the loop on the calling thread until {@link #stop()}. On a virtual thread, which
+     * cannot carry others, {@link #spawn}'s tasks run on the JDK's scheduler (unless a spawn
+     * before this call already chose the loop).
+     */
     public void run() {
         owner = Thread.currentThread();
+        if (owner.isVirtual()) {
+            synchronized (this) {
+                if (tasks == null) {
+                    tasks = LoopTasks.pooled(this, platform); // a virtual thread cannot carry others
+                }
+            }
+        }
         try {
             while (!stopping) {
                 turn();
-                if (stopping || !inbox.isEmpty()) {
+                if (stopping) {
                     continue;
                 }
+                if (!inbox.isEmpty()) {
+                    if (++busyTurns >= BUSY_TURNS) {
+                        busyTurns = 0;
+                        platform.yield(now()); // devices' input, without sleeping
+                    }
+                    continue;
+                }
+                busyTurns = 0;
                 Task next = timers.peek();
                 sleepingUntil = next == null ? Long.MAX_VALUE : next.deadline;
                 sleeping = true;

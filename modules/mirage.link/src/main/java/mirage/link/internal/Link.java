@@ -112,6 +112,9 @@ public final class Link {
      * stubs are made (docs/decisions/0065). {@code quiet} keeps the JVM from printing the
      * command on standard output, the unikernel's console.
      */
+    /** Opens {@code java.lang} to mirage.core, whose event loop schedules virtual threads itself (0079). */
+    static final String LOOP_TASKS_OPTION = "--add-opens=java.base/java.lang=mirage.core";
+
     static final List<String> FFM_BOOT_OPTIONS = List.of("-XX:CompileCommand=quiet",
             "-XX:CompileCommand=exclude,jdk.internal.classfile.impl.StackMapGenerator::processBlock");
 
@@ -205,6 +208,11 @@ public final class Link {
             // it, quietly
             jvm.add("--enable-native-access=" + plan.target().nativeAccess());
             jvm.addAll(FFM_BOOT_OPTIONS);
+        }
+        if (!plan.manifest().devices().isEmpty()) {
+            // the direct stack's loop carries the application's tasks (virtual threads) on its
+            // own thread through a JDK constructor it reaches by reflection (0079)
+            jvm.add(LOOP_TASKS_OPTION);
         }
         if (sandboxed && usesHostSockets(plan.graph())) {
             // the host-socket stack opens the host's sockets after boot: the sandbox allows them
