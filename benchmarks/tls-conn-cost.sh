@@ -14,13 +14,18 @@
 #   -w SECONDS  s_time warm-up per side before the rounds (default 30: C2 compiles the handshake)
 #   -t          also one round per side under `perf trace -s` (system calls per connection; the
 #               tracing slows the server, so its connection rate says nothing)
+#   -c          also one round per side captured on the TAP's kernel side (dumpcap), giving per
+#               connection the medians (p25-p75) of ClientHello -> the server's first flight and
+#               of one whole connection (SYN -> next SYN): the critical path, which s_time's rate
+#               follows (decision 0079)
 #
 # Prints one line per round and side: connections/s, then per connection "thread: CPU us,
 # voluntary/involuntary switches" for loop, carriers, jit and other; and the medians per side.
-# The loop thread is the process's busiest thread named "java" (the other is main, asleep).
+# The loop thread is the process's busiest thread named "java" (the other is main, asleep); since
+# 0079 it also carries the handlers' virtual threads, so the carriers stay idle.
 set -euo pipefail
-usage() { sed -n '9,16p' "$0" | sed 's/^# \{0,1\}//'; }
-a= b= rounds=4 secs=8 warm=30 trace=0
+usage() { sed -n '9,20p' "$0" | sed 's/^# \{0,1\}//'; }
+a= b= rounds=4 secs=8 warm=30 trace=0 capture=0
 while [ $# -gt 0 ]; do
   case $1 in
     -a) a=${2:?}; shift 2 ;;
@@ -29,6 +34,7 @@ while [ $# -gt 0 ]; do
     -d) secs=${2:?}; shift 2 ;;
     -w) warm=${2:?}; shift 2 ;;
     -t) trace=1; shift ;;
+    -c) capture=1; shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "tls-conn-cost: unknown option '$1'" >&2; usage >&2; exit 2 ;;
   esac
@@ -156,5 +162,28 @@ if [ "$trace" = 1 ]; then
     awk -v n="$n" '/^ .*\([0-9]+\), [0-9]+ events/ { th = $1; next }
       /^ +[a-z_0-9]+ +[0-9]+ / && th != "" { c[th " " $1] += $2 }
       END { for (k in c) if (c[k] / n >= 0.05) printf "  %s %.2f\n", k, c[k] / n }' "$work/trace-$s.txt" | sort
+  done
+fi
+if [ "$capture" = 1 ]; then
+  for s in "${sides[@]}"; do
+    ip netns exec "${ns_of[$s]}" dumpcap -q -i taptc -s 128 -f "tcp port 443" -w "$work/cap-$s.pcap" 2>/dev/null &
+    cp=$!
+    sleep 1
+    out=$(ip netns exec "${ns_of[$s]}" openssl s_time -connect "${addr_of[$s]}" -new -time "$secs" 2>/dev/null)
+    sleep 0.5; kill -INT "$cp"; wait "$cp" || true
+    # per stream: the client's first bytes (its ClientHello), the server's first bytes after them
+    # (its flight); per SYN: the time to the next SYN
+    tshark -r "$work/cap-$s.pcap" -T fields -e tcp.stream -e frame.time_relative -e tcp.srcport \
+        -e tcp.len -e tcp.flags.syn -e tcp.flags.ack 2>/dev/null | awk '
+      $5 == 1 && $6 == 0 { if (lastsyn != "") printf "cycle %.0f\n", ($2 - lastsyn) * 1e6; lastsyn = $2; next }
+      $3 != 443 && $4 > 0 && !(($1) in ch) { ch[$1] = $2; next }
+      $3 == 443 && $4 > 0 && (($1) in ch) && !(($1) in fl) { fl[$1] = 1; printf "flight %.0f\n", ($2 - ch[$1]) * 1e6 }' \
+      > "$work/cap-$s.txt"
+    quartiles() { # kind: "median (p25-p75)" of that kind's values
+      awk -v k="$1" '$1 == k { print $2 }' "$work/cap-$s.txt" | sort -n | awk '{ v[NR] = $1 }
+        END { if (NR == 0) { printf "none"; exit }
+              printf "%d us (%d-%d)", v[int((NR + 1) / 2)], v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
+    }
+    echo "side $s: captured $(grep -c '^flight' "$work/cap-$s.txt") connections: ClientHello -> flight $(quartiles flight), SYN -> next SYN $(quartiles cycle)"
   done
 fi

@@ -1,6 +1,7 @@
 package mirage.interop;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -130,6 +131,20 @@ class ServeNoStallTest {
         Files.write(value, new byte[300]);
         assertNoStall(curl("-T", value.toString(), "http://" + KV + "/kv/k[1-" + REQUESTS + "]"), 200, Duration.ofMillis(20));
         assertNoStall(curl("http://" + KV + "/kv/k[1-" + REQUESTS + "]"), 200, Duration.ofMillis(20));
+    }
+
+    /**
+     * The images' handlers ran on their event loop's thread (0079): the link tool opened
+     * {@code java.lang} to mirage.core, so the loop never fell back to the JDK's scheduler,
+     * which it says on the console at the first connection.
+     */
+    @Test
+    @Order(50)
+    void handlersRanOnTheLoop_noFallbackLine() throws Exception {
+        for (String name : List.of("echo.log", "gitkv.log")) {
+            String console = Files.readString(work.resolve(name));
+            assertFalse(console.contains("application tasks run on the JDK's scheduler"), name + ": " + console);
+        }
     }
 
     /**

@@ -78,8 +78,10 @@ public interface EventLoop {
     }
 
     /**
-     * Starts {@code task} as an application task of its own: a virtual thread here, a
-     * simulated task in a simulation (so that it blocks on virtual time). Services use it for
+     * Starts {@code task} as an application task of its own: a virtual thread here (which a
+     * platform's event loop may carry on its own thread between its actions, so that the task
+     * runs until it blocks: docs/decisions/0079), a simulated task in a simulation (so that it
+     * blocks on virtual time). Services use it for
      * work that belongs to no caller, such as a TCP listener's handler of each accepted
      * connection. What the task throws is its own: it is reported on the standard error stream
      * and ends the task.
