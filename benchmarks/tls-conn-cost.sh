@@ -174,10 +174,14 @@ if [ "$capture" = 1 ]; then
     # per stream: the client's first bytes (its ClientHello), the server's first bytes after them
     # (its flight); per SYN: the time to the next SYN
     tshark -r "$work/cap-$s.pcap" -T fields -e tcp.stream -e frame.time_relative -e tcp.srcport \
-        -e tcp.len -e tcp.flags.syn -e tcp.flags.ack 2>/dev/null | awk '
-      $5 == 1 && $6 == 0 { if (lastsyn != "") printf "cycle %.0f\n", ($2 - lastsyn) * 1e6; lastsyn = $2; next }
-      $3 != 443 && $4 > 0 && !(($1) in ch) { ch[$1] = $2; next }
-      $3 == 443 && $4 > 0 && (($1) in ch) && !(($1) in fl) { fl[$1] = 1; printf "flight %.0f\n", ($2 - ch[$1]) * 1e6 }' \
+        -e tcp.len -e tcp.flags.syn -e tcp.flags.ack -e tcp.flags.reset 2>/dev/null | awk '
+      function out(k, d) { printf "%s %.0f\n", k, d * 1e6 }
+      $5 == 1 && $6 == 0 { if (lastsyn != "") out("cycle", $2 - lastsyn); lastsyn = $2; syn[$1] = $2; next }
+      $5 == 1 && $6 == 1 && ($1 in syn) { out("synack", $2 - syn[$1]); next }
+      $3 != 443 && $4 > 0 && !($1 in ch) { ch[$1] = $2; next }
+      $3 == 443 && $4 > 0 && ($1 in ch) && !($1 in fl) { fl[$1] = $2; out("flight", $2 - ch[$1]); next }
+      $3 != 443 && $4 > 0 && ($1 in fl) && !($1 in fin) { fin[$1] = $2; out("finished", $2 - fl[$1]); next }
+      $3 != 443 && $7 == 1 && ($1 in fin) && !($1 in rst) { rst[$1] = $2; out("reset", $2 - fin[$1]); next }' \
       > "$work/cap-$s.txt"
     quartiles() { # kind: "median (p25-p75)" of that kind's values
       awk -v k="$1" '$1 == k { print $2 }' "$work/cap-$s.txt" | sort -n | awk '{ v[NR] = $1 }
@@ -185,5 +189,6 @@ if [ "$capture" = 1 ]; then
               printf "%d us (%d-%d)", v[int((NR + 1) / 2)], v[int((NR + 3) / 4)], v[int((3 * NR + 3) / 4)] }'
     }
     echo "side $s: captured $(grep -c '^flight' "$work/cap-$s.txt") connections: ClientHello -> flight $(quartiles flight), SYN -> next SYN $(quartiles cycle)"
+    echo "side $s:   SYN -> SYN-ACK $(quartiles synack), flight -> client's Finished $(quartiles finished), Finished -> client's reset $(quartiles reset)"
   done
 fi
