@@ -5,7 +5,8 @@ import mirage.testkit.internal.WatchingPlatform;
 
 /**
  * A real platform, watched: everything goes to the platform it wraps; a test can wait until the
- * loop first blocks with no deadline ({@link #awaitIdle}) and see whether it was closed. For
+ * loop first blocks with no deadline ({@link #awaitIdle}), count the wakes handed to it
+ * ({@link #wakes}: each is a system call on a real platform) and see whether it was closed. For
  * tests of a real platform (its clocks, its yield) under the real loop.
  */
 public interface WatchedPlatform extends Platform {
@@ -20,4 +21,7 @@ public interface WatchedPlatform extends Platform {
 
     /** Whether {@link #close} was called. */
     boolean closed();
+
+    /** How many times {@link #wake} has been called so far. */
+    long wakes();
 }

@@ -8,19 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.lang.reflect.Method;
 import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import mirage.core.ArgumentException;
-import mirage.core.Console;
-import mirage.core.Entropy;
-import mirage.core.spi.Device;
-import mirage.core.spi.Manifest;
 import mirage.core.spi.EventLoop;
-import mirage.core.spi.Platform;
 import mirage.testkit.VirtualPlatform;
+import mirage.testkit.WatchedPlatform;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -42,52 +37,28 @@ class LoopTasksTest {
         }
     }
 
-    /** A platform that counts {@link #wake}s: each is a system call on a real one (an eventfd write). */
-    record CountingPlatform(VirtualPlatform inner, AtomicInteger wakes) implements Platform {
-        CountingPlatform(VirtualPlatform inner) {
-            this(inner, new AtomicInteger());
-        }
-
-        @Override public String name() { return inner.name(); }
-        @Override public Console console() { return inner.console(); }
-        @Override public Entropy entropy() { return inner.entropy(); }
-        @Override public long monotonicNanos() { return inner.monotonicNanos(); }
-        @Override public long wallClockNanos() { return inner.wallClockNanos(); }
-        @Override public Manifest manifest() { return inner.manifest(); }
-        @Override public List<String> bind(List<String> argv) throws ArgumentException { return inner.bind(argv); }
-        @Override public Optional<Device> device(String name) { return inner.device(name); }
-        @Override public long yield(long deadlineNanos) { return inner.yield(deadlineNanos); }
-        @Override public void close() { inner.close(); }
-
-        @Override
-        public void wake() {
-            wakes.incrementAndGet();
-            inner.wake();
-        }
-    }
-
     /**
      * The mechanism: a task's cycles of waiting for the loop and handing work to it (a signal
      * from a loop action, a {@code call}) run on the loop's own thread, in one wake-up of the
-     * loop, with no {@link Platform#wake} and no sleep of the loop between them. With the JDK's
+     * loop, with no {@code Platform.wake} and no sleep of the loop between them. With the JDK's
      * scheduler each cycle would cost a wake of the loop (the task's hand-off) and an unpark of
      * a carrier.
      */
     @Test
     void aTasksWaitsAndHandOffsRunOnTheLoopThreadWithoutWakingIt() throws Exception {
         VirtualPlatform virtual = VirtualPlatform.create();
-        CountingPlatform p = new CountingPlatform(virtual);
+        WatchedPlatform p = WatchedPlatform.of(virtual);
         Loop loop = new Loop(p);
         Thread runner = Thread.ofPlatform().start(loop::run);
         virtual.awaitYields(1); // asleep, nothing to do
         List<Thread> carriers = new CopyOnWriteArrayList<>();
         List<Boolean> inLoop = new CopyOnWriteArrayList<>();
-        AtomicInteger wakesDuring = new AtomicInteger(-1);
+        AtomicLong wakesDuring = new AtomicLong(-1);
         AtomicInteger sleepsDuring = new AtomicInteger(-1);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         loop.execute(() -> loop.spawn("cycles", () -> {
             try {
-                int wakes = p.wakes().get();
+                long wakes = p.wakes();
                 long yields = virtual.yieldCount();
                 EventLoop.Waiter waiter = loop.waiter();
                 for (int i = 0; i < 100; i++) {
@@ -97,7 +68,7 @@ class LoopTasksTest {
                     assertEquals(Boolean.TRUE, loop.call(loop::inLoop), "a call's action runs as the loop");
                     inLoop.add(loop.inLoop());
                 }
-                wakesDuring.set(p.wakes().get() - wakes);
+                wakesDuring.set(p.wakes() - wakes);
                 // the loop's only yields meanwhile are its looks at the devices between busy turns (deadline now)
                 sleepsDuring.set((int) virtual.yields().stream().skip(yields).filter(d -> d == Long.MAX_VALUE).count());
             } catch (Throwable e) {
@@ -114,7 +85,7 @@ class LoopTasksTest {
             assertSame(runner, c, "the task's carrier is the loop's thread");
         }
         assertFalse(inLoop.contains(true), "a task on the loop's thread is not the loop: it still hands engines' work over");
-        assertEquals(0, wakesDuring.get(), "no wake of the loop for 100 hand-offs and 100 calls");
+        assertEquals(0L, wakesDuring.get(), "no wake of the loop for 100 hand-offs and 100 calls");
         assertEquals(0, sleepsDuring.get(), "the loop never slept between a task's hand-off and its resumption");
     }
 
@@ -125,7 +96,7 @@ class LoopTasksTest {
     @Test
     void aTimedParkWakesTheSleepingLoopFromTheJdksTimer() throws Exception {
         VirtualPlatform virtual = VirtualPlatform.create(VirtualPlatform.Mode.STILL); // only wakes end its yields
-        CountingPlatform p = new CountingPlatform(virtual);
+        WatchedPlatform p = WatchedPlatform.of(virtual);
         Loop loop = new Loop(p);
         AtomicReference<Thread> after = new AtomicReference<>();
         loop.spawn("sleeper", () -> {
@@ -141,7 +112,7 @@ class LoopTasksTest {
         Thread runner = Thread.ofPlatform().start(loop::run);
         runner.join();
         assertSame(runner, after.get(), "resumed on the loop's thread");
-        assertTrue(p.wakes().get() >= 1, "the JDK's timer woke the loop");
+        assertTrue(p.wakes() >= 1, "the JDK's timer woke the loop");
     }
 
     /** A task that stays ready (yields, never waits) does not keep the loop from its devices. */

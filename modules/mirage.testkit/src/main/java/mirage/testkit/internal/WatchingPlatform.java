@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicLong;
 import mirage.core.ArgumentException;
 import mirage.core.Console;
 import mirage.core.Entropy;
@@ -12,11 +13,12 @@ import mirage.core.spi.Manifest;
 import mirage.core.spi.Platform;
 import mirage.testkit.WatchedPlatform;
 
-/** {@link WatchedPlatform}: forwards to the inner platform, counts down a latch on the first idle yield. */
+/** {@link WatchedPlatform}: forwards to the inner platform, counts down a latch on the first idle yield, counts wakes. */
 public final class WatchingPlatform implements WatchedPlatform {
     private final Platform inner;
     private final CountDownLatch idle = new CountDownLatch(1);
     private volatile boolean closed;
+    private final AtomicLong wakes = new AtomicLong();
 
     public WatchingPlatform(Platform inner) {
         this.inner = Objects.requireNonNull(inner, "inner");
@@ -42,7 +44,16 @@ public final class WatchingPlatform implements WatchedPlatform {
     @Override public Manifest manifest() { return inner.manifest(); }
     @Override public List<String> bind(List<String> argv) throws ArgumentException { return inner.bind(argv); }
     @Override public Optional<Device> device(String name) { return inner.device(name); }
-    @Override public void wake() { inner.wake(); }
+    @Override
+    public long wakes() {
+        return wakes.get();
+    }
+
+    @Override
+    public void wake() {
+        wakes.incrementAndGet();
+        inner.wake();
+    }
 
     @Override
     public long yield(long deadlineNanos) {
