@@ -45,6 +45,9 @@ command -v openssl >/dev/null || apt-get install -y -qq --no-install-recommends 
 if [ "$trace" = 1 ] && ! command -v perf >/dev/null; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends linux-perf >/dev/null
 fi
+if [ "$capture" = 1 ] && ! command -v tshark >/dev/null; then
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends tshark >/dev/null
+fi
 
 work=$(mktemp -d /tmp/tls-conn-cost.XXXXXX)
 pids=() namespaces=()
