@@ -255,7 +255,14 @@ public final class Solo5Platform implements Platform {
         try {
             attachKvs(bound);
             attachBlocks(bound);
-            if (manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
+            // a loop, not a stream with a lambda, on the boot path (0006): the stream's first use
+            // initializes its flags through an EnumMap, whose key universe is read by reflection
+            // (method-handle classes spun at boot; docs/decisions/0080)
+            boolean nets = false;
+            for (Manifest.Entry e : manifest.devices()) {
+                nets |= e.kind() == DeviceKind.NET_BASIC;
+            }
+            if (nets) {
                 attachNets(bound);
             }
             done = true;
