@@ -14,6 +14,17 @@ public interface Solo5 {
     String TARGET = "solo5";
 
     /**
+     * The first call of an image's boot class (target {@code solo5}), with the boot command
+     * line, before {@link #imagePlatform()}: unless the command line says {@code --sandbox=off},
+     * starts linking the sandbox's {@code syscall(2)} downcall on a thread of its own, which
+     * the platform's {@code bind} then takes instead of starting one (docs/decisions/0080). No
+     * native call is made when the command line says {@code --sandbox=off}.
+     */
+    static void begin(String[] argv) {
+        Solo5Platform.begin(argv);
+    }
+
+    /**
      * The platform of the running image: its device manifest is read from
      * {@link #IMAGE_MANIFEST} under the image's root ({@code java.home}).
      *

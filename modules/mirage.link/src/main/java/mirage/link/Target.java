@@ -4,19 +4,19 @@ package mirage.link;
 public enum Target {
     /** Solo5's model, as a Linux process (module {@code mirage.platform.solo5}). */
     SOLO5("solo5", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "imagePlatform", "java.lang.System", "exit",
-            "mirage.platform.solo5"),
+            "mirage.platform.solo5", "begin"),
     /**
      * Solo5's model in a microVM: the same platform module as PID 1 of a minimal Linux guest
      * under QEMU or Firecracker, its devices virtio cards and disks (docs/decisions/0035).
      */
     VIRTIO("virtio", "mirage.platform.solo5", "mirage.platform.solo5.Solo5", "guestPlatform", "mirage.platform.solo5.Solo5",
-            "guestExit", "mirage.platform.solo5"),
+            "guestExit", "mirage.platform.solo5", null),
     /**
      * Xen PV (module {@code mirage.platform.xen}): for now the image runs as a guest domain of a
      * simulated Xen host in its own process (docs/decisions/0043-xen-target.md).
      */
     XEN("xen", "mirage.platform.xen", "mirage.platform.xen.Xen", "imagePlatform", "java.lang.System", "exit",
-            "mirage.platform.solo5");
+            "mirage.platform.solo5", null);
 
     private final String word;
     private final String module;
@@ -25,9 +25,10 @@ public enum Target {
     private final String exitOwner;
     private final String exitMethod;
     private final String nativeAccess;
+    private final String beginMethod;
 
     Target(String word, String module, String factoryOwner, String factoryMethod, String exitOwner, String exitMethod,
-            String nativeAccess) {
+            String nativeAccess, String beginMethod) {
         this.word = word;
         this.module = module;
         this.factoryOwner = factoryOwner;
@@ -35,6 +36,7 @@ public enum Target {
         this.exitOwner = exitOwner;
         this.exitMethod = exitMethod;
         this.nativeAccess = nativeAccess;
+        this.beginMethod = beginMethod;
     }
 
     /** The name given to {@code -t}. */
@@ -81,5 +83,15 @@ public enum Target {
     /** See {@link #exitOwner()}. */
     public String exitMethod() {
         return exitMethod;
+    }
+
+    /**
+     * The static method of {@link #factoryOwner()} that the boot class's {@code main} calls
+     * first, with the boot command line ({@code String[]}), before the platform is made: Solo5's
+     * starts linking its sandbox's downcall there, beside the rest of the boot
+     * (docs/decisions/0080); null when the target has none.
+     */
+    public String beginMethod() {
+        return beginMethod;
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 import mirage.core.ArgumentException;
 import mirage.core.ArgumentException.Problem;
@@ -87,6 +88,40 @@ public final class Solo5Platform implements Platform {
         this.console = new StdoutConsole(System.out);
         this.entropy = new HostEntropy();
         this.attacher = attacher;
+    }
+
+    /**
+     * The sandbox's downcall, being linked since {@link #begin}; taken (once) by the first
+     * image platform's {@link #bind} that confines.
+     */
+    private static final AtomicReference<Sandbox.Link> EARLY_LINK = new AtomicReference<>();
+
+    /**
+     * Starts linking the sandbox's downcall now, at the boot class's first statement, unless
+     * {@code argv} holds {@code --sandbox=off} before any {@code --}: {@link #bind} reads the
+     * same option and, for an image's platform that confines, takes this link instead of
+     * starting its own (docs/decisions/0080). The link then overlaps the platform's making
+     * (the manifest read, the file system's start) as well as the binding. A malformed or
+     * repeated option is refused by {@code bind}, as before; a link started for a boot that
+     * then stops is a daemon thread that ends by itself.
+     */
+    public static void begin(String[] argv) {
+        for (String element : argv) {
+            if (element.equals("--")) {
+                break;
+            }
+            if (element.equals(SANDBOX + "=off")) {
+                return;
+            }
+        }
+        if (EARLY_LINK.get() == null) {
+            EARLY_LINK.compareAndSet(null, Sandbox.link());
+        }
+    }
+
+    /** The link {@link #begin} started, once; null if it started none or it was taken. */
+    static Sandbox.Link takeEarlyLink() {
+        return EARLY_LINK.getAndSet(null);
     }
 
     /** The platform of the running image, its manifest read from under {@code java.home}. */
@@ -205,15 +240,29 @@ public final class Solo5Platform implements Platform {
             }
         }
         boolean confine = sandbox == null ? sandboxByDefault : !sandbox.equals("off");
-        // the sandbox's downcall is linked on a thread of its own meanwhile (docs/decisions/0073)
-        Sandbox.Link link = confine ? Sandbox.link() : null;
+        // the sandbox's downcall is linked on a thread of its own meanwhile (docs/decisions/0073),
+        // since the boot class's first statement when that began it (0080)
+        Sandbox.Link link = null;
+        if (confine) {
+            link = sandboxByDefault ? takeEarlyLink() : null;
+            if (link == null) {
+                link = Sandbox.link();
+            }
+        }
         // Every device is bound as the manifest asks: attach block devices (files), then
         // network devices (which start the poller); on failure release what was attached.
         boolean done = false;
         try {
             attachKvs(bound);
             attachBlocks(bound);
-            if (manifest.devices().stream().anyMatch(e -> e.kind() == DeviceKind.NET_BASIC)) {
+            // a loop, not a stream with a lambda, on the boot path (0006): the stream's first use
+            // initializes its flags through an EnumMap, whose key universe is read by reflection
+            // (method-handle classes spun at boot; docs/decisions/0080)
+            boolean nets = false;
+            for (Manifest.Entry e : manifest.devices()) {
+                nets |= e.kind() == DeviceKind.NET_BASIC;
+            }
+            if (nets) {
                 attachNets(bound);
             }
             done = true;

@@ -1,6 +1,8 @@
 package mirage.platform.solo5.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,6 +12,7 @@ import java.nio.file.Path;
 import java.util.List;
 import mirage.core.ArgumentException;
 import mirage.core.spi.Manifest;
+import mirage.platform.solo5.internal.sandbox.Sandbox;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +38,27 @@ class SandboxOptionTest {
         ArgumentException twice = assertThrows(ArgumentException.class,
                 () -> new Solo5Platform(Manifest.EMPTY).bind(List.of("--sandbox=off", "--sandbox=off")));
         assertEquals(ArgumentException.Problem.REPEATED, twice.problem());
+    }
+
+    /**
+     * The boot class's first call (docs/decisions/0080): no link, and so no native call, when the
+     * command line says {@code --sandbox=off} before {@code --}; otherwise a link that the image
+     * platform's bind takes, once.
+     */
+    @Test
+    void begin_linksTheDowncall_unlessTheCommandLineSaysSandboxOff() throws Exception {
+        String arch = System.getProperty("os.arch");
+        assumeTrue(System.getProperty("os.name").equals("Linux") && (arch.equals("amd64") || arch.equals("x86_64")),
+                "the sandbox is Linux x86-64 only");
+        Solo5Platform.takeEarlyLink();
+        Solo5Platform.begin(new String[] {"--x=1", "--sandbox=off"});
+        assertNull(Solo5Platform.takeEarlyLink(), "--sandbox=off: nothing linked");
+        Solo5Platform.begin(new String[] {"--x=1", "--", "--sandbox=off"});
+        Sandbox.Link link = Solo5Platform.takeEarlyLink();
+        assertNotNull(link, "--sandbox=off after --: an argument of the unikernel's, so the sandbox is linked");
+        assertNull(Solo5Platform.takeEarlyLink(), "taken once");
+        Solo5Platform.begin(new String[] {"--sandbox=on"});
+        assertNotNull(Solo5Platform.takeEarlyLink());
     }
 
     /**

@@ -34,6 +34,7 @@ import mirage.link.Impl;
  * <pre>{@code
  * public final class MirageBoot implements Boot.Entry, Supplier<Platform> {
  *     public static void main(String[] argv) {
+ *         Solo5.begin(argv);                     // the target.beginMethod(), if it has one
  *         MirageBoot boot = new MirageBoot();
  *         System.exit(Boot.run(NAME, boot, arguments(), argv, boot)); // or the target.exitMethod()
  *     }
@@ -95,6 +96,11 @@ public final class BootClass {
     }
 
     private static void main(CodeBuilder code, ClassDesc self, Plan plan) {
+        if (plan.target().beginMethod() != null) {
+            code.aload(0);
+            code.invokestatic(ClassDesc.of(plan.target().factoryOwner()), plan.target().beginMethod(),
+                    MethodTypeDesc.of(CD_void, CD_String.arrayType()), true);
+        }
         code.new_(self).dup().invokespecial(self, INIT_NAME, MTD_void).astore(1);
         code.ldc(plan.name());
         code.aload(1);

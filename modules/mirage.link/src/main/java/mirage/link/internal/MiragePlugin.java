@@ -24,6 +24,9 @@ import jdk.tools.jlink.plugin.ResourcePoolModule;
  *       lack one of it;</li>
  *   <li>writes the boot plan and the device manifest into the image, as {@code mirage-boot-plan}
  *       and {@code mirage-manifest} at its root (where the platform reads the manifest);</li>
+ *   <li>writes the JDK's configuration files in Properties format ({@code conf/security/java.security},
+ *       {@code conf/*.properties}) without their comment and blank lines ({@link PropertiesText}:
+ *       the same properties, read faster at boot; docs/decisions/0080);</li>
  *   <li>passes every other entry through untouched.</li>
  * </ul>
  * Deterministic: same inputs, same output.
@@ -103,10 +106,18 @@ public final class MiragePlugin implements Plugin {
         if (!lacking.isEmpty()) {
             throw new PluginException("modules of the unikernel's computed set are missing: " + lacking);
         }
-        in.transformAndCopy(e -> e, out);
+        in.transformAndCopy(MiragePlugin::withoutComments, out);
         // TOP entries land at the image root under their file name.
         out.add(ResourcePoolEntry.create("/java.base/" + IMAGE_PLAN, ResourcePoolEntry.Type.TOP, plan));
         out.add(ResourcePoolEntry.create("/java.base/" + IMAGE_MANIFEST, ResourcePoolEntry.Type.TOP, manifest));
         return out.build();
+    }
+
+    /** The entry, or a Properties-format configuration file without its comment and blank lines. */
+    private static ResourcePoolEntry withoutComments(ResourcePoolEntry e) {
+        if (e.type() != ResourcePoolEntry.Type.CONFIG || !PropertiesText.isPropertiesConfig(e.path())) {
+            return e;
+        }
+        return e.copyWithContent(PropertiesText.withoutComments(e.contentBytes()));
     }
 }

@@ -39,11 +39,15 @@ class BootClassTest {
     static final RuntimeArg<java.time.Duration> PAUSE = RuntimeArg.duration("pause", Duration.ofMillis(250), "A pause.");
 
     static Plan plan() {
+        return plan(Target.SOLO5);
+    }
+
+    static Plan plan(Target target) {
         List<Impl<?>> start = List.of(Devices.console(), Devices.loop(), Devices.arg(TEXT), Devices.arg(COUNT),
                 Devices.arg(BIG), Devices.arg(FLAG), Devices.arg(PAUSE), Devices.arg(COUNT));
         String descriptor = "(Lmirage/core/Console;Lmirage/core/spi/EventLoop;Ljava/lang/String;IJZLjava/time/Duration;"
                 + "Ljava/lang/Integer;)V";
-        return new Plan("fake", Target.SOLO5, "fake", FakeUnikernel.class.getName(), descriptor, start,
+        return new Plan("fake", target, "fake", FakeUnikernel.class.getName(), descriptor, start,
                 List.of(TEXT, COUNT, BIG, FLAG, PAUSE), new TreeSet<>(Set.of("fake", "java.base", "mirage.core")),
                 Manifest.EMPTY, "minimal");
     }
@@ -83,6 +87,24 @@ class BootClassTest {
         assertSame(loop, got[1]);
         assertArrayEquals(new Object[] {"a b\tc", 7, 1L << 40, true, Duration.ofSeconds(2), 7},
                 java.util.Arrays.copyOfRange(got, 2, got.length));
+    }
+
+    /** The first calls of main: solo5's begins with Solo5.begin(argv), which starts the sandbox's link (0080). */
+    private static List<String> mainCalls(Target target) {
+        ClassModel model = ClassFile.of().parse(BootClass.generate(plan(target)));
+        return model.methods().stream().filter(m -> m.methodName().equalsString("main")).findFirst().orElseThrow()
+                .code().orElseThrow().elementStream()
+                .filter(e -> e instanceof java.lang.classfile.instruction.InvokeInstruction)
+                .map(e -> (java.lang.classfile.instruction.InvokeInstruction) e)
+                .map(i -> i.owner().asInternalName() + "." + i.name().stringValue() + i.type().stringValue())
+                .limit(2).toList();
+    }
+
+    @Test
+    void main_begins_with_the_targets_begin_call_with_the_command_line() {
+        assertEquals("mirage/platform/solo5/Solo5.begin([Ljava/lang/String;)V", mainCalls(Target.SOLO5).get(0));
+        assertEquals("mirage/link/internal/MirageBoot.<init>()V", mainCalls(Target.VIRTIO).get(0));
+        assertEquals("mirage/link/internal/MirageBoot.<init>()V", mainCalls(Target.XEN).get(0));
     }
 
     @Test

@@ -44,6 +44,24 @@ class MiragePluginTest {
     }
 
     @Test
+    void writes_java_security_without_its_comments_and_with_the_same_properties() throws Exception {
+        Layout layout = planFor(Set.of("java.base"));
+        Link.jlink(List.of("--add-modules", "java.base", "--output", layout.image().toString(),
+                "--" + MiragePlugin.NAME + "=" + layout.build()));
+        Path conf = Path.of("conf", "security", "java.security");
+        String jdk = Files.readString(Path.of(System.getProperty("java.home")).resolve(conf), StandardCharsets.ISO_8859_1);
+        String image = Files.readString(layout.image().resolve(conf), StandardCharsets.ISO_8859_1);
+        assertEquals(PropertiesTextTest.load(jdk), PropertiesTextTest.load(image));
+        assertFalse(image.lines().anyMatch(l -> l.isBlank() || l.startsWith("#")), image);
+        assertFalse(Files.readString(layout.image().resolve("conf/net.properties"), StandardCharsets.ISO_8859_1)
+                .lines().anyMatch(l -> l.startsWith("#")));
+        // a file in another format passes untouched
+        Path policy = Path.of("conf", "security", "policy", "unlimited", "default_local.policy");
+        assertEquals(Files.readString(Path.of(System.getProperty("java.home")).resolve(policy)),
+                Files.readString(layout.image().resolve(policy)));
+    }
+
+    @Test
     void fails_the_link_when_a_module_outside_the_computed_set_is_present() throws Exception {
         Layout layout = planFor(Set.of("java.base"));
         LinkException e = assertThrows(LinkException.class, () -> Link.jlink(List.of(
