@@ -3,7 +3,8 @@
 # docs/decisions/0049): hello (start to its first line) and echo --stack=host (start to its
 # first HTTP answer), each linked with the minimal profile (no cache) and the fast profile
 # (minimal's settings, the cache, C1's thresholds doubled: 0080), against the floor: a jlinked
-# java.base hello world with the minimal profile, without a cache (benchmarks/floor.sh). echo-packed-aot is
+# java.base hello world with the minimal profile, without a cache (benchmarks/floor.sh), and
+# floor-fast: that floor with fast's options but no cache. echo-packed-aot is
 # echo-aot built with --certs=packed: its TLS credentials packed into the image at link time
 # (decision 0055) instead of a self-signed certificate made at boot (echo's default).
 #
@@ -51,6 +52,12 @@ trap 'rm -rf "$work"' EXIT
 
 echo "aot-start: linking the floor (java.base + hello.floor) with minimal.profile" >&2
 link_floor "$root/jlink-profiles/minimal.profile" "$work/floor-build" "$work/floor" >/dev/null
+# floor-fast: the same floor with every option of the fast profile but its cache (fast's JVM
+# options beyond minimal's, decision 0080), so that what those options alone give shows beside
+# what the cache gives
+echo "aot-start: linking floor-fast (java.base + hello.floor) with fast.profile's options, no cache" >&2
+grep -v '^[[:space:]]*aot:' "$root/jlink-profiles/fast.profile" > "$work/fast-without-cache.profile"
+link_floor "$work/fast-without-cache.profile" "$work/floor-fast-build" "$work/floor-fast" >/dev/null
 
 [ -z "$base" ] || [ -x "$base/mirage" ] || { echo "aot-start: -B $base has no ./mirage" >&2; exit 2; }
 
@@ -81,6 +88,7 @@ for spec in "${specs[@]}"; do
   bytes[$name]=$(du -sb "$dir/_build/image" | cut -f1)
 done
 floor_bytes=$(du -sb "$work/floor" | cut -f1)
+bytes[floor-fast]=$(du -sb "$work/floor-fast" | cut -f1)
 aot_hello=$(stat -c %s "$work/hello-aot/_build/image/lib/hello.aot")
 aot_echo=$(stat -c %s "$work/echo-aot/_build/image/lib/echo.aot")
 
@@ -90,6 +98,7 @@ import os, random, signal, socket, statistics, subprocess, sys, time
 runs, work, jvm_extra, with_base = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4] == "1"
 images = {
     "floor": ("line", [f"{work}/floor/bin/hello"]),
+    "floor-fast": ("line", [f"{work}/floor-fast/bin/hello"]),
     "hello-plain": ("line", [f"{work}/hello-plain/_build/image/bin/hello", "--count=1"]),
     "hello-aot": ("line", [f"{work}/hello-aot/_build/image/bin/hello", "--count=1"]),
     "echo-plain": ("http", [f"{work}/echo-plain/_build/image/bin/echo"]),
@@ -171,7 +180,7 @@ def launch(name, measure_rss):
             pass
         p.wait()
 
-timed = ["floor", "hello-plain", "hello-aot", "echo-plain", "echo-aot", "echo-packed-aot"]
+timed = ["floor", "floor-fast", "hello-plain", "hello-aot", "echo-plain", "echo-aot", "echo-packed-aot"]
 if with_base:
     timed += ["base-hello-aot", "base-echo-aot"]
 ms = {n: [] for n in timed}
@@ -212,7 +221,7 @@ echo "start-up with and without the AOT cache, $runs launches each ($(nproc) cor
 printf '\n%-15s %10s %12s %10s %10s %12s %12s\n' image "median ms" "/floor" "cpu ms" "size MB" "size-floor" "cache MB"
 printf '%-15s %10s %12s %10s %10s %12s %12s\n' floor "$floor_ms" "1.000" "$(get cpu floor)" "$(mb "$floor_bytes")" "0.00" ""
 result="floor_ms=$floor_ms floor_bytes=$floor_bytes floor_rss_kib=$floor_rss"
-names=(hello-plain hello-aot echo-plain echo-aot echo-packed-aot)
+names=(floor-fast hello-plain hello-aot echo-plain echo-aot echo-packed-aot)
 [ -z "$base" ] || names+=(base-hello-aot base-echo-aot)
 for name in "${names[@]}"; do
   t=$(get ms "$name")
@@ -236,5 +245,7 @@ done
 printf '  %-10s %8.1f MiB\n' floor "$(awk -v k="$floor_rss" 'BEGIN {print k / 1024}')"
 echo
 echo "echo-packed-aot / echo-aot start: $(ratio "$(get ms echo-packed-aot)" "$(get ms echo-aot)")"
+echo_over_floor_fast=$(ratio "$(get ms echo-aot)" "$(get ms floor-fast)")
+echo "echo-aot / floor-fast start: $echo_over_floor_fast (the floor with fast's options but no cache)"
 [ -z "$base" ] || echo "echo-aot / base-echo-aot start: $(ratio "$(get ms echo-aot)" "$(get ms base-echo-aot)"), hello-aot / base-hello-aot: $(ratio "$(get ms hello-aot)" "$(get ms base-hello-aot)")"
-echo "RESULT $result hello_cache_bytes=$aot_hello echo_cache_bytes=$aot_echo runs=$runs"
+echo "RESULT $result hello_cache_bytes=$aot_hello echo_cache_bytes=$aot_echo echo_aot_over_floor_fast=$echo_over_floor_fast runs=$runs"
