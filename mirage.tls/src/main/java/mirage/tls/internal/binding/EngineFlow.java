@@ -13,6 +13,7 @@ import mirage.tls.TlsConfigException;
 import mirage.tls.TlsFlow;
 import mirage.tls.internal.cert.HostNames;
 import mirage.tls.internal.crypto.Backends;
+import mirage.tls.internal.crypto.Reserve;
 import mirage.tls.internal.engine.TlsEngine;
 
 /**
@@ -75,10 +76,17 @@ public final class EngineFlow implements TlsFlow {
     private volatile boolean writeShut;
     private volatile Handshake handshake;
 
-    private EngineFlow(Flow transport, TlsEngine engine, InstantSource clock) {
+    /**
+     * A server's precomputed key share and nonce (decision 0081), refilled after each of its
+     * handshake's flights has been handed to the transport; null for a client.
+     */
+    private final Reserve reserve;
+
+    private EngineFlow(Flow transport, TlsEngine engine, InstantSource clock, Reserve reserve) {
         this.transport = transport;
         this.engine = engine;
         this.clock = clock;
+        this.reserve = reserve;
     }
 
     public static EngineFlow client(Flow transport, ClientConfig config, String serverName) {
@@ -88,12 +96,13 @@ public final class EngineFlow implements TlsFlow {
             throw new TlsConfigException("server name \"" + serverName + "\" is neither a DNS host name nor an IP literal");
         }
         TlsEngine engine = TlsEngine.client(config, serverName, !ip, Backends.create(config.crypto(), config.rng()));
-        return new EngineFlow(transport, engine, config.clock());
+        return new EngineFlow(transport, engine, config.clock(), null);
     }
 
     public static EngineFlow server(Flow transport, ServerConfig config) {
-        TlsEngine engine = TlsEngine.server(config, Backends.create(config.crypto(), config.rng()));
-        return new EngineFlow(transport, engine, InstantSource.system());
+        org.bouncycastle.tls.crypto.TlsCrypto crypto = Backends.server(config.crypto(), config.rng());
+        TlsEngine engine = TlsEngine.server(config, crypto);
+        return new EngineFlow(transport, engine, InstantSource.system(), Backends.reserve(crypto));
     }
 
     @Override
@@ -130,6 +139,9 @@ public final class EngineFlow implements TlsFlow {
                     case TlsEngine.Handshaking h -> {
                         flush();
                         pull(null);
+                        if (reserve != null) {
+                            reserve.refillLater(); // what this flight took, made while the client answers it
+                        }
                     }
                 }
             }

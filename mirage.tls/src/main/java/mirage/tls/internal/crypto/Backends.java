@@ -62,6 +62,24 @@ public final class Backends {
     }
 
     /**
+     * A server's crypto back-end: as {@link #create}, and for {@link mirage.tls.Crypto#HYBRID}
+     * with the {@link Reserve} of {@code rng}, whose precomputed X25519 key share and P-256
+     * signing nonce its handshakes take when ready (decision 0081). The other back-ends compute
+     * everything inline, as before.
+     */
+    public static TlsCrypto server(mirage.tls.Crypto kind, Rng rng) {
+        if (kind == mirage.tls.Crypto.HYBRID) {
+            return new HybridTlsCrypto(new RngSecureRandom(rng), Reserve.of(rng));
+        }
+        return create(kind, rng);
+    }
+
+    /** The reserve a server back-end of {@link #server} takes precomputed values from, or null. */
+    public static Reserve reserve(TlsCrypto crypto) {
+        return crypto instanceof HybridTlsCrypto hybrid ? hybrid.reserve() : null;
+    }
+
+    /**
      * A signer presenting {@code credentials}, signing with {@code scheme}. The chain's encodings
      * and Bouncy Castle's form of the chain and the key are made once per credentials (see
      * {@link Presented}), not per handshake.
@@ -98,7 +116,7 @@ public final class Backends {
         AsymmetricKeyParameter key = presented.key();
         if (tls13 && crypto instanceof HybridTlsCrypto && key instanceof ECPrivateKeyParameters ec && ec.getParameters().getCurve() instanceof SecP256R1Curve
                 && SignatureScheme.from(scheme) == SignatureScheme.ecdsa_secp256r1_sha256) {
-            return new DefaultTlsCredentialedSigner(parameters, new P256Tls13Signer((BcTlsCrypto) crypto, ec),
+            return new DefaultTlsCredentialedSigner(parameters, new P256Tls13Signer((BcTlsCrypto) crypto, ec, ((HybridTlsCrypto) crypto).reserve()),
                     certificate, scheme);
         }
         return new BcDefaultTlsCredentialedSigner(parameters, (BcTlsCrypto) crypto, key, certificate, scheme);

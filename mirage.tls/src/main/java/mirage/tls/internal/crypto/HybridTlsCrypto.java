@@ -5,6 +5,10 @@ import java.security.SecureRandom;
 import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.tls.crypto.TlsCipher;
 import org.bouncycastle.tls.crypto.TlsCryptoParameters;
+import org.bouncycastle.tls.crypto.TlsECConfig;
+import org.bouncycastle.tls.crypto.TlsECDomain;
+import org.bouncycastle.tls.NamedGroup;
+import org.bouncycastle.tls.crypto.impl.bc.BcX25519;
 import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
 
 /**
@@ -15,9 +19,55 @@ import org.bouncycastle.tls.crypto.impl.bc.BcTlsCrypto;
  * (intrinsics: several times faster in bulk).
  */
 final class HybridTlsCrypto extends BcTlsCrypto {
+    /** A server's precomputed key share and signing nonce (decision 0081), or null (a client). */
+    private final Reserve reserve;
 
     HybridTlsCrypto(SecureRandom random) {
+        this(random, null);
+    }
+
+    HybridTlsCrypto(SecureRandom random, Reserve reserve) {
         super(random);
+        this.reserve = reserve;
+    }
+
+    /** The server's reserve, or null. */
+    Reserve reserve() {
+        return reserve;
+    }
+
+    /** A server's X25519 key share comes from its {@link Reserve} when one is ready. */
+    @Override
+    public TlsECDomain createECDomain(TlsECConfig ecConfig) {
+        if (reserve != null && ecConfig.getNamedGroup() == NamedGroup.x25519) {
+            return () -> new ReservedX25519(this, reserve);
+        }
+        return super.createECDomain(ecConfig);
+    }
+
+    /**
+     * Bouncy Castle's X25519 agreement whose key pair is the reserve's precomputed one when one
+     * is ready, else made here as Bouncy Castle makes it. The private key is wiped by the
+     * agreement ({@code calculateSecret}), as Bouncy Castle's own.
+     */
+    static final class ReservedX25519 extends BcX25519 {
+        private final Reserve reserve;
+
+        ReservedX25519(BcTlsCrypto crypto, Reserve reserve) {
+            super(crypto);
+            this.reserve = reserve;
+        }
+
+        @Override
+        public byte[] generateEphemeral() throws IOException {
+            Reserve.KeyShare share = reserve.takeKeyShare();
+            if (share == null) {
+                return super.generateEphemeral();
+            }
+            System.arraycopy(share.privateKey, 0, privateKey, 0, privateKey.length);
+            share.wipe();
+            return share.publicKey.clone();
+        }
     }
 
     @Override
