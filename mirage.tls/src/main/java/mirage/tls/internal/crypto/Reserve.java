@@ -232,8 +232,8 @@ public final class Reserve {
         Thread.ofVirtual().name("tls-precompute").start(this::refill);
     }
 
-    /** Fills the empty slots, unless another refill is under way. Any thread. */
-    void refill() {
+    /** Fills the empty slots now, unless another refill is under way. Any thread (tests, benchmarks). */
+    public void refill() {
         if (!refilling.compareAndSet(false, true)) {
             return;
         }
