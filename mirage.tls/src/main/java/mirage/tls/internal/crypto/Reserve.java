@@ -94,6 +94,7 @@ public final class Reserve {
         if (r == null) {
             r = new Reserve(rng);
             if (RESERVES.size() >= KEPT) {
+                RESERVES.values().forEach(Reserve::discard);
                 RESERVES.clear();
             }
             Reserve was = RESERVES.putIfAbsent(same, r);
@@ -176,26 +177,44 @@ public final class Reserve {
 
     /** The precomputed X25519 key pair, claimed, or null if none is ready (compute inline). */
     KeyShare takeKeyShare() {
-        KeyShare v = keyShare.getAndSet(null);
-        return fresh(v);
+        return takeKeyShare(System.nanoTime());
+    }
+
+    /** As {@link #takeKeyShare()} at {@code now} ({@link System#nanoTime}). */
+    KeyShare takeKeyShare(long now) {
+        return fresh(keyShare.getAndSet(null), now);
     }
 
     /** The precomputed P-256 nonce, claimed, or null if none is ready (sign inline). */
     Nonce takeNonce() {
-        Nonce v = nonce.getAndSet(null);
-        return fresh(v);
+        return takeNonce(System.nanoTime());
     }
 
-    private static <V extends Value> V fresh(V v) {
+    /** As {@link #takeNonce()} at {@code now} ({@link System#nanoTime}). */
+    Nonce takeNonce(long now) {
+        return fresh(nonce.getAndSet(null), now);
+    }
+
+    private static <V extends Value> V fresh(V v, long now) {
         if (v == null) {
             return null;
         }
         v.claim();
-        if (v.stale(System.nanoTime())) {
+        if (v.stale(now)) {
             v.wipe();
             return null;
         }
         return v;
+    }
+
+    /** Takes and wipes what the slots hold: nobody will use it. */
+    void discard() {
+        for (Value v : new Value[] {keyShare.getAndSet(null), nonce.getAndSet(null)}) {
+            if (v != null) {
+                v.claim();
+                v.wipe();
+            }
+        }
     }
 
     /** The key share ready now, not taken (tests). */

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.quicktheories.QuickTheory.qt;
@@ -220,12 +221,29 @@ class ReserveTest {
     }
 
     @Test
+    void discardedValuesAreWipedAndNeverHandedOut() {
+        Reserve reserve = new Reserve(Rng.drbg(new SecureRandom()::nextBytes));
+        reserve.refill();
+        Reserve.KeyShare share = reserve.keyShareForTest();
+        reserve.discard();
+        assertArrayEquals(new byte[X25519.SCALAR_SIZE], share.privateKey);
+        assertNull(reserve.takeKeyShare());
+        assertNull(reserve.takeNonce());
+        assertThrows(IllegalStateException.class, share::claim);
+    }
+
+    @Test
     void aStaleValueIsWipedAndNotUsed() {
         Reserve reserve = new Reserve(Rng.drbg(new SecureRandom()::nextBytes));
         reserve.refill();
         Reserve.KeyShare share = reserve.keyShareForTest();
         assertFalse(share.stale(share.madeNanos + Reserve.MAX_AGE_NANOS));
-        assertTrue(share.stale(share.madeNanos + Reserve.MAX_AGE_NANOS + 1));
+        assertNull(reserve.takeKeyShare(share.madeNanos + Reserve.MAX_AGE_NANOS + 1), "too old: computed inline");
+        assertArrayEquals(new byte[X25519.SCALAR_SIZE], share.privateKey, "and wiped");
+        reserve.refill();
+        Reserve.KeyShare next = reserve.keyShareForTest();
+        assertSame(next, reserve.takeKeyShare(next.madeNanos + Reserve.MAX_AGE_NANOS), "young enough: used");
+        assertNull(reserve.takeNonce(System.nanoTime() + Reserve.MAX_AGE_NANOS + 1_000_000_000L));
     }
 
     @Test
