@@ -331,14 +331,18 @@ public final class AotCache {
     }
 
     /**
-     * Writes the image's launcher {@code bin/NAME}, a POSIX shell script as jlink writes one,
+     * Writes the image's launcher {@code bin/NAME}, a POSIX shell script like the one jlink writes,
      * starting {@code mainModule} with the cache at {@code lib/CACHE} when {@code cache} is given.
+     * Unlike jlink's, it finds its directory without running {@code dirname} (docs/decisions/0082):
+     * the part of {@code $0} before its last {@code /}, or {@code .} when {@code $0} has none.
      */
     public static void writeLauncher(Path image, String name, String mainModule, Optional<String> cache) throws LinkException {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/sh\n");
         s.append("JLINK_VM_OPTIONS=\n");
-        s.append("DIR=`dirname \"$0\"`\n");
+        // the launcher's own directory by the shell's parameter expansion: jlink's launcher runs
+        // dirname(1) for it, a fork and exec of its own, ~1.4 ms before the JVM starts (0082)
+        s.append("case $0 in */*) DIR=${0%/*} ;; *) DIR=. ;; esac\n");
         s.append("\"$DIR/java\" $JLINK_VM_OPTIONS");
         if (cache.isPresent()) {
             // a cache the JVM cannot use (another JDK, CPU or a damaged file) is skipped: AOTMode stays auto
