@@ -34,11 +34,12 @@ import java.util.concurrent.TimeUnit;
  * never hangs a build. The second, {@code -XX:AOTMode=create}, turns the configuration into
  * the cache.
  *
- * <p>The training run compiles at the JVM's default thresholds ({@link #TRAINING_THRESHOLDS},
- * after the image's own options): a booted image compiles, as their classes initialize, the
- * methods its training compiled (JDK 25's training replay), so a profile that raises its
- * thresholds for start-up (fast, docs/decisions/0080) must not shrink that record too. Trained
- * at its own doubled thresholds, echo's first answer took more CPU than with no change at all.
+ * <p>The training run compiles at the JVM's default thresholds and notice frequency
+ * ({@link #TRAINING_THRESHOLDS}, after the image's own options): a booted image compiles the
+ * methods its training compiled once the interpreter reports their calls (JDK 25's training
+ * data), so a profile that raises its thresholds or reports less often for start-up (fast,
+ * docs/decisions/0080 and 0082) must not shrink that record too. Trained at its own doubled
+ * thresholds, echo's first answer took more CPU than with no change at all.
  *
  * <p>A training that yields no cache does not fail the build: the image is linked without one
  * and the build says why. A cache the JVM refuses at run time (changed JDK, other CPU, damaged
@@ -60,8 +61,11 @@ public final class AotCache {
     static final Duration IDLE_CPU = Duration.ofMillis(20);
     /** The wall-time window over which idleness is judged. */
     static final Duration IDLE_WINDOW = Duration.ofMillis(1000);
-    /** The training run's compile thresholds: the JVM's defaults, whatever the image's profile says. */
-    static final String TRAINING_THRESHOLDS = "-XX:CompileThresholdScaling=1";
+    /**
+     * The training run's compile thresholds and the interpreter's notice frequency: the JVM's
+     * defaults, whatever the image's profile says (fast: 0080, 0082).
+     */
+    static final List<String> TRAINING_THRESHOLDS = List.of("-XX:CompileThresholdScaling=1", "-XX:Tier0InvokeNotifyFreqLog=7");
     /** The longest a training run may take before it is ended anyway. */
     static final Duration MAX_TRAINING = Duration.ofSeconds(120);
     /** How long a JVM may take to write its configuration and exit after {@code SIGTERM}. */
@@ -116,7 +120,7 @@ public final class AotCache {
         List<String> record = new ArrayList<>();
         record.add(java.toString());
         record.addAll(jvmOptions);
-        record.add(TRAINING_THRESHOLDS);
+        record.addAll(TRAINING_THRESHOLDS);
         record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-m", mainModule));
         record.addAll(bootArgs);
         Ran end;
