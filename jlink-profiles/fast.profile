@@ -1,7 +1,7 @@
 # mirage jlink profile "fast": minimal's image and JVM settings plus a per-image AOT cache
 # (JDK 25, JEP 483/514/515) trained at build time by a run of the unikernel's own boot path
-# (docs/decisions/0049), C1's compile thresholds doubled and the interpreter's calls counted
-# into the compile policy 16 times less often (below). The cache is ~10-17 MB on
+# (docs/decisions/0049), C1's compile thresholds doubled and the interpreter's calls reported
+# to the compile policy 8 times less often (below). The cache is ~10-17 MB on
 # top of the image, which is why it is not in minimal (whose size goal is the floor + 3 MB); it
 # roughly halves the time to the first line.
 #
@@ -34,16 +34,19 @@ jvm: -Djdk.pollerMode=1
 # compiled code a little later; server and debug keep the JVM's thresholds too).
 jvm: -XX:CompileThresholdScaling=2
 # The second: the interpreter tells the compile policy about a method's calls every 2^11 calls
-# instead of every 2^8 (2^7 by default, doubled above), so a method is compiled after ~2,000
-# interpreted calls at the earliest, a method the training saw compiled too (JDK 25's
-# training data asks for it at the first notice). A boot with the sandbox runs its link (the
-# class-file API), the pre-read and the filter's assembly once each: the training saw ~200
-# of their methods compiled, and C1 compiled them again at every boot, for code that had run
-# its course before the code arrived: C1's CPU to echo's first answer 37-40 ms -> 12-16, all
-# threads -20..-28 ms, the carriers (loops, counted by back-edges, unchanged) as fast
-# (docs/decisions/0082). A long-running server reaches its compiled code after ~2,000 calls of a
-# method instead of ~400; once compiled, nothing differs. The training runs at the JVM's
-# default (AotCache), so the cache's record of compiled methods does not depend on this.
-jvm: -XX:Tier0InvokeNotifyFreqLog=11
+# instead of every 2^8 (the JVM's 2^7, doubled above): the 10 below, which the doubling above
+# scales to 11 as it scales the default. A method is then compiled after ~2,000 interpreted
+# calls at the earliest, a method the training saw compiled too (JDK 25's training data asks
+# for its compilation at the first report). A boot with the sandbox runs its link (the
+# class-file API), the pre-read and the filter's assembly once each: the training saw ~200 of
+# their methods compiled, and C1 compiled them again at every boot, for code that had run its
+# course before the compiled code arrived. With this, C1's CPU to echo's first answer was
+# ~38 -> 16-23 ms and all threads' ~9-16 ms less, loops (counted by back-edges, unchanged) as
+# before (docs/decisions/0082). 2^12 took more off (C1 ~12 ms) but made the first HTTPS
+# answer ~25% slower (its handshake's code interpreted longer); 2^11 cost it ~2-4%. A
+# long-running server reaches its compiled code after ~2,000 calls of a method instead of ~400;
+# once compiled, nothing differs. The training runs at the JVM's default (AotCache), so the
+# cache's record of compiled methods does not depend on this.
+jvm: -XX:Tier0InvokeNotifyFreqLog=10
 
 aot: on
