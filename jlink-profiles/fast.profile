@@ -43,7 +43,7 @@ jvm: -XX:CompileThresholdScaling=2
 # course before the compiled code arrived. With this, C1's CPU to echo's first answer was
 # ~38 -> 15-18 ms and all threads' 8-19 ms less, loops (counted by back-edges, unchanged) as
 # before (docs/decisions/0082). 2^12 took more off (C1 ~12 ms) but made the first HTTPS
-# answer ~25% slower (its handshake's code interpreted longer); 2^11 cost it ~4%. A
+# answer ~25% slower (its handshake's code interpreted longer); 2^11 cost it 4-8%. A
 # long-running server reaches its compiled code after ~2,000 calls of a method instead of ~400;
 # once compiled, nothing differs. The training runs at the JVM's default (AotCache), so the
 # cache's record of compiled methods does not depend on this.
