@@ -41,9 +41,9 @@ jvm: -XX:CompileThresholdScaling=2
 # class-file API), the pre-read and the filter's assembly once each: the training saw ~200 of
 # their methods compiled, and C1 compiled them again at every boot, for code that had run its
 # course before the compiled code arrived. With this, C1's CPU to echo's first answer was
-# ~38 -> 15-18 ms and all threads' 8-19 ms less, loops (counted by back-edges, unchanged) as
+# ~40 -> 15-20 ms and all threads' 8-31 ms less, loops (counted by back-edges, unchanged) as
 # before (docs/decisions/0082). 2^12 took more off (C1 ~12 ms) but made the first HTTPS
-# answer ~25% slower (its handshake's code interpreted longer); 2^11 cost it 4-8%. A
+# answer ~25% slower (its handshake's code interpreted longer); 2^11 cost it 4-16%. A
 # long-running server reaches its compiled code after ~2,000 calls of a method instead of ~400;
 # once compiled, nothing differs. The training runs at the JVM's default (AotCache), so the
 # cache's record of compiled methods does not depend on this.
