@@ -2,8 +2,8 @@
 # Start-up, idle memory and size with and without the per-image AOT cache (issue 18 part 3,
 # docs/decisions/0049): hello (start to its first line) and echo --stack=host (start to its
 # first HTTP answer), each linked with the minimal profile (no cache) and the fast profile
-# (minimal's settings, the cache, C1's thresholds doubled: 0080), against the floor: a jlinked
-# java.base hello world with the minimal profile, without a cache (benchmarks/floor.sh), and
+# (minimal's settings, the cache, C1's thresholds doubled, fewer compile notices: 0080, 0082),
+# against the floor: a jlinked java.base hello world, minimal profile, no cache (floor.sh), and
 # floor-fast: that floor with fast's options but no cache. echo-packed-aot is
 # echo-aot built with --certs=packed: its TLS credentials packed into the image at link time
 # (decision 0055) instead of a self-signed certificate made at boot (echo's default).
@@ -25,7 +25,7 @@
 # Ends with one machine-readable line: RESULT key=value...
 set -euo pipefail
 
-usage() { sed -n '8,15p' "$0" | sed 's/^# \{0,1\}//'; }
+usage() { sed -n '11,17p' "$0" | sed 's/^# \{0,1\}//'; }
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 runs=20

@@ -34,11 +34,12 @@ import java.util.concurrent.TimeUnit;
  * never hangs a build. The second, {@code -XX:AOTMode=create}, turns the configuration into
  * the cache.
  *
- * <p>The training run compiles at the JVM's default thresholds ({@link #TRAINING_THRESHOLDS},
- * after the image's own options): a booted image compiles, as their classes initialize, the
- * methods its training compiled (JDK 25's training replay), so a profile that raises its
- * thresholds for start-up (fast, docs/decisions/0080) must not shrink that record too. Trained
- * at its own doubled thresholds, echo's first answer took more CPU than with no change at all.
+ * <p>The training run compiles at the JVM's default thresholds and notice frequency
+ * ({@link #TRAINING_THRESHOLDS}, after the image's own options): a booted image compiles the
+ * methods its training compiled once the interpreter reports their calls (JDK 25's training
+ * data), so a profile that raises its thresholds or reports less often for start-up (fast,
+ * docs/decisions/0080 and 0082) must not shrink that record too. Trained at its own doubled
+ * thresholds, echo's first answer took more CPU than with no change at all.
  *
  * <p>A training that yields no cache does not fail the build: the image is linked without one
  * and the build says why. A cache the JVM refuses at run time (changed JDK, other CPU, damaged
@@ -60,8 +61,11 @@ public final class AotCache {
     static final Duration IDLE_CPU = Duration.ofMillis(20);
     /** The wall-time window over which idleness is judged. */
     static final Duration IDLE_WINDOW = Duration.ofMillis(1000);
-    /** The training run's compile thresholds: the JVM's defaults, whatever the image's profile says. */
-    static final String TRAINING_THRESHOLDS = "-XX:CompileThresholdScaling=1";
+    /**
+     * The training run's compile thresholds and the interpreter's notice frequency: the JVM's
+     * defaults, whatever the image's profile says (fast: 0080, 0082).
+     */
+    static final List<String> TRAINING_THRESHOLDS = List.of("-XX:CompileThresholdScaling=1", "-XX:Tier0InvokeNotifyFreqLog=7");
     /** The longest a training run may take before it is ended anyway. */
     static final Duration MAX_TRAINING = Duration.ofSeconds(120);
     /** How long a JVM may take to write its configuration and exit after {@code SIGTERM}. */
@@ -116,7 +120,7 @@ public final class AotCache {
         List<String> record = new ArrayList<>();
         record.add(java.toString());
         record.addAll(jvmOptions);
-        record.add(TRAINING_THRESHOLDS);
+        record.addAll(TRAINING_THRESHOLDS);
         record.addAll(List.of("-XX:AOTMode=record", "-XX:AOTConfiguration=" + config, "-m", mainModule));
         record.addAll(bootArgs);
         Ran end;
@@ -331,14 +335,18 @@ public final class AotCache {
     }
 
     /**
-     * Writes the image's launcher {@code bin/NAME}, a POSIX shell script as jlink writes one,
+     * Writes the image's launcher {@code bin/NAME}, a POSIX shell script like the one jlink writes,
      * starting {@code mainModule} with the cache at {@code lib/CACHE} when {@code cache} is given.
+     * Unlike jlink's, it finds its directory without running {@code dirname} (docs/decisions/0082):
+     * the part of {@code $0} before its last {@code /}, or {@code .} when {@code $0} has none.
      */
     public static void writeLauncher(Path image, String name, String mainModule, Optional<String> cache) throws LinkException {
         StringBuilder s = new StringBuilder();
         s.append("#!/bin/sh\n");
         s.append("JLINK_VM_OPTIONS=\n");
-        s.append("DIR=`dirname \"$0\"`\n");
+        // the launcher's own directory by the shell's parameter expansion: jlink's launcher runs
+        // dirname(1) for it, a fork and exec of its own, ~1.4 ms before the JVM starts (0082)
+        s.append("case $0 in */*) DIR=${0%/*} ;; *) DIR=. ;; esac\n");
         s.append("\"$DIR/java\" $JLINK_VM_OPTIONS");
         if (cache.isPresent()) {
             // a cache the JVM cannot use (another JDK, CPU or a damaged file) is skipped: AOTMode stays auto

@@ -237,6 +237,38 @@ class AotCacheTest {
         assertEquals(List.of("once a b\n", "", "0"), launch("plain", null));
     }
 
+    /**
+     * The launcher finds its directory without dirname(1) (docs/decisions/0082): it starts the
+     * image's JVM whether it is run by an absolute path, by a path relative to the working
+     * directory, or by its bare name from its own directory ({@code sh NAME}, where {@code $0}
+     * has no slash).
+     */
+    @Test
+    void the_launcher_finds_its_image_however_it_is_named() throws Exception {
+        AotCache.writeLauncher(image, "named", "train/train.Once", Optional.empty());
+        assertFalse(Files.readString(image.resolve("bin/named")).contains("dirname"), "no dirname process");
+        List<List<String>> ways = List.of(
+                List.of(image.resolve("bin/named").toString()),
+                List.of("bin/named"),
+                List.of("./bin/../bin/named"));
+        for (List<String> way : ways) {
+            assertEquals("once a b\n", run(way, image), way.toString());
+        }
+        assertEquals("once a b\n", run(List.of("sh", "named"), image.resolve("bin")), "sh named, from bin/");
+    }
+
+    /** Runs {@code command} with the arguments {@code a b} in {@code dir}; its standard output, once it has ended with 0. */
+    private static String run(List<String> command, Path dir) throws Exception {
+        List<String> c = new ArrayList<>(command);
+        c.addAll(List.of("a", "b"));
+        Path out = work.resolve("named.out");
+        Process p = new ProcessBuilder(c).directory(dir.toFile()).redirectOutput(out.toFile())
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        assertTrue(p.waitFor(LAUNCH_LIMIT_SECONDS, TimeUnit.SECONDS), "the launcher ends");
+        assertEquals(0, p.exitValue(), command.toString());
+        return Files.readString(out);
+    }
+
     /** The debug profile links the JDWP agent and JFR, and a debugger attaches to its image. */
     @Test
     void an_image_of_the_debug_profile_takes_a_debugger() throws Exception {
