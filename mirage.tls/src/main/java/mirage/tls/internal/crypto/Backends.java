@@ -132,20 +132,7 @@ public final class Backends {
      */
     static final class Presented {
         static final int KEPT = 64;
-        private static final ConcurrentHashMap<Same, Presented> CACHE = new ConcurrentHashMap<>();
-
-        /** Credentials by identity: no hashing of key material, no comparing of encodings. */
-        private record Same(Credentials credentials) {
-            @Override
-            public boolean equals(Object o) {
-                return o instanceof Same s && s.credentials == credentials;
-            }
-
-            @Override
-            public int hashCode() {
-                return System.identityHashCode(credentials);
-            }
-        }
+        private static final ConcurrentHashMap<Same<Credentials>, Presented> CACHE = new ConcurrentHashMap<>();
 
         final byte[][] encoded;
         final org.bouncycastle.asn1.x509.Certificate[] parsed;
@@ -168,7 +155,7 @@ public final class Backends {
         }
 
         static Presented of(Credentials credentials) throws IOException {
-            Same same = new Same(credentials);
+            Same<Credentials> same = new Same<>(credentials); // by identity: no hashing of key material
             Presented p = CACHE.get(same);
             if (p == null) {
                 p = new Presented(credentials);

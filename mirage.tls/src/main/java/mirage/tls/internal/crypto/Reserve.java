@@ -60,21 +60,9 @@ public final class Reserve {
     /** At most this many generators have a reserve; beyond, the table is cleared. */
     static final int KEPT = 64;
 
-    private static final ConcurrentHashMap<Same, Reserve> RESERVES = new ConcurrentHashMap<>();
-    private static final boolean ENABLED = !"off".equals(System.getProperty(PROPERTY));
-
     /** Generators by identity. */
-    private record Same(Rng rng) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Same s && s.rng == rng;
-        }
-
-        @Override
-        public int hashCode() {
-            return System.identityHashCode(rng);
-        }
-    }
+    private static final ConcurrentHashMap<Same<Rng>, Reserve> RESERVES = new ConcurrentHashMap<>();
+    private static final boolean ENABLED = !"off".equals(System.getProperty(PROPERTY));
 
     private final Rng parent;
     private final AtomicReference<KeyShare> keyShare = new AtomicReference<>();
@@ -89,7 +77,7 @@ public final class Reserve {
 
     /** The reserve of the servers whose configuration draws from {@code rng}. */
     public static Reserve of(Rng rng) {
-        Same same = new Same(rng);
+        Same<Rng> same = new Same<>(rng);
         Reserve r = RESERVES.get(same);
         if (r == null) {
             r = new Reserve(rng);
