@@ -8,7 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Runs Debian's tshark, installing it when missing and possible (as root, with a package mirror). */
 final class Tshark {
@@ -65,11 +67,23 @@ final class Tshark {
                 "-o", "ip.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"));
         cmd.addAll(List.of(args));
         Path home = Files.createTempDirectory("tshark-home");
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().put("HOME", home.toString());
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), () -> String.join(" ", cmd) + " failed:\n" + out);
-        return out;
+        try {
+            ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+            pb.environment().put("HOME", home.toString());
+            Process p = pb.start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertEquals(0, p.waitFor(), () -> String.join(" ", cmd) + " failed:\n" + out);
+            return out;
+        } finally {
+            deleteTree(home); // whatever tshark wrote there (its profile, recent files)
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 }
