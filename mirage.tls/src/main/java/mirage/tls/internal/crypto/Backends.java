@@ -5,7 +5,6 @@ import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.List;
-import java.util.concurrent.ConcurrentHashMap;
 import mirage.core.Rng;
 import mirage.tls.Credentials;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
@@ -132,7 +131,8 @@ public final class Backends {
      */
     static final class Presented {
         static final int KEPT = 64;
-        private static final ConcurrentHashMap<Same<Credentials>, Presented> CACHE = new ConcurrentHashMap<>();
+        /** Credentials by identity. */
+        private static final IdentityTable<Credentials, Presented> CACHE = new IdentityTable<>(KEPT, dropped -> {});
 
         final byte[][] encoded;
         final org.bouncycastle.asn1.x509.Certificate[] parsed;
@@ -155,16 +155,7 @@ public final class Backends {
         }
 
         static Presented of(Credentials credentials) throws IOException {
-            Same<Credentials> same = new Same<>(credentials); // by identity: no hashing of key material
-            Presented p = CACHE.get(same);
-            if (p == null) {
-                p = new Presented(credentials);
-                if (CACHE.size() >= KEPT) {
-                    CACHE.clear();
-                }
-                CACHE.putIfAbsent(same, p);
-            }
-            return p;
+            return CACHE.get(credentials, Presented::new);
         }
 
         /** How many credentials are kept now. */

@@ -3,7 +3,6 @@ package mirage.tls.internal.crypto;
 import java.math.BigInteger;
 import java.security.SecureRandom;
 import java.util.Arrays;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import mirage.core.Rng;
@@ -60,8 +59,8 @@ public final class Reserve {
     /** At most this many generators have a reserve; beyond, the table is cleared. */
     static final int KEPT = 64;
 
-    /** Generators by identity. */
-    private static final ConcurrentHashMap<Same<Rng>, Reserve> RESERVES = new ConcurrentHashMap<>();
+    /** Generators by identity; what a full table lets go of is wiped. */
+    private static final IdentityTable<Rng, Reserve> RESERVES = new IdentityTable<>(KEPT, Reserve::discard);
     private static final boolean ENABLED = !"off".equals(System.getProperty(PROPERTY));
 
     private final Rng parent;
@@ -77,20 +76,7 @@ public final class Reserve {
 
     /** The reserve of the servers whose configuration draws from {@code rng}. */
     public static Reserve of(Rng rng) {
-        Same<Rng> same = new Same<>(rng);
-        Reserve r = RESERVES.get(same);
-        if (r == null) {
-            r = new Reserve(rng);
-            if (RESERVES.size() >= KEPT) {
-                RESERVES.values().forEach(Reserve::discard);
-                RESERVES.clear();
-            }
-            Reserve was = RESERVES.putIfAbsent(same, r);
-            if (was != null) {
-                r = was;
-            }
-        }
-        return r;
+        return RESERVES.get(rng, Reserve::new);
     }
 
     /** A precomputed value: claimed once, made at a known time. */
@@ -229,14 +215,22 @@ public final class Reserve {
         if (!ENABLED || !wanting() || refilling.get() || !Thread.currentThread().isVirtual()) {
             return;
         }
-        if (random == null) {
+        random(); // the fork is made here, on the thread that draws from the parent
+        Thread.ofVirtual().name("tls-precompute").start(this::refill);
+    }
+
+    /** The refills' randomness: a fork of the parent generator, made at the first call. */
+    private SecureRandom random() {
+        SecureRandom r = random;
+        if (r == null) {
             synchronized (this) {
                 if (random == null) {
                     random = new RngSecureRandom(parent.fork());
                 }
+                r = random;
             }
         }
-        Thread.ofVirtual().name("tls-precompute").start(this::refill);
+        return r;
     }
 
     /** Fills the empty slots now, unless another refill is under way. Any thread (tests, benchmarks). */
@@ -245,15 +239,7 @@ public final class Reserve {
             return;
         }
         try {
-            SecureRandom r = random;
-            if (r == null) {
-                synchronized (this) {
-                    if (random == null) {
-                        random = new RngSecureRandom(parent.fork());
-                    }
-                    r = random;
-                }
-            }
+            SecureRandom r = random();
             if (keyShare.get() == null) {
                 KeyShare v = new KeyShare(r);
                 if (!keyShare.compareAndSet(null, v)) {
